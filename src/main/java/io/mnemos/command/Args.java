@@ -1,0 +1,141 @@
+package io.mnemos.command;
+
+import java.nio.charset.StandardCharsets;
+
+/** Argument parsing with Redis's rules and error texts. */
+public final class Args {
+    private Args() {
+    }
+
+    public static String text(byte[] arg) {
+        return new String(arg, StandardCharsets.UTF_8);
+    }
+
+    /** Case-insensitive comparison of an argument with an ASCII keyword. */
+    public static boolean is(byte[] arg, String keyword) {
+        int n = keyword.length();
+        if (arg.length != n) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            int a = arg[i];
+            int k = keyword.charAt(i);
+            if (a != k && !(Character.isLetter(k) && (a | 0x20) == (k | 0x20))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Redis's string2ll: optional minus, digits, no leading zeros, no spaces, fits a long. */
+    public static boolean isLong(byte[] s) {
+        return parseLongOrNull(s) != null;
+    }
+
+    public static Long parseLongOrNull(byte[] s) {
+        int n = s.length;
+        if (n == 0 || n > 20) {
+            return null;
+        }
+        if (n == 1 && s[0] == '0') {
+            return 0L;
+        }
+        int i = 0;
+        boolean negative = false;
+        if (s[0] == '-') {
+            negative = true;
+            i = 1;
+            if (n == 1) {
+                return null;
+            }
+        }
+        if (s[i] < '1' || s[i] > '9') {
+            return null;
+        }
+        long v = 0;
+        for (; i < n; i++) {
+            int d = s[i] - '0';
+            if (d < 0 || d > 9) {
+                return null;
+            }
+            // Accumulate negatively so that Long.MIN_VALUE parses.
+            if (v < (Long.MIN_VALUE + d) / 10) {
+                return null;
+            }
+            v = v * 10 - d;
+        }
+        if (!negative) {
+            if (v == Long.MIN_VALUE) {
+                return null;
+            }
+            return -v;
+        }
+        return v;
+    }
+
+    /** A long or {@code ERR value is not an integer or out of range}. */
+    public static long parseLong(byte[] s) {
+        Long v = parseLongOrNull(s);
+        if (v == null) {
+            throw CommandError.NOT_INTEGER;
+        }
+        return v;
+    }
+
+    /** A long with a custom error message (e.g. "timeout is not an integer or out of range"). */
+    public static long parseLong(byte[] s, String errorMessage) {
+        Long v = parseLongOrNull(s);
+        if (v == null) {
+            throw CommandError.err(errorMessage);
+        }
+        return v;
+    }
+
+    /**
+     * Redis's strtold-based float parsing: accepts what C's strtod does (including inf, -inf,
+     * exponents, leading/trailing none), rejects NaN and spaces.
+     */
+    public static Double parseDoubleOrNull(byte[] s) {
+        int n = s.length;
+        if (n == 0 || isSpace(s[0]) || isSpace(s[n - 1])) {
+            return null;
+        }
+        String t = text(s);
+        String lower = t.toLowerCase();
+        switch (lower) {
+            case "inf", "+inf", "infinity", "+infinity" -> {
+                return Double.POSITIVE_INFINITY;
+            }
+            case "-inf", "-infinity" -> {
+                return Double.NEGATIVE_INFINITY;
+            }
+            default -> {
+            }
+        }
+        // Java accepts suffixes like "d"/"f" and hex floats differently; keep to strtod's decimal grammar.
+        for (int i = 0; i < n; i++) {
+            byte b = s[i];
+            if (!((b >= '0' && b <= '9') || b == '.' || b == 'e' || b == 'E' || b == '-' || b == '+')) {
+                return null;
+            }
+        }
+        try {
+            double d = Double.parseDouble(t);
+            return Double.isNaN(d) ? null : d;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    public static double parseDouble(byte[] s) {
+        Double d = parseDoubleOrNull(s);
+        if (d == null) {
+            throw CommandError.NOT_FLOAT;
+        }
+        return d;
+    }
+
+    private static boolean isSpace(byte b) {
+        return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == 0x0b || b == '\f';
+    }
+}

@@ -1,0 +1,17 @@
+package io.mnemos.command;
+
+import java.util.List;
+
+/** Every command family the server offers; the command table is built from this list. */
+public final class Commands {
+    private Commands() {
+    }
+
+    public static List<CommandFamily> families() {
+        return List.of(
+                new ConnectionCommands(),
+                new StringCommands(),
+                new KeyCommands(),
+                new ServerCommands());
+    }
+}

@@ -1,0 +1,63 @@
+package io.mnemos.protocol;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+
+/** Formats doubles exactly as C's {@code printf("%.17g")}, which Redis 7.0 uses in replies. */
+public final class RedisDoubles {
+    private static final MathContext SEVENTEEN_DIGITS = new MathContext(17, RoundingMode.HALF_EVEN);
+
+    private RedisDoubles() {
+    }
+
+    public static String format(double value) {
+        if (Double.isNaN(value)) {
+            return "nan";
+        }
+        if (Double.isInfinite(value)) {
+            return value > 0 ? "inf" : "-inf";
+        }
+        if (value == 0) {
+            return (1 / value < 0) ? "-0" : "0";
+        }
+        BigDecimal rounded = new BigDecimal(value).round(SEVENTEEN_DIGITS);
+        // %g picks the style from the decimal exponent X of the rounded value: fixed if -4 <= X < P.
+        int exponent = rounded.precision() - rounded.scale() - 1;
+        if (exponent < -4 || exponent >= 17) {
+            String digits = rounded.unscaledValue().abs().toString();
+            digits = stripTrailingZeros(digits);
+            StringBuilder sb = new StringBuilder();
+            if (rounded.signum() < 0) {
+                sb.append('-');
+            }
+            sb.append(digits.charAt(0));
+            if (digits.length() > 1) {
+                sb.append('.').append(digits, 1, digits.length());
+            }
+            sb.append('e').append(exponent < 0 ? '-' : '+');
+            int abs = Math.abs(exponent);
+            if (abs < 10) {
+                sb.append('0');
+            }
+            sb.append(abs);
+            return sb.toString();
+        }
+        String plain = rounded.toPlainString();
+        if (plain.indexOf('.') >= 0) {
+            plain = stripTrailingZeros(plain);
+            if (plain.endsWith(".")) {
+                plain = plain.substring(0, plain.length() - 1);
+            }
+        }
+        return plain;
+    }
+
+    private static String stripTrailingZeros(String s) {
+        int end = s.length();
+        while (end > 1 && s.charAt(end - 1) == '0') {
+            end--;
+        }
+        return s.substring(0, end);
+    }
+}

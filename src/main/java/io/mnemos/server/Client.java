@@ -1,0 +1,226 @@
+package io.mnemos.server;
+
+import io.mnemos.command.CommandSpec;
+import io.mnemos.protocol.ReplyWriter;
+import io.mnemos.store.Database;
+import io.netty.channel.Channel;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+
+/**
+ * The state of one client connection, the {@code client *c} every command handler receives: the
+ * request being executed, the selected database, the negotiated protocol and the reply buffer.
+ * Only the keyspace thread touches it.
+ */
+public final class Client {
+    private final long id;
+    private final Server server;
+    private final Channel channel;
+    private final ReplyWriter reply;
+    private final long createdAt = System.currentTimeMillis();
+
+    private byte[][] argv;
+    private CommandSpec command;
+    private Database db;
+    private boolean authenticated;
+    private String user = "default";
+    private String name = "";
+    private String libName = "";
+    private String libVersion = "";
+    private long lastInteraction = createdAt;
+    private String lastCommand = "NULL";
+    private boolean closeAfterReply;
+    /** CLIENT REPLY SKIP: drop the reply of the next command only. */
+    private boolean skipNextReply;
+    private boolean replyOff;
+    private boolean noEvict;
+    private boolean noTouch;
+
+    public Client(long id, Server server, Channel channel, ReplyWriter reply) {
+        this.id = id;
+        this.server = server;
+        this.channel = channel;
+        this.reply = reply;
+        this.db = server.keyspace().db(0);
+        this.authenticated = server.config().requirepass.isEmpty();
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public Server server() {
+        return server;
+    }
+
+    /** The network channel; null for clients created in tests without a connection. */
+    public Channel channel() {
+        return channel;
+    }
+
+    public ReplyWriter reply() {
+        return reply;
+    }
+
+    public byte[][] argv() {
+        return argv;
+    }
+
+    public byte[] arg(int i) {
+        return argv[i];
+    }
+
+    public int argc() {
+        return argv.length;
+    }
+
+    public void setRequest(byte[][] argv, CommandSpec command) {
+        this.argv = argv;
+        this.command = command;
+    }
+
+    /** The command being executed. */
+    public CommandSpec command() {
+        return command;
+    }
+
+    public Database db() {
+        return db;
+    }
+
+    public void select(int index) {
+        db = server.keyspace().db(index);
+    }
+
+    public boolean authenticated() {
+        return authenticated;
+    }
+
+    public void authenticated(boolean authenticated) {
+        this.authenticated = authenticated;
+    }
+
+    /** True when requirepass is set and this client has not authenticated. */
+    public boolean authRequired() {
+        return !authenticated && !server.config().requirepass.isEmpty();
+    }
+
+    public String user() {
+        return user;
+    }
+
+    public void user(String user) {
+        this.user = user;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public void name(String name) {
+        this.name = name;
+    }
+
+    public String libName() {
+        return libName;
+    }
+
+    public void libName(String libName) {
+        this.libName = libName;
+    }
+
+    public String libVersion() {
+        return libVersion;
+    }
+
+    public void libVersion(String libVersion) {
+        this.libVersion = libVersion;
+    }
+
+    public int protocol() {
+        return reply.protocol();
+    }
+
+    public void protocol(int protocol) {
+        reply.protocol(protocol);
+    }
+
+    public long createdAt() {
+        return createdAt;
+    }
+
+    public long lastInteraction() {
+        return lastInteraction;
+    }
+
+    public void touch(long now) {
+        lastInteraction = now;
+    }
+
+    public String lastCommand() {
+        return lastCommand;
+    }
+
+    public void lastCommand(String fullName) {
+        lastCommand = fullName;
+    }
+
+    /** Close the connection once the pending replies are written (QUIT, protocol errors, KILL). */
+    public void closeAfterReply() {
+        closeAfterReply = true;
+    }
+
+    public boolean closing() {
+        return closeAfterReply;
+    }
+
+    public boolean replyOff() {
+        return replyOff;
+    }
+
+    public void replyMode(boolean off, boolean skipNext) {
+        this.replyOff = off;
+        this.skipNextReply = skipNext;
+    }
+
+    public boolean skipNextReply() {
+        return skipNextReply;
+    }
+
+    public void clearSkipNextReply() {
+        skipNextReply = false;
+    }
+
+    public boolean noEvict() {
+        return noEvict;
+    }
+
+    public void noEvict(boolean noEvict) {
+        this.noEvict = noEvict;
+    }
+
+    public boolean noTouch() {
+        return noTouch;
+    }
+
+    public void noTouch(boolean noTouch) {
+        this.noTouch = noTouch;
+    }
+
+    public String remoteAddress() {
+        return format(channel == null ? null : channel.remoteAddress());
+    }
+
+    public String localAddress() {
+        return format(channel == null ? null : channel.localAddress());
+    }
+
+    private static String format(SocketAddress address) {
+        if (address instanceof InetSocketAddress inet) {
+            String host = inet.getAddress() == null ? inet.getHostString() : inet.getAddress().getHostAddress();
+            return host + ":" + inet.getPort();
+        }
+        return address == null ? "" : address.toString();
+    }
+}

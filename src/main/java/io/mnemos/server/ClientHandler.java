@@ -1,0 +1,137 @@
+package io.mnemos.server;
+
+import io.mnemos.protocol.ProtocolException;
+import io.mnemos.protocol.ReplyWriter;
+import io.mnemos.protocol.RequestSink;
+import io.mnemos.protocol.RespRequestDecoder;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The Netty side of one connection. Every complete request in a read is decoded and executed
+ * immediately on this (the keyspace) thread, replies accumulate in one buffer, and that buffer is
+ * flushed once when the read batch ends: a pipeline of N commands costs one write system call.
+ */
+final class ClientHandler extends ByteToMessageDecoder implements RequestSink {
+    private static final Logger log = LoggerFactory.getLogger(ClientHandler.class);
+    private static final byte[] MAX_CLIENTS = "-ERR max number of clients reached\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final Server server;
+    private final RespRequestDecoder decoder;
+    private Client client;
+    private ChannelHandlerContext ctx;
+
+    ClientHandler(Server server) {
+        this.server = server;
+        this.decoder = new RespRequestDecoder(server.config().protoMaxBulkLen);
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        this.ctx = ctx;
+        ServerStats stats = server.stats();
+        if (server.clients().size() >= server.config().maxclients) {
+            stats.rejectedConnections++;
+            ctx.writeAndFlush(ctx.alloc().buffer().writeBytes(MAX_CLIENTS)).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        stats.totalConnectionsReceived++;
+        client = new Client(server.clients().nextId(), server, ctx.channel(), new ReplyWriter(ctx.alloc()));
+        server.clients().add(client);
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (client != null) {
+            server.clients().remove(client);
+            client.reply().discard();
+        }
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (client == null || client.closing()) {
+            ((ByteBuf) msg).release();
+            return;
+        }
+        server.stats().netInputBytes += ((ByteBuf) msg).readableBytes();
+        super.channelRead(ctx, msg);
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (client.closing()) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        decoder.maxBulkLength(server.config().protoMaxBulkLen);
+        try {
+            decoder.decode(in, this);
+        } catch (ProtocolException e) {
+            log.debug("Protocol error ({}) from client: id={} addr={}", e.getMessage(), client.id(), client.remoteAddress());
+            server.recordError("ERR");
+            client.reply().error("ERR " + e.getMessage());
+            client.closeAfterReply();
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        if (in.readableBytes() + decoder.pendingBytes() > server.config().clientQueryBufferLimit) {
+            log.warn("Closing client that reached max query buffer length: id={} addr={} (qbuf={})",
+                    client.id(), client.remoteAddress(), in.readableBytes() + decoder.pendingBytes());
+            client.closeAfterReply();
+            in.skipBytes(in.readableBytes());
+        }
+    }
+
+    @Override
+    public boolean onRequest(byte[][] argv) {
+        client.touch(System.currentTimeMillis());
+        server.dispatcher().dispatch(client, argv);
+        return !client.closing();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        flushReplies();
+        server.beforeSleep();
+        super.channelReadComplete(ctx);
+    }
+
+    /** Writes what the last batch of commands replied, in one flush. */
+    void flushReplies() {
+        if (client == null) {
+            return;
+        }
+        ByteBuf out = client.reply().take();
+        if (out != null) {
+            server.stats().netOutputBytes += out.readableBytes();
+            if (client.closing()) {
+                ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
+            ctx.writeAndFlush(out, ctx.voidPromise());
+        } else if (client.closing()) {
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            log.debug("Connection error: {}", cause.getMessage());
+        } else {
+            log.warn("Unexpected error on connection, closing it", cause);
+        }
+        ctx.close();
+    }
+}

@@ -1,0 +1,136 @@
+package io.mnemos.server;
+
+import java.util.Locale;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * One config parameter as Redis names it: how to parse a value, how to render the current value
+ * for CONFIG GET, and whether CONFIG SET may change it at runtime.
+ */
+public final class ConfigOption {
+    /** Parses and applies a textual value. */
+    @FunctionalInterface
+    public interface Setter {
+        void set(String value) throws ConfigException;
+    }
+
+    private final String name;
+    private final boolean mutable;
+    private final Supplier<String> getter;
+    private final Setter setter;
+
+    private ConfigOption(String name, boolean mutable, Supplier<String> getter, Setter setter) {
+        this.name = name;
+        this.mutable = mutable;
+        this.getter = getter;
+        this.setter = setter;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public boolean mutable() {
+        return mutable;
+    }
+
+    public String get() {
+        return getter.get();
+    }
+
+    public void set(String value) throws ConfigException {
+        setter.set(value);
+    }
+
+    public static ConfigOption of(String name, boolean mutable, Supplier<String> getter, Setter setter) {
+        return new ConfigOption(name, mutable, getter, setter);
+    }
+
+    public static ConfigOption string(String name, boolean mutable, Supplier<String> getter, Consumer<String> setter) {
+        return new ConfigOption(name, mutable, getter, setter::accept);
+    }
+
+    public static ConfigOption integer(String name, boolean mutable, long min, long max,
+                                       Supplier<Long> getter, Consumer<Long> setter) {
+        return new ConfigOption(name, mutable, () -> Long.toString(getter.get()), v -> {
+            long parsed;
+            try {
+                parsed = Long.parseLong(v.trim());
+            } catch (NumberFormatException e) {
+                throw new ConfigException("argument couldn't be parsed into an integer");
+            }
+            if (parsed < min || parsed > max) {
+                throw new ConfigException("argument must be between " + min + " and " + max + " inclusive");
+            }
+            setter.accept(parsed);
+        });
+    }
+
+    /** A byte count that accepts Redis's units (1k, 1kb, 100mb, 2gb, ...). */
+    public static ConfigOption memory(String name, boolean mutable, long min, long max,
+                                      Supplier<Long> getter, Consumer<Long> setter) {
+        return new ConfigOption(name, mutable, () -> Long.toString(getter.get()), v -> {
+            long parsed = parseMemory(v);
+            if (parsed < 0) {
+                throw new ConfigException("argument must be a memory value");
+            }
+            if (parsed < min || parsed > max) {
+                throw new ConfigException("argument must be between " + min + " and " + max + " inclusive");
+            }
+            setter.accept(parsed);
+        });
+    }
+
+    public static ConfigOption bool(String name, boolean mutable, Supplier<Boolean> getter, Consumer<Boolean> setter) {
+        return new ConfigOption(name, mutable, () -> getter.get() ? "yes" : "no", v -> {
+            switch (v.toLowerCase(Locale.ROOT)) {
+                case "yes" -> setter.accept(true);
+                case "no" -> setter.accept(false);
+                default -> throw new ConfigException("argument must be 'yes' or 'no'");
+            }
+        });
+    }
+
+    public static ConfigOption choice(String name, boolean mutable, String[] choices,
+                                      Supplier<String> getter, Consumer<String> setter) {
+        return new ConfigOption(name, mutable, getter, v -> {
+            for (String c : choices) {
+                if (c.equalsIgnoreCase(v)) {
+                    setter.accept(c);
+                    return;
+                }
+            }
+            throw new ConfigException("argument(s) must be one of the following: " + String.join(", ", choices));
+        });
+    }
+
+    /** Redis's memtoull: digits with an optional unit b, k, kb, m, mb, g, gb; -1 if malformed. */
+    public static long parseMemory(String text) {
+        String s = text.trim().toLowerCase(Locale.ROOT);
+        long multiplier = 1;
+        String digits = s;
+        String[][] units = {{"gb", "1073741824"}, {"mb", "1048576"}, {"kb", "1024"},
+                {"g", "1000000000"}, {"m", "1000000"}, {"k", "1000"}, {"b", "1"}};
+        for (String[] unit : units) {
+            if (s.endsWith(unit[0])) {
+                multiplier = Long.parseLong(unit[1]);
+                digits = s.substring(0, s.length() - unit[0].length());
+                break;
+            }
+        }
+        if (digits.isEmpty()) {
+            return -1;
+        }
+        for (int i = 0; i < digits.length(); i++) {
+            if (!Character.isDigit(digits.charAt(i))) {
+                return -1;
+            }
+        }
+        try {
+            return Math.multiplyExact(Long.parseLong(digits), multiplier);
+        } catch (ArithmeticException | NumberFormatException e) {
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.mnemos.server;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code java -jar mnemos-server.jar [/path/mnemos.conf] [--option value ...]}, like redis-server.
+ */
+public final class Main {
+    private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        ServerConfig config;
+        try {
+            config = ServerConfig.fromArgs(args);
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            System.exit(1);
+            return;
+        } catch (java.io.IOException e) {
+            System.err.println("Fatal error, can't open config file '" + args[0] + "': " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        Logging.applyLogfile(config.logfile);
+        Logging.applyLevel(config.loglevel);
+        log.info("Mnemos version={} (Redis {} compatible), pid={}, just started",
+                Main.class.getPackage().getImplementationVersion(), Server.REDIS_VERSION, ProcessHandle.current().pid());
+        Server server = new Server(config);
+        server.onShutdown(() -> Runtime.getRuntime().halt(0));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (!server.stopping()) {
+                log.warn("Received SIGTERM scheduling shutdown...");
+            }
+            server.stop();
+        }, "mnemos-sigterm"));
+        try {
+            server.start();
+        } catch (Exception e) {
+            log.error("{}", e.getMessage());
+            System.exit(1);
+        }
+        server.awaitTermination();
+    }
+}

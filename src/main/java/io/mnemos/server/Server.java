@@ -1,0 +1,295 @@
+package io.mnemos.server;
+
+import io.mnemos.command.CommandDispatcher;
+import io.mnemos.command.CommandTable;
+import io.mnemos.command.Commands;
+import io.mnemos.store.ActiveExpireCycle;
+import io.mnemos.store.Clock;
+import io.mnemos.store.Keyspace;
+import io.mnemos.store.KeyspaceListener;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The running server: configuration, keyspace, command table and the network. One Netty event
+ * loop thread accepts connections, reads requests, runs every command and writes replies, so the
+ * keyspace needs no locks, exactly as in Redis.
+ */
+public final class Server {
+    private static final Logger log = LoggerFactory.getLogger(Server.class);
+    public static final String REDIS_VERSION = "7.0.15";
+
+    private final ServerConfig config;
+    private final Keyspace keyspace;
+    private final CommandDispatcher dispatcher;
+    private final ClientRegistry clients = new ClientRegistry();
+    private final ServerStats stats = new ServerStats();
+    private final SlowLog slowlog;
+    private final ActiveExpireCycle activeExpire;
+    private final Map<String, Long> errorStats = new LinkedHashMap<>();
+    private final long startMillis = System.currentTimeMillis();
+    private final String runId = randomHex(40);
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+
+    private EventLoopGroup group;
+    private EventLoop keyspaceLoop;
+    private final List<Channel> listeners = new ArrayList<>();
+    private int boundPort;
+    private volatile boolean stopping;
+    private Runnable shutdownAction = () -> { };
+    private long lastSaveSeconds = System.currentTimeMillis() / 1000;
+
+    public Server(ServerConfig config) {
+        this(config, Clock.SYSTEM);
+    }
+
+    public Server(ServerConfig config, Clock clock) {
+        this.config = config;
+        this.keyspace = new Keyspace(config.databases, clock, KeyspaceListener.NONE);
+        this.dispatcher = new CommandDispatcher(this, new CommandTable(Commands.families()));
+        this.slowlog = new SlowLog(config);
+        this.activeExpire = new ActiveExpireCycle(keyspace);
+        config.onChange("slowlog-max-len", slowlog::trimToMax);
+        config.onChange("loglevel", () -> Logging.applyLevel(config.loglevel));
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public Keyspace keyspace() {
+        return keyspace;
+    }
+
+    public CommandDispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    public CommandTable commandTable() {
+        return dispatcher.table();
+    }
+
+    public ClientRegistry clients() {
+        return clients;
+    }
+
+    public ServerStats stats() {
+        return stats;
+    }
+
+    public SlowLog slowlog() {
+        return slowlog;
+    }
+
+    public ActiveExpireCycle activeExpire() {
+        return activeExpire;
+    }
+
+    public long startMillis() {
+        return startMillis;
+    }
+
+    public String runId() {
+        return runId;
+    }
+
+    public int port() {
+        return boundPort;
+    }
+
+    public boolean epoll() {
+        return Epoll.isAvailable();
+    }
+
+    public long lastSaveSeconds() {
+        return lastSaveSeconds;
+    }
+
+    /** Errors replied, by their code (the first word), for INFO errorstats. */
+    public Map<String, Long> errorStats() {
+        return errorStats;
+    }
+
+    public void recordError(String message) {
+        stats.totalErrorReplies++;
+        int space = message.indexOf(' ');
+        String code = space < 0 ? message : message.substring(0, space);
+        errorStats.merge(code, 1L, Long::sum);
+    }
+
+    /** What SHUTDOWN does after the server has stopped (the launcher exits the JVM). */
+    public void onShutdown(Runnable action) {
+        this.shutdownAction = action;
+    }
+
+    /** Binds the configured addresses and starts serving; returns once listening. */
+    public Server start() throws InterruptedException {
+        boolean useEpoll = Epoll.isAvailable();
+        group = new MultiThreadIoEventLoopGroup(1,
+                useEpoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        keyspaceLoop = group.next();
+        Class<? extends ServerChannel> channelType = useEpoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(keyspaceLoop)
+                .channel(channelType)
+                .option(ChannelOption.SO_BACKLOG, 511)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, config.tcpKeepAliveSeconds > 0)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new ClientHandler(Server.this));
+                    }
+                });
+        if (useEpoll && config.tcpKeepAliveSeconds > 0) {
+            int idle = (int) config.tcpKeepAliveSeconds;
+            bootstrap.childOption(EpollChannelOption.TCP_KEEPIDLE, idle)
+                    .childOption(EpollChannelOption.TCP_KEEPINTVL, Math.max(1, idle / 3))
+                    .childOption(EpollChannelOption.TCP_KEEPCNT, 3);
+        }
+        int port = config.port;
+        for (String address : config.bind.trim().split("\\s+")) {
+            boolean optional = address.startsWith("-");
+            String host = optional ? address.substring(1) : address;
+            host = switch (host) {
+                case "*" -> "0.0.0.0";
+                case "::*" -> "::";
+                default -> host;
+            };
+            try {
+                Channel ch = bootstrap.bind(new InetSocketAddress(host, port)).sync().channel();
+                listeners.add(ch);
+                port = ((InetSocketAddress) ch.localAddress()).getPort();
+            } catch (Exception e) {
+                if (optional) {
+                    log.debug("Skipping optional bind address {}: {}", address, e.toString());
+                    continue;
+                }
+                group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+                throw new IllegalStateException("Could not bind " + host + ":" + config.port + ": " + e.getMessage(), e);
+            }
+        }
+        if (listeners.isEmpty()) {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw new IllegalStateException("Failed listening on port " + config.port + ", no address could be bound");
+        }
+        boundPort = port;
+        scheduleCron();
+        log.info("Server initialized ({} transport)", useEpoll ? "epoll" : "nio");
+        log.info("Ready to accept connections tcp on port {}", boundPort);
+        return this;
+    }
+
+    /** Runs a task on the keyspace thread. */
+    public void execute(Runnable task) {
+        keyspaceLoop.execute(task);
+    }
+
+    public boolean inKeyspaceThread() {
+        return keyspaceLoop == null || keyspaceLoop.inEventLoop();
+    }
+
+    private void scheduleCron() {
+        keyspaceLoop.schedule(() -> {
+            if (stopping) {
+                return;
+            }
+            try {
+                cron();
+            } catch (RuntimeException e) {
+                log.warn("Server cron failed", e);
+            }
+            scheduleCron();
+        }, Math.max(1, 1000 / config.hz), TimeUnit.MILLISECONDS);
+    }
+
+    /** Redis's serverCron: active expiry and idle-client timeouts, {@code hz} times a second. */
+    void cron() {
+        activeExpire.runSlow(config.hz);
+        if (config.timeoutSeconds > 0) {
+            long now = System.currentTimeMillis();
+            for (Client c : List.copyOf(clients.all())) {
+                if (now - c.lastInteraction() > config.timeoutSeconds * 1000 && c.channel() != null) {
+                    log.debug("Closing idle client");
+                    c.channel().close();
+                }
+            }
+        }
+    }
+
+    /** Between reads: Redis's beforeSleep runs the fast expire cycle here. */
+    void beforeSleep() {
+        activeExpire.runFast();
+    }
+
+    /**
+     * Stops serving: closes listeners and clients and ends the event loop. Safe to call from any
+     * thread and more than once.
+     */
+    public void stop() {
+        if (stopping) {
+            terminated.join();
+            return;
+        }
+        stopping = true;
+        for (Channel ch : listeners) {
+            ch.close().syncUninterruptibly();
+        }
+        if (group != null) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        log.info("Mnemos is now ready to exit, bye bye...");
+        terminated.complete(null);
+    }
+
+    /** SHUTDOWN: stop the server without blocking the keyspace thread, then run the shutdown action. */
+    public void shutdownFromCommand() {
+        log.warn("User requested shutdown...");
+        Thread stopper = new Thread(() -> {
+            stop();
+            shutdownAction.run();
+        }, "mnemos-shutdown");
+        stopper.start();
+    }
+
+    public void awaitTermination() {
+        terminated.join();
+    }
+
+    public boolean stopping() {
+        return stopping;
+    }
+
+    private static String randomHex(int length) {
+        StringBuilder sb = new StringBuilder(length);
+        java.util.concurrent.ThreadLocalRandom rnd = java.util.concurrent.ThreadLocalRandom.current();
+        for (int i = 0; i < length; i++) {
+            sb.append(Character.forDigit(rnd.nextInt(16), 16));
+        }
+        return sb.toString();
+    }
+}

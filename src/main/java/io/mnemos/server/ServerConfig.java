@@ -1,0 +1,191 @@
+package io.mnemos.server;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The server's settings under Redis's names and defaults, readable from a redis.conf-style file and
+ * from {@code --name value} flags, and exposed to CONFIG GET/SET through {@link #options()}.
+ * Fields are plain because only the keyspace thread changes them after startup.
+ */
+public final class ServerConfig {
+    public int port = 6379;
+    /** Loopback only by default: safe for {@code java -jar}; the container config binds all. */
+    public String bind = "127.0.0.1 -::1";
+    public String requirepass = "";
+    public int databases = 16;
+    public long timeoutSeconds = 0;
+    public long tcpKeepAliveSeconds = 300;
+    public long maxclients = 10000;
+    public String loglevel = "notice";
+    public String logfile = "";
+    public String dir = Path.of("").toAbsolutePath().toString();
+    public int hz = 10;
+    public long protoMaxBulkLen = 512L * 1024 * 1024;
+    public long clientQueryBufferLimit = 1024L * 1024 * 1024;
+    public long slowlogLogSlowerThan = 10000;
+    public long slowlogMaxLen = 128;
+    public long latencyMonitorThreshold = 0;
+    public String pidfile = "";
+    public boolean activeExpireEnabled = true;
+
+    /** Called after a value changes at runtime, so the server can apply it (log level, timers). */
+    private final Map<String, Runnable> changeListeners = new LinkedHashMap<>();
+    private final Map<String, ConfigOption> options = new LinkedHashMap<>();
+
+    public ServerConfig() {
+        add(ConfigOption.integer("port", false, 0, 65535, () -> (long) port, v -> port = v.intValue()));
+        add(ConfigOption.string("bind", false, () -> bind, v -> bind = v));
+        add(ConfigOption.string("requirepass", true, () -> requirepass, v -> requirepass = v));
+        add(ConfigOption.integer("databases", false, 1, Integer.MAX_VALUE, () -> (long) databases, v -> databases = v.intValue()));
+        add(ConfigOption.integer("timeout", true, 0, Integer.MAX_VALUE, () -> timeoutSeconds, v -> timeoutSeconds = v));
+        add(ConfigOption.integer("tcp-keepalive", true, 0, Integer.MAX_VALUE, () -> tcpKeepAliveSeconds, v -> tcpKeepAliveSeconds = v));
+        add(ConfigOption.integer("maxclients", true, 1, Integer.MAX_VALUE, () -> maxclients, v -> maxclients = v));
+        add(ConfigOption.choice("loglevel", true, new String[]{"debug", "verbose", "notice", "warning"},
+                () -> loglevel, v -> loglevel = v));
+        add(ConfigOption.string("logfile", false, () -> logfile, v -> logfile = v));
+        add(ConfigOption.of("dir", true, () -> dir, v -> {
+            Path p = Path.of(v).toAbsolutePath().normalize();
+            if (!Files.isDirectory(p)) {
+                throw new ConfigException("No such file or directory");
+            }
+            dir = p.toString();
+        }));
+        add(ConfigOption.integer("hz", true, 1, 500, () -> (long) hz, v -> hz = v.intValue()));
+        add(ConfigOption.memory("proto-max-bulk-len", true, 1024 * 1024, Long.MAX_VALUE,
+                () -> protoMaxBulkLen, v -> protoMaxBulkLen = v));
+        add(ConfigOption.memory("client-query-buffer-limit", true, 1024 * 1024, Long.MAX_VALUE,
+                () -> clientQueryBufferLimit, v -> clientQueryBufferLimit = v));
+        add(ConfigOption.integer("slowlog-log-slower-than", true, -1, Long.MAX_VALUE,
+                () -> slowlogLogSlowerThan, v -> slowlogLogSlowerThan = v));
+        add(ConfigOption.integer("slowlog-max-len", true, 0, Long.MAX_VALUE, () -> slowlogMaxLen, v -> slowlogMaxLen = v));
+        add(ConfigOption.integer("latency-monitor-threshold", true, 0, Long.MAX_VALUE,
+                () -> latencyMonitorThreshold, v -> latencyMonitorThreshold = v));
+        add(ConfigOption.string("pidfile", false, () -> pidfile, v -> pidfile = v));
+    }
+
+    private void add(ConfigOption option) {
+        options.put(option.name(), option);
+    }
+
+    /** Registers an option owned by another part of the server (e.g. persistence, eviction). */
+    public void register(ConfigOption option) {
+        add(option);
+    }
+
+    public Map<String, ConfigOption> options() {
+        return options;
+    }
+
+    public ConfigOption option(String name) {
+        return options.get(name.toLowerCase(Locale.ROOT));
+    }
+
+    public void onChange(String name, Runnable listener) {
+        changeListeners.merge(name, listener, (a, b) -> () -> {
+            a.run();
+            b.run();
+        });
+    }
+
+    /** Sets one option by name at runtime (CONFIG SET), honouring mutability. */
+    public void setAtRuntime(String name, String value) throws ConfigException {
+        ConfigOption option = option(name);
+        if (option == null) {
+            throw new ConfigException("Unknown option");
+        }
+        if (!option.mutable()) {
+            throw new ConfigException("can't set immutable config");
+        }
+        option.set(value);
+        Runnable listener = changeListeners.get(option.name());
+        if (listener != null) {
+            listener.run();
+        }
+    }
+
+    /**
+     * Reads the startup configuration: an optional config file as the first argument, then
+     * {@code --name value...} flags, which override the file as with redis-server.
+     */
+    public static ServerConfig fromArgs(String[] args) throws ConfigException, IOException {
+        ServerConfig config = new ServerConfig();
+        int i = 0;
+        StringBuilder directives = new StringBuilder();
+        if (args.length > 0 && !args[0].startsWith("--")) {
+            directives.append(Files.readString(Path.of(args[0]), StandardCharsets.UTF_8)).append('\n');
+            i = 1;
+        }
+        // As redis-server does: "--port 7000 --bind a b" becomes the lines "port 7000" and "bind a b".
+        for (; i < args.length; i++) {
+            String a = args[i];
+            if (a.startsWith("--")) {
+                directives.append('\n').append(a.substring(2));
+            } else {
+                directives.append(' ').append(quote(a));
+            }
+        }
+        config.load(directives.toString());
+        return config;
+    }
+
+    private static String quote(String arg) {
+        if (!arg.isEmpty() && arg.chars().noneMatch(ch -> ch == ' ' || ch == '"' || ch == '\'' || ch == '\\')) {
+            return arg;
+        }
+        return '"' + arg.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+    }
+
+    /** Applies redis.conf-style text: one directive per line, {@code #} comments, quoted values. */
+    public void load(String text) throws ConfigException {
+        String[] lines = text.split("\n", -1);
+        for (int n = 0; n < lines.length; n++) {
+            String line = lines[n].trim();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            List<String> words = splitWords(line);
+            if (words == null) {
+                throw new ConfigException(badDirective(n + 1, line, "Unbalanced quotes in configuration line"));
+            }
+            if (words.isEmpty()) {
+                continue;
+            }
+            String name = words.get(0).toLowerCase(Locale.ROOT);
+            ConfigOption option = options.get(name);
+            if (option == null) {
+                throw new ConfigException(badDirective(n + 1, line, "Bad directive or wrong number of arguments"));
+            }
+            String value = String.join(" ", words.subList(1, words.size()));
+            try {
+                option.set(value);
+            } catch (ConfigException e) {
+                throw new ConfigException(badDirective(n + 1, line, e.getMessage()));
+            }
+        }
+    }
+
+    private static String badDirective(int lineNumber, String line, String reason) {
+        return "\n*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\nReading the configuration file, at line "
+                + lineNumber + "\n>>> '" + line + "'\n" + reason;
+    }
+
+    private static List<String> splitWords(String line) {
+        byte[][] parts = io.mnemos.protocol.InlineSplitter.split(line.getBytes(StandardCharsets.UTF_8));
+        if (parts == null) {
+            return null;
+        }
+        List<String> words = new ArrayList<>();
+        for (byte[] p : parts) {
+            words.add(new String(p, StandardCharsets.UTF_8));
+        }
+        return words;
+    }
+}

@@ -1,0 +1,22 @@
+package io.mnemos.server;
+
+/** Server-wide counters for INFO stats; written only by the keyspace thread. */
+public final class ServerStats {
+    public long totalConnectionsReceived;
+    public long totalCommandsProcessed;
+    public long rejectedConnections;
+    public long netInputBytes;
+    public long netOutputBytes;
+    public long totalErrorReplies;
+    public long unexpectedErrorReplies;
+
+    public void reset() {
+        totalConnectionsReceived = 0;
+        totalCommandsProcessed = 0;
+        rejectedConnections = 0;
+        netInputBytes = 0;
+        netOutputBytes = 0;
+        totalErrorReplies = 0;
+        unexpectedErrorReplies = 0;
+    }
+}

@@ -1,0 +1,151 @@
+package io.mnemos.store;
+
+import java.util.Arrays;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+
+/**
+ * Chained hash table of byte-array keys with a power-of-two bucket array, the shape Redis's dict
+ * uses. The power-of-two size is what makes the reverse-binary SCAN cursor work: a key present for
+ * the whole scan is returned even if the table grows or shrinks between calls.
+ */
+public final class Dict {
+    private static final int MIN_CAPACITY = 4;
+
+    private Entry[] table = new Entry[MIN_CAPACITY];
+    private int size;
+
+    public int size() {
+        return size;
+    }
+
+    public int capacity() {
+        return table.length;
+    }
+
+    public Entry get(byte[] key) {
+        Entry e = table[KeyHash.hash(key) & (table.length - 1)];
+        while (e != null) {
+            if (Arrays.equals(e.key, key)) {
+                return e;
+            }
+            e = e.next;
+        }
+        return null;
+    }
+
+    /** Adds a new entry; the caller has checked that the key is absent. */
+    public Entry add(byte[] key, Object value) {
+        if (size >= table.length) {
+            resize(table.length * 2);
+        }
+        Entry e = new Entry(key, value);
+        int bucket = KeyHash.hash(key) & (table.length - 1);
+        e.next = table[bucket];
+        table[bucket] = e;
+        size++;
+        return e;
+    }
+
+    public Entry remove(byte[] key) {
+        int bucket = KeyHash.hash(key) & (table.length - 1);
+        Entry prev = null;
+        for (Entry e = table[bucket]; e != null; prev = e, e = e.next) {
+            if (Arrays.equals(e.key, key)) {
+                if (prev == null) {
+                    table[bucket] = e.next;
+                } else {
+                    prev.next = e.next;
+                }
+                e.next = null;
+                size--;
+                maybeShrink();
+                return e;
+            }
+        }
+        return null;
+    }
+
+    public void clear() {
+        table = new Entry[MIN_CAPACITY];
+        size = 0;
+    }
+
+    /** A random entry, picked as Redis does: a random non-empty bucket, then a random chain link. */
+    public Entry random() {
+        if (size == 0) {
+            return null;
+        }
+        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        Entry head;
+        do {
+            head = table[rnd.nextInt(table.length)];
+        } while (head == null);
+        int length = 0;
+        for (Entry e = head; e != null; e = e.next) {
+            length++;
+        }
+        Entry e = head;
+        for (int i = rnd.nextInt(length); i > 0; i--) {
+            e = e.next;
+        }
+        return e;
+    }
+
+    /**
+     * Visits the bucket the cursor names and returns the next cursor (0 when the scan is done),
+     * incrementing the cursor's reversed bits so that resizes never skip a bucket.
+     */
+    public long scan(long cursor, Consumer<Entry> visitor) {
+        if (size == 0) {
+            return 0;
+        }
+        long mask = table.length - 1;
+        for (Entry e = table[(int) (cursor & mask)]; e != null; ) {
+            Entry next = e.next;
+            visitor.accept(e);
+            e = next;
+        }
+        cursor |= ~mask;
+        cursor = Long.reverse(cursor);
+        cursor++;
+        return Long.reverse(cursor);
+    }
+
+    /** Visits every entry; the visitor must not modify the table. */
+    public void forEach(Consumer<Entry> visitor) {
+        for (Entry head : table) {
+            for (Entry e = head; e != null; e = e.next) {
+                visitor.accept(e);
+            }
+        }
+    }
+
+    private void maybeShrink() {
+        // Redis's HASHTABLE_MIN_FILL: shrink once fewer than 10% of the buckets are used.
+        if (table.length > MIN_CAPACITY && size * 10L < table.length) {
+            int target = MIN_CAPACITY;
+            while (target < size) {
+                target <<= 1;
+            }
+            resize(target);
+        }
+    }
+
+    private void resize(int capacity) {
+        Entry[] old = table;
+        Entry[] fresh = new Entry[capacity];
+        int mask = capacity - 1;
+        for (Entry head : old) {
+            Entry e = head;
+            while (e != null) {
+                Entry next = e.next;
+                int bucket = KeyHash.hash(e.key) & mask;
+                e.next = fresh[bucket];
+                fresh[bucket] = e;
+                e = next;
+            }
+        }
+        table = fresh;
+    }
+}

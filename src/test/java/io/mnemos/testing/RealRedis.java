@@ -1,0 +1,69 @@
+package io.mnemos.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real redis-server on a free loopback port, the reference for differential tests. Tests use
+ * {@code assumeTrue(RealRedis.available())} so that machines without Redis skip them with a reason.
+ */
+public final class RealRedis implements AutoCloseable {
+    private final Process process;
+    private final int port;
+
+    private RealRedis(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    public static boolean available() {
+        return executable() != null;
+    }
+
+    private static String executable() {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            File f = new File(dir, "redis-server");
+            if (f.canExecute()) {
+                return f.getPath();
+            }
+        }
+        return null;
+    }
+
+    public static RealRedis start(String... extraArgs) throws IOException, InterruptedException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        List<String> cmd = new java.util.ArrayList<>(List.of(executable(), "--port", Integer.toString(port),
+                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"));
+        cmd.addAll(List.of(extraArgs));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            try (Socket ignored = new Socket("127.0.0.1", port)) {
+                return new RealRedis(p, port);
+            } catch (IOException e) {
+                Thread.sleep(20);
+            }
+        }
+        p.destroyForcibly();
+        throw new IOException("redis-server did not start on port " + port);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        process.waitFor(5, TimeUnit.SECONDS);
+        process.destroyForcibly();
+    }
+}

@@ -1,0 +1,52 @@
+package io.mnemos.testing;
+
+import io.mnemos.server.ConfigException;
+import io.mnemos.server.Server;
+import io.mnemos.server.ServerConfig;
+
+/**
+ * A real Mnemos server on an ephemeral loopback port, for integration tests over TCP.
+ * {@code try (RunningServer s = RunningServer.start("--requirepass", "x")) { ... s.port() ... }}
+ */
+public final class RunningServer implements AutoCloseable {
+    private final Server server;
+
+    private RunningServer(Server server) {
+        this.server = server;
+    }
+
+    public static RunningServer start(String... flags) {
+        try {
+            String[] args = new String[flags.length + 4];
+            args[0] = "--port";
+            args[1] = "0";
+            args[2] = "--bind";
+            args[3] = "127.0.0.1";
+            System.arraycopy(flags, 0, args, 4, flags.length);
+            ServerConfig config = ServerConfig.fromArgs(args);
+            return new RunningServer(new Server(config).start());
+        } catch (ConfigException | java.io.IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public String host() {
+        return "127.0.0.1";
+    }
+
+    public Server server() {
+        return server;
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}
