@@ -12,6 +12,9 @@ public final class Commands {
                 new ConnectionCommands(),
                 new StringCommands(),
                 new KeyCommands(),
-                new ServerCommands());
+                new ClientCommands(),
+                new ServerCommands(),
+                new CommandIntrospection(),
+                new DebugCommands());
     }
 }
