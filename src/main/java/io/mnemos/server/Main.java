@@ -2,6 +2,7 @@ package io.mnemos.server;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
 /**
  * {@code java -jar mnemos-server.jar [/path/mnemos.conf] [--option value ...]}, like redis-server.
@@ -31,12 +32,17 @@ public final class Main {
                 Main.class.getPackage().getImplementationVersion(), Server.REDIS_VERSION, ProcessHandle.current().pid());
         Server server = new Server(config);
         server.onShutdown(() -> Runtime.getRuntime().halt(0));
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (!server.stopping()) {
-                log.warn("Received SIGTERM scheduling shutdown...");
-            }
-            server.stop();
-        }, "mnemos-sigterm"));
+        // Like Redis: SIGTERM and SIGINT stop the server cleanly and the process exits with 0.
+        for (String signal : new String[]{"TERM", "INT"}) {
+            Signal.handle(new Signal(signal), s -> {
+                log.warn("Received SIG{} scheduling shutdown...", signal);
+                Thread stopper = new Thread(() -> {
+                    server.stop();
+                    System.exit(0);
+                }, "mnemos-signal-shutdown");
+                stopper.start();
+            });
+        }
         try {
             server.start();
         } catch (Exception e) {

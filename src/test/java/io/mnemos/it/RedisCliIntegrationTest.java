@@ -1,0 +1,110 @@
+package io.mnemos.it;
+
+import io.mnemos.testing.RunningServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The real redis-cli against Mnemos, including the docker-compose healthcheck idioms. */
+class RedisCliIntegrationTest {
+    private static RunningServer server;
+    private static RunningServer secured;
+
+    @BeforeAll
+    static void start() {
+        assumeTrue(onPath("redis-cli"), "redis-cli is not installed (apt-get install redis-tools)");
+        server = RunningServer.start();
+        secured = RunningServer.start("--requirepass", "s3cret");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+            secured.close();
+        }
+    }
+
+    static boolean onPath(String program) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            if (new File(dir, program).canExecute()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String cli(RunningServer target, String stdin, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("redis-cli", "-h", target.host(), "-p", Integer.toString(target.port())));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        if (stdin != null) {
+            p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS), "redis-cli finished");
+        return out;
+    }
+
+    @Test
+    void pingAnswersPong() throws Exception {
+        assertEquals("PONG\n", cli(server, null, "ping"));
+    }
+
+    @Test
+    void rawIncrHealthcheckIdiomCounts() throws Exception {
+        String first = cli(server, null, "--raw", "incr", "ping");
+        String second = cli(server, null, "--raw", "incr", "ping");
+        assertEquals(Long.parseLong(first.trim()) + 1, Long.parseLong(second.trim()));
+    }
+
+    @Test
+    void passwordHealthcheckWorksAndUnauthenticatedIsRefused() throws Exception {
+        assertEquals("PONG\n", cli(secured, null, "--no-auth-warning", "-a", "s3cret", "ping"));
+        assertEquals("NOAUTH Authentication required.\n", cli(secured, null, "ping"));
+    }
+
+    @Test
+    void scriptedSessionThroughStdin() throws Exception {
+        String out = cli(server, "SET greeting hello\nGET greeting\nSTRLEN greeting\nDEL greeting\nGET greeting\n");
+        assertEquals("OK\nhello\n5\n1\n\n", out);
+    }
+
+    @Test
+    void errorsAndTypesRenderLikeRedis() throws Exception {
+        cli(server, null, "set", "word", "abc");
+        assertEquals("(error) ERR value is not an integer or out of range\n",
+                cli(server, null, "--no-raw", "incr", "word"));
+        assertEquals("(integer) 3\n", cli(server, null, "--no-raw", "strlen", "word"));
+        assertEquals("(nil)\n", cli(server, null, "--no-raw", "get", "nothing"));
+    }
+
+    @Test
+    void pipeModeLoadsManyCommands() throws Exception {
+        StringBuilder commands = new StringBuilder();
+        for (int i = 0; i < 1000; i++) {
+            commands.append("SET pipe:").append(i).append(' ').append(i).append("\r\n");
+        }
+        String out = cli(server, commands.toString(), "--pipe");
+        assertTrue(out.contains("errors: 0, replies: 1000"), out);
+        assertEquals("999\n", cli(server, null, "get", "pipe:999"));
+    }
+
+    @Test
+    void infoAndConfigAreReadable() throws Exception {
+        assertTrue(cli(server, null, "info", "server").contains("redis_version:7.0"));
+        assertEquals("port\n" + server.port() + "\n", cli(server, null, "config", "get", "port"));
+    }
+}

@@ -1,0 +1,123 @@
+package io.mnemos.it;
+
+import io.mnemos.testing.RunningServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.cache.CacheManager;
+import org.springframework.cache.annotation.CacheEvict;
+import org.springframework.cache.annotation.Cacheable;
+import org.springframework.cache.annotation.EnableCaching;
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.cache.RedisCacheConfiguration;
+import org.springframework.data.redis.cache.RedisCacheManager;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A Spring application using Mnemos as its cache through Spring Data Redis's RedisCacheManager. */
+class SpringCacheIntegrationTest {
+    private static RunningServer server;
+
+    @BeforeAll
+    static void startServer() {
+        server = RunningServer.start();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    /** A slow service whose results are cached; counts how often it really runs. */
+    public static class PriceService {
+        final AtomicInteger computations = new AtomicInteger();
+
+        @Cacheable("prices")
+        public String price(String item) {
+            computations.incrementAndGet();
+            return item + ":" + item.length() * 10;
+        }
+
+        @CacheEvict("prices")
+        public void evict(String item) {
+        }
+
+        @CacheEvict(value = "prices", allEntries = true)
+        public void clear() {
+        }
+    }
+
+    @Configuration
+    @EnableCaching
+    static class AppConfig {
+        @Bean(destroyMethod = "destroy")
+        LettuceConnectionFactory connectionFactory() {
+            LettuceConnectionFactory factory =
+                    new LettuceConnectionFactory(new RedisStandaloneConfiguration(server.host(), server.port()));
+            factory.afterPropertiesSet();
+            return factory;
+        }
+
+        @Bean
+        CacheManager cacheManager(LettuceConnectionFactory factory) {
+            return RedisCacheManager.builder(factory)
+                    .cacheDefaults(RedisCacheConfiguration.defaultCacheConfig().entryTtl(Duration.ofMillis(700)))
+                    .build();
+        }
+
+        @Bean
+        StringRedisTemplate template(LettuceConnectionFactory factory) {
+            return new StringRedisTemplate(factory);
+        }
+
+        @Bean
+        PriceService priceService() {
+            return new PriceService();
+        }
+    }
+
+    @Test
+    void cacheableHitsMissesExpiresAndEvicts() throws InterruptedException {
+        try (AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext(AppConfig.class)) {
+            PriceService service = context.getBean(PriceService.class);
+            StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
+
+            assertEquals("apple:50", service.price("apple"));
+            assertEquals("apple:50", service.price("apple"));
+            assertEquals(1, service.computations.get(), "second call is a cache hit");
+            assertTrue(template.hasKey("prices::apple"));
+            Long ttl = template.getExpire("prices::apple", java.util.concurrent.TimeUnit.MILLISECONDS);
+            assertNotNull(ttl);
+            assertTrue(ttl > 0 && ttl <= 700, "entry carries the configured TTL, got " + ttl);
+
+            Thread.sleep(900);
+            assertFalse(template.hasKey("prices::apple"), "entry expired");
+            assertEquals("apple:50", service.price("apple"));
+            assertEquals(2, service.computations.get(), "after expiry the value is recomputed");
+
+            service.evict("apple");
+            assertFalse(template.hasKey("prices::apple"));
+            service.price("apple");
+            service.price("pear");
+            assertEquals(4, service.computations.get());
+
+            service.clear();
+            assertNull(template.opsForValue().get("prices::pear"));
+            assertFalse(template.hasKey("prices::apple"));
+            service.price("pear");
+            assertEquals(5, service.computations.get(), "cache clear forces recomputation");
+        }
+    }
+}
