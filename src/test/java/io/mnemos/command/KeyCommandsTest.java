@@ -3,6 +3,8 @@ package io.mnemos.command;
 import io.mnemos.server.ConfigOption;
 import io.mnemos.server.ServerConfig;
 import io.mnemos.store.KeyspaceStats;
+import io.mnemos.store.TypedValue;
+import io.mnemos.store.ValueType;
 import io.mnemos.testing.CommandHarness;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -650,6 +652,48 @@ class KeyCommandsTest {
             assertEquals(arity("object|encoding"), h.exec("OBJECT", "ENCODING"));
             assertEquals(arity("object|freq"), h.exec("OBJECT", "FREQ", "a", "b"));
             assertEquals("-ERR unknown subcommand 'foo'. Try OBJECT HELP.\r\n", h.exec("OBJECT", "foo", "a"));
+        }
+    }
+
+    /** A stand-in for the list/hash/... values other families will add. */
+    private record FakeList(List<String> items) implements TypedValue {
+        @Override
+        public ValueType type() {
+            return ValueType.LIST;
+        }
+
+        @Override
+        public String encoding() {
+            return "listpack";
+        }
+
+        @Override
+        public TypedValue copy() {
+            return new FakeList(new java.util.ArrayList<>(items));
+        }
+    }
+
+    @Nested
+    class NonStringValues {
+        @Test
+        void typeEncodingAndScanTypeComeFromTypedValue() {
+            h.server().keyspace().db(0).add("l".getBytes(), new FakeList(List.of("a")));
+            h.exec("SET", "s", "1");
+            assertEquals("+list\r\n", h.exec("TYPE", "l"));
+            assertEquals("$8\r\nlistpack\r\n", h.exec("OBJECT", "ENCODING", "l"));
+            assertEquals(ONE, h.exec("OBJECT", "REFCOUNT", "l"));
+            assertEquals("*2\r\n$1\r\n0\r\n*1\r\n$1\r\nl\r\n", h.exec("SCAN", "0", "TYPE", "LIST"));
+        }
+
+        @Test
+        void copyDuplicatesTheValue() {
+            FakeList original = new FakeList(new java.util.ArrayList<>(List.of("a")));
+            h.server().keyspace().db(0).add("l".getBytes(), original);
+            assertEquals(ONE, h.exec("COPY", "l", "m"));
+            Object copied = h.server().keyspace().db(0).lookupQuiet("m".getBytes()).value();
+            assertEquals(original, copied);
+            assertFalse(copied == original, "COPY must not share the value");
+            assertEquals("+list\r\n", h.exec("TYPE", "m"));
         }
     }
 
