@@ -1,5 +1,7 @@
 package io.mnemos.store;
 
+import java.util.function.LongSupplier;
+
 /**
  * Redis 7's active expiry (expire.c): each run samples keys with a TTL in every database and
  * deletes the expired ones, repeating on a database while more than 10% of a sample had expired,
@@ -20,8 +22,21 @@ public final class ActiveExpireCycle {
     private long lastFastCycleStart;
     private boolean enabled = true;
 
+    private final LongSupplier nanoTime;
+
     public ActiveExpireCycle(Keyspace keyspace) {
+        this(keyspace, System::nanoTime);
+    }
+
+    /** With a replaceable monotonic clock, so tests can check the time budget deterministically. */
+    public ActiveExpireCycle(Keyspace keyspace, LongSupplier nanoTime) {
         this.keyspace = keyspace;
+        this.nanoTime = nanoTime;
+    }
+
+    /** True if the last cycle stopped because it ran out of time. */
+    public boolean timeLimitHit() {
+        return timeLimitHit;
     }
 
     public void enabled(boolean enabled) {
@@ -46,7 +61,7 @@ public final class ActiveExpireCycle {
         if (!enabled || !timeLimitHit && keyspace.stats().expiredStalePercent <= ACCEPTABLE_STALE_PERCENT) {
             return;
         }
-        long now = System.nanoTime();
+        long now = nanoTime.getAsLong();
         if (now - lastFastCycleStart < FAST_DURATION_MICROS * 2 * 1000) {
             return;
         }
@@ -55,7 +70,7 @@ public final class ActiveExpireCycle {
     }
 
     private void run(long budgetMicros) {
-        long start = System.nanoTime();
+        long start = nanoTime.getAsLong();
         long deadline = start + budgetMicros * 1000;
         timeLimitHit = false;
         long totalSampled = 0;
@@ -82,7 +97,7 @@ public final class ActiveExpireCycle {
                         break;
                     }
                     long ttl = e.expireAt - now;
-                    if (ttl <= 0) {
+                    if (ttl < 0) {
                         db.expire(e);
                         expired++;
                     } else {
@@ -98,7 +113,7 @@ public final class ActiveExpireCycle {
                     db.avgTtl = db.avgTtl == 0 ? avg : (db.avgTtl / 50) * 49 + (avg / 50);
                 }
                 iteration++;
-                if ((iteration & 0xf) == 0 && System.nanoTime() > deadline) {
+                if ((iteration & 0xf) == 0 && nanoTime.getAsLong() > deadline) {
                     timeLimitHit = true;
                     keyspace.stats().expiredTimeCapReached++;
                     break;

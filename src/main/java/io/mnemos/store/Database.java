@@ -13,7 +13,7 @@ public final class Database {
     private final KeyspaceListener listener;
     private Dict dict = new Dict();
     private VolatileKeys volatileKeys = new VolatileKeys();
-    /** Cursor of the active expire cycle within this database, so successive runs cover new keys. */
+    /** Running average TTL of the keys the active expire cycle sampled (INFO keyspace avg_ttl). */
     long avgTtl;
 
     Database(int id, Clock clock, KeyspaceStats stats, KeyspaceListener listener) {
@@ -56,6 +56,20 @@ public final class Database {
         return e;
     }
 
+    /**
+     * Lookup for a read that counts a hit or miss but leaves the access time alone, as Redis's
+     * {@code LOOKUP_NOTOUCH} (EXISTS, TYPE, TTL, OBJECT).
+     */
+    public Entry lookupReadNoTouch(byte[] key) {
+        Entry e = lookupWrite(key);
+        if (e == null) {
+            stats.misses++;
+        } else {
+            stats.hits++;
+        }
+        return e;
+    }
+
     /** Lookup for a read that does not touch access time or statistics (OBJECT, TYPE internals). */
     public Entry lookupQuiet(byte[] key) {
         return lookupWrite(key);
@@ -64,7 +78,7 @@ public final class Database {
     /** Lookup before a write: expires a stale key, touches no statistics. */
     public Entry lookupWrite(byte[] key) {
         Entry e = dict.get(key);
-        if (e != null && e.expireAt != Entry.NO_EXPIRY && e.expireAt <= clock.millis()) {
+        if (e != null && isExpired(e)) {
             expire(e);
             return null;
         }
@@ -93,6 +107,29 @@ public final class Database {
             persist(e);
         }
         return e;
+    }
+
+    /**
+     * Stores {@code source}'s value under a new, absent key with the same TTL and access time, as
+     * Redis moves the very same object for RENAME and MOVE. The source entry is left in place.
+     */
+    public Entry addFrom(byte[] key, Entry source) {
+        Entry e = dict.add(key, source.value);
+        e.accessTime = source.accessTime;
+        if (source.expireAt != Entry.NO_EXPIRY) {
+            setExpire(e, source.expireAt);
+        }
+        return e;
+    }
+
+    /** Marks an entry as accessed now (the LRU clock of OBJECT IDLETIME). */
+    public void touch(Entry e) {
+        e.accessTime = (int) (clock.millis() / 1000);
+    }
+
+    /** Seconds since the entry was last accessed, as OBJECT IDLETIME reports. */
+    public long idleSeconds(Entry e) {
+        return Math.max(0, clock.millis() / 1000 - e.accessTime);
     }
 
     /** Replaces the value of an existing entry, keeping its TTL. */
@@ -140,13 +177,11 @@ public final class Database {
 
     /** A random live key, or null when the database is empty (RANDOMKEY). */
     public Entry randomEntry() {
-        // Like Redis, give up on finding a live key after many expired hits and return the stale one.
-        for (int tries = 0; dict.size() > 0; tries++) {
+        // As dbRandomKey on a master: expired picks are deleted and another key is drawn, so the
+        // loop ends with a live key or an empty database.
+        while (dict.size() > 0) {
             Entry e = dict.random();
-            if (e.expireAt != Entry.NO_EXPIRY && e.expireAt <= clock.millis()) {
-                if (tries >= 100 && dict.size() == volatileKeys.size()) {
-                    return e;
-                }
+            if (isExpired(e)) {
                 expire(e);
                 continue;
             }
@@ -163,8 +198,9 @@ public final class Database {
         dict.forEach(visitor);
     }
 
+    /** Redis's keyIsExpired: a key lives through its expiry millisecond and is gone after it. */
     public boolean isExpired(Entry e) {
-        return e.expireAt != Entry.NO_EXPIRY && e.expireAt <= clock.millis();
+        return e.expireAt != Entry.NO_EXPIRY && clock.millis() > e.expireAt;
     }
 
     public void flush() {
