@@ -2,7 +2,8 @@
 """Regenerates src/main/resources/io/mnemos/command/redis-commands.meta from a running redis-server 7.0.
 
 Mnemos declares arity, flags, key positions, group, since, summary and complexity in its CommandSpecs;
-what a CommandSpec cannot express (key specs, tips, doc flags, history, argument docs) is copied here
+what a CommandSpec cannot express (key specs, tips, doc flags, history, argument docs;
+summary and complexity as fallbacks for specs that leave them empty) is copied here
 from real Redis, as RESP3 fragments, one line per command and field: name TAB field TAB base64(resp3);
 the acl field holds the ACL categories Redis does not derive from the flags (comma-separated).
 
@@ -137,6 +138,8 @@ def docs_map(b, name, span):
         val = kv[k + 1]
         if key in ("doc_flags", "deprecated_since", "replaced_by", "history", "arguments"):
             emit(name, "doc:" + key, b[val[0]:val[1]])
+        elif key in ("summary", "complexity"):
+            emit(name, key, b[val[0]:val[1]])
         elif key == "subcommands":
             sub = children(b, val[0])
             for m in range(0, len(sub), 2):

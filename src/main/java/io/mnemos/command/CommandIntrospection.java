@@ -291,7 +291,9 @@ public final class CommandIntrospection implements CommandFamily {
 
     static void writeDocs(ReplyWriter w, CommandSpec spec) {
         String name = spec.fullName();
-        boolean hasComplexity = spec.complexity() != null && !spec.complexity().isEmpty();
+        String summary = orRedis(spec.summary(), name, "summary");
+        String complexity = orRedis(spec.complexity(), name, "complexity");
+        boolean hasComplexity = complexity != null && !complexity.isEmpty();
         List<String> extras = new ArrayList<>();
         for (String field : DOC_EXTRAS) {
             if (CommandMetadata.field(name, "doc:" + field) != null) {
@@ -301,14 +303,14 @@ public final class CommandIntrospection implements CommandFamily {
         int pairs = 3 + (hasComplexity ? 1 : 0) + extras.size() + (spec.isContainer() ? 1 : 0);
         w.mapHeader(pairs);
         w.bulk("summary");
-        w.bulk(spec.summary());
+        w.bulk(summary == null ? "" : summary);
         w.bulk("since");
         w.bulk(spec.since());
         w.bulk("group");
         w.bulk(spec.group() == null ? "generic" : spec.group());
         if (hasComplexity) {
             w.bulk("complexity");
-            w.bulk(spec.complexity());
+            w.bulk(complexity);
         }
         for (String field : extras) {
             w.bulk(field);
@@ -324,6 +326,15 @@ public final class CommandIntrospection implements CommandFamily {
         }
     }
 
+    /** A documentation text the spec leaves empty is taken from Redis's own documentation of the command. */
+    private static String orRedis(String declared, String fullName, String field) {
+        if (declared != null && !declared.isEmpty()) {
+            return declared;
+        }
+        CommandMetadata.Node redis = CommandMetadata.field(fullName, field);
+        return redis == null ? declared : redis.text();
+    }
+
     // ---- COMMAND GETKEYS / GETKEYSANDFLAGS ----
 
     /** One key found in a command line: its position in that line and the key spec flags. */
@@ -336,15 +347,19 @@ public final class CommandIntrospection implements CommandFamily {
         if (cmd == null) {
             throw CommandError.err("Invalid command specified");
         }
+        writeKeys(c.reply(), cmd, argv, withFlags);
+    }
+
+    /** Redis's getKeysSubcommandImpl once the command is resolved: the keys of {@code argv} or an error. */
+    static void writeKeys(ReplyWriter w, CommandSpec cmd, byte[][] argv, boolean withFlags) {
         CommandMetadata.Node specs = keySpecs(cmd);
-        if (specs.items().isEmpty() && !hasNativeGetKeys(cmd)) {
+        if (!hasKeys(cmd, specs)) {
             throw CommandError.err("The command has no key arguments");
         }
         if (!cmd.arityMatches(argv.length)) {
             throw CommandError.err("Invalid number of arguments specified for command");
         }
         List<KeyRef> keys = keysOf(cmd, specs, argv);
-        ReplyWriter w = c.reply();
         if (keys.isEmpty()) {
             if (cmd.has(CommandFlag.NO_MANDATORY_KEYS)) {
                 w.arrayHeader(0);
@@ -365,7 +380,13 @@ public final class CommandIntrospection implements CommandFamily {
         }
     }
 
-    private static boolean hasNativeGetKeys(CommandSpec cmd) {
+    /** Redis's doesCommandHaveKeys: a getkeys procedure, or a key spec not marked not_key. */
+    private static boolean hasKeys(CommandSpec cmd, CommandMetadata.Node specs) {
+        for (CommandMetadata.Node spec : specs.items()) {
+            if (!flagsOf(spec).contains("not_key")) {
+                return true;
+            }
+        }
         return cmd.has(CommandFlag.MOVABLEKEYS);
     }
 
@@ -416,7 +437,7 @@ public final class CommandIntrospection implements CommandFamily {
                 String keyword = bs.get("spec").get("keyword").text();
                 int startFrom = (int) bs.get("spec").get("startfrom").number();
                 int start = startFrom > 0 ? startFrom : argc + startFrom;
-                int end = startFrom > 0 ? argc - 1 : 0;
+                int end = startFrom > 0 ? argc - 1 : 1;
                 for (int i = start; i != end; i = start <= end ? i + 1 : i - 1) {
                     if (i >= argc || i < 1) {
                         break;
@@ -451,8 +472,8 @@ public final class CommandIntrospection implements CommandFamily {
                 CommandMetadata.Node s = fk.get("spec");
                 step = (int) s.get("keystep").number();
                 int keyNumIdx = (int) s.get("keynumidx").number();
-                if (keyNumIdx >= argc - first) {
-                    continue;
+                if (keyNumIdx >= argc || first + keyNumIdx >= argc) {
+                    return null;
                 }
                 Long numKeys = Args.parseLongOrNull(argv[first + keyNumIdx]);
                 if (numKeys == null || numKeys < 0) {
@@ -468,6 +489,9 @@ public final class CommandIntrospection implements CommandFamily {
             }
             for (int i = first; i <= last; i += step) {
                 keys.add(new KeyRef(i, flags));
+            }
+            if (flags.contains("incomplete")) {
+                return null;
             }
         }
         return keys;
@@ -504,20 +528,41 @@ public final class CommandIntrospection implements CommandFamily {
             }
             case "sort", "sort_ro" -> {
                 keys.add(new KeyRef(1, List.of("RO", "access")));
-                boolean skipNext = false;
                 int storeAt = -1;
-                for (int i = 2; i < argv.length; i++) {
+                for (int i = 2; i < argv.length && cmd.fullName().equals("sort"); i++) {
                     if (Args.is(argv[i], "limit")) {
                         i += 2;
                     } else if (Args.is(argv[i], "get") || Args.is(argv[i], "by")) {
                         i += 1;
                     } else if (Args.is(argv[i], "store") && i + 1 < argv.length) {
+                        // The last STORE wins, as in SORT itself.
                         storeAt = i + 1;
-                        i += 1;
                     }
                 }
-                if (storeAt > 0 && !skipNext && cmd.fullName().equals("sort")) {
+                if (storeAt > 0) {
                     keys.add(new KeyRef(storeAt, List.of("OW", "update")));
+                }
+            }
+            case "migrate" -> {
+                int first = 3;
+                int num = 1;
+                for (int i = 6; i < argv.length; i++) {
+                    if (Args.is(argv[i], "keys")) {
+                        if (argv[3].length > 0) {
+                            return keys;
+                        }
+                        first = i + 1;
+                        num = argv.length - first;
+                        break;
+                    }
+                    if (Args.is(argv[i], "auth")) {
+                        i += 1;
+                    } else if (Args.is(argv[i], "auth2")) {
+                        i += 2;
+                    }
+                }
+                for (int i = 0; i < num; i++) {
+                    keys.add(new KeyRef(first + i, List.of("RW", "access", "delete")));
                 }
             }
             default -> {
