@@ -342,7 +342,9 @@ public final class DebugCommands implements CommandFamily {
         }
         long nowSeconds = c.db().now() / 1000;
         long lru = e.accessTime() & LRU_CLOCK_MAX;
-        long idle = Math.max(0, (nowSeconds & LRU_CLOCK_MAX) - lru);
+        long clock = nowSeconds & LRU_CLOCK_MAX;
+        // estimateObjectIdleTime: the 24-bit clock may have wrapped since the last access.
+        long idle = clock >= lru ? clock - lru : clock + (LRU_CLOCK_MAX - lru);
         String address = String.format("0x7f%010x", ((long) System.identityHashCode(value) << 4) & 0xffffffffffL);
         c.reply().simple("Value at:" + address + " refcount:" + refcount + " encoding:" + encoding
                 + " serializedlength:" + serialized + " lru:" + lru + " lru_seconds_idle:" + idle);
