@@ -4,6 +4,7 @@ import io.mnemos.server.Client;
 import io.mnemos.store.Database;
 import io.mnemos.store.Entry;
 import io.mnemos.store.TypedValue;
+import io.mnemos.util.Lzf;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -351,8 +352,9 @@ public final class DebugCommands implements CommandFamily {
     }
 
     /**
-     * rdbSavedObjectLen of a string: an integer encoding when the text is a small enough integer,
-     * otherwise a length prefix plus the bytes (LZF compression of values over 20 bytes is not modelled).
+     * rdbSavedObjectLen of a string, as rdbSaveRawString writes it: an integer encoding for small
+     * integers, LZF (rdbcompression yes) for strings over 20 bytes when that saves space, else a
+     * length prefix and the bytes.
      */
     static long serializedStringLength(byte[] s) {
         if (s.length <= 11) {
@@ -369,9 +371,18 @@ public final class DebugCommands implements CommandFamily {
                 }
             }
         }
-        long n = s.length;
-        int header = n < (1 << 6) ? 1 : n < (1 << 14) ? 2 : n <= 0xffffffffL ? 5 : 9;
-        return header + n;
+        if (s.length > 20) {
+            byte[] compressed = Lzf.compress(s, s.length - 4);
+            if (compressed != null) {
+                return 1 + lengthPrefix(compressed.length) + lengthPrefix(s.length) + compressed.length;
+            }
+        }
+        return lengthPrefix(s.length) + s.length;
+    }
+
+    /** Bytes of rdbSaveLen's length encoding. */
+    private static int lengthPrefix(long n) {
+        return n < (1 << 6) ? 1 : n < (1 << 14) ? 2 : n <= 0xffffffffL ? 5 : 9;
     }
 
     /** DEBUG POPULATE count [prefix] [size]: key:N = value:N, padded with zero bytes or cut to size. */

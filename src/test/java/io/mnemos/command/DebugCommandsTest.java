@@ -80,7 +80,37 @@ class DebugCommandsTest {
         h.exec("SET", "long", "x".repeat(45));
         assertTrue(h.exec("DEBUG", "OBJECT", "n").contains(" refcount:1 encoding:int serializedlength:3 "));
         assertTrue(h.exec("DEBUG", "OBJECT", "small").contains(" refcount:2147483647 encoding:int serializedlength:2 "));
-        assertTrue(h.exec("DEBUG", "OBJECT", "long").contains(" encoding:raw serializedlength:46 "));
+        assertTrue(h.exec("DEBUG", "OBJECT", "long").contains(" encoding:raw serializedlength:12 "), "LZF-compressed");
+    }
+
+    @Test
+    void serializedLengthMatchesRealRedis() throws Exception {
+        assumeTrue(RealRedis.available(), "redis-server not on PATH");
+        java.util.Random random = new java.util.Random(42);
+        List<String> values = new java.util.ArrayList<>(List.of("", "a", "-1", "127", "128", "-32769", "2147483648",
+                "12345678901", "007", "x".repeat(20), "x".repeat(21), "abcabcabcabcabcabcabcabc",
+                "01234567890123456789012345678901234567890123456789", "hello world ".repeat(40),
+                "ab".repeat(5000), "value:1234567890:value:1234567890:value"));
+        for (int i = 0; i < 30; i++) {
+            StringBuilder sb = new StringBuilder();
+            int n = 21 + random.nextInt(600);
+            for (int j = 0; j < n; j++) {
+                sb.append((char) ('a' + random.nextInt(i % 2 == 0 ? 3 : 26)));
+            }
+            values.add(sb.toString());
+        }
+        try (RealRedis redis = RealRedis.start("--enable-debug-command", "yes");
+             RespConnection conn = new RespConnection("127.0.0.1", redis.port())) {
+            for (String v : values) {
+                conn.call("SET", "k", v);
+                h.exec("SET", "k", v);
+                String theirs = conn.call("DEBUG", "OBJECT", "k").replaceAll("Value at:0x[0-9a-f]+ ", "")
+                        .replaceAll(" lru:.*", "");
+                String ours = h.exec("DEBUG", "OBJECT", "k").replaceAll("Value at:0x[0-9a-f]+ ", "")
+                        .replaceAll(" lru:.*", "");
+                assertEquals(theirs, ours, v);
+            }
+        }
     }
 
     @Test
