@@ -4,7 +4,7 @@ package io.mnemos.command;
 public enum CommandFlag {
     WRITE, READONLY, DENYOOM, ADMIN, PUBSUB, NOSCRIPT, BLOCKING, LOADING, STALE, SKIP_MONITOR,
     SKIP_SLOWLOG, FAST, NO_AUTH, MAY_REPLICATE, NO_MANDATORY_KEYS, PROTECTED, NO_MULTI, MOVABLEKEYS,
-    ALLOW_BUSY;
+    ALLOW_BUSY, ASKING, NO_ASYNC_LOADING;
 
     public String replyName() {
         return name().toLowerCase();

@@ -63,7 +63,7 @@ public final class CommandSpec {
             subs.put(s.name, s);
         }
         this.subcommands = Collections.unmodifiableMap(subs);
-        this.aclCategories = categoriesFor(flags, group, b.extraCategories);
+        this.aclCategories = categoriesFor(fullName, flags, group, b.extraCategories);
     }
 
     private CommandSpec(Builder b, CommandSpec parent) {
@@ -82,20 +82,44 @@ public final class CommandSpec {
         this.keyType = b.keyType;
         this.handler = b.handler;
         this.subcommands = Map.of();
-        this.aclCategories = categoriesFor(flags, this.group, b.extraCategories);
+        this.aclCategories = categoriesFor(fullName, flags, this.group, b.extraCategories);
     }
 
     public static Builder command(String name, int arity) {
         return new Builder(name, arity);
     }
 
-    /** Redis derives most ACL categories from flags; the rest come from the command's group. */
-    private static Set<String> categoriesFor(Set<CommandFlag> flags, String group, Set<String> extra) {
-        Set<String> c = new LinkedHashSet<>();
+    /** ACL categories in the order Redis lists them (the bit order of acl.c's category table). */
+    public static final List<String> CATEGORY_ORDER = List.of("keyspace", "read", "write", "set", "sortedset", "list",
+            "hash", "string", "bitmap", "hyperloglog", "geo", "stream", "pubsub", "admin", "fast", "slow", "blocking",
+            "dangerous", "connection", "transaction", "scripting");
+
+    /**
+     * Redis's ACL categories: those a command declares in its JSON (taken from Redis's metadata, or
+     * derived from the group for commands Redis does not have) plus the ones setImplicitACLCategories
+     * derives from the flags.
+     */
+    private static Set<String> categoriesFor(String fullName, Set<CommandFlag> flags, String group, Set<String> extra) {
+        Set<String> c = new java.util.HashSet<>();
+        List<String> declared = CommandMetadata.explicitCategories(fullName);
+        if (declared != null) {
+            c.addAll(declared);
+        } else if (group != null) {
+            switch (group) {
+                case "string", "list", "set", "hash", "bitmap", "hyperloglog", "geo", "stream", "connection",
+                     "scripting" -> c.add(group);
+                case "transactions" -> c.add("transaction");
+                case "sorted-set" -> c.add("sortedset");
+                case "generic" -> c.add("keyspace");
+                default -> {
+                }
+            }
+        }
+        c.addAll(extra);
         if (flags.contains(CommandFlag.WRITE)) {
             c.add("write");
         }
-        if (flags.contains(CommandFlag.READONLY) && !"scripting".equals(group)) {
+        if (flags.contains(CommandFlag.READONLY) && !c.contains("scripting")) {
             c.add("read");
         }
         if (flags.contains(CommandFlag.ADMIN)) {
@@ -105,23 +129,23 @@ public final class CommandSpec {
         if (flags.contains(CommandFlag.PUBSUB)) {
             c.add("pubsub");
         }
-        c.add(flags.contains(CommandFlag.FAST) ? "fast" : "slow");
+        if (flags.contains(CommandFlag.FAST)) {
+            c.add("fast");
+        }
         if (flags.contains(CommandFlag.BLOCKING)) {
             c.add("blocking");
         }
-        if (group != null) {
-            switch (group) {
-                case "string", "list", "set", "hash", "bitmap", "hyperloglog", "geo", "stream", "connection",
-                     "transactions", "scripting" -> c.add(group);
-                case "sorted-set" -> c.add("sortedset");
-                case "generic" -> c.add("keyspace");
-                case "pubsub" -> c.add("pubsub");
-                default -> {
-                }
+        if (!c.contains("fast")) {
+            c.add("slow");
+        }
+        Set<String> ordered = new LinkedHashSet<>();
+        for (String name : CATEGORY_ORDER) {
+            if (c.remove(name)) {
+                ordered.add(name);
             }
         }
-        c.addAll(extra);
-        return Collections.unmodifiableSet(c);
+        ordered.addAll(c);
+        return Collections.unmodifiableSet(ordered);
     }
 
     public String name() {

@@ -1,11 +1,501 @@
 package io.mnemos.command;
 
-import java.util.List;
+import io.mnemos.server.Client;
+import io.mnemos.store.Database;
+import io.mnemos.store.Entry;
+import io.mnemos.store.TypedValue;
+import io.mnemos.util.Lzf;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** DEBUG, SHUTDOWN and FUNCTION (empty library) commands. */
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+import static io.mnemos.command.CommandFlag.ADMIN;
+import static io.mnemos.command.CommandFlag.ALLOW_BUSY;
+import static io.mnemos.command.CommandFlag.DENYOOM;
+import static io.mnemos.command.CommandFlag.LOADING;
+import static io.mnemos.command.CommandFlag.NOSCRIPT;
+import static io.mnemos.command.CommandFlag.NO_MULTI;
+import static io.mnemos.command.CommandFlag.STALE;
+import static io.mnemos.command.CommandFlag.WRITE;
+import static io.mnemos.command.CommandSpec.command;
+
+/** DEBUG, SHUTDOWN and FUNCTION (with no library ever loaded) commands. */
 public final class DebugCommands implements CommandFamily {
+    private static final Logger log = LoggerFactory.getLogger(DebugCommands.class);
+    /** Redis's LRU_CLOCK_MAX: object LRU clocks are 24-bit seconds. */
+    private static final long LRU_CLOCK_MAX = (1 << 24) - 1;
+    /** OBJ_SHARED_REFCOUNT of Redis's shared integers 0..9999. */
+    private static final int SHARED_REFCOUNT = Integer.MAX_VALUE;
+
+    private static final String[] DEBUG_HELP = {
+            "AOF-FLUSH-SLEEP <microsec>",
+            "    Server will sleep before flushing the AOF, this is used for testing.",
+            "ASSERT",
+            "    Crash by assertion failed.",
+            "CHANGE-REPL-ID",
+            "    Change the replication IDs of the instance.",
+            "    Dangerous: should be used only for testing the replication subsystem.",
+            "CONFIG-REWRITE-FORCE-ALL",
+            "    Like CONFIG REWRITE but writes all configuration options, including",
+            "    keywords not listed in original configuration file or default values.",
+            "CRASH-AND-RECOVER [<milliseconds>]",
+            "    Hard crash and restart after a <milliseconds> delay (default 0).",
+            "DIGEST",
+            "    Output a hex signature representing the current DB content.",
+            "DIGEST-VALUE <key> [<key> ...]",
+            "    Output a hex signature of the values of all the specified keys.",
+            "ERROR <string>",
+            "    Return a Redis protocol error with <string> as message. Useful for clients",
+            "    unit tests to simulate Redis errors.",
+            "LEAK <string>",
+            "    Create a memory leak of the input string.",
+            "LOG <message>",
+            "    Write <message> to the server log.",
+            "HTSTATS <dbid>",
+            "    Return hash table statistics of the specified Redis database.",
+            "HTSTATS-KEY <key>",
+            "    Like HTSTATS but for the hash table stored at <key>'s value.",
+            "LOADAOF",
+            "    Flush the AOF buffers on disk and reload the AOF in memory.",
+            "REPLICATE <string>",
+            "    Replicates the provided string to replicas, allowing data divergence.",
+            "MALLCTL <key> [<val>]",
+            "    Get or set a malloc tuning integer.",
+            "MALLCTL-STR <key> [<val>]",
+            "    Get or set a malloc tuning string.",
+            "OBJECT <key>",
+            "    Show low level info about `key` and associated value.",
+            "DROP-CLUSTER-PACKET-FILTER <packet-type>",
+            "    Drop all packets that match the filtered type. Set to -1 allow all packets.",
+            "OOM",
+            "    Crash the server simulating an out-of-memory error.",
+            "PANIC",
+            "    Crash the server simulating a panic.",
+            "POPULATE <count> [<prefix>] [<size>]",
+            "    Create <count> string keys named key:<num>. If <prefix> is specified then",
+            "    it is used instead of the 'key' prefix. These are not propagated to",
+            "    replicas. Cluster slots are not respected so keys not belonging to the",
+            "    current node can be created in cluster mode.",
+            "PROTOCOL <type>",
+            "    Reply with a test value of the specified type. <type> can be: string,",
+            "    integer, double, bignum, null, array, set, map, attrib, push, verbatim,",
+            "    true, false.",
+            "RELOAD [option ...]",
+            "    Save the RDB on disk and reload it back to memory. Valid <option> values:",
+            "    * MERGE: conflicting keys will be loaded from RDB.",
+            "    * NOFLUSH: the existing database will not be removed before load, but",
+            "      conflicting keys will generate an exception and kill the server.",
+            "    * NOSAVE: the database will be loaded from an existing RDB file.",
+            "    Examples:",
+            "    * DEBUG RELOAD: verify that the server is able to persist, flush and reload",
+            "      the database.",
+            "    * DEBUG RELOAD NOSAVE: replace the current database with the contents of an",
+            "      existing RDB file.",
+            "    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB",
+            "      file to the database.",
+            "RESTART [<milliseconds>]",
+            "    Graceful restart: save config, db, restart after a <milliseconds> delay (default 0).",
+            "SDSLEN <key>",
+            "    Show low level SDS string info representing `key` and value.",
+            "SEGFAULT",
+            "    Crash the server with sigsegv.",
+            "SET-ACTIVE-EXPIRE <0|1>",
+            "    Setting it to 0 disables expiring keys in background when they are not",
+            "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
+            "    default.",
+            "QUICKLIST-PACKED-THRESHOLD <size>",
+            "    Sets the threshold for elements to be inserted as plain vs packed nodes",
+            "    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.",
+            "SET-SKIP-CHECKSUM-VALIDATION <0|1>",
+            "    Enables or disables checksum checks for RDB files and RESTORE's payload.",
+            "SLEEP <seconds>",
+            "    Stop the server for <seconds>. Decimals allowed.",
+            "STRINGMATCH-TEST",
+            "    Run a fuzz tester against the stringmatchlen() function.",
+            "STRUCTSIZE",
+            "    Return the size of different Redis core C structures.",
+            "LISTPACK <key>",
+            "    Show low level info about the listpack encoding of <key>.",
+            "QUICKLIST <key> [<0|1>]",
+            "    Show low level info about the quicklist encoding of <key>.",
+            "    The optional argument (0 by default) sets the level of detail",
+            "CLIENT-EVICTION",
+            "    Show low level client eviction pools info (maxmemory-clients).",
+            "PAUSE-CRON <0|1>",
+            "    Stop periodic cron job processing.",
+            "REPLYBUFFER PEAK-RESET-TIME <NEVER||RESET|time>",
+            "    Sets the time (in milliseconds) to wait between client reply buffer peak resets.",
+            "    In case NEVER is provided the last observed peak will never be reset",
+            "    In case RESET is provided the peak reset time will be restored to the default value",
+            "REPLYBUFFER RESIZING <0|1>",
+            "    Enable or disable the reply buffer resize cron job",
+            "CLUSTERLINK KILL <to|from|all> <node-id>",
+            "    Kills the link based on the direction to/from (both) with the provided node.",
+    };
+
+    private static final String[] FUNCTION_HELP = {
+            "LOAD [REPLACE] <FUNCTION CODE>",
+            "    Create a new library with the given library name and code.",
+            "DELETE <LIBRARY NAME>",
+            "    Delete the given library.",
+            "LIST [LIBRARYNAME PATTERN] [WITHCODE]",
+            "    Return general information on all the libraries:",
+            "    * Library name",
+            "    * The engine used to run the Library",
+            "    * Library description",
+            "    * Functions list",
+            "    * Library code (if WITHCODE is given)",
+            "    It also possible to get only function that matches a pattern using LIBRARYNAME argument.",
+            "STATS",
+            "    Return information about the current function running:",
+            "    * Function name",
+            "    * Command used to run the function",
+            "    * Duration in MS that the function is running",
+            "    If no function is running, return nil",
+            "    In addition, returns a list of available engines.",
+            "KILL",
+            "    Kill the current running function.",
+            "FLUSH [ASYNC|SYNC]",
+            "    Delete all the libraries.",
+            "    When called without the optional mode argument, the behavior is determined by the",
+            "    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
+            "    * ASYNC: Asynchronously flush the libraries.",
+            "    * SYNC: Synchronously flush the libraries.",
+            "DUMP",
+            "    Return a serialized payload representing the current libraries, can be restored using FUNCTION RESTORE command",
+            "RESTORE <PAYLOAD> [FLUSH|APPEND|REPLACE]",
+            "    Restore the libraries represented by the given payload, it is possible to give a restore policy to",
+            "    control how to handle existing libraries (default APPEND):",
+            "    * FLUSH: delete all existing libraries.",
+            "    * APPEND: appends the restored libraries to the existing libraries. On collision, abort.",
+            "    * REPLACE: appends the restored libraries to the existing libraries, On collision, replace the old",
+            "      libraries with the new libraries (notice that even on this option there is a chance of failure",
+            "      in case of functions name collision with another library).",
+    };
+
     @Override
     public List<CommandSpec> commands() {
-        return List.of();
+        return List.of(
+                command("debug", -2).flags(ADMIN, NOSCRIPT, LOADING, STALE).group("server")
+                        .summary("A container for debugging commands").complexity("Depends on subcommand.")
+                        .handler(DebugCommands::debug).build(),
+                command("shutdown", -1).flags(ADMIN, NOSCRIPT, LOADING, STALE, NO_MULTI, ALLOW_BUSY)
+                        .group("server")
+                        .summary("Synchronously save the dataset to disk and then shut down the server")
+                        .complexity("O(N) when saving, where N is the total number of keys in all databases "
+                                + "when saving data, otherwise O(1)")
+                        .handler(DebugCommands::shutdown).build(),
+                command("function", -2).group("scripting").since("7.0.0")
+                        .summary("A container for function commands").complexity("Depends on subcommand.")
+                        .subcommand(command("flush", -2).flags(WRITE, NOSCRIPT)
+                                .since("7.0.0").summary("Deleting all functions")
+                                .complexity("O(N) where N is the number of functions deleted")
+                                .handler(DebugCommands::functionFlush))
+                        .subcommand(command("list", -2).flags(NOSCRIPT)
+                                .since("7.0.0").summary("List information about all the functions")
+                                .complexity("O(N) where N is the number of functions")
+                                .handler(DebugCommands::functionList))
+                        .subcommand(command("help", 2).flags(LOADING, STALE)
+                                .since("7.0.0").summary("Show helpful text about the different subcommands")
+                                .complexity("O(1)")
+                                .handler(c -> CommandIntrospection.help(c, "FUNCTION", FUNCTION_HELP)))
+                        .build());
+    }
+
+    // ---- DEBUG ----
+
+    private static void debug(Client c) {
+        String sub = Args.text(c.arg(1)).toLowerCase(Locale.ROOT);
+        int argc = c.argc();
+        switch (sub) {
+            case "help" -> {
+                if (argc == 2) {
+                    CommandIntrospection.help(c, "DEBUG", DEBUG_HELP);
+                    return;
+                }
+            }
+            case "sleep" -> {
+                if (argc == 3) {
+                    sleep(c);
+                    return;
+                }
+            }
+            case "object" -> {
+                if (argc == 3) {
+                    object(c);
+                    return;
+                }
+            }
+            case "populate" -> {
+                if (argc >= 3 && argc <= 5) {
+                    populate(c);
+                    return;
+                }
+            }
+            case "log" -> {
+                if (argc == 3) {
+                    log.warn("DEBUG LOG: {}", Args.text(c.arg(2)));
+                    c.reply().ok();
+                    return;
+                }
+            }
+            case "set-active-expire" -> {
+                if (argc == 3) {
+                    c.server().activeExpire().enabled(atoi(c.arg(2)) != 0);
+                    c.reply().ok();
+                    return;
+                }
+            }
+            default -> {
+            }
+        }
+        throw subcommandSyntaxError(c);
+    }
+
+    /** Redis's addReplySubcommandSyntaxError. */
+    static CommandError subcommandSyntaxError(Client c) {
+        String arg = Args.text(c.arg(1));
+        if (arg.length() > 128) {
+            arg = arg.substring(0, 128);
+        }
+        return CommandError.err("unknown subcommand or wrong number of arguments for '" + arg + "'. Try "
+                + Args.text(c.arg(0)).toUpperCase(Locale.ROOT) + " HELP.");
+    }
+
+    /** DEBUG SLEEP: strtod of the argument, no validation, as Redis; the whole server stops. */
+    private static void sleep(Client c) {
+        double seconds = strtod(Args.text(c.arg(2)));
+        long micros = (long) (seconds * 1_000_000);
+        if (micros > 0) {
+            try {
+                Thread.sleep(micros / 1000, (int) (micros % 1000) * 1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        c.reply().ok();
+    }
+
+    /** C's strtod on a prefix: the longest leading number, 0 if none. */
+    static double strtod(String s) {
+        String t = s.stripLeading();
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("^[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?").matcher(t);
+        if (m.find()) {
+            return Double.parseDouble(m.group());
+        }
+        String lower = t.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("inf") || lower.startsWith("+inf")) {
+            return Double.POSITIVE_INFINITY;
+        }
+        if (lower.startsWith("-inf")) {
+            return Double.NEGATIVE_INFINITY;
+        }
+        return 0;
+    }
+
+    /** C's atoi: optional sign and leading digits, 0 otherwise. */
+    static long atoi(byte[] s) {
+        int i = 0;
+        while (i < s.length && Character.isWhitespace(s[i])) {
+            i++;
+        }
+        boolean negative = false;
+        if (i < s.length && (s[i] == '-' || s[i] == '+')) {
+            negative = s[i] == '-';
+            i++;
+        }
+        long v = 0;
+        while (i < s.length && s[i] >= '0' && s[i] <= '9') {
+            v = v * 10 + (s[i] - '0');
+            i++;
+        }
+        return negative ? -v : v;
+    }
+
+    private static void object(Client c) {
+        Entry e = c.db().lookupQuiet(c.arg(2));
+        if (e == null) {
+            throw CommandError.NO_SUCH_KEY;
+        }
+        Object value = e.value();
+        String encoding;
+        long serialized;
+        int refcount = 1;
+        if (value instanceof byte[] s) {
+            Long asLong = s.length <= 20 ? Args.parseLongOrNull(s) : null;
+            if (asLong != null) {
+                encoding = "int";
+                if (asLong >= 0 && asLong < 10000) {
+                    refcount = SHARED_REFCOUNT;
+                }
+            } else {
+                encoding = s.length <= 44 ? "embstr" : "raw";
+            }
+            serialized = serializedStringLength(s);
+        } else {
+            encoding = ((TypedValue) value).encoding();
+            serialized = 0;
+        }
+        long nowSeconds = c.db().now() / 1000;
+        long lru = e.accessTime() & LRU_CLOCK_MAX;
+        long clock = nowSeconds & LRU_CLOCK_MAX;
+        // estimateObjectIdleTime: the 24-bit clock may have wrapped since the last access.
+        long idle = clock >= lru ? clock - lru : clock + (LRU_CLOCK_MAX - lru);
+        String address = String.format("0x7f%010x", ((long) System.identityHashCode(value) << 4) & 0xffffffffffL);
+        c.reply().simple("Value at:" + address + " refcount:" + refcount + " encoding:" + encoding
+                + " serializedlength:" + serialized + " lru:" + lru + " lru_seconds_idle:" + idle);
+    }
+
+    /**
+     * rdbSavedObjectLen of a string, as rdbSaveRawString writes it: an integer encoding for small
+     * integers, LZF (rdbcompression yes) for strings over 20 bytes when that saves space, else a
+     * length prefix and the bytes.
+     */
+    static long serializedStringLength(byte[] s) {
+        if (s.length <= 11) {
+            Long v = Args.parseLongOrNull(s);
+            if (v != null) {
+                if (v >= Byte.MIN_VALUE && v <= Byte.MAX_VALUE) {
+                    return 2;
+                }
+                if (v >= Short.MIN_VALUE && v <= Short.MAX_VALUE) {
+                    return 3;
+                }
+                if (v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE) {
+                    return 5;
+                }
+            }
+        }
+        if (s.length > 20) {
+            byte[] compressed = Lzf.compress(s, s.length - 4);
+            if (compressed != null) {
+                return 1 + lengthPrefix(compressed.length) + lengthPrefix(s.length) + compressed.length;
+            }
+        }
+        return lengthPrefix(s.length) + s.length;
+    }
+
+    /** Bytes of rdbSaveLen's length encoding. */
+    private static int lengthPrefix(long n) {
+        return n < (1 << 6) ? 1 : n < (1 << 14) ? 2 : n <= 0xffffffffL ? 5 : 9;
+    }
+
+    /** DEBUG POPULATE count [prefix] [size]: key:N = value:N, padded with zero bytes or cut to size. */
+    private static void populate(Client c) {
+        long count = positiveLong(c.arg(2));
+        long size = 0;
+        if (c.argc() == 5) {
+            size = positiveLong(c.arg(4));
+        }
+        byte[] prefix = c.argc() >= 4 ? c.arg(3) : "key".getBytes(StandardCharsets.US_ASCII);
+        Database db = c.db();
+        for (long j = 0; j < count; j++) {
+            byte[] key = concat(prefix, (":" + j).getBytes(StandardCharsets.US_ASCII));
+            if (key.length > 127) {
+                // Redis formats the key into a 128-byte buffer with snprintf.
+                key = Arrays.copyOf(key, 127);
+            }
+            if (db.lookupWrite(key) != null) {
+                continue;
+            }
+            byte[] text = ("value:" + j).getBytes(StandardCharsets.US_ASCII);
+            byte[] value = size == 0 ? text : Arrays.copyOf(text, (int) size);
+            db.add(key, value);
+        }
+        c.reply().ok();
+    }
+
+    /** getPositiveLongFromObjectOrReply without a custom message. */
+    private static long positiveLong(byte[] arg) {
+        Long v = Args.parseLongOrNull(arg);
+        if (v == null || v < 0) {
+            throw CommandError.err("value is out of range, must be positive");
+        }
+        return v;
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] r = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
+    // ---- SHUTDOWN ----
+
+    private static void shutdown(Client c) {
+        boolean nosave = false;
+        boolean save = false;
+        boolean now = false;
+        boolean force = false;
+        boolean abort = false;
+        for (int i = 1; i < c.argc(); i++) {
+            byte[] a = c.arg(i);
+            if (Args.is(a, "nosave")) {
+                nosave = true;
+            } else if (Args.is(a, "save")) {
+                save = true;
+            } else if (Args.is(a, "now")) {
+                now = true;
+            } else if (Args.is(a, "force")) {
+                force = true;
+            } else if (Args.is(a, "abort")) {
+                abort = true;
+            } else {
+                throw CommandError.SYNTAX;
+            }
+        }
+        boolean anyFlag = nosave || save || now || force;
+        if ((abort && anyFlag) || (nosave && save)) {
+            throw CommandError.SYNTAX;
+        }
+        if (abort) {
+            // Shutdown is immediate in Mnemos (no persistence to wait for), so none is ever in progress.
+            throw CommandError.err("No shutdown in progress.");
+        }
+        // No persistence yet: SAVE and NOSAVE both just stop. The client gets no reply, as in Redis.
+        c.reply().enabled(false);
+        c.closeAfterReply();
+        c.server().shutdownFromCommand();
+    }
+
+    // ---- FUNCTION ----
+
+    private static void functionFlush(Client c) {
+        if (c.argc() > 3) {
+            throw subcommandSyntaxError(c);
+        }
+        if (c.argc() == 3 && !Args.is(c.arg(2), "sync") && !Args.is(c.arg(2), "async")) {
+            throw CommandError.err("FUNCTION FLUSH only supports SYNC|ASYNC option");
+        }
+        // No library can be loaded in Mnemos, so there is nothing to delete.
+        c.server().keyspace().stats().dirty++;
+        c.reply().ok();
+    }
+
+    private static void functionList(Client c) {
+        boolean withCode = false;
+        boolean libraryName = false;
+        for (int i = 2; i < c.argc(); i++) {
+            byte[] a = c.arg(i);
+            if (!withCode && Args.is(a, "withcode")) {
+                withCode = true;
+                continue;
+            }
+            if (!libraryName && Args.is(a, "libraryname")) {
+                if (i >= c.argc() - 1) {
+                    throw CommandError.err("library name argument was not given");
+                }
+                libraryName = true;
+                i++;
+                continue;
+            }
+            throw CommandError.err("Unknown argument " + Args.text(a));
+        }
+        c.reply().arrayHeader(0);
     }
 }
