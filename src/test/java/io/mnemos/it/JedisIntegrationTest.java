@@ -62,7 +62,7 @@ class JedisIntegrationTest {
         assertEquals("hello", jedis.get("s"));
         assertNull(jedis.set("s", "x", SetParams.setParams().nx()));
         assertEquals("hello", jedis.setGet("s", "world"));
-        assertEquals(5, jedis.append("s", "!!"));
+        assertEquals(7, jedis.append("s", "!!"));
         assertEquals(7, jedis.strlen("s"));
         assertEquals("orld", jedis.getrange("s", 1, 4));
         assertEquals(7, jedis.setrange("s", 0, "W"));
@@ -120,7 +120,7 @@ class JedisIntegrationTest {
         assertEquals("OK", jedis.rename("k1", "k3"));
         assertEquals(0, jedis.renamenx("k3", "k2"));
         assertTrue(jedis.copy("k3", "k4", false));
-        assertEquals(1, jedis.touch("k3", "k4"));
+        assertEquals(2, jedis.touch("k3", "k4"));
         assertEquals(1, jedis.unlink("k4"));
         assertEquals(2, jedis.dbSize());
         assertEquals("embstr", jedis.objectEncoding("k3"));
