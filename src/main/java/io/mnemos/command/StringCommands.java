@@ -743,12 +743,8 @@ public final class StringCommands implements CommandFamily {
             if (isSpace(s[0])) {
                 return null;
             }
-            // strtold sees a C string: it ends at the first NUL, and string2ld only checks that
-            // parsing reached that terminator.
-            int n = 0;
-            while (n < s.length && s[n] != 0) {
-                n++;
-            }
+            // string2ld requires strtold to consume every byte, so an embedded NUL fails too.
+            int n = s.length;
             int p = 0;
             boolean neg = false;
             if (p < n && (s[p] == '+' || s[p] == '-')) {
