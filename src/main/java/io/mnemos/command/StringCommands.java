@@ -284,7 +284,8 @@ public final class StringCommands implements CommandFamily {
             getGeneric(c);
         }
         Database db = c.db();
-        boolean found = db.lookupWrite(key) != null;
+        // Only NX/XX need to know whether the key exists; put() looks it up (and lazily expires it) anyway.
+        boolean found = (flags & (SET_NX | SET_XX)) != 0 && db.lookupWrite(key) != null;
         if (((flags & SET_NX) != 0 && found) || ((flags & SET_XX) != 0 && !found)) {
             if ((flags & SET_GET) == 0) {
                 if (integerReplies) {

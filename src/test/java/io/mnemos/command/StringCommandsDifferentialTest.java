@@ -67,6 +67,64 @@ class StringCommandsDifferentialTest {
         }
     }
 
+    /**
+     * INCRBYFLOAT's long double arithmetic and "%.17Lf" formatting, over many magnitudes: decimal
+     * and hex increments with up to 25 significant digits, exponents from -40 to 40 (and a few
+     * beyond double's range), chained on a few keys so that rounding errors accumulate.
+     */
+    @Test
+    void incrbyfloatArithmeticMatchesRealRedis() throws Exception {
+        assumeTrue(RealRedis.available(), "redis-server not on PATH");
+        try (RealRedis redis = RealRedis.start();
+             RunningServer mnemos = RunningServer.start();
+             RespConnection real = new RespConnection("127.0.0.1", redis.port());
+             RespConnection ours = new RespConnection(mnemos.host(), mnemos.port())) {
+            Random rnd = new Random(Long.getLong("strings.seed", 77L));
+            for (int step = 0; step < 1500; step++) {
+                String[] cmd;
+                String key = "f" + rnd.nextInt(4);
+                if (rnd.nextInt(15) == 0) {
+                    cmd = new String[] {"SET", key, randomFloat(rnd)};
+                } else {
+                    cmd = new String[] {"INCRBYFLOAT", key, randomFloat(rnd)};
+                }
+                assertEquals(real.call(cmd), ours.call(cmd), "step " + step + ": " + String.join(" ", cmd));
+            }
+        }
+    }
+
+    private static String randomFloat(Random rnd) {
+        StringBuilder sb = new StringBuilder();
+        if (rnd.nextBoolean()) {
+            sb.append('-');
+        }
+        if (rnd.nextInt(10) == 0) {
+            sb.append("0x").append(Long.toHexString(rnd.nextLong() >>> rnd.nextInt(60)));
+            if (rnd.nextBoolean()) {
+                sb.append('.').append(Integer.toHexString(rnd.nextInt()));
+            }
+            sb.append('p').append(rnd.nextInt(200) - 100);
+            return sb.toString();
+        }
+        int digits = 1 + rnd.nextInt(25);
+        int point = rnd.nextInt(digits + 1);
+        for (int i = 0; i < digits; i++) {
+            if (i == point) {
+                sb.append('.');
+            }
+            sb.append((char) ('0' + rnd.nextInt(10)));
+        }
+        int kind = rnd.nextInt(10);
+        if (kind < 4) {
+            sb.append('e').append(rnd.nextInt(81) - 40);
+        } else if (kind == 4) {
+            sb.append('E').append(rnd.nextInt(1000) + 300);
+        } else if (kind == 5) {
+            sb.append("e-").append(rnd.nextInt(5000) + 300);
+        }
+        return sb.toString();
+    }
+
     private static String pick(Random rnd, String[] from) {
         return from[rnd.nextInt(from.length)];
     }
