@@ -588,6 +588,19 @@ class StringCommandsTest {
         }
 
         @Test
+        void outOfRangeIndexesLikeTheRedisTestSuite() {
+            h.exec("SET", "m", "Hello World");
+            assertEquals(bulk("H"), h.exec("GETRANGE", "m", "0", "-100"));
+            assertEquals(EMPTY, h.exec("GETRANGE", "m", "1", "-100"));
+            assertEquals(EMPTY, h.exec("GETRANGE", "m", "-1", "-100"));
+            assertEquals(bulk("H"), h.exec("GETRANGE", "m", "-100", "-99"));
+            assertEquals(bulk("H"), h.exec("GETRANGE", "m", "-100", "-100"));
+            assertEquals(EMPTY, h.exec("GETRANGE", "m", "-100", "-101"));
+            h.exec("SET", "foo", "bar");
+            assertEquals(bulk("bar"), h.exec("GETRANGE", "foo", "0", "4294967297"));
+        }
+
+        @Test
         void errorsInRedisOrder() {
             assertEquals(NOT_INTEGER, h.exec("GETRANGE", "s", "a", "1"));
             assertEquals(NOT_INTEGER, h.exec("GETRANGE", "s", "0", "b"));
@@ -675,6 +688,25 @@ class StringCommandsTest {
                     + "$3\r\nlen\r\n:6\r\n",
                     h.exec("LCS", "key1", "key2", "idx", "minmatchlen", "4", "withmatchlen"));
             assertEquals("*4\r\n$7\r\nmatches\r\n*0\r\n$3\r\nlen\r\n:0\r\n", h.exec("LCS", "key1", "missing", "IDX"));
+        }
+
+        @Test
+        void redisTestSuiteRnaSequences() {
+            h.exec("SET", "v1", "CACCTTCCCAGGTAACAAACCAACCAACTTTCGATCTCTTGTAGATCTGTTCTCTAAACGAACTTTAAAATCTGTGTGGCTGTCACTCGGCTG"
+                    + "CATGCTTAGTGCACTCACGCAGTATAATTAATAACTAATTACTGTCGTTGACAGGACACGAGTAACTCGTCTATCTTCTGCAGGCTGCTTACGGTTTCGT"
+                    + "CCGTGTTGCAGCCGATCATCAGCACATCTAGGTTTCGTCCGGGTGTG");
+            h.exec("SET", "v2", "ATTAAAGGTTTATACCTTCCCAGGTAACAAACCAACCAACTTTCGATCTCTTGTAGATCTGTTCTCTAAACGAACTTTAAAATCTGTGTGGC"
+                    + "TGTCACTCGGCTGCATGCTTAGTGCACTCACGCAGTATAATTAATAACTAATTACTGTCGTTGACAGGACACGAGTAACTCGTCTATCTTCTGCAGGCTGC"
+                    + "TTACGGTTTCGTCCGTGTTGCAGCCGATCATCAGCACATCTAGGTTT");
+            assertEquals("*4\r\n$7\r\nmatches\r\n*5\r\n"
+                    + "*3\r\n*2\r\n:238\r\n:238\r\n*2\r\n:239\r\n:239\r\n:1\r\n"
+                    + "*3\r\n*2\r\n:236\r\n:236\r\n*2\r\n:238\r\n:238\r\n:1\r\n"
+                    + "*3\r\n*2\r\n:229\r\n:230\r\n*2\r\n:236\r\n:237\r\n:2\r\n"
+                    + "*3\r\n*2\r\n:224\r\n:224\r\n*2\r\n:235\r\n:235\r\n:1\r\n"
+                    + "*3\r\n*2\r\n:1\r\n:222\r\n*2\r\n:13\r\n:234\r\n:222\r\n"
+                    + "$3\r\nlen\r\n:227\r\n", h.exec("LCS", "v1", "v2", "IDX", "WITHMATCHLEN"));
+            assertEquals("*4\r\n$7\r\nmatches\r\n*1\r\n*3\r\n*2\r\n:1\r\n:222\r\n*2\r\n:13\r\n:234\r\n:222\r\n"
+                    + "$3\r\nlen\r\n:227\r\n", h.exec("LCS", "v1", "v2", "IDX", "WITHMATCHLEN", "MINMATCHLEN", "5"));
         }
 
         @Test
