@@ -21,10 +21,12 @@ import static io.mnemos.command.CommandSpec.command;
 /**
  * String commands (Redis 7.0's t_string.c), reply for reply and error for error.
  *
- * <p>Type checks: {@code keyType} is only declared where Redis checks the key's type before
- * anything else (GET, APPEND, INCR...). Commands that parse arguments first (INCRBY, GETRANGE,
- * SETRANGE, GETEX), that never fail on another type (SET, SETNX, MSET, MGET) or that have their own
- * error text (LCS) check the type themselves, in Redis's order.
+ * <p>Type checks: {@code keyType} is only declared where Redis looks the key up for writing and
+ * checks its type before anything else (APPEND, INCR, DECR, INCRBYFLOAT). The others check the type
+ * themselves, in Redis's order: reads (GET, STRLEN, GETSET, GETDEL...) because Redis counts a
+ * keyspace hit before answering WRONGTYPE, commands that parse arguments first (INCRBY, GETRANGE,
+ * SETRANGE, GETEX), commands that never fail on another type (SET, SETNX, MSET, MGET) and LCS with
+ * its own error text.
  */
 public final class StringCommands implements CommandFamily {
     private static final String GETRANGE_COMPLEXITY = "O(N) where N is the length of the returned string. "
@@ -47,7 +49,7 @@ public final class StringCommands implements CommandFamily {
     @Override
     public List<CommandSpec> commands() {
         return List.of(
-                command("get", 2).flags(READONLY, FAST).keys(1, 1, 1).group("string").keyType(ValueType.STRING)
+                command("get", 2).flags(READONLY, FAST).keys(1, 1, 1).group("string")
                         .summary("Get the value of a key").complexity("O(1)")
                         .handler(StringCommands::get).build(),
                 command("set", -3).flags(WRITE, DENYOOM).keys(1, 1, 1).group("string")
@@ -63,11 +65,9 @@ public final class StringCommands implements CommandFamily {
                         .summary("Set the value and expiration in milliseconds of a key").complexity("O(1)")
                         .handler(StringCommands::psetex).build(),
                 command("getset", 3).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).group("string")
-                        .keyType(ValueType.STRING)
                         .summary("Set the string value of a key and return its old value").complexity("O(1)")
                         .handler(StringCommands::getset).build(),
                 command("getdel", 2).flags(WRITE, FAST).keys(1, 1, 1).group("string").since("6.2.0")
-                        .keyType(ValueType.STRING)
                         .summary("Get the value of a key and delete the key").complexity("O(1)")
                         .handler(StringCommands::getdel).build(),
                 command("getex", -2).flags(WRITE, FAST).keys(1, 1, 1).group("string").since("6.2.0")
@@ -94,7 +94,6 @@ public final class StringCommands implements CommandFamily {
                                 + "reallocation.")
                         .handler(StringCommands::append).build(),
                 command("strlen", 2).flags(READONLY, FAST).keys(1, 1, 1).group("string").since("2.2.0")
-                        .keyType(ValueType.STRING)
                         .summary("Get the length of the value stored in a key").complexity("O(1)")
                         .handler(StringCommands::strlen).build(),
                 command("incr", 2).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).group("string")
@@ -223,8 +222,7 @@ public final class StringCommands implements CommandFamily {
     // ---------------------------------------------------------------- GET / SET family
 
     private static void get(Client c) {
-        Entry e = c.db().lookupRead(c.arg(1));
-        c.reply().bulk(e == null ? null : (byte[]) e.value());
+        getGeneric(c);
     }
 
     /** Redis's parseExtendedStringArgumentsOrReply; index 0 of the result holds the flags, 1 the expire arg index. */
@@ -423,6 +421,9 @@ public final class StringCommands implements CommandFamily {
 
     private static void strlen(Client c) {
         Entry e = c.db().lookupRead(c.arg(1));
+        if (e != null && !isString(e)) {
+            throw CommandError.WRONG_TYPE;
+        }
         c.reply().integer(e == null ? 0 : ((byte[]) e.value()).length);
     }
 

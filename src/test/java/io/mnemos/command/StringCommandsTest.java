@@ -749,6 +749,19 @@ class StringCommandsTest {
             assertEquals(8, h.server().keyspace().stats().hits);
             assertEquals(5, h.server().keyspace().stats().misses);
         }
+
+        @Test
+        void wrongTypeReadsStillCountAHit() {
+            putList("l");
+            for (String[] cmd : new String[][] {
+                {"GET", "l"}, {"STRLEN", "l"}, {"GETSET", "l", "v"}, {"GETDEL", "l"}, {"GETRANGE", "l", "0", "1"},
+                {"GETEX", "l"}, {"SET", "l", "v", "GET"}, {"MGET", "l"}}) {
+                h.exec(cmd);
+            }
+            // keyspace_hits:8 keyspace_misses:0 on redis 7.0.15.
+            assertEquals(8, h.server().keyspace().stats().hits);
+            assertEquals(0, h.server().keyspace().stats().misses);
+        }
     }
 
     @Nested
@@ -830,7 +843,7 @@ class StringCommandsTest {
 
         @Test
         void typeIsOnlyDeclaredWhereRedisChecksItFirst() {
-            for (String name : new String[] {"set", "setnx", "setex", "psetex", "mset", "msetnx", "mget", "getex",
+            for (String name : new String[] {"get", "strlen", "getset", "getdel", "set", "setnx", "setex", "psetex", "mset", "msetnx", "mget", "getex",
                 "incrby", "decrby", "getrange", "substr", "setrange", "lcs"}) {
                 assertNull(h.server().commandTable().lookup(name).keyType(), name);
             }
