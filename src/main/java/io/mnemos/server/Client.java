@@ -36,6 +36,10 @@ public final class Client {
     private boolean replyOff;
     private boolean noEvict;
     private boolean noTouch;
+    /** Set while CLIENT PAUSE holds this client's next request (CLIENT LIST flag {@code b}). */
+    private byte[][] postponedArgv;
+    /** How the connection resumes its held requests once a pause ends; null without a connection. */
+    private Runnable resumeHook;
 
     public Client(long id, Server server, Channel channel, ReplyWriter reply) {
         this.id = id;
@@ -206,6 +210,32 @@ public final class Client {
 
     public void noTouch(boolean noTouch) {
         this.noTouch = noTouch;
+    }
+
+    /** The request CLIENT PAUSE is holding back, or null when the client is not postponed. */
+    public byte[][] postponedArgv() {
+        return postponedArgv;
+    }
+
+    public boolean postponed() {
+        return postponedArgv != null;
+    }
+
+    public void postponed(byte[][] argv) {
+        this.postponedArgv = argv;
+    }
+
+    /** Installed by the connection: schedules the replay of requests held during a pause. */
+    public void onResume(Runnable hook) {
+        this.resumeHook = hook;
+    }
+
+    /** Called when a pause ends: the connection runs its held requests, in order. */
+    public void resume() {
+        postponedArgv = null;
+        if (resumeHook != null) {
+            resumeHook.run();
+        }
     }
 
     public String remoteAddress() {
