@@ -277,4 +277,40 @@ class ConnectionCommandsTest {
             return argv;
         }
     }
+
+    @Nested
+    class ClientLibraries {
+        @Test
+        void jedisConnectsAuthenticatesAndRegistersItsLibrary() {
+            try (RunningServer s = RunningServer.start("--requirepass", "secret");
+                 redis.clients.jedis.Jedis jedis = new redis.clients.jedis.Jedis(
+                         new redis.clients.jedis.HostAndPort(s.host(), s.port()),
+                         redis.clients.jedis.DefaultJedisClientConfig.builder().password("secret").build())) {
+                assertEquals("PONG", jedis.ping());
+                jedis.clientSetname("jedis-test");
+                assertEquals("jedis-test", jedis.clientGetname());
+                assertTrue(jedis.clientList().contains(" name=jedis-test "));
+                assertTrue(s.server().clients().all().stream().anyMatch(c -> c.libName().equals("jedis")));
+            }
+        }
+
+        @Test
+        void lettuceHandshakesWithHello3AndAuth() {
+            try (RunningServer s = RunningServer.start("--requirepass", "secret")) {
+                io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(
+                        io.lettuce.core.RedisURI.builder().withHost(s.host()).withPort(s.port())
+                                .withPassword("secret".toCharArray()).withClientName("lettuce-test").build());
+                try (var connection = client.connect()) {
+                    var sync = connection.sync();
+                    assertEquals("PONG", sync.ping());
+                    assertEquals("lettuce-test", sync.clientGetname());
+                    String info = sync.clientInfo();
+                    assertTrue(info.contains(" resp=3"), info);
+                    assertTrue(s.server().clients().all().stream().anyMatch(c -> c.libName().startsWith("Lettuce")));
+                } finally {
+                    client.shutdown(java.time.Duration.ZERO, java.time.Duration.ofSeconds(2));
+                }
+            }
+        }
+    }
 }
