@@ -232,11 +232,13 @@ public final class ClientCommands implements CommandFamily {
 
     /**
      * One CLIENT LIST line with Redis 7.0's fields in its order. Memory figures mimic a Redis
-     * client: an idle one holds a 20474-byte query buffer and a 1 KB reply buffer, the one running
-     * the command also its request and a grown 16 KB reply buffer.
+     * client: 1800 bytes for the client itself with its 1 KB reply buffer, plus a 20474-byte query
+     * buffer that clientsCron frees after 2 idle seconds; the client running the command also
+     * holds its request and a reply buffer grown to 16 KB.
      */
     static String infoString(Client client, Client caller) {
         long nowSeconds = System.currentTimeMillis() / 1000;
+        long idle = nowSeconds - client.lastInteraction() / 1000;
         byte[][] argv = client == caller ? caller.argv() : client.postponedArgv();
         long qbuf = client == caller && argv != null ? encodedLength(argv) : 0;
         long argvMem = 0;
@@ -245,8 +247,11 @@ public final class ClientCommands implements CommandFamily {
                 argvMem += a.length;
             }
         }
+        boolean queryBuffer = client == caller || idle <= 2;
+        long qbufFree = queryBuffer ? 20474 - Math.min(qbuf, 20474) : 0;
         long rbs = client == caller ? 16384 : 1024;
-        long totMem = 22272 + (rbs - 1024) + argvMem + (argv == null ? 0 : allocationSize(8L * argv.length));
+        long totMem = 1800 + (queryBuffer ? 20472 : 0) + (rbs - 1024) + argvMem
+                + (argv == null ? 0 : allocationSize(8L * argv.length));
         StringBuilder flags = new StringBuilder();
         if (client.postponed()) {
             flags.append('b');
@@ -266,12 +271,12 @@ public final class ClientCommands implements CommandFamily {
                 + " fd=" + fd(client.channel())
                 + " name=" + client.name()
                 + " age=" + (nowSeconds - client.createdAt() / 1000)
-                + " idle=" + (nowSeconds - client.lastInteraction() / 1000)
+                + " idle=" + idle
                 + " flags=" + flags
                 + " db=" + client.db().id()
                 + " sub=0 psub=0 ssub=0 multi=-1"
                 + " qbuf=" + qbuf
-                + " qbuf-free=" + (20474 - Math.min(qbuf, 20474))
+                + " qbuf-free=" + qbufFree
                 + " argv-mem=" + argvMem
                 + " multi-mem=0"
                 + " rbs=" + rbs
@@ -293,10 +298,10 @@ public final class ClientCommands implements CommandFamily {
         return n;
     }
 
-    /** jemalloc's size class for a small allocation, as zmalloc_size reports it. */
+    /** jemalloc's size class for a small allocation (8, 16, 24 ... 64, 80 ... 128, 160 ...), as zmalloc_size reports it. */
     private static long allocationSize(long size) {
-        if (size <= 8) {
-            return 8;
+        if (size <= 64) {
+            return (size + 7) / 8 * 8;
         }
         if (size <= 128) {
             return (size + 15) / 16 * 16;

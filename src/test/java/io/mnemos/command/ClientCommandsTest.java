@@ -121,6 +121,20 @@ class ClientCommandsTest {
         }
 
         @Test
+        void aClientIdleForMoreThanTwoSecondsHasReleasedItsQueryBuffer() {
+            CommandHarness h = harness();
+            Client other = connect(h);
+            h.exec(other, "PING");
+            String busy = bulkText(h.exec("CLIENT", "LIST", "ID", Long.toString(other.id())));
+            assertTrue(busy.contains(" qbuf=0 qbuf-free=20474 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 "
+                    + "omem=0 tot-mem=22272 events=r cmd=ping "), busy);
+            other.touch(System.currentTimeMillis() - 4000);
+            String idle = bulkText(h.exec("CLIENT", "LIST", "ID", Long.toString(other.id())));
+            assertTrue(idle.contains(" qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 "
+                    + "omem=0 tot-mem=1800 events=r cmd=ping "), idle);
+        }
+
+        @Test
         void cmdIsNullAfterAnUnknownCommandAndSetEvenWhenArityFails() {
             CommandHarness h = harness();
             Client other = connect(h);
@@ -232,7 +246,10 @@ class ClientCommandsTest {
             assertEquals("$-1\r\n", h.exec(other, "GET", "k"));
             assertEquals("", h.exec(other, "SET", "k", "v"));
             assertTrue(other.postponed());
-            assertTrue(bulkText(h.exec("CLIENT", "LIST", "ID", Long.toString(other.id()))).contains(" flags=b "));
+            String line = bulkText(h.exec("CLIENT", "LIST", "ID", Long.toString(other.id())));
+            assertTrue(line.contains(" flags=b "), line);
+            assertTrue(line.contains(" argv-mem=5 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0 tot-mem=22301 events=r "
+                    + "cmd=set "), line);
             assertEquals("-ERR wrong number of arguments for 'set' command\r\n", h.exec(other, "SET", "k"));
             h.clock().advance(1001);
             assertEquals("$-1\r\n", h.exec("GET", "k"));
