@@ -22,6 +22,7 @@ import static io.mnemos.command.CommandSpec.command;
 public final class ConnectionCommands implements CommandFamily {
     static final String WRONGPASS = "WRONGPASS invalid username-password pair or user is disabled.";
     static final String DEFAULT_USER = "default";
+    private static final byte[] REDACTED = "(redacted)".getBytes(StandardCharsets.US_ASCII);
 
     @Override
     public List<CommandSpec> commands() {
@@ -73,21 +74,29 @@ public final class ConnectionCommands implements CommandFamily {
         }
         byte[] username;
         byte[] password;
+        byte[] first = c.arg(1);
+        redact(c, 1);
         if (c.argc() == 2) {
             if (c.server().config().requirepass.isEmpty()) {
                 throw CommandError.err("AUTH <password> called without any password configured for the "
                         + "default user. Are you sure your configuration is correct?");
             }
             username = DEFAULT_USER.getBytes(StandardCharsets.US_ASCII);
-            password = c.arg(1);
+            password = first;
         } else {
-            username = c.arg(1);
+            username = first;
             password = c.arg(2);
+            redact(c, 2);
         }
         if (!authenticate(c, username, password)) {
             throw new CommandError(WRONGPASS);
         }
         c.reply().ok();
+    }
+
+    /** Keeps credentials out of the slow log, as Redis's redactClientCommandArgument does. */
+    private static void redact(Client c, int index) {
+        c.argv()[index] = REDACTED.clone();
     }
 
     /** Redis's ACLAuthenticateUser for a server whose only user is "default". */
@@ -124,6 +133,8 @@ public final class ConnectionCommands implements CommandFamily {
             if (Args.is(c.arg(j), "AUTH") && moreArgs >= 2) {
                 username = c.arg(j + 1);
                 password = c.arg(j + 2);
+                redact(c, j + 1);
+                redact(c, j + 2);
                 j += 2;
             } else if (Args.is(c.arg(j), "SETNAME") && moreArgs > 0) {
                 clientName = c.arg(j + 1);

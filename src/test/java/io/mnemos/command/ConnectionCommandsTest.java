@@ -84,6 +84,25 @@ class ConnectionCommandsTest {
         }
 
         @Test
+        void credentialsAreRedactedInTheSlowLog() {
+            CommandHarness h = new CommandHarness();
+            h.server().config().slowlogLogSlowerThan = 0;
+            h.exec("AUTH", "default", "pw");
+            h.exec("HELLO", "2", "AUTH", "default", "pw", "SETNAME", "n");
+            h.exec("AUTH", "x", "y", "z");
+            java.util.List<String> logged = new java.util.ArrayList<>();
+            for (var r : h.server().slowlog().records()) {
+                java.util.List<String> words = new java.util.ArrayList<>();
+                for (byte[] a : r.argv()) {
+                    words.add(new String(a, java.nio.charset.StandardCharsets.UTF_8));
+                }
+                logged.add(String.join(" ", words));
+            }
+            assertEquals(java.util.List.of("AUTH x y z", "HELLO 2 AUTH (redacted) (redacted) SETNAME n",
+                    "AUTH (redacted) (redacted)"), logged);
+        }
+
+        @Test
         void aFailedAuthKeepsAnEarlierSuccess() {
             CommandHarness h = withPassword("secret");
             assertEquals("+OK\r\n", h.exec("AUTH", "default", "secret"));
