@@ -4,6 +4,7 @@ import io.mnemos.command.CommandSpec;
 import io.mnemos.protocol.ReplyWriter;
 import io.mnemos.store.Database;
 import io.netty.channel.Channel;
+import io.netty.util.NetUtil;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -246,10 +247,14 @@ public final class Client {
         return format(channel == null ? null : channel.localAddress());
     }
 
+    /** Redis's peer id: {@code ip:port}, IPv6 in brackets and compressed ({@code [::1]:6379}). */
     private static String format(SocketAddress address) {
         if (address instanceof InetSocketAddress inet) {
-            String host = inet.getAddress() == null ? inet.getHostString() : inet.getAddress().getHostAddress();
-            return host + ":" + inet.getPort();
+            if (inet.getAddress() == null) {
+                return inet.getHostString() + ":" + inet.getPort();
+            }
+            String host = NetUtil.toAddressString(inet.getAddress());
+            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
         }
         return address == null ? "" : address.toString();
     }

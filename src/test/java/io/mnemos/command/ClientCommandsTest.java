@@ -423,6 +423,24 @@ class ClientCommandsTest {
         }
 
         @Test
+        void ipv6PeersAreShownInBracketsLikeRedis() throws Exception {
+            RunningServer s;
+            try {
+                s = RunningServer.start("--bind", "::1");
+            } catch (RuntimeException e) {
+                assumeTrue(false, "no IPv6 loopback: " + e.getMessage());
+                return;
+            }
+            try (s; RespConnection conn = new RespConnection("::1", s.port())) {
+                Matcher m = LINE.matcher(bulkText(conn.call("CLIENT", "INFO")).trim());
+                assertTrue(m.matches());
+                assertTrue(m.group(2).startsWith("[::1]:"), m.group(2));
+                assertEquals("[::1]:" + s.port(), m.group(3));
+                assertEquals("+OK\r\n", conn.call("CLIENT", "KILL", m.group(2)));
+            }
+        }
+
+        @Test
         void listLinesMatchRealRedisShape() throws Exception {
             assumeTrue(RealRedis.available(), "redis-server not on PATH");
             try (RealRedis redis = RealRedis.start();
