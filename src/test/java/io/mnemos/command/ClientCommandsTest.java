@@ -408,6 +408,43 @@ class ClientCommandsTest {
         }
 
         @Test
+        void aHeldPipelineKeepsItsOrderUpToQuit() throws Exception {
+            try (RunningServer s = RunningServer.start();
+                 RespConnection admin = new RespConnection(s.host(), s.port());
+                 RespConnection writer = new RespConnection(s.host(), s.port())) {
+                assertEquals("+OK\r\n", admin.call("CLIENT", "PAUSE", "150", "WRITE"));
+                writer.sendRaw(concat(RespConnection.encode(argv("SET", "n", "1")),
+                        RespConnection.encode(argv("GET", "n")), RespConnection.encode(argv("SET", "n", "2")),
+                        RespConnection.encode(argv("QUIT")), RespConnection.encode(argv("SET", "n", "3"))));
+                assertEquals("+OK\r\n", writer.readReply());
+                assertEquals("$1\r\n1\r\n", writer.readReply());
+                assertEquals("+OK\r\n", writer.readReply());
+                assertEquals("+OK\r\n", writer.readReply());
+                assertTrue(writer.closedByServer());
+                assertEquals("$1\r\n2\r\n", admin.call("GET", "n"));
+            }
+        }
+
+        @Test
+        void aHeldClientThatDisconnectsIsForgotten() throws Exception {
+            try (RunningServer s = RunningServer.start();
+                 RespConnection admin = new RespConnection(s.host(), s.port())) {
+                assertEquals("+OK\r\n", admin.call("CLIENT", "PAUSE", "60000", "WRITE"));
+                try (RespConnection writer = new RespConnection(s.host(), s.port())) {
+                    writer.sendRaw(RespConnection.encode(argv("SET", "k", "v")));
+                    Thread.sleep(100);
+                }
+                Thread.sleep(100);
+                assertEquals(1, lines(admin.call("CLIENT", "LIST")).size());
+                CompletableFuture<Integer> held = new CompletableFuture<>();
+                s.server().execute(() -> held.complete(s.server().dispatcher().postponedCount()));
+                assertEquals(0, held.get(5, TimeUnit.SECONDS));
+                assertEquals("+OK\r\n", admin.call("CLIENT", "UNPAUSE"));
+                assertEquals("$-1\r\n", admin.call("GET", "k"));
+            }
+        }
+
+        @Test
         void replyOffAndSkipOverTheWire() throws Exception {
             try (RunningServer s = RunningServer.start();
                  RespConnection conn = new RespConnection(s.host(), s.port())) {
