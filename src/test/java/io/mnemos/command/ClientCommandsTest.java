@@ -371,17 +371,17 @@ class ClientCommandsTest {
             try (RunningServer s = RunningServer.start();
                  RespConnection admin = new RespConnection(s.host(), s.port());
                  RespConnection writer = new RespConnection(s.host(), s.port())) {
-                assertEquals("+OK\r\n", admin.call("CLIENT", "PAUSE", "300", "WRITE"));
+                assertEquals("+OK\r\n", admin.call("CLIENT", "PAUSE", "500", "WRITE"));
                 long start = System.nanoTime();
                 assertEquals("$-1\r\n", writer.call("GET", "k"));
-                assertTrue(System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(200));
+                assertTrue(System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(400));
                 // A pipeline: the write and the read behind it wait, and keep their order.
                 writer.sendRaw(concat(RespConnection.encode(argv("SET", "k", "v")),
                         RespConnection.encode(argv("GET", "k"))));
                 assertEquals("+OK\r\n", writer.readReply());
                 assertEquals("$1\r\nv\r\n", writer.readReply());
                 long waited = System.nanoTime() - start;
-                assertTrue(waited >= TimeUnit.MILLISECONDS.toNanos(250), "waited " + waited / 1_000_000 + " ms");
+                assertTrue(waited >= TimeUnit.MILLISECONDS.toNanos(400), "waited " + waited / 1_000_000 + " ms");
             }
         }
 
@@ -490,9 +490,12 @@ class ClientCommandsTest {
             }
         }
 
-        /** Drops the values that differ between any two connections: id, addresses, fd, age, idle. */
+        /**
+         * Drops the values that differ between any two connections (id, addresses, fd, age, idle)
+         * and the reply buffer peak, which Redis's clientsCron resets on its own schedule.
+         */
         private static String normalize(String line) {
-            return line.replaceAll("(id|addr|laddr|fd|age|idle)=\\S*", "$1=?");
+            return line.replaceAll("(id|addr|laddr|fd|age|idle|rbp)=\\S*", "$1=?");
         }
 
         private static byte[][] argv(String... args) {
