@@ -1,11 +1,507 @@
 package io.mnemos.command;
 
+import io.mnemos.server.Client;
+import io.netty.channel.Channel;
+import io.netty.channel.unix.UnixChannel;
+
+import java.util.ArrayList;
 import java.util.List;
 
-/** CLIENT and its subcommands (Redis's networking.c). */
+import static io.mnemos.command.CommandFlag.ADMIN;
+import static io.mnemos.command.CommandFlag.LOADING;
+import static io.mnemos.command.CommandFlag.NOSCRIPT;
+import static io.mnemos.command.CommandFlag.STALE;
+import static io.mnemos.command.CommandSpec.command;
+
+/**
+ * CLIENT and its subcommands, as Redis 7.0.15's clientCommand (networking.c). One deliberate
+ * addition: CLIENT SETINFO from Redis 7.2, because Jedis and Lettuce send it on connect.
+ */
 public final class ClientCommands implements CommandFamily {
+    private static final String[] HELP = {
+        "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "CACHING (YES|NO)",
+        "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+        "GETREDIR",
+        "    Return the client ID we are redirecting to when tracking is enabled.",
+        "GETNAME",
+        "    Return the name of the current connection.",
+        "ID",
+        "    Return the ID of the current connection.",
+        "INFO",
+        "    Return information about the current client connection.",
+        "KILL <ip:port>",
+        "    Kill connection made from <ip:port>.",
+        "KILL <option> <value> [<option> <value> [...]]",
+        "    Kill connections. Options are:",
+        "    * ADDR (<ip:port>|<unixsocket>:0)",
+        "      Kill connections made from the specified address",
+        "    * LADDR (<ip:port>|<unixsocket>:0)",
+        "      Kill connections made to specified local address",
+        "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+        "      Kill connections by type.",
+        "    * USER <username>",
+        "      Kill connections authenticated by <username>.",
+        "    * SKIPME (YES|NO)",
+        "      Skip killing current connection (default: yes).",
+        "LIST [options ...]",
+        "    Return information about client connections. Options:",
+        "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+        "      Return clients of specified type.",
+        "UNPAUSE",
+        "    Stop the current client pause, resuming traffic.",
+        "PAUSE <timeout> [WRITE|ALL]",
+        "    Suspend all, or just write, clients for <timeout> milliseconds.",
+        "REPLY (ON|OFF|SKIP)",
+        "    Control the replies sent to the current connection.",
+        "SETNAME <name>",
+        "    Assign the name <name> to the current connection.",
+        "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+        "    Unblock the specified blocked client.",
+        "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+        "         [OPTIN] [OPTOUT] [NOLOOP]",
+        "    Control server assisted client side caching.",
+        "TRACKINGINFO",
+        "    Report tracking status for the current connection.",
+        "NO-EVICT (ON|OFF)",
+        "    Protect current client connection from eviction.",
+        "HELP",
+        "    Prints this help.",
+    };
+
+    /** Client types of getClientTypeByName; only NORMAL clients exist in Mnemos for now. */
+    private static final int TYPE_NORMAL = 0;
+    private static final int TYPE_REPLICA = 1;
+    private static final int TYPE_PUBSUB = 2;
+    private static final int TYPE_MASTER = 3;
+
     @Override
     public List<CommandSpec> commands() {
-        return List.of();
+        return List.of(command("client", -2).group("connection").since("2.4.0")
+                .summary("A container for client connection commands").complexity("Depends on subcommand.")
+                .subcommand(sub("caching", 3, false).since("6.0.0")
+                        .summary("Instruct the server about tracking or not keys in the next request")
+                        .handler(ClientCommands::caching))
+                .subcommand(sub("getname", 2, false).since("2.6.9").summary("Get the current connection name")
+                        .handler(ClientCommands::getname))
+                .subcommand(sub("getredir", 2, false).since("6.0.0")
+                        .summary("Get tracking notifications redirection client ID if any")
+                        .handler(c -> c.reply().integer(-1)))
+                .subcommand(command("help", 2).flags(LOADING, STALE).since("5.0.0").complexity("O(1)")
+                        .summary("Show helpful text about the different subcommands").handler(ClientCommands::help))
+                .subcommand(sub("id", 2, false).since("5.0.0").summary("Returns the client ID for the current connection")
+                        .handler(c -> c.reply().integer(c.id())))
+                .subcommand(sub("info", 2, false).since("6.2.0")
+                        .summary("Returns information about the current client connection.")
+                        .handler(ClientCommands::info))
+                .subcommand(sub("kill", -3, true).since("2.4.0").summary("Kill the connection of a client")
+                        .complexity("O(N) where N is the number of client connections").handler(ClientCommands::kill))
+                .subcommand(sub("list", -2, true).since("2.4.0").summary("Get the list of client connections")
+                        .complexity("O(N) where N is the number of client connections").handler(ClientCommands::list))
+                .subcommand(sub("no-evict", 3, true).since("7.0.0")
+                        .summary("Set client eviction mode for the current connection").handler(ClientCommands::noEvict))
+                .subcommand(sub("pause", -3, true).since("2.9.50")
+                        .summary("Stop processing commands from clients for some time").handler(ClientCommands::pause))
+                .subcommand(sub("reply", 3, false).since("3.2.0")
+                        .summary("Instruct the server whether to reply to commands").handler(ClientCommands::reply))
+                .subcommand(sub("setinfo", 4, false).since("7.2.0")
+                        .summary("Sets information specific to the client or connection.").handler(ClientCommands::setinfo))
+                .subcommand(sub("setname", 3, false).since("2.6.9").summary("Set the current connection name")
+                        .handler(ClientCommands::setname))
+                .subcommand(sub("trackinginfo", 2, false).since("6.2.0")
+                        .summary("Return information about server assisted client side caching for the current connection")
+                        .handler(ClientCommands::trackinginfo))
+                .subcommand(sub("unblock", -3, true).since("5.0.0")
+                        .summary("Unblock a client blocked in a blocking command from a different connection")
+                        .complexity("O(log N) where N is the number of client connections")
+                        .handler(ClientCommands::unblock))
+                .subcommand(sub("unpause", 2, true).since("6.2.0")
+                        .summary("Resume processing of clients that were paused")
+                        .complexity("O(N) Where N is the number of paused clients")
+                        .handler(ClientCommands::unpause))
+                .build());
+    }
+
+    private static CommandSpec.Builder sub(String name, int arity, boolean admin) {
+        CommandSpec.Builder b = command(name, arity).complexity("O(1)");
+        return admin ? b.flags(ADMIN, NOSCRIPT, LOADING, STALE) : b.flags(NOSCRIPT, LOADING, STALE);
+    }
+
+    private static void help(Client c) {
+        c.reply().arrayHeader(HELP.length);
+        for (String line : HELP) {
+            c.reply().simple(line);
+        }
+    }
+
+    private static void getname(Client c) {
+        if (c.name().isEmpty()) {
+            c.reply().nullBulk();
+        } else {
+            c.reply().bulk(c.name());
+        }
+    }
+
+    private static void setname(Client c) {
+        validateName(c.arg(2));
+        c.name(Args.text(c.arg(2)));
+        c.reply().ok();
+    }
+
+    /** Names are printable ASCII without spaces, so that CLIENT LIST stays splittable. */
+    static void validateName(byte[] name) {
+        if (!printable(name)) {
+            throw CommandError.err("Client names cannot contain spaces, newlines or special characters.");
+        }
+    }
+
+    private static boolean printable(byte[] value) {
+        for (byte b : value) {
+            if (b < '!' || b > '~') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** CLIENT SETINFO LIB-NAME|LIB-VER value: Redis 7.2's clientSetinfoCommand. */
+    private static void setinfo(Client c) {
+        byte[] attr = c.arg(2);
+        boolean libName = Args.is(attr, "lib-name");
+        if (!libName && !Args.is(attr, "lib-ver")) {
+            throw CommandError.err("Unrecognized option '" + Args.text(attr) + "'");
+        }
+        if (!printable(c.arg(3))) {
+            throw CommandError.err(Args.text(attr) + " cannot contain spaces, newlines or special characters.");
+        }
+        if (libName) {
+            c.libName(Args.text(c.arg(3)));
+        } else {
+            c.libVersion(Args.text(c.arg(3)));
+        }
+        c.reply().ok();
+    }
+
+    private static void info(Client c) {
+        c.reply().verbatim("txt", infoString(c, c) + "\n");
+    }
+
+    private static void list(Client c) {
+        StringBuilder out = new StringBuilder();
+        if (c.argc() == 4 && Args.is(c.arg(2), "type")) {
+            int type = typeByName(c.arg(3));
+            for (Client other : c.server().clients().all()) {
+                if (typeOf(other) == type) {
+                    out.append(infoString(other, c)).append('\n');
+                }
+            }
+        } else if (c.argc() > 3 && Args.is(c.arg(2), "id")) {
+            for (int j = 3; j < c.argc(); j++) {
+                long id = Args.parseLong(c.arg(j), "Invalid client ID");
+                Client other = c.server().clients().get(id);
+                if (other != null) {
+                    out.append(infoString(other, c)).append('\n');
+                }
+            }
+        } else if (c.argc() != 2) {
+            throw CommandError.SYNTAX;
+        } else {
+            for (Client other : c.server().clients().all()) {
+                out.append(infoString(other, c)).append('\n');
+            }
+        }
+        c.reply().verbatim("txt", out.toString());
+    }
+
+    private static int typeByName(byte[] name) {
+        if (Args.is(name, "normal")) {
+            return TYPE_NORMAL;
+        } else if (Args.is(name, "slave") || Args.is(name, "replica")) {
+            return TYPE_REPLICA;
+        } else if (Args.is(name, "pubsub")) {
+            return TYPE_PUBSUB;
+        } else if (Args.is(name, "master")) {
+            return TYPE_MASTER;
+        }
+        throw CommandError.err("Unknown client type '" + Args.text(name) + "'");
+    }
+
+    private static int typeOf(Client c) {
+        return TYPE_NORMAL;
+    }
+
+    /**
+     * One CLIENT LIST line with Redis 7.0's fields in its order. Memory figures mimic a Redis
+     * client: 1800 bytes for the client itself with its 1 KB reply buffer, plus a 20474-byte query
+     * buffer that clientsCron frees after 2 idle seconds; the client running the command also
+     * holds its request and a reply buffer grown to 16 KB.
+     */
+    static String infoString(Client client, Client caller) {
+        long nowSeconds = System.currentTimeMillis() / 1000;
+        long idle = nowSeconds - client.lastInteraction() / 1000;
+        byte[][] argv = client == caller ? caller.argv() : client.postponedArgv();
+        long qbuf = client == caller && argv != null ? encodedLength(argv) : 0;
+        long argvMem = 0;
+        if (argv != null) {
+            for (byte[] a : argv) {
+                argvMem += a.length;
+            }
+        }
+        boolean queryBuffer = client == caller || idle <= 2;
+        long qbufFree = queryBuffer ? 20474 - Math.min(qbuf, 20474) : 0;
+        long rbs = client == caller ? 16384 : 1024;
+        long totMem = 1800 + (queryBuffer ? 20472 : 0) + (rbs - 1024) + argvMem
+                + (argv == null ? 0 : allocationSize(8L * argv.length));
+        StringBuilder flags = new StringBuilder();
+        if (client.postponed()) {
+            flags.append('b');
+        }
+        if (client.closing()) {
+            flags.append('c');
+        }
+        if (client.noEvict()) {
+            flags.append('e');
+        }
+        if (flags.isEmpty()) {
+            flags.append('N');
+        }
+        return "id=" + client.id()
+                + " addr=" + client.remoteAddress()
+                + " laddr=" + client.localAddress()
+                + " fd=" + fd(client.channel())
+                + " name=" + client.name()
+                + " age=" + (nowSeconds - client.createdAt() / 1000)
+                + " idle=" + idle
+                + " flags=" + flags
+                + " db=" + client.db().id()
+                + " sub=0 psub=0 ssub=0 multi=-1"
+                + " qbuf=" + qbuf
+                + " qbuf-free=" + qbufFree
+                + " argv-mem=" + argvMem
+                + " multi-mem=0"
+                + " rbs=" + rbs
+                + " rbp=" + (client == caller ? rbs : 0)
+                + " obl=0 oll=0 omem=0"
+                + " tot-mem=" + totMem
+                + " events=r"
+                + " cmd=" + client.lastCommand()
+                + " user=" + client.user()
+                + " redir=-1"
+                + " resp=" + client.protocol();
+    }
+
+    private static long encodedLength(byte[][] argv) {
+        long n = 1 + Long.toString(argv.length).length() + 2;
+        for (byte[] a : argv) {
+            n += 1 + Long.toString(a.length).length() + 2 + a.length + 2;
+        }
+        return n;
+    }
+
+    /** jemalloc's size class for a small allocation (8, 16, 24 ... 64, 80 ... 128, 160 ...), as zmalloc_size reports it. */
+    private static long allocationSize(long size) {
+        if (size <= 64) {
+            return (size + 7) / 8 * 8;
+        }
+        if (size <= 128) {
+            return (size + 15) / 16 * 16;
+        }
+        long step = Long.highestOneBit(size - 1) / 4;
+        return (size + step - 1) / step * step;
+    }
+
+    private static int fd(Channel channel) {
+        if (channel instanceof UnixChannel unix && unix.fd() != null) {
+            return unix.fd().intValue();
+        }
+        return -1;
+    }
+
+    /** CLIENT KILL addr, or CLIENT KILL with ID/TYPE/ADDR/LADDR/USER/SKIPME filters. */
+    private static void kill(Client c) {
+        String addr = null;
+        String laddr = null;
+        boolean userFilter = false;
+        int type = -1;
+        long id = 0;
+        boolean skipMe = true;
+        if (c.argc() == 3) {
+            addr = Args.text(c.arg(2));
+            skipMe = false; // with the old form a client may kill itself
+        } else {
+            for (int i = 2; i < c.argc(); i += 2) {
+                boolean moreArgs = c.argc() > i + 1;
+                byte[] option = c.arg(i);
+                if (Args.is(option, "id") && moreArgs) {
+                    id = Args.parseLong(c.arg(i + 1));
+                    if (id <= 0) {
+                        throw CommandError.err("client-id should be greater than 0");
+                    }
+                } else if (Args.is(option, "type") && moreArgs) {
+                    type = typeByName(c.arg(i + 1));
+                } else if (Args.is(option, "addr") && moreArgs) {
+                    addr = Args.text(c.arg(i + 1));
+                } else if (Args.is(option, "laddr") && moreArgs) {
+                    laddr = Args.text(c.arg(i + 1));
+                } else if (Args.is(option, "user") && moreArgs) {
+                    String user = Args.text(c.arg(i + 1));
+                    if (!ConnectionCommands.DEFAULT_USER.equals(user)) {
+                        throw CommandError.err("No such user '" + user + "'");
+                    }
+                    userFilter = true; // every client is authenticated as "default"
+                } else if (Args.is(option, "skipme") && moreArgs) {
+                    if (Args.is(c.arg(i + 1), "yes")) {
+                        skipMe = true;
+                    } else if (Args.is(c.arg(i + 1), "no")) {
+                        skipMe = false;
+                    } else {
+                        throw CommandError.SYNTAX;
+                    }
+                } else {
+                    throw CommandError.SYNTAX;
+                }
+            }
+        }
+        int killed = 0;
+        boolean closeMe = false;
+        for (Client other : new ArrayList<>(c.server().clients().all())) {
+            if (addr != null && !addr.equals(other.remoteAddress())) {
+                continue;
+            }
+            if (laddr != null && !laddr.equals(other.localAddress())) {
+                continue;
+            }
+            if (type != -1 && typeOf(other) != type) {
+                continue;
+            }
+            if (id != 0 && other.id() != id) {
+                continue;
+            }
+            if (userFilter && !ConnectionCommands.DEFAULT_USER.equals(other.user())) {
+                continue;
+            }
+            if (other == c && skipMe) {
+                continue;
+            }
+            if (other == c) {
+                closeMe = true;
+            } else {
+                free(other);
+            }
+            killed++;
+        }
+        if (c.argc() == 3) {
+            if (killed == 0) {
+                throw CommandError.err("No such client");
+            }
+            c.reply().ok();
+        } else {
+            c.reply().integer(killed);
+        }
+        if (closeMe) {
+            c.closeAfterReply();
+        }
+    }
+
+    /** Redis's freeClient: gone from CLIENT LIST at once, connection closed without pending output. */
+    private static void free(Client other) {
+        other.server().clients().remove(other);
+        other.server().dispatcher().forget(other);
+        other.closeAfterReply();
+        other.reply().discard();
+        if (other.channel() != null) {
+            other.channel().close();
+        }
+    }
+
+    private static void pause(Client c) {
+        boolean all = true;
+        if (c.argc() == 4) {
+            if (Args.is(c.arg(3), "write")) {
+                all = false;
+            } else if (!Args.is(c.arg(3), "all")) {
+                throw CommandError.err("CLIENT PAUSE mode must be WRITE or ALL");
+            }
+        } else if (c.argc() != 3) {
+            throw subcommandSyntaxError(c);
+        }
+        long timeout = Args.parseLong(c.arg(2), "timeout is not an integer or out of range");
+        if (timeout < 0) {
+            throw CommandError.err("timeout is negative");
+        }
+        // Redis 7.0 adds the current time without an overflow check: a huge timeout wraps into the past.
+        long end = timeout > 0 ? timeout + c.server().keyspace().clock().millis() : 0;
+        c.server().dispatcher().pauseClients(end, all, c.channel() == null ? null : c.channel().eventLoop());
+        c.reply().ok();
+    }
+
+    /** Redis's addReplySubcommandSyntaxError: the subcommand as typed, the command upper-cased. */
+    private static CommandError subcommandSyntaxError(Client c) {
+        String sub = Args.text(c.arg(1));
+        return CommandError.err("unknown subcommand or wrong number of arguments for '"
+                + (sub.length() > 128 ? sub.substring(0, 128) : sub) + "'. Try "
+                + Args.text(c.arg(0)).toUpperCase(java.util.Locale.ROOT) + " HELP.");
+    }
+
+    private static void unpause(Client c) {
+        c.server().dispatcher().unpauseClients();
+        c.reply().ok();
+    }
+
+    private static void noEvict(Client c) {
+        if (Args.is(c.arg(2), "on")) {
+            c.noEvict(true);
+        } else if (Args.is(c.arg(2), "off")) {
+            c.noEvict(false);
+        } else {
+            throw CommandError.SYNTAX;
+        }
+        c.reply().ok();
+    }
+
+    /** CLIENT REPLY ON|OFF|SKIP; the dispatcher drops replies while OFF or for the skipped command. */
+    private static void reply(Client c) {
+        if (Args.is(c.arg(2), "on")) {
+            c.replyMode(false, false);
+            c.reply().enabled(true);
+            c.reply().ok();
+        } else if (Args.is(c.arg(2), "off")) {
+            c.replyMode(true, false);
+        } else if (Args.is(c.arg(2), "skip")) {
+            if (!c.replyOff()) {
+                c.replyMode(false, true);
+            }
+        } else {
+            throw CommandError.SYNTAX;
+        }
+    }
+
+    /** CLIENT UNBLOCK: validated as Redis does; Mnemos has no blocked clients yet, so always 0. */
+    private static void unblock(Client c) {
+        if (c.argc() > 4) {
+            throw subcommandSyntaxError(c);
+        }
+        if (c.argc() == 4 && !Args.is(c.arg(3), "timeout") && !Args.is(c.arg(3), "error")) {
+            throw CommandError.err("CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+        }
+        Args.parseLong(c.arg(2));
+        c.reply().integer(0);
+    }
+
+    /** Tracking is not supported yet: every client reports it off. */
+    private static void trackinginfo(Client c) {
+        c.reply().mapHeader(3);
+        c.reply().bulk("flags");
+        c.reply().setHeader(1);
+        c.reply().bulk("off");
+        c.reply().bulk("redirect");
+        c.reply().integer(-1);
+        c.reply().bulk("prefixes");
+        c.reply().arrayHeader(0);
+    }
+
+    private static void caching(Client c) {
+        throw CommandError.err("CLIENT CACHING can be called only when the client is in tracking mode with "
+                + "OPTIN or OPTOUT mode enabled");
     }
 }

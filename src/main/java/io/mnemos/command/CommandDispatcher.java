@@ -9,7 +9,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs requests the way Redis's processCommand does: look the command up, check arity,
@@ -23,6 +29,15 @@ public final class CommandDispatcher {
     private final Server server;
     private final CommandTable table;
 
+    // CLIENT PAUSE state: Redis's client_pause_type and end time (milliseconds on the keyspace clock).
+    private boolean pauseActive;
+    private boolean pauseAll;
+    private long pauseEnd;
+    private ScheduledExecutorService pauseTimer;
+    private ScheduledFuture<?> pauseCheck;
+    /** Clients whose next request waits for the pause to end, in the order they were held. */
+    private final LinkedHashSet<Client> postponed = new LinkedHashSet<>();
+
     public CommandDispatcher(Server server, CommandTable table) {
         this.server = server;
         this.table = table;
@@ -32,42 +47,58 @@ public final class CommandDispatcher {
         return table;
     }
 
-    public void dispatch(Client c, byte[][] argv) {
+    /**
+     * Runs one request. Returns false when CLIENT PAUSE postpones it: nothing was executed or
+     * replied, and the connection must hold this and every later request of the client until
+     * {@link Client#resume()} is called.
+     */
+    public boolean dispatch(Client c, byte[][] argv) {
         ReplyWriter reply = c.reply();
         boolean skipThis = c.skipNextReply();
         c.clearSkipNextReply();
         reply.enabled(!c.replyOff() && !skipThis);
         try {
-            execute(c, argv);
+            boolean done = execute(c, argv);
+            if (!done && skipThis) {
+                // CLIENT REPLY SKIP applies to the postponed command when it finally runs.
+                c.replyMode(c.replyOff(), true);
+            }
+            return done;
         } finally {
             reply.enabled(true);
         }
     }
 
-    private void execute(Client c, byte[][] argv) {
+    private boolean execute(Client c, byte[][] argv) {
         // Redis 7.0 answers QUIT before looking anything up, whatever its arguments.
         if (equalsIgnoreCase(argv[0], QUIT)) {
             c.reply().ok();
             c.closeAfterReply();
-            return;
+            return true;
         }
         CommandSpec spec = table.resolve(argv);
+        // Like Redis's c->lastcmd: set on lookup, so unknown commands show as NULL in CLIENT LIST.
+        c.lastCommand(spec == null ? "NULL" : spec.fullName());
         if (spec == null) {
             reject(c, unknownCommandError(argv));
-            return;
+            return true;
         }
         if (!spec.arityMatches(argv.length)) {
             spec.rejectedCalls++;
             reject(c, "ERR wrong number of arguments for '" + spec.fullName() + "' command");
-            return;
+            return true;
         }
         if (c.authRequired() && !spec.has(CommandFlag.NO_AUTH)) {
             spec.rejectedCalls++;
             reject(c, "NOAUTH Authentication required.");
-            return;
+            return true;
+        }
+        if (pausedFor(spec)) {
+            c.postponed(argv);
+            postponed.add(c);
+            return false;
         }
         c.setRequest(argv, spec);
-        c.lastCommand(spec.fullName());
         long start = System.nanoTime();
         try {
             checkKeyTypes(c, spec, argv);
@@ -86,6 +117,92 @@ public final class CommandDispatcher {
         spec.micros += micros;
         server.stats().totalCommandsProcessed++;
         server.slowlog().record(c, argv, micros);
+        return true;
+    }
+
+    // ---- CLIENT PAUSE -------------------------------------------------------------------------
+
+    /**
+     * CLIENT PAUSE: from now on every command (all) or only write and may-replicate commands are
+     * postponed until {@code endMillis}. As in Redis the latest type wins and the end time is only
+     * ever extended. {@code timer} (the keyspace event loop) ends the pause on time; without one
+     * the pause ends at the first request after it expired.
+     */
+    public void pauseClients(long endMillis, boolean all, ScheduledExecutorService timer) {
+        pauseActive = true;
+        pauseAll = all;
+        pauseEnd = Math.max(pauseEnd, endMillis);
+        if (timer != null) {
+            pauseTimer = timer;
+            schedulePauseCheck();
+        }
+    }
+
+    /** CLIENT UNPAUSE, or the end of the pause: postponed clients resume in the order they waited. */
+    public void unpauseClients() {
+        pauseActive = false;
+        pauseAll = false;
+        pauseEnd = 0;
+        if (pauseCheck != null) {
+            pauseCheck.cancel(false);
+            pauseCheck = null;
+        }
+        List<Client> waiting = new ArrayList<>(postponed);
+        postponed.clear();
+        for (Client c : waiting) {
+            c.resume();
+        }
+    }
+
+    /** True while a pause is in force (expired pauses end here). */
+    public boolean paused() {
+        if (pauseActive && pauseEnd < now()) {
+            unpauseClients();
+        }
+        return pauseActive;
+    }
+
+    /** True while writes are paused: Redis then also skips active and lazy expiry and eviction. */
+    public boolean writesPaused() {
+        return paused();
+    }
+
+    public boolean pauseAll() {
+        return paused() && pauseAll;
+    }
+
+    /** Clients currently held by a pause (Redis counts them in blocked_clients). */
+    public int postponedCount() {
+        return postponed.size();
+    }
+
+    /** A client that disconnected while postponed. */
+    public void forget(Client c) {
+        postponed.remove(c);
+    }
+
+    private boolean pausedFor(CommandSpec spec) {
+        if (!paused()) {
+            return false;
+        }
+        return pauseAll || spec.has(CommandFlag.WRITE) || spec.has(CommandFlag.MAY_REPLICATE);
+    }
+
+    private long now() {
+        return server.keyspace().clock().millis();
+    }
+
+    private void schedulePauseCheck() {
+        if (pauseCheck != null) {
+            pauseCheck.cancel(false);
+        }
+        long delay = Math.min(Math.max(1, pauseEnd - now() + 1), TimeUnit.HOURS.toMillis(1));
+        pauseCheck = pauseTimer.schedule(() -> {
+            pauseCheck = null;
+            if (paused()) {
+                schedulePauseCheck(); // extended meanwhile, or the clock is behind
+            }
+        }, delay, TimeUnit.MILLISECONDS);
     }
 
     private void reject(Client c, String message) {

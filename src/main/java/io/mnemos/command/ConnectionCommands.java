@@ -1,26 +1,50 @@
 package io.mnemos.command;
 
 import io.mnemos.server.Client;
+import io.mnemos.server.Server;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.List;
 
+import static io.mnemos.command.CommandFlag.ALLOW_BUSY;
 import static io.mnemos.command.CommandFlag.FAST;
 import static io.mnemos.command.CommandFlag.LOADING;
+import static io.mnemos.command.CommandFlag.NOSCRIPT;
+import static io.mnemos.command.CommandFlag.NO_AUTH;
 import static io.mnemos.command.CommandFlag.STALE;
 import static io.mnemos.command.CommandSpec.command;
 
-/** Connection commands: PING, ECHO, SELECT, AUTH, HELLO, RESET, CLIENT ... */
+/**
+ * Connection commands: PING, ECHO, SELECT, AUTH, HELLO, RESET (QUIT is answered by the
+ * dispatcher). Texts and checks follow Redis 7.0.15's server.c/networking.c/acl.c.
+ */
 public final class ConnectionCommands implements CommandFamily {
+    static final String WRONGPASS = "WRONGPASS invalid username-password pair or user is disabled.";
+    static final String DEFAULT_USER = "default";
+    private static final byte[] REDACTED = "(redacted)".getBytes(StandardCharsets.US_ASCII);
+
     @Override
     public List<CommandSpec> commands() {
         return List.of(
-                command("ping", -1).flags(FAST, STALE, LOADING).group("connection").since("1.0.0")
-                        .summary("Ping the server").handler(ConnectionCommands::ping).build(),
+                command("ping", -1).flags(FAST).group("connection").since("1.0.0")
+                        .summary("Ping the server").complexity("O(1)").handler(ConnectionCommands::ping).build(),
                 command("echo", 2).flags(FAST, STALE, LOADING).group("connection").since("1.0.0")
-                        .summary("Echo the given string").handler(c -> c.reply().bulk(c.arg(1))).build(),
+                        .summary("Echo the given string").complexity("O(1)")
+                        .handler(c -> c.reply().bulk(c.arg(1))).build(),
                 command("select", 2).flags(FAST, STALE, LOADING).group("connection").since("1.0.0")
-                        .summary("Change the selected database for the current connection")
-                        .handler(ConnectionCommands::select).build());
+                        .summary("Change the selected database for the current connection").complexity("O(1)")
+                        .handler(ConnectionCommands::select).build(),
+                command("auth", -2).flags(NOSCRIPT, LOADING, STALE, FAST, NO_AUTH, ALLOW_BUSY)
+                        .group("connection").since("1.0.0").summary("Authenticate to the server")
+                        .complexity("O(N) where N is the number of passwords defined for the user")
+                        .handler(ConnectionCommands::auth).build(),
+                command("hello", -1).flags(NOSCRIPT, LOADING, STALE, FAST, NO_AUTH, ALLOW_BUSY)
+                        .group("connection").since("6.0.0").summary("Handshake with Redis").complexity("O(1)")
+                        .handler(ConnectionCommands::hello).build(),
+                command("reset", 1).flags(NOSCRIPT, LOADING, STALE, FAST, NO_AUTH, ALLOW_BUSY)
+                        .group("connection").since("6.2.0").summary("Reset the connection").complexity("O(1)")
+                        .handler(ConnectionCommands::reset).build());
     }
 
     private static void ping(Client c) {
@@ -41,5 +65,135 @@ public final class ConnectionCommands implements CommandFamily {
         }
         c.select((int) index);
         c.reply().ok();
+    }
+
+    /** AUTH [username] password; the only ACL user is "default", its password is requirepass. */
+    private static void auth(Client c) {
+        if (c.argc() > 3) {
+            throw CommandError.SYNTAX;
+        }
+        byte[] username;
+        byte[] password;
+        byte[] first = c.arg(1);
+        redact(c, 1);
+        if (c.argc() == 2) {
+            if (c.server().config().requirepass.isEmpty()) {
+                throw CommandError.err("AUTH <password> called without any password configured for the "
+                        + "default user. Are you sure your configuration is correct?");
+            }
+            username = DEFAULT_USER.getBytes(StandardCharsets.US_ASCII);
+            password = first;
+        } else {
+            username = first;
+            password = c.arg(2);
+            redact(c, 2);
+        }
+        if (!authenticate(c, username, password)) {
+            throw new CommandError(WRONGPASS);
+        }
+        c.reply().ok();
+    }
+
+    /** Keeps credentials out of the slow log, as Redis's redactClientCommandArgument does. */
+    private static void redact(Client c, int index) {
+        c.argv()[index] = REDACTED.clone();
+    }
+
+    /** Redis's ACLAuthenticateUser for a server whose only user is "default". */
+    static boolean authenticate(Client c, byte[] username, byte[] password) {
+        if (!DEFAULT_USER.equals(new String(username, StandardCharsets.UTF_8))) {
+            return false;
+        }
+        String requirepass = c.server().config().requirepass;
+        // "nopass" default user when requirepass is empty: any password works.
+        if (!requirepass.isEmpty()
+                && !MessageDigest.isEqual(requirepass.getBytes(StandardCharsets.UTF_8), password)) {
+            return false;
+        }
+        c.authenticated(true);
+        c.user(DEFAULT_USER);
+        return true;
+    }
+
+    /** HELLO [protover [AUTH username password] [SETNAME clientname]] as in Redis 7.0.15. */
+    private static void hello(Client c) {
+        long version = 0;
+        int next = 1;
+        if (c.argc() >= 2) {
+            version = Args.parseLong(c.arg(next++), "Protocol version is not an integer or out of range");
+            if (version < 2 || version > 3) {
+                throw new CommandError("NOPROTO unsupported protocol version");
+            }
+        }
+        byte[] username = null;
+        byte[] password = null;
+        byte[] clientName = null;
+        for (int j = next; j < c.argc(); j++) {
+            int moreArgs = c.argc() - 1 - j;
+            if (Args.is(c.arg(j), "AUTH") && moreArgs >= 2) {
+                username = c.arg(j + 1);
+                password = c.arg(j + 2);
+                redact(c, j + 1);
+                redact(c, j + 2);
+                j += 2;
+            } else if (Args.is(c.arg(j), "SETNAME") && moreArgs > 0) {
+                clientName = c.arg(j + 1);
+                ClientCommands.validateName(clientName);
+                j++;
+            } else {
+                throw CommandError.err("Syntax error in HELLO option '" + Args.text(c.arg(j)) + "'");
+            }
+        }
+        if (username != null && !authenticate(c, username, password)) {
+            throw new CommandError(WRONGPASS);
+        }
+        if (c.authRequired()) {
+            throw new CommandError("NOAUTH HELLO must be called with the client already authenticated, "
+                    + "otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client "
+                    + "and select the RESP protocol version at the same time");
+        }
+        if (clientName != null) {
+            c.name(Args.text(clientName));
+        }
+        if (version != 0) {
+            c.protocol((int) version);
+        }
+        var r = c.reply();
+        r.mapHeader(7);
+        r.bulk("server");
+        r.bulk("redis");
+        r.bulk("version");
+        r.bulk(Server.REDIS_VERSION);
+        r.bulk("proto");
+        r.integer(c.protocol());
+        r.bulk("id");
+        r.integer(c.id());
+        r.bulk("mode");
+        r.bulk("standalone");
+        r.bulk("role");
+        r.bulk("master");
+        r.bulk("modules");
+        r.emptyArray();
+    }
+
+    /**
+     * RESET: Redis's clearClientConnectionState. Back to db 0, RESP2, the default user (signed out
+     * when a password is required), no name, replies on, no-evict off.
+     */
+    private static void reset(Client c) {
+        boolean repliesWereOff = c.replyOff();
+        c.select(0);
+        c.protocol(2);
+        c.user(DEFAULT_USER);
+        c.authenticated(c.server().config().requirepass.isEmpty());
+        c.name("");
+        c.noEvict(false);
+        c.noTouch(false);
+        c.replyMode(false, false);
+        if (repliesWereOff) {
+            // REPLY OFF is cleared before "+RESET" is queued, so it is sent; a SKIP still drops it.
+            c.reply().enabled(true);
+        }
+        c.reply().simple("RESET");
     }
 }

@@ -4,6 +4,7 @@ import io.mnemos.command.CommandSpec;
 import io.mnemos.protocol.ReplyWriter;
 import io.mnemos.store.Database;
 import io.netty.channel.Channel;
+import io.netty.util.NetUtil;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -36,6 +37,10 @@ public final class Client {
     private boolean replyOff;
     private boolean noEvict;
     private boolean noTouch;
+    /** Set while CLIENT PAUSE holds this client's next request (CLIENT LIST flag {@code b}). */
+    private byte[][] postponedArgv;
+    /** How the connection resumes its held requests once a pause ends; null without a connection. */
+    private Runnable resumeHook;
 
     public Client(long id, Server server, Channel channel, ReplyWriter reply) {
         this.id = id;
@@ -208,6 +213,32 @@ public final class Client {
         this.noTouch = noTouch;
     }
 
+    /** The request CLIENT PAUSE is holding back, or null when the client is not postponed. */
+    public byte[][] postponedArgv() {
+        return postponedArgv;
+    }
+
+    public boolean postponed() {
+        return postponedArgv != null;
+    }
+
+    public void postponed(byte[][] argv) {
+        this.postponedArgv = argv;
+    }
+
+    /** Installed by the connection: schedules the replay of requests held during a pause. */
+    public void onResume(Runnable hook) {
+        this.resumeHook = hook;
+    }
+
+    /** Called when a pause ends: the connection runs its held requests, in order. */
+    public void resume() {
+        postponedArgv = null;
+        if (resumeHook != null) {
+            resumeHook.run();
+        }
+    }
+
     public String remoteAddress() {
         return format(channel == null ? null : channel.remoteAddress());
     }
@@ -216,10 +247,14 @@ public final class Client {
         return format(channel == null ? null : channel.localAddress());
     }
 
+    /** Redis's peer id: {@code ip:port}, IPv6 in brackets and compressed ({@code [::1]:6379}). */
     private static String format(SocketAddress address) {
         if (address instanceof InetSocketAddress inet) {
-            String host = inet.getAddress() == null ? inet.getHostString() : inet.getAddress().getHostAddress();
-            return host + ":" + inet.getPort();
+            if (inet.getAddress() == null) {
+                return inet.getHostString() + ":" + inet.getPort();
+            }
+            String host = NetUtil.toAddressString(inet.getAddress());
+            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
         }
         return address == null ? "" : address.toString();
     }

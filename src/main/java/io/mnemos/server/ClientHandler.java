@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.List;
 
 /**
@@ -28,6 +29,8 @@ final class ClientHandler extends ByteToMessageDecoder implements RequestSink {
     private final RespRequestDecoder decoder;
     private Client client;
     private ChannelHandlerContext ctx;
+    /** Requests held while CLIENT PAUSE postpones this client, in arrival order. */
+    private final ArrayDeque<byte[][]> held = new ArrayDeque<>();
 
     ClientHandler(Server server) {
         this.server = server;
@@ -46,6 +49,7 @@ final class ClientHandler extends ByteToMessageDecoder implements RequestSink {
         stats.totalConnectionsReceived++;
         client = new Client(server.clients().nextId(), server, ctx.channel(), new ReplyWriter(ctx.alloc()));
         server.clients().add(client);
+        client.onResume(() -> ctx.executor().execute(this::resumeHeld));
         super.channelActive(ctx);
     }
 
@@ -53,6 +57,8 @@ final class ClientHandler extends ByteToMessageDecoder implements RequestSink {
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (client != null) {
             server.clients().remove(client);
+            server.dispatcher().forget(client);
+            held.clear();
             client.reply().discard();
         }
         super.channelInactive(ctx);
@@ -96,8 +102,39 @@ final class ClientHandler extends ByteToMessageDecoder implements RequestSink {
     @Override
     public boolean onRequest(byte[][] argv) {
         client.touch(System.currentTimeMillis());
-        server.dispatcher().dispatch(client, argv);
+        if (!held.isEmpty()) {
+            held.add(argv);
+            return true;
+        }
+        if (!server.dispatcher().dispatch(client, argv)) {
+            // CLIENT PAUSE: keep this and the following requests, stop reading until resumed.
+            held.add(argv);
+            ctx.channel().config().setAutoRead(false);
+            return true;
+        }
         return !client.closing();
+    }
+
+    /** The pause ended: run the held requests in order, unless a new pause holds them again. */
+    private void resumeHeld() {
+        if (client == null || !ctx.channel().isActive()) {
+            held.clear();
+            return;
+        }
+        while (!held.isEmpty() && !client.closing()) {
+            if (!server.dispatcher().dispatch(client, held.peekFirst())) {
+                break;
+            }
+            held.pollFirst();
+        }
+        if (client.closing()) {
+            held.clear();
+        }
+        flushReplies();
+        if (held.isEmpty() && !client.closing()) {
+            ctx.channel().config().setAutoRead(true);
+            ctx.read();
+        }
     }
 
     @Override
