@@ -86,6 +86,7 @@ public final class CommandDispatcher {
         spec.micros += micros;
         server.stats().totalCommandsProcessed++;
         server.slowlog().record(c, argv, micros);
+        server.latency().commandExecuted(spec.has(CommandFlag.FAST), micros);
     }
 
     private void reject(Client c, String message) {
