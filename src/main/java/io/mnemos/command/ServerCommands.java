@@ -518,6 +518,7 @@ public final class ServerCommands implements CommandFamily {
     private static void memoryDoctor(Client c) {
         Server server = c.server();
         long used = io.mnemos.server.StatsSampler.heapUsed();
+        server.sampler().notePeak(used);
         long startup = server.sampler().startupMemory();
         String report;
         if (used - startup < 5L * 1024 * 1024) {

@@ -19,7 +19,7 @@ public final class StatsSampler {
     private final long[] lastTime = new long[Metric.values().length];
     private long lastSampleMillis = Long.MIN_VALUE;
     private long peakMemory;
-    private final long startupMemory;
+    private long startupMemory;
 
     public StatsSampler() {
         startupMemory = heapUsed();
@@ -90,9 +90,16 @@ public final class StatsSampler {
         lastSampleMillis = Long.MIN_VALUE;
     }
 
+    /**
+     * Records a reading of used memory: raises the peak, and lowers the startup baseline when the
+     * heap shrinks below it (the JVM's reading at startup includes garbage not yet collected).
+     */
     public long notePeak(long used) {
         if (used > peakMemory) {
             peakMemory = used;
+        }
+        if (used < startupMemory) {
+            startupMemory = used;
         }
         return peakMemory;
     }
@@ -105,6 +112,7 @@ public final class StatsSampler {
         peakMemory = used;
     }
 
+    /** The lowest used memory seen so far, Mnemos's used_memory_startup. */
     public long startupMemory() {
         return startupMemory;
     }
