@@ -86,7 +86,7 @@ public final class CommandDispatcher {
         spec.micros += micros;
         server.stats().totalCommandsProcessed++;
         server.slowlog().record(c, argv, micros);
-        server.latency().commandExecuted(spec.has(CommandFlag.FAST), micros);
+        server.latency().commandExecuted(spec, micros);
     }
 
     private void reject(Client c, String message) {

@@ -84,6 +84,15 @@ public final class InfoReport {
                 out.field("errorstat_" + e.getKey(), "count=" + e.getValue());
             }
         }
+        if (all || sections.contains("latencystats")) {
+            out.header("Latencystats");
+            for (CommandSpec spec : server.commandTable().all()) {
+                latencystat(out, server, spec);
+                for (CommandSpec sub : spec.subcommands().values()) {
+                    latencystat(out, server, sub);
+                }
+            }
+        }
         if (all || sections.contains("cluster")) {
             out.header("Cluster");
             out.field("cluster_enabled", 0);
@@ -373,6 +382,17 @@ public final class InfoReport {
         out.field("cmdstat_" + spec.fullName(), "calls=" + spec.calls() + ",usec=" + spec.micros()
                 + ",usec_per_call=" + fixed2(perCall) + ",rejected_calls=" + spec.rejectedCalls()
                 + ",failed_calls=" + spec.failedCalls());
+    }
+
+    /** Redis's latency-tracking-info-percentiles default (50 99 99.9). */
+    private static void latencystat(Section out, Server server, CommandSpec spec) {
+        io.mnemos.server.LatencyHistogram h = server.latency().histogram(spec);
+        if (h == null) {
+            return;
+        }
+        out.field("latency_percentiles_usec_" + spec.fullName(),
+                String.format(Locale.ROOT, "p50=%.3f,p99=%.3f,p99.9=%.3f", h.valueAtPercentile(50) / 1000.0,
+                        h.valueAtPercentile(99) / 1000.0, h.valueAtPercentile(99.9) / 1000.0));
     }
 
     /** Mnemos's own section: the JVM's heap and garbage collectors. */

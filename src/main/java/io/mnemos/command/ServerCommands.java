@@ -116,6 +116,12 @@ public final class ServerCommands implements CommandFamily {
                         .subcommand(command("help", 2).flags(LOADING, STALE).since("2.8.13")
                                 .summary("Show helpful text about the different subcommands.").complexity("O(1)")
                                 .handler(c -> help(c, LATENCY_HELP)))
+                        .subcommand(command("histogram", -2).flags(ADMIN, NOSCRIPT, LOADING, STALE).since("7.0.0")
+                                .summary("Return the cumulative distribution of latencies of a subset of commands "
+                                        + "or all.")
+                                .complexity("O(N) where N is the number of commands with latency information being "
+                                        + "retrieved.")
+                                .handler(ServerCommands::latencyHistogram))
                         .build(),
                 command("memory", -2).group("server").since("4.0.0")
                         .summary("A container for memory diagnostics commands").complexity("Depends on subcommand.")
@@ -168,7 +174,6 @@ public final class ServerCommands implements CommandFamily {
         "    Reset the slowlog.",
     };
 
-    /** Redis's text minus HISTOGRAM, which Mnemos does not implement (no per-command histograms). */
     private static final String[] LATENCY_HELP = {
         "DOCTOR",
         "    Return a human readable latency analysis report.",
@@ -181,6 +186,9 @@ public final class ServerCommands implements CommandFamily {
         "RESET [<event> ...]",
         "    Reset latency data of one or more <event> classes.",
         "    (default: reset all data for all event classes)",
+        "HISTOGRAM [COMMAND ...]",
+        "    Return a cumulative distribution of latencies in the format of a histogram for the specified command names.",
+        "    If no commands are specified then all histograms are replied.",
     };
 
     private static final String[] MEMORY_HELP = {
@@ -360,6 +368,7 @@ public final class ServerCommands implements CommandFamily {
         server.commandTable().resetStats();
         server.errorStats().clear();
         server.sampler().reset();
+        server.latency().resetHistograms();
         c.reply().ok();
     }
 
@@ -472,6 +481,55 @@ public final class ServerCommands implements CommandFamily {
             names.add(Args.text(c.arg(i)));
         }
         c.reply().integer(c.server().latency().reset(names));
+    }
+
+    /** LATENCY HISTOGRAM [command ...]: named commands (with their subcommands), or all, that have data. */
+    private static void latencyHistogram(Client c) {
+        Server server = c.server();
+        List<CommandSpec> selected = new ArrayList<>();
+        if (c.argc() == 2) {
+            for (CommandSpec spec : server.commandTable().all()) {
+                selected.add(spec);
+                selected.addAll(spec.subcommands().values());
+            }
+        } else {
+            for (int j = 2; j < c.argc(); j++) {
+                String name = Args.text(c.arg(j)).toLowerCase(Locale.ROOT);
+                int bar = name.indexOf('|');
+                CommandSpec spec = server.commandTable().lookup(bar < 0 ? name : name.substring(0, bar));
+                if (spec != null && bar >= 0) {
+                    spec = spec.subcommands().get(name.substring(bar + 1));
+                }
+                if (spec == null) {
+                    continue;
+                }
+                selected.add(spec);
+                selected.addAll(spec.subcommands().values());
+            }
+        }
+        List<CommandSpec> withData = new ArrayList<>();
+        for (CommandSpec spec : selected) {
+            if (server.latency().histogram(spec) != null) {
+                withData.add(spec);
+            }
+        }
+        ReplyWriter r = c.reply();
+        r.mapHeader(withData.size());
+        for (CommandSpec spec : withData) {
+            io.mnemos.server.LatencyHistogram histogram = server.latency().histogram(spec);
+            List<long[]> points = new ArrayList<>();
+            histogram.cumulativeDistribution((micros, count) -> points.add(new long[]{micros, count}));
+            r.bulk(spec.fullName());
+            r.mapHeader(2);
+            r.bulk("calls");
+            r.integer(histogram.totalCount());
+            r.bulk("histogram_usec");
+            r.mapHeader(points.size());
+            for (long[] p : points) {
+                r.integer(p[0]);
+                r.integer(p[1]);
+            }
+        }
     }
 
     private static void latencyGraph(Client c) {
@@ -633,7 +691,9 @@ public final class ServerCommands implements CommandFamily {
             if (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
                 lines.remove(lines.size() - 1);
             }
-            ServerConfig defaults = new ServerConfig();
+            // A server that was never started has every option, including those other parts of the
+            // server register, at its default value.
+            ServerConfig defaults = new Server(new ServerConfig()).config();
             Set<String> done = new LinkedHashSet<>();
             List<String> out = new ArrayList<>();
             for (String line : lines) {

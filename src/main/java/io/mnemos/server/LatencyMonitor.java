@@ -1,5 +1,8 @@
 package io.mnemos.server;
 
+import io.mnemos.command.CommandFlag;
+import io.mnemos.command.CommandSpec;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -49,10 +52,14 @@ public final class LatencyMonitor {
 
     private final ServerConfig config;
     private final Map<String, Series> events = new LinkedHashMap<>();
+    /** Per-command latency histograms (INFO latencystats, LATENCY HISTOGRAM), created on first call. */
+    private final Map<CommandSpec, LatencyHistogram> histograms = new java.util.IdentityHashMap<>();
+    private boolean tracking = true;
     private LongSupplier secondsClock = () -> System.currentTimeMillis() / 1000;
 
     public LatencyMonitor(ServerConfig config) {
         this.config = config;
+        config.register(ConfigOption.bool("latency-tracking", true, () -> tracking, v -> tracking = v));
     }
 
     /** For tests: the source of sample timestamps (Unix seconds). */
@@ -68,9 +75,25 @@ public final class LatencyMonitor {
         }
     }
 
-    /** After each command, as Redis's call(): "fast-command" for FAST commands, else "command". */
-    public void commandExecuted(boolean fast, long micros) {
-        addSampleIfNeeded(fast ? "fast-command" : "command", micros / 1000);
+    /**
+     * After each command, as Redis's call(): a "fast-command" or "command" latency event if over the
+     * threshold, and the command's latency histogram when latency-tracking is on.
+     */
+    public void commandExecuted(CommandSpec spec, long micros) {
+        addSampleIfNeeded(spec.has(CommandFlag.FAST) ? "fast-command" : "command", micros / 1000);
+        if (tracking) {
+            histograms.computeIfAbsent(spec, s -> new LatencyHistogram()).record(micros * 1000);
+        }
+    }
+
+    /** The command's latency histogram, or null if it has not run since the last reset. */
+    public LatencyHistogram histogram(CommandSpec spec) {
+        return histograms.get(spec);
+    }
+
+    /** CONFIG RESETSTAT drops the histograms with the other command statistics. */
+    public void resetHistograms() {
+        histograms.clear();
     }
 
     /** Redis's latencyAddSample: one sample per second per event, keeping the worst. */

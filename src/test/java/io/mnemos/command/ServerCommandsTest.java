@@ -83,9 +83,10 @@ class ServerCommandsTest {
         @Test
         void allAddsCommandstatsAndEverythingAddsTheJvmSection() {
             assertEquals(List.of("Server", "Clients", "Memory", "Persistence", "Stats", "Replication", "CPU",
-                    "Modules", "Commandstats", "Errorstats", "Cluster", "Keyspace"), headers(info("all")));
+                    "Modules", "Commandstats", "Errorstats", "Latencystats", "Cluster", "Keyspace"), headers(info("all")));
             assertEquals(List.of("Server", "Clients", "Memory", "Persistence", "Stats", "Replication", "CPU",
-                    "Modules", "Commandstats", "Errorstats", "Cluster", "Keyspace", "JVM"), headers(info("everything")));
+                    "Modules", "Commandstats", "Errorstats", "Latencystats", "Cluster", "Keyspace", "JVM"),
+                    headers(info("everything")));
         }
 
         @Test
@@ -589,12 +590,59 @@ class ServerCommandsTest {
         }
 
         @Test
+        void histogramReportsCumulativeCountsPerCommandLikeRedis() {
+            io.mnemos.server.LatencyMonitor monitor = h.server().latency();
+            CommandSpec get = h.server().commandTable().lookup("get");
+            CommandSpec configSet = h.server().commandTable().lookup("config").subcommands().get("set");
+            monitor.commandExecuted(get, 2);   // 2000 ns: the 2048 ns level, shown as 2 us
+            monitor.commandExecuted(get, 5);   // 5000 ns: the 8192 ns level
+            monitor.commandExecuted(get, 6);
+            monitor.commandExecuted(configSet, 30);
+            assertEquals("*2\r\n$3\r\nget\r\n*4\r\n$5\r\ncalls\r\n:3\r\n$14\r\nhistogram_usec\r\n"
+                    + "*4\r\n:2\r\n:1\r\n:8\r\n:3\r\n", h.exec("LATENCY", "HISTOGRAM", "GET", "nosuchcommand"));
+            h.client().protocol(3);
+            assertEquals("%1\r\n$10\r\nconfig|set\r\n%2\r\n$5\r\ncalls\r\n:1\r\n$14\r\nhistogram_usec\r\n"
+                    + "%1\r\n:33\r\n:1\r\n", h.exec("LATENCY", "HISTOGRAM", "config"));
+            // get, config|set and the LATENCY HISTOGRAM calls just made.
+            assertTrue(h.exec("LATENCY", "HISTOGRAM").startsWith("%3\r\n"), "all commands with data");
+        }
+
+        @Test
+        void latencystatsShowPercentilesOfTheHistogram() {
+            io.mnemos.server.LatencyMonitor monitor = h.server().latency();
+            CommandSpec set = h.server().commandTable().lookup("set");
+            monitor.commandExecuted(set, 23);
+            // Redis 7.0.15 reports a single 23 us SET as p50=23.039 (2 significant digits, highest equivalent).
+            assertEquals("# Latencystats\r\nlatency_percentiles_usec_set:p50=23.039,p99=23.039,p99.9=23.039\r\n",
+                    info("latencystats"));
+            for (int i = 0; i < 99; i++) {
+                monitor.commandExecuted(set, 1);
+            }
+            assertTrue(info("latencystats").contains(
+                    "\r\nlatency_percentiles_usec_set:p50=1.003,p99=1.003,p99.9=23.039\r\n"));
+            h.exec("CONFIG", "RESETSTAT");
+            String afterReset = info("latencystats");
+            assertFalse(afterReset.contains("usec_set:"), afterReset);
+            assertTrue(afterReset.startsWith("# Latencystats\r\nlatency_percentiles_usec_config|resetstat:p50="),
+                    "RESETSTAT is recorded after it ran: " + afterReset);
+        }
+
+        @Test
+        void latencyTrackingCanBeSwitchedOff() {
+            assertEquals("*2\r\n$16\r\nlatency-tracking\r\n$3\r\nyes\r\n", h.exec("CONFIG", "GET", "latency-tracking"));
+            h.exec("CONFIG", "SET", "latency-tracking", "no");
+            h.exec("CONFIG", "RESETSTAT");
+            h.exec("SET", "k", "v");
+            assertEquals("# Latencystats\r\n", info("latencystats"));
+        }
+
+        @Test
         void errorsAndHelp() {
             assertEquals("-ERR wrong number of arguments for 'latency|history' command\r\n",
                     h.exec("LATENCY", "HISTORY"));
             assertEquals("-ERR unknown subcommand 'foo'. Try LATENCY HELP.\r\n", h.exec("LATENCY", "foo"));
             String help = h.exec("LATENCY", "HELP");
-            assertTrue(help.startsWith("*14\r\n+LATENCY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"
+            assertTrue(help.startsWith("*17\r\n+LATENCY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"
                     + "+DOCTOR\r\n"), help);
             assertTrue(help.endsWith("+HELP\r\n+    Prints this help.\r\n"));
         }
