@@ -762,7 +762,7 @@ class ServerCommandsTest {
                 {"CONFIG", "GET", "hz"}, {"CONFIG", "SET", "hz", "10", "hz", "20"}, {"CONFIG", "SET", "hz", "11", "x"},
                 {"CONFIG", "SET", "databases", "2"}, {"CONFIG", "SET", "dir", "/tmp"},
                 {"CONFIG", "SET", "timeout", "-1"}, {"CONFIG", "SET", "hz", "12", "maxclients", "x"},
-                {"CONFIG", "GET", "hz"}, {"CONFIG", "SET", "hz", "10"}, {"CONFIG", "GET", "slowlog-*"},
+                {"CONFIG", "GET", "hz"}, {"CONFIG", "SET", "hz", "10"}, {"CONFIG", "GET", "slowlog-max*"},
                 {"CONFIG", "GET", "HZ", "hz"}, {"CONFIG", "GET", "nonexistent"}, {"CONFIG", "GET"},
                 {"CONFIG", "REWRITE"}, {"CONFIG", "HELP"}, {"CONFIG", "nope"}, {"CONFIG", "RESETSTAT"},
                 {"SLOWLOG", "HELP"}, {"SLOWLOG", "GET", "-2"}, {"SLOWLOG", "GET", "1", "2"}, {"SLOWLOG", "LEN", "x"},
