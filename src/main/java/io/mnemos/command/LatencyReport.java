@@ -17,7 +17,8 @@ final class LatencyReport {
     private LatencyReport() {
     }
 
-    static String doctor(LatencyMonitor monitor, long threshold) {
+    static String doctor(LatencyMonitor monitor, io.mnemos.server.ServerConfig config) {
+        long threshold = config.latencyMonitorThreshold;
         Map<String, LatencyMonitor.Series> events = monitor.events();
         if (events.isEmpty() && threshold == 0) {
             return "I'm sorry, Dave, I can't do that. Latency monitoring is disabled in this Redis instance. You may "
@@ -26,13 +27,29 @@ final class LatencyReport {
         }
         if (events.isEmpty()) {
             return "Dave, no latency spike was observed during the lifetime of this Redis instance, not in the "
-                    + "slightest bit. I honestly think you ought to sleep tonight.\n";
+                    + "slightest bit. I honestly think you ought to sit down calmly, take a stress pill, and think "
+                    + "things over.\n";
         }
         StringBuilder sb = new StringBuilder("Dave, I have observed latency spikes in this Redis instance. "
                 + "You don't mind talking about it, do you Dave?\n\n");
         long now = System.currentTimeMillis() / 1000;
         int n = 0;
+        boolean slowlogEnabled = false;
+        boolean slowlogTuning = false;
+        boolean slowlogInspect = false;
+        boolean largeObjects = false;
         for (Map.Entry<String, LatencyMonitor.Series> e : events.entrySet()) {
+            if (e.getKey().equals("command")) {
+                // Redis's advice for slow commands (the only event kind Mnemos records besides
+                // fast-command and expire-cycle, for which it has no advice to give).
+                if (config.slowlogLogSlowerThan < 0 || config.slowlogMaxLen == 0) {
+                    slowlogEnabled = true;
+                } else if (config.slowlogLogSlowerThan / 1000 > threshold) {
+                    slowlogTuning = true;
+                }
+                slowlogInspect = true;
+                largeObjects = true;
+            }
             List<LatencyMonitor.Sample> samples = e.getValue().history();
             if (samples.isEmpty()) {
                 continue;
@@ -54,8 +71,29 @@ final class LatencyReport {
                             + "period %.2f sec). Worst all time event %dms.\n", ++n, e.getKey(), samples.size(), avg, mad,
                     (double) period / samples.size(), e.getValue().max()));
         }
-        sb.append("\nWhile there are latency events logged, I'm not able to suggest any easy fix. Please use the "
-                + "Redis community to get some help, providing this report in your help request.\n");
+        if (!slowlogInspect) {
+            sb.append("\nWhile there are latency events logged, I'm not able to suggest any easy fix. Please use the "
+                    + "Redis community to get some help, providing this report in your help request.\n");
+            return sb.toString();
+        }
+        sb.append("\nI have a few advices for you:\n\n");
+        if (slowlogEnabled) {
+            sb.append("- There are latency issues with potentially slow commands you are using. Try to enable the Slow "
+                    + "Log Redis feature using the command 'CONFIG SET slowlog-log-slower-than ").append(threshold * 1000)
+                    .append("'. If the Slow log is disabled Redis is not able to log slow commands execution for you.\n");
+        }
+        if (slowlogTuning) {
+            sb.append("- Your current Slow Log configuration only logs events that are slower than your configured "
+                    + "latency monitor threshold. Please use 'CONFIG SET slowlog-log-slower-than ")
+                    .append(threshold * 1000).append("'.\n");
+        }
+        sb.append("- Check your Slow Log to understand what are the commands you are running which are too slow to "
+                + "execute. Please check https://redis.io/commands/slowlog for more information.\n");
+        if (largeObjects) {
+            sb.append("- Deleting, expiring or evicting (because of maxmemory policy) large objects is a blocking "
+                    + "operation. If you have very large objects that are often deleted, expired, or evicted, try to "
+                    + "fragment those objects into multiple smaller objects.\n");
+        }
         return sb.toString();
     }
 

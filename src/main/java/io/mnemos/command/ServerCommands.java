@@ -542,7 +542,7 @@ public final class ServerCommands implements CommandFamily {
     }
 
     private static void latencyDoctor(Client c) {
-        c.reply().verbatim("txt", LatencyReport.doctor(c.server().latency(), c.server().config().latencyMonitorThreshold));
+        c.reply().verbatim("txt", LatencyReport.doctor(c.server().latency(), c.server().config()));
     }
 
     // ---------------------------------------------------------------- MEMORY

@@ -1,5 +1,6 @@
 package io.mnemos.command;
 
+import io.mnemos.server.LatencyMonitor;
 import io.mnemos.server.ServerConfig;
 import io.mnemos.server.StatsSampler;
 import io.mnemos.testing.CommandHarness;
@@ -569,24 +570,71 @@ class ServerCommandsTest {
         @Test
         void withAThresholdEventsAreSampledOncePerSecondKeepingTheWorst() {
             long[] now = {1_000};
-            h.server().latency().secondsClock(() -> now[0]);
-            h.exec("CONFIG", "SET", "latency-monitor-threshold", "10");
-            h.server().latency().addSampleIfNeeded("command", 5); // under the threshold
-            h.server().latency().addSampleIfNeeded("command", 20);
-            h.server().latency().addSampleIfNeeded("command", 30);
+            io.mnemos.server.LatencyMonitor monitor = h.server().latency();
+            monitor.secondsClock(() -> now[0]);
+            // A threshold no real command in this test reaches (10 s), so only these samples count.
+            h.exec("CONFIG", "SET", "latency-monitor-threshold", "10000");
+            monitor.addSampleIfNeeded("my-event", 5_000); // under the threshold
+            monitor.addSampleIfNeeded("my-event", 20_000);
+            monitor.addSampleIfNeeded("my-event", 30_000);
             now[0] = 1_002;
-            h.server().latency().addSampleIfNeeded("command", 15);
-            assertEquals("*1\r\n*4\r\n$7\r\ncommand\r\n:1002\r\n:15\r\n:30\r\n", h.exec("LATENCY", "LATEST"));
-            assertEquals("*2\r\n*2\r\n:1000\r\n:30\r\n*2\r\n:1002\r\n:15\r\n", h.exec("LATENCY", "HISTORY", "command"));
-            String graph = body(h.exec("LATENCY", "GRAPH", "command"));
-            assertTrue(graph.startsWith("command - high 30 ms, low 15 ms (all time high 30 ms)\n" + "-".repeat(80)
-                    + "\n"), graph);
+            monitor.addSampleIfNeeded("my-event", 15_000);
+            assertEquals("*1\r\n*4\r\n$8\r\nmy-event\r\n:1002\r\n:15000\r\n:30000\r\n", h.exec("LATENCY", "LATEST"));
+            assertEquals("*2\r\n*2\r\n:1000\r\n:30000\r\n*2\r\n:1002\r\n:15000\r\n",
+                    h.exec("LATENCY", "HISTORY", "my-event"));
+            String graph = body(h.exec("LATENCY", "GRAPH", "my-event"));
+            assertTrue(graph.startsWith("my-event - high 30000 ms, low 15000 ms (all time high 30000 ms)\n"
+                    + "-".repeat(80) + "\n"), graph);
             assertTrue(body(h.exec("LATENCY", "DOCTOR")).startsWith("Dave, I have observed latency spikes"));
             assertEquals(":0\r\n", h.exec("LATENCY", "RESET", "nosuchevent"));
-            assertEquals(":1\r\n", h.exec("LATENCY", "RESET", "command", "other"));
+            assertEquals(":1\r\n", h.exec("LATENCY", "RESET", "my-event", "other"));
             assertEquals("*0\r\n", h.exec("LATENCY", "LATEST"));
             assertEquals("Dave, no latency spike was observed during the lifetime of this Redis instance, not in the "
-                    + "slightest bit. I honestly think you ought to sleep tonight.\n", body(h.exec("LATENCY", "DOCTOR")));
+                    + "slightest bit. I honestly think you ought to sit down calmly, take a stress pill, and think things "
+                    + "over.\n", body(h.exec("LATENCY", "DOCTOR")));
+        }
+
+        @Test
+        void slowCommandsAreCommandOrFastCommandEvents() {
+            h.exec("CONFIG", "SET", "latency-monitor-threshold", "10000");
+            io.mnemos.server.LatencyMonitor monitor = h.server().latency();
+            monitor.commandExecuted(h.server().commandTable().lookup("get"), 12_000_000);
+            monitor.commandExecuted(h.server().commandTable().lookup("set"), 11_000_000);
+            assertEquals(12_000, monitor.series("fast-command").max());
+            assertEquals(11_000, monitor.series("command").max());
+            // Text measured on Redis 7.0.15 after one 32 ms command with threshold 1 ms (here 10 s).
+            String doctor = body(h.exec("LATENCY", "DOCTOR"));
+            assertTrue(doctor.startsWith("Dave, I have observed latency spikes in this Redis instance. You don't mind "
+                    + "talking about it, do you Dave?\n\n1. fast-command: 1 latency spikes (average 12000ms, mean "
+                    + "deviation 0ms, period "), doctor);
+            assertTrue(doctor.endsWith(" Worst all time event 11000ms.\n\nI have a few advices for you:\n\n"
+                    + "- Check your Slow Log to understand what are the commands you are running which are too slow to "
+                    + "execute. Please check https://redis.io/commands/slowlog for more information.\n"
+                    + "- Deleting, expiring or evicting (because of maxmemory policy) large objects is a blocking "
+                    + "operation. If you have very large objects that are often deleted, expired, or evicted, try to "
+                    + "fragment those objects into multiple smaller objects.\n"), doctor);
+            h.exec("CONFIG", "SET", "slowlog-log-slower-than", "-1");
+            assertTrue(body(h.exec("LATENCY", "DOCTOR")).contains("\n\nI have a few advices for you:\n\n- There are "
+                    + "latency issues with potentially slow commands you are using. Try to enable the Slow Log Redis "
+                    + "feature using the command 'CONFIG SET slowlog-log-slower-than 10000000'. If the Slow log is "
+                    + "disabled Redis is not able to log slow commands execution for you.\n- Check your Slow Log"));
+        }
+
+        @Test
+        void graphDrawsASparklineWithAgeLabels() {
+            io.mnemos.server.ServerConfig config = new io.mnemos.server.ServerConfig();
+            config.latencyMonitorThreshold = 1;
+            LatencyMonitor monitor = new LatencyMonitor(config);
+            long[] now = {100};
+            monitor.secondsClock(() -> now[0]);
+            monitor.addSample("e", 10);
+            now[0] = 160;
+            monitor.addSample("e", 40);
+            String graph = LatencyReport.graph("e", monitor.series("e"), 170);
+            // As Redis's sparkline: the max reaches the top row ('#'), the min sits on the bottom row
+            // ('_'), a blank row, then each sample's age ("1m", "10s") written vertically.
+            assertEquals("e - high 40 ms, low 10 ms (all time high 40 ms)\n" + "-".repeat(80) + "\n"
+                    + " #\n |\n |\n_|\n  \n11\nm0\n s\n", graph);
         }
 
         @Test
