@@ -72,6 +72,21 @@ public final class ServerConfig {
         add(ConfigOption.integer("latency-monitor-threshold", true, 0, Long.MAX_VALUE,
                 () -> latencyMonitorThreshold, v -> latencyMonitorThreshold = v));
         add(ConfigOption.string("pidfile", false, () -> pidfile, v -> pidfile = v));
+        // Clients and tools (redis-benchmark, monitoring) read these two. Mnemos does not persist
+        // yet, so the honest values are "no snapshots" and "no AOF", and only those are accepted;
+        // the persistence component replaces both options when it registers its own.
+        add(ConfigOption.of("save", true, () -> "", v -> {
+            if (!v.isBlank()) {
+                throw new ConfigException("Mnemos has no persistence yet; only an empty save schedule is supported");
+            }
+        }));
+        add(ConfigOption.of("appendonly", true, () -> "no", v -> {
+            switch (v.toLowerCase(Locale.ROOT)) {
+                case "no" -> { }
+                case "yes" -> throw new ConfigException("Mnemos has no persistence yet; appendonly must be 'no'");
+                default -> throw new ConfigException("argument must be 'yes' or 'no'");
+            }
+        }));
     }
 
     private void add(ConfigOption option) {

@@ -375,6 +375,18 @@ class ServerCommandsTest {
         }
 
         @Test
+        void saveAndAppendonlyTellClientsThereIsNoPersistence() {
+            assertEquals("*4\r\n$4\r\nsave\r\n$0\r\n\r\n$10\r\nappendonly\r\n$2\r\nno\r\n",
+                    h.exec("CONFIG", "GET", "save", "appendonly"));
+            assertEquals("+OK\r\n", h.exec("CONFIG", "SET", "save", "", "appendonly", "no"));
+            assertTrue(h.exec("CONFIG", "SET", "save", "3600 1").startsWith(
+                    "-ERR CONFIG SET failed (possibly related to argument 'save') - "));
+            assertEquals("-ERR CONFIG SET failed (possibly related to argument 'appendonly') - argument must be 'yes' "
+                    + "or 'no'\r\n", h.exec("CONFIG", "SET", "appendonly", "maybe"));
+            assertTrue(h.exec("CONFIG", "SET", "appendonly", "yes").startsWith("-ERR CONFIG SET failed"));
+        }
+
+        @Test
         void hzIsClampedToRedisLimitsAndDrivesTheCron() {
             assertEquals("+OK\r\n", h.exec("CONFIG", "SET", "hz", "0"));
             assertEquals("*2\r\n$2\r\nhz\r\n$1\r\n1\r\n", h.exec("CONFIG", "GET", "hz"));
@@ -812,6 +824,7 @@ class ServerCommandsTest {
                 {"CONFIG", "SET", "timeout", "-1"}, {"CONFIG", "SET", "hz", "12", "maxclients", "x"},
                 {"CONFIG", "GET", "hz"}, {"CONFIG", "SET", "hz", "10"}, {"CONFIG", "GET", "slowlog-max*"},
                 {"CONFIG", "GET", "HZ", "hz"}, {"CONFIG", "GET", "nonexistent"}, {"CONFIG", "GET"},
+                {"CONFIG", "GET", "save"}, {"CONFIG", "GET", "appendonly"}, {"CONFIG", "SET", "appendonly", "x"},
                 {"CONFIG", "REWRITE"}, {"CONFIG", "HELP"}, {"CONFIG", "nope"}, {"CONFIG", "RESETSTAT"},
                 {"SLOWLOG", "HELP"}, {"SLOWLOG", "GET", "-2"}, {"SLOWLOG", "GET", "1", "2"}, {"SLOWLOG", "LEN", "x"},
                 {"SLOWLOG", "RESET"}, {"SLOWLOG", "LEN"}, {"SLOWLOG", "GET"},
