@@ -10,7 +10,6 @@ import io.mnemos.server.ServerConfig;
 import io.mnemos.server.SlowLog;
 import io.mnemos.store.Database;
 import io.mnemos.store.Entry;
-import io.mnemos.store.SizedValue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
