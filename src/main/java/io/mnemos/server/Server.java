@@ -217,6 +217,10 @@ public final class Server {
             throw new IllegalStateException("Failed listening on port " + config.port + ", no address could be bound");
         }
         boundPort = port;
+        if (config.port == 0) {
+            // An ephemeral port: CONFIG GET port and INFO report the one actually bound.
+            config.port = port;
+        }
         scheduleCron();
         log.info("Server initialized ({} transport)", useEpoll ? "epoll" : "nio");
         log.info("Ready to accept connections tcp on port {}", boundPort);

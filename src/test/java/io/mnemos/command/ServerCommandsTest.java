@@ -804,6 +804,8 @@ class ServerCommandsTest {
                 String info = body(c.call("INFO", "stats", "server", "clients"));
                 Map<String, String> f = fields(info);
                 assertEquals(Integer.toString(server.port()), f.get("tcp_port"));
+                assertEquals("*2\r\n$4\r\nport\r\n$" + Integer.toString(server.port()).length() + "\r\n"
+                        + server.port() + "\r\n", c.call("CONFIG", "GET", "port"), "the ephemeral port bound");
                 assertEquals("1", f.get("connected_clients"));
                 assertEquals("1", f.get("total_connections_received"));
                 assertTrue(Long.parseLong(f.get("total_net_input_bytes")) > 0);
