@@ -84,9 +84,9 @@ public final class CommandDispatcher {
         long micros = (System.nanoTime() - start) / 1000;
         spec.calls++;
         spec.micros += micros;
+        server.latency().commandExecuted(spec, micros);
         server.stats().totalCommandsProcessed++;
         server.slowlog().record(c, argv, micros);
-        server.latency().commandExecuted(spec, micros);
     }
 
     private void reject(Client c, String message) {
