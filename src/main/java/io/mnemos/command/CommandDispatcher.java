@@ -115,6 +115,7 @@ public final class CommandDispatcher {
         long micros = (System.nanoTime() - start) / 1000;
         spec.calls++;
         spec.micros += micros;
+        server.latency().commandExecuted(spec, micros);
         server.stats().totalCommandsProcessed++;
         server.slowlog().record(c, argv, micros);
         return true;

@@ -71,6 +71,7 @@ final class ClientHandler extends ByteToMessageDecoder implements RequestSink {
             return;
         }
         server.stats().netInputBytes += ((ByteBuf) msg).readableBytes();
+        server.stats().totalReadsProcessed++;
         super.channelRead(ctx, msg);
     }
 
@@ -152,6 +153,7 @@ final class ClientHandler extends ByteToMessageDecoder implements RequestSink {
         ByteBuf out = client.reply().take();
         if (out != null) {
             server.stats().netOutputBytes += out.readableBytes();
+            server.stats().totalWritesProcessed++;
             if (client.closing()) {
                 ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
                 return;

@@ -19,6 +19,8 @@ public final class ConfigOption {
     private final boolean mutable;
     private final Supplier<String> getter;
     private final Setter setter;
+    /** Redis's PROTECTED_CONFIG: not settable at runtime while enable-protected-configs is no (the default). */
+    private boolean protectedConfig;
 
     private ConfigOption(String name, boolean mutable, Supplier<String> getter, Setter setter) {
         this.name = name;
@@ -33,6 +35,16 @@ public final class ConfigOption {
 
     public boolean mutable() {
         return mutable;
+    }
+
+    /** Marks the option protected, as Redis does for dir and dbfilename. */
+    public ConfigOption protectedConfig() {
+        this.protectedConfig = true;
+        return this;
+    }
+
+    public boolean isProtected() {
+        return protectedConfig;
     }
 
     public String get() {
@@ -54,12 +66,12 @@ public final class ConfigOption {
     public static ConfigOption integer(String name, boolean mutable, long min, long max,
                                        Supplier<Long> getter, Consumer<Long> setter) {
         return new ConfigOption(name, mutable, () -> Long.toString(getter.get()), v -> {
-            long parsed;
-            try {
-                parsed = Long.parseLong(v.trim());
-            } catch (NumberFormatException e) {
+            // Redis's string2ll: no spaces, no '+', no leading zeros.
+            Long strict = io.mnemos.command.Args.parseLongOrNull(v.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            if (strict == null) {
                 throw new ConfigException("argument couldn't be parsed into an integer");
             }
+            long parsed = strict;
             if (parsed < min || parsed > max) {
                 throw new ConfigException("argument must be between " + min + " and " + max + " inclusive");
             }

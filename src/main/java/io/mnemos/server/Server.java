@@ -52,6 +52,10 @@ public final class Server {
     private final Map<String, Long> errorStats = new LinkedHashMap<>();
     private final long startMillis = System.currentTimeMillis();
     private final String runId = randomHex(40);
+    /** The replication ID INFO replication reports; a master picks a random one at startup. */
+    private final String masterReplId = randomHex(40);
+    private final StatsSampler sampler = new StatsSampler();
+    private final LatencyMonitor latency;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
 
     private EventLoopGroup group;
@@ -72,6 +76,7 @@ public final class Server {
         this.dispatcher = new CommandDispatcher(this, new CommandTable(Commands.families()));
         this.slowlog = new SlowLog(config);
         this.activeExpire = new ActiveExpireCycle(keyspace);
+        this.latency = new LatencyMonitor(config);
         config.onChange("slowlog-max-len", slowlog::trimToMax);
         config.onChange("loglevel", () -> Logging.applyLevel(config.loglevel));
     }
@@ -114,6 +119,20 @@ public final class Server {
 
     public String runId() {
         return runId;
+    }
+
+    public String masterReplId() {
+        return masterReplId;
+    }
+
+    /** Instantaneous ops/sec and kbps samples and the memory peak, for INFO. */
+    public StatsSampler sampler() {
+        return sampler;
+    }
+
+    /** LATENCY's event samples (latency-monitor-threshold). */
+    public LatencyMonitor latency() {
+        return latency;
     }
 
     public int port() {
@@ -198,6 +217,10 @@ public final class Server {
             throw new IllegalStateException("Failed listening on port " + config.port + ", no address could be bound");
         }
         boundPort = port;
+        if (config.port == 0) {
+            // An ephemeral port: CONFIG GET port and INFO report the one actually bound.
+            config.port = port;
+        }
         scheduleCron();
         log.info("Server initialized ({} transport)", useEpoll ? "epoll" : "nio");
         log.info("Ready to accept connections tcp on port {}", boundPort);
@@ -229,7 +252,10 @@ public final class Server {
 
     /** Redis's serverCron: active expiry and idle-client timeouts, {@code hz} times a second. */
     void cron() {
+        long cycleStart = System.nanoTime();
         activeExpire.runSlow(config.hz);
+        latency.addSampleIfNeeded("expire-cycle", (System.nanoTime() - cycleStart) / 1_000_000);
+        sampler.cronTick(stats, System.currentTimeMillis());
         if (config.timeoutSeconds > 0) {
             long now = System.currentTimeMillis();
             for (Client c : List.copyOf(clients.all())) {

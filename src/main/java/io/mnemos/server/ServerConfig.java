@@ -35,6 +35,8 @@ public final class ServerConfig {
     public long latencyMonitorThreshold = 0;
     public String pidfile = "";
     public boolean activeExpireEnabled = true;
+    /** Absolute path of the config file the server was started with, "" if none (INFO config_file). */
+    public String configFile = "";
 
     /** Called after a value changes at runtime, so the server can apply it (log level, timers). */
     private final Map<String, Runnable> changeListeners = new LinkedHashMap<>();
@@ -47,7 +49,7 @@ public final class ServerConfig {
         add(ConfigOption.integer("databases", false, 1, Integer.MAX_VALUE, () -> (long) databases, v -> databases = v.intValue()));
         add(ConfigOption.integer("timeout", true, 0, Integer.MAX_VALUE, () -> timeoutSeconds, v -> timeoutSeconds = v));
         add(ConfigOption.integer("tcp-keepalive", true, 0, Integer.MAX_VALUE, () -> tcpKeepAliveSeconds, v -> tcpKeepAliveSeconds = v));
-        add(ConfigOption.integer("maxclients", true, 1, Integer.MAX_VALUE, () -> maxclients, v -> maxclients = v));
+        add(ConfigOption.integer("maxclients", true, 1, 4294967295L, () -> maxclients, v -> maxclients = v));
         add(ConfigOption.choice("loglevel", true, new String[]{"debug", "verbose", "notice", "warning"},
                 () -> loglevel, v -> loglevel = v));
         add(ConfigOption.string("logfile", false, () -> logfile, v -> logfile = v));
@@ -57,8 +59,9 @@ public final class ServerConfig {
                 throw new ConfigException("No such file or directory");
             }
             dir = p.toString();
-        }));
-        add(ConfigOption.integer("hz", true, 1, 500, () -> (long) hz, v -> hz = v.intValue()));
+        }).protectedConfig());
+        add(ConfigOption.integer("hz", true, 0, Integer.MAX_VALUE, () -> (long) hz,
+                v -> hz = (int) Math.max(1, Math.min(500, v))));
         add(ConfigOption.memory("proto-max-bulk-len", true, 1024 * 1024, Long.MAX_VALUE,
                 () -> protoMaxBulkLen, v -> protoMaxBulkLen = v));
         add(ConfigOption.memory("client-query-buffer-limit", true, 1024 * 1024, Long.MAX_VALUE,
@@ -69,6 +72,21 @@ public final class ServerConfig {
         add(ConfigOption.integer("latency-monitor-threshold", true, 0, Long.MAX_VALUE,
                 () -> latencyMonitorThreshold, v -> latencyMonitorThreshold = v));
         add(ConfigOption.string("pidfile", false, () -> pidfile, v -> pidfile = v));
+        // Clients and tools (redis-benchmark, monitoring) read these two. Mnemos does not persist
+        // yet, so the honest values are "no snapshots" and "no AOF", and only those are accepted;
+        // the persistence component replaces both options when it registers its own.
+        add(ConfigOption.of("save", true, () -> "", v -> {
+            if (!v.isBlank()) {
+                throw new ConfigException("Mnemos has no persistence yet; only an empty save schedule is supported");
+            }
+        }));
+        add(ConfigOption.of("appendonly", true, () -> "no", v -> {
+            switch (v.toLowerCase(Locale.ROOT)) {
+                case "no" -> { }
+                case "yes" -> throw new ConfigException("Mnemos has no persistence yet; appendonly must be 'no'");
+                default -> throw new ConfigException("argument must be 'yes' or 'no'");
+            }
+        }));
     }
 
     private void add(ConfigOption option) {
@@ -104,8 +122,16 @@ public final class ServerConfig {
         if (!option.mutable()) {
             throw new ConfigException("can't set immutable config");
         }
+        if (option.isProtected()) {
+            throw new ConfigException("can't set protected config");
+        }
         option.set(value);
-        Runnable listener = changeListeners.get(option.name());
+        fireChanged(option.name());
+    }
+
+    /** Runs the listeners of an option whose value was just changed at runtime. */
+    public void fireChanged(String name) {
+        Runnable listener = changeListeners.get(name);
         if (listener != null) {
             listener.run();
         }
@@ -121,6 +147,7 @@ public final class ServerConfig {
         StringBuilder directives = new StringBuilder();
         if (args.length > 0 && !args[0].startsWith("--")) {
             directives.append(Files.readString(Path.of(args[0]), StandardCharsets.UTF_8)).append('\n');
+            config.configFile = Path.of(args[0]).toAbsolutePath().normalize().toString();
             i = 1;
         }
         // As redis-server does: "--port 7000 --bind a b" becomes the lines "port 7000" and "bind a b".

@@ -9,6 +9,9 @@ public final class ServerStats {
     public long netOutputBytes;
     public long totalErrorReplies;
     public long unexpectedErrorReplies;
+    /** Socket reads and reply writes (flushes), INFO's total_reads/writes_processed. */
+    public long totalReadsProcessed;
+    public long totalWritesProcessed;
 
     public void reset() {
         totalConnectionsReceived = 0;
@@ -18,5 +21,7 @@ public final class ServerStats {
         netOutputBytes = 0;
         totalErrorReplies = 0;
         unexpectedErrorReplies = 0;
+        totalReadsProcessed = 0;
+        totalWritesProcessed = 0;
     }
 }
