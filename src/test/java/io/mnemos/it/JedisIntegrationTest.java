@@ -85,7 +85,7 @@ class JedisIntegrationTest {
         assertEquals("v", jedis.getDel("e"));
         assertFalse(jedis.exists("e"));
         assertEquals("OK", jedis.mset("a", "1", "b", "2"));
-        assertEquals(List.of("1", "2", null), jedis.mget("a", "b", "missing"));
+        assertEquals(java.util.Arrays.asList("1", "2", null), jedis.mget("a", "b", "missing"));
         assertEquals(0, jedis.msetnx("a", "9", "c", "3"));
         assertEquals(1, jedis.msetnx("c", "3", "d", "4"));
         jedis.set("l1", "ohmytext");
