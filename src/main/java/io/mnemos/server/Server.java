@@ -285,6 +285,16 @@ public final class Server {
         for (Channel ch : listeners) {
             ch.close().syncUninterruptibly();
         }
+        if (keyspaceLoop != null && !keyspaceLoop.inEventLoop()) {
+            // Close client connections on the keyspace thread, which owns the client registry.
+            keyspaceLoop.submit(() -> {
+                for (Client c : List.copyOf(clients.all())) {
+                    if (c.channel() != null) {
+                        c.channel().close();
+                    }
+                }
+            }).awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
         if (group != null) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }

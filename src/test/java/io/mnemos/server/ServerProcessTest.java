@@ -35,14 +35,16 @@ class ServerProcessTest {
         final Process process;
         final List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
         final CompletableFuture<Void> ready = new CompletableFuture<>();
+        private final Thread reader;
 
         ServerProcess(String... args) throws IOException {
             List<String> cmd = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "--enable-native-access=ALL-UNNAMED",
                     "-cp", System.getProperty("java.class.path"), Main.class.getName()));
             cmd.addAll(List.of(args));
             process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            Thread reader = new Thread(() -> {
+            reader = new Thread(() -> {
                 try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                     String line;
                     while ((line = r.readLine()) != null) {
@@ -61,6 +63,13 @@ class ServerProcessTest {
 
         void awaitReady() throws Exception {
             ready.get(30, TimeUnit.SECONDS);
+        }
+
+        /** Waits for the process to exit and for its last output lines to be read. */
+        boolean awaitExit() throws InterruptedException {
+            boolean exited = process.waitFor(15, TimeUnit.SECONDS);
+            reader.join(5000);
+            return exited;
         }
 
         String output() {
@@ -97,7 +106,7 @@ class ServerProcessTest {
                 assertEquals("*2\r\n$2\r\nhz\r\n$2\r\n20\r\n", c.call("CONFIG", "GET", "hz"));
             }
             server.process.destroy(); // SIGTERM
-            assertTrue(server.process.waitFor(15, TimeUnit.SECONDS), "exits after SIGTERM");
+            assertTrue(server.awaitExit(), "exits after SIGTERM");
             assertEquals(0, server.process.exitValue(), "exit status like redis-server after SIGTERM");
             assertTrue(server.output().contains("Received SIGTERM"), server.output());
             assertTrue(server.output().contains("bye bye"), server.output());
@@ -113,7 +122,7 @@ class ServerProcessTest {
                 c.sendRaw(RespConnection.encode(new byte[][]{"SHUTDOWN".getBytes(), "NOSAVE".getBytes()}));
                 assertTrue(c.closedByServer(), "SHUTDOWN closes the connection without a reply");
             }
-            assertTrue(server.process.waitFor(15, TimeUnit.SECONDS), "exits after SHUTDOWN");
+            assertTrue(server.awaitExit(), "exits after SHUTDOWN");
             assertEquals(0, server.process.exitValue());
             assertTrue(server.output().contains("User requested shutdown"), server.output());
         }
@@ -124,9 +133,8 @@ class ServerProcessTest {
         Path conf = dir.resolve("bad.conf");
         Files.writeString(conf, "port 6379\nno-such-directive 1\n");
         try (ServerProcess server = new ServerProcess(conf.toString())) {
-            assertTrue(server.process.waitFor(30, TimeUnit.SECONDS));
+            assertTrue(server.awaitExit());
             assertEquals(1, server.process.exitValue());
-            Thread.sleep(100);
             assertTrue(server.output().contains("Bad directive or wrong number of arguments"), server.output());
             assertTrue(server.output().contains(">>> 'no-such-directive 1'"), server.output());
         }
