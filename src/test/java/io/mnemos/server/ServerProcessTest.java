@@ -105,7 +105,8 @@ class ServerProcessTest {
                 assertEquals("*2\r\n$9\r\ndatabases\r\n$1\r\n4\r\n", c.call("CONFIG", "GET", "databases"));
                 assertEquals("*2\r\n$2\r\nhz\r\n$2\r\n20\r\n", c.call("CONFIG", "GET", "hz"));
             }
-            server.process.destroy(); // SIGTERM
+            // SIGTERM through the handle: Process.destroy() would also close our end of its output pipe.
+            server.process.toHandle().destroy();
             assertTrue(server.awaitExit(), "exits after SIGTERM");
             assertEquals(0, server.process.exitValue(), "exit status like redis-server after SIGTERM");
             assertTrue(server.output().contains("Received SIGTERM"), server.output());
