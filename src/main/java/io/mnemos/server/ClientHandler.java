@@ -101,6 +101,11 @@ final class ClientHandler extends ByteToMessageDecoder implements RequestSink {
     }
 
     @Override
+    public boolean authRequired() {
+        return client.authRequired();
+    }
+
+    @Override
     public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
         flushReplies();
         server.beforeSleep();
