@@ -74,6 +74,18 @@ final class ClientHandler extends ByteToMessageDecoder implements RequestSink {
             in.skipBytes(in.readableBytes());
             return;
         }
+        // Redis checks the query buffer after each read, before parsing it, and frees the client
+        // without a reply: a bulk is counted while it arrives, even one that would complete now.
+        long queryBuffer = in.readableBytes() + decoder.pendingBytes();
+        if (queryBuffer > server.config().clientQueryBufferLimit) {
+            log.warn("Closing client that reached max query buffer length: id={} addr={} (qbuf={})",
+                    client.id(), client.remoteAddress(), queryBuffer);
+            client.closeAfterReply();
+            client.reply().discard();
+            in.skipBytes(in.readableBytes());
+            ctx.close();
+            return;
+        }
         decoder.maxBulkLength(server.config().protoMaxBulkLen);
         try {
             decoder.decode(in, this);
@@ -81,13 +93,6 @@ final class ClientHandler extends ByteToMessageDecoder implements RequestSink {
             log.debug("Protocol error ({}) from client: id={} addr={}", e.getMessage(), client.id(), client.remoteAddress());
             server.recordError("ERR");
             client.reply().error("ERR " + e.getMessage());
-            client.closeAfterReply();
-            in.skipBytes(in.readableBytes());
-            return;
-        }
-        if (in.readableBytes() + decoder.pendingBytes() > server.config().clientQueryBufferLimit) {
-            log.warn("Closing client that reached max query buffer length: id={} addr={} (qbuf={})",
-                    client.id(), client.remoteAddress(), in.readableBytes() + decoder.pendingBytes());
             client.closeAfterReply();
             in.skipBytes(in.readableBytes());
         }
