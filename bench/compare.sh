@@ -12,7 +12,7 @@
 #   N_P1=60000        requests per run with -P 1
 #   N_PIPE=300000     requests per run with -P > 1
 #   KEYSPACE=100000   -r for the key-based tests (random keys, as a real cache sees)
-#   WARMUP_N=400000   requests per test of the Mnemos JIT warm-up
+#   WARMUP_N=300000   requests per test of the Mnemos JIT warm-up (pipelined; plus N_P1 unpipelined)
 #   JVM_OPTS="-XX:+UseParallelGC -Xms1g -Xmx1g"   flags for the Mnemos JVM
 #   MNEMOS_JAR=target/mnemos-server.jar
 #   REDIS_SERVER=redis-server  REDIS_BENCHMARK=redis-benchmark
@@ -28,7 +28,7 @@ CLIENTS=${CLIENTS:-50}
 N_P1=${N_P1:-60000}
 N_PIPE=${N_PIPE:-300000}
 KEYSPACE=${KEYSPACE:-100000}
-WARMUP_N=${WARMUP_N:-400000}
+WARMUP_N=${WARMUP_N:-300000}
 JVM_OPTS=${JVM_OPTS:-"-XX:+UseParallelGC -Xms1g -Xmx1g -XX:+AlwaysPreTouch"}
 MNEMOS_JAR=${MNEMOS_JAR:-target/mnemos-server.jar}
 REDIS_SERVER=${REDIS_SERVER:-redis-server}
@@ -123,12 +123,12 @@ bench_args() {  # test pipeline n
 }
 
 echo "# Mnemos $MNEMOS_JAR (java: $JAVA $JVM_OPTS) on :$MNEMOS_PORT, $("$REDIS_SERVER" --version | awk '{print $3}') on :$REDIS_PORT" >&2
-echo "# warming up Mnemos (JIT): $WARMUP_N requests per test and pipeline" >&2
-for p in $PIPELINES; do
-    for t in $TESTS; do
-        # shellcheck disable=SC2046
-        "$REDIS_BENCHMARK" -p "$MNEMOS_PORT" $(bench_args "$t" "$p" "$WARMUP_N") >/dev/null 2>&1 || true
-    done
+echo "# warming up Mnemos (JIT): $WARMUP_N pipelined and $N_P1 unpipelined requests per test" >&2
+for t in $TESTS; do
+    # shellcheck disable=SC2046
+    "$REDIS_BENCHMARK" -p "$MNEMOS_PORT" $(bench_args "$t" 16 "$WARMUP_N") >/dev/null 2>&1 || true
+    # shellcheck disable=SC2046
+    "$REDIS_BENCHMARK" -p "$MNEMOS_PORT" $(bench_args "$t" 1 "$N_P1") >/dev/null 2>&1 || true
 done
 
 RESULTS="$WORK/results.txt"   # server test pipeline rps p50 p99 cpu_us_per_req

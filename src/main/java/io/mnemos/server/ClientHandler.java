@@ -86,6 +86,8 @@ final class ClientHandler extends ByteToMessageDecoder implements RequestSink {
             ctx.close();
             return;
         }
+        // Like Redis's lastinteraction, stamped once per read rather than per request.
+        client.touch(System.currentTimeMillis());
         decoder.maxBulkLength(server.config().protoMaxBulkLen);
         try {
             decoder.decode(in, this);
@@ -100,7 +102,6 @@ final class ClientHandler extends ByteToMessageDecoder implements RequestSink {
 
     @Override
     public boolean onRequest(byte[][] argv) {
-        client.touch(System.currentTimeMillis());
         server.dispatcher().dispatch(client, argv);
         return !client.closing();
     }
