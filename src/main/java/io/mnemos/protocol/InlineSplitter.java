@@ -18,6 +18,13 @@ public final class InlineSplitter {
         List<byte[]> args = new ArrayList<>();
         int p = 0;
         int n = line.length;
+        // sdssplitargs works on a C string: a NUL ends the line.
+        for (int i = 0; i < n; i++) {
+            if (line[i] == 0) {
+                n = i;
+                break;
+            }
+        }
         while (true) {
             while (p < n && isSpace(line[p])) {
                 p++;

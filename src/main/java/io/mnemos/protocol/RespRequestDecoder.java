@@ -5,23 +5,44 @@ import io.netty.util.ByteProcessor;
 
 /**
  * Resumable state machine for client requests: RESP multibulk ({@code *N\r\n$L\r\n...}) and inline
- * commands ({@code SET a b\n}), following Redis's {@code processMultibulkBuffer} and
- * {@code processInlineBuffer} so that limits and error texts match.
+ * commands ({@code SET a b\n}), following Redis 7.0's {@code processMultibulkBuffer} and
+ * {@code processInlineBuffer} so that limits and error texts match byte for byte.
  *
  * <p>Header lines are only consumed once complete, so the caller keeps the unread tail of the
  * buffer between reads. Bulk payloads are copied exactly once, straight from the network buffer
- * into the argument array, and a bulk split across reads is filled in place rather than
- * re-accumulated.
+ * into the argument, and a bulk split across reads is filled in place rather than re-accumulated.
+ * Nothing is reserved on the strength of a declared length alone: the argument vector starts at
+ * most 1024 slots long and a big bulk grows as its bytes arrive, so {@code *2147483647} or
+ * {@code $536870912} without the data costs nothing.
+ *
+ * <p>Redis finds header and inline line ends with {@code strchr} on a NUL-terminated buffer, so a
+ * NUL byte before the line end hides it: the request waits for more input until the line is too
+ * long. This decoder does the same.
  */
 public final class RespRequestDecoder {
     /** Redis's PROTO_INLINE_MAX_SIZE: the longest header or inline line accepted. */
     public static final int INLINE_MAX_SIZE = 64 * 1024;
+    /** Redis's limits for a client that still has to authenticate. */
+    static final int UNAUTHENTICATED_MAX_ARGS = 10;
+    static final int UNAUTHENTICATED_MAX_BULK = 16384;
+    /** Bulks up to this size are allocated whole as soon as their header is read. */
+    static final int EAGER_BULK = 64 * 1024;
+    private static final int ARGV_INITIAL_MAX = 1024;
+
+    private static final byte[][] EMPTY = new byte[0][];
+    private static final ByteProcessor FIND_CR_OR_NUL = b -> b != '\r' && b != 0;
+    private static final ByteProcessor FIND_LF_OR_NUL = b -> b != '\n' && b != 0;
 
     private long maxBulkLength;
 
+    /** Arguments of the multibulk in progress, or null outside one. */
     private byte[][] argv;
-    private int argIndex;
-    /** Bulk currently being filled, or null when the next thing to read is a {@code $} header. */
+    private int argc;
+    /** The declared argument count of the multibulk in progress. */
+    private int multibulkLength;
+    /** Declared length of the bulk being read, or -1 when the next thing to read is a {@code $} header. */
+    private int bulkLength = -1;
+    /** The bulk being filled; shorter than bulkLength while a big bulk grows. */
     private byte[] bulk;
     private int bulkFilled;
     /** The two bytes after a bulk that Redis skips without checking, still to be skipped. */
@@ -35,9 +56,14 @@ public final class RespRequestDecoder {
         this.maxBulkLength = maxBulkLength;
     }
 
-    /** Bytes held by a partially read request, counted against the query buffer limit. */
+    /** Payload bytes of a partially read bulk, counted against the query buffer limit. */
     public long pendingBytes() {
-        return bulk == null ? 0 : bulk.length;
+        return bulkLength < 0 ? 0 : bulkFilled;
+    }
+
+    /** True between the header of a multibulk and its last argument. */
+    public boolean inRequest() {
+        return argv != null;
     }
 
     /**
@@ -48,7 +74,7 @@ public final class RespRequestDecoder {
         while (in.isReadable()) {
             if (argv == null) {
                 if (in.getByte(in.readerIndex()) == '*') {
-                    if (!readMultibulkHeader(in)) {
+                    if (!readMultibulkHeader(in, sink)) {
                         return;
                     }
                     continue;
@@ -62,10 +88,10 @@ public final class RespRequestDecoder {
                 }
                 continue;
             }
-            if (!readBulk(in)) {
+            if (!readBulk(in, sink)) {
                 return;
             }
-            if (argIndex == argv.length) {
+            if (argc == multibulkLength) {
                 byte[][] request = argv;
                 argv = null;
                 if (!sink.onRequest(request)) {
@@ -75,8 +101,8 @@ public final class RespRequestDecoder {
         }
     }
 
-    private boolean readMultibulkHeader(ByteBuf in) throws ProtocolException {
-        int cr = findCrLf(in, "too big mbulk count string");
+    private boolean readMultibulkHeader(ByteBuf in, RequestSink sink) throws ProtocolException {
+        int cr = findHeaderEnd(in, "too big mbulk count string");
         if (cr < 0) {
             return false;
         }
@@ -84,18 +110,22 @@ public final class RespRequestDecoder {
         if (count == Long.MIN_VALUE || count > Integer.MAX_VALUE) {
             throw new ProtocolException("Protocol error: invalid multibulk length");
         }
+        if (count > UNAUTHENTICATED_MAX_ARGS && sink.authRequired()) {
+            throw new ProtocolException("Protocol error: unauthenticated multibulk length");
+        }
         in.readerIndex(cr + 2);
         if (count > 0) {
-            // Redis caps the preallocation the same way: a huge count alone must not reserve memory.
-            argv = new byte[(int) count][];
-            argIndex = 0;
+            // Like Redis, reserve at most 1024 slots up front: the count alone must not cost memory.
+            argv = new byte[(int) Math.min(count, ARGV_INITIAL_MAX)][];
+            argc = 0;
+            multibulkLength = (int) count;
         }
         return true;
     }
 
-    private boolean readBulk(ByteBuf in) throws ProtocolException {
-        if (bulk == null && trailerToSkip == 0) {
-            int cr = findCrLf(in, "too big bulk count string");
+    private boolean readBulk(ByteBuf in, RequestSink sink) throws ProtocolException {
+        if (bulkLength < 0 && trailerToSkip == 0) {
+            int cr = findHeaderEnd(in, "too big bulk count string");
             if (cr < 0) {
                 return false;
             }
@@ -104,22 +134,38 @@ public final class RespRequestDecoder {
                 throw new ProtocolException("Protocol error: expected '$', got '" + (char) (first & 0xff) + "'");
             }
             long length = parseLength(in, in.readerIndex() + 1, cr);
-            if (length == Long.MIN_VALUE || length < 0 || length > maxBulkLength) {
+            if (length == Long.MIN_VALUE || length < 0 || length > maxBulkLength || length > Integer.MAX_VALUE - 8) {
                 throw new ProtocolException("Protocol error: invalid bulk length");
             }
+            if (length > UNAUTHENTICATED_MAX_BULK && sink.authRequired()) {
+                throw new ProtocolException("Protocol error: unauthenticated bulk length");
+            }
             in.readerIndex(cr + 2);
-            bulk = new byte[(int) length];
+            bulkLength = (int) length;
             bulkFilled = 0;
+            int readable = in.readableBytes();
+            bulk = bulkLength <= EAGER_BULK || readable >= bulkLength
+                    ? new byte[bulkLength]
+                    : new byte[Math.max(EAGER_BULK, readable)];
         }
-        if (bulk != null) {
-            int n = Math.min(bulk.length - bulkFilled, in.readableBytes());
+        if (bulkLength >= 0) {
+            int n = Math.min(bulkLength - bulkFilled, in.readableBytes());
+            if (bulkFilled + n > bulk.length) {
+                grow(bulkFilled + n);
+            }
             in.readBytes(bulk, bulkFilled, n);
             bulkFilled += n;
-            if (bulkFilled < bulk.length) {
+            if (bulkFilled < bulkLength) {
                 return false;
             }
-            argv[argIndex++] = bulk;
+            if (argc == argv.length) {
+                byte[][] bigger = new byte[(int) Math.min((long) argv.length * 2, multibulkLength)][];
+                System.arraycopy(argv, 0, bigger, 0, argc);
+                argv = bigger;
+            }
+            argv[argc++] = bulk;
             bulk = null;
+            bulkLength = -1;
             trailerToSkip = 2;
         }
         int skip = Math.min(trailerToSkip, in.readableBytes());
@@ -128,14 +174,21 @@ public final class RespRequestDecoder {
         return trailerToSkip == 0;
     }
 
+    /** Grows a big bulk to hold at least {@code needed} bytes, doubling, but never past its declared length. */
+    private void grow(int needed) {
+        long capacity = Math.max((long) bulk.length * 2, needed);
+        byte[] bigger = new byte[(int) Math.min(capacity, bulkLength)];
+        System.arraycopy(bulk, 0, bigger, 0, bulkFilled);
+        bulk = bigger;
+    }
+
     /**
      * Index of the {@code \r} ending the header at the reader index, once the byte after it has
-     * arrived too; -1 if the line is incomplete.
+     * arrived too; -1 if the line is incomplete (or a NUL hides its end, as for Redis's strchr).
      */
-    private static int findCrLf(ByteBuf in, String tooBigError) throws ProtocolException {
-        int start = in.readerIndex();
-        int cr = in.forEachByte(start, in.readableBytes(), ByteProcessor.FIND_CR);
-        if (cr < 0) {
+    private static int findHeaderEnd(ByteBuf in, String tooBigError) throws ProtocolException {
+        int cr = in.forEachByte(in.readerIndex(), in.readableBytes(), FIND_CR_OR_NUL);
+        if (cr < 0 || in.getByte(cr) == 0) {
             if (in.readableBytes() > INLINE_MAX_SIZE) {
                 throw new ProtocolException("Protocol error: " + tooBigError);
             }
@@ -147,7 +200,11 @@ public final class RespRequestDecoder {
         return cr;
     }
 
-    /** Redis's string2ll over [from, to): digits with an optional minus, no plus, no leading zeros. */
+    /**
+     * Redis's string2ll over [from, to): digits with an optional minus, no plus, no leading zeros.
+     * Returns Long.MIN_VALUE when invalid; the valid LLONG_MIN comes back as Long.MIN_VALUE + 1,
+     * which every caller treats alike (ignored multibulk, invalid bulk).
+     */
     private static long parseLength(ByteBuf in, int from, int to) {
         int len = to - from;
         if (len <= 0 || len > 20) {
@@ -172,19 +229,21 @@ public final class RespRequestDecoder {
             if (b < '0' || b > '9') {
                 return Long.MIN_VALUE;
             }
-            if (value > (Long.MAX_VALUE - (b - '0')) / 10) {
-                return Long.MIN_VALUE;
+            int digit = b - '0';
+            if (value > (Long.MAX_VALUE - digit) / 10) {
+                boolean llongMin = negative && i == to - 1 && value == Long.MAX_VALUE / 10 && digit == 8;
+                return llongMin ? Long.MIN_VALUE + 1 : Long.MIN_VALUE;
             }
-            value = value * 10 + (b - '0');
+            value = value * 10 + digit;
         }
         return negative ? -value : value;
     }
 
-    /** One inline line, split as redis-cli's sdssplitargs does; null if the line is incomplete. */
+    /** One inline line, split as Redis's sdssplitargs does; null if the line is incomplete. */
     private static byte[][] readInline(ByteBuf in) throws ProtocolException {
         int start = in.readerIndex();
-        int lf = in.forEachByte(start, in.readableBytes(), ByteProcessor.FIND_LF);
-        if (lf < 0) {
+        int lf = in.forEachByte(start, in.readableBytes(), FIND_LF_OR_NUL);
+        if (lf < 0 || in.getByte(lf) == 0) {
             if (in.readableBytes() > INLINE_MAX_SIZE) {
                 throw new ProtocolException("Protocol error: too big inline request");
             }
@@ -193,6 +252,10 @@ public final class RespRequestDecoder {
         int end = lf;
         if (end > start && in.getByte(end - 1) == '\r') {
             end--;
+        }
+        if (end == start) {
+            in.readerIndex(lf + 1);
+            return EMPTY;
         }
         byte[] line = new byte[end - start];
         in.getBytes(start, line);

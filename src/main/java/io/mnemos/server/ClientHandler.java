@@ -81,6 +81,20 @@ final class ClientHandler extends ByteToMessageDecoder implements RequestSink {
             in.skipBytes(in.readableBytes());
             return;
         }
+        // Redis checks the query buffer after each read, before parsing it, and frees the client
+        // without a reply: a bulk is counted while it arrives, even one that would complete now.
+        long queryBuffer = in.readableBytes() + decoder.pendingBytes();
+        if (queryBuffer > server.config().clientQueryBufferLimit) {
+            log.warn("Closing client that reached max query buffer length: id={} addr={} (qbuf={})",
+                    client.id(), client.remoteAddress(), queryBuffer);
+            client.closeAfterReply();
+            client.reply().discard();
+            in.skipBytes(in.readableBytes());
+            ctx.close();
+            return;
+        }
+        // Like Redis's lastinteraction, stamped once per read rather than per request.
+        client.touch(System.currentTimeMillis());
         decoder.maxBulkLength(server.config().protoMaxBulkLen);
         try {
             decoder.decode(in, this);
@@ -90,19 +104,11 @@ final class ClientHandler extends ByteToMessageDecoder implements RequestSink {
             client.reply().error("ERR " + e.getMessage());
             client.closeAfterReply();
             in.skipBytes(in.readableBytes());
-            return;
-        }
-        if (in.readableBytes() + decoder.pendingBytes() > server.config().clientQueryBufferLimit) {
-            log.warn("Closing client that reached max query buffer length: id={} addr={} (qbuf={})",
-                    client.id(), client.remoteAddress(), in.readableBytes() + decoder.pendingBytes());
-            client.closeAfterReply();
-            in.skipBytes(in.readableBytes());
         }
     }
 
     @Override
     public boolean onRequest(byte[][] argv) {
-        client.touch(System.currentTimeMillis());
         if (!held.isEmpty()) {
             held.add(argv);
             return true;
@@ -136,6 +142,11 @@ final class ClientHandler extends ByteToMessageDecoder implements RequestSink {
             ctx.channel().config().setAutoRead(true);
             ctx.read();
         }
+    }
+
+    @Override
+    public boolean authRequired() {
+        return client.authRequired();
     }
 
     @Override

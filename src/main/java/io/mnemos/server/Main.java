@@ -14,6 +14,11 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // Leak detection samples and wraps buffers on the request path; keep it for tests (surefire
+        // sets it to paranoid) and for anyone who asks with -Dio.netty.leakDetection.level.
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            System.setProperty("io.netty.leakDetection.level", "disabled");
+        }
         ServerConfig config;
         try {
             config = ServerConfig.fromArgs(args);

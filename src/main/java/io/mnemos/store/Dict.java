@@ -14,6 +14,14 @@ public final class Dict {
 
     private Entry[] table = new Entry[MIN_CAPACITY];
     private int size;
+    /**
+     * The last key found and its entry. A request looks its key up twice (the dispatcher's type
+     * check, then the handler) with the same argv array, so the second lookup is an identity
+     * compare instead of a hash and a chain walk. Only hits are remembered; every method that
+     * unlinks an entry must call {@link #forgetLast()}.
+     */
+    private byte[] lastKey;
+    private Entry lastEntry;
 
     public int size() {
         return size;
@@ -24,9 +32,14 @@ public final class Dict {
     }
 
     public Entry get(byte[] key) {
+        if (key == lastKey) {
+            return lastEntry;
+        }
         Entry e = table[KeyHash.hash(key) & (table.length - 1)];
         while (e != null) {
             if (Arrays.equals(e.key, key)) {
+                lastKey = key;
+                lastEntry = e;
                 return e;
             }
             e = e.next;
@@ -52,6 +65,7 @@ public final class Dict {
         Entry prev = null;
         for (Entry e = table[bucket]; e != null; prev = e, e = e.next) {
             if (Arrays.equals(e.key, key)) {
+                forgetLast();
                 if (prev == null) {
                     table[bucket] = e.next;
                 } else {
@@ -67,6 +81,7 @@ public final class Dict {
     }
 
     public void clear() {
+        forgetLast();
         table = new Entry[MIN_CAPACITY];
         size = 0;
     }
@@ -119,6 +134,11 @@ public final class Dict {
                 visitor.accept(e);
             }
         }
+    }
+
+    private void forgetLast() {
+        lastKey = null;
+        lastEntry = null;
     }
 
     private void maybeShrink() {

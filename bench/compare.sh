@@ -1,0 +1,200 @@
+#!/usr/bin/env bash
+# Throughput, latency and CPU per request of Mnemos against real Redis, with identical
+# redis-benchmark runs, alternating between the two servers round after round.
+#
+# Builds nothing: expects target/mnemos-server.jar (or $MNEMOS_JAR).
+#
+# Environment:
+#   ROUNDS=3          rounds; each runs every test against both servers (order alternates)
+#   TESTS="ping_inline ping_mbulk set get incr mset"
+#   PIPELINES="1 16"
+#   CLIENTS=50
+#   N_P1=60000        requests per run with -P 1
+#   N_PIPE=300000     requests per run with -P > 1
+#   KEYSPACE=100000   -r for the key-based tests (random keys, as a real cache sees)
+#   WARMUP_N=300000   requests per test of the Mnemos JIT warm-up (pipelined; plus N_P1 unpipelined)
+#   JVM_OPTS="-XX:+UseParallelGC -Xms1g -Xmx1g"   flags for the Mnemos JVM
+#   MNEMOS_JAR=target/mnemos-server.jar
+#   REDIS_SERVER=redis-server  REDIS_BENCHMARK=redis-benchmark
+#   KEEP_CSV=dir      keep every raw CSV there
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+ROUNDS=${ROUNDS:-3}
+TESTS=${TESTS:-"ping_inline ping_mbulk set get incr mset"}
+PIPELINES=${PIPELINES:-"1 16"}
+CLIENTS=${CLIENTS:-50}
+N_P1=${N_P1:-60000}
+N_PIPE=${N_PIPE:-300000}
+KEYSPACE=${KEYSPACE:-100000}
+WARMUP_N=${WARMUP_N:-300000}
+JVM_OPTS=${JVM_OPTS:-"-XX:+UseParallelGC -Xms1g -Xmx1g -XX:+AlwaysPreTouch"}
+MNEMOS_JAR=${MNEMOS_JAR:-target/mnemos-server.jar}
+REDIS_SERVER=${REDIS_SERVER:-redis-server}
+REDIS_BENCHMARK=${REDIS_BENCHMARK:-redis-benchmark}
+
+find_java() {
+    if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then
+        echo "$JAVA_HOME/bin/java"
+        return
+    fi
+    local j
+    for j in $(ls -d /usr/lib/jvm/temurin-* 2>/dev/null | sort -V -r); do
+        if [[ -x "$j/bin/java" ]]; then
+            echo "$j/bin/java"
+            return
+        fi
+    done
+    echo "no JDK: set JAVA_HOME" >&2
+    exit 1
+}
+JAVA=$(find_java)
+
+[[ -f "$MNEMOS_JAR" ]] || { echo "missing $MNEMOS_JAR (run ./mvnw -o package -DskipTests)" >&2; exit 1; }
+command -v "$REDIS_SERVER" >/dev/null || { echo "missing $REDIS_SERVER" >&2; exit 1; }
+command -v "$REDIS_BENCHMARK" >/dev/null || { echo "missing $REDIS_BENCHMARK" >&2; exit 1; }
+
+free_port() {
+    local p
+    while true; do
+        p=$((20000 + RANDOM % 30000))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+            echo "$p"
+            return
+        fi
+    done
+}
+
+WORK=$(mktemp -d)
+REDIS_PID=""
+MNEMOS_PID=""
+cleanup() {
+    [[ -n "$REDIS_PID" ]] && kill "$REDIS_PID" 2>/dev/null || true
+    [[ -n "$MNEMOS_PID" ]] && kill "$MNEMOS_PID" 2>/dev/null || true
+    wait 2>/dev/null || true
+    if [[ -n "${KEEP_CSV:-}" ]]; then
+        mkdir -p "$KEEP_CSV" && cp -r "$WORK"/. "$KEEP_CSV"/
+    fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT INT TERM
+
+wait_ping() {
+    local port=$1 i
+    for i in $(seq 1 200); do
+        if [[ "$(printf 'PING\r\n' | timeout 1 nc -q1 127.0.0.1 "$port" 2>/dev/null | tr -d '\r')" == "+PONG" ]]; then
+            return 0
+        fi
+        sleep 0.05
+    done
+    echo "server on port $port did not answer PING" >&2
+    exit 1
+}
+
+REDIS_PORT=$(free_port)
+"$REDIS_SERVER" --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no \
+    --logfile "$WORK/redis.log" &
+REDIS_PID=$!
+MNEMOS_PORT=$(free_port)
+while [[ "$MNEMOS_PORT" == "$REDIS_PORT" ]]; do MNEMOS_PORT=$(free_port); done
+# shellcheck disable=SC2086
+"$JAVA" $JVM_OPTS -jar "$MNEMOS_JAR" --port "$MNEMOS_PORT" --bind 127.0.0.1 >"$WORK/mnemos.log" 2>&1 &
+MNEMOS_PID=$!
+wait_ping "$REDIS_PORT"
+wait_ping "$MNEMOS_PORT"
+
+# utime+stime of a process in clock ticks (all threads: for the JVM this includes GC and JIT).
+CLK_TCK=$(getconf CLK_TCK)
+cpu_ticks() {
+    local rest
+    rest=$(sed 's/^.*) //' "/proc/$1/stat")
+    # shellcheck disable=SC2086
+    set -- $rest
+    echo $(( ${12} + ${13} ))
+}
+
+bench_args() {  # test pipeline n
+    local args=(-q --csv -c "$CLIENTS" -P "$2" -n "$3" -t "$1")
+    case "$1" in
+        set|get|incr|mset|lpush|rpush|sadd|hset) args+=(-r "$KEYSPACE") ;;
+    esac
+    echo "${args[@]}"
+}
+
+echo "# Mnemos $MNEMOS_JAR (java: $JAVA $JVM_OPTS) on :$MNEMOS_PORT, $("$REDIS_SERVER" --version | awk '{print $3}') on :$REDIS_PORT" >&2
+echo "# warming up Mnemos (JIT): $WARMUP_N pipelined and $N_P1 unpipelined requests per test" >&2
+for t in $TESTS; do
+    # shellcheck disable=SC2046
+    "$REDIS_BENCHMARK" -p "$MNEMOS_PORT" $(bench_args "$t" 16 "$WARMUP_N") >/dev/null 2>&1 || true
+    # shellcheck disable=SC2046
+    "$REDIS_BENCHMARK" -p "$MNEMOS_PORT" $(bench_args "$t" 1 "$N_P1") >/dev/null 2>&1 || true
+done
+
+RESULTS="$WORK/results.txt"   # server test pipeline rps p50 p99 cpu_us_per_req
+: >"$RESULTS"
+run_one() {  # server port pid test pipeline
+    local server=$1 port=$2 pid=$3 t=$4 p=$5 n before after csv
+    n=$N_P1
+    [[ "$p" -gt 1 ]] && n=$N_PIPE
+    csv="$WORK/$server-$t-P$p-$(date +%s%N).csv"
+    before=$(cpu_ticks "$pid")
+    # shellcheck disable=SC2046
+    "$REDIS_BENCHMARK" -p "$port" $(bench_args "$t" "$p" "$n") >"$csv" 2>/dev/null
+    after=$(cpu_ticks "$pid")
+    # One CSV row per test (ping_inline/ping_mbulk are separate tests here).
+    awk -F'","' -v s="$server" -v t="$t" -v p="$p" -v n="$n" -v ticks=$((after - before)) -v hz="$CLK_TCK" '
+        NR > 1 && NF >= 8 {
+            gsub(/"/, "", $0); split($0, f, ",");
+            printf "%s %s %s %s %s %s %.2f\n", s, t, p, f[2], f[5], f[7], ticks * 1e6 / hz / n
+        }' "$csv" >>"$RESULTS"
+}
+
+total_runs=$((ROUNDS * 2 * $(wc -w <<<"$PIPELINES") * $(wc -w <<<"$TESTS")))
+done_runs=0
+for r in $(seq 1 "$ROUNDS"); do
+    for p in $PIPELINES; do
+        for t in $TESTS; do
+            if (( (r + done_runs / 2) % 2 == 1 )); then order="mnemos redis"; else order="redis mnemos"; fi
+            for s in $order; do
+                if [[ $s == mnemos ]]; then
+                    run_one mnemos "$MNEMOS_PORT" "$MNEMOS_PID" "$t" "$p"
+                else
+                    run_one redis "$REDIS_PORT" "$REDIS_PID" "$t" "$p"
+                fi
+                done_runs=$((done_runs + 1))
+            done
+            printf '\r# round %d/%d, %d/%d runs' "$r" "$ROUNDS" "$done_runs" "$total_runs" >&2
+        done
+    done
+done
+echo >&2
+
+# Median over the rounds of each metric, then one line per test and pipeline.
+awk -v tests="$TESTS" -v pipes="$PIPELINES" '
+    function median(key,   n, i, j, tmp, arr) {
+        n = split(vals[key], arr, " ")
+        for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (arr[j] + 0 < arr[i] + 0) { tmp = arr[i]; arr[i] = arr[j]; arr[j] = tmp }
+        if (n == 0) return "-"
+        return (n % 2) ? arr[(n + 1) / 2] : (arr[n / 2] + arr[n / 2 + 1]) / 2
+    }
+    {
+        k = $2 SUBSEP $3 SUBSEP $1
+        vals[k, "rps"] = vals[k, "rps"] " " $4
+        vals[k, "p50"] = vals[k, "p50"] " " $5
+        vals[k, "p99"] = vals[k, "p99"] " " $6
+        vals[k, "cpu"] = vals[k, "cpu"] " " $7
+    }
+    END {
+        printf "%-12s %3s %11s %11s %6s %15s %15s %9s %9s\n", "test", "P", "mnemos rps", "redis rps", "ratio", "mnemos p50/p99", "redis p50/p99", "mnemos µs", "redis µs"
+        nt = split(tests, T, " "); np = split(pipes, PP, " ")
+        for (i = 1; i <= np; i++) for (j = 1; j <= nt; j++) {
+            m = T[j] SUBSEP PP[i] SUBSEP "mnemos"; r = T[j] SUBSEP PP[i] SUBSEP "redis"
+            mr = median(m SUBSEP "rps"); rr = median(r SUBSEP "rps")
+            printf "%-12s %3s %11.0f %11.0f %6.2f %15s %15s %9.2f %9.2f\n", T[j], PP[i], mr, rr, (rr > 0 ? mr / rr : 0),
+                sprintf("%.3f/%.3f", median(m SUBSEP "p50"), median(m SUBSEP "p99")),
+                sprintf("%.3f/%.3f", median(r SUBSEP "p50"), median(r SUBSEP "p99")),
+                median(m SUBSEP "cpu"), median(r SUBSEP "cpu")
+        }
+        print "(rps, latency in ms and CPU µs/request are medians over the rounds; CPU = utime+stime of the server process / requests)"
+    }' "$RESULTS"
