@@ -35,6 +35,12 @@ public final class ServerConfig {
     public long latencyMonitorThreshold = 0;
     public String pidfile = "";
     public boolean activeExpireEnabled = true;
+    /** Lists: Redis 7.0 always encodes them as quicklists; kept for CONFIG GET/SET compatibility. */
+    public long listMaxListpackSize = -2;
+    public long listCompressDepth = 0;
+    /** Hashes stay "listpack" up to this many fields and values of at most hashMaxListpackValue bytes. */
+    public long hashMaxListpackEntries = 512;
+    public long hashMaxListpackValue = 64;
 
     /** Called after a value changes at runtime, so the server can apply it (log level, timers). */
     private final Map<String, Runnable> changeListeners = new LinkedHashMap<>();
@@ -69,6 +75,20 @@ public final class ServerConfig {
         add(ConfigOption.integer("latency-monitor-threshold", true, 0, Long.MAX_VALUE,
                 () -> latencyMonitorThreshold, v -> latencyMonitorThreshold = v));
         add(ConfigOption.string("pidfile", false, () -> pidfile, v -> pidfile = v));
+        for (String name : new String[]{"list-max-listpack-size", "list-max-ziplist-size"}) {
+            add(ConfigOption.integer(name, true, Integer.MIN_VALUE, Integer.MAX_VALUE,
+                    () -> listMaxListpackSize, v -> listMaxListpackSize = v));
+        }
+        add(ConfigOption.integer("list-compress-depth", true, 0, Integer.MAX_VALUE,
+                () -> listCompressDepth, v -> listCompressDepth = v));
+        for (String name : new String[]{"hash-max-listpack-entries", "hash-max-ziplist-entries"}) {
+            add(ConfigOption.integer(name, true, 0, Long.MAX_VALUE,
+                    () -> hashMaxListpackEntries, v -> hashMaxListpackEntries = v));
+        }
+        for (String name : new String[]{"hash-max-listpack-value", "hash-max-ziplist-value"}) {
+            add(ConfigOption.memory(name, true, 0, Long.MAX_VALUE,
+                    () -> hashMaxListpackValue, v -> hashMaxListpackValue = v));
+        }
     }
 
     private void add(ConfigOption option) {
