@@ -164,7 +164,6 @@ public final class HashCommands implements CommandFamily {
 
     private static void hsetnx(Client c) {
         HashValue h = lookupWriteOrCreate(c, c.arg(1));
-        h.convertIfLonger(c.server().config().hashMaxListpackValue, c.arg(2), c.arg(3));
         if (h.contains(c.arg(2))) {
             c.reply().integer(0);
             return;
