@@ -20,9 +20,10 @@ import static io.mnemos.command.CommandSpec.command;
  * List commands (Redis 7.0's t_list.c, non-blocking part), reply for reply and error for error.
  *
  * <p>Type checks: {@code keyType} is declared only where Redis looks the key up for writing and
- * checks its type before parsing anything else (the pushes, LSET, LTRIM's... no: only the pushes and
- * LSET). Reads check the type after their read lookup (so a WRONGTYPE read counts a keyspace hit as
- * in Redis), and commands that parse arguments first check it themselves after parsing.
+ * checks its type before parsing anything else (the pushes and LSET). Reads check the type after
+ * their read lookup (so a WRONGTYPE read counts a keyspace hit, as in Redis); commands that parse
+ * arguments first (LPOP/RPOP count, LRANGE, LTRIM, LREM, LINSERT, LPOS, LMOVE, LMPOP) and LMOVE's
+ * destination (checked only once the source holds elements) check it themselves.
  */
 public final class ListCommands implements CommandFamily {
     private static final String PUSH_COMPLEXITY = "O(1) for each element added, so O(N) to add N elements when "

@@ -34,10 +34,18 @@ class ListCommandsDifferentialTest {
              RunningServer mnemos = RunningServer.start();
              RespConnection real = new RespConnection("127.0.0.1", redis.port());
              RespConnection ours = new RespConnection(mnemos.host(), mnemos.port())) {
+            Random rnd = new Random(Long.getLong("lists.seed", 20240801L));
+            // One long list from the start, so that ranges, trims and inserts also work far from the ends.
+            String[] fill = new String[302];
+            fill[0] = "RPUSH";
+            fill[1] = "l1";
+            for (int i = 2; i < fill.length; i++) {
+                fill[i] = pick(rnd, VALUES);
+            }
             for (RespConnection conn : List.of(real, ours)) {
                 conn.call("SET", "s", "string");
+                conn.call(fill);
             }
-            Random rnd = new Random(Long.getLong("lists.seed", 20240801L));
             ArrayDeque<String> recent = new ArrayDeque<>();
             for (int step = 0; step < STEPS; step++) {
                 String[] cmd = randomCommand(rnd);
@@ -71,7 +79,11 @@ class ListCommandsDifferentialTest {
     }
 
     private static String num(Random rnd) {
-        return rnd.nextInt(4) == 0 ? pick(rnd, INTS) : Integer.toString(rnd.nextInt(16) - 8);
+        int r = rnd.nextInt(8);
+        if (r < 2) {
+            return pick(rnd, INTS);
+        }
+        return r == 2 ? Integer.toString(rnd.nextInt(700) - 350) : Integer.toString(rnd.nextInt(16) - 8);
     }
 
     private static String[] randomCommand(Random rnd) {
