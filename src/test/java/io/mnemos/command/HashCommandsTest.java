@@ -293,6 +293,25 @@ class HashCommandsTest {
     }
 
     @Test
+    void listpackLimitsAreConfigurableUnderTheirOldZiplistAliasesToo() throws Exception {
+        ServerConfig config = new ServerConfig();
+        assertEquals("512", config.option("hash-max-listpack-entries").get());
+        assertEquals("64", config.option("hash-max-ziplist-value").get());
+        assertEquals("-2", config.option("list-max-listpack-size").get());
+        assertEquals("-2", config.option("list-max-ziplist-size").get());
+        assertEquals("0", config.option("list-compress-depth").get());
+        config.option("hash-max-ziplist-entries").set("2");
+        config.option("hash-max-listpack-value").set("1kb");
+        assertEquals("2", config.option("hash-max-listpack-entries").get());
+        assertEquals("1024", config.option("hash-max-ziplist-value").get());
+        CommandHarness h = new CommandHarness(config);
+        assertEquals(num(2), h.exec("HSET", "h", "a", "x".repeat(1000), "b", "2"));
+        assertEquals(bulk("listpack"), h.exec("OBJECT", "ENCODING", "h"));
+        assertEquals(num(1), h.exec("HSET", "h", "c", "3"));
+        assertEquals(bulk("hashtable"), h.exec("OBJECT", "ENCODING", "h"));
+    }
+
+    @Test
     void writesCountDirtyAsRedisDoes() {
         CommandHarness h = new CommandHarness();
         long before = h.server().keyspace().stats().dirty;
