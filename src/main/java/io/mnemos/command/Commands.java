@@ -12,6 +12,8 @@ public final class Commands {
                 new ConnectionCommands(),
                 new StringCommands(),
                 new KeyCommands(),
+                new ListCommands(),
+                new HashCommands(),
                 new ClientCommands(),
                 new ServerCommands(),
                 new CommandIntrospection(),

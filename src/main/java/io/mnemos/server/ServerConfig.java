@@ -37,6 +37,12 @@ public final class ServerConfig {
     public boolean activeExpireEnabled = true;
     /** Absolute path of the config file the server was started with, "" if none (INFO config_file). */
     public String configFile = "";
+    /** Lists: Redis 7.0 always encodes them as quicklists; kept for CONFIG GET/SET compatibility. */
+    public long listMaxListpackSize = -2;
+    public long listCompressDepth = 0;
+    /** Hashes stay "listpack" up to this many fields and values of at most hashMaxListpackValue bytes. */
+    public long hashMaxListpackEntries = 512;
+    public long hashMaxListpackValue = 64;
 
     /** Called after a value changes at runtime, so the server can apply it (log level, timers). */
     private final Map<String, Runnable> changeListeners = new LinkedHashMap<>();
@@ -87,6 +93,20 @@ public final class ServerConfig {
                 default -> throw new ConfigException("argument must be 'yes' or 'no'");
             }
         }));
+        for (String name : new String[]{"list-max-listpack-size", "list-max-ziplist-size"}) {
+            add(ConfigOption.integer(name, true, Integer.MIN_VALUE, Integer.MAX_VALUE,
+                    () -> listMaxListpackSize, v -> listMaxListpackSize = v));
+        }
+        add(ConfigOption.integer("list-compress-depth", true, 0, Integer.MAX_VALUE,
+                () -> listCompressDepth, v -> listCompressDepth = v));
+        for (String name : new String[]{"hash-max-listpack-entries", "hash-max-ziplist-entries"}) {
+            add(ConfigOption.integer(name, true, 0, Long.MAX_VALUE,
+                    () -> hashMaxListpackEntries, v -> hashMaxListpackEntries = v));
+        }
+        for (String name : new String[]{"hash-max-listpack-value", "hash-max-ziplist-value"}) {
+            add(ConfigOption.memory(name, true, 0, Long.MAX_VALUE,
+                    () -> hashMaxListpackValue, v -> hashMaxListpackValue = v));
+        }
     }
 
     private void add(ConfigOption option) {
