@@ -13,6 +13,20 @@ public final class Main {
     private Main() {
     }
 
+    /** Like redis-server: write our pid to {@code pidfile} when set, and remove it on exit. */
+    private static void writePidfile(String pidfile) {
+        if (pidfile.isEmpty()) {
+            return;
+        }
+        java.nio.file.Path path = java.nio.file.Path.of(pidfile);
+        try {
+            java.nio.file.Files.writeString(path, ProcessHandle.current().pid() + "\n");
+            path.toFile().deleteOnExit();
+        } catch (java.io.IOException e) {
+            log.warn("Failed to write PID file: {}", e.getMessage());
+        }
+    }
+
     public static void main(String[] args) {
         // Leak detection samples and wraps buffers on the request path; keep it for tests (surefire
         // sets it to paranoid) and for anyone who asks with -Dio.netty.leakDetection.level.
@@ -48,6 +62,7 @@ public final class Main {
                 stopper.start();
             });
         }
+        writePidfile(config.pidfile);
         try {
             server.start();
         } catch (Exception e) {

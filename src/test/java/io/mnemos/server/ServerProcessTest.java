@@ -96,8 +96,11 @@ class ServerProcessTest {
                 hz 20
                 requirepass "s3cret"
                 """);
-        try (ServerProcess server = new ServerProcess(conf.toString(), "--port", Integer.toString(port))) {
+        Path pidfile = dir.resolve("mnemos.pid");
+        try (ServerProcess server = new ServerProcess(conf.toString(), "--port", Integer.toString(port),
+                "--pidfile", pidfile.toString())) {
             server.awaitReady();
+            assertEquals(server.process.pid() + "\n", Files.readString(pidfile), "pidfile holds the server's pid");
             assertTrue(server.output().contains("Ready to accept connections tcp on port " + port), server.output());
             try (RespConnection c = new RespConnection("127.0.0.1", port)) {
                 assertEquals("-NOAUTH Authentication required.\r\n", c.call("GET", "k"));
@@ -111,6 +114,7 @@ class ServerProcessTest {
             assertEquals(0, server.process.exitValue(), "exit status like redis-server after SIGTERM");
             assertTrue(server.output().contains("Received SIGTERM"), server.output());
             assertTrue(server.output().contains("bye bye"), server.output());
+            assertTrue(Files.notExists(pidfile), "pidfile removed on exit");
         }
     }
 
