@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.commands.ProtocolCommand;
 import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.args.ExpiryOption;
 import redis.clients.jedis.args.FlushMode;
@@ -53,7 +55,11 @@ class JedisIntegrationTest {
 
     @org.junit.jupiter.api.AfterEach
     void disconnect() {
-        jedis.close();
+        try {
+            jedis.close();
+        } catch (redis.clients.jedis.exceptions.JedisException alreadyClosed) {
+            // administrativeCommandsThroughJedis ends with QUIT
+        }
     }
 
     @Test
@@ -182,6 +188,77 @@ class JedisIntegrationTest {
         assertTrue(jedis.memoryUsage("mem") > 0);
         assertEquals("OK", jedis.slowlogReset());
         assertEquals(0, jedis.slowlogLen());
+    }
+
+    @Test
+    void administrativeCommandsThroughJedis() {
+        jedis.set("obj", "value");
+        assertEquals("hello", new String((byte[]) jedis.sendCommand(Protocol.Command.ECHO, "hello")));
+        assertTrue(str(jedis.sendCommand(DEBUG, "OBJECT", "obj")).contains("encoding:embstr"));
+        assertEquals("OK", str(jedis.sendCommand(DEBUG, "POPULATE", "10", "pop", "8")));
+        assertEquals(11, jedis.dbSize());
+        assertEquals("OK", str(jedis.sendCommand(DEBUG, "SET-ACTIVE-EXPIRE", "1")));
+        assertEquals("OK", str(jedis.sendCommand(DEBUG, "SLEEP", "0")));
+        assertEquals("OK", str(jedis.sendCommand(DEBUG, "LOG", "hello from the test")));
+        assertEquals("OK", jedis.functionFlush());
+        assertTrue(jedis.functionList().isEmpty());
+        JedisDataException freq = assertThrows(JedisDataException.class, () -> jedis.objectFreq("obj"));
+        assertTrue(freq.getMessage().startsWith("ERR An LFU maxmemory policy is not selected"));
+        assertTrue(jedis.objectHelp().size() > 3);
+        assertEquals(List.of("obj"), jedis.scan("0", new ScanParams().count(1000),
+                "string").getResult().stream().filter("obj"::equals).toList());
+
+        jedis.configSet("slowlog-log-slower-than", "0");
+        jedis.get("obj");
+        assertFalse(jedis.slowlogGet(5).isEmpty());
+        jedis.configSet("slowlog-log-slower-than", "10000");
+        assertEquals("OK", jedis.slowlogReset());
+        assertTrue(jedis.latencyLatest().isEmpty());
+        assertEquals("OK", jedis.clientNoEvictOn());
+        assertEquals("OK", jedis.clientNoEvictOff());
+        assertEquals("OK", jedis.clientPause(10));
+        assertEquals("OK", jedis.clientUnpause());
+        assertEquals("OK", str(jedis.sendCommand(Protocol.Command.CLIENT, "SETINFO", "LIB-NAME", "mnemos-test")));
+
+        try (Jedis victim = new Jedis(server.host(), server.port())) {
+            victim.clientSetname("victim");
+            long id = victim.clientId();
+            assertEquals(1, jedis.clientKill(new redis.clients.jedis.params.ClientKillParams().id(Long.toString(id))));
+            assertThrows(redis.clients.jedis.exceptions.JedisConnectionException.class, victim::ping);
+        }
+
+        jedis.select(3);
+        assertEquals("RESET", str(jedis.sendCommand(RESET)));
+        assertEquals("obj", jedis.randomKey().equals("obj") || jedis.exists("obj") ? "obj" : "");
+        assertEquals("OK", str(jedis.sendCommand(QUIT)));
+        assertThrows(redis.clients.jedis.exceptions.JedisConnectionException.class, jedis::ping);
+    }
+
+    private static final ProtocolCommand DEBUG = () -> "DEBUG".getBytes();
+    private static final ProtocolCommand RESET = () -> "RESET".getBytes();
+    private static final ProtocolCommand QUIT = () -> "QUIT".getBytes();
+
+    private static String str(Object reply) {
+        return reply instanceof byte[] bytes ? new String(bytes) : String.valueOf(reply);
+    }
+
+    @Test
+    void authenticationWithRequirepass() {
+        try (RunningServer secured = RunningServer.start("--requirepass", "s3cret");
+             Jedis client = new Jedis(secured.host(), secured.port())) {
+            JedisDataException noauth = assertThrows(JedisDataException.class, () -> client.get("k"));
+            assertEquals("NOAUTH Authentication required.", noauth.getMessage());
+            JedisDataException wrong = assertThrows(JedisDataException.class, () -> client.auth("nope"));
+            assertEquals("WRONGPASS invalid username-password pair or user is disabled.", wrong.getMessage());
+            assertEquals("OK", client.auth("s3cret"));
+            assertEquals("OK", client.auth("default", "s3cret"));
+            assertEquals("OK", client.set("k", "v"));
+        }
+        try (RunningServer secured = RunningServer.start("--requirepass", "s3cret");
+             Jedis client = new Jedis(new HostAndPort(secured.host(), secured.port()),
+                     DefaultJedisClientConfig.builder().password("s3cret").protocol(RedisProtocol.RESP3).build())) {
+            assertEquals("PONG", client.ping(), "HELLO 3 AUTH default s3cret on connect");
+        }
     }
 
     @Test
