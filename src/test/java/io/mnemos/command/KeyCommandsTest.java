@@ -17,7 +17,6 @@ import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Expected replies were taken from redis-server 7.0.15. */
@@ -417,15 +416,6 @@ class KeyCommandsTest {
             assertEquals(invalid, h.exec("SCAN", "1x"));
             assertEquals(invalid, h.exec("SCAN", "18446744073709551616"));
             assertEquals(invalid, h.exec("SCAN", "99999999999999999999"));
-        }
-
-        @Test
-        void parseCursorWrapsNegativeNumbersLikeStrtoul() {
-            assertEquals(-1L, KeyCommands.parseCursor("18446744073709551615".getBytes()));
-            assertEquals(-1L, KeyCommands.parseCursor("-1".getBytes()));
-            assertEquals(1L, KeyCommands.parseCursor("-18446744073709551615".getBytes()));
-            assertEquals(12L, KeyCommands.parseCursor("12".getBytes()));
-            assertThrows(CommandError.class, () -> KeyCommands.parseCursor("-18446744073709551616".getBytes()));
         }
 
         @Test
