@@ -1,7 +1,6 @@
 package io.mnemos.command;
 
 import io.mnemos.server.Client;
-import io.mnemos.server.ConfigOption;
 import io.mnemos.store.Database;
 import io.mnemos.store.Entry;
 import io.mnemos.store.Keyspace;
@@ -543,7 +542,7 @@ public final class KeyCommands implements CommandFamily {
             if (e.value() instanceof byte[] b && b.length <= 20) {
                 Long v = Args.parseLongOrNull(b);
                 // Small integers are Redis's shared objects while no maxmemory is set.
-                if (v != null && v >= 0 && v < SHARED_INTEGERS && maxmemory(c) == 0) {
+                if (v != null && v >= 0 && v < SHARED_INTEGERS && ConfigValues.maxmemory(c.server()) == 0) {
                     refcount = SHARED_REFCOUNT;
                 }
             }
@@ -580,20 +579,7 @@ public final class KeyCommands implements CommandFamily {
     }
 
     private static boolean lfuPolicy(Client c) {
-        ConfigOption policy = c.server().config().option("maxmemory-policy");
-        return policy != null && policy.get().endsWith("-lfu");
-    }
-
-    private static long maxmemory(Client c) {
-        ConfigOption option = c.server().config().option("maxmemory");
-        if (option == null) {
-            return 0;
-        }
-        try {
-            return Long.parseLong(option.get());
-        } catch (NumberFormatException e) {
-            return 0;
-        }
+        return ConfigValues.maxmemoryPolicy(c.server()).endsWith("-lfu");
     }
 
     // ---- DBSIZE, FLUSHDB, FLUSHALL, SWAPDB ---------------------------------------------------
