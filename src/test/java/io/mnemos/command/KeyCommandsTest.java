@@ -3,9 +3,8 @@ package io.mnemos.command;
 import io.mnemos.server.ConfigOption;
 import io.mnemos.server.ServerConfig;
 import io.mnemos.store.KeyspaceStats;
-import io.mnemos.store.TypedValue;
-import io.mnemos.store.ValueType;
 import io.mnemos.testing.CommandHarness;
+import io.mnemos.testing.FakeList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -642,24 +641,6 @@ class KeyCommandsTest {
             assertEquals(arity("object|encoding"), h.exec("OBJECT", "ENCODING"));
             assertEquals(arity("object|freq"), h.exec("OBJECT", "FREQ", "a", "b"));
             assertEquals("-ERR unknown subcommand 'foo'. Try OBJECT HELP.\r\n", h.exec("OBJECT", "foo", "a"));
-        }
-    }
-
-    /** A stand-in for the list/hash/... values other families will add. */
-    private record FakeList(List<String> items) implements TypedValue {
-        @Override
-        public ValueType type() {
-            return ValueType.LIST;
-        }
-
-        @Override
-        public String encoding() {
-            return "listpack";
-        }
-
-        @Override
-        public TypedValue copy() {
-            return new FakeList(new java.util.ArrayList<>(items));
         }
     }
 
