@@ -34,75 +34,20 @@ MNEMOS_JAR=${MNEMOS_JAR:-target/mnemos-server.jar}
 REDIS_SERVER=${REDIS_SERVER:-redis-server}
 REDIS_BENCHMARK=${REDIS_BENCHMARK:-redis-benchmark}
 
-find_java() {
-    if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then
-        echo "$JAVA_HOME/bin/java"
-        return
-    fi
-    local j
-    for j in $(ls -d /usr/lib/jvm/temurin-* 2>/dev/null | sort -V -r); do
-        if [[ -x "$j/bin/java" ]]; then
-            echo "$j/bin/java"
-            return
-        fi
-    done
-    echo "no JDK: set JAVA_HOME" >&2
-    exit 1
-}
-JAVA=$(find_java)
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+JAVA=$(bench_find_jdk)/bin/java
 
-[[ -f "$MNEMOS_JAR" ]] || { echo "missing $MNEMOS_JAR (run ./mvnw -o package -DskipTests)" >&2; exit 1; }
+bench_require_jar
 command -v "$REDIS_SERVER" >/dev/null || { echo "missing $REDIS_SERVER" >&2; exit 1; }
 command -v "$REDIS_BENCHMARK" >/dev/null || { echo "missing $REDIS_BENCHMARK" >&2; exit 1; }
 
-free_port() {
-    local p
-    while true; do
-        p=$((20000 + RANDOM % 30000))
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-            echo "$p"
-            return
-        fi
-    done
-}
-
-WORK=$(mktemp -d)
-REDIS_PID=""
-MNEMOS_PID=""
-cleanup() {
-    [[ -n "$REDIS_PID" ]] && kill "$REDIS_PID" 2>/dev/null || true
-    [[ -n "$MNEMOS_PID" ]] && kill "$MNEMOS_PID" 2>/dev/null || true
-    wait 2>/dev/null || true
+bench_on_cleanup() {
     if [[ -n "${KEEP_CSV:-}" ]]; then
         mkdir -p "$KEEP_CSV" && cp -r "$WORK"/. "$KEEP_CSV"/
     fi
-    rm -rf "$WORK"
 }
-trap cleanup EXIT INT TERM
-
-wait_ping() {
-    local port=$1 i
-    for i in $(seq 1 200); do
-        if [[ "$(printf 'PING\r\n' | timeout 1 nc -q1 127.0.0.1 "$port" 2>/dev/null | tr -d '\r')" == "+PONG" ]]; then
-            return 0
-        fi
-        sleep 0.05
-    done
-    echo "server on port $port did not answer PING" >&2
-    exit 1
-}
-
-REDIS_PORT=$(free_port)
-"$REDIS_SERVER" --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no \
-    --logfile "$WORK/redis.log" &
-REDIS_PID=$!
-MNEMOS_PORT=$(free_port)
-while [[ "$MNEMOS_PORT" == "$REDIS_PORT" ]]; do MNEMOS_PORT=$(free_port); done
-# shellcheck disable=SC2086
-"$JAVA" $JVM_OPTS -jar "$MNEMOS_JAR" --port "$MNEMOS_PORT" --bind 127.0.0.1 >"$WORK/mnemos.log" 2>&1 &
-MNEMOS_PID=$!
-wait_ping "$REDIS_PORT"
-wait_ping "$MNEMOS_PORT"
+bench_start_servers "$JAVA"
 
 # utime+stime of a process in clock ticks (all threads: for the JVM this includes GC and JIT).
 CLK_TCK=$(getconf CLK_TCK)

@@ -19,56 +19,11 @@ JVM_OPTS=${JVM_OPTS:-"-XX:+UseParallelGC -Xms1g -Xmx2g"}
 MNEMOS_JAR=${MNEMOS_JAR:-target/mnemos-server.jar}
 POPULATE=${POPULATE:-auto}
 
-if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then
-    JDK=$JAVA_HOME
-else
-    JDK=$(ls -d /usr/lib/jvm/temurin-* 2>/dev/null | sort -V -r | head -1)
-fi
-[[ -x "$JDK/bin/java" ]] || { echo "no JDK: set JAVA_HOME" >&2; exit 1; }
-[[ -f "$MNEMOS_JAR" ]] || { echo "missing $MNEMOS_JAR (run ./mvnw -o package -DskipTests)" >&2; exit 1; }
-
-free_port() {
-    local p
-    while true; do
-        p=$((20000 + RANDOM % 30000))
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-            echo "$p"
-            return
-        fi
-    done
-}
-
-WORK=$(mktemp -d)
-REDIS_PID=""
-MNEMOS_PID=""
-cleanup() {
-    [[ -n "$REDIS_PID" ]] && kill "$REDIS_PID" 2>/dev/null || true
-    [[ -n "$MNEMOS_PID" ]] && kill "$MNEMOS_PID" 2>/dev/null || true
-    wait 2>/dev/null || true
-    rm -rf "$WORK"
-}
-trap cleanup EXIT INT TERM
-
-wait_ping() {
-    local port=$1 i
-    for i in $(seq 1 200); do
-        [[ "$(redis-cli -p "$port" PING 2>/dev/null)" == "PONG" ]] && return 0
-        sleep 0.05
-    done
-    echo "server on port $port did not answer PING" >&2
-    exit 1
-}
-
-REDIS_PORT=$(free_port)
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no --logfile "$WORK/redis.log" &
-REDIS_PID=$!
-MNEMOS_PORT=$(free_port)
-while [[ "$MNEMOS_PORT" == "$REDIS_PORT" ]]; do MNEMOS_PORT=$(free_port); done
-# shellcheck disable=SC2086
-"$JDK/bin/java" $JVM_OPTS -jar "$MNEMOS_JAR" --port "$MNEMOS_PORT" --bind 127.0.0.1 >"$WORK/mnemos.log" 2>&1 &
-MNEMOS_PID=$!
-wait_ping "$REDIS_PORT"
-wait_ping "$MNEMOS_PORT"
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+JDK=$(bench_find_jdk)
+bench_require_jar
+bench_start_servers "$JDK/bin/java"
 
 redis_used() {
     redis-cli -p "$REDIS_PORT" INFO memory | tr -d '\r' | awk -F: '$1 == "used_memory" {print $2}'

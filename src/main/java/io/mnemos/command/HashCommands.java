@@ -7,7 +7,6 @@ import io.mnemos.store.Database;
 import io.mnemos.store.Entry;
 import io.mnemos.store.HashValue;
 import io.mnemos.store.ValueType;
-import io.mnemos.util.Glob;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -34,7 +33,6 @@ public final class HashCommands implements CommandFamily {
     private static final String MULTI_SET_COMPLEXITY = "O(1) for each field/value pair added, so O(N) to add N "
             + "field/value pairs when the command is called with multiple field/value pairs.";
     private static final String SIZE_COMPLEXITY = "O(N) where N is the size of the hash.";
-    private static final byte[] EMPTY_SCAN = "*2\r\n$1\r\n0\r\n*0\r\n".getBytes(StandardCharsets.US_ASCII);
 
     @Override
     public List<CommandSpec> commands() {
@@ -394,32 +392,15 @@ public final class HashCommands implements CommandFamily {
     }
 
     private static void hscan(Client c) {
-        long cursor = KeyCommands.parseCursor(c.arg(2));
+        long cursor = ScanArguments.parseCursor(c.arg(2));
         Entry e = c.db().lookupRead(c.arg(1));
         if (e == null) {
-            c.reply().raw(EMPTY_SCAN);
+            ScanArguments.reply(c.reply(), 0, List.of());
             return;
         }
         HashValue h = hash(e);
-        long count = 10;
-        byte[] pattern = null;
-        for (int i = 3; i < c.argc(); ) {
-            int remaining = c.argc() - i;
-            byte[] opt = c.arg(i);
-            if (Args.is(opt, "COUNT") && remaining >= 2) {
-                count = Args.parseLong(c.arg(i + 1));
-                if (count < 1) {
-                    throw CommandError.SYNTAX;
-                }
-                i += 2;
-            } else if (Args.is(opt, "MATCH") && remaining >= 2) {
-                byte[] p = c.arg(i + 1);
-                pattern = p.length == 1 && p[0] == '*' ? null : p;
-                i += 2;
-            } else {
-                throw CommandError.SYNTAX;
-            }
-        }
+        ScanArguments args = ScanArguments.parseOptions(c, 3, false);
+        long count = args.count;
         List<byte[]> collected = new ArrayList<>();
         if (h.isListpack()) {
             h.forEach((f, v) -> {
@@ -438,16 +419,11 @@ public final class HashCommands implements CommandFamily {
         }
         List<byte[]> out = new ArrayList<>(collected.size());
         for (int i = 0; i < collected.size(); i += 2) {
-            if (pattern == null || Glob.matches(pattern, collected.get(i), false)) {
+            if (args.matches(collected.get(i))) {
                 out.add(collected.get(i));
                 out.add(collected.get(i + 1));
             }
         }
-        c.reply().arrayHeader(2);
-        c.reply().bulk(Long.toUnsignedString(cursor));
-        c.reply().arrayHeader(out.size());
-        for (byte[] b : out) {
-            c.reply().bulk(b);
-        }
+        ScanArguments.reply(c.reply(), cursor, out);
     }
 }

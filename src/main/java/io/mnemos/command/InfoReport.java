@@ -43,77 +43,47 @@ public final class InfoReport {
     public static String generate(Server server, Set<String> sections, boolean all, boolean everything) {
         StringBuilder sb = new StringBuilder(4096);
         Section out = new Section(sb);
-        if (all || sections.contains("server")) {
-            out.header("Server");
-            server(out, server);
-        }
-        if (all || sections.contains("clients")) {
-            out.header("Clients");
-            clients(out, server);
-        }
-        if (all || sections.contains("memory")) {
-            out.header("Memory");
-            memory(out, server);
-        }
-        if (all || sections.contains("persistence")) {
-            out.header("Persistence");
-            persistence(out, server);
-        }
-        if (all || sections.contains("stats")) {
-            out.header("Stats");
-            stats(out, server);
-        }
-        if (all || sections.contains("replication")) {
-            out.header("Replication");
-            replication(out, server);
-        }
-        if (all || sections.contains("cpu")) {
-            out.header("CPU");
-            cpu(out);
-        }
-        if (all || sections.contains("module_list") || sections.contains("modules")) {
-            out.header("Modules");
-        }
-        if (all || sections.contains("commandstats")) {
-            out.header("Commandstats");
-            commandstats(out, server);
-        }
-        if (all || sections.contains("errorstats")) {
-            out.header("Errorstats");
-            for (Map.Entry<String, Long> e : new TreeMap<>(server.errorStats()).entrySet()) {
-                out.field("errorstat_" + e.getKey(), "count=" + e.getValue());
+        for (SectionSpec spec : SECTIONS) {
+            if ((spec.inAll() ? all : everything) || spec.names().stream().anyMatch(sections::contains)) {
+                out.header(spec.header());
+                spec.body().write(out, server);
             }
-        }
-        if (all || sections.contains("latencystats")) {
-            out.header("Latencystats");
-            for (CommandSpec spec : server.commandTable().all()) {
-                latencystat(out, server, spec);
-                for (CommandSpec sub : spec.subcommands().values()) {
-                    latencystat(out, server, sub);
-                }
-            }
-        }
-        if (all || sections.contains("cluster")) {
-            out.header("Cluster");
-            out.field("cluster_enabled", 0);
-        }
-        if (all || sections.contains("keyspace")) {
-            out.header("Keyspace");
-            Keyspace ks = server.keyspace();
-            for (int i = 0; i < ks.count(); i++) {
-                Database db = ks.db(i);
-                if (db.size() > 0) {
-                    out.field("db" + i, "keys=" + db.size() + ",expires=" + db.volatileCount()
-                            + ",avg_ttl=" + db.averageTtl());
-                }
-            }
-        }
-        if (everything || sections.contains("jvm")) {
-            out.header("JVM");
-            jvm(out);
         }
         return sb.toString();
     }
+
+    @FunctionalInterface
+    private interface SectionBody {
+        void write(Section out, Server server);
+    }
+
+    /**
+     * One section: its "# Header", the names that request it, whether "all" includes it (else only
+     * "everything" does), and what it writes.
+     */
+    private record SectionSpec(String header, List<String> names, boolean inAll, SectionBody body) {
+    }
+
+    private static SectionSpec section(String header, String name, SectionBody body) {
+        return new SectionSpec(header, List.of(name), true, body);
+    }
+
+    /** The sections in Redis's order, then Mnemos's own. */
+    private static final List<SectionSpec> SECTIONS = List.of(
+            section("Server", "server", InfoReport::server),
+            section("Clients", "clients", InfoReport::clients),
+            section("Memory", "memory", InfoReport::memory),
+            section("Persistence", "persistence", InfoReport::persistence),
+            section("Stats", "stats", InfoReport::stats),
+            section("Replication", "replication", InfoReport::replication),
+            section("CPU", "cpu", (out, server) -> cpu(out)),
+            new SectionSpec("Modules", List.of("module_list", "modules"), true, (out, server) -> { }),
+            section("Commandstats", "commandstats", InfoReport::commandstats),
+            section("Errorstats", "errorstats", InfoReport::errorstats),
+            section("Latencystats", "latencystats", InfoReport::latencystats),
+            section("Cluster", "cluster", (out, server) -> out.field("cluster_enabled", 0)),
+            section("Keyspace", "keyspace", InfoReport::keyspace),
+            new SectionSpec("JVM", List.of("jvm"), false, (out, server) -> jvm(out)));
 
     /** Lines "name:value\r\n", sections "# Name\r\n" separated by a blank line. */
     private static final class Section {
@@ -188,7 +158,7 @@ public final class InfoReport {
         long rss = residentSetSize();
         long committed = Runtime.getRuntime().totalMemory();
         long totalSystem = totalSystemMemory();
-        long maxmemory = maxmemory(server);
+        long maxmemory = ConfigValues.maxmemory(server);
         long overhead = Math.min(used, startup);
         long dataset = used - overhead;
         long net = used - startup;
@@ -223,7 +193,7 @@ public final class InfoReport {
         out.field("used_memory_scripts_human", "0B");
         out.field("maxmemory", maxmemory);
         out.field("maxmemory_human", bytesToHuman(maxmemory));
-        out.field("maxmemory_policy", maxmemoryPolicy(server));
+        out.field("maxmemory_policy", ConfigValues.maxmemoryPolicy(server));
         out.field("allocator_frag_ratio", ratio(committed, used));
         out.field("allocator_frag_bytes", committed - used);
         out.field("allocator_rss_ratio", ratio(rss, committed));
@@ -348,6 +318,32 @@ public final class InfoReport {
         out.field("repl_backlog_histlen", 0);
     }
 
+    private static void errorstats(Section out, Server server) {
+        for (Map.Entry<String, Long> e : new TreeMap<>(server.errorStats()).entrySet()) {
+            out.field("errorstat_" + e.getKey(), "count=" + e.getValue());
+        }
+    }
+
+    private static void latencystats(Section out, Server server) {
+        for (CommandSpec spec : server.commandTable().all()) {
+            latencystat(out, server, spec);
+            for (CommandSpec sub : spec.subcommands().values()) {
+                latencystat(out, server, sub);
+            }
+        }
+    }
+
+    private static void keyspace(Section out, Server server) {
+        Keyspace ks = server.keyspace();
+        for (int i = 0; i < ks.count(); i++) {
+            Database db = ks.db(i);
+            if (db.size() > 0) {
+                out.field("db" + i, "keys=" + db.size() + ",expires=" + db.volatileCount()
+                        + ",avg_ttl=" + db.averageTtl());
+            }
+        }
+    }
+
     private static void cpu(Section out) {
         double[] process = processCpuSeconds();
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -454,23 +450,6 @@ public final class InfoReport {
 
     private static String ratio(long a, long b) {
         return fixed2(b == 0 ? 0 : (double) a / b);
-    }
-
-    private static long maxmemory(Server server) {
-        io.mnemos.server.ConfigOption option = server.config().option("maxmemory");
-        if (option == null) {
-            return 0;
-        }
-        try {
-            return Long.parseLong(option.get());
-        } catch (NumberFormatException e) {
-            return 0;
-        }
-    }
-
-    private static String maxmemoryPolicy(Server server) {
-        io.mnemos.server.ConfigOption option = server.config().option("maxmemory-policy");
-        return option == null ? "noeviction" : option.get();
     }
 
     private static String os() {

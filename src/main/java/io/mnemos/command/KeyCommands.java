@@ -1,7 +1,6 @@
 package io.mnemos.command;
 
 import io.mnemos.server.Client;
-import io.mnemos.server.ConfigOption;
 import io.mnemos.store.Database;
 import io.mnemos.store.Entry;
 import io.mnemos.store.Keyspace;
@@ -342,77 +341,11 @@ public final class KeyCommands implements CommandFamily {
         }
     }
 
-    /**
-     * Redis's parseScanCursorOrReply, i.e. C's strtoul in base 10: optional sign (a minus negates
-     * modulo 2^64), decimal digits, nothing after; an empty string is cursor 0; leading space and
-     * overflow are errors.
-     */
-    static long parseCursor(byte[] s) {
-        CommandError invalid = CommandError.err("invalid cursor");
-        int n = s.length;
-        if (n == 0) {
-            return 0;
-        }
-        if (isSpace(s[0])) {
-            throw invalid;
-        }
-        int i = 0;
-        boolean negative = false;
-        if (s[0] == '+' || s[0] == '-') {
-            negative = s[0] == '-';
-            i++;
-        }
-        if (i == n) {
-            throw invalid;
-        }
-        long v = 0;
-        for (; i < n; i++) {
-            int d = s[i] - '0';
-            if (d < 0 || d > 9) {
-                throw invalid;
-            }
-            // Unsigned overflow check: v * 10 + d must stay below 2^64.
-            if (Long.compareUnsigned(v, Long.divideUnsigned(-1L, 10)) > 0) {
-                throw invalid;
-            }
-            long next = v * 10 + d;
-            if (Long.compareUnsigned(next, v * 10) < 0) {
-                throw invalid;
-            }
-            v = next;
-        }
-        return negative ? -v : v;
-    }
-
-    private static boolean isSpace(byte b) {
-        return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == 0x0b || b == '\f';
-    }
-
     private static void scan(Client c) {
-        long cursor = parseCursor(c.arg(1));
-        long count = 10;
-        byte[] pattern = null;
-        byte[] typeName = null;
-        for (int i = 2; i < c.argc(); ) {
-            int remaining = c.argc() - i;
-            byte[] opt = c.arg(i);
-            if (Args.is(opt, "COUNT") && remaining >= 2) {
-                count = Args.parseLong(c.arg(i + 1));
-                if (count < 1) {
-                    throw CommandError.SYNTAX;
-                }
-                i += 2;
-            } else if (Args.is(opt, "MATCH") && remaining >= 2) {
-                byte[] p = c.arg(i + 1);
-                pattern = p.length == 1 && p[0] == '*' ? null : p;
-                i += 2;
-            } else if (Args.is(opt, "TYPE") && remaining >= 2) {
-                typeName = c.arg(i + 1);
-                i += 2;
-            } else {
-                throw CommandError.SYNTAX;
-            }
-        }
+        long cursor = ScanArguments.parseCursor(c.arg(1));
+        ScanArguments args = ScanArguments.parseOptions(c, 2, true);
+        long count = args.count;
+        byte[] typeName = args.typeName;
 
         Database db = c.db();
         List<Entry> collected = new ArrayList<>();
@@ -425,7 +358,7 @@ public final class KeyCommands implements CommandFamily {
         List<byte[]> keys = new ArrayList<>(collected.size());
         for (Entry e : collected) {
             byte[] key = e.key();
-            if (pattern != null && !Glob.matches(pattern, key, false)) {
+            if (!args.matches(key)) {
                 continue;
             }
             boolean alreadyRemoved = false;
@@ -445,12 +378,7 @@ public final class KeyCommands implements CommandFamily {
             }
             keys.add(key);
         }
-        c.reply().arrayHeader(2);
-        c.reply().bulk(Long.toUnsignedString(cursor));
-        c.reply().arrayHeader(keys.size());
-        for (byte[] k : keys) {
-            c.reply().bulk(k);
-        }
+        ScanArguments.reply(c.reply(), cursor, keys);
     }
 
     private static void randomkey(Client c) {
@@ -614,7 +542,7 @@ public final class KeyCommands implements CommandFamily {
             if (e.value() instanceof byte[] b && b.length <= 20) {
                 Long v = Args.parseLongOrNull(b);
                 // Small integers are Redis's shared objects while no maxmemory is set.
-                if (v != null && v >= 0 && v < SHARED_INTEGERS && maxmemory(c) == 0) {
+                if (v != null && v >= 0 && v < SHARED_INTEGERS && ConfigValues.maxmemory(c.server()) == 0) {
                     refcount = SHARED_REFCOUNT;
                 }
             }
@@ -651,20 +579,7 @@ public final class KeyCommands implements CommandFamily {
     }
 
     private static boolean lfuPolicy(Client c) {
-        ConfigOption policy = c.server().config().option("maxmemory-policy");
-        return policy != null && policy.get().endsWith("-lfu");
-    }
-
-    private static long maxmemory(Client c) {
-        ConfigOption option = c.server().config().option("maxmemory");
-        if (option == null) {
-            return 0;
-        }
-        try {
-            return Long.parseLong(option.get());
-        } catch (NumberFormatException e) {
-            return 0;
-        }
+        return ConfigValues.maxmemoryPolicy(c.server()).endsWith("-lfu");
     }
 
     // ---- DBSIZE, FLUSHDB, FLUSHALL, SWAPDB ---------------------------------------------------

@@ -232,6 +232,11 @@ public final class ListCommands implements CommandFamily {
         c.reply().integer(e == null ? 0 : list(e).size());
     }
 
+    /** A range index as Redis reads it: negative counts from the end (-1 is the last element). */
+    private static long fromEnd(long index, long len) {
+        return index < 0 ? len + index : index;
+    }
+
     private static void lrange(Client c) {
         long start = Args.parseLong(c.arg(2));
         long end = Args.parseLong(c.arg(3));
@@ -242,15 +247,8 @@ public final class ListCommands implements CommandFamily {
         }
         ListValue l = list(e);
         long len = l.size();
-        if (start < 0) {
-            start = len + start;
-        }
-        if (end < 0) {
-            end = len + end;
-        }
-        if (start < 0) {
-            start = 0;
-        }
+        start = Math.max(0, fromEnd(start, len));
+        end = fromEnd(end, len);
         if (start > end || start >= len) {
             c.reply().emptyArray();
             return;
@@ -351,15 +349,8 @@ public final class ListCommands implements CommandFamily {
         }
         ListValue l = list(e);
         long len = l.size();
-        if (start < 0) {
-            start = len + start;
-        }
-        if (end < 0) {
-            end = len + end;
-        }
-        if (start < 0) {
-            start = 0;
-        }
+        start = Math.max(0, fromEnd(start, len));
+        end = fromEnd(end, len);
         long ltrim;
         long rtrim;
         if (start > end || start >= len) {

@@ -115,16 +115,12 @@ public final class Dict {
         if (size == 0) {
             return 0;
         }
-        long mask = table.length - 1;
-        for (Entry e = table[(int) (cursor & mask)]; e != null; ) {
+        for (Entry e = table[ScanCursor.bucket(cursor, table.length)]; e != null; ) {
             Entry next = e.next;
             visitor.accept(e);
             e = next;
         }
-        cursor |= ~mask;
-        cursor = Long.reverse(cursor);
-        cursor++;
-        return Long.reverse(cursor);
+        return ScanCursor.next(cursor, table.length);
     }
 
     /** Visits every entry; the visitor must not modify the table. */

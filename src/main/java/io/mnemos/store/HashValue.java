@@ -269,14 +269,10 @@ public final class HashValue implements TypedValue {
         if (size == 0) {
             return 0;
         }
-        long mask = table.length - 1;
-        for (Node n = table[(int) (cursor & mask)]; n != null; n = n.next) {
+        for (Node n = table[ScanCursor.bucket(cursor, table.length)]; n != null; n = n.next) {
             visitor.accept(n.field, n.value);
         }
-        cursor |= ~mask;
-        cursor = Long.reverse(cursor);
-        cursor++;
-        return Long.reverse(cursor);
+        return ScanCursor.next(cursor, table.length);
     }
 
     /** A random field index pair {field, value}, uniformly for a listpack, Redis-like for a table. */

@@ -1,11 +1,10 @@
 package io.mnemos.command;
 
-import io.mnemos.testing.RealRedis;
+import io.mnemos.testing.DifferentialRun;
 import io.mnemos.testing.RespConnection;
-import io.mnemos.testing.RunningServer;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayDeque;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -13,9 +12,9 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 
+import static io.mnemos.testing.DifferentialRun.pick;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Replays a seeded random sequence of hash commands (valid and invalid: bad numbers, bad options,
@@ -40,55 +39,40 @@ class HashCommandsDifferentialTest {
 
     @Test
     void randomHashCommandSequenceMatchesRealRedis() throws Exception {
-        assumeTrue(RealRedis.available(), "redis-server not on PATH");
-        try (RealRedis redis = RealRedis.start("--hash-max-listpack-entries", "8");
-             RunningServer mnemos = RunningServer.start("--hash-max-listpack-entries", "8");
-             RespConnection real = new RespConnection("127.0.0.1", redis.port());
-             RespConnection ours = new RespConnection(mnemos.host(), mnemos.port())) {
-            for (RespConnection conn : List.of(real, ours)) {
-                conn.call("SET", "s", "string");
-            }
-            Random rnd = new Random(Long.getLong("hashes.seed", 20240802L));
-            ArrayDeque<String> recent = new ArrayDeque<>();
-            for (int step = 0; step < STEPS; step++) {
-                String[] cmd = randomCommand(rnd);
-                String expected = real.call(cmd);
-                String actual = ours.call(cmd);
-                String shown = String.join(" ", cmd);
-                String context = "step " + step + ": " + shown + "\nafter:\n" + String.join("\n", recent);
+        try (DifferentialRun run = DifferentialRun.start("--hash-max-listpack-entries", "8")) {
+            run.both("SET", "s", "string");
+            run.check((cmd, expected, actual, context) -> {
                 String name = cmd[0].toUpperCase();
                 if (name.equals("HRANDFIELD")) {
-                    compareRandom(real, cmd, expected, actual, context);
+                    compareRandom(run.real(), cmd, expected, actual, context);
                 } else if (name.equals("HSCAN") && !expected.equals(actual)) {
                     // A hashtable is scanned bucket by bucket: cursors and batches depend on the layout.
-                    assertEquals("\"hashtable\"", encoding(real, cmd[1]), context);
+                    assertEquals("\"hashtable\"", encoding(run.real(), cmd[1]), context);
                     assertTrue(actual.startsWith("*2\r\n$"), context);
                 } else if (UNORDERED.contains(name) && !expected.equals(actual)) {
                     assertEquals(sortedLines(expected, 1), sortedLines(actual, 1), context);
-                    assertEquals("\"hashtable\"", encoding(real, cmd[1]), context);
+                    assertEquals("\"hashtable\"", encoding(run.real(), cmd[1]), context);
                 } else {
                     assertEquals(expected, actual, context);
                 }
-                recent.addLast(shown + " -> " + expected.replace("\r\n", " "));
-                if (recent.size() > 30) {
-                    recent.removeFirst();
-                }
+            });
+            Random rnd = new Random(Long.getLong("hashes.seed", 20240802L));
+            for (int step = 0; step < STEPS; step++) {
+                run.send(randomCommand(rnd));
             }
+            run.check(DifferentialRun.ReplyCheck.EXACT);
             for (String key : KEYS) {
-                String[] type = {"TYPE", key};
-                assertEquals(real.call(type), ours.call(type), key);
+                run.send("TYPE", key);
                 if (!key.equals("s")) {
-                    String[] all = {"HGETALL", key};
-                    assertEquals(sortedLines(real.call(all), 1), sortedLines(ours.call(all), 1), key);
-                    String[] enc = {"OBJECT", "ENCODING", key};
-                    assertEquals(real.call(enc), ours.call(enc), key);
+                    run.assertSame(reply -> sortedLines(reply, 1), "HGETALL", key);
+                    run.send("OBJECT", "ENCODING", key);
                 }
             }
-            assertEquals(real.call("DBSIZE"), ours.call("DBSIZE"));
+            run.send("DBSIZE");
         }
     }
 
-    private static String encoding(RespConnection conn, String key) throws Exception {
+    private static String encoding(RespConnection conn, String key) throws IOException {
         String r = conn.call("OBJECT", "ENCODING", key);
         return r.startsWith("$") ? "\"" + r.split("\r\n", -1)[1] + "\"" : r;
     }
@@ -105,7 +89,7 @@ class HashCommandsDifferentialTest {
 
     /** HRANDFIELD: same first line (kind and count), and every returned field belongs to the hash. */
     private static void compareRandom(RespConnection real, String[] cmd, String expected, String actual,
-                                      String context) throws Exception {
+                                      String context) throws IOException {
         String[] e = expected.split("\r\n", -1);
         String[] a = actual.split("\r\n", -1);
         if (e[0].startsWith("$")) {
@@ -129,10 +113,6 @@ class HashCommandsDifferentialTest {
                 bulk++;
             }
         }
-    }
-
-    private static String pick(Random rnd, String[] from) {
-        return from[rnd.nextInt(from.length)];
     }
 
     private static String key(Random rnd) {

@@ -4,9 +4,7 @@ import io.mnemos.server.ServerConfig;
 import io.mnemos.store.Entry;
 import io.mnemos.store.HashValue;
 import io.mnemos.testing.CommandHarness;
-import io.mnemos.testing.RealRedis;
 import io.mnemos.testing.ReplyScript;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -33,26 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class HashCommandsTest {
     private static final String EMPTY_SCAN = "*2\r\n$1\r\n0\r\n*0\r\n";
-    private static RealRedis redis;
 
     static void verify(ReplyScript script) throws Exception {
-        script.runOn(new CommandHarness());
-        if (RealRedis.available()) {
-            synchronized (HashCommandsTest.class) {
-                if (redis == null) {
-                    redis = RealRedis.start();
-                }
-            }
-            script.runOn("127.0.0.1", redis.port());
-        }
-    }
-
-    @AfterAll
-    static void stopRedis() throws Exception {
-        if (redis != null) {
-            redis.close();
-            redis = null;
-        }
+        script.verify();
     }
 
     @Test

@@ -1,8 +1,7 @@
 package io.mnemos.command;
 
-import io.mnemos.testing.RealRedis;
+import io.mnemos.testing.DifferentialRun;
 import io.mnemos.testing.RespConnection;
-import io.mnemos.testing.RunningServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,8 +17,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.TreeSet;
 
+import static io.mnemos.testing.DifferentialRun.pick;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Seeded random sequences of generic key commands, run against Mnemos and a real redis-server;
@@ -43,51 +42,31 @@ class KeyCommandsDifferentialTest {
     private static final String[] PAST_ABSOLUTE = {"-1", "0", "1", "1000"};
     private static final String[] PATTERNS = {"*", "k*", "k[0-2]", "k?", "*:*", "\\{tag\\}*", "[^k]*", "nomatch", "K*"};
 
-    private RealRedis redis;
-    private RunningServer mnemos;
-    private RespConnection ref;
-    private RespConnection mine;
-    private final List<String> history = new ArrayList<>();
+    private DifferentialRun run;
 
     @BeforeAll
     void start() throws Exception {
-        assumeTrue(RealRedis.available(), "redis-server not on PATH");
-        redis = RealRedis.start();
-        mnemos = RunningServer.start();
-        ref = new RespConnection("127.0.0.1", redis.port());
-        mine = new RespConnection(mnemos.host(), mnemos.port());
+        run = DifferentialRun.start().historyLimit(Integer.MAX_VALUE)
+                .check(DifferentialRun.ReplyCheck.normalized(KeyCommandsDifferentialTest::normalize));
     }
 
     @AfterAll
     void stop() throws Exception {
-        if (ref != null) {
-            ref.close();
-        }
-        if (mine != null) {
-            mine.close();
-        }
-        if (mnemos != null) {
-            mnemos.close();
-        }
-        if (redis != null) {
-            redis.close();
+        if (run != null) {
+            run.close();
         }
     }
 
     @BeforeEach
     void reset() throws IOException {
-        history.clear();
+        run.clearHistory();
         send("SELECT", "0");
         send("FLUSHALL");
     }
 
     /** Sends to both servers and returns Mnemos's reply after checking it against Redis's. */
     private String send(String... args) throws IOException {
-        history.add(String.join(" ", args));
-        String expected = normalize(args, ref.call(args));
-        String actual = normalize(args, mine.call(args));
-        assertEquals(expected, actual, () -> "after:\n  " + String.join("\n  ", history));
-        return actual;
+        return run.send(args);
     }
 
     /** Replaces time-dependent and order-dependent parts of a reply by their class. */
@@ -144,12 +123,9 @@ class KeyCommandsDifferentialTest {
     }
 
     private void compareScan(String... options) throws IOException {
-        history.add("<full SCAN " + String.join(" ", options) + ">");
-        assertEquals(scanAll(ref, options), scanAll(mine, options), () -> "after:\n  " + String.join("\n  ", history));
-    }
-
-    private static String pick(Random r, String[] from) {
-        return from[r.nextInt(from.length)];
+        String shown = "<full SCAN " + String.join(" ", options) + ">";
+        assertEquals(scanAll(run.real(), options), scanAll(run.ours(), options), run.context(shown));
+        run.note(shown);
     }
 
     private static String cases(Random r, String word) {
@@ -313,9 +289,9 @@ class KeyCommandsDifferentialTest {
         send("SET", "a", "1");
         for (String c : Arrays.asList("", "+0", "-0", "00", "+", "0x1", "1e3", "18446744073709551615",
                 "-18446744073709551615", "-18446744073709551616", "\t0", "0 ", "+18446744073709551615")) {
-            history.add("SCAN '" + c + "'");
-            String expected = ref.call("SCAN", c);
-            String actual = mine.call("SCAN", c);
+            run.note("SCAN '" + c + "'");
+            String expected = run.real().call("SCAN", c);
+            String actual = run.ours().call("SCAN", c);
             if (expected.startsWith("-")) {
                 assertEquals(expected, actual, "cursor '" + c + "'");
             } else {

@@ -3,9 +3,8 @@ package io.mnemos.command;
 import io.mnemos.server.ConfigOption;
 import io.mnemos.server.ServerConfig;
 import io.mnemos.store.KeyspaceStats;
-import io.mnemos.store.TypedValue;
-import io.mnemos.store.ValueType;
 import io.mnemos.testing.CommandHarness;
+import io.mnemos.testing.FakeList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -17,7 +16,6 @@ import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Expected replies were taken from redis-server 7.0.15. */
@@ -420,15 +418,6 @@ class KeyCommandsTest {
         }
 
         @Test
-        void parseCursorWrapsNegativeNumbersLikeStrtoul() {
-            assertEquals(-1L, KeyCommands.parseCursor("18446744073709551615".getBytes()));
-            assertEquals(-1L, KeyCommands.parseCursor("-1".getBytes()));
-            assertEquals(1L, KeyCommands.parseCursor("-18446744073709551615".getBytes()));
-            assertEquals(12L, KeyCommands.parseCursor("12".getBytes()));
-            assertThrows(CommandError.class, () -> KeyCommands.parseCursor("-18446744073709551616".getBytes()));
-        }
-
-        @Test
         void optionErrors() {
             assertEquals(SYNTAX, h.exec("SCAN", "0", "COUNT", "0"));
             assertEquals(NOT_INT, h.exec("SCAN", "0", "COUNT", "x"));
@@ -652,24 +641,6 @@ class KeyCommandsTest {
             assertEquals(arity("object|encoding"), h.exec("OBJECT", "ENCODING"));
             assertEquals(arity("object|freq"), h.exec("OBJECT", "FREQ", "a", "b"));
             assertEquals("-ERR unknown subcommand 'foo'. Try OBJECT HELP.\r\n", h.exec("OBJECT", "foo", "a"));
-        }
-    }
-
-    /** A stand-in for the list/hash/... values other families will add. */
-    private record FakeList(List<String> items) implements TypedValue {
-        @Override
-        public ValueType type() {
-            return ValueType.LIST;
-        }
-
-        @Override
-        public String encoding() {
-            return "listpack";
-        }
-
-        @Override
-        public TypedValue copy() {
-            return new FakeList(new java.util.ArrayList<>(items));
         }
     }
 

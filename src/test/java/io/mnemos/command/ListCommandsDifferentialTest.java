@@ -1,17 +1,13 @@
 package io.mnemos.command;
 
-import io.mnemos.testing.RealRedis;
-import io.mnemos.testing.RespConnection;
-import io.mnemos.testing.RunningServer;
+import io.mnemos.testing.DifferentialRun;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static io.mnemos.testing.DifferentialRun.pick;
 
 /**
  * Replays a seeded random sequence of list commands (valid and invalid: bad indexes and counts,
@@ -29,11 +25,7 @@ class ListCommandsDifferentialTest {
 
     @Test
     void randomListCommandSequenceMatchesRealRedisByteForByte() throws Exception {
-        assumeTrue(RealRedis.available(), "redis-server not on PATH");
-        try (RealRedis redis = RealRedis.start();
-             RunningServer mnemos = RunningServer.start();
-             RespConnection real = new RespConnection("127.0.0.1", redis.port());
-             RespConnection ours = new RespConnection(mnemos.host(), mnemos.port())) {
+        try (DifferentialRun run = DifferentialRun.start()) {
             Random rnd = new Random(Long.getLong("lists.seed", 20240801L));
             // One long list from the start, so that ranges, trims and inserts also work far from the ends.
             String[] fill = new String[302];
@@ -42,36 +34,19 @@ class ListCommandsDifferentialTest {
             for (int i = 2; i < fill.length; i++) {
                 fill[i] = pick(rnd, VALUES);
             }
-            for (RespConnection conn : List.of(real, ours)) {
-                conn.call("SET", "s", "string");
-                conn.call(fill);
-            }
-            ArrayDeque<String> recent = new ArrayDeque<>();
+            run.both("SET", "s", "string");
+            run.both(fill);
             for (int step = 0; step < STEPS; step++) {
-                String[] cmd = randomCommand(rnd);
-                String expected = real.call(cmd);
-                String actual = ours.call(cmd);
-                String shown = String.join(" ", cmd);
-                assertEquals(expected, actual, "step " + step + ": " + shown + "\nafter:\n" + String.join("\n", recent));
-                recent.addLast(shown + " -> " + expected.replace("\r\n", " "));
-                if (recent.size() > 30) {
-                    recent.removeFirst();
-                }
+                run.send(randomCommand(rnd));
             }
             for (String key : KEYS) {
-                String[] type = {"TYPE", key};
-                assertEquals(real.call(type), ours.call(type), key);
+                run.send("TYPE", key);
                 if (!key.equals("s")) {
-                    String[] range = {"LRANGE", key, "0", "-1"};
-                    assertEquals(real.call(range), ours.call(range), key);
+                    run.send("LRANGE", key, "0", "-1");
                 }
             }
-            assertEquals(real.call("DBSIZE"), ours.call("DBSIZE"));
+            run.send("DBSIZE");
         }
-    }
-
-    private static String pick(Random rnd, String[] from) {
-        return from[rnd.nextInt(from.length)];
     }
 
     private static String key(Random rnd) {

@@ -3,9 +3,7 @@ package io.mnemos.command;
 import io.mnemos.store.Entry;
 import io.mnemos.store.ListValue;
 import io.mnemos.testing.CommandHarness;
-import io.mnemos.testing.RealRedis;
 import io.mnemos.testing.ReplyScript;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -27,7 +25,6 @@ class ListCommandsTest {
     static final String NOT_INTEGER = "-ERR value is not an integer or out of range\r\n";
     static final String NOT_POSITIVE = "-ERR value is out of range, must be positive\r\n";
 
-    private static RealRedis redis;
 
     static String bulk(String s) {
         return "$" + s.getBytes(StandardCharsets.UTF_8).length + "\r\n" + s + "\r\n";
@@ -59,23 +56,7 @@ class ListCommandsTest {
 
     /** Runs the script on a fresh Mnemos, then on the reference Redis if one is installed. */
     static void verify(ReplyScript script) throws Exception {
-        script.runOn(new CommandHarness());
-        if (RealRedis.available()) {
-            synchronized (ListCommandsTest.class) {
-                if (redis == null) {
-                    redis = RealRedis.start();
-                }
-            }
-            script.runOn("127.0.0.1", redis.port());
-        }
-    }
-
-    @AfterAll
-    static void stopRedis() throws Exception {
-        if (redis != null) {
-            redis.close();
-            redis = null;
-        }
+        script.verify();
     }
 
     @Test

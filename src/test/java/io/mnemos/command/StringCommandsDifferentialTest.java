@@ -1,16 +1,13 @@
 package io.mnemos.command;
 
-import io.mnemos.testing.RealRedis;
-import io.mnemos.testing.RespConnection;
-import io.mnemos.testing.RunningServer;
+import io.mnemos.testing.DifferentialRun;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static io.mnemos.testing.DifferentialRun.pick;
 
 /**
  * Replays a seeded random sequence of string commands (valid and invalid: bad numbers, bad options,
@@ -41,29 +38,16 @@ class StringCommandsDifferentialTest {
 
     @Test
     void randomStringCommandSequenceMatchesRealRedisByteForByte() throws Exception {
-        assumeTrue(RealRedis.available(), "redis-server not on PATH");
-        try (RealRedis redis = RealRedis.start();
-             RunningServer mnemos = RunningServer.start();
-             RespConnection real = new RespConnection("127.0.0.1", redis.port());
-             RespConnection ours = new RespConnection(mnemos.host(), mnemos.port())) {
+        try (DifferentialRun run = DifferentialRun.start().historyLimit(40)) {
             Random rnd = new Random(Long.getLong("strings.seed", 20240707L));
-            java.util.ArrayDeque<String> recent = new java.util.ArrayDeque<>();
             for (int step = 0; step < STEPS; step++) {
-                String[] cmd = randomCommand(rnd);
-                String expected = real.call(cmd);
-                String actual = ours.call(cmd);
-                String shown = String.join(" ", cmd);
-                assertEquals(expected, actual, "step " + step + ": " + shown + "\nafter:\n" + String.join("\n", recent));
-                recent.addLast(shown + " -> " + expected.replace("\r\n", " "));
-                if (recent.size() > 40) {
-                    recent.removeFirst();
-                }
+                run.send(randomCommand(rnd));
             }
             // The final keyspace is the same too.
             String[] mget = new String[KEYS.length + 1];
             mget[0] = "MGET";
             System.arraycopy(KEYS, 0, mget, 1, KEYS.length);
-            assertEquals(real.call(mget), ours.call(mget));
+            run.send(mget);
         }
     }
 
@@ -74,21 +58,11 @@ class StringCommandsDifferentialTest {
      */
     @Test
     void incrbyfloatArithmeticMatchesRealRedis() throws Exception {
-        assumeTrue(RealRedis.available(), "redis-server not on PATH");
-        try (RealRedis redis = RealRedis.start();
-             RunningServer mnemos = RunningServer.start();
-             RespConnection real = new RespConnection("127.0.0.1", redis.port());
-             RespConnection ours = new RespConnection(mnemos.host(), mnemos.port())) {
+        try (DifferentialRun run = DifferentialRun.start()) {
             Random rnd = new Random(Long.getLong("strings.seed", 77L));
             for (int step = 0; step < 1500; step++) {
-                String[] cmd;
                 String key = "f" + rnd.nextInt(4);
-                if (rnd.nextInt(15) == 0) {
-                    cmd = new String[] {"SET", key, randomFloat(rnd)};
-                } else {
-                    cmd = new String[] {"INCRBYFLOAT", key, randomFloat(rnd)};
-                }
-                assertEquals(real.call(cmd), ours.call(cmd), "step " + step + ": " + String.join(" ", cmd));
+                run.send(rnd.nextInt(15) == 0 ? "SET" : "INCRBYFLOAT", key, randomFloat(rnd));
             }
         }
     }
@@ -123,10 +97,6 @@ class StringCommandsDifferentialTest {
             sb.append("e-").append(rnd.nextInt(5000) + 300);
         }
         return sb.toString();
-    }
-
-    private static String pick(Random rnd, String[] from) {
-        return from[rnd.nextInt(from.length)];
     }
 
     private static String key(Random rnd) {

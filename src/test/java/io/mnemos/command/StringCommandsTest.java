@@ -2,15 +2,15 @@ package io.mnemos.command;
 
 import io.mnemos.store.Database;
 import io.mnemos.store.Entry;
-import io.mnemos.store.TypedValue;
-import io.mnemos.store.ValueType;
 import io.mnemos.testing.CommandHarness;
+import io.mnemos.testing.FakeList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 import static io.mnemos.command.CommandFlag.DENYOOM;
@@ -63,22 +63,7 @@ class StringCommandsTest {
 
     /** A list stand-in: Mnemos has no list commands here, but wrong-type paths must still match Redis. */
     private void putList(String key) {
-        db().add(key.getBytes(StandardCharsets.UTF_8), new TypedValue() {
-            @Override
-            public ValueType type() {
-                return ValueType.LIST;
-            }
-
-            @Override
-            public String encoding() {
-                return "listpack";
-            }
-
-            @Override
-            public TypedValue copy() {
-                return this;
-            }
-        });
+        db().add(key.getBytes(StandardCharsets.UTF_8), new FakeList(List.of()));
     }
 
     @Nested

@@ -1,10 +1,9 @@
 package io.mnemos.it;
 
-import io.mnemos.testing.RunningServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.mnemos.testing.ServerPerClass;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -34,18 +33,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Jedis, unchanged, drives every core command over a real socket. */
 class JedisIntegrationTest {
-    private static RunningServer server;
+    @RegisterExtension
+    static final ServerPerClass server = new ServerPerClass();
     private Jedis jedis;
-
-    @BeforeAll
-    static void startServer() {
-        server = RunningServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
 
     @BeforeEach
     void connect() {

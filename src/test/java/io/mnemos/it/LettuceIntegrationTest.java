@@ -13,9 +13,8 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.protocol.ProtocolVersion;
-import io.mnemos.testing.RunningServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.mnemos.testing.ServerPerClass;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -34,17 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Lettuce, unchanged, in both RESP2 and RESP3 (negotiated with HELLO). */
 class LettuceIntegrationTest {
-    private static RunningServer server;
-
-    @BeforeAll
-    static void startServer() {
-        server = RunningServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    @RegisterExtension
+    static final ServerPerClass server = new ServerPerClass();
 
     private static <T> T withConnection(ProtocolVersion protocol,
                                         java.util.function.Function<StatefulRedisConnection<String, String>, T> body) {

@@ -1,9 +1,8 @@
 package io.mnemos.it;
 
-import io.mnemos.testing.RunningServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.mnemos.testing.ServerPerClass;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.data.redis.connection.RedisListCommands;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -36,17 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Lists and hashes round-trip through Jedis and through Spring Data Redis (Lettuce), unchanged. */
 class ListsAndHashesIntegrationTest {
-    private static RunningServer server;
-
-    @BeforeAll
-    static void startServer() {
-        server = RunningServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    @RegisterExtension
+    static final ServerPerClass server = new ServerPerClass();
 
     @Test
     void jedisListCommands() {

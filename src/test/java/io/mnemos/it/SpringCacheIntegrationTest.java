@@ -1,9 +1,8 @@
 package io.mnemos.it;
 
-import io.mnemos.testing.RunningServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.mnemos.testing.ServerPerClass;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.cache.CacheManager;
 import org.springframework.cache.annotation.CacheEvict;
 import org.springframework.cache.annotation.Cacheable;
@@ -28,17 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A Spring application using Mnemos as its cache through Spring Data Redis's RedisCacheManager. */
 class SpringCacheIntegrationTest {
-    private static RunningServer server;
-
-    @BeforeAll
-    static void startServer() {
-        server = RunningServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    @RegisterExtension
+    static final ServerPerClass server = new ServerPerClass();
 
     /** A slow service whose results are cached; counts how often it really runs. */
     public static class PriceService {

@@ -1,5 +1,6 @@
 package io.mnemos.protocol;
 
+import io.mnemos.testing.CommandHarness;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import org.junit.jupiter.api.Test;
@@ -18,15 +19,7 @@ class ReplyWriterTest {
         ReplyWriter w = new ReplyWriter(UnpooledByteBufAllocator.DEFAULT);
         w.protocol(protocol);
         replies.accept(w);
-        ByteBuf out = w.take();
-        if (out == null) {
-            return "";
-        }
-        try {
-            return out.toString(StandardCharsets.UTF_8);
-        } finally {
-            out.release();
-        }
+        return CommandHarness.drain(w);
     }
 
     private static void both(String expected, Consumer<ReplyWriter> replies) {

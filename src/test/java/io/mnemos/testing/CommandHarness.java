@@ -61,7 +61,12 @@ public final class CommandHarness {
 
     public String exec(Client c, byte[][] argv) {
         server.dispatcher().dispatch(c, argv);
-        ByteBuf out = c.reply().take();
+        return drain(c.reply());
+    }
+
+    /** Everything written to {@code reply} since the last take, as text ("" for nothing), released. */
+    public static String drain(ReplyWriter reply) {
+        ByteBuf out = reply.take();
         if (out == null) {
             return "";
         }

@@ -13,6 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 public final class ReplyScript {
     private static final String RESP3 = "\u0000resp3";
+    /** One reference redis-server for all scripts of the test run, started on first use. */
+    private static RealRedis reference;
     private final List<String[]> steps = new ArrayList<>();
 
     /** One command and its expected raw reply. */
@@ -28,6 +30,29 @@ public final class ReplyScript {
     public ReplyScript resp3() {
         steps.add(new String[]{RESP3});
         return this;
+    }
+
+    /** Runs the script on a fresh Mnemos, then on the reference Redis if one is installed. */
+    public void verify() throws IOException, InterruptedException {
+        runOn(new CommandHarness());
+        if (RealRedis.available()) {
+            runOn("127.0.0.1", reference().port());
+        }
+    }
+
+    private static synchronized RealRedis reference() throws IOException, InterruptedException {
+        if (reference == null) {
+            RealRedis started = RealRedis.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    started.close();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            reference = started;
+        }
+        return reference;
     }
 
     public void runOn(CommandHarness h) {

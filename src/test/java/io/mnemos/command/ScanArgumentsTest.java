@@ -1,0 +1,45 @@
+package io.mnemos.command;
+
+import io.mnemos.testing.CommandHarness;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** The SCAN-family arguments shared by SCAN and HSCAN: cursor, COUNT, MATCH, TYPE. */
+class ScanArgumentsTest {
+    private static final String SYNTAX = "-ERR syntax error\r\n";
+
+    @Test
+    void parseCursorWrapsNegativeNumbersLikeStrtoul() {
+        assertEquals(-1L, ScanArguments.parseCursor("18446744073709551615".getBytes()));
+        assertEquals(-1L, ScanArguments.parseCursor("-1".getBytes()));
+        assertEquals(1L, ScanArguments.parseCursor("-18446744073709551615".getBytes()));
+        assertEquals(12L, ScanArguments.parseCursor("12".getBytes()));
+        assertEquals(0L, ScanArguments.parseCursor("".getBytes()));
+        assertThrows(CommandError.class, () -> ScanArguments.parseCursor("-18446744073709551616".getBytes()));
+    }
+
+    @Test
+    void typeIsAnOptionOfScanOnly() {
+        CommandHarness h = new CommandHarness();
+        h.exec("HSET", "h", "f", "v");
+        assertEquals("*2\r\n$1\r\n0\r\n*1\r\n$1\r\nh\r\n", h.exec("SCAN", "0", "TYPE", "hash"));
+        assertEquals(SYNTAX, h.exec("HSCAN", "h", "0", "TYPE", "hash"));
+    }
+
+    @Test
+    void hscanOfAMissingKeyIsEmptyWhateverTheOptions() {
+        CommandHarness h = new CommandHarness();
+        assertEquals("*2\r\n$1\r\n0\r\n*0\r\n", h.exec("HSCAN", "nokey", "0", "BOGUS"));
+        assertEquals("-ERR invalid cursor\r\n", h.exec("HSCAN", "nokey", "x"));
+    }
+
+    @Test
+    void theLastCountAndMatchWin() {
+        CommandHarness h = new CommandHarness();
+        h.exec("HSET", "h", "a", "1", "b", "2");
+        assertEquals("*2\r\n$1\r\n0\r\n*2\r\n$1\r\nb\r\n$1\r\n2\r\n",
+                h.exec("HSCAN", "h", "0", "MATCH", "a", "COUNT", "1", "MATCH", "b", "COUNT", "5"));
+    }
+}
