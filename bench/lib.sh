@@ -69,7 +69,7 @@ bench_start_servers() {
     trap bench_cleanup EXIT INT TERM
     REDIS_PORT=$(free_port)
     "${REDIS_SERVER:-redis-server}" --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
-        --daemonize no --logfile "$WORK/redis.log" &
+        --daemonize no --enable-debug-command local --logfile "$WORK/redis.log" &
     REDIS_PID=$!
     MNEMOS_PORT=$(free_port)
     while [[ "$MNEMOS_PORT" == "$REDIS_PORT" ]]; do MNEMOS_PORT=$(free_port); done
