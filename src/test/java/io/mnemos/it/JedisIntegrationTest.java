@@ -1,5 +1,6 @@
 package io.mnemos.it;
 
+import io.mnemos.testing.RunningServer;
 import io.mnemos.testing.ServerPerClass;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
