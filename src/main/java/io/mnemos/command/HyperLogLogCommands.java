@@ -206,10 +206,13 @@ public final class HyperLogLogCommands implements CommandFamily {
                 db.replaceValue(e, hll.toBytes());
                 dirty(c, 1);
             }
-            c.reply().arrayHeader(HyperLogLog.REGISTERS);
+            // 16384 small integers, identical in RESP2 and RESP3: encoded at once.
+            StringBuilder reply = new StringBuilder(HyperLogLog.REGISTERS * 5 + 10);
+            reply.append('*').append(HyperLogLog.REGISTERS).append("\r\n");
             for (int j = 0; j < HyperLogLog.REGISTERS; j++) {
-                c.reply().integer(hll.denseRegister(j));
+                reply.append(':').append(hll.denseRegister(j)).append("\r\n");
             }
+            c.reply().raw(reply.toString().getBytes(StandardCharsets.US_ASCII));
         } else if (Args.is(sub, "decode")) {
             if (hll.encoding() != HyperLogLog.SPARSE) {
                 throw CommandError.err("HLL encoding is not sparse");
