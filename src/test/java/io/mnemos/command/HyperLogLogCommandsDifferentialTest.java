@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * after every write the GET of the written key (the HLL bytes themselves) and its PFCOUNT too.
  */
 class HyperLogLogCommandsDifferentialTest {
-    private static final int STEPS = 1500;
+    private static final int STEPS = 1000;
     private static final String[] KEYS = {"h1", "h2", "h3", "h4", "str", "list", "hash", "missing"};
 
     @Test
