@@ -14,6 +14,8 @@ public final class Commands {
                 new KeyCommands(),
                 new ListCommands(),
                 new HashCommands(),
+                new BitmapCommands(),
+                new HyperLogLogCommands(),
                 new ClientCommands(),
                 new ServerCommands(),
                 new CommandIntrospection(),

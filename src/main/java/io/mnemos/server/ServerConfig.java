@@ -29,6 +29,8 @@ public final class ServerConfig {
     public String dir = Path.of("").toAbsolutePath().toString();
     public int hz = 10;
     public long protoMaxBulkLen = 512L * 1024 * 1024;
+    /** HyperLogLogs stay sparse up to this many bytes (header included), as Redis's hll-sparse-max-bytes. */
+    public long hllSparseMaxBytes = 3000;
     public long clientQueryBufferLimit = 1024L * 1024 * 1024;
     public long slowlogLogSlowerThan = 10000;
     public long slowlogMaxLen = 128;
@@ -70,6 +72,8 @@ public final class ServerConfig {
                 v -> hz = (int) Math.max(1, Math.min(500, v))));
         add(ConfigOption.memory("proto-max-bulk-len", true, 1024 * 1024, Long.MAX_VALUE,
                 () -> protoMaxBulkLen, v -> protoMaxBulkLen = v));
+        add(ConfigOption.memory("hll-sparse-max-bytes", true, 0, Long.MAX_VALUE,
+                () -> hllSparseMaxBytes, v -> hllSparseMaxBytes = v));
         add(ConfigOption.memory("client-query-buffer-limit", true, 1024 * 1024, Long.MAX_VALUE,
                 () -> clientQueryBufferLimit, v -> clientQueryBufferLimit = v));
         add(ConfigOption.integer("slowlog-log-slower-than", true, -1, Long.MAX_VALUE,

@@ -39,6 +39,19 @@ public final class RespConnection implements AutoCloseable {
         return readReply();
     }
 
+    /** Like {@link #call(String...)} but returns the reply's bytes undecoded, for binary values. */
+    public byte[] callBytes(String... args) throws IOException {
+        byte[][] argv = new byte[args.length][];
+        for (int i = 0; i < args.length; i++) {
+            argv[i] = args[i].getBytes(StandardCharsets.UTF_8);
+        }
+        out.write(encode(argv));
+        out.flush();
+        ByteArrayOutputStream reply = new ByteArrayOutputStream();
+        readValue(reply);
+        return reply.toByteArray();
+    }
+
     public void sendRaw(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
