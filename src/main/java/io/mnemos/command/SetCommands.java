@@ -219,10 +219,7 @@ public final class SetCommands implements CommandFamily {
 
     private static long positiveCount(byte[] arg) {
         Long v = Args.parseLongOrNull(arg);
-        if (v == null) {
-            throw CommandError.NOT_INTEGER;
-        }
-        if (v < 0) {
+        if (v == null || v < 0) {
             throw CommandError.err("value is out of range, must be positive");
         }
         return v;

@@ -240,8 +240,8 @@ public final class SortedSetCommands implements CommandFamily {
 
     /** getPositiveLongFromObjectOrReply with Redis's default message. */
     private static long positive(byte[] arg) {
-        long v = Args.parseLong(arg);
-        if (v < 0) {
+        Long v = Args.parseLongOrNull(arg);
+        if (v == null || v < 0) {
             throw CommandError.err("value is out of range, must be positive");
         }
         return v;
