@@ -30,12 +30,11 @@ class SetCommandsDifferentialTest {
     @Test
     void randomSetCommandSequenceMatchesRealRedis() throws Exception {
         assumeTrue(RealRedis.available(), "redis-server not on PATH");
-        try (RealRedis redis = RealRedis.start();
-             RunningServer mnemos = RunningServer.start();
+        try (RealRedis redis = RealRedis.start("--set-max-intset-entries", "4");
+             RunningServer mnemos = RunningServer.start("--set-max-intset-entries", "4");
              RespConnection real = new RespConnection("127.0.0.1", redis.port());
              RespConnection ours = new RespConnection(mnemos.host(), mnemos.port())) {
             for (RespConnection conn : List.of(real, ours)) {
-                conn.call("CONFIG", "SET", "set-max-intset-entries", "4");
                 conn.call("SET", "str", "value");
             }
             Random rnd = new Random(Long.getLong("sets.seed", 7409L));

@@ -33,13 +33,11 @@ class SortedSetCommandsDifferentialTest {
     @Test
     void randomSortedSetCommandSequenceMatchesRealRedis() throws Exception {
         assumeTrue(RealRedis.available(), "redis-server not on PATH");
-        try (RealRedis redis = RealRedis.start();
-             RunningServer mnemos = RunningServer.start();
+        try (RealRedis redis = RealRedis.start("--zset-max-listpack-entries", "4", "--zset-max-listpack-value", "10");
+             RunningServer mnemos = RunningServer.start("--zset-max-listpack-entries", "4", "--zset-max-listpack-value", "10");
              RespConnection real = new RespConnection("127.0.0.1", redis.port());
              RespConnection ours = new RespConnection(mnemos.host(), mnemos.port())) {
             for (RespConnection conn : List.of(real, ours)) {
-                conn.call("CONFIG", "SET", "zset-max-listpack-entries", "4");
-                conn.call("CONFIG", "SET", "zset-max-listpack-value", "10");
                 conn.call("SET", "str", "value");
                 conn.call("SADD", "set", "a", "b", "1");
             }
@@ -63,6 +61,10 @@ class SortedSetCommandsDifferentialTest {
                 }
                 String shown = String.join(" ", cmd);
                 assertEquals(expected, actual, "step " + step + ": " + shown + "\nafter:\n" + String.join("\n", recent));
+                for (String key : KEYS) {
+                    assertEquals(real.call("OBJECT", "ENCODING", key), ours.call("OBJECT", "ENCODING", key),
+                            "encoding of " + key + " after step " + step + ": " + shown);
+                }
                 recent.addLast(shown + " -> " + expected.replace("\r\n", " "));
                 if (recent.size() > 30) {
                     recent.removeFirst();
