@@ -33,6 +33,9 @@ final class SetsDifferentialSupport {
 
     /** The shape of a random reply: its type line only. */
     static String shape(String reply) {
+        if (reply.startsWith("$") && !reply.startsWith("$-1")) {
+            return "$";
+        }
         int eol = reply.indexOf("\n");
         return eol < 0 ? reply : reply.substring(0, eol);
     }
