@@ -28,6 +28,8 @@ class SortedSetCommandsDifferentialTest {
     private static final String[] MINMAX = {"-inf", "+inf", "inf", "0", "1", "2", "(1", "(2", "1.5", "(inf", "x",
         "(", "", " 2", "2 ", "-1", "3", "(-inf"};
     private static final String[] LEX = {"-", "+", "[a", "(a", "[c", "(c", "[", "(", "a", "[1", "(e", "+x", "[z"};
+    /** Lex ranges are only defined when all scores are equal: they go to this key, whose scores are all 0. */
+    private static final String LEX_KEY = "lex";
     private static final String[] INTS = {"0", "1", "-1", "2", "-2", "5", "100", "-100", "x", "9223372036854775807"};
 
     /** Mnemos has no HELLO yet; RESP3 shapes are covered by SortedSetCommandsTest meanwhile. */
@@ -152,15 +154,16 @@ class SortedSetCommandsDifferentialTest {
             case 9 -> args.addAll(List.of("ZMSCORE", k, pick(rnd, MEMBERS), pick(rnd, MEMBERS)));
             case 10 -> args.addAll(List.of(rnd.nextBoolean() ? "ZRANK" : "ZREVRANK", k, pick(rnd, MEMBERS)));
             case 11 -> args.addAll(List.of("ZCOUNT", k, pick(rnd, MINMAX), pick(rnd, MINMAX)));
-            case 12 -> args.addAll(List.of("ZLEXCOUNT", k, pick(rnd, LEX), pick(rnd, LEX)));
+            case 12 -> args.addAll(rnd.nextBoolean() ? List.of("ZLEXCOUNT", LEX_KEY, pick(rnd, LEX), pick(rnd, LEX))
+                    : List.of("ZADD", LEX_KEY, "0", pick(rnd, MEMBERS)));
             case 13, 14 -> {
                 boolean store = rnd.nextInt(4) == 0;
                 args.add(store ? "ZRANGESTORE" : "ZRANGE");
                 if (store) {
                     args.add(pick(rnd, KEYS));
                 }
-                args.add(k);
                 int type = rnd.nextInt(3);
+                args.add(type == 2 ? LEX_KEY : k);
                 String[] pool = type == 0 ? INTS : type == 1 ? MINMAX : LEX;
                 args.add(pick(rnd, pool));
                 args.add(pick(rnd, pool));
@@ -182,7 +185,7 @@ class SortedSetCommandsDifferentialTest {
                 maybe(rnd, args, "REV");
             }
             case 16 -> {
-                args.addAll(List.of(rnd.nextBoolean() ? "ZRANGEBYLEX" : "ZREVRANGEBYLEX", k, pick(rnd, LEX),
+                args.addAll(List.of(rnd.nextBoolean() ? "ZRANGEBYLEX" : "ZREVRANGEBYLEX", LEX_KEY, pick(rnd, LEX),
                         pick(rnd, LEX)));
                 maybe(rnd, args, "LIMIT", pick(rnd, INTS), pick(rnd, INTS));
                 maybe(rnd, args, "WITHSCORES");
@@ -195,7 +198,7 @@ class SortedSetCommandsDifferentialTest {
                 int type = rnd.nextInt(3);
                 String name = type == 0 ? "ZREMRANGEBYRANK" : type == 1 ? "ZREMRANGEBYSCORE" : "ZREMRANGEBYLEX";
                 String[] pool = type == 0 ? INTS : type == 1 ? MINMAX : LEX;
-                args.addAll(List.of(name, k, pick(rnd, pool), pick(rnd, pool)));
+                args.addAll(List.of(name, type == 2 ? LEX_KEY : k, pick(rnd, pool), pick(rnd, pool)));
             }
             case 19 -> {
                 args.addAll(List.of(rnd.nextBoolean() ? "ZPOPMIN" : "ZPOPMAX", k));
