@@ -11,6 +11,8 @@ public final class Commands {
         return List.of(
                 new ConnectionCommands(),
                 new StringCommands(),
+                new SetCommands(),
+                new SortedSetCommands(),
                 new KeyCommands(),
                 new ListCommands(),
                 new HashCommands(),

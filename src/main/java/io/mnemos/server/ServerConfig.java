@@ -45,6 +45,12 @@ public final class ServerConfig {
     /** Hashes stay "listpack" up to this many fields and values of at most hashMaxListpackValue bytes. */
     public long hashMaxListpackEntries = 512;
     public long hashMaxListpackValue = 64;
+    /** Sets of integers stay intset-encoded up to this many members. */
+    public int setMaxIntsetEntries = 512;
+    /** Sorted sets stay listpack-encoded up to this many members... */
+    public int zsetMaxListpackEntries = 128;
+    /** ...of at most this many bytes each. */
+    public int zsetMaxListpackValue = 64;
 
     /** Called after a value changes at runtime, so the server can apply it (log level, timers). */
     private final Map<String, Runnable> changeListeners = new LinkedHashMap<>();
@@ -111,6 +117,12 @@ public final class ServerConfig {
             add(ConfigOption.memory(name, true, 0, Long.MAX_VALUE,
                     () -> hashMaxListpackValue, v -> hashMaxListpackValue = v));
         }
+        add(ConfigOption.integer("set-max-intset-entries", true, 0, Long.MAX_VALUE,
+                () -> (long) setMaxIntsetEntries, v -> setMaxIntsetEntries = (int) Math.min(Integer.MAX_VALUE, v)));
+        add(ConfigOption.integer("zset-max-listpack-entries", true, 0, Long.MAX_VALUE,
+                () -> (long) zsetMaxListpackEntries, v -> zsetMaxListpackEntries = (int) Math.min(Integer.MAX_VALUE, v)));
+        add(ConfigOption.memory("zset-max-listpack-value", true, 0, Long.MAX_VALUE,
+                () -> (long) zsetMaxListpackValue, v -> zsetMaxListpackValue = (int) Math.min(Integer.MAX_VALUE, v)));
     }
 
     private void add(ConfigOption option) {

@@ -1,0 +1,221 @@
+package io.mnemos.store;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+
+/**
+ * A Redis 7.0 set: "intset" (a sorted array of integers) while every member is a canonical integer
+ * and there are at most set-max-intset-entries of them, "hashtable" otherwise. Redis 7.0 never
+ * converts back from hashtable to intset, and neither does this class.
+ */
+public final class SetValue implements TypedValue {
+    /** Intset members in ascending order, or null once the set is a hashtable. */
+    private long[] ints;
+    private int intCount;
+    private BytesMap<Object> table;
+
+    private SetValue(boolean intset) {
+        if (intset) {
+            ints = new long[4];
+        } else {
+            table = new BytesMap<>();
+        }
+    }
+
+    /** An empty intset-encoded set (createIntsetObject). */
+    public static SetValue intset() {
+        return new SetValue(true);
+    }
+
+    /** An empty hashtable-encoded set (createSetObject). */
+    public static SetValue hashtable() {
+        return new SetValue(false);
+    }
+
+    /** setTypeCreate: intset if the first member is an integer, hashtable otherwise. */
+    public static SetValue createFor(byte[] firstMember) {
+        return new SetValue(parseLong(firstMember) != null);
+    }
+
+    @Override
+    public ValueType type() {
+        return ValueType.SET;
+    }
+
+    @Override
+    public String encoding() {
+        return ints != null ? "intset" : "hashtable";
+    }
+
+    public boolean isIntset() {
+        return ints != null;
+    }
+
+    @Override
+    public SetValue copy() {
+        SetValue c;
+        if (ints != null) {
+            c = intset();
+            c.ints = Arrays.copyOf(ints, Math.max(4, intCount));
+            c.intCount = intCount;
+        } else {
+            c = hashtable();
+            BytesMap<Object> t = new BytesMap<>(table.size());
+            table.forEach(n -> t.add(n.key(), null));
+            c.table = t;
+        }
+        return c;
+    }
+
+    public int size() {
+        return ints != null ? intCount : table.size();
+    }
+
+    /** setTypeAdd: adds a member, converting to a hashtable as Redis does. */
+    public boolean add(byte[] member, int maxIntsetEntries) {
+        if (ints != null) {
+            Long v = parseLong(member);
+            if (v != null) {
+                int pos = Arrays.binarySearch(ints, 0, intCount, v);
+                if (pos >= 0) {
+                    return false;
+                }
+                pos = -pos - 1;
+                if (intCount == ints.length) {
+                    ints = Arrays.copyOf(ints, ints.length * 2);
+                }
+                System.arraycopy(ints, pos, ints, pos + 1, intCount - pos);
+                ints[pos] = v;
+                intCount++;
+                if (intCount > maxIntsetEntries) {
+                    convertToHashtable();
+                }
+                return true;
+            }
+            convertToHashtable();
+        }
+        return table.add(member, null);
+    }
+
+    public boolean remove(byte[] member) {
+        if (ints != null) {
+            Long v = parseLong(member);
+            if (v == null) {
+                return false;
+            }
+            int pos = Arrays.binarySearch(ints, 0, intCount, v);
+            if (pos < 0) {
+                return false;
+            }
+            System.arraycopy(ints, pos + 1, ints, pos, intCount - pos - 1);
+            intCount--;
+            return true;
+        }
+        return table.remove(member) != null;
+    }
+
+    public boolean contains(byte[] member) {
+        if (ints != null) {
+            Long v = parseLong(member);
+            return v != null && Arrays.binarySearch(ints, 0, intCount, v) >= 0;
+        }
+        return table.contains(member);
+    }
+
+    /** Every member in the set's iteration order: ascending for intsets, bucket order for tables. */
+    public void forEach(Consumer<byte[]> visitor) {
+        if (ints != null) {
+            for (int i = 0; i < intCount; i++) {
+                visitor.accept(toBytes(ints[i]));
+            }
+        } else {
+            table.forEach(n -> visitor.accept(n.key()));
+        }
+    }
+
+    public List<byte[]> members() {
+        List<byte[]> out = new ArrayList<>(size());
+        forEach(out::add);
+        return out;
+    }
+
+    /** A uniformly random member (intsetRandom / dictGetFairRandomKey), or null when empty. */
+    public byte[] random() {
+        if (ints != null) {
+            return intCount == 0 ? null : toBytes(ints[ThreadLocalRandom.current().nextInt(intCount)]);
+        }
+        BytesMap.Node<Object> n = table.random();
+        return n == null ? null : n.key();
+    }
+
+    /**
+     * One SSCAN step. Intsets are returned whole with cursor 0, as Redis does for small encodings;
+     * hashtables follow the dict's reverse-binary cursor.
+     */
+    public long scan(long cursor, Consumer<byte[]> visitor) {
+        if (ints != null) {
+            forEach(visitor);
+            return 0;
+        }
+        return table.scan(cursor, n -> visitor.accept(n.key()));
+    }
+
+    private void convertToHashtable() {
+        BytesMap<Object> t = new BytesMap<>(intCount);
+        for (int i = 0; i < intCount; i++) {
+            t.add(toBytes(ints[i]), null);
+        }
+        table = t;
+        ints = null;
+        intCount = 0;
+    }
+
+    static byte[] toBytes(long v) {
+        return Long.toString(v).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Redis's string2ll: canonical decimal integers only ("007", "+1", " 1" are not). */
+    public static Long parseLong(byte[] s) {
+        int n = s.length;
+        if (n == 0 || n > 20) {
+            return null;
+        }
+        if (n == 1 && s[0] == '0') {
+            return 0L;
+        }
+        int i = 0;
+        boolean negative = false;
+        if (s[0] == '-') {
+            negative = true;
+            i = 1;
+            if (n == 1) {
+                return null;
+            }
+        }
+        if (s[i] < '1' || s[i] > '9') {
+            return null;
+        }
+        long v = 0;
+        for (; i < n; i++) {
+            int d = s[i] - '0';
+            if (d < 0 || d > 9) {
+                return null;
+            }
+            if (v < (Long.MIN_VALUE + d) / 10) {
+                return null;
+            }
+            v = v * 10 - d;
+        }
+        if (!negative) {
+            if (v == Long.MIN_VALUE) {
+                return null;
+            }
+            return -v;
+        }
+        return v;
+    }
+}
