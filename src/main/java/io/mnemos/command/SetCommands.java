@@ -516,7 +516,7 @@ public final class SetCommands implements CommandFamily {
     // ---- SSCAN ----
 
     private static void sscan(Client c) {
-        long cursor = KeyCommands.parseCursor(c.arg(2));
+        long cursor = ScanArguments.parseCursor(c.arg(2));
         SetValue set = readSet(c, c.arg(1));
         if (set == null) {
             emptyScan(c);

@@ -1255,7 +1255,7 @@ public final class SortedSetCommands implements CommandFamily {
     // ---- ZSCAN ----
 
     private static void zscan(Client c) {
-        long cursor = KeyCommands.parseCursor(c.arg(2));
+        long cursor = ScanArguments.parseCursor(c.arg(2));
         ZSetValue z = readZset(c, c.arg(1));
         if (z == null) {
             SetCommands.emptyScan(c);
