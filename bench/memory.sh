@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Memory per key of Mnemos against real Redis for the same keys: key:0..key:N-1 -> value:0..
-# (what DEBUG POPULATE N creates). Redis: used_memory from INFO before/after. Mnemos: JVM heap in
-# use after a full GC (jcmd GC.run, then jstat), before/after.
+# Memory per key of Mnemos against real Redis for the same data. Redis: used_memory from INFO
+# before/after. Mnemos: JVM heap in use after a full GC (jcmd GC.run, then jstat), before/after,
+# and Mnemos's own accounting (INFO used_memory) for comparison.
+#
+# Scenarios (SCENARIOS="strings hashes" by default):
+#   strings  KEYS keys key:N -> value:N padded to VALUE_SIZE bytes (DEBUG POPULATE KEYS key VALUE_SIZE)
+#   hashes   FIELDS small hash fields: FIELDS/FIELDS_PER_HASH hashes hash:N with fields field:M -> value:M
 #
 # Builds nothing: expects target/mnemos-server.jar (or $MNEMOS_JAR).
 #
@@ -18,6 +22,10 @@ KEYS=${KEYS:-1000000}
 JVM_OPTS=${JVM_OPTS:-"-XX:+UseParallelGC -Xms1g -Xmx2g"}
 MNEMOS_JAR=${MNEMOS_JAR:-target/mnemos-server.jar}
 POPULATE=${POPULATE:-auto}
+VALUE_SIZE=${VALUE_SIZE:-16}
+FIELDS=${FIELDS:-1000000}
+FIELDS_PER_HASH=${FIELDS_PER_HASH:-100}
+SCENARIOS=${SCENARIOS:-"strings hashes"}
 
 # shellcheck source=bench/lib.sh
 source bench/lib.sh
@@ -41,7 +49,7 @@ mnemos_heap() {
 populate() {  # port
     local port=$1
     if [[ "$METHOD" == debug ]]; then
-        redis-cli -p "$port" DEBUG POPULATE "$KEYS" >/dev/null
+        redis-cli -p "$port" DEBUG POPULATE "$KEYS" key "$VALUE_SIZE" >/dev/null
     else
         awk -v n="$KEYS" 'BEGIN {
             for (i = 0; i < n; i++) {
@@ -71,19 +79,53 @@ if [[ "$METHOD" == auto ]]; then
     redis-cli -p "$MNEMOS_PORT" DEL __probe__:0 >/dev/null
 fi
 
-echo "# populating $KEYS keys with $METHOD (key:N -> value:N); Mnemos JVM: $JVM_OPTS" >&2
-redis_before=$(redis_used)
-mnemos_before=$(mnemos_heap)
-populate "$REDIS_PORT"
-populate "$MNEMOS_PORT"
-redis_after=$(redis_used)
-mnemos_after=$(mnemos_heap)
+mnemos_used() {
+    redis-cli -p "$MNEMOS_PORT" INFO memory | tr -d '\r' | awk -F: '$1 == "used_memory" {print $2}'
+}
 
-awk -v n="$KEYS" -v rb="$redis_before" -v ra="$redis_after" -v mb="$mnemos_before" -v ma="$mnemos_after" 'BEGIN {
-    rk = (ra - rb) / n; mk = (ma - mb) / n
-    printf "%-8s %14s %14s %14s %10s\n", "server", "before", "after", "delta", "bytes/key"
-    printf "%-8s %14d %14d %14d %10.1f\n", "redis", rb, ra, ra - rb, rk
-    printf "%-8s %14d %14d %14d %10.1f\n", "mnemos", mb, ma, ma - mb, mk
-    printf "mnemos/redis bytes per key: %.2fx\n", (rk > 0 ? mk / rk : 0)
-    print "(redis: INFO used_memory; mnemos: heap used after full GC via jcmd GC.run + jstat -gc)"
-}'
+populate_hashes() {  # port
+    awk -v n="$FIELDS" -v per="$FIELDS_PER_HASH" 'BEGIN {
+        for (i = 0; i < n; i++) {
+            h = "hash:" int(i / per); f = "field:" i; v = "value:" i
+            printf "*4\r\n$4\r\nHSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n", length(h), h, length(f), f, length(v), v
+        }
+    }' | redis-cli -p "$1" --pipe >/dev/null
+}
+
+report() {  # label count rb ra mb ma ab aa
+    awk -v label="$1" -v n="$2" -v rb="$3" -v ra="$4" -v mb="$5" -v ma="$6" -v ab="$7" -v aa="$8" 'BEGIN {
+        rk = (ra - rb) / n; mk = (ma - mb) / n; ak = (aa - ab) / n
+        printf "## %s (%d)\n", label, n
+        printf "%-16s %14s %14s %14s %10s\n", "server", "before", "after", "delta", "bytes/item"
+        printf "%-16s %14d %14d %14d %10.1f\n", "redis", rb, ra, ra - rb, rk
+        printf "%-16s %14d %14d %14d %10.1f\n", "mnemos heap", mb, ma, ma - mb, mk
+        printf "%-16s %14d %14d %14d %10.1f\n", "mnemos account", ab, aa, aa - ab, ak
+        printf "mnemos heap/redis: %.2fx   mnemos accounting/heap: %.2f\n", (rk > 0 ? mk / rk : 0), (mk > 0 ? ak / mk : 0)
+    }'
+}
+
+for scenario in $SCENARIOS; do
+    redis-cli -p "$REDIS_PORT" FLUSHALL >/dev/null
+    redis-cli -p "$MNEMOS_PORT" FLUSHALL >/dev/null
+    redis_before=$(redis_used)
+    mnemos_before=$(mnemos_heap)
+    acct_before=$(mnemos_used)
+    case "$scenario" in
+        strings)
+            echo "# populating $KEYS keys with $METHOD (key:N -> value:N, $VALUE_SIZE bytes); Mnemos JVM: $JVM_OPTS" >&2
+            populate "$REDIS_PORT"
+            populate "$MNEMOS_PORT"
+            count=$KEYS; label="strings: keys with $VALUE_SIZE-byte values" ;;
+        hashes)
+            echo "# populating $FIELDS hash fields, $FIELDS_PER_HASH per hash; Mnemos JVM: $JVM_OPTS" >&2
+            populate_hashes "$REDIS_PORT"
+            populate_hashes "$MNEMOS_PORT"
+            count=$FIELDS; label="hashes: small fields, $FIELDS_PER_HASH per hash" ;;
+        *) echo "unknown scenario $scenario" >&2; exit 1 ;;
+    esac
+    redis_after=$(redis_used)
+    mnemos_after=$(mnemos_heap)
+    acct_after=$(mnemos_used)
+    report "$label" "$count" "$redis_before" "$redis_after" "$mnemos_before" "$mnemos_after" "$acct_before" "$acct_after"
+done
+echo "(redis: INFO used_memory; mnemos heap: heap used after full GC via jcmd GC.run + jstat -gc; mnemos account: INFO used_memory)"

@@ -4,6 +4,8 @@ import io.mnemos.protocol.ReplyWriter;
 import io.mnemos.server.Client;
 import io.mnemos.server.Server;
 import io.mnemos.store.Entry;
+import io.mnemos.store.Evictor;
+import io.mnemos.store.Keyspace;
 import io.mnemos.store.ValueType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +27,8 @@ import java.util.concurrent.TimeUnit;
 public final class CommandDispatcher {
     private static final Logger log = LoggerFactory.getLogger(CommandDispatcher.class);
     private static final byte[] QUIT = "quit".getBytes(StandardCharsets.US_ASCII);
+    /** shared.oomerr. */
+    static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
 
     private final Server server;
     private final CommandTable table;
@@ -93,6 +97,13 @@ public final class CommandDispatcher {
             reject(c, "NOAUTH Authentication required.");
             return true;
         }
+        // processCommand: evict before any command while over the limit; refuse commands that may
+        // grow memory (DENYOOM) when nothing more could be evicted.
+        if (performEvictions() == Evictor.Result.FAIL && spec.has(CommandFlag.DENYOOM)) {
+            spec.rejectedCalls++;
+            reject(c, OOM);
+            return true;
+        }
         if (pausedFor(spec)) {
             c.postponed(argv);
             postponed.add(c);
@@ -100,6 +111,8 @@ public final class CommandDispatcher {
         }
         c.setRequest(argv, spec);
         long start = System.nanoTime();
+        Keyspace keyspace = server.keyspace();
+        keyspace.commandStarted();
         try {
             checkKeyTypes(c, spec, argv);
             spec.handler().execute(c);
@@ -111,6 +124,9 @@ public final class CommandDispatcher {
             log.warn("Command {} failed unexpectedly", spec.fullName(), e);
             server.stats().unexpectedErrorReplies++;
             reject(c, "ERR internal error while executing '" + spec.fullName() + "': " + e);
+        } finally {
+            // Values changed in place by the command (HSET, RPUSH, ...) are re-accounted here.
+            keyspace.commandDone();
         }
         long micros = (System.nanoTime() - start) / 1000;
         spec.calls++;
@@ -120,6 +136,33 @@ public final class CommandDispatcher {
         server.slowlog().record(c, argv, micros);
         return true;
     }
+
+    // ---- maxmemory -----------------------------------------------------------------------------
+
+    /**
+     * performEvictions with isSafeToPerformEvictions: nothing while writes are paused. When the
+     * time budget ran out, the rest is done on the event loop, as Redis's eviction time proc.
+     */
+    public Evictor.Result performEvictions() {
+        Keyspace keyspace = server.keyspace();
+        if (keyspace.settings().effectiveLimit() <= 0 || !keyspace.evictor().overLimit()) {
+            return Evictor.Result.OK;
+        }
+        if (paused()) {
+            return Evictor.Result.OK;
+        }
+        Evictor.Result result = keyspace.evictor().perform();
+        if (result == Evictor.Result.RUNNING && !evictionScheduled) {
+            evictionScheduled = true;
+            server.executeLater(() -> {
+                evictionScheduled = false;
+                performEvictions();
+            });
+        }
+        return result;
+    }
+
+    private boolean evictionScheduled;
 
     // ---- CLIENT PAUSE -------------------------------------------------------------------------
 

@@ -83,7 +83,7 @@ public final class InfoReport {
             section("Latencystats", "latencystats", InfoReport::latencystats),
             section("Cluster", "cluster", (out, server) -> out.field("cluster_enabled", 0)),
             section("Keyspace", "keyspace", InfoReport::keyspace),
-            new SectionSpec("JVM", List.of("jvm"), false, (out, server) -> jvm(out)));
+            new SectionSpec("JVM", List.of("jvm"), false, InfoReport::jvm));
 
     /** Lines "name:value\r\n", sections "# Name\r\n" separated by a blank line. */
     private static final class Section {
@@ -152,14 +152,21 @@ public final class InfoReport {
 
     private static void memory(Section out, Server server) {
         StatsSampler sampler = server.sampler();
-        long used = StatsSampler.heapUsed();
+        Keyspace ks = server.keyspace();
+        long used = server.usedMemory();
         long peak = sampler.notePeak(used);
         long startup = sampler.startupMemory();
+        long heap = StatsSampler.heapUsed();
         long rss = residentSetSize();
         long committed = Runtime.getRuntime().totalMemory();
         long totalSystem = totalSystemMemory();
-        long maxmemory = ConfigValues.maxmemory(server);
-        long overhead = Math.min(used, startup);
+        long maxmemory = server.config().eviction.maxmemory;
+        long clientsMemory = server.clientsMemory();
+        long overhead = startup + clientsMemory;
+        for (int i = 0; i < ks.count(); i++) {
+            overhead += ks.db(i).hashtableOverhead() + ks.db(i).expiresOverhead();
+        }
+        overhead = Math.min(overhead, used);
         long dataset = used - overhead;
         long net = used - startup;
         out.field("used_memory", used);
@@ -173,7 +180,7 @@ public final class InfoReport {
         out.field("used_memory_startup", startup);
         out.field("used_memory_dataset", dataset);
         out.field("used_memory_dataset_perc", percent(dataset, net > 0 ? net : 0) + "%");
-        out.field("allocator_allocated", used);
+        out.field("allocator_allocated", heap);
         out.field("allocator_active", committed);
         out.field("allocator_resident", rss);
         out.field("total_system_memory", totalSystem);
@@ -193,20 +200,22 @@ public final class InfoReport {
         out.field("used_memory_scripts_human", "0B");
         out.field("maxmemory", maxmemory);
         out.field("maxmemory_human", bytesToHuman(maxmemory));
-        out.field("maxmemory_policy", ConfigValues.maxmemoryPolicy(server));
-        out.field("allocator_frag_ratio", ratio(committed, used));
-        out.field("allocator_frag_bytes", committed - used);
+        out.field("maxmemory_policy", server.config().eviction.policy.configName());
+        out.field("allocator_frag_ratio", ratio(committed, heap));
+        out.field("allocator_frag_bytes", committed - heap);
         out.field("allocator_rss_ratio", ratio(rss, committed));
         out.field("allocator_rss_bytes", rss - committed);
         out.field("rss_overhead_ratio", "1.00");
         out.field("rss_overhead_bytes", 0);
-        out.field("mem_fragmentation_ratio", ratio(rss, used));
-        out.field("mem_fragmentation_bytes", rss - used);
+        // Mnemos's fragmentation: the JVM heap in use (live data, garbage not yet collected and the
+        // server's own objects) against the data's accounting.
+        out.field("mem_fragmentation_ratio", ratio(heap, used));
+        out.field("mem_fragmentation_bytes", heap - used);
         out.field("mem_not_counted_for_evict", 0);
         out.field("mem_replication_backlog", 0);
         out.field("mem_total_replication_buffers", 0);
         out.field("mem_clients_slaves", 0);
-        out.field("mem_clients_normal", 0);
+        out.field("mem_clients_normal", clientsMemory);
         out.field("mem_cluster_links", 0);
         out.field("mem_aof_buffer", 0);
         out.field("mem_allocator", "jvm");
@@ -271,7 +280,7 @@ public final class InfoReport {
         out.field("expired_stale_perc", fixed2(ks.expiredStalePercent));
         out.field("expired_time_cap_reached_count", ks.expiredTimeCapReached);
         out.field("expire_cycle_cpu_milliseconds", 0);
-        out.field("evicted_keys", 0);
+        out.field("evicted_keys", ks.evictedKeys);
         out.field("evicted_clients", 0);
         out.field("total_eviction_exceeded_time", 0);
         out.field("current_eviction_exceeded_time", 0);
@@ -392,7 +401,7 @@ public final class InfoReport {
     }
 
     /** Mnemos's own section: the JVM's heap and garbage collectors. */
-    private static void jvm(Section out) {
+    private static void jvm(Section out, Server server) {
         MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         MemoryUsage nonHeap = ManagementFactory.getMemoryMXBean().getNonHeapMemoryUsage();
         out.field("jvm_version", Runtime.version());
@@ -414,6 +423,9 @@ public final class InfoReport {
             out.field("jvm_gc_" + name, "count=" + Math.max(0, gc.getCollectionCount())
                     + ",time_ms=" + Math.max(0, gc.getCollectionTime()));
         }
+        // The limit eviction works against: maxmemory, or while it is 0 the heap-derived ceiling.
+        out.field("maxmemory_effective", server.config().eviction.effectiveLimit());
+        out.field("maxmemory_effective_human", bytesToHuman(server.config().eviction.effectiveLimit()));
         out.field("jvm_threads", ManagementFactory.getThreadMXBean().getThreadCount());
         out.field("jvm_available_processors", Runtime.getRuntime().availableProcessors());
     }

@@ -37,8 +37,6 @@ public final class KeyCommands implements CommandFamily {
     private static final long SHARED_INTEGERS = 10000;
     /** OBJ_ENCODING_EMBSTR_SIZE_LIMIT. */
     private static final int EMBSTR_LIMIT = 44;
-    /** LFU_INIT_VAL: the counter a key starts with under an LFU policy. */
-    private static final long LFU_INIT_VAL = 5;
     private static final String[] OBJECT_HELP = {
             "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
             "ENCODING <key>",
@@ -541,8 +539,10 @@ public final class KeyCommands implements CommandFamily {
             long refcount = 1;
             if (e.value() instanceof byte[] b && b.length <= 20) {
                 Long v = Args.parseLongOrNull(b);
-                // Small integers are Redis's shared objects while no maxmemory is set.
-                if (v != null && v >= 0 && v < SHARED_INTEGERS && ConfigValues.maxmemory(c.server()) == 0) {
+                // Small integers are Redis's shared objects unless an LRU/LFU policy with a
+                // maxmemory needs one object per key (MAXMEMORY_FLAG_NO_SHARED_INTEGERS).
+                if (v != null && v >= 0 && v < SHARED_INTEGERS && (c.server().config().eviction.maxmemory == 0
+                        || !c.server().config().eviction.policy.noSharedIntegers())) {
                     refcount = SHARED_REFCOUNT;
                 }
             }
@@ -566,8 +566,7 @@ public final class KeyCommands implements CommandFamily {
             if (!lfuPolicy(c)) {
                 throw new CommandError(LFU_NOT_SELECTED);
             }
-            // Access frequency is not tracked yet: report the counter a fresh key starts with.
-            c.reply().integer(LFU_INIT_VAL);
+            c.reply().integer(c.db().frequency(e));
         }
     }
 

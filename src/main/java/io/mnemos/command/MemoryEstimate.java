@@ -1,12 +1,16 @@
 package io.mnemos.command;
 
 import io.mnemos.store.Entry;
+import io.mnemos.store.MemoryModel;
 import io.mnemos.store.SizedValue;
 
 /**
- * MEMORY USAGE estimates in Redis's units: what Redis 7.0 with jemalloc would allocate for the same
- * key and value (dictEntry, key sds, robj and string sds rounded up to jemalloc size classes), so
- * numbers are comparable with a real Redis rather than with the JVM's object layout.
+ * MEMORY USAGE. Strings are answered in Redis's units: what Redis 7.0 with jemalloc would allocate
+ * for the same key and value (dictEntry, key sds, robj and string sds rounded up to jemalloc size
+ * classes), so the numbers clients and tests know from Redis stay exact. Every other type reports
+ * the same figure used_memory accounts for the key ({@link MemoryModel#entryBytes}: JVM heap
+ * bytes of entry, key and value), so MEMORY USAGE and INFO agree for them. A type implementing
+ * {@link SizedValue} still answers with its own Redis-style estimate.
  */
 final class MemoryEstimate {
     /** sizeof(dictEntry) and sizeof(robj) on 64-bit Redis. */
@@ -20,7 +24,11 @@ final class MemoryEstimate {
 
     /** Redis's MEMORY USAGE: the value's size, plus the key's sds, plus one dict entry. */
     static long entryBytes(Entry e) {
-        return valueBytes(e.value()) + sdsAlloc(e.key().length, false) + DICT_ENTRY;
+        Object value = e.value();
+        if (value instanceof byte[] || value instanceof SizedValue) {
+            return valueBytes(value) + sdsAlloc(e.key().length, false) + DICT_ENTRY;
+        }
+        return MemoryModel.entryBytes(e.key(), value);
     }
 
     static long valueBytes(Object value) {
@@ -36,8 +44,7 @@ final class MemoryEstimate {
         if (value instanceof SizedValue sized) {
             return sized.estimatedBytes(5);
         }
-        // A type that cannot size itself yet: count its object header only.
-        return ROBJ;
+        return MemoryModel.valueBytes(value);
     }
 
     /** An sds string's allocation: header by length class, data and the terminating NUL. */

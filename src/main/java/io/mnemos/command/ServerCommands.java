@@ -572,28 +572,60 @@ public final class ServerCommands implements CommandFamily {
         c.reply().ok();
     }
 
+    /**
+     * MEMORY DOCTOR: Redis's texts where the same check applies to Mnemos (empty instance, past
+     * peak), plus Mnemos's own about the JVM heap and the limit.
+     */
     private static void memoryDoctor(Client c) {
-        Server server = c.server();
-        long used = io.mnemos.server.StatsSampler.heapUsed();
-        server.sampler().notePeak(used);
+        c.reply().verbatim("txt", doctorReport(c.server()));
+    }
+
+    static String doctorReport(Server server) {
+        long used = server.usedMemory();
+        long peak = server.sampler().notePeak(used);
         long startup = server.sampler().startupMemory();
-        String report;
         if (used - startup < 5L * 1024 * 1024) {
-            report = "Hi Sam, this instance is empty or is using very little memory, my issues detector can't be "
+            return "Hi Sam, this instance is empty or is using very little memory, my issues detector can't be "
                     + "used in these conditions. Please, leave for your mission on Earth and fill it with some data. "
-                    + "The new Sam and I will be back to our programming as soon as I finished rebooting.";
-        } else {
-            report = "Hi Sam, I can't find any memory issue in your instance. I can only account for what occurs "
-                    + "on this base.";
+                    + "The new Sam and I will be back to our programming as soon as I finished rebooting.\n";
         }
-        c.reply().verbatim("txt", report + "\n");
+        StringBuilder issues = new StringBuilder();
+        if (peak * 100 > used * 150) {
+            issues.append(" * Peak memory: In the past this instance used more than 150% the memory that is currently "
+                    + "using. The JVM returns heap to the operating system only after garbage collections, so the "
+                    + "process may stay larger than its data for a while; this is harmless, the space is reused as "
+                    + "soon as you fill the instance with more data.\n\n");
+        }
+        long heap = io.mnemos.server.StatsSampler.heapUsed();
+        if (heap > used * 3 / 2) {
+            issues.append(" * High heap overhead: The JVM heap in use (").append(heap).append(" bytes) is more than "
+                    + "1.5 times the data's accounted size (").append(used).append(" bytes). Much of it is usually "
+                    + "garbage not collected yet; MEMORY PURGE runs a full collection.\n\n");
+        }
+        io.mnemos.store.EvictionSettings eviction = server.config().eviction;
+        long limit = eviction.effectiveLimit();
+        if (limit > 0 && used * 10 > limit * 9) {
+            issues.append(" * Memory limit: Used memory is above 90% of ").append(eviction.maxmemory > 0
+                    ? "maxmemory" : "the ceiling derived from the JVM max heap (maxmemory is 0)").append(" (")
+                    .append(limit).append(" bytes). ").append(eviction.policy == io.mnemos.store.MaxmemoryPolicy.NOEVICTION
+                    ? "With maxmemory-policy noeviction, writes will be refused with OOM errors once it is reached."
+                    : "Keys are evicted with maxmemory-policy " + eviction.policy.configName() + ".").append("\n\n");
+        }
+        if (issues.length() == 0) {
+            return "Hi Sam, I can't find any memory issue in your instance. I can only account for what occurs on this "
+                    + "base.\n";
+        }
+        return "Sam, I detected a few issues in this Mnemos instance memory implants:\n\n" + issues
+                + "I'm here to keep you safe, Sam. I want to help you.\n";
     }
 
     private static void memoryStats(Client c) {
         Server server = c.server();
-        long used = io.mnemos.server.StatsSampler.heapUsed();
+        long used = server.usedMemory();
         long peak = server.sampler().notePeak(used);
         long startup = server.sampler().startupMemory();
+        long clientsMemory = server.clientsMemory();
+        long heap = io.mnemos.server.StatsSampler.heapUsed();
         long rss = InfoReport.residentSetSize();
         Runtime rt = Runtime.getRuntime();
         List<Database> dbs = new ArrayList<>();
@@ -610,16 +642,21 @@ public final class ServerCommands implements CommandFamily {
         r.integer(used);
         r.bulk("startup.allocated");
         r.integer(startup);
-        for (String zero : new String[]{"replication.backlog", "clients.slaves", "clients.normal", "cluster.links",
-                "aof.buffer", "lua.caches", "functions.caches"}) {
+        for (String zero : new String[]{"replication.backlog", "clients.slaves"}) {
             r.bulk(zero);
             r.integer(0);
         }
-        long overheadTotal = startup;
+        r.bulk("clients.normal");
+        r.integer(clientsMemory);
+        for (String zero : new String[]{"cluster.links", "aof.buffer", "lua.caches", "functions.caches"}) {
+            r.bulk(zero);
+            r.integer(0);
+        }
+        long overheadTotal = startup + clientsMemory;
         long keys = 0;
         for (Database db : dbs) {
-            long main = MemoryEstimate.hashtableOverhead(db.size(), true);
-            long expires = MemoryEstimate.hashtableOverhead(db.volatileCount(), false);
+            long main = db.hashtableOverhead();
+            long expires = db.expiresOverhead();
             overheadTotal += main + expires;
             keys += db.size();
             r.bulk("db." + db.id());
@@ -631,6 +668,7 @@ public final class ServerCommands implements CommandFamily {
             r.bulk("overhead.hashtable.slot-to-keys");
             r.integer(0);
         }
+        overheadTotal = Math.min(overheadTotal, used);
         long net = Math.max(0, used - startup);
         long dataset = Math.max(0, used - overheadTotal);
         r.bulk("overhead.total");
@@ -647,15 +685,15 @@ public final class ServerCommands implements CommandFamily {
         r.doubleValue(peak == 0 ? 0 : used * 100.0 / peak);
         long committed = rt.totalMemory();
         r.bulk("allocator.allocated");
-        r.integer(used);
+        r.integer(heap);
         r.bulk("allocator.active");
         r.integer(committed);
         r.bulk("allocator.resident");
         r.integer(rss);
         r.bulk("allocator-fragmentation.ratio");
-        r.doubleValue(used == 0 ? 0 : (double) committed / used);
+        r.doubleValue(heap == 0 ? 0 : (double) committed / heap);
         r.bulk("allocator-fragmentation.bytes");
-        r.integer(committed - used);
+        r.integer(committed - heap);
         r.bulk("allocator-rss.ratio");
         r.doubleValue(committed == 0 ? 0 : (double) rss / committed);
         r.bulk("allocator-rss.bytes");
@@ -664,10 +702,11 @@ public final class ServerCommands implements CommandFamily {
         r.doubleValue(1.0);
         r.bulk("rss-overhead.bytes");
         r.integer(0);
+        // As INFO's mem_fragmentation_ratio: JVM heap in use against the accounted data.
         r.bulk("fragmentation");
-        r.doubleValue(used == 0 ? 0 : (double) rss / used);
+        r.doubleValue(used == 0 ? 0 : (double) heap / used);
         r.bulk("fragmentation.bytes");
-        r.integer(rss - used);
+        r.integer(heap - used);
     }
 
     /** For tests and INFO: the config file writer. */

@@ -73,13 +73,43 @@ public final class Server {
 
     public Server(ServerConfig config, Clock clock) {
         this.config = config;
-        this.keyspace = new Keyspace(config.databases, clock, KeyspaceListener.NONE);
+        this.keyspace = new Keyspace(config.databases, clock, KeyspaceListener.NONE, config.eviction);
         this.dispatcher = new CommandDispatcher(this, new CommandTable(Commands.families()));
         this.slowlog = new SlowLog(config);
         this.activeExpire = new ActiveExpireCycle(keyspace);
         this.latency = new LatencyMonitor(config);
         config.onChange("slowlog-max-len", slowlog::trimToMax);
         config.onChange("loglevel", () -> Logging.applyLevel(config.loglevel));
+        config.onChange("maxmemory", this::maxmemoryChanged);
+        keyspace.evictor().extraMemory(this::clientsMemory);
+        sampler.startupMemory(usedMemory());
+    }
+
+    /** Redis's per-client estimate for used_memory: the client object and its buffers. */
+    public static final long CLIENT_MEMORY = 16 * 1024;
+
+    /** mem_clients_normal: an estimate of the connections' buffers and state. */
+    public long clientsMemory() {
+        return clients.size() * CLIENT_MEMORY;
+    }
+
+    /** used_memory: the data's accounting plus the clients' estimate. */
+    public long usedMemory() {
+        return keyspace.evictor().usedMemory();
+    }
+
+    /** updateMaxmemory: warn when the new limit is below current usage, and evict right away. */
+    private void maxmemoryChanged() {
+        long max = config.eviction.maxmemory;
+        if (max > 0) {
+            long used = usedMemory();
+            if (max < used) {
+                log.warn("WARNING: the new maxmemory value set via CONFIG SET ({}) is smaller than the current memory "
+                        + "usage ({}). This will result in key eviction and/or the inability to accept new write "
+                        + "commands depending on the maxmemory-policy.", max, used);
+            }
+            dispatcher.performEvictions();
+        }
     }
 
     public ServerConfig config() {
@@ -167,6 +197,15 @@ public final class Server {
 
     /** Binds the configured addresses and starts serving; returns once listening. */
     public Server start() throws InterruptedException {
+        long heap = Runtime.getRuntime().maxMemory();
+        if (config.eviction.maxmemory == 0) {
+            log.info("maxmemory is 0: data is limited to {} bytes derived from the {} byte max heap (OOM errors, "
+                    + "or eviction by maxmemory-policy, beyond it)", config.eviction.defaultCeiling, heap);
+        } else if (config.eviction.maxmemory > heap / 10 * 9) {
+            log.warn("WARNING: maxmemory ({}) is close to or above the JVM's max heap ({}); raise -Xmx or lower "
+                    + "maxmemory, or the JVM may run out of heap before maxmemory is reached",
+                    config.eviction.maxmemory, heap);
+        }
         boolean useEpoll = Epoll.isAvailable();
         group = new MultiThreadIoEventLoopGroup(1,
                 useEpoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
@@ -236,6 +275,16 @@ public final class Server {
         keyspaceLoop.execute(task);
     }
 
+    /**
+     * Runs a task on the keyspace thread after the current work, or never when the server is not
+     * started (tests drive the keyspace directly).
+     */
+    public void executeLater(Runnable task) {
+        if (keyspaceLoop != null && !stopping) {
+            keyspaceLoop.execute(task);
+        }
+    }
+
     public boolean inKeyspaceThread() {
         return keyspaceLoop == null || keyspaceLoop.inEventLoop();
     }
@@ -260,6 +309,8 @@ public final class Server {
         activeExpire.runSlow(config.hz);
         latency.addSampleIfNeeded("expire-cycle", (System.nanoTime() - cycleStart) / 1_000_000);
         sampler.cronTick(stats, System.currentTimeMillis());
+        sampler.notePeak(usedMemory());
+        dispatcher.performEvictions();
         if (config.timeoutSeconds > 0) {
             long now = System.currentTimeMillis();
             for (Client c : List.copyOf(clients.all())) {

@@ -51,6 +51,11 @@ public final class ServerConfig {
     public int zsetMaxListpackEntries = 128;
     /** ...of at most this many bytes each. */
     public int zsetMaxListpackValue = 64;
+    /**
+     * maxmemory and its policy knobs; the keyspace reads the very same object, so CONFIG SET takes
+     * effect at the next command.
+     */
+    public final io.mnemos.store.EvictionSettings eviction = new io.mnemos.store.EvictionSettings();
 
     /** Called after a value changes at runtime, so the server can apply it (log level, timers). */
     private final Map<String, Runnable> changeListeners = new LinkedHashMap<>();
@@ -103,6 +108,19 @@ public final class ServerConfig {
                 default -> throw new ConfigException("argument must be 'yes' or 'no'");
             }
         }));
+        add(ConfigOption.memory("maxmemory", true, 0, Long.MAX_VALUE,
+                () -> eviction.maxmemory, v -> eviction.maxmemory = v));
+        add(ConfigOption.choice("maxmemory-policy", true, io.mnemos.store.MaxmemoryPolicy.configNames(),
+                () -> eviction.policy.configName(),
+                v -> eviction.policy = io.mnemos.store.MaxmemoryPolicy.byConfigName(v)));
+        add(ConfigOption.integer("maxmemory-samples", true, 1, Integer.MAX_VALUE,
+                () -> eviction.samples, v -> eviction.samples = v));
+        add(ConfigOption.integer("maxmemory-eviction-tenacity", true, 0, 100,
+                () -> eviction.tenacity, v -> eviction.tenacity = v));
+        add(ConfigOption.integer("lfu-log-factor", true, 0, Integer.MAX_VALUE,
+                () -> eviction.lfuLogFactor, v -> eviction.lfuLogFactor = v));
+        add(ConfigOption.integer("lfu-decay-time", true, 0, Integer.MAX_VALUE,
+                () -> eviction.lfuDecayTime, v -> eviction.lfuDecayTime = v));
         for (String name : new String[]{"list-max-listpack-size", "list-max-ziplist-size"}) {
             add(ConfigOption.integer(name, true, Integer.MIN_VALUE, Integer.MAX_VALUE,
                     () -> listMaxListpackSize, v -> listMaxListpackSize = v));

@@ -22,11 +22,15 @@ public final class StatsSampler {
     private long startupMemory;
 
     public StatsSampler() {
-        startupMemory = heapUsed();
-        peakMemory = startupMemory;
     }
 
-    /** The JVM heap in use: Mnemos's stand-in for Redis's used_memory until real accounting exists. */
+    /** used_memory right after startup (used_memory_startup), also the first peak. */
+    public void startupMemory(long used) {
+        startupMemory = used;
+        peakMemory = Math.max(peakMemory, used);
+    }
+
+    /** The JVM heap in use (INFO's fragmentation ratio compares it with the accounted used_memory). */
     public static long heapUsed() {
         Runtime rt = Runtime.getRuntime();
         return rt.totalMemory() - rt.freeMemory();
@@ -41,7 +45,6 @@ public final class StatsSampler {
         track(Metric.COMMANDS, stats.totalCommandsProcessed, nowMillis);
         track(Metric.NET_INPUT, stats.netInputBytes, nowMillis);
         track(Metric.NET_OUTPUT, stats.netOutputBytes, nowMillis);
-        notePeak(heapUsed());
     }
 
     /** Redis's trackInstantaneousMetric. */
@@ -90,16 +93,10 @@ public final class StatsSampler {
         lastSampleMillis = Long.MIN_VALUE;
     }
 
-    /**
-     * Records a reading of used memory: raises the peak, and lowers the startup baseline when the
-     * heap shrinks below it (the JVM's reading at startup includes garbage not yet collected).
-     */
+    /** Records a reading of used memory; returns the peak. */
     public long notePeak(long used) {
         if (used > peakMemory) {
             peakMemory = used;
-        }
-        if (used < startupMemory) {
-            startupMemory = used;
         }
         return peakMemory;
     }
@@ -112,7 +109,7 @@ public final class StatsSampler {
         peakMemory = used;
     }
 
-    /** The lowest used memory seen so far, Mnemos's used_memory_startup. */
+    /** used_memory_startup: the accounting of the empty server. */
     public long startupMemory() {
         return startupMemory;
     }

@@ -11,16 +11,55 @@ public final class Database {
     private final Clock clock;
     private final KeyspaceStats stats;
     private final KeyspaceListener listener;
+    private final EvictionSettings settings;
+    private final MemoryTracker tracker;
     private Dict dict = new Dict();
     private VolatileKeys volatileKeys = new VolatileKeys();
     /** Running average TTL of the keys the active expire cycle sampled (INFO keyspace avg_ttl). */
     long avgTtl;
+    /** Sum of {@link #cost} over the keys, kept up to date by every change (see MemoryTracker). */
+    long memory;
 
-    Database(int id, Clock clock, KeyspaceStats stats, KeyspaceListener listener) {
+    Database(int id, Clock clock, KeyspaceStats stats, KeyspaceListener listener, EvictionSettings settings,
+             MemoryTracker tracker) {
         this.id = id;
         this.clock = clock;
         this.stats = stats;
         this.listener = listener;
+        this.settings = settings;
+        this.tracker = tracker;
+    }
+
+    /** What one key costs: {@link MemoryModel#entryBytes}. */
+    static long cost(Entry e) {
+        return MemoryModel.entryBytes(e.key, e.value);
+    }
+
+    /** Accounted bytes of the keys and values of this database. */
+    public long memory() {
+        return memory;
+    }
+
+    /** The dictionary's bucket array and the expiry index at their current capacities. */
+    public long memoryOverhead() {
+        return MemoryModel.refArray(dict.capacity()) + MemoryModel.refArray(volatileKeys.capacity());
+    }
+
+    /** MEMORY STATS overhead.hashtable.main: the entries and the bucket array. */
+    public long hashtableOverhead() {
+        return MemoryModel.ENTRY * dict.size() + MemoryModel.refArray(dict.capacity());
+    }
+
+    /** MEMORY STATS overhead.hashtable.expires: the expiry index. */
+    public long expiresOverhead() {
+        return MemoryModel.refArray(volatileKeys.capacity());
+    }
+
+    /** The accounting recomputed by walking every key; for tests and DEBUG, never on a hot path. */
+    public long recomputeMemory() {
+        long[] total = {0};
+        dict.forEach(e -> total[0] += cost(e));
+        return total[0];
     }
 
     public int id() {
@@ -44,14 +83,14 @@ public final class Database {
         return clock.millis();
     }
 
-    /** Lookup for a read: counts a hit or miss and refreshes the access time. */
+    /** Lookup for a read: counts a hit or miss and refreshes the LRU clock or LFU counter. */
     public Entry lookupRead(byte[] key) {
-        Entry e = lookupWrite(key);
+        Entry e = find(key);
         if (e == null) {
             stats.misses++;
         } else {
             stats.hits++;
-            e.accessTime = (int) (clock.millis() / 1000);
+            touch(e);
         }
         return e;
     }
@@ -61,7 +100,7 @@ public final class Database {
      * {@code LOOKUP_NOTOUCH} (EXISTS, TYPE, TTL, OBJECT).
      */
     public Entry lookupReadNoTouch(byte[] key) {
-        Entry e = lookupWrite(key);
+        Entry e = find(key);
         if (e == null) {
             stats.misses++;
         } else {
@@ -72,15 +111,29 @@ public final class Database {
 
     /** Lookup for a read that does not touch access time or statistics (OBJECT, TYPE internals). */
     public Entry lookupQuiet(byte[] key) {
-        return lookupWrite(key);
+        return find(key);
     }
 
-    /** Lookup before a write: expires a stale key, touches no statistics. */
+    /**
+     * Lookup before a write: expires a stale key, touches no statistics, refreshes the LRU clock
+     * or LFU counter as Redis's lookupKeyWrite does.
+     */
     public Entry lookupWrite(byte[] key) {
+        Entry e = find(key);
+        if (e != null) {
+            touch(e);
+        }
+        return e;
+    }
+
+    private Entry find(byte[] key) {
         Entry e = dict.get(key);
-        if (e != null && isExpired(e)) {
-            expire(e);
-            return null;
+        if (e != null) {
+            if (isExpired(e)) {
+                expire(e);
+                return null;
+            }
+            tracker.track(this, e);
         }
         return e;
     }
@@ -88,8 +141,24 @@ public final class Database {
     /** Stores a new key; the caller has checked it is absent. */
     public Entry add(byte[] key, Object value) {
         Entry e = dict.add(key, value);
-        e.accessTime = (int) (clock.millis() / 1000);
+        e.accessTime = initialAccess();
+        memory += cost(e);
+        tracker.track(this, e);
         return e;
+    }
+
+    /** A new object's lru field: the LRU clock, or LFU_INIT_VAL stamped with the current minute. */
+    private int initialAccess() {
+        long now = clock.millis();
+        return settings.policy.lfu() ? ObjectClock.lfuInit(now) : ObjectClock.lruClock(now);
+    }
+
+    /** Accounts for a change of an entry made through this class (value replaced). */
+    private void changed(Entry e, long oldCost) {
+        if (!tracker.tracked(e)) {
+            memory += cost(e) - oldCost;
+            tracker.track(this, e);
+        }
     }
 
     /**
@@ -101,8 +170,13 @@ public final class Database {
         if (e == null) {
             return add(key, value);
         }
+        long old = cost(e);
         e.value = value;
-        e.accessTime = (int) (clock.millis() / 1000);
+        changed(e, old);
+        // dbSetValue: a new object gets a fresh LRU clock; under LFU it inherits the old counter.
+        if (!settings.policy.lfu()) {
+            e.accessTime = ObjectClock.lruClock(clock.millis());
+        }
         if (!keepTtl) {
             persist(e);
         }
@@ -116,25 +190,42 @@ public final class Database {
     public Entry addFrom(byte[] key, Entry source) {
         Entry e = dict.add(key, source.value);
         e.accessTime = source.accessTime;
+        memory += cost(e);
+        tracker.track(this, e);
         if (source.expireAt != Entry.NO_EXPIRY) {
             setExpire(e, source.expireAt);
         }
         return e;
     }
 
-    /** Marks an entry as accessed now (the LRU clock of OBJECT IDLETIME). */
+    /**
+     * An access, as lookupKey records it: the LRU clock under LRU (and non-LFU) policies, a decayed
+     * and logarithmically incremented counter under LFU.
+     */
     public void touch(Entry e) {
-        e.accessTime = (int) (clock.millis() / 1000);
+        long now = clock.millis();
+        if (settings.policy.lfu()) {
+            e.accessTime = ObjectClock.lfuAccess(e.accessTime, now, settings.lfuLogFactor, settings.lfuDecayTime);
+        } else {
+            e.accessTime = ObjectClock.lruClock(now);
+        }
     }
 
-    /** Seconds since the entry was last accessed, as OBJECT IDLETIME reports. */
+    /** OBJECT IDLETIME: estimateObjectIdleTime in seconds. */
     public long idleSeconds(Entry e) {
-        return Math.max(0, clock.millis() / 1000 - e.accessTime);
+        return ObjectClock.idleMillis(e.accessTime, clock.millis()) / 1000;
+    }
+
+    /** OBJECT FREQ: the LFU counter after decay (LFUDecrAndReturn). */
+    public long frequency(Entry e) {
+        return ObjectClock.lfuDecrAndReturn(e.accessTime, clock.millis(), settings.lfuDecayTime);
     }
 
     /** Replaces the value of an existing entry, keeping its TTL. */
     public void replaceValue(Entry e, Object value) {
+        long old = cost(e);
         e.value = value;
+        changed(e, old);
     }
 
     public boolean delete(byte[] key) {
@@ -148,6 +239,8 @@ public final class Database {
 
     /** Removes an entry found by a lookup. */
     public void remove(Entry e) {
+        memory -= tracker.accounted(e);
+        tracker.forget(e);
         dict.remove(e.key);
         volatileKeys.remove(e);
     }
@@ -204,9 +297,11 @@ public final class Database {
     }
 
     public void flush() {
+        tracker.forgetAll(this);
         dict = new Dict();
         volatileKeys = new VolatileKeys();
         avgTtl = 0;
+        memory = 0;
     }
 
     /** Exchanges contents with another database (SWAPDB). */
@@ -220,10 +315,30 @@ public final class Database {
         long t = avgTtl;
         avgTtl = other.avgTtl;
         other.avgTtl = t;
+        long m = memory;
+        memory = other.memory;
+        other.memory = m;
     }
 
     Entry randomVolatile() {
         return volatileKeys.random();
+    }
+
+    /** A random key of the whole dictionary, expired or not (eviction sampling). */
+    Entry randomAny() {
+        return dict.random();
+    }
+
+    /** True if the entry is still this database's entry for its key (not deleted meanwhile). */
+    boolean holds(Entry e) {
+        return dict.get(e.key) == e;
+    }
+
+    /** Deletes a key chosen by eviction and tells the listener. */
+    void evict(Entry e) {
+        remove(e);
+        stats.evictedKeys++;
+        listener.evicted(this, e.key);
     }
 
     /** Deletes a key whose time has passed and tells the listener. */

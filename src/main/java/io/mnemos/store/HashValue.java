@@ -19,6 +19,8 @@ public final class HashValue implements TypedValue {
     /** Hashtable encoding: buckets; null while a listpack. */
     private Node[] table;
     private int size;
+    /** Sum of the lengths of all fields and values, kept for the O(1) memory estimate. */
+    private long bytes;
 
     private static final class Node {
         final byte[] field;
@@ -58,6 +60,7 @@ public final class HashValue implements TypedValue {
                 h.pairs[i] = pairs[i].clone();
             }
             h.size = size;
+            h.bytes = bytes;
         } else {
             h.pairs = null;
             h.table = new Node[table.length];
@@ -136,6 +139,7 @@ public final class HashValue implements TypedValue {
         if (pairs != null) {
             int i = lpIndex(field);
             if (i >= 0) {
+                bytes += value.length - pairs[i + 1].length;
                 pairs[i + 1] = value;
                 return false;
             }
@@ -145,6 +149,7 @@ public final class HashValue implements TypedValue {
             pairs[size * 2] = field;
             pairs[size * 2 + 1] = value;
             size++;
+            bytes += field.length + value.length;
             if (size > maxEntries) {
                 convert();
             }
@@ -152,6 +157,7 @@ public final class HashValue implements TypedValue {
         }
         Node n = node(field);
         if (n != null) {
+            bytes += value.length - n.value.length;
             n.value = value;
             return false;
         }
@@ -165,6 +171,7 @@ public final class HashValue implements TypedValue {
             if (i < 0) {
                 return false;
             }
+            bytes -= pairs[i].length + pairs[i + 1].length;
             System.arraycopy(pairs, i + 2, pairs, i, size * 2 - i - 2);
             size--;
             pairs[size * 2] = null;
@@ -178,6 +185,7 @@ public final class HashValue implements TypedValue {
         Node prev = null;
         for (Node n = table[bucket]; n != null; prev = n, n = n.next) {
             if (Arrays.equals(n.field, field)) {
+                bytes -= n.field.length + n.value.length;
                 if (prev == null) {
                     table[bucket] = n.next;
                 } else {
@@ -208,6 +216,7 @@ public final class HashValue implements TypedValue {
         }
         table = new Node[capacity];
         size = 0;
+        bytes = 0;
         for (int i = 0; i < n * 2; i += 2) {
             tablePut(old[i], old[i + 1]);
         }
@@ -222,6 +231,7 @@ public final class HashValue implements TypedValue {
         n.next = table[bucket];
         table[bucket] = n;
         size++;
+        bytes += field.length + value.length;
     }
 
     private void resize(int capacity) {
@@ -308,16 +318,16 @@ public final class HashValue implements TypedValue {
         return out;
     }
 
-    /** A rough MEMORY USAGE-style estimate. */
+    /**
+     * O(1): this object (header, pairs, table, size, bytes = 32), the pair array or the bucket
+     * array at its capacity plus one 24-byte node per field, and every field's and value's bytes.
+     */
+    @Override
     public long memoryUsage() {
-        long[] total = {16};
+        long arrays = MemoryModel.byteArrays(2L * size, bytes);
         if (pairs != null) {
-            total[0] += 8L * pairs.length;
-            forEach((f, v) -> total[0] += 32 + f.length + v.length);
-        } else {
-            total[0] += 8L * table.length;
-            forEach((f, v) -> total[0] += 56 + f.length + v.length);
+            return 32 + MemoryModel.refArray(pairs.length) + arrays;
         }
-        return total[0];
+        return 32 + MemoryModel.refArray(table.length) + 24L * size + arrays;
     }
 }

@@ -32,10 +32,15 @@ final class KeyHash {
         return (int) (h ^ (h >>> 32));
     }
 
+    /**
+     * SplitMix64's finalizer: every input bit reaches every output bit, low bits included (the
+     * bucket index). The previous mixer's low bits depended on few input bits, so short keys that
+     * differ in their last bytes ("cold1".."cold199") piled into a handful of buckets: long chains,
+     * and Dict.random() (eviction sampling, RANDOMKEY) far from uniform.
+     */
     private static long mix(long h) {
-        h *= M;
-        h ^= h >>> 29;
-        h *= 0xBF58476D1CE4E5B9L;
-        return h ^ (h >>> 32);
+        h = (h ^ (h >>> 30)) * 0xBF58476D1CE4E5B9L;
+        h = (h ^ (h >>> 27)) * 0x94D049BB133111EBL;
+        return h ^ (h >>> 31);
     }
 }

@@ -5,13 +5,64 @@ public final class Keyspace {
     private final Database[] databases;
     private final KeyspaceStats stats = new KeyspaceStats();
     private final Clock clock;
+    private final EvictionSettings settings;
+    private final MemoryTracker tracker = new MemoryTracker();
+    private final Evictor evictor;
 
     public Keyspace(int count, Clock clock, KeyspaceListener listener) {
+        this(count, clock, listener, new EvictionSettings());
+    }
+
+    public Keyspace(int count, Clock clock, KeyspaceListener listener, EvictionSettings settings) {
         this.clock = clock;
+        this.settings = settings;
         databases = new Database[count];
         for (int i = 0; i < count; i++) {
-            databases[i] = new Database(i, clock, stats, listener);
+            databases[i] = new Database(i, clock, stats, listener, settings, tracker);
         }
+        this.evictor = new Evictor(this);
+    }
+
+    public EvictionSettings settings() {
+        return settings;
+    }
+
+    public Evictor evictor() {
+        return evictor;
+    }
+
+    /**
+     * A command starts: typed values that lookups hand out are remembered, so that in-place changes
+     * are accounted when {@link #commandDone()} is called.
+     */
+    public void commandStarted() {
+        tracker.begin();
+    }
+
+    /** The command ended: accounts every in-place change of the values it looked up. */
+    public void commandDone() {
+        tracker.settle();
+    }
+
+    /**
+     * Bytes of the data: every key's entry, key and value, plus each database's bucket array and
+     * expiry index. O(databases).
+     */
+    public long usedMemory() {
+        long total = 0;
+        for (Database db : databases) {
+            total += db.memory + db.memoryOverhead();
+        }
+        return total;
+    }
+
+    /** {@link #usedMemory()} recomputed by walking every key (tests, DEBUG). */
+    public long recomputeMemory() {
+        long total = 0;
+        for (Database db : databases) {
+            total += db.recomputeMemory() + db.memoryOverhead();
+        }
+        return total;
     }
 
     public Database db(int index) {
@@ -45,6 +96,7 @@ public final class Keyspace {
     }
 
     public void swap(int a, int b) {
+        tracker.settleNow();
         databases[a].swapContents(databases[b]);
     }
 }

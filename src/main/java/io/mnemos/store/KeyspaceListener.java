@@ -7,4 +7,8 @@ public interface KeyspaceListener {
 
     default void expired(Database db, byte[] key) {
     }
+
+    /** A key deleted by maxmemory eviction. */
+    default void evicted(Database db, byte[] key) {
+    }
 }

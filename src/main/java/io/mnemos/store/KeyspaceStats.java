@@ -5,6 +5,8 @@ public final class KeyspaceStats {
     public long hits;
     public long misses;
     public long expiredKeys;
+    /** Keys deleted by maxmemory eviction (INFO evicted_keys). */
+    public long evictedKeys;
     /** Times the active expire cycle stopped because it used up its time budget. */
     public long expiredTimeCapReached;
     /** Estimated share of logically expired keys still in memory (0..100), as Redis's stale_perc. */
@@ -16,6 +18,7 @@ public final class KeyspaceStats {
         hits = 0;
         misses = 0;
         expiredKeys = 0;
+        evictedKeys = 0;
         expiredTimeCapReached = 0;
         expiredStalePercent = 0;
     }

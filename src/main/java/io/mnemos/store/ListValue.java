@@ -229,8 +229,12 @@ public final class ListValue implements TypedValue {
         bytes = b;
     }
 
-    /** A rough MEMORY USAGE-style estimate: the slot array plus every element with its header. */
+    /**
+     * O(1): this object (header, items, head, size, bytes = 32), the slot array at its capacity and
+     * every element's byte array.
+     */
+    @Override
     public long memoryUsage() {
-        return 16 + 8L * items.length + 16L * size + bytes;
+        return 32 + MemoryModel.refArray(items.length) + MemoryModel.byteArrays(size, bytes);
     }
 }

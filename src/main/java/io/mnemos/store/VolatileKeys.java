@@ -11,6 +11,10 @@ final class VolatileKeys {
     private Entry[] slots = new Entry[16];
     private int size;
 
+    int capacity() {
+        return slots.length;
+    }
+
     int size() {
         return size;
     }

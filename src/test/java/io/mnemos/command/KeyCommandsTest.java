@@ -462,11 +462,14 @@ class KeyCommandsTest {
         }
 
         @Test
-        void renameKeepsIdleTime() {
+        void renameTouchesTheKeyLikeEveryWriteLookup() {
+            // Redis 7.0.15: RENAME's lookupKeyWrite refreshes the LRU clock, so the idle time restarts.
             h.exec("SET", "a", "1");
             h.clock().advance(7000);
             h.exec("RENAME", "a", "b");
-            assertEquals(":7\r\n", h.exec("OBJECT", "IDLETIME", "b"));
+            assertEquals(":0\r\n", h.exec("OBJECT", "IDLETIME", "b"));
+            h.clock().advance(3000);
+            assertEquals(":3\r\n", h.exec("OBJECT", "IDLETIME", "b"));
         }
 
         @Test
