@@ -617,10 +617,8 @@ class KeyCommandsTest {
 
         @Test
         void idletimeIsRefusedUnderAnLfuPolicy() {
-            ServerConfig config = new ServerConfig();
-            String[] policy = {"allkeys-lfu"};
-            config.register(ConfigOption.string("maxmemory-policy", true, () -> policy[0], v -> policy[0] = v));
-            CommandHarness lfu = new CommandHarness(config);
+            CommandHarness lfu = new CommandHarness();
+            assertEquals("+OK\r\n", lfu.exec("CONFIG", "SET", "maxmemory-policy", "allkeys-lfu"));
             lfu.exec("SET", "a", "1");
             assertEquals("-ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when "
                     + "switching between policies at runtime LRU and LFU data will take some time to adjust.\r\n",
