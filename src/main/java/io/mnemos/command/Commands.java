@@ -14,6 +14,8 @@ public final class Commands {
                 new KeyCommands(),
                 new ListCommands(),
                 new HashCommands(),
+                new BlockingCommands(),
+                new TransactionCommands(),
                 new ClientCommands(),
                 new ServerCommands(),
                 new CommandIntrospection(),

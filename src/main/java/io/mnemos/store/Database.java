@@ -203,7 +203,16 @@ public final class Database {
         return e.expireAt != Entry.NO_EXPIRY && clock.millis() > e.expireAt;
     }
 
+    /**
+     * The entry as stored, even if its time has passed: nothing is expired and no statistic moves
+     * (Redis's dictFind on the main dictionary).
+     */
+    public Entry peek(byte[] key) {
+        return dict.get(key);
+    }
+
     public void flush() {
+        listener.flushing(this);
         dict = new Dict();
         volatileKeys = new VolatileKeys();
         avgTtl = 0;
@@ -211,6 +220,7 @@ public final class Database {
 
     /** Exchanges contents with another database (SWAPDB). */
     void swapContents(Database other) {
+        listener.swapping(this, other);
         Dict d = dict;
         dict = other.dict;
         other.dict = d;

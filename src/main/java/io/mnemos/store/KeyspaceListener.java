@@ -7,4 +7,12 @@ public interface KeyspaceListener {
 
     default void expired(Database db, byte[] key) {
     }
+
+    /** {@code db} is about to be emptied (FLUSHDB, FLUSHALL). */
+    default void flushing(Database db) {
+    }
+
+    /** The contents of {@code a} and {@code b} are about to be exchanged (SWAPDB). */
+    default void swapping(Database a, Database b) {
+    }
 }
