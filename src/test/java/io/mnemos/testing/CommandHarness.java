@@ -61,6 +61,14 @@ public final class CommandHarness {
 
     public String exec(Client c, byte[][] argv) {
         server.dispatcher().dispatch(c, argv);
+        return output(c);
+    }
+
+    /**
+     * What the client was sent since its last command, e.g. the answer of a blocked client served
+     * by another client's command or timed out.
+     */
+    public String output(Client c) {
         ByteBuf out = c.reply().take();
         if (out == null) {
             return "";
