@@ -172,7 +172,6 @@ public final class BlockingCommands implements CommandFamily {
 
     /** BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]: lmpopGenericCommand blocking. */
     private static void blmpop(Client c) {
-        long timeout = timeout(c, c.arg(1));
         long numKeys = ListCommands.rangeLong(c.arg(2), 1, Long.MAX_VALUE, "numkeys should be greater than 0");
         if (numKeys >= c.argc() - 3) {
             throw CommandError.SYNTAX;
@@ -191,6 +190,8 @@ public final class BlockingCommands implements CommandFamily {
         if (count == -1) {
             count = 1;
         }
+        // As lmpopGenericCommand, the timeout is parsed last (by blockingPopGenericCommand).
+        long timeout = timeout(c, c.arg(1));
         Database db = c.db();
         List<byte[]> keys = new ArrayList<>();
         for (int j = 0; j < numKeys; j++) {

@@ -54,7 +54,9 @@ class BlockingCommandsTest {
         assertEquals("-ERR syntax error\r\n", h.exec("BLMOVE", "a", "d", "UP", "LEFT", "0"));
         assertEquals("-ERR timeout is negative\r\n", h.exec("BLMOVE", "a", "d", "LEFT", "LEFT", "-1"));
         assertEquals("-ERR numkeys should be greater than 0\r\n", h.exec("BLMPOP", "0", "0", "a", "LEFT"));
-        assertEquals("-ERR timeout is negative\r\n", h.exec("BLMPOP", "-1", "0", "a", "LEFT"));
+        assertEquals("-ERR numkeys should be greater than 0\r\n", h.exec("BLMPOP", "-1", "0", "a", "LEFT"));
+        assertEquals("-ERR syntax error\r\n", h.exec("BLMPOP", "x", "1", "a", "MIDDLE"));
+        assertEquals("-ERR timeout is negative\r\n", h.exec("BLMPOP", "-1", "1", "a", "LEFT"));
         assertEquals("-ERR syntax error\r\n", h.exec("BLMPOP", "0", "2", "a", "LEFT"));
         assertEquals("-ERR count should be greater than 0\r\n", h.exec("BLMPOP", "0", "1", "a", "LEFT", "COUNT", "0"));
         assertEquals("-ERR wrong number of arguments for 'blpop' command\r\n", h.exec("BLPOP", "a"));
