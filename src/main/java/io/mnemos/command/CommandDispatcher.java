@@ -128,6 +128,7 @@ public final class CommandDispatcher {
     void call(Client c, CommandSpec spec, byte[][] argv) {
         c.setRequest(argv, spec);
         long dirtyBefore = server.keyspace().stats().dirty;
+        Object[] before = PARTIAL_WRITERS.contains(spec.fullName()) ? fingerprints(c, spec, argv) : null;
         long start = System.nanoTime();
         try {
             checkKeyTypes(c, spec, argv);
@@ -142,7 +143,7 @@ public final class CommandDispatcher {
             reject(c, "ERR internal error while executing '" + spec.fullName() + "': " + e);
         }
         if (server.keyspace().stats().dirty != dirtyBefore) {
-            signalModifiedKeys(c, spec, argv);
+            signalModifiedKeys(c, spec, argv, before);
         }
         if (c.blocked()) {
             return; // accounted for once it is answered, as Redis's updateStatsOnUnblock
@@ -159,19 +160,78 @@ public final class CommandDispatcher {
      * Redis's signalModifiedKey for every key of a command that changed the dataset: touches the
      * WATCHes on them and marks them ready for clients blocked on them.
      */
-    private void signalModifiedKeys(Client c, CommandSpec spec, byte[][] argv) {
+    private void signalModifiedKeys(Client c, CommandSpec spec, byte[][] argv, Object[] before) {
         WatchedKeys watches = server.watchedKeys();
         BlockedClients blocked = server.blockedClients();
         if (!watches.any() && !blocked.any()) {
             return;
         }
-        List<Integer> positions = spec.has(CommandFlag.MOVABLEKEYS)
-                ? CommandIntrospection.keyPositions(spec, argv)
-                : spec.keyPositions(argv.length);
-        for (int pos : positions) {
+        List<Integer> positions = keyPositions(spec, argv);
+        Object[] after = before == null ? null : fingerprints(c, spec, argv);
+        for (int i = 0; i < positions.size(); i++) {
+            int pos = positions.get(i);
+            if (before != null && before[i].equals(after[i])) {
+                continue; // this key of a multi-key command was left alone
+            }
             watches.touch(c.db(), argv[pos]);
             blocked.signalKeyAsReady(c.db(), argv[pos]);
         }
+        // MOVE and COPY ... DB also write the key of another database.
+        int targetDb = -1;
+        byte[] targetKey = null;
+        if (spec.fullName().equals("move")) {
+            targetDb = dbIndex(argv[2]);
+            targetKey = argv[1];
+        } else if (spec.fullName().equals("copy")) {
+            for (int i = 3; i + 1 < argv.length; i++) {
+                if (Args.is(argv[i], "db")) {
+                    targetDb = dbIndex(argv[i + 1]);
+                    targetKey = argv[2];
+                }
+            }
+        }
+        if (targetDb >= 0 && targetDb < server.keyspace().count()) {
+            watches.touch(server.keyspace().db(targetDb), targetKey);
+            blocked.signalKeyAsReady(server.keyspace().db(targetDb), targetKey);
+        }
+    }
+
+    /**
+     * Commands that modify only some of their keys, each by removing it or changing its length
+     * (DEL deletes the existing ones, the multi-key pops pop one): Redis signals only those.
+     */
+    private static final java.util.Set<String> PARTIAL_WRITERS =
+            java.util.Set.of("del", "unlink", "lmpop", "blpop", "brpop", "blmpop");
+
+    private static List<Integer> keyPositions(CommandSpec spec, byte[][] argv) {
+        return spec.has(CommandFlag.MOVABLEKEYS)
+                ? CommandIntrospection.keyPositions(spec, argv)
+                : spec.keyPositions(argv.length);
+    }
+
+    /** For {@link #PARTIAL_WRITERS}: each key's entry and length, to see which ones changed. */
+    private Object[] fingerprints(Client c, CommandSpec spec, byte[][] argv) {
+        if (!server.watchedKeys().any() && !server.blockedClients().any()) {
+            return null;
+        }
+        List<Integer> positions = keyPositions(spec, argv);
+        Object[] prints = new Object[positions.size()];
+        for (int i = 0; i < prints.length; i++) {
+            Entry e = c.db().peek(argv[positions.get(i)]);
+            prints[i] = e == null ? KeyPrint.ABSENT : new KeyPrint(e, e.value(), e.expireAt(),
+                    e.value() instanceof io.mnemos.store.ListValue l ? l.size() : -1);
+        }
+        return prints;
+    }
+
+    /** A key's state as far as removals and pops go; entries and values compare by identity. */
+    private record KeyPrint(Entry entry, Object value, long expireAt, long size) {
+        static final KeyPrint ABSENT = new KeyPrint(null, null, 0, 0);
+    }
+
+    private static int dbIndex(byte[] arg) {
+        Long v = Args.parseLongOrNull(arg);
+        return v == null || v < 0 || v > Integer.MAX_VALUE ? -1 : v.intValue();
     }
 
     /** Redis's handleClientsBlockedOnKeys, after each command: serves clients whose keys got data. */
@@ -209,6 +269,12 @@ public final class CommandDispatcher {
     /** Redis's rejectCommand: the error reply, and a MULTI in progress is doomed (flagTransaction). */
     private void rejectCommand(Client c, String message) {
         c.transaction().flagError();
+        if (c.inMulti() && c.lastCommand().equals("exec")) {
+            // Redis's execCommandAbort: a rejected EXEC discards the transaction.
+            TransactionCommands.discardTransaction(c);
+            String reason = message.startsWith("ERR ") ? message.substring(4) : message;
+            message = "EXECABORT Transaction discarded because of: " + reason;
+        }
         reject(c, message);
     }
 
