@@ -106,6 +106,12 @@ public final class BlockingCommands implements CommandFamily {
         return c.inMulti();
     }
 
+    /** The keys to try: all in order, or only the ready key when the client is being served. */
+    private static List<byte[]> servedFirst(Client c, List<byte[]> keys) {
+        byte[] ready = c.server().blockedClients().servingKey(c);
+        return ready == null ? keys : List.of(ready);
+    }
+
     private static void dirty(Client c, long n) {
         c.server().keyspace().stats().dirty += n;
     }
@@ -116,8 +122,9 @@ public final class BlockingCommands implements CommandFamily {
         Database db = c.db();
         List<byte[]> keys = new ArrayList<>();
         for (int j = 1; j < c.argc() - 1; j++) {
-            byte[] key = c.arg(j);
-            keys.add(key);
+            keys.add(c.arg(j));
+        }
+        for (byte[] key : servedFirst(c, keys)) {
             Entry e = db.lookupWrite(key);
             if (e == null) {
                 continue;
@@ -195,8 +202,9 @@ public final class BlockingCommands implements CommandFamily {
         Database db = c.db();
         List<byte[]> keys = new ArrayList<>();
         for (int j = 0; j < numKeys; j++) {
-            byte[] key = c.arg(3 + j);
-            keys.add(key);
+            keys.add(c.arg(3 + j));
+        }
+        for (byte[] key : servedFirst(c, keys)) {
             Entry e = db.lookupWrite(key);
             if (e == null) {
                 continue;

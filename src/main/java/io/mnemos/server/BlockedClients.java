@@ -71,6 +71,18 @@ public final class BlockedClients {
     private int withTimeout;
     private boolean serving;
 
+    /** The client being served and the ready key it is served from (Redis pops from that key). */
+    private Client servingClient;
+    private byte[] servingKey;
+
+    /**
+     * While {@code c}'s command runs again to serve it, the key that became ready: a client blocked
+     * on several keys is served from that one, as Redis's serveClientsBlockedOnListKey. Else null.
+     */
+    public byte[] servingKey(Client c) {
+        return c == servingClient ? servingKey : null;
+    }
+
     public BlockedClients(Keyspace keyspace) {
         this.keyspace = keyspace;
     }
@@ -188,7 +200,14 @@ public final class BlockedClients {
                         }
                         unregister(b);
                         receiver.block(null);
-                        serve.accept(receiver, b);
+                        servingClient = receiver;
+                        servingKey = r.key().bytes();
+                        try {
+                            serve.accept(receiver, b);
+                        } finally {
+                            servingClient = null;
+                            servingKey = null;
+                        }
                         if (!receiver.blocked()) {
                             receiver.unblocked();
                         }
