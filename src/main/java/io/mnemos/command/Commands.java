@@ -14,11 +14,11 @@ public final class Commands {
                 new KeyCommands(),
                 new ListCommands(),
                 new HashCommands(),
-                new BlockingCommands(),
-                new TransactionCommands(),
                 new ClientCommands(),
                 new ServerCommands(),
                 new CommandIntrospection(),
+                new BlockingCommands(),
+                new TransactionCommands(),
                 new DebugCommands());
     }
 }

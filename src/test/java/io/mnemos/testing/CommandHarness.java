@@ -61,12 +61,20 @@ public final class CommandHarness {
 
     public String exec(Client c, byte[][] argv) {
         server.dispatcher().dispatch(c, argv);
-        return output(c);
+        ByteBuf out = c.reply().take();
+        if (out == null) {
+            return "";
+        }
+        try {
+            return out.toString(StandardCharsets.UTF_8);
+        } finally {
+            out.release();
+        }
     }
 
     /**
      * What the client was sent since its last command, e.g. the answer of a blocked client served
-     * by another client's command or timed out.
+     * by another client's command or timed out ("" for nothing).
      */
     public String output(Client c) {
         ByteBuf out = c.reply().take();
