@@ -253,8 +253,14 @@ public final class ClientCommands implements CommandFamily {
         long totMem = 1800 + (queryBuffer ? 20472 : 0) + (rbs - 1024) + argvMem
                 + (argv == null ? 0 : allocationSize(8L * argv.length));
         StringBuilder flags = new StringBuilder();
-        if (client.postponed()) {
+        if (client.inMulti()) {
+            flags.append('x');
+        }
+        if (client.postponed() || client.blocked()) {
             flags.append('b');
+        }
+        if (client.transaction().dirtyCas()) {
+            flags.append('d');
         }
         if (client.closing()) {
             flags.append('c');
@@ -274,11 +280,11 @@ public final class ClientCommands implements CommandFamily {
                 + " idle=" + idle
                 + " flags=" + flags
                 + " db=" + client.db().id()
-                + " sub=0 psub=0 ssub=0 multi=-1"
+                + " sub=0 psub=0 ssub=0 multi=" + client.transaction().multiCount()
                 + " qbuf=" + qbuf
                 + " qbuf-free=" + qbufFree
                 + " argv-mem=" + argvMem
-                + " multi-mem=0"
+                + " multi-mem=" + client.transaction().multiMem()
                 + " rbs=" + rbs
                 + " rbp=" + (client == caller ? rbs : 0)
                 + " obl=0 oll=0 omem=0"
@@ -476,16 +482,38 @@ public final class ClientCommands implements CommandFamily {
         }
     }
 
-    /** CLIENT UNBLOCK: validated as Redis does; Mnemos has no blocked clients yet, so always 0. */
+    /**
+     * CLIENT UNBLOCK id [TIMEOUT|ERROR]: a client blocked in a blocking command is answered as on
+     * timeout (null array) or with an UNBLOCKED error. Clients held by CLIENT PAUSE are not blocked
+     * in that sense and give 0.
+     */
     private static void unblock(Client c) {
         if (c.argc() > 4) {
             throw subcommandSyntaxError(c);
         }
-        if (c.argc() == 4 && !Args.is(c.arg(3), "timeout") && !Args.is(c.arg(3), "error")) {
-            throw CommandError.err("CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+        boolean error = false;
+        if (c.argc() == 4) {
+            if (Args.is(c.arg(3), "error")) {
+                error = true;
+            } else if (!Args.is(c.arg(3), "timeout")) {
+                throw CommandError.err("CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+            }
         }
-        Args.parseLong(c.arg(2));
-        c.reply().integer(0);
+        long id = Args.parseLong(c.arg(2));
+        Client target = c.server().clients().get(id);
+        boolean asError = error;
+        CommandDispatcher dispatcher = c.server().dispatcher();
+        boolean done = target != null && c.server().blockedClients().unblock(target, (t, b) ->
+                dispatcher.answerBlocked(t, b, () -> {
+                    if (asError) {
+                        c.server().recordError("UNBLOCKED");
+                        t.reply().error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
+                        b.spec().failedCalls++;
+                    } else {
+                        t.reply().nullArray();
+                    }
+                }));
+        c.reply().integer(done ? 1 : 0);
     }
 
     /** Tracking is not supported yet: every client reports it off. */

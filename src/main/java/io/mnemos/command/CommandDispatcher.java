@@ -1,7 +1,9 @@
 package io.mnemos.command;
 
 import io.mnemos.protocol.ReplyWriter;
+import io.mnemos.server.BlockedClients;
 import io.mnemos.server.Client;
+import io.mnemos.server.WatchedKeys;
 import io.mnemos.server.Server;
 import io.mnemos.store.Entry;
 import io.mnemos.store.Evictor;
@@ -45,6 +47,7 @@ public final class CommandDispatcher {
     public CommandDispatcher(Server server, CommandTable table) {
         this.server = server;
         this.table = table;
+        server.blockedClients().onTimeout((c, b) -> answerBlocked(c, b, () -> c.reply().nullArray()));
     }
 
     public CommandTable table() {
@@ -84,32 +87,59 @@ public final class CommandDispatcher {
         // Like Redis's c->lastcmd: set on lookup, so unknown commands show as NULL in CLIENT LIST.
         c.lastCommand(spec == null ? "NULL" : spec.fullName());
         if (spec == null) {
-            reject(c, unknownCommandError(argv));
+            rejectCommand(c, unknownCommandError(argv));
             return true;
         }
         if (!spec.arityMatches(argv.length)) {
             spec.rejectedCalls++;
-            reject(c, "ERR wrong number of arguments for '" + spec.fullName() + "' command");
+            rejectCommand(c, "ERR wrong number of arguments for '" + spec.fullName() + "' command");
             return true;
         }
         if (c.authRequired() && !spec.has(CommandFlag.NO_AUTH)) {
             spec.rejectedCalls++;
-            reject(c, "NOAUTH Authentication required.");
+            rejectCommand(c, "NOAUTH Authentication required.");
             return true;
         }
         // processCommand: evict before any command while over the limit; refuse commands that may
         // grow memory (DENYOOM) when nothing more could be evicted.
         if (performEvictions() == Evictor.Result.FAIL && spec.has(CommandFlag.DENYOOM)) {
             spec.rejectedCalls++;
-            reject(c, OOM);
+            rejectCommand(c, OOM);
             return true;
         }
-        if (pausedFor(spec)) {
+        if (c.inMulti() && spec.has(CommandFlag.NO_MULTI)) {
+            spec.rejectedCalls++;
+            rejectCommand(c, "ERR Command not allowed inside a transaction");
+            return true;
+        }
+        if (pausedFor(c, spec)) {
             c.postponed(argv);
             postponed.add(c);
             return false;
         }
+        if (c.inMulti() && !TransactionCommands.runsInMulti(spec)) {
+            // Redis's queueMultiCommand: executed by EXEC, answered +QUEUED now.
+            c.transaction().queue(argv, spec);
+            c.reply().simple("QUEUED");
+            return true;
+        }
+        call(c, spec, argv);
+        if (c.blocked()) {
+            // The client waits for a key: its later requests are held until it is answered.
+            return false;
+        }
+        handleBlockedClients();
+        return true;
+    }
+
+    /**
+     * Redis's call(): runs a resolved command (top level, from EXEC, or again for a blocked client
+     * being served), accounts for it, and signals the keys it modified to WATCH and blocked clients.
+     */
+    void call(Client c, CommandSpec spec, byte[][] argv) {
         c.setRequest(argv, spec);
+        long dirtyBefore = server.keyspace().stats().dirty;
+        Object[] before = PARTIAL_WRITERS.contains(spec.fullName()) ? fingerprints(c, spec, argv) : null;
         long start = System.nanoTime();
         Keyspace keyspace = server.keyspace();
         keyspace.commandStarted();
@@ -128,13 +158,140 @@ public final class CommandDispatcher {
             // Values changed in place by the command (HSET, RPUSH, ...) are re-accounted here.
             keyspace.commandDone();
         }
+        if (server.keyspace().stats().dirty != dirtyBefore) {
+            signalModifiedKeys(c, spec, argv, before);
+        }
+        if (c.blocked()) {
+            return; // accounted for once it is answered, as Redis's updateStatsOnUnblock
+        }
         long micros = (System.nanoTime() - start) / 1000;
         spec.calls++;
         spec.micros += micros;
         server.latency().commandExecuted(spec, micros);
         server.stats().totalCommandsProcessed++;
         server.slowlog().record(c, argv, micros);
-        return true;
+    }
+
+    /**
+     * Redis's signalModifiedKey for every key of a command that changed the dataset: touches the
+     * WATCHes on them and marks them ready for clients blocked on them.
+     */
+    private void signalModifiedKeys(Client c, CommandSpec spec, byte[][] argv, Object[] before) {
+        WatchedKeys watches = server.watchedKeys();
+        BlockedClients blocked = server.blockedClients();
+        if (!watches.any() && !blocked.any()) {
+            return;
+        }
+        List<Integer> positions = keyPositions(spec, argv);
+        Object[] after = before == null ? null : fingerprints(c, spec, argv);
+        for (int i = 0; i < positions.size(); i++) {
+            int pos = positions.get(i);
+            if (before != null && before[i].equals(after[i])) {
+                continue; // this key of a multi-key command was left alone
+            }
+            watches.touch(c.db(), argv[pos]);
+            blocked.signalKeyAsReady(c.db(), argv[pos]);
+        }
+        // MOVE and COPY ... DB also write the key of another database.
+        int targetDb = -1;
+        byte[] targetKey = null;
+        if (spec.fullName().equals("move")) {
+            targetDb = dbIndex(argv[2]);
+            targetKey = argv[1];
+        } else if (spec.fullName().equals("copy")) {
+            for (int i = 3; i + 1 < argv.length; i++) {
+                if (Args.is(argv[i], "db")) {
+                    targetDb = dbIndex(argv[i + 1]);
+                    targetKey = argv[2];
+                }
+            }
+        }
+        if (targetDb >= 0 && targetDb < server.keyspace().count()) {
+            watches.touch(server.keyspace().db(targetDb), targetKey);
+            blocked.signalKeyAsReady(server.keyspace().db(targetDb), targetKey);
+        }
+    }
+
+    /**
+     * Commands that modify only some of their keys, each by removing it or changing its length
+     * (DEL deletes the existing ones, the multi-key pops pop one): Redis signals only those.
+     */
+    private static final java.util.Set<String> PARTIAL_WRITERS =
+            java.util.Set.of("del", "unlink", "lmpop", "blpop", "brpop", "blmpop");
+
+    private static List<Integer> keyPositions(CommandSpec spec, byte[][] argv) {
+        return spec.has(CommandFlag.MOVABLEKEYS)
+                ? CommandIntrospection.keyPositions(spec, argv)
+                : spec.keyPositions(argv.length);
+    }
+
+    /** For {@link #PARTIAL_WRITERS}: each key's entry and length, to see which ones changed. */
+    private Object[] fingerprints(Client c, CommandSpec spec, byte[][] argv) {
+        if (!server.watchedKeys().any() && !server.blockedClients().any()) {
+            return null;
+        }
+        List<Integer> positions = keyPositions(spec, argv);
+        Object[] prints = new Object[positions.size()];
+        for (int i = 0; i < prints.length; i++) {
+            Entry e = c.db().peek(argv[positions.get(i)]);
+            prints[i] = e == null ? KeyPrint.ABSENT : new KeyPrint(e, e.value(), e.expireAt(),
+                    e.value() instanceof io.mnemos.store.ListValue l ? l.size() : -1);
+        }
+        return prints;
+    }
+
+    /** A key's state as far as removals and pops go; entries and values compare by identity. */
+    private record KeyPrint(Entry entry, Object value, long expireAt, long size) {
+        static final KeyPrint ABSENT = new KeyPrint(null, null, 0, 0);
+    }
+
+    private static int dbIndex(byte[] arg) {
+        Long v = Args.parseLongOrNull(arg);
+        return v == null || v < 0 || v > Integer.MAX_VALUE ? -1 : v.intValue();
+    }
+
+    /** Redis's handleClientsBlockedOnKeys, after each command: serves clients whose keys got data. */
+    private void handleBlockedClients() {
+        BlockedClients blocked = server.blockedClients();
+        if (blocked.hasReady()) {
+            blocked.handleReady(this::serveBlocked);
+        }
+    }
+
+    /** Runs a blocked client's command again now that its key holds data. */
+    private void serveBlocked(Client c, BlockedClients.Block b) {
+        withReplyMode(c, () -> call(c, b.spec(), b.argv()));
+    }
+
+    /** A blocked client answered on timeout or CLIENT UNBLOCK: its command counts as one call. */
+    public void answerBlocked(Client c, BlockedClients.Block b, Runnable reply) {
+        withReplyMode(c, reply);
+        b.spec().calls++;
+        server.stats().totalCommandsProcessed++;
+    }
+
+    /** Applies CLIENT REPLY OFF/SKIP to a reply written outside {@link #dispatch}. */
+    private static void withReplyMode(Client c, Runnable reply) {
+        boolean skipThis = c.skipNextReply();
+        c.clearSkipNextReply();
+        c.reply().enabled(!c.replyOff() && !skipThis);
+        try {
+            reply.run();
+        } finally {
+            c.reply().enabled(true);
+        }
+    }
+
+    /** Redis's rejectCommand: the error reply, and a MULTI in progress is doomed (flagTransaction). */
+    private void rejectCommand(Client c, String message) {
+        c.transaction().flagError();
+        if (c.inMulti() && c.lastCommand().equals("exec")) {
+            // Redis's execCommandAbort: a rejected EXEC discards the transaction.
+            TransactionCommands.discardTransaction(c);
+            String reason = message.startsWith("ERR ") ? message.substring(4) : message;
+            message = "EXECABORT Transaction discarded because of: " + reason;
+        }
+        reject(c, message);
     }
 
     // ---- maxmemory -----------------------------------------------------------------------------
@@ -220,16 +377,26 @@ public final class CommandDispatcher {
         return postponed.size();
     }
 
-    /** A client that disconnected while postponed. */
+    /** A client that disconnected: no longer postponed, blocked, watching or in MULTI. */
     public void forget(Client c) {
         postponed.remove(c);
+        server.blockedClients().remove(c);
+        server.watchedKeys().unwatchAll(c);
+        c.transaction().clear();
     }
 
-    private boolean pausedFor(CommandSpec spec) {
+    private boolean pausedFor(Client c, CommandSpec spec) {
         if (!paused()) {
             return false;
         }
-        return pauseAll || spec.has(CommandFlag.WRITE) || spec.has(CommandFlag.MAY_REPLICATE);
+        if (pauseAll) {
+            return true;
+        }
+        if (spec.has(CommandFlag.WRITE) || spec.has(CommandFlag.MAY_REPLICATE)) {
+            return true;
+        }
+        // EXEC of a transaction holding writes is a write (Redis's is_may_replicate_command).
+        return spec.fullName().equals("exec") && c.inMulti() && TransactionCommands.queuesWrites(c);
     }
 
     private long now() {

@@ -390,6 +390,15 @@ public final class CommandIntrospection implements CommandFamily {
         return cmd.has(CommandFlag.MOVABLEKEYS);
     }
 
+    /** The positions of the keys in a command line (getKeysFromCommand), for commands with movable keys. */
+    static List<Integer> keyPositions(CommandSpec cmd, byte[][] argv) {
+        List<Integer> positions = new ArrayList<>();
+        for (KeyRef k : keysOf(cmd, keySpecs(cmd), argv)) {
+            positions.add(k.pos());
+        }
+        return positions;
+    }
+
     /** Redis's getKeysFromCommandWithSpecs, for the commands whose keys the specs can locate. */
     static List<KeyRef> keysOf(CommandSpec cmd, CommandMetadata.Node specs, byte[][] argv) {
         boolean variableFlags = false;

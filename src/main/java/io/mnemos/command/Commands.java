@@ -21,6 +21,8 @@ public final class Commands {
                 new ClientCommands(),
                 new ServerCommands(),
                 new CommandIntrospection(),
+                new BlockingCommands(),
+                new TransactionCommands(),
                 new DebugCommands());
     }
 }

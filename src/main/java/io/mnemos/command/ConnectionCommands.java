@@ -182,6 +182,7 @@ public final class ConnectionCommands implements CommandFamily {
      */
     private static void reset(Client c) {
         boolean repliesWereOff = c.replyOff();
+        TransactionCommands.discardTransaction(c);
         c.select(0);
         c.protocol(2);
         c.user(DEFAULT_USER);

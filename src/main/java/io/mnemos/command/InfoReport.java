@@ -145,9 +145,9 @@ public final class InfoReport {
         out.field("maxclients", server.config().maxclients);
         out.field("client_recent_max_input_buffer", 0);
         out.field("client_recent_max_output_buffer", 0);
-        out.field("blocked_clients", 0);
+        out.field("blocked_clients", server.blockedClients().count() + server.dispatcher().postponedCount());
         out.field("tracking_clients", 0);
-        out.field("clients_in_timeout_table", 0);
+        out.field("clients_in_timeout_table", server.blockedClients().withTimeout());
     }
 
     private static void memory(Section out, Server server) {

@@ -122,7 +122,7 @@ public final class ListCommands implements CommandFamily {
     }
 
     /** The list at the entry, or WRONGTYPE for another type. */
-    private static ListValue list(Entry e) {
+    static ListValue list(Entry e) {
         if (e.value() instanceof ListValue l) {
             return l;
         }
@@ -134,7 +134,7 @@ public final class ListCommands implements CommandFamily {
     }
 
     /** Redis's getRangeLongFromObjectOrReply with a message used for both failures. */
-    private static long rangeLong(byte[] arg, long min, long max, String message) {
+    static long rangeLong(byte[] arg, long min, long max, String message) {
         Long v = Args.parseLongOrNull(arg);
         if (v == null || v < min || v > max) {
             throw CommandError.err(message);
@@ -143,7 +143,7 @@ public final class ListCommands implements CommandFamily {
     }
 
     /** getListPositionFromObjectOrReply: LEFT is the head, RIGHT the tail. */
-    private static boolean isLeft(byte[] arg) {
+    static boolean isLeft(byte[] arg) {
         if (Args.is(arg, "LEFT")) {
             return true;
         }
@@ -218,7 +218,7 @@ public final class ListCommands implements CommandFamily {
     }
 
     /** Pops up to count elements and replies with them (listPopRangeAndReplyWithKey's array). */
-    private static void popRange(Client c, ListValue l, boolean head, long count) {
+    static void popRange(Client c, ListValue l, boolean head, long count) {
         int n = (int) Math.min(count, l.size());
         c.reply().arrayHeader(n);
         for (int i = 0; i < n; i++) {
@@ -447,7 +447,7 @@ public final class ListCommands implements CommandFamily {
         move(c, fromLeft, toLeft);
     }
 
-    private static void move(Client c, boolean fromLeft, boolean toLeft) {
+    static void move(Client c, boolean fromLeft, boolean toLeft) {
         Database db = c.db();
         Entry src = db.lookupWrite(c.arg(1));
         if (src == null) {

@@ -41,6 +41,12 @@ public final class Client {
     private byte[][] postponedArgv;
     /** How the connection resumes its held requests once a pause ends; null without a connection. */
     private Runnable resumeHook;
+    /** MULTI state (Redis's CLIENT_MULTI, CLIENT_DIRTY_CAS, CLIENT_DIRTY_EXEC and mstate). */
+    private final Transaction transaction = new Transaction();
+    /** Set while a blocking command waits for a key (CLIENT LIST flag {@code b}). */
+    private BlockedClients.Block block;
+    /** How the connection goes on with its held requests once a blocking command was answered. */
+    private Runnable unblockHook;
 
     public Client(long id, Server server, Channel channel, ReplyWriter reply) {
         this.id = id;
@@ -236,6 +242,41 @@ public final class Client {
         postponedArgv = null;
         if (resumeHook != null) {
             resumeHook.run();
+        }
+    }
+
+    /** The MULTI/EXEC and WATCH state of this connection. */
+    public Transaction transaction() {
+        return transaction;
+    }
+
+    /** True while in MULTI (CLIENT LIST flag {@code x}). */
+    public boolean inMulti() {
+        return transaction.active();
+    }
+
+    /** The wait of a blocked client, or null when it is not blocked. */
+    public BlockedClients.Block block() {
+        return block;
+    }
+
+    public boolean blocked() {
+        return block != null;
+    }
+
+    void block(BlockedClients.Block block) {
+        this.block = block;
+    }
+
+    /** Installed by the connection: goes on with the requests held while the client was blocked. */
+    public void onUnblock(Runnable hook) {
+        this.unblockHook = hook;
+    }
+
+    /** Called once the blocking command was answered: the connection continues after it. */
+    void unblocked() {
+        if (unblockHook != null) {
+            unblockHook.run();
         }
     }
 

@@ -50,6 +50,11 @@ final class ClientHandler extends ByteToMessageDecoder implements RequestSink {
         client = new Client(server.clients().nextId(), server, ctx.channel(), new ReplyWriter(ctx.alloc()));
         server.clients().add(client);
         client.onResume(() -> ctx.executor().execute(this::resumeHeld));
+        // A blocking command was answered: drop it from the held requests and go on with the rest.
+        client.onUnblock(() -> ctx.executor().execute(() -> {
+            held.pollFirst();
+            resumeHeld();
+        }));
         super.channelActive(ctx);
     }
 

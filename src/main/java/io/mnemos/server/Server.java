@@ -5,6 +5,7 @@ import io.mnemos.command.CommandTable;
 import io.mnemos.command.Commands;
 import io.mnemos.store.ActiveExpireCycle;
 import io.mnemos.store.Clock;
+import io.mnemos.store.Database;
 import io.mnemos.store.Keyspace;
 import io.mnemos.store.KeyspaceListener;
 import io.netty.bootstrap.ServerBootstrap;
@@ -47,6 +48,8 @@ public final class Server {
     private final Keyspace keyspace;
     private final CommandDispatcher dispatcher;
     private final ClientRegistry clients = new ClientRegistry();
+    private final WatchedKeys watchedKeys;
+    private final BlockedClients blockedClients;
     private final ServerStats stats = new ServerStats();
     private final SlowLog slowlog;
     private final ActiveExpireCycle activeExpire;
@@ -73,7 +76,9 @@ public final class Server {
 
     public Server(ServerConfig config, Clock clock) {
         this.config = config;
-        this.keyspace = new Keyspace(config.databases, clock, KeyspaceListener.NONE, config.eviction);
+        this.keyspace = new Keyspace(config.databases, clock, transactionHooks(), config.eviction);
+        this.watchedKeys = new WatchedKeys(keyspace);
+        this.blockedClients = new BlockedClients(keyspace);
         this.dispatcher = new CommandDispatcher(this, new CommandTable(Commands.families()));
         this.slowlog = new SlowLog(config);
         this.activeExpire = new ActiveExpireCycle(keyspace);
@@ -110,6 +115,48 @@ public final class Server {
             }
             dispatcher.performEvictions();
         }
+    }
+
+    /**
+     * What the keyspace itself changes that WATCH and blocked clients care about: expired keys,
+     * flushed and swapped databases (Redis's signalModifiedKey, touchAllWatchedKeysInDb and
+     * scanDatabaseForReadyKeys in those paths).
+     */
+    private KeyspaceListener transactionHooks() {
+        return new KeyspaceListener() {
+            @Override
+            public void expired(Database db, byte[] key) {
+                watchedKeys.touch(db, key);
+            }
+
+            @Override
+            public void evicted(Database db, byte[] key) {
+                watchedKeys.touch(db, key);
+            }
+
+            @Override
+            public void flushing(Database db) {
+                watchedKeys.touchDb(db, null);
+            }
+
+            @Override
+            public void swapping(Database a, Database b) {
+                watchedKeys.touchDb(a, b);
+                watchedKeys.touchDb(b, a);
+                blockedClients.signalDatabase(a);
+                blockedClients.signalDatabase(b);
+            }
+        };
+    }
+
+    /** WATCHed keys of all clients. */
+    public WatchedKeys watchedKeys() {
+        return watchedKeys;
+    }
+
+    /** Clients blocked in BLPOP and the like. */
+    public BlockedClients blockedClients() {
+        return blockedClients;
     }
 
     public ServerConfig config() {

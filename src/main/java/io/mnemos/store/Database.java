@@ -296,7 +296,16 @@ public final class Database {
         return e.expireAt != Entry.NO_EXPIRY && clock.millis() > e.expireAt;
     }
 
+    /**
+     * The entry as stored, even if its time has passed: nothing is expired and no statistic moves
+     * (Redis's dictFind on the main dictionary).
+     */
+    public Entry peek(byte[] key) {
+        return dict.get(key);
+    }
+
     public void flush() {
+        listener.flushing(this);
         tracker.forgetAll(this);
         dict = new Dict();
         volatileKeys = new VolatileKeys();
@@ -306,6 +315,7 @@ public final class Database {
 
     /** Exchanges contents with another database (SWAPDB). */
     void swapContents(Database other) {
+        listener.swapping(this, other);
         Dict d = dict;
         dict = other.dict;
         other.dict = d;

@@ -11,4 +11,12 @@ public interface KeyspaceListener {
     /** A key deleted by maxmemory eviction. */
     default void evicted(Database db, byte[] key) {
     }
+
+    /** {@code db} is about to be emptied (FLUSHDB, FLUSHALL). */
+    default void flushing(Database db) {
+    }
+
+    /** The contents of {@code a} and {@code b} are about to be exchanged (SWAPDB). */
+    default void swapping(Database a, Database b) {
+    }
 }

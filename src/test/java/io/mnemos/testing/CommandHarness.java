@@ -76,4 +76,20 @@ public final class CommandHarness {
             out.release();
         }
     }
+
+    /**
+     * What the client was sent since its last command, e.g. the answer of a blocked client served
+     * by another client's command or timed out ("" for nothing).
+     */
+    public String output(Client c) {
+        ByteBuf out = c.reply().take();
+        if (out == null) {
+            return "";
+        }
+        try {
+            return out.toString(StandardCharsets.UTF_8);
+        } finally {
+            out.release();
+        }
+    }
 }

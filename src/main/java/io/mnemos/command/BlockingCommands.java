@@ -1,0 +1,230 @@
+package io.mnemos.command;
+
+import io.mnemos.server.Client;
+import io.mnemos.store.Database;
+import io.mnemos.store.Entry;
+import io.mnemos.store.ListValue;
+import io.mnemos.store.ValueType;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.mnemos.command.CommandFlag.BLOCKING;
+import static io.mnemos.command.CommandFlag.DENYOOM;
+import static io.mnemos.command.CommandFlag.MOVABLEKEYS;
+import static io.mnemos.command.CommandFlag.NOSCRIPT;
+import static io.mnemos.command.CommandFlag.WRITE;
+import static io.mnemos.command.CommandSpec.command;
+
+/**
+ * The blocking list commands (Redis 7.0's t_list.c and blocked.c): BLPOP BRPOP BLMOVE BRPOPLPUSH
+ * BLMPOP. With data they behave as their non-blocking forms; without, the client blocks through
+ * {@link io.mnemos.server.BlockedClients} and its command runs again once a key gets an element
+ * (or it is answered with a null array on timeout). Inside MULTI they never block.
+ */
+public final class BlockingCommands implements CommandFamily {
+    private static final String BPOP_COMPLEXITY = "O(N) where N is the number of provided keys.";
+
+    @Override
+    public List<CommandSpec> commands() {
+        return List.of(
+                command("blpop", -3).flags(WRITE, NOSCRIPT, BLOCKING).keys(1, -2, 1).group("list").since("2.0.0")
+                        .summary("Remove and get the first element in a list, or block until one is available")
+                        .complexity(BPOP_COMPLEXITY)
+                        .handler(c -> bpop(c, true)).build(),
+                command("brpop", -3).flags(WRITE, NOSCRIPT, BLOCKING).keys(1, -2, 1).group("list").since("2.0.0")
+                        .summary("Remove and get the last element in a list, or block until one is available")
+                        .complexity(BPOP_COMPLEXITY)
+                        .handler(c -> bpop(c, false)).build(),
+                command("blmove", 6).flags(WRITE, DENYOOM, NOSCRIPT, BLOCKING).keys(1, 2, 1).group("list")
+                        .since("6.2.0")
+                        .summary("Pop an element from a list, push it to another list and return it; or block "
+                                + "until one is available")
+                        .complexity("O(1)")
+                        .handler(BlockingCommands::blmove).build(),
+                command("brpoplpush", 4).flags(WRITE, DENYOOM, NOSCRIPT, BLOCKING).keys(1, 2, 1).group("list")
+                        .since("2.2.0")
+                        .summary("Pop an element from a list, push it to another list and return it; or block "
+                                + "until one is available")
+                        .complexity("O(1)")
+                        .handler(BlockingCommands::brpoplpush).build(),
+                command("blmpop", -5).flags(WRITE, BLOCKING, MOVABLEKEYS).keys(0, 0, 0).group("list")
+                        .since("7.0.0")
+                        .summary("Pop elements from a list, or block until one is available")
+                        .complexity("O(N+M) where N is the number of provided keys and M is the number of "
+                                + "elements returned.")
+                        .handler(BlockingCommands::blmpop).build());
+    }
+
+    /**
+     * Redis's getTimeoutFromObjectOrReply in seconds: a long double times 1000 truncated to ms, so
+     * "inf" and huge values wrap to LLONG_MIN and are negative; 0 means forever. Returns the
+     * absolute time on the keyspace clock, or 0.
+     */
+    public static long timeout(Client c, byte[] arg) {
+        Double seconds = parseLongDouble(arg);
+        if (seconds == null) {
+            throw CommandError.err("timeout is not a float or out of range");
+        }
+        double ms = seconds * 1000.0;
+        long tval = ms > -9.223372036854775E18 && ms < 9.223372036854775E18 ? (long) ms : Long.MIN_VALUE;
+        if (tval < 0) {
+            throw CommandError.err("timeout is negative");
+        }
+        if (tval == 0) {
+            return 0;
+        }
+        long now = c.db().now();
+        if (tval > Long.MAX_VALUE - now) {
+            throw CommandError.err("timeout is out of range");
+        }
+        return tval + now;
+    }
+
+    /** strtold as Redis's string2ld uses it: decimal or hexadecimal, no spaces, no NaN. */
+    private static Double parseLongDouble(byte[] arg) {
+        if (arg.length > 5 * 1024) {
+            return null;
+        }
+        String t = Args.text(arg);
+        String body = t.startsWith("-") || t.startsWith("+") ? t.substring(1) : t;
+        if (body.length() > 2 && (body.startsWith("0x") || body.startsWith("0X"))
+                && body.substring(2).matches("[0-9a-fA-F]*\\.?[0-9a-fA-F]*([pP][+-]?[0-9]+)?")
+                && body.substring(2).matches(".*[0-9a-fA-F].*")) {
+            String hex = body.matches(".*[pP].*") ? t : t + "p0";
+            try {
+                return Double.parseDouble(hex);
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return Args.parseDoubleOrNull(arg);
+    }
+
+    /** Inside MULTI (and so inside EXEC) a blocking command answers at once (CLIENT_DENY_BLOCKING). */
+    private static boolean denyBlocking(Client c) {
+        return c.inMulti();
+    }
+
+    /** The keys to try: all in order, or only the ready key when the client is being served. */
+    private static List<byte[]> servedFirst(Client c, List<byte[]> keys) {
+        byte[] ready = c.server().blockedClients().servingKey(c);
+        return ready == null ? keys : List.of(ready);
+    }
+
+    private static void dirty(Client c, long n) {
+        c.server().keyspace().stats().dirty += n;
+    }
+
+    /** BLPOP / BRPOP: blockingPopGenericCommand without a count. */
+    private static void bpop(Client c, boolean head) {
+        long timeout = timeout(c, c.arg(c.argc() - 1));
+        Database db = c.db();
+        List<byte[]> keys = new ArrayList<>();
+        for (int j = 1; j < c.argc() - 1; j++) {
+            keys.add(c.arg(j));
+        }
+        for (byte[] key : servedFirst(c, keys)) {
+            Entry e = db.lookupWrite(key);
+            if (e == null) {
+                continue;
+            }
+            ListValue l = ListCommands.list(e);
+            if (l.isEmpty()) {
+                continue;
+            }
+            byte[] value = l.pop(head);
+            c.reply().arrayHeader(2);
+            c.reply().bulk(key);
+            c.reply().bulk(value);
+            dirty(c, 1);
+            if (l.isEmpty()) {
+                db.remove(e);
+            }
+            return;
+        }
+        if (denyBlocking(c)) {
+            c.reply().nullArray();
+            return;
+        }
+        c.server().blockedClients().block(c, keys, ValueType.LIST, timeout);
+    }
+
+    private static void blmove(Client c) {
+        boolean fromLeft = ListCommands.isLeft(c.arg(3));
+        boolean toLeft = ListCommands.isLeft(c.arg(4));
+        long timeout = timeout(c, c.arg(5));
+        blockingMove(c, fromLeft, toLeft, timeout);
+    }
+
+    private static void brpoplpush(Client c) {
+        long timeout = timeout(c, c.arg(3));
+        blockingMove(c, false, true, timeout);
+    }
+
+    /** blmoveGenericCommand. */
+    private static void blockingMove(Client c, boolean fromLeft, boolean toLeft, long timeout) {
+        Entry src = c.db().lookupWrite(c.arg(1));
+        if (src != null) {
+            ListCommands.list(src);
+            ListCommands.move(c, fromLeft, toLeft);
+            return;
+        }
+        if (denyBlocking(c)) {
+            c.reply().nullBulk();
+            return;
+        }
+        c.server().blockedClients().block(c, List.of(c.arg(1)), ValueType.LIST, timeout);
+    }
+
+    /** BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]: lmpopGenericCommand blocking. */
+    private static void blmpop(Client c) {
+        long numKeys = ListCommands.rangeLong(c.arg(2), 1, Long.MAX_VALUE, "numkeys should be greater than 0");
+        if (numKeys >= c.argc() - 3) {
+            throw CommandError.SYNTAX;
+        }
+        int whereIdx = 3 + (int) numKeys;
+        boolean left = ListCommands.isLeft(c.arg(whereIdx));
+        long count = -1;
+        for (int j = whereIdx + 1; j < c.argc(); j++) {
+            boolean moreArgs = c.argc() - 1 - j > 0;
+            if (count == -1 && Args.is(c.arg(j), "COUNT") && moreArgs) {
+                count = ListCommands.rangeLong(c.arg(++j), 1, Long.MAX_VALUE, "count should be greater than 0");
+            } else {
+                throw CommandError.SYNTAX;
+            }
+        }
+        if (count == -1) {
+            count = 1;
+        }
+        // As lmpopGenericCommand, the timeout is parsed last (by blockingPopGenericCommand).
+        long timeout = timeout(c, c.arg(1));
+        Database db = c.db();
+        List<byte[]> keys = new ArrayList<>();
+        for (int j = 0; j < numKeys; j++) {
+            keys.add(c.arg(3 + j));
+        }
+        for (byte[] key : servedFirst(c, keys)) {
+            Entry e = db.lookupWrite(key);
+            if (e == null) {
+                continue;
+            }
+            ListValue l = ListCommands.list(e);
+            if (l.isEmpty()) {
+                continue;
+            }
+            c.reply().arrayHeader(2);
+            c.reply().bulk(key);
+            ListCommands.popRange(c, l, left, count);
+            if (l.isEmpty()) {
+                db.remove(e);
+            }
+            return;
+        }
+        if (denyBlocking(c)) {
+            c.reply().nullArray();
+            return;
+        }
+        c.server().blockedClients().block(c, keys, ValueType.LIST, timeout);
+    }
+}

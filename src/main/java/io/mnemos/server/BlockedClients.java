@@ -1,0 +1,304 @@
+package io.mnemos.server;
+
+import io.mnemos.command.CommandSpec;
+import io.mnemos.store.Database;
+import io.mnemos.store.Entry;
+import io.mnemos.store.Keyspace;
+import io.mnemos.store.ListValue;
+import io.mnemos.store.ValueType;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+
+/**
+ * Clients blocked by BLPOP and friends, Redis's {@code db->blocking_keys} and {@code ready_keys}
+ * (blocked.c). A client blocks on keys in FIFO order per key; a write to such a key marks it ready
+ * and, once the writing command has completed, the waiting clients are served in the order they
+ * blocked by running their command again (it now finds the element). Timeouts run on the event
+ * loop; a connection that blocks holds its further pipelined requests until it is answered.
+ */
+public final class BlockedClients {
+    /** The wait of one blocked client. */
+    public static final class Block {
+        final Client client;
+        final int db;
+        final List<WatchedKeys.Key> keys;
+        final ValueType type;
+        final byte[][] argv;
+        final CommandSpec spec;
+        /** Absolute expiry in ms on the keyspace clock, 0 for none. */
+        final long timeoutAt;
+        ScheduledFuture<?> timer;
+
+        Block(Client client, int db, List<WatchedKeys.Key> keys, ValueType type, byte[][] argv, CommandSpec spec,
+              long timeoutAt) {
+            this.client = client;
+            this.db = db;
+            this.keys = keys;
+            this.type = type;
+            this.argv = argv;
+            this.spec = spec;
+            this.timeoutAt = timeoutAt;
+        }
+
+        public byte[][] argv() {
+            return argv;
+        }
+
+        public CommandSpec spec() {
+            return spec;
+        }
+
+        public long timeoutAt() {
+            return timeoutAt;
+        }
+    }
+
+    private record Ready(int db, WatchedKeys.Key key) {
+    }
+
+    private final Keyspace keyspace;
+    private final Map<Integer, Map<WatchedKeys.Key, LinkedHashSet<Client>>> byDb = new HashMap<>();
+    private final LinkedHashMap<Ready, Boolean> ready = new LinkedHashMap<>();
+    private int count;
+    private int withTimeout;
+    private boolean serving;
+
+    /** The client being served and the ready key it is served from (Redis pops from that key). */
+    private Client servingClient;
+    private byte[] servingKey;
+
+    /**
+     * While {@code c}'s command runs again to serve it, the key that became ready: a client blocked
+     * on several keys is served from that one, as Redis's serveClientsBlockedOnListKey. Else null.
+     */
+    public byte[] servingKey(Client c) {
+        return c == servingClient ? servingKey : null;
+    }
+
+    public BlockedClients(Keyspace keyspace) {
+        this.keyspace = keyspace;
+    }
+
+    /** Clients blocked in a blocking command (INFO blocked_clients adds the paused ones). */
+    public int count() {
+        return count;
+    }
+
+    /** INFO clients_in_timeout_table. */
+    public int withTimeout() {
+        return withTimeout;
+    }
+
+    public boolean any() {
+        return count > 0;
+    }
+
+    /**
+     * Redis's blockForKeys: the client running {@code c.argv()} waits for one of {@code keys} of
+     * its database to hold a {@code type} value, until {@code timeoutAt} (0 = forever).
+     */
+    public void block(Client c, List<byte[]> keys, ValueType type, long timeoutAt) {
+        List<WatchedKeys.Key> unique = new ArrayList<>();
+        for (byte[] k : keys) {
+            WatchedKeys.Key key = new WatchedKeys.Key(k);
+            if (!unique.contains(key)) {
+                unique.add(key);
+            }
+        }
+        Block b = new Block(c, c.db().id(), unique, type, c.argv(), c.command(), timeoutAt);
+        Map<WatchedKeys.Key, LinkedHashSet<Client>> waiting = byDb.computeIfAbsent(b.db, i -> new HashMap<>());
+        for (WatchedKeys.Key key : unique) {
+            waiting.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(c);
+        }
+        c.block(b);
+        count++;
+        if (timeoutAt != 0) {
+            withTimeout++;
+            if (c.channel() != null) {
+                scheduleTimeout(b);
+            }
+        }
+    }
+
+    private void scheduleTimeout(Block b) {
+        long delay = Math.max(1, b.timeoutAt - keyspace.clock().millis() + 1);
+        b.timer = b.client.channel().eventLoop().schedule(() -> {
+            if (b.client.block() != b) {
+                return;
+            }
+            if (b.timeoutAt < keyspace.clock().millis()) {
+                timedOut(b.client);
+            } else {
+                scheduleTimeout(b);
+            }
+        }, delay, TimeUnit.MILLISECONDS);
+    }
+
+    /** Redis's signalKeyAsReady: worth serving after the current command if someone waits on it. */
+    public void signalKeyAsReady(Database db, byte[] key) {
+        if (count == 0) {
+            return;
+        }
+        Map<WatchedKeys.Key, LinkedHashSet<Client>> waiting = byDb.get(db.id());
+        WatchedKeys.Key k = new WatchedKeys.Key(key);
+        if (waiting != null && waiting.containsKey(k)) {
+            ready.putIfAbsent(new Ready(db.id(), k), Boolean.TRUE);
+        }
+    }
+
+    /** SWAPDB: every awaited key of both databases may now hold something (scanDatabaseForReadyKeys). */
+    public void signalDatabase(Database db) {
+        Map<WatchedKeys.Key, LinkedHashSet<Client>> waiting = byDb.get(db.id());
+        if (waiting != null) {
+            for (WatchedKeys.Key k : waiting.keySet()) {
+                ready.putIfAbsent(new Ready(db.id(), k), Boolean.TRUE);
+            }
+        }
+    }
+
+    public boolean hasReady() {
+        return !ready.isEmpty();
+    }
+
+    /**
+     * Redis's handleClientsBlockedOnKeys: for each ready key still holding a value of the awaited
+     * type, its clients are served first-blocked first until it is gone. {@code serve} runs the
+     * client's command again (it unblocks the client first); keys it makes ready are handled too.
+     */
+    public void handleReady(BiConsumer<Client, Block> serve) {
+        if (serving) {
+            return;
+        }
+        serving = true;
+        try {
+            while (!ready.isEmpty()) {
+                List<Ready> batch = new ArrayList<>(ready.keySet());
+                ready.clear();
+                for (Ready r : batch) {
+                    Map<WatchedKeys.Key, LinkedHashSet<Client>> waiting = byDb.get(r.db());
+                    LinkedHashSet<Client> clients = waiting == null ? null : waiting.get(r.key());
+                    if (clients == null) {
+                        continue;
+                    }
+                    Database db = keyspace.db(r.db());
+                    for (Client receiver : List.copyOf(clients)) {
+                        Block b = receiver.block();
+                        if (b == null || b.db != r.db()) {
+                            continue;
+                        }
+                        Entry e = db.lookupWrite(r.key().bytes());
+                        if (e == null || !holds(e.value(), b.type)) {
+                            break;
+                        }
+                        unregister(b);
+                        receiver.block(null);
+                        servingClient = receiver;
+                        servingKey = r.key().bytes();
+                        try {
+                            serve.accept(receiver, b);
+                        } finally {
+                            servingClient = null;
+                            servingKey = null;
+                        }
+                        if (!receiver.blocked()) {
+                            receiver.unblocked();
+                        }
+                    }
+                }
+            }
+        } finally {
+            serving = false;
+        }
+    }
+
+    private static boolean holds(Object value, ValueType type) {
+        if (ValueType.of(value) != type) {
+            return false;
+        }
+        return !(value instanceof ListValue l) || !l.isEmpty();
+    }
+
+    /**
+     * Ends a wait without serving it (timeout, CLIENT UNBLOCK): {@code reply} answers it, then
+     * the connection goes on with its held requests. False if the client was not blocked.
+     */
+    public boolean unblock(Client c, BiConsumer<Client, Block> reply) {
+        Block b = c.block();
+        if (b == null) {
+            return false;
+        }
+        unregister(b);
+        c.block(null);
+        reply.accept(c, b);
+        c.unblocked();
+        return true;
+    }
+
+    private BiConsumer<Client, Block> timeoutReply = (c, b) -> c.reply().nullArray();
+
+    /** How a timed-out client is answered (the dispatcher installs one that honours reply modes). */
+    public void onTimeout(BiConsumer<Client, Block> reply) {
+        this.timeoutReply = reply;
+    }
+
+    void timedOut(Client c) {
+        unblock(c, timeoutReply);
+    }
+
+    /** Times out every wait whose time has passed (the event loop timers do this on their own). */
+    public void handleTimeouts() {
+        long now = keyspace.clock().millis();
+        List<Client> expired = new ArrayList<>();
+        for (Map<WatchedKeys.Key, LinkedHashSet<Client>> waiting : byDb.values()) {
+            for (LinkedHashSet<Client> clients : waiting.values()) {
+                for (Client c : clients) {
+                    Block b = c.block();
+                    if (b != null && b.timeoutAt != 0 && b.timeoutAt < now && !expired.contains(c)) {
+                        expired.add(c);
+                    }
+                }
+            }
+        }
+        expired.sort((a, b) -> Long.compare(a.block().timeoutAt, b.block().timeoutAt));
+        for (Client c : expired) {
+            timedOut(c);
+        }
+    }
+
+    /** A blocked client disconnected: forget its wait without answering. */
+    public void remove(Client c) {
+        Block b = c.block();
+        if (b != null) {
+            unregister(b);
+            c.block(null);
+        }
+    }
+
+    private void unregister(Block b) {
+        Map<WatchedKeys.Key, LinkedHashSet<Client>> waiting = byDb.get(b.db);
+        for (WatchedKeys.Key key : b.keys) {
+            LinkedHashSet<Client> clients = waiting.get(key);
+            if (clients != null) {
+                clients.remove(b.client);
+                if (clients.isEmpty()) {
+                    waiting.remove(key);
+                }
+            }
+        }
+        if (b.timer != null) {
+            b.timer.cancel(false);
+        }
+        count--;
+        if (b.timeoutAt != 0) {
+            withTimeout--;
+        }
+    }
+}

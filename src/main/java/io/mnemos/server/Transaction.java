@@ -1,0 +1,86 @@
+package io.mnemos.server;
+
+import io.mnemos.command.CommandSpec;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One client's MULTI/EXEC state, Redis's {@code mstate} plus the CLIENT_MULTI, CLIENT_DIRTY_CAS and
+ * CLIENT_DIRTY_EXEC flags, and the keys it WATCHes.
+ */
+public final class Transaction {
+    /** A command queued between MULTI and EXEC. */
+    public record Queued(byte[][] argv, CommandSpec spec) {
+    }
+
+    private boolean active;
+    /** A watched key was touched: EXEC answers with a null array. */
+    private boolean dirtyCas;
+    /** A command was rejected while queuing: EXEC answers EXECABORT. */
+    private boolean dirtyExec;
+    private final List<Queued> queued = new ArrayList<>();
+    /** Redis's mstate.argv_len_sums: argument bytes plus one pointer per argument (CLIENT LIST multi-mem). */
+    private long argvLenSums;
+    final List<WatchedKeys.Watch> watches = new ArrayList<>();
+
+    public boolean active() {
+        return active;
+    }
+
+    public void begin() {
+        active = true;
+    }
+
+    public boolean dirtyCas() {
+        return dirtyCas;
+    }
+
+    public void dirtyCas(boolean dirty) {
+        this.dirtyCas = dirty;
+    }
+
+    public boolean dirtyExec() {
+        return dirtyExec;
+    }
+
+    /** Redis's flagTransaction: a command rejected while in MULTI dooms the EXEC. */
+    public void flagError() {
+        if (active) {
+            dirtyExec = true;
+        }
+    }
+
+    public void queue(byte[][] argv, CommandSpec spec) {
+        queued.add(new Queued(argv, spec));
+        for (byte[] a : argv) {
+            argvLenSums += a.length + 8;
+        }
+    }
+
+    public List<Queued> queued() {
+        return queued;
+    }
+
+    /** CLIENT LIST multi=: the queued commands, or -1 outside MULTI. */
+    public int multiCount() {
+        return active ? queued.size() : -1;
+    }
+
+    public long multiMem() {
+        return argvLenSums;
+    }
+
+    public boolean watching() {
+        return !watches.isEmpty();
+    }
+
+    /** Redis's discardTransaction without the unwatch: the queue is dropped and MULTI ends. */
+    public void clear() {
+        active = false;
+        dirtyCas = false;
+        dirtyExec = false;
+        queued.clear();
+        argvLenSums = 0;
+    }
+}

@@ -1,0 +1,108 @@
+package io.mnemos.command;
+
+import io.mnemos.testing.RealRedis;
+import io.mnemos.testing.RespConnection;
+import io.mnemos.testing.RunningServer;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Blocking pops with several clients, played on Mnemos and a real redis-server: who is served,
+ * in which order, with which bytes. Steps: "W<n> CMD..." sends a blocking command on waiter n
+ * and waits until the server counts it blocked; "R<n>" reads waiter n's next reply ("X<n>" reads it
+ * without comparing); "P CMD..."
+ * runs a command on the pushing connection.
+ */
+class BlockingCommandsDifferentialTest {
+    private static final String[][] SCENARIOS = {
+        {"W0 BLPOP q 0", "W1 BLPOP q 0", "W2 BRPOP q 0", "P RPUSH q a b c", "R0", "R1", "R2"},
+        {"W0 BLMOVE src dst LEFT RIGHT 0", "W1 BLPOP dst 0", "P RPUSH src v", "R0", "R1", "P EXISTS src dst"},
+        {"W0 BLMPOP 0 2 a b RIGHT COUNT 2", "P RPUSH b 1 2 3", "R0", "P LRANGE b 0 -1"},
+        {"W0 BLPOP k 0", "P SET k s", "P DEL k", "P LPUSH k x", "R0"},
+        {"W0 BLPOP q 0", "P MULTI", "P RPUSH q 1", "P LPOP q", "P EXEC", "P RPUSH q 2", "R0"},
+        {"W0 BRPOPLPUSH q d 0", "W1 BLPOP q 0", "P SET d str", "P RPUSH q 1", "R0", "R1"},
+        {"W0 BLPOP a b 0", "P MULTI", "P RPUSH b 1", "P RPUSH a 2", "P EXEC", "R0", "P LLEN a"},
+        {"W0 BLPOP q 0.05", "R0", "W0 BLMPOP 0.05 1 q LEFT", "R0", "W0 BLMOVE q d LEFT LEFT 0.05", "R0"},
+        {"W0 HELLO 3", "X0", "W0 BLPOP q 0.05", "R0", "W0 BLPOP q 0", "P RPUSH q x", "R0"},
+        {"W0 BLPOP q 0", "P SELECT 1", "P RPUSH q db1", "P SWAPDB 0 1", "R0", "P SELECT 0", "P FLUSHALL"},
+    };
+
+    private static List<String> play(int port, String[] scenario) throws Exception {
+        List<String> replies = new ArrayList<>();
+        try (RespConnection pusher = new RespConnection("127.0.0.1", port);
+             RespConnection admin = new RespConnection("127.0.0.1", port)) {
+            pusher.call("FLUSHALL");
+            RespConnection[] waiters = new RespConnection[3];
+            try {
+                for (int i = 0; i < waiters.length; i++) {
+                    waiters[i] = new RespConnection("127.0.0.1", port);
+                }
+                int blocked = 0;
+                for (String step : scenario) {
+                    String rest = step.substring(step.indexOf(' ') + 1);
+                    switch (step.charAt(0)) {
+                        case 'W' -> {
+                            RespConnection w = waiters[step.charAt(1) - '0'];
+                            w.sendRaw((rest + "\r\n").getBytes(StandardCharsets.UTF_8));
+                            if (rest.startsWith("BL") || rest.startsWith("BR")) {
+                                if (!rest.endsWith(" 0.05")) {
+                                    awaitBlocked(admin, ++blocked);
+                                }
+                            }
+                        }
+                        case 'X' -> waiters[step.charAt(1) - '0'].readReply(); // server identity differs
+                        case 'R' -> {
+                            replies.add(step + " -> " + waiters[step.charAt(1) - '0'].readReply());
+                            blocked = Math.max(0, currentBlocked(admin));
+                        }
+                        default -> {
+                            String[] argv = rest.split(" ");
+                            replies.add(step + " -> " + pusher.call(argv));
+                        }
+                    }
+                }
+            } finally {
+                for (RespConnection w : waiters) {
+                    if (w != null) {
+                        w.close();
+                    }
+                }
+            }
+        }
+        return replies;
+    }
+
+    private static int currentBlocked(RespConnection admin) throws IOException {
+        String info = admin.call("INFO", "clients");
+        int at = info.indexOf("blocked_clients:") + "blocked_clients:".length();
+        return Integer.parseInt(info.substring(at, info.indexOf('\r', at)));
+    }
+
+    private static void awaitBlocked(RespConnection admin, int n) throws Exception {
+        long deadline = System.currentTimeMillis() + 5000;
+        while (currentBlocked(admin) < n) {
+            assertTrue(System.currentTimeMillis() < deadline, "never saw " + n + " blocked clients");
+            Thread.sleep(5);
+        }
+    }
+
+    @Test
+    void blockedClientsAreServedAsRealRedisServesThem() throws Exception {
+        assumeTrue(RealRedis.available(), "redis-server not on PATH");
+        try (RealRedis redis = RealRedis.start(); RunningServer mnemos = RunningServer.start()) {
+            for (String[] scenario : SCENARIOS) {
+                List<String> expected = play(redis.port(), scenario);
+                List<String> actual = play(mnemos.port(), scenario);
+                assertEquals(String.join("\n", expected), String.join("\n", actual), String.join(" | ", scenario));
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.mnemos.command;
+
+import io.mnemos.testing.RealRedis;
+import io.mnemos.testing.RespConnection;
+import io.mnemos.testing.RunningServer;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * MULTI/EXEC/WATCH edge cases played on Mnemos and a real redis-server with two connections each
+ * ("A" runs the transaction, "B" interferes); every raw reply must be identical.
+ */
+class TransactionCommandsDifferentialTest {
+    /** Steps: "A CMD ARGS..." or "B CMD ARGS..."; "SLEEP ms" waits on both. */
+    private static final String[] SCRIPT = {
+        "A FLUSHALL",
+        "A EXEC", "A DISCARD", "A UNWATCH", "A WATCH",
+        "A MULTI", "A MULTI", "A WATCH k", "A SET k 1", "A INCR k", "A LPUSH k x", "A GET k", "A EXEC",
+        "A MULTI", "A NOSUCHCOMMAND a b", "A SET k 2", "A EXEC", "A GET k",
+        "A MULTI", "A GET", "A EXEC",
+        "A MULTI", "A SET k 3", "A DISCARD", "A GET k",
+        "A WATCH k", "B SET k 4", "A MULTI", "A GET k", "A EXEC",
+        "A WATCH k", "B SET k 4 NX", "A MULTI", "A GET k", "A EXEC",
+        "A WATCH k", "A UNWATCH", "B SET k 5", "A MULTI", "A GET k", "A EXEC",
+        "A WATCH k other", "B DEL other", "A MULTI", "A PING", "A EXEC",
+        "A WATCH k", "B EXPIRE k 100", "A MULTI", "A PING", "A EXEC",
+        "A WATCH k", "B PERSIST k", "A MULTI", "A PING", "A EXEC",
+        "A WATCH k", "B RENAME k k2", "A MULTI", "A PING", "A EXEC",
+        "A WATCH k2", "B SELECT 1", "B SET k2 other-db", "A MULTI", "A PING", "A EXEC",
+        "A WATCH k2", "B FLUSHDB", "A MULTI", "A PING", "A EXEC",
+        "B SELECT 0", "A WATCH k2", "B FLUSHDB", "A MULTI", "A PING", "A EXEC",
+        "A WATCH nothing", "B FLUSHALL", "A MULTI", "A PING", "A EXEC",
+        "A SET s 1", "A WATCH s", "B SWAPDB 0 1", "A MULTI", "A PING", "A EXEC", "B SWAPDB 0 1",
+        "A WATCH s", "A SET s 2", "A MULTI", "A GET s", "A EXEC",
+        "A RPUSH l a b", "A WATCH l", "B LPOP l", "A MULTI", "A LRANGE l 0 -1", "A EXEC",
+        "A WATCH l", "B LPOP l 0", "A MULTI", "A LRANGE l 0 -1", "A EXEC",
+        "A HSET h f v", "A WATCH h", "B HSET h f v", "A MULTI", "A PING", "A EXEC",
+        "A WATCH h", "B HSETNX h f v", "A MULTI", "A PING", "A EXEC",
+        "A SET e 1 PX 50", "A WATCH e", "SLEEP 100", "A MULTI", "A PING", "A EXEC",
+        "A SET e 1 PX 50", "SLEEP 100", "A WATCH e", "A MULTI", "A PING", "A EXEC",
+        "A MULTI", "A BLPOP nolist 0", "A BRPOPLPUSH nolist d 0", "A BLMPOP 0 1 nolist LEFT", "A EXEC",
+        "A MULTI", "A SET x 1", "A UNWATCH", "A CLIENT LIST x", "A EXEC",
+        "A MULTI", "A EXEC",
+        "A MULTI", "A SET a 1", "A EXEC x", "A EXEC", "A MULTI", "A DISCARD x", "A EXEC",
+        "A SET mv 1", "A WATCH mv", "B SELECT 1", "B SET mv 2", "B MOVE mv 0", "B SELECT 0", "A MULTI", "A EXEC",
+        "A SELECT 1", "A WATCH mv", "A SELECT 0", "B MOVE mv 1", "A MULTI", "A EXEC",
+        "A SET cp 1", "A SELECT 1", "A WATCH cp2", "A SELECT 0", "B COPY cp cp2 DB 1", "A MULTI", "A EXEC",
+        "A DEL x1 x2", "A SET x1 1", "A WATCH x2", "B DEL x1 x2", "A MULTI", "A EXEC",
+        "A SET x2 1", "A WATCH x2", "B UNLINK x1 x2", "A MULTI", "A EXEC",
+        "A RPUSH p1 a", "A RPUSH p2 b", "A WATCH p2", "B LMPOP 2 p1 p2 LEFT", "A MULTI", "A EXEC",
+        "A RPUSH p1 a", "A WATCH p2", "B BLPOP p1 p2 0", "A MULTI", "A EXEC",
+        "A WATCH p2", "B BRPOP p1 p2 0", "A MULTI", "A EXEC",
+        "A RPUSH p1 a b", "A WATCH p1", "B BLMPOP 0 2 p1 p2 LEFT COUNT 1", "A MULTI", "A EXEC",
+        "A HELLO 3", "A MULTI", "A SET k 1", "A HGETALL h", "A EXEC",
+        "A WATCH k", "B SET k 9", "A MULTI", "A EXEC",
+        "A MULTI", "A FOO", "A EXEC",
+        "A HELLO 2",
+        "A WATCH k", "A MULTI", "A RESET", "A EXEC",
+    };
+
+    @Test
+    void transactionEdgeCasesMatchRealRedis() throws Exception {
+        assumeTrue(RealRedis.available(), "redis-server not on PATH");
+        try (RealRedis redis = RealRedis.start();
+             RunningServer mnemos = RunningServer.start();
+             RespConnection realA = new RespConnection("127.0.0.1", redis.port());
+             RespConnection realB = new RespConnection("127.0.0.1", redis.port());
+             RespConnection oursA = new RespConnection(mnemos.host(), mnemos.port());
+             RespConnection oursB = new RespConnection(mnemos.host(), mnemos.port())) {
+            List<String> done = new ArrayList<>();
+            for (String step : SCRIPT) {
+                String[] parts = step.split(" ");
+                if (parts[0].equals("SLEEP")) {
+                    Thread.sleep(Long.parseLong(parts[1]));
+                    continue;
+                }
+                String[] cmd = java.util.Arrays.copyOfRange(parts, 1, parts.length);
+                boolean a = parts[0].equals("A");
+                String expected = (a ? realA : realB).call(cmd);
+                String actual = (a ? oursA : oursB).call(cmd);
+                done.add(step);
+                if (step.contains("HELLO")) {
+                    continue; // server identity differs (id, version fields are compared elsewhere)
+                }
+                assertEquals(expected, actual, "at " + step + " after " + String.join(" | ", done));
+            }
+        }
+    }
+}
