@@ -93,6 +93,12 @@ public final class CommandDispatcher {
             reject(c, "NOAUTH Authentication required.");
             return true;
         }
+        // RESP2 subscribed mode: only the subscription commands, PING, QUIT and RESET.
+        if (c.protocol() == 2 && server.pubsub().subscribed(c) && !PubSubCommands.allowedWhileSubscribed(spec)) {
+            spec.rejectedCalls++;
+            reject(c, PubSubCommands.subscribedModeError(spec));
+            return true;
+        }
         if (pausedFor(spec)) {
             c.postponed(argv);
             postponed.add(c);

@@ -14,6 +14,7 @@ public final class Commands {
                 new KeyCommands(),
                 new ListCommands(),
                 new HashCommands(),
+                new PubSubCommands(),
                 new ClientCommands(),
                 new ServerCommands(),
                 new CommandIntrospection(),

@@ -2,6 +2,7 @@ package io.mnemos.command;
 
 import io.mnemos.server.Client;
 import io.mnemos.server.ConfigOption;
+import io.mnemos.server.Notifier;
 import io.mnemos.store.Database;
 import io.mnemos.store.Entry;
 import io.mnemos.store.Keyspace;
@@ -196,6 +197,7 @@ public final class KeyCommands implements CommandFamily {
         long deleted = 0;
         for (int i = 1; i < c.argc(); i++) {
             if (c.db().delete(c.arg(i))) {
+                Events.generic(c, "del", c.arg(i));
                 deleted++;
             }
         }
@@ -291,11 +293,14 @@ public final class KeyCommands implements CommandFamily {
         if (when <= db.now()) {
             // checkAlreadyExpired: a time in the past deletes the key (propagated as DEL).
             db.remove(e);
+            Events.generic(c, "del", c.arg(1));
+            c.reply().integer(1);
         } else {
             db.setExpire(e, when);
+            c.reply().integer(1);
+            Events.generic(c, "expire", c.arg(1));
         }
         dirty(c, 1);
-        c.reply().integer(1);
     }
 
     /** ttlGenericCommand: -2 without key, -1 without TTL; seconds round to nearest. */
@@ -317,6 +322,7 @@ public final class KeyCommands implements CommandFamily {
     private static void persist(Client c) {
         Entry e = c.db().lookupWrite(c.arg(1));
         if (e != null && c.db().persist(e)) {
+            Events.generic(c, "persist", c.arg(1));
             dirty(c, 1);
             c.reply().integer(1);
         } else {
@@ -486,6 +492,8 @@ public final class KeyCommands implements CommandFamily {
         }
         db.addFrom(to, src);
         db.remove(src);
+        Events.generic(c, "rename_from", from);
+        Events.generic(c, "rename_to", to);
         dirty(c, 1);
         if (nx) {
             c.reply().integer(1);
@@ -553,6 +561,7 @@ public final class KeyCommands implements CommandFamily {
         if (e.isVolatile()) {
             dst.setExpire(created, e.expireAt());
         }
+        c.server().notifier().notify(Notifier.GENERIC, "copy_to", newKey, dst.id());
         dirty(c, 1);
         c.reply().integer(1);
     }
@@ -575,6 +584,8 @@ public final class KeyCommands implements CommandFamily {
         }
         dst.addFrom(key, e);
         src.remove(e);
+        c.server().notifier().notify(Notifier.GENERIC, "move_from", key, src.id());
+        c.server().notifier().notify(Notifier.GENERIC, "move_to", key, dst.id());
         dirty(c, 1);
         c.reply().integer(1);
     }

@@ -50,6 +50,7 @@ final class ClientHandler extends ByteToMessageDecoder implements RequestSink {
         client = new Client(server.clients().nextId(), server, ctx.channel(), new ReplyWriter(ctx.alloc()));
         server.clients().add(client);
         client.onResume(() -> ctx.executor().execute(this::resumeHeld));
+        client.onDeliver(this::flushReplies);
         super.channelActive(ctx);
     }
 
@@ -58,6 +59,7 @@ final class ClientHandler extends ByteToMessageDecoder implements RequestSink {
         if (client != null) {
             server.clients().remove(client);
             server.dispatcher().forget(client);
+            server.pubsub().unsubscribeAll(client);
             held.clear();
             client.reply().discard();
         }

@@ -6,7 +6,6 @@ import io.mnemos.command.Commands;
 import io.mnemos.store.ActiveExpireCycle;
 import io.mnemos.store.Clock;
 import io.mnemos.store.Keyspace;
-import io.mnemos.store.KeyspaceListener;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -50,6 +49,8 @@ public final class Server {
     private final ServerStats stats = new ServerStats();
     private final SlowLog slowlog;
     private final ActiveExpireCycle activeExpire;
+    private final PubSub pubsub = new PubSub(this);
+    private final Notifier notifier;
     private final Map<String, Long> errorStats = new LinkedHashMap<>();
     private final long startMillis = System.currentTimeMillis();
     private final String runId = randomHex(40);
@@ -73,7 +74,8 @@ public final class Server {
 
     public Server(ServerConfig config, Clock clock) {
         this.config = config;
-        this.keyspace = new Keyspace(config.databases, clock, KeyspaceListener.NONE);
+        this.notifier = new Notifier(config, pubsub);
+        this.keyspace = new Keyspace(config.databases, clock, notifier);
         this.dispatcher = new CommandDispatcher(this, new CommandTable(Commands.families()));
         this.slowlog = new SlowLog(config);
         this.activeExpire = new ActiveExpireCycle(keyspace);
@@ -96,6 +98,16 @@ public final class Server {
 
     public CommandTable commandTable() {
         return dispatcher.table();
+    }
+
+    /** Pub/Sub channels, patterns and their subscribers. */
+    public PubSub pubsub() {
+        return pubsub;
+    }
+
+    /** Keyspace notifications: {@code notifier().notify(Notifier.GENERIC, "del", key, dbId)}. */
+    public Notifier notifier() {
+        return notifier;
     }
 
     public ClientRegistry clients() {

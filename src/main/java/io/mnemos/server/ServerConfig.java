@@ -43,6 +43,13 @@ public final class ServerConfig {
     /** Hashes stay "listpack" up to this many fields and values of at most hashMaxListpackValue bytes. */
     public long hashMaxListpackEntries = 512;
     public long hashMaxListpackValue = 64;
+    /** notify-keyspace-events as {@link Notifier} class flags (0: notifications off). */
+    public int notifyKeyspaceEvents = 0;
+    /** client-output-buffer-limit: {hard bytes, soft bytes, soft seconds} per CLIENT_CLASS_*. */
+    public final long[][] clientOutputBufferLimits = PubSubOptions.defaultOutputBufferLimits();
+    public static final int CLIENT_CLASS_NORMAL = 0;
+    public static final int CLIENT_CLASS_REPLICA = 1;
+    public static final int CLIENT_CLASS_PUBSUB = 2;
 
     /** Called after a value changes at runtime, so the server can apply it (log level, timers). */
     private final Map<String, Runnable> changeListeners = new LinkedHashMap<>();
@@ -107,6 +114,7 @@ public final class ServerConfig {
             add(ConfigOption.memory(name, true, 0, Long.MAX_VALUE,
                     () -> hashMaxListpackValue, v -> hashMaxListpackValue = v));
         }
+        PubSubOptions.register(this);
     }
 
     private void add(ConfigOption option) {

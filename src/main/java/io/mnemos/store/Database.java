@@ -49,6 +49,7 @@ public final class Database {
         Entry e = lookupWrite(key);
         if (e == null) {
             stats.misses++;
+            listener.missed(this, key);
         } else {
             stats.hits++;
             e.accessTime = (int) (clock.millis() / 1000);
@@ -64,6 +65,7 @@ public final class Database {
         Entry e = lookupWrite(key);
         if (e == null) {
             stats.misses++;
+            listener.missed(this, key);
         } else {
             stats.hits++;
         }
@@ -89,6 +91,7 @@ public final class Database {
     public Entry add(byte[] key, Object value) {
         Entry e = dict.add(key, value);
         e.accessTime = (int) (clock.millis() / 1000);
+        listener.added(this, key);
         return e;
     }
 
@@ -119,6 +122,7 @@ public final class Database {
         if (source.expireAt != Entry.NO_EXPIRY) {
             setExpire(e, source.expireAt);
         }
+        listener.added(this, key);
         return e;
     }
 
