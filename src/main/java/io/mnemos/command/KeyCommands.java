@@ -593,7 +593,13 @@ public final class KeyCommands implements CommandFamily {
     // ---- OBJECT ------------------------------------------------------------------------------
 
     private static Entry objectLookup(Client c) {
-        Entry e = c.db().lookupReadNoTouch(c.arg(2));
+        // LOOKUP_NOTOUCH|LOOKUP_NONOTIFY: counted as a hit or miss, but no "keymiss" event.
+        Entry e = c.db().lookupQuiet(c.arg(2));
+        if (e == null) {
+            c.server().keyspace().stats().misses++;
+        } else {
+            c.server().keyspace().stats().hits++;
+        }
         if (e == null) {
             c.reply().nullBulk();
         }
