@@ -41,7 +41,7 @@ public final class Client {
     private byte[][] postponedArgv;
     /** How the connection resumes its held requests once a pause ends; null without a connection. */
     private Runnable resumeHook;
-    /** How the connection flushes what {@link #deliver} wrote; null without a connection. */
+    /** How the connection gets what {@link #deliver} wrote flushed; null without a connection. */
     private Runnable deliveryHook;
 
     public Client(long id, Server server, Channel channel, ReplyWriter reply) {
@@ -248,7 +248,8 @@ public final class Client {
 
     /**
      * Writes an out-of-band message (Pub/Sub message, keyspace notification) into this client's
-     * reply buffer and flushes it at once, whichever client is executing. As in Redis 7.0, nothing
+     * reply buffer and has its connection flush it when the current event-loop task ends,
+     * whichever client is executing. As in Redis 7.0, nothing
      * is written to a client that is being closed or has replies switched off. Returns whether the
      * message was written.
      */

@@ -31,6 +31,7 @@ final class ClientHandler extends ByteToMessageDecoder implements RequestSink {
     private ChannelHandlerContext ctx;
     /** Requests held while CLIENT PAUSE postpones this client, in arrival order. */
     private final ArrayDeque<byte[][]> held = new ArrayDeque<>();
+    private boolean deliveryFlushScheduled;
 
     ClientHandler(Server server) {
         this.server = server;
@@ -50,7 +51,7 @@ final class ClientHandler extends ByteToMessageDecoder implements RequestSink {
         client = new Client(server.clients().nextId(), server, ctx.channel(), new ReplyWriter(ctx.alloc()));
         server.clients().add(client);
         client.onResume(() -> ctx.executor().execute(this::resumeHeld));
-        client.onDeliver(this::flushReplies);
+        client.onDeliver(this::scheduleDeliveryFlush);
         super.channelActive(ctx);
     }
 
@@ -174,6 +175,20 @@ final class ClientHandler extends ByteToMessageDecoder implements RequestSink {
             ctx.writeAndFlush(out, ctx.voidPromise());
         } else if (client.closing()) {
             ctx.close();
+        }
+    }
+
+    /**
+     * Pub/Sub messages for this connection are flushed once the current event-loop task (another
+     * client's read batch, the cron) is done, so a burst of messages costs one write.
+     */
+    private void scheduleDeliveryFlush() {
+        if (!deliveryFlushScheduled) {
+            deliveryFlushScheduled = true;
+            ctx.executor().execute(() -> {
+                deliveryFlushScheduled = false;
+                flushReplies();
+            });
         }
     }
 
