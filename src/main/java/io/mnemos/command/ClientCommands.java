@@ -227,7 +227,12 @@ public final class ClientCommands implements CommandFamily {
     }
 
     private static int typeOf(Client c) {
-        return TYPE_NORMAL;
+        return c.server().pubsub().subscribed(c) ? TYPE_PUBSUB : TYPE_NORMAL;
+    }
+
+    /** The CLIENT LIST line of a client, as Redis logs it (e.g. when closing a slow subscriber). */
+    public static String describe(Client client) {
+        return infoString(client, null);
     }
 
     /**
@@ -253,6 +258,10 @@ public final class ClientCommands implements CommandFamily {
         long totMem = 1800 + (queryBuffer ? 20472 : 0) + (rbs - 1024) + argvMem
                 + (argv == null ? 0 : allocationSize(8L * argv.length));
         StringBuilder flags = new StringBuilder();
+        io.mnemos.server.PubSub pubsub = client.server().pubsub();
+        if (pubsub.subscribed(client)) {
+            flags.append('P');
+        }
         if (client.inMulti()) {
             flags.append('x');
         }
@@ -280,7 +289,10 @@ public final class ClientCommands implements CommandFamily {
                 + " idle=" + idle
                 + " flags=" + flags
                 + " db=" + client.db().id()
-                + " sub=0 psub=0 ssub=0 multi=" + client.transaction().multiCount()
+                + " sub=" + pubsub.subscriptionCount(client, io.mnemos.server.PubSub.Kind.CHANNEL)
+                + " psub=" + pubsub.subscriptionCount(client, io.mnemos.server.PubSub.Kind.PATTERN)
+                + " ssub=" + pubsub.subscriptionCount(client, io.mnemos.server.PubSub.Kind.SHARD)
+                + " multi=" + client.transaction().multiCount()
                 + " qbuf=" + qbuf
                 + " qbuf-free=" + qbufFree
                 + " argv-mem=" + argvMem

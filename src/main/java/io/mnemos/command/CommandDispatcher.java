@@ -107,6 +107,12 @@ public final class CommandDispatcher {
             rejectCommand(c, OOM);
             return true;
         }
+        // RESP2 subscribed mode: only the subscription commands, PING, QUIT and RESET.
+        if (c.protocol() == 2 && server.pubsub().subscribed(c) && !PubSubCommands.allowedWhileSubscribed(spec)) {
+            spec.rejectedCalls++;
+            rejectCommand(c, PubSubCommands.subscribedModeError(spec));
+            return true;
+        }
         if (c.inMulti() && spec.has(CommandFlag.NO_MULTI)) {
             spec.rejectedCalls++;
             rejectCommand(c, "ERR Command not allowed inside a transaction");

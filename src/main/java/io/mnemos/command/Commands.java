@@ -18,6 +18,7 @@ public final class Commands {
                 new HashCommands(),
                 new BitmapCommands(),
                 new HyperLogLogCommands(),
+                new PubSubCommands(),
                 new ClientCommands(),
                 new ServerCommands(),
                 new CommandIntrospection(),

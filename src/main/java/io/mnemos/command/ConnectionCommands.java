@@ -51,7 +51,12 @@ public final class ConnectionCommands implements CommandFamily {
         if (c.argc() > 2) {
             throw CommandError.err("wrong number of arguments for 'ping' command");
         }
-        if (c.argc() == 2) {
+        if (c.protocol() == 2 && c.server().pubsub().subscribed(c)) {
+            // Subscribed RESP2 clients get PING's answer in the shape of a message.
+            c.reply().arrayHeader(2);
+            c.reply().bulk("pong");
+            c.reply().bulk(c.argc() == 2 ? c.arg(1) : new byte[0]);
+        } else if (c.argc() == 2) {
             c.reply().bulk(c.arg(1));
         } else {
             c.reply().simple("PONG");
@@ -191,6 +196,7 @@ public final class ConnectionCommands implements CommandFamily {
         c.noEvict(false);
         c.noTouch(false);
         c.replyMode(false, false);
+        c.server().pubsub().unsubscribeAll(c);
         if (repliesWereOff) {
             // REPLY OFF is cleared before "+RESET" is queued, so it is sent; a SKIP still drops it.
             c.reply().enabled(true);

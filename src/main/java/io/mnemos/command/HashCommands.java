@@ -158,6 +158,7 @@ public final class HashCommands implements CommandFamily {
         } else {
             c.reply().integer(created);
         }
+        Events.hash(c, "hset", c.arg(1));
     }
 
     private static void hsetnx(Client c) {
@@ -169,6 +170,7 @@ public final class HashCommands implements CommandFamily {
         set(c, h, c.arg(2), c.arg(3));
         dirty(c, 1);
         c.reply().integer(1);
+        Events.hash(c, "hset", c.arg(1));
     }
 
     private static void hget(Client c) {
@@ -225,13 +227,21 @@ public final class HashCommands implements CommandFamily {
         }
         HashValue h = hash(e);
         int deleted = 0;
+        boolean keyRemoved = false;
         for (int i = 2; i < c.argc(); i++) {
             if (h.remove(c.arg(i))) {
                 deleted++;
                 if (h.isEmpty()) {
                     db.remove(e);
+                    keyRemoved = true;
                     break;
                 }
+            }
+        }
+        if (deleted > 0) {
+            Events.hash(c, "hdel", c.arg(1));
+            if (keyRemoved) {
+                Events.generic(c, "del", c.arg(1));
             }
         }
         dirty(c, deleted);
@@ -274,6 +284,7 @@ public final class HashCommands implements CommandFamily {
         set(c, h, c.arg(2), Long.toString(value).getBytes(StandardCharsets.US_ASCII));
         dirty(c, 1);
         c.reply().integer(value);
+        Events.hash(c, "hincrby", c.arg(1));
     }
 
     private static void hincrbyfloat(Client c) {
@@ -301,6 +312,7 @@ public final class HashCommands implements CommandFamily {
         set(c, h, c.arg(2), text);
         dirty(c, 1);
         c.reply().bulk(text);
+        Events.hash(c, "hincrbyfloat", c.arg(1));
     }
 
     private static void hrandfield(Client c) {

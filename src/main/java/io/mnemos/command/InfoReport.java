@@ -286,9 +286,9 @@ public final class InfoReport {
         out.field("current_eviction_exceeded_time", 0);
         out.field("keyspace_hits", ks.hits);
         out.field("keyspace_misses", ks.misses);
-        out.field("pubsub_channels", 0);
-        out.field("pubsub_patterns", 0);
-        out.field("pubsubshard_channels", 0);
+        out.field("pubsub_channels", server.pubsub().size(io.mnemos.server.PubSub.Kind.CHANNEL));
+        out.field("pubsub_patterns", server.pubsub().size(io.mnemos.server.PubSub.Kind.PATTERN));
+        out.field("pubsubshard_channels", server.pubsub().size(io.mnemos.server.PubSub.Kind.SHARD));
         out.field("latest_fork_usec", 0);
         out.field("total_forks", 0);
         out.field("migrate_cached_sockets", 0);

@@ -1,6 +1,7 @@
 package io.mnemos.command;
 
 import io.mnemos.server.Client;
+import io.mnemos.server.Notifier;
 import io.mnemos.store.Database;
 import io.mnemos.store.Entry;
 import io.mnemos.store.Keyspace;
@@ -193,6 +194,7 @@ public final class KeyCommands implements CommandFamily {
         long deleted = 0;
         for (int i = 1; i < c.argc(); i++) {
             if (c.db().delete(c.arg(i))) {
+                Events.generic(c, "del", c.arg(i));
                 deleted++;
             }
         }
@@ -288,11 +290,14 @@ public final class KeyCommands implements CommandFamily {
         if (when <= db.now()) {
             // checkAlreadyExpired: a time in the past deletes the key (propagated as DEL).
             db.remove(e);
+            Events.generic(c, "del", c.arg(1));
+            c.reply().integer(1);
         } else {
             db.setExpire(e, when);
+            c.reply().integer(1);
+            Events.generic(c, "expire", c.arg(1));
         }
         dirty(c, 1);
-        c.reply().integer(1);
     }
 
     /** ttlGenericCommand: -2 without key, -1 without TTL; seconds round to nearest. */
@@ -314,6 +319,7 @@ public final class KeyCommands implements CommandFamily {
     private static void persist(Client c) {
         Entry e = c.db().lookupWrite(c.arg(1));
         if (e != null && c.db().persist(e)) {
+            Events.generic(c, "persist", c.arg(1));
             dirty(c, 1);
             c.reply().integer(1);
         } else {
@@ -412,6 +418,8 @@ public final class KeyCommands implements CommandFamily {
         }
         db.addFrom(to, src);
         db.remove(src);
+        Events.generic(c, "rename_from", from);
+        Events.generic(c, "rename_to", to);
         dirty(c, 1);
         if (nx) {
             c.reply().integer(1);
@@ -479,6 +487,7 @@ public final class KeyCommands implements CommandFamily {
         if (e.isVolatile()) {
             dst.setExpire(created, e.expireAt());
         }
+        c.server().notifier().notify(Notifier.GENERIC, "copy_to", newKey, dst.id());
         dirty(c, 1);
         c.reply().integer(1);
     }
@@ -501,6 +510,8 @@ public final class KeyCommands implements CommandFamily {
         }
         dst.addFrom(key, e);
         src.remove(e);
+        c.server().notifier().notify(Notifier.GENERIC, "move_from", key, src.id());
+        c.server().notifier().notify(Notifier.GENERIC, "move_to", key, dst.id());
         dirty(c, 1);
         c.reply().integer(1);
     }
@@ -508,7 +519,13 @@ public final class KeyCommands implements CommandFamily {
     // ---- OBJECT ------------------------------------------------------------------------------
 
     private static Entry objectLookup(Client c) {
-        Entry e = c.db().lookupReadNoTouch(c.arg(2));
+        // LOOKUP_NOTOUCH|LOOKUP_NONOTIFY: counted as a hit or miss, but no "keymiss" event.
+        Entry e = c.db().lookupQuiet(c.arg(2));
+        if (e == null) {
+            c.server().keyspace().stats().misses++;
+        } else {
+            c.server().keyspace().stats().hits++;
+        }
         if (e == null) {
             c.reply().nullBulk();
         }

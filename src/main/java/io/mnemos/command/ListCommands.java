@@ -181,6 +181,7 @@ public final class ListCommands implements CommandFamily {
         }
         dirty(c, c.argc() - 2);
         c.reply().integer(l.size());
+        Events.list(c, head ? "lpush" : "rpush", c.arg(1));
     }
 
     private static void pop(Client c, boolean head) {
@@ -212,8 +213,15 @@ public final class ListCommands implements CommandFamily {
         } else {
             popRange(c, l, head, count);
         }
-        if (l.isEmpty()) {
-            db.remove(e);
+        elementsRemoved(c, e, head);
+    }
+
+    /** listElementsRemoved: the pop event, and "del" when the list became empty and was deleted. */
+    private static void elementsRemoved(Client c, Entry e, boolean head) {
+        Events.list(c, head ? "lpop" : "rpop", e.key());
+        if (list(e).isEmpty()) {
+            c.db().remove(e);
+            Events.generic(c, "del", e.key());
         }
     }
 
@@ -293,6 +301,7 @@ public final class ListCommands implements CommandFamily {
         l.set((int) index, c.arg(3));
         dirty(c, 1);
         c.reply().ok();
+        Events.list(c, "lset", c.arg(1));
     }
 
     private static void linsert(Client c) {
@@ -316,6 +325,7 @@ public final class ListCommands implements CommandFamily {
             return;
         }
         l.insert(after ? pivot + 1 : pivot, c.arg(4));
+        Events.list(c, "linsert", c.arg(1));
         dirty(c, 1);
         c.reply().integer(l.size());
     }
@@ -332,8 +342,12 @@ public final class ListCommands implements CommandFamily {
         long limit = toRemove == Long.MIN_VALUE ? Long.MAX_VALUE : Math.abs(toRemove);
         int removed = l.removeMatching(c.arg(3), limit, toRemove >= 0);
         dirty(c, removed);
+        if (removed > 0) {
+            Events.list(c, "lrem", c.arg(1));
+        }
         if (l.isEmpty()) {
             db.remove(e);
+            Events.generic(c, "del", c.arg(1));
         }
         c.reply().integer(removed);
     }
@@ -363,8 +377,10 @@ public final class ListCommands implements CommandFamily {
             ltrim = start;
             rtrim = len - end - 1;
         }
+        Events.list(c, "ltrim", c.arg(1));
         if (ltrim == len) {
             db.remove(e);
+            Events.generic(c, "del", c.arg(1));
         } else if (ltrim + rtrim > 0) {
             l.keepRange((int) ltrim, (int) (len - rtrim - 1));
         }
@@ -463,10 +479,9 @@ public final class ListCommands implements CommandFamily {
             db.add(c.arg(2), to);
         }
         to.push(value, toLeft);
+        Events.list(c, toLeft ? "lpush" : "rpush", c.arg(2));
         c.reply().bulk(value);
-        if (from.isEmpty()) {
-            db.remove(src);
-        }
+        elementsRemoved(c, src, fromLeft);
         dirty(c, 1);
     }
 
@@ -503,9 +518,7 @@ public final class ListCommands implements CommandFamily {
             c.reply().arrayHeader(2);
             c.reply().bulk(key);
             popRange(c, l, left, count);
-            if (l.isEmpty()) {
-                db.remove(e);
-            }
+            elementsRemoved(c, e, left);
             return;
         }
         c.reply().nullArray();

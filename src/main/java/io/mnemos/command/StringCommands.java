@@ -296,8 +296,10 @@ public final class StringCommands implements CommandFamily {
         }
         Entry e = db.put(key, value, (flags & KEEPTTL) != 0);
         dirty(c, 1);
+        Events.string(c, "set", key);
         if (expire != null) {
             db.setExpire(e, when);
+            Events.generic(c, "expire", key);
         }
         if ((flags & SET_GET) == 0) {
             if (integerReplies) {
@@ -324,11 +326,13 @@ public final class StringCommands implements CommandFamily {
         getGeneric(c);
         c.db().put(c.arg(1), c.arg(2), false);
         dirty(c, 1);
+        Events.string(c, "set", c.arg(1));
     }
 
     private static void getdel(Client c) {
         getGeneric(c);
         if (c.db().delete(c.arg(1))) {
+            Events.generic(c, "del", c.arg(1));
             dirty(c, 1);
         }
     }
@@ -352,12 +356,15 @@ public final class StringCommands implements CommandFamily {
         c.reply().bulk((byte[]) e.value());
         if ((flags & (PXAT | EXAT)) != 0 && when <= db.now()) {
             db.remove(e);
+            Events.generic(c, "del", c.arg(1));
             dirty(c, 1);
         } else if (parsed[1] >= 0) {
             db.setExpire(e, when);
+            Events.generic(c, "expire", c.arg(1));
             dirty(c, 1);
         } else if ((flags & PERSIST) != 0) {
             if (db.persist(e)) {
+                Events.generic(c, "persist", c.arg(1));
                 dirty(c, 1);
             }
         }
@@ -388,6 +395,7 @@ public final class StringCommands implements CommandFamily {
         }
         for (int j = 1; j < argc; j += 2) {
             db.put(c.arg(j), c.arg(j + 1), false);
+            Events.string(c, "set", c.arg(j));
         }
         dirty(c, (argc - 1) / 2);
         if (nx) {
@@ -415,6 +423,7 @@ public final class StringCommands implements CommandFamily {
             db.replaceValue(e, joined);
             total = joined.length;
         }
+        Events.string(c, "append", c.arg(1));
         dirty(c, 1);
         c.reply().integer(total);
     }
@@ -502,6 +511,7 @@ public final class StringCommands implements CommandFamily {
         } else {
             db.replaceValue(e, updated);
         }
+        Events.string(c, "setrange", c.arg(1));
         dirty(c, 1);
         c.reply().integer(updated.length);
     }
@@ -539,6 +549,7 @@ public final class StringCommands implements CommandFamily {
             db.replaceValue(e, text);
         }
         dirty(c, 1);
+        Events.string(c, "incrby", c.arg(1));
         c.reply().integer(value);
     }
 
@@ -567,6 +578,7 @@ public final class StringCommands implements CommandFamily {
             db.replaceValue(e, text);
         }
         dirty(c, 1);
+        Events.string(c, "incrbyfloat", c.arg(1));
         c.reply().bulk(text);
     }
 

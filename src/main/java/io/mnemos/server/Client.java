@@ -47,6 +47,8 @@ public final class Client {
     private BlockedClients.Block block;
     /** How the connection goes on with its held requests once a blocking command was answered. */
     private Runnable unblockHook;
+    /** How the connection gets what {@link #deliver} wrote flushed; null without a connection. */
+    private Runnable deliveryHook;
 
     public Client(long id, Server server, Channel channel, ReplyWriter reply) {
         this.id = id;
@@ -277,6 +279,50 @@ public final class Client {
     void unblocked() {
         if (unblockHook != null) {
             unblockHook.run();
+        }
+    }
+
+    /** Installed by the connection: writes out the reply buffer now (Pub/Sub messages). */
+    public void onDeliver(Runnable hook) {
+        this.deliveryHook = hook;
+    }
+
+    /**
+     * Writes an out-of-band message (Pub/Sub message, keyspace notification) into this client's
+     * reply buffer and has its connection flush it when the current event-loop task ends,
+     * whichever client is executing. As in Redis 7.0, nothing
+     * is written to a client that is being closed or has replies switched off. Returns whether the
+     * message was written.
+     */
+    public boolean deliver(java.util.function.Consumer<ReplyWriter> message) {
+        if (closeAfterReply || replyOff || !reply.enabled()) {
+            return false;
+        }
+        message.accept(reply);
+        if (deliveryHook != null) {
+            deliveryHook.run();
+        }
+        return true;
+    }
+
+    /** Output not yet written to the socket: the reply buffer plus the connection's outbound queue. */
+    public long outputBufferBytes() {
+        long pending = reply.pendingBytes();
+        if (channel != null) {
+            io.netty.channel.ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
+            if (out != null) {
+                pending += out.totalPendingWriteBytes();
+            }
+        }
+        return pending;
+    }
+
+    /** Redis's freeClientAsync: drop pending output and close the connection without replying. */
+    public void closeAsap() {
+        closeAfterReply = true;
+        reply.discard();
+        if (channel != null) {
+            channel.close();
         }
     }
 

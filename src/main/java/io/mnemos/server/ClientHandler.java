@@ -31,6 +31,7 @@ final class ClientHandler extends ByteToMessageDecoder implements RequestSink {
     private ChannelHandlerContext ctx;
     /** Requests held while CLIENT PAUSE postpones this client, in arrival order. */
     private final ArrayDeque<byte[][]> held = new ArrayDeque<>();
+    private boolean deliveryFlushScheduled;
 
     ClientHandler(Server server) {
         this.server = server;
@@ -55,6 +56,7 @@ final class ClientHandler extends ByteToMessageDecoder implements RequestSink {
             held.pollFirst();
             resumeHeld();
         }));
+        client.onDeliver(this::scheduleDeliveryFlush);
         super.channelActive(ctx);
     }
 
@@ -63,6 +65,7 @@ final class ClientHandler extends ByteToMessageDecoder implements RequestSink {
         if (client != null) {
             server.clients().remove(client);
             server.dispatcher().forget(client);
+            server.pubsub().unsubscribeAll(client);
             held.clear();
             client.reply().discard();
         }
@@ -177,6 +180,20 @@ final class ClientHandler extends ByteToMessageDecoder implements RequestSink {
             ctx.writeAndFlush(out, ctx.voidPromise());
         } else if (client.closing()) {
             ctx.close();
+        }
+    }
+
+    /**
+     * Pub/Sub messages for this connection are flushed once the current event-loop task (another
+     * client's read batch, the cron) is done, so a burst of messages costs one write.
+     */
+    private void scheduleDeliveryFlush() {
+        if (!deliveryFlushScheduled) {
+            deliveryFlushScheduled = true;
+            ctx.executor().execute(() -> {
+                deliveryFlushScheduled = false;
+                flushReplies();
+            });
         }
     }
 

@@ -53,6 +53,8 @@ public final class Server {
     private final ServerStats stats = new ServerStats();
     private final SlowLog slowlog;
     private final ActiveExpireCycle activeExpire;
+    private final PubSub pubsub = new PubSub(this);
+    private final Notifier notifier;
     private final Map<String, Long> errorStats = new LinkedHashMap<>();
     private final long startMillis = System.currentTimeMillis();
     private final String runId = randomHex(40);
@@ -76,7 +78,9 @@ public final class Server {
 
     public Server(ServerConfig config, Clock clock) {
         this.config = config;
-        this.keyspace = new Keyspace(config.databases, clock, transactionHooks(), config.eviction);
+        this.notifier = new Notifier(config, pubsub);
+        this.keyspace = new Keyspace(config.databases, clock,
+                KeyspaceListener.both(notifier, transactionHooks()), config.eviction);
         this.watchedKeys = new WatchedKeys(keyspace);
         this.blockedClients = new BlockedClients(keyspace);
         this.dispatcher = new CommandDispatcher(this, new CommandTable(Commands.families()));
@@ -173,6 +177,16 @@ public final class Server {
 
     public CommandTable commandTable() {
         return dispatcher.table();
+    }
+
+    /** Pub/Sub channels, patterns and their subscribers. */
+    public PubSub pubsub() {
+        return pubsub;
+    }
+
+    /** Keyspace notifications: {@code notifier().notify(Notifier.GENERIC, "del", key, dbId)}. */
+    public Notifier notifier() {
+        return notifier;
     }
 
     public ClientRegistry clients() {

@@ -56,6 +56,13 @@ public final class ServerConfig {
      * effect at the next command.
      */
     public final io.mnemos.store.EvictionSettings eviction = new io.mnemos.store.EvictionSettings();
+    /** notify-keyspace-events as {@link Notifier} class flags (0: notifications off). */
+    public int notifyKeyspaceEvents = 0;
+    /** client-output-buffer-limit: {hard bytes, soft bytes, soft seconds} per CLIENT_CLASS_*. */
+    public final long[][] clientOutputBufferLimits = PubSubOptions.defaultOutputBufferLimits();
+    public static final int CLIENT_CLASS_NORMAL = 0;
+    public static final int CLIENT_CLASS_REPLICA = 1;
+    public static final int CLIENT_CLASS_PUBSUB = 2;
 
     /** Called after a value changes at runtime, so the server can apply it (log level, timers). */
     private final Map<String, Runnable> changeListeners = new LinkedHashMap<>();
@@ -141,6 +148,7 @@ public final class ServerConfig {
                 () -> (long) zsetMaxListpackEntries, v -> zsetMaxListpackEntries = (int) Math.min(Integer.MAX_VALUE, v)));
         add(ConfigOption.memory("zset-max-listpack-value", true, 0, Long.MAX_VALUE,
                 () -> (long) zsetMaxListpackValue, v -> zsetMaxListpackValue = (int) Math.min(Integer.MAX_VALUE, v)));
+        PubSubOptions.register(this);
     }
 
     private void add(ConfigOption option) {

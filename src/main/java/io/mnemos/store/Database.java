@@ -88,6 +88,7 @@ public final class Database {
         Entry e = find(key);
         if (e == null) {
             stats.misses++;
+            listener.missed(this, key);
         } else {
             stats.hits++;
             touch(e);
@@ -103,6 +104,7 @@ public final class Database {
         Entry e = find(key);
         if (e == null) {
             stats.misses++;
+            listener.missed(this, key);
         } else {
             stats.hits++;
         }
@@ -144,6 +146,7 @@ public final class Database {
         e.accessTime = initialAccess();
         memory += cost(e);
         tracker.track(this, e);
+        listener.added(this, key);
         return e;
     }
 
@@ -195,6 +198,7 @@ public final class Database {
         if (source.expireAt != Entry.NO_EXPIRY) {
             setExpire(e, source.expireAt);
         }
+        listener.added(this, key);
         return e;
     }
 

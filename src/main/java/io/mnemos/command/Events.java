@@ -1,0 +1,49 @@
+package io.mnemos.command;
+
+import io.mnemos.server.Client;
+import io.mnemos.server.Notifier;
+
+/**
+ * One-line keyspace notifications for command handlers, fired next to the write as Redis's
+ * {@code notifyKeyspaceEvent(type, event, key, c->db->id)} calls are: e.g.
+ * {@code Events.string(c, "set", key)} after a SET, {@code Events.generic(c, "del", key)} when a
+ * command removes an emptied collection.
+ */
+public final class Events {
+    private Events() {
+    }
+
+    public static void notify(Client c, int type, String event, byte[] key) {
+        c.server().notifier().notify(type, event, key, c.db().id());
+    }
+
+    /** Class g: del, expire, persist, rename_from/to, copy_to, move_from/to, ... */
+    public static void generic(Client c, String event, byte[] key) {
+        notify(c, Notifier.GENERIC, event, key);
+    }
+
+    /** Class $. */
+    public static void string(Client c, String event, byte[] key) {
+        notify(c, Notifier.STRING, event, key);
+    }
+
+    /** Class l. */
+    public static void list(Client c, String event, byte[] key) {
+        notify(c, Notifier.LIST, event, key);
+    }
+
+    /** Class h. */
+    public static void hash(Client c, String event, byte[] key) {
+        notify(c, Notifier.HASH, event, key);
+    }
+
+    /** Class s. */
+    public static void set(Client c, String event, byte[] key) {
+        notify(c, Notifier.SET, event, key);
+    }
+
+    /** Class z. */
+    public static void zset(Client c, String event, byte[] key) {
+        notify(c, Notifier.ZSET, event, key);
+    }
+}

@@ -1,0 +1,182 @@
+package io.mnemos.command;
+
+import io.mnemos.testing.RealRedis;
+import io.mnemos.testing.RespConnection;
+import io.mnemos.testing.RunningServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Pub/Sub and keyspace notifications against a real redis-server: the same scripted commands run
+ * on both, and the raw replies and the raw message stream a pattern subscriber receives must be
+ * byte-identical.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PubSubDifferentialTest {
+    /** Every implemented family, with the edge cases that fire (or do not fire) events. */
+    private static final String[] SCRIPT = {
+        "SET a 1", "SET a 2 EX 100", "SETNX a 3", "SETNX b 3", "SETEX c 100 x", "PSETEX d 100000 x", "GETSET a 5",
+        "GETDEL b", "GETDEL nokey", "GETEX a EX 50", "GETEX a PERSIST", "GETEX a PERSIST", "GETEX c PXAT 1",
+        "MSET m1 1 m2 2", "MSETNX m1 1 m3 3", "MSETNX m4 1 m5 3", "APPEND ap x", "APPEND ap y", "SETRANGE sr 3 abc",
+        "SETRANGE nosr 0 ''", "INCR i", "DECR i", "INCRBY i 5", "DECRBY i 2", "INCRBYFLOAT f 1.5", "GET nokey",
+        "MGET nokey a", "STRLEN nokey", "SET x 1 GET", "SET x 2 XX GET", "SET x 3 NX", "SET x 3 KEEPTTL",
+        "DEL a x nokey", "UNLINK m1", "EXISTS nokey m2", "TYPE nokey", "TTL nokey", "EXPIRE m2 100",
+        "EXPIRE m2 100 NX", "PEXPIRE m2 1000000 XX", "EXPIREAT m2 1", "PERSIST m3", "EXPIRE m3 100", "PERSIST m3",
+        "RENAME m3 r3", "RENAME r3 r3", "RENAMENX r3 m4", "SET r4 x", "RENAME r3 r4", "COPY r4 c4", "COPY r4 c4",
+        "COPY r4 c4 REPLACE", "COPY r4 c5 DB 1", "MOVE r4 2", "MOVE nokey 2", "TOUCH r4 c4", "OBJECT ENCODING nokey",
+        "LPUSH l a b c", "RPUSH l d", "LPUSHX nol a", "RPUSHX l e", "LPOP l", "RPOP l", "LPOP l 0", "LPOP l 1",
+        "RPOP l 10", "LPUSH l a b c d e a", "LSET l 0 z", "LINSERT l BEFORE z y", "LINSERT l BEFORE nothere y",
+        "LREM l 1 a", "LREM l 0 nothere", "LTRIM l 0 -1", "LTRIM l 1 2", "LMOVE l l2 LEFT RIGHT", "RPOPLPUSH l l2",
+        "LMOVE l2 l2 LEFT LEFT", "LRANGE nokey 0 -1", "LMPOP 2 nol l2 LEFT COUNT 10", "RPUSH t a", "LTRIM t 5 10",
+        "HSET h a 1 b 2", "HMSET h c 3", "HSETNX h a 1", "HSETNX h d 1", "HDEL h nothere", "HDEL h a b",
+        "HINCRBY h c 5", "HINCRBYFLOAT h c 1.5", "HGET nokey a", "HDEL h c d", "HINCRBY h2 x 1",
+        "HINCRBYFLOAT h3 x 1", "SELECT 3", "SET in3 v", "DEL in3", "SELECT 0", "FLUSHDB",
+    };
+
+    private RealRedis redis;
+    private RunningServer mnemos;
+
+    @BeforeAll
+    void start() throws Exception {
+        assumeTrue(RealRedis.available(), "redis-server not on PATH");
+        redis = RealRedis.start();
+        mnemos = RunningServer.start();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (mnemos != null) {
+            mnemos.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    private static String[] words(String line) {
+        String[] w = line.split(" ");
+        for (int i = 0; i < w.length; i++) {
+            if (w[i].equals("''")) {
+                w[i] = "";
+            }
+        }
+        return w;
+    }
+
+    /** Replies to the script, then every message the subscriber got, up to an end marker. */
+    private static List<String> run(int port, String flags, String subscription, String[] script) throws IOException {
+        List<String> out = new ArrayList<>();
+        try (RespConnection c = new RespConnection("127.0.0.1", port);
+             RespConnection sub = new RespConnection("127.0.0.1", port)) {
+            c.call("FLUSHALL");
+            c.call("CONFIG", "SET", "notify-keyspace-events", flags);
+            out.add(sub.call("PSUBSCRIBE", subscription));
+            for (String line : script) {
+                out.add(line + " -> " + c.call(words(line)));
+            }
+            c.call("CONFIG", "SET", "notify-keyspace-events", "");
+            c.call("PUBLISH", "end-marker", "end");
+            sub.call("PSUBSCRIBE", "end-marker");
+            while (true) {
+                String m = sub.readReply();
+                if (m.contains("end-marker")) {
+                    break;
+                }
+                out.add(m);
+            }
+            c.call("FLUSHALL");
+        }
+        return out;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"KEA", "AKEnm", "gxE$m", "Kl", "Eh"})
+    void keyspaceNotificationStreamsMatchRedis(String flags) throws IOException {
+        List<String> expected = run(redis.port(), flags, "__key*", SCRIPT);
+        List<String> actual = run(mnemos.port(), flags, "__key*", SCRIPT);
+        assertEquals(String.join("\n", expected), String.join("\n", actual));
+    }
+
+    @Test
+    void subscribersOfExactKeyspaceChannelsGetPlainMessages() throws IOException {
+        String[] script = {"SET k v", "EXPIRE k 100", "PERSIST k", "DEL k", "SET other v"};
+        List<String> expected = run(redis.port(), "KA", "__keyspace@0__:k", script);
+        List<String> actual = run(mnemos.port(), "KA", "__keyspace@0__:k", script);
+        assertEquals(String.join("\n", expected), String.join("\n", actual));
+    }
+
+    /** Runs steps "client: command" over two connections of each server and compares everything each saw. */
+    private static List<String> conversation(int port, String[] steps) throws IOException {
+        List<String> out = new ArrayList<>();
+        try (RespConnection a = new RespConnection("127.0.0.1", port);
+             RespConnection b = new RespConnection("127.0.0.1", port)) {
+            for (String step : steps) {
+                RespConnection c = step.startsWith("a:") ? a : b;
+                String line = step.substring(2).trim();
+                if (line.equals("READ")) {
+                    out.add(step + " -> " + c.readReply());
+                    continue;
+                }
+                String[] w = words(line);
+                c.sendRaw(RespConnection.encode(java.util.Arrays.stream(w)
+                        .map(s -> s.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toArray(byte[][]::new)));
+                int replies = 1;
+                String cmd = w[0].toUpperCase();
+                if (cmd.endsWith("SUBSCRIBE") && w.length > 2) {
+                    replies = w.length - 1;
+                }
+                for (int i = 0; i < replies; i++) {
+                    // Client ids (HELLO) differ between the servers.
+                    out.add(step + " -> " + c.readReply().replaceAll("\\$2\r\nid\r\n:\\d+", "\\$2\r\nid\r\n:N"));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void subscribeRestrictionsAndPushFramesMatchRedis() throws IOException {
+        String[] steps = {
+            "a: SUBSCRIBE ch1 ch2", "a: PSUBSCRIBE ch*", "a: PING", "a: PING hello", "a: GET k", "a: CONFIG GET port",
+            "a: SSUBSCRIBE s1", "b: PUBSUB NUMSUB ch1 ch2 ch3", "b: PUBSUB NUMPAT", "b: PUBSUB CHANNELS ch1",
+            "b: PUBSUB SHARDCHANNELS", "b: PUBSUB SHARDNUMSUB s1 s2", "b: PUBLISH ch1 hello", "a: READ", "a: READ",
+            "b: PUBLISH chx only-pattern", "a: READ", "b: SPUBLISH s1 shard", "a: READ", "a: UNSUBSCRIBE ch1",
+            "a: PUNSUBSCRIBE", "a: SUNSUBSCRIBE", "a: UNSUBSCRIBE", "a: UNSUBSCRIBE", "a: GET k",
+            "b: HELLO 3", "b: SUBSCRIBE r3", "b: GET k", "b: PING", "a: PUBLISH r3 three", "b: READ",
+            "b: PUBLISH r3 self", "b: READ", "b: PUNSUBSCRIBE", "b: UNSUBSCRIBE r3", "b: SUBSCRIBE x", "b: RESET",
+            "b: PUBSUB NUMSUB x", "a: PUBSUB HELP", "a: PUBSUB CHANNELS a b", "a: PUBSUB NUMPAT x", "a: PUBSUB foo",
+            "a: SUBSCRIBE", "a: PUBLISH x",
+        };
+        assertEquals(String.join("\n", conversation(redis.port(), steps)),
+                String.join("\n", conversation(mnemos.port(), steps)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"subscribe", "unsubscribe", "psubscribe", "punsubscribe", "publish", "pubsub",
+            "ssubscribe", "sunsubscribe", "spublish"})
+    void commandInfoAndDocsMatchRedis(String command) throws IOException {
+        try (RespConnection ref = new RespConnection("127.0.0.1", redis.port());
+             RespConnection mine = new RespConnection("127.0.0.1", mnemos.port())) {
+            if (!command.equals("pubsub")) {
+                // Redis lists a container's subcommands in hash order; compare those separately.
+                assertEquals(ref.call("COMMAND", "INFO", command), mine.call("COMMAND", "INFO", command));
+                assertEquals(ref.call("COMMAND", "DOCS", command), mine.call("COMMAND", "DOCS", command));
+            } else {
+                for (String sub : new String[]{"channels", "numsub", "numpat", "shardchannels", "shardnumsub", "help"}) {
+                    assertEquals(ref.call("COMMAND", "INFO", "pubsub|" + sub), mine.call("COMMAND", "INFO", "pubsub|" + sub));
+                }
+            }
+        }
+    }
+}
