@@ -1,7 +1,11 @@
 package io.mnemos.command;
 
 import io.mnemos.store.Entry;
+import io.mnemos.store.HashValue;
+import io.mnemos.store.ListValue;
+import io.mnemos.store.SetValue;
 import io.mnemos.store.SizedValue;
+import io.mnemos.store.ZSetValue;
 
 /**
  * MEMORY USAGE estimates in Redis's units: what Redis 7.0 with jemalloc would allocate for the same
@@ -36,8 +40,85 @@ final class MemoryEstimate {
         if (value instanceof SizedValue sized) {
             return sized.estimatedBytes(5);
         }
+        if (value instanceof ListValue list) {
+            return ROBJ + list.memoryUsage();
+        }
+        if (value instanceof HashValue hash) {
+            return ROBJ + hash.memoryUsage();
+        }
+        if (value instanceof SetValue set) {
+            return ROBJ + setBytes(set, 5);
+        }
+        if (value instanceof ZSetValue zset) {
+            return ROBJ + zsetBytes(zset, 5);
+        }
         // A type that cannot size itself yet: count its object header only.
         return ROBJ;
+    }
+
+    /** sizeof(dict) plus its bucket array (the next power of two), as objectComputeSize counts it. */
+    private static long dictBytes(long size) {
+        long buckets = size == 0 ? 0 : Long.highestOneBit(Math.max(4, size - 1)) << 1;
+        return 56 + buckets * 8;
+    }
+
+    /**
+     * objectComputeSize of a set: an intset's header and fixed-width integers, or a dict whose
+     * per-member cost (dictEntry + member sds) is averaged over the first {@code samples} members.
+     */
+    static long setBytes(SetValue set, int samples) {
+        int n = set.size();
+        if (set.isIntset()) {
+            long[] width = {2};
+            set.forEach(m -> {
+                long v = Long.parseLong(new String(m, java.nio.charset.StandardCharsets.US_ASCII));
+                if (v != (short) v) {
+                    width[0] = Math.max(width[0], v == (int) v ? 4 : 8);
+                }
+            });
+            return jemallocSize(8 + n * width[0]);
+        }
+        long[] sampled = {0, 0};
+        long cursor = 0;
+        do {
+            cursor = set.scan(cursor, m -> {
+                if (sampled[1] < samples) {
+                    sampled[0] += sdsAlloc(m.length, false) + DICT_ENTRY;
+                    sampled[1]++;
+                }
+            });
+        } while (cursor != 0 && sampled[1] < samples);
+        long perMember = sampled[1] == 0 ? DICT_ENTRY : sampled[0] / sampled[1];
+        return dictBytes(n) + perMember * n;
+    }
+
+    /**
+     * objectComputeSize of a sorted set: a listpack's bytes (member and score entries), or the
+     * zset, skiplist and dict with a per-member cost (sds, skiplist node, dictEntry) averaged over the
+     * first {@code samples} members.
+     */
+    static long zsetBytes(ZSetValue zset, int samples) {
+        int n = zset.size();
+        long[] sampled = {0, 0};
+        if (zset.isListpack()) {
+            zset.forEach((m, score) -> {
+                String s = io.mnemos.protocol.RedisDoubles.format(score);
+                sampled[0] += lpEntry(m.length) + lpEntry(s.length());
+            });
+            return jemallocSize(7 + sampled[0]);
+        }
+        zset.range(0, Math.min(n, samples) - 1, false, (m, score) -> {
+            // A node with the average 1.33 levels of a p = 0.25 skiplist: 32 + 16 bytes per level.
+            sampled[0] += sdsAlloc(m.length, false) + jemallocSize(32 + 16 + 16 / 3) + DICT_ENTRY;
+            sampled[1]++;
+        });
+        long perMember = sampled[1] == 0 ? 0 : sampled[0] / sampled[1];
+        return 16 + 32 + dictBytes(n) + perMember * n;
+    }
+
+    /** A listpack entry: encoding byte(s), data and the back-length. */
+    private static long lpEntry(int length) {
+        return length + (length < 64 ? 1 : length < 4096 ? 2 : 5) + (length < 127 ? 1 : 2);
     }
 
     /** An sds string's allocation: header by length class, data and the terminating NUL. */
