@@ -76,6 +76,11 @@ for t in $TESTS; do
     "$REDIS_BENCHMARK" -p "$MNEMOS_PORT" $(bench_args "$t" 1 "$N_P1") >/dev/null 2>&1 || true
 done
 
+# The warm-up wrote to Mnemos only: start both from an empty keyspace, so that the collection tests
+# (zadd into one growing sorted set, rpop from the list lpush built) see the same data sizes.
+redis-cli -p "$MNEMOS_PORT" FLUSHALL >/dev/null
+redis-cli -p "$REDIS_PORT" FLUSHALL >/dev/null
+
 RESULTS="$WORK/results.txt"   # server test pipeline rps p50 p99 cpu_us_per_req
 : >"$RESULTS"
 run_one() {  # server port pid test pipeline

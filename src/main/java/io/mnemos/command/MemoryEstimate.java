@@ -108,8 +108,8 @@ final class MemoryEstimate {
             return jemallocSize(7 + sampled[0]);
         }
         zset.range(0, Math.min(n, samples) - 1, false, (m, score) -> {
-            // A node with the average 1.33 levels of a p = 0.25 skiplist: 32 + 16 bytes per level.
-            sampled[0] += sdsAlloc(m.length, false) + jemallocSize(32 + 16 + 16 / 3) + DICT_ENTRY;
+            // zskiplistNode: ele, score, backward (24 bytes) and 16 bytes per level; most nodes have one.
+            sampled[0] += sdsAlloc(m.length, false) + jemallocSize(24 + 16) + DICT_ENTRY;
             sampled[1]++;
         });
         long perMember = sampled[1] == 0 ? 0 : sampled[0] / sampled[1];
