@@ -117,16 +117,17 @@ public final class ServerConfig {
             add(ConfigOption.memory(name, true, 0, Long.MAX_VALUE,
                     () -> hashMaxListpackValue, v -> hashMaxListpackValue = v));
         }
+        // Redis 7.0 still accepts the zset-max-ziplist-* names (the zset-max-listpack-* options follow).
+        add(ConfigOption.integer("zset-max-ziplist-entries", true, 0, Long.MAX_VALUE,
+                () -> (long) zsetMaxListpackEntries, v -> zsetMaxListpackEntries = (int) Math.min(Integer.MAX_VALUE, v)));
+        add(ConfigOption.memory("zset-max-ziplist-value", true, 0, Long.MAX_VALUE,
+                () -> (long) zsetMaxListpackValue, v -> zsetMaxListpackValue = (int) Math.min(Integer.MAX_VALUE, v)));
         add(ConfigOption.integer("set-max-intset-entries", true, 0, Long.MAX_VALUE,
                 () -> (long) setMaxIntsetEntries, v -> setMaxIntsetEntries = (int) Math.min(Integer.MAX_VALUE, v)));
-        for (String name : new String[]{"zset-max-listpack-entries", "zset-max-ziplist-entries"}) {
-            add(ConfigOption.integer(name, true, 0, Long.MAX_VALUE,
-                    () -> (long) zsetMaxListpackEntries, v -> zsetMaxListpackEntries = (int) Math.min(Integer.MAX_VALUE, v)));
-        }
-        for (String name : new String[]{"zset-max-listpack-value", "zset-max-ziplist-value"}) {
-            add(ConfigOption.memory(name, true, 0, Long.MAX_VALUE,
-                    () -> (long) zsetMaxListpackValue, v -> zsetMaxListpackValue = (int) Math.min(Integer.MAX_VALUE, v)));
-        }
+        add(ConfigOption.integer("zset-max-listpack-entries", true, 0, Long.MAX_VALUE,
+                () -> (long) zsetMaxListpackEntries, v -> zsetMaxListpackEntries = (int) Math.min(Integer.MAX_VALUE, v)));
+        add(ConfigOption.memory("zset-max-listpack-value", true, 0, Long.MAX_VALUE,
+                () -> (long) zsetMaxListpackValue, v -> zsetMaxListpackValue = (int) Math.min(Integer.MAX_VALUE, v)));
     }
 
     private void add(ConfigOption option) {
