@@ -2,7 +2,9 @@ package io.mnemos.command;
 
 import io.mnemos.store.Entry;
 import io.mnemos.store.MemoryModel;
+import io.mnemos.store.SetValue;
 import io.mnemos.store.SizedValue;
+import io.mnemos.store.ZSetValue;
 
 /**
  * MEMORY USAGE. Strings are answered in Redis's units: what Redis 7.0 with jemalloc would allocate
@@ -25,7 +27,8 @@ final class MemoryEstimate {
     /** Redis's MEMORY USAGE: the value's size, plus the key's sds, plus one dict entry. */
     static long entryBytes(Entry e) {
         Object value = e.value();
-        if (value instanceof byte[] || value instanceof SizedValue) {
+        if (value instanceof byte[] || value instanceof SizedValue || value instanceof SetValue
+                || value instanceof ZSetValue) {
             return valueBytes(value) + sdsAlloc(e.key().length, false) + DICT_ENTRY;
         }
         return MemoryModel.entryBytes(e.key(), value);
@@ -44,7 +47,78 @@ final class MemoryEstimate {
         if (value instanceof SizedValue sized) {
             return sized.estimatedBytes(5);
         }
+        if (value instanceof SetValue set) {
+            return ROBJ + setBytes(set, 5);
+        }
+        if (value instanceof ZSetValue zset) {
+            return ROBJ + zsetBytes(zset, 5);
+        }
         return MemoryModel.valueBytes(value);
+    }
+
+    /** sizeof(dict) plus its bucket array (the next power of two), as objectComputeSize counts it. */
+    private static long dictBytes(long size) {
+        long buckets = size == 0 ? 0 : Long.highestOneBit(Math.max(4, size - 1)) << 1;
+        return 56 + buckets * 8;
+    }
+
+    /**
+     * objectComputeSize of a set: an intset's header and fixed-width integers, or a dict whose
+     * per-member cost (dictEntry + member sds) is averaged over the first {@code samples} members.
+     */
+    static long setBytes(SetValue set, int samples) {
+        int n = set.size();
+        if (set.isIntset()) {
+            long[] width = {2};
+            set.forEach(m -> {
+                long v = Long.parseLong(new String(m, java.nio.charset.StandardCharsets.US_ASCII));
+                if (v != (short) v) {
+                    width[0] = Math.max(width[0], v == (int) v ? 4 : 8);
+                }
+            });
+            return jemallocSize(8 + n * width[0]);
+        }
+        long[] sampled = {0, 0};
+        long cursor = 0;
+        do {
+            cursor = set.scan(cursor, m -> {
+                if (sampled[1] < samples) {
+                    sampled[0] += sdsAlloc(m.length, false) + DICT_ENTRY;
+                    sampled[1]++;
+                }
+            });
+        } while (cursor != 0 && sampled[1] < samples);
+        long perMember = sampled[1] == 0 ? DICT_ENTRY : sampled[0] / sampled[1];
+        return dictBytes(n) + perMember * n;
+    }
+
+    /**
+     * objectComputeSize of a sorted set: a listpack's bytes (member and score entries), or the
+     * zset, skiplist and dict with a per-member cost (sds, skiplist node, dictEntry) averaged over the
+     * first {@code samples} members.
+     */
+    static long zsetBytes(ZSetValue zset, int samples) {
+        int n = zset.size();
+        long[] sampled = {0, 0};
+        if (zset.isListpack()) {
+            zset.forEach((m, score) -> {
+                String s = io.mnemos.protocol.RedisDoubles.format(score);
+                sampled[0] += lpEntry(m.length) + lpEntry(s.length());
+            });
+            return jemallocSize(7 + sampled[0]);
+        }
+        zset.range(0, Math.min(n, samples) - 1, false, (m, score) -> {
+            // zskiplistNode: ele, score, backward (24 bytes) and 16 bytes per level; most nodes have one.
+            sampled[0] += sdsAlloc(m.length, false) + jemallocSize(24 + 16) + DICT_ENTRY;
+            sampled[1]++;
+        });
+        long perMember = sampled[1] == 0 ? 0 : sampled[0] / sampled[1];
+        return 16 + 32 + dictBytes(n) + perMember * n;
+    }
+
+    /** A listpack entry: encoding byte(s), data and the back-length. */
+    private static long lpEntry(int length) {
+        return length + (length < 64 ? 1 : length < 4096 ? 2 : 5) + (length < 127 ? 1 : 2);
     }
 
     /** An sds string's allocation: header by length class, data and the terminating NUL. */

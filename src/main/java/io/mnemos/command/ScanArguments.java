@@ -7,7 +7,7 @@ import io.mnemos.util.Glob;
 import java.util.List;
 
 /**
- * The arguments shared by the SCAN family (SCAN, HSCAN, and SSCAN/ZSCAN to come), parsed as Redis's
+ * The arguments shared by the SCAN family (SCAN, HSCAN, SSCAN and ZSCAN), parsed as Redis's
  * parseScanCursorOrReply and scanGenericCommand do: the cursor, then COUNT n (at least 1), MATCH pattern
  * and, for SCAN only, TYPE name, in any order, each option taking the last value given.
  */

@@ -4,7 +4,6 @@ import io.mnemos.server.Client;
 import io.mnemos.store.Database;
 import io.mnemos.store.Entry;
 import io.mnemos.store.SetValue;
-import io.mnemos.util.Glob;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -522,7 +521,7 @@ public final class SetCommands implements CommandFamily {
             emptyScan(c);
             return;
         }
-        ScanOptions opts = ScanOptions.parse(c, 3);
+        ScanArguments opts = ScanArguments.parseOptions(c, 3, false);
         List<byte[]> found = new ArrayList<>();
         if (set.isIntset()) {
             cursor = set.scan(cursor, found::add);
@@ -532,49 +531,16 @@ public final class SetCommands implements CommandFamily {
                 cursor = set.scan(cursor, found::add);
             } while (cursor != 0 && maxIterations-- > 0 && found.size() < opts.count);
         }
-        c.reply().arrayHeader(2);
-        c.reply().bulk(Long.toUnsignedString(cursor));
         List<byte[]> kept = new ArrayList<>(found.size());
         for (byte[] m : found) {
-            if (opts.pattern == null || Glob.matches(opts.pattern, m, false)) {
+            if (opts.matches(m)) {
                 kept.add(m);
             }
         }
-        c.reply().arrayHeader(kept.size());
-        kept.forEach(c.reply()::bulk);
+        ScanArguments.reply(c.reply(), cursor, kept);
     }
 
     static void emptyScan(Client c) {
-        c.reply().arrayHeader(2);
-        c.reply().bulk("0");
-        c.reply().emptyArray();
-    }
-
-    /** The MATCH and COUNT options of SSCAN/ZSCAN/HSCAN (scanGenericCommand on an object). */
-    static final class ScanOptions {
-        long count = 10;
-        byte[] pattern;
-
-        static ScanOptions parse(Client c, int from) {
-            ScanOptions o = new ScanOptions();
-            for (int i = from; i < c.argc(); ) {
-                int remaining = c.argc() - i;
-                byte[] opt = c.arg(i);
-                if (Args.is(opt, "COUNT") && remaining >= 2) {
-                    o.count = Args.parseLong(c.arg(i + 1));
-                    if (o.count < 1) {
-                        throw CommandError.SYNTAX;
-                    }
-                    i += 2;
-                } else if (Args.is(opt, "MATCH") && remaining >= 2) {
-                    byte[] p = c.arg(i + 1);
-                    o.pattern = p.length == 1 && p[0] == '*' ? null : p;
-                    i += 2;
-                } else {
-                    throw CommandError.SYNTAX;
-                }
-            }
-            return o;
-        }
+        ScanArguments.reply(c.reply(), 0, List.of());
     }
 }

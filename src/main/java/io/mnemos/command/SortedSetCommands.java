@@ -10,7 +10,6 @@ import io.mnemos.store.Entry;
 import io.mnemos.store.SetValue;
 import io.mnemos.store.SkipList;
 import io.mnemos.store.ZSetValue;
-import io.mnemos.util.Glob;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -1261,7 +1260,7 @@ public final class SortedSetCommands implements CommandFamily {
             SetCommands.emptyScan(c);
             return;
         }
-        SetCommands.ScanOptions opts = SetCommands.ScanOptions.parse(c, 3);
+        ScanArguments opts = ScanArguments.parseOptions(c, 3, false);
         List<byte[]> members = new ArrayList<>();
         List<Double> scores = new ArrayList<>();
         ZSetValue.Visitor collect = (m, s) -> {
@@ -1281,7 +1280,7 @@ public final class SortedSetCommands implements CommandFamily {
         w.bulk(Long.toUnsignedString(cursor));
         List<Integer> kept = new ArrayList<>();
         for (int i = 0; i < members.size(); i++) {
-            if (opts.pattern == null || Glob.matches(opts.pattern, members.get(i), false)) {
+            if (opts.matches(members.get(i))) {
                 kept.add(i);
             }
         }

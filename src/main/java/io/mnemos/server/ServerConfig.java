@@ -142,6 +142,11 @@ public final class ServerConfig {
             add(ConfigOption.memory(name, true, 0, Long.MAX_VALUE,
                     () -> hashMaxListpackValue, v -> hashMaxListpackValue = v));
         }
+        // Redis 7.0 still accepts the zset-max-ziplist-* names (the zset-max-listpack-* options follow).
+        add(ConfigOption.integer("zset-max-ziplist-entries", true, 0, Long.MAX_VALUE,
+                () -> (long) zsetMaxListpackEntries, v -> zsetMaxListpackEntries = (int) Math.min(Integer.MAX_VALUE, v)));
+        add(ConfigOption.memory("zset-max-ziplist-value", true, 0, Long.MAX_VALUE,
+                () -> (long) zsetMaxListpackValue, v -> zsetMaxListpackValue = (int) Math.min(Integer.MAX_VALUE, v)));
         add(ConfigOption.integer("set-max-intset-entries", true, 0, Long.MAX_VALUE,
                 () -> (long) setMaxIntsetEntries, v -> setMaxIntsetEntries = (int) Math.min(Integer.MAX_VALUE, v)));
         add(ConfigOption.integer("zset-max-listpack-entries", true, 0, Long.MAX_VALUE,

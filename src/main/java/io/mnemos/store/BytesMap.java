@@ -40,6 +40,8 @@ public final class BytesMap<V> {
     @SuppressWarnings("unchecked")
     private Node<V>[] table = new Node[MIN_CAPACITY];
     private int size;
+    /** Heap bytes of the key arrays, kept as keys come and go so that memoryUsage() is O(1). */
+    private long keyBytes;
 
     public BytesMap() {
     }
@@ -55,6 +57,11 @@ public final class BytesMap<V> {
 
     public int size() {
         return size;
+    }
+
+    /** Heap estimate: bucket array, one 24-byte node per key and the key arrays; O(1). */
+    public long memoryUsage() {
+        return MemoryModel.refArray(table.length) + 24L * size + keyBytes;
     }
 
     public Node<V> get(byte[] key) {
@@ -83,6 +90,7 @@ public final class BytesMap<V> {
         e.next = table[bucket];
         table[bucket] = e;
         size++;
+        keyBytes += MemoryModel.byteArray(key.length);
         return true;
     }
 
@@ -98,6 +106,7 @@ public final class BytesMap<V> {
                 }
                 e.next = null;
                 size--;
+                keyBytes -= MemoryModel.byteArray(e.key.length);
                 maybeShrink();
                 return e;
             }

@@ -75,6 +75,12 @@ public final class SetValue implements TypedValue {
         return ints != null ? intCount : table.size();
     }
 
+    /** Heap estimate for used_memory, O(1): the intset's long[] or the member table. */
+    @Override
+    public long memoryUsage() {
+        return 24 + (ints != null ? MemoryModel.align(MemoryModel.ARRAY_HEADER + 8L * ints.length) : table.memoryUsage());
+    }
+
     /** setTypeAdd: adds a member, converting to a hashtable as Redis does. */
     public boolean add(byte[] member, int maxIntsetEntries) {
         if (ints != null) {

@@ -87,6 +87,23 @@ public final class ZSetValue implements TypedValue {
         return zsl == null ? lpSize : zsl.length();
     }
 
+    /**
+     * Heap estimate for used_memory. A listpack holds at most zset-max-listpack-entries members, so
+     * walking it is bounded; a skiplist adds one node (object, level array, score) per member to
+     * the member index, whose size is kept incrementally.
+     */
+    @Override
+    public long memoryUsage() {
+        if (zsl == null) {
+            long bytes = 32 + MemoryModel.refArray(lpMembers.length) + MemoryModel.align(MemoryModel.ARRAY_HEADER + 8L * lpScores.length);
+            for (int i = 0; i < lpSize; i++) {
+                bytes += MemoryModel.byteArray(lpMembers[i].length);
+            }
+            return bytes;
+        }
+        return 48 + dict.memoryUsage() + 72L * zsl.length();
+    }
+
     /** The member's score, or null. */
     public Double score(byte[] member) {
         if (zsl == null) {

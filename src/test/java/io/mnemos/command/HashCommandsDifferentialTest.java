@@ -58,6 +58,12 @@ class HashCommandsDifferentialTest {
             });
             Random rnd = new Random(Long.getLong("hashes.seed", 20240802L));
             for (int step = 0; step < STEPS; step++) {
+                if (step % 500 == 250) {
+                    // Alternate between RESP3 and RESP2 so that both reply shapes are compared.
+                    String proto = (step / 500) % 2 == 0 ? "3" : "2";
+                    run.both("HELLO", proto);
+                    run.note("HELLO " + proto);
+                }
                 run.send(randomCommand(rnd));
             }
             run.check(DifferentialRun.ReplyCheck.EXACT);

@@ -37,6 +37,12 @@ class ListCommandsDifferentialTest {
             run.both("SET", "s", "string");
             run.both(fill);
             for (int step = 0; step < STEPS; step++) {
+                if (step % 500 == 250) {
+                    // Alternate between RESP3 and RESP2 so that both reply shapes are compared.
+                    String proto = (step / 500) % 2 == 0 ? "3" : "2";
+                    run.both("HELLO", proto);
+                    run.note("HELLO " + proto);
+                }
                 run.send(randomCommand(rnd));
             }
             for (String key : KEYS) {

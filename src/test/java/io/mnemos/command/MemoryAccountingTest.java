@@ -23,6 +23,25 @@ class MemoryAccountingTest {
     }
 
     @Test
+    void setsAndSortedSetsAreCountedByTheirMembers() {
+        long empty = used();
+        for (int i = 0; i < 2000; i++) {
+            h.exec("SADD", "ints", Integer.toString(i));
+            h.exec("SADD", "words", "member-" + i);
+            h.exec("ZADD", "scores", Integer.toString(i), "player-" + i);
+        }
+        long full = used();
+        assertTrue(full - empty > 2000L * 3 * 24, "three 2000-member collections grew by " + (full - empty));
+        assertConsistent();
+        h.exec("SREM", "words", "member-1");
+        h.exec("ZREMRANGEBYRANK", "scores", "0", "999");
+        assertTrue(used() < full);
+        assertConsistent();
+        h.exec("DEL", "ints", "words", "scores");
+        assertEquals(empty, used());
+    }
+
+    @Test
     void growsAndShrinksWithSetAndDel() {
         long empty = used();
         h.exec("SET", "k", "x".repeat(1000));

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A seeded random sequence of sorted set commands (with every option, bad arguments and string
- * keys) replayed on Mnemos and a real redis-server (and in RESP3 once HELLO exists); replies must be
+ * keys) replayed on Mnemos and a real redis-server (switching between RESP2 and RESP3 with HELLO); replies must be
  * byte-identical (ZRANDMEMBER compared by shape, ZSCAN of skiplists sorted). The listpack limits
  * are lowered so that conversions happen often; OBJECT ENCODING is compared too.
  */
@@ -32,9 +32,6 @@ class SortedSetCommandsDifferentialTest {
     private static final String LEX_KEY = "lex";
     private static final String[] INTS = {"0", "1", "-1", "2", "-2", "5", "100", "-100", "x", "9223372036854775807"};
 
-    /** Mnemos has no HELLO yet; RESP3 shapes are covered by SortedSetCommandsTest meanwhile. */
-    private static final boolean HELLO_SUPPORTED = false;
-
     @Test
     void randomSortedSetCommandSequenceMatchesRealRedis() throws Exception {
         assumeTrue(RealRedis.available(), "redis-server not on PATH");
@@ -48,12 +45,10 @@ class SortedSetCommandsDifferentialTest {
             }
             Random rnd = new Random(Long.getLong("zsets.seed", 8409L));
             ArrayDeque<String> recent = new ArrayDeque<>();
-            boolean resp3 = false;
             for (int step = 0; step < STEPS; step++) {
-                if (HELLO_SUPPORTED && step % 500 == 250) {
+                if (step % 500 == 250) {
                     String proto = (step / 500) % 2 == 0 ? "3" : "2";
                     real.call("HELLO", proto);
-                    resp3 = proto.equals("3");
                     ours.call("HELLO", proto);
                 }
                 String[] cmd = randomCommand(rnd);
@@ -68,8 +63,7 @@ class SortedSetCommandsDifferentialTest {
                 }
                 String shown = String.join(" ", cmd);
                 assertEquals(expected, actual, "step " + step + ": " + shown + "\nafter:\n" + String.join("\n", recent));
-                // OBJECT ENCODING is compared in RESP2 only: its RESP3 null is not this family's business.
-                for (String key : resp3 ? new String[0] : KEYS) {
+                for (String key : KEYS) {
                     assertEquals(real.call("OBJECT", "ENCODING", key), ours.call("OBJECT", "ENCODING", key),
                             "encoding of " + key + " after step " + step + ": " + shown);
                 }
