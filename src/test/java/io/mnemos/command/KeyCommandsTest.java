@@ -45,6 +45,14 @@ class KeyCommandsTest {
         return stats().dirty;
     }
 
+    /** Runs a command and asserts that it added {@code changes} to the dirty counter; returns its reply. */
+    private String execAddingDirty(long changes, String... argv) {
+        long before = dirty();
+        String reply = h.exec(argv);
+        assertEquals(before + changes, dirty(), "dirty after " + String.join(" ", argv));
+        return reply;
+    }
+
     private static String bulk(String s) {
         return "$" + s.length() + "\r\n" + s + "\r\n";
     }
@@ -82,9 +90,7 @@ class KeyCommandsTest {
         void countsOnlyKeysThatExistedAndAddsThemToDirty() {
             h.exec("SET", "a", "1");
             h.exec("SET", "b", "2");
-            long before = dirty();
-            assertEquals(":2\r\n", h.exec("DEL", "a", "b", "a", "missing"));
-            assertEquals(before + 2, dirty());
+            assertEquals(":2\r\n", execAddingDirty(2, "DEL", "a", "b", "a", "missing"));
             assertEquals(NIL, h.exec("GET", "a"));
         }
 
@@ -100,9 +106,7 @@ class KeyCommandsTest {
             h.exec("SET", "a", "1");
             h.exec("PEXPIRE", "a", "100");
             h.clock().advance(101);
-            long before = dirty();
-            assertEquals(ZERO, h.exec("DEL", "a"));
-            assertEquals(before, dirty());
+            assertEquals(ZERO, execAddingDirty(0, "DEL", "a"));
             assertEquals(1, stats().expiredKeys);
         }
 
@@ -454,9 +458,7 @@ class KeyCommandsTest {
         @Test
         void renameMovesValueAndTtl() {
             setWithTtl("a", "1", 100);
-            long before = dirty();
-            assertEquals(OK, h.exec("RENAME", "a", "b"));
-            assertEquals(before + 1, dirty());
+            assertEquals(OK, execAddingDirty(1, "RENAME", "a", "b"));
             assertEquals(NIL, h.exec("GET", "a"));
             assertEquals(bulk("1"), h.exec("GET", "b"));
             assertEquals(":100\r\n", h.exec("TTL", "b"));
@@ -515,9 +517,7 @@ class KeyCommandsTest {
         @Test
         void copyDuplicatesValueAndTtl() {
             setWithTtl("a", "1", 100);
-            long before = dirty();
-            assertEquals(ONE, h.exec("COPY", "a", "b"));
-            assertEquals(before + 1, dirty());
+            assertEquals(ONE, execAddingDirty(1, "COPY", "a", "b"));
             assertEquals(bulk("1"), h.exec("GET", "b"));
             assertEquals(":100\r\n", h.exec("TTL", "b"));
             assertEquals(ZERO, h.exec("COPY", "a", "b"));
@@ -556,9 +556,7 @@ class KeyCommandsTest {
         @Test
         void moveTransfersKeyWithTtl() {
             setWithTtl("a", "1", 100);
-            long before = dirty();
-            assertEquals(ONE, h.exec("MOVE", "a", "1"));
-            assertEquals(before + 1, dirty());
+            assertEquals(ONE, execAddingDirty(1, "MOVE", "a", "1"));
             assertEquals(ZERO, h.exec("EXISTS", "a"));
             h.client().select(1);
             assertEquals(":100\r\n", h.exec("TTL", "a"));
