@@ -1,5 +1,6 @@
 package io.mnemos.command;
 
+import io.mnemos.util.Numbers;
 import java.nio.charset.StandardCharsets;
 
 /** Argument parsing with Redis's rules and error texts. */
@@ -33,44 +34,7 @@ public final class Args {
     }
 
     public static Long parseLongOrNull(byte[] s) {
-        int n = s.length;
-        if (n == 0 || n > 20) {
-            return null;
-        }
-        if (n == 1 && s[0] == '0') {
-            return 0L;
-        }
-        int i = 0;
-        boolean negative = false;
-        if (s[0] == '-') {
-            negative = true;
-            i = 1;
-            if (n == 1) {
-                return null;
-            }
-        }
-        if (s[i] < '1' || s[i] > '9') {
-            return null;
-        }
-        long v = 0;
-        for (; i < n; i++) {
-            int d = s[i] - '0';
-            if (d < 0 || d > 9) {
-                return null;
-            }
-            // Accumulate negatively so that Long.MIN_VALUE parses.
-            if (v < (Long.MIN_VALUE + d) / 10) {
-                return null;
-            }
-            v = v * 10 - d;
-        }
-        if (!negative) {
-            if (v == Long.MIN_VALUE) {
-                return null;
-            }
-            return -v;
-        }
-        return v;
+        return Numbers.string2ll(s);
     }
 
     /** A long or {@code ERR value is not an integer or out of range}. */

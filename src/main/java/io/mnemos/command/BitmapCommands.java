@@ -182,39 +182,14 @@ public final class BitmapCommands implements CommandFamily {
                 c.reply().integer(0);
                 return;
             }
-            boolean isBit = false;
-            if (argc == 5) {
-                byte[] unit = cstr(c.arg(4));
-                if (Args.is(unit, "bit")) {
-                    isBit = true;
-                } else if (!Args.is(unit, "byte")) {
-                    throw CommandError.SYNTAX;
-                }
-            }
-            if (isBit) {
-                totlen <<= 3;
-            }
-            if (start < 0) {
-                start = totlen + start;
-            }
-            if (end < 0) {
-                end = totlen + end;
-            }
-            if (start < 0) {
-                start = 0;
-            }
-            if (end < 0) {
-                end = 0;
-            }
-            if (end >= totlen) {
-                end = totlen - 1;
-            }
-            if (start > end) {
+            boolean isBit = argc == 5 && isBitUnit(c.arg(4));
+            long[] range = bitRange(start, end, totlen, isBit);
+            if (range == null) {
                 c.reply().integer(0);
                 return;
             }
-            startBit = isBit ? start : start * 8;
-            endBit = isBit ? end : end * 8 + 7;
+            startBit = range[0];
+            endBit = range[1];
         } else if (argc == 2) {
             startBit = 0;
             endBit = (long) s.length * 8 - 1;
@@ -222,6 +197,45 @@ public final class BitmapCommands implements CommandFamily {
             throw CommandError.SYNTAX;
         }
         c.reply().integer(startBit > endBit ? 0 : countBits(s, startBit, endBit));
+    }
+
+    /** The optional BYTE|BIT unit of BITCOUNT and BITPOS: true for BIT, else a syntax error. */
+    private static boolean isBitUnit(byte[] arg) {
+        byte[] unit = cstr(arg);
+        if (Args.is(unit, "bit")) {
+            return true;
+        } else if (!Args.is(unit, "byte")) {
+            throw CommandError.SYNTAX;
+        }
+        return false;
+    }
+
+    /**
+     * The inclusive bit range {startBit, endBit} of a BITCOUNT/BITPOS start..end in BYTE or BIT
+     * units over a string of {@code byteLength} bytes: negative ends count from the end, then both
+     * are clamped into the string as Redis does; null if the range is empty.
+     */
+    private static long[] bitRange(long start, long end, long byteLength, boolean isBit) {
+        long totlen = isBit ? byteLength << 3 : byteLength;
+        if (start < 0) {
+            start = totlen + start;
+        }
+        if (end < 0) {
+            end = totlen + end;
+        }
+        if (start < 0) {
+            start = 0;
+        }
+        if (end < 0) {
+            end = 0;
+        }
+        if (end >= totlen) {
+            end = totlen - 1;
+        }
+        if (start > end) {
+            return null;
+        }
+        return isBit ? new long[] {start, end} : new long[] {start * 8, end * 8 + 7};
     }
 
     /** Set bits in the inclusive bit range (both ends inside the string). */
@@ -261,15 +275,7 @@ public final class BitmapCommands implements CommandFamily {
         if (argc == 4 || argc == 5 || argc == 6) {
             long totlen = s.length;
             long start = Args.parseLong(c.arg(3));
-            boolean isBit = false;
-            if (argc == 6) {
-                byte[] unit = cstr(c.arg(5));
-                if (Args.is(unit, "bit")) {
-                    isBit = true;
-                } else if (!Args.is(unit, "byte")) {
-                    throw CommandError.SYNTAX;
-                }
-            }
+            boolean isBit = argc == 6 && isBitUnit(c.arg(5));
             long end;
             if (argc >= 5) {
                 end = Args.parseLong(c.arg(4));
@@ -277,30 +283,13 @@ public final class BitmapCommands implements CommandFamily {
             } else {
                 end = isBit ? (totlen << 3) + 7 : totlen - 1;
             }
-            if (isBit) {
-                totlen <<= 3;
-            }
-            if (start < 0) {
-                start = totlen + start;
-            }
-            if (end < 0) {
-                end = totlen + end;
-            }
-            if (start < 0) {
-                start = 0;
-            }
-            if (end < 0) {
-                end = 0;
-            }
-            if (end >= totlen) {
-                end = totlen - 1;
-            }
-            if (start > end) {
+            long[] range = bitRange(start, end, totlen, isBit);
+            if (range == null) {
                 c.reply().integer(-1);
                 return;
             }
-            startBit = isBit ? start : start * 8;
-            endBit = isBit ? end : end * 8 + 7;
+            startBit = range[0];
+            endBit = range[1];
         } else if (argc == 3) {
             startBit = 0;
             endBit = (long) s.length * 8 - 1;

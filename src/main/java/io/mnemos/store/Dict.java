@@ -10,9 +10,7 @@ import java.util.function.Consumer;
  * the whole scan is returned even if the table grows or shrinks between calls.
  */
 public final class Dict {
-    private static final int MIN_CAPACITY = 4;
-
-    private Entry[] table = new Entry[MIN_CAPACITY];
+    private Entry[] table = new Entry[HashTables.MIN_CAPACITY];
     private int size;
     /**
      * The last key found and its entry. A request looks its key up twice (the dispatcher's type
@@ -82,7 +80,7 @@ public final class Dict {
 
     public void clear() {
         forgetLast();
-        table = new Entry[MIN_CAPACITY];
+        table = new Entry[HashTables.MIN_CAPACITY];
         size = 0;
     }
 
@@ -138,12 +136,8 @@ public final class Dict {
     }
 
     private void maybeShrink() {
-        // Redis's HASHTABLE_MIN_FILL: shrink once fewer than 10% of the buckets are used.
-        if (table.length > MIN_CAPACITY && size * 10L < table.length) {
-            int target = MIN_CAPACITY;
-            while (target < size) {
-                target <<= 1;
-            }
+        int target = HashTables.shrinkTo(table.length, size);
+        if (target != 0) {
             resize(target);
         }
     }

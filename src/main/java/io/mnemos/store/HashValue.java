@@ -12,8 +12,6 @@ import java.util.function.BiConsumer;
  * field or value longer than {@code hash-max-listpack-value} bytes, and never converts back.
  */
 public final class HashValue implements TypedValue {
-    private static final int MIN_CAPACITY = 4;
-
     /** Listpack encoding: field/value pairs; null once converted. */
     private byte[][] pairs;
     /** Hashtable encoding: buckets; null while a listpack. */
@@ -192,12 +190,8 @@ public final class HashValue implements TypedValue {
                     prev.next = n.next;
                 }
                 size--;
-                // Redis's HASHTABLE_MIN_FILL: shrink once fewer than 10% of the buckets are used.
-                if (table.length > MIN_CAPACITY && size * 10L < table.length) {
-                    int target = MIN_CAPACITY;
-                    while (target < size) {
-                        target <<= 1;
-                    }
+                int target = HashTables.shrinkTo(table.length, size);
+                if (target != 0) {
                     resize(target);
                 }
                 return true;
@@ -210,11 +204,7 @@ public final class HashValue implements TypedValue {
         byte[][] old = pairs;
         int n = size;
         pairs = null;
-        int capacity = MIN_CAPACITY;
-        while (capacity < n) {
-            capacity <<= 1;
-        }
-        table = new Node[capacity];
+        table = new Node[HashTables.capacityFor(n)];
         size = 0;
         bytes = 0;
         for (int i = 0; i < n * 2; i += 2) {

@@ -293,39 +293,13 @@ public final class HyperLogLog {
         byte[] dense = new byte[DENSE_SIZE + 8];
         System.arraycopy(buf, 0, dense, 0, HDR_SIZE);
         dense[4] = DENSE;
-        int idx = 0;
-        int p = HDR_SIZE;
         HyperLogLog target = new HyperLogLog(dense, DENSE_SIZE);
-        while (p < len) {
-            int b = buf[p] & 0xff;
-            if (isZero(b)) {
-                int runlen = zeroLen(b);
-                if (runlen + idx > REGISTERS) {
-                    return false;
-                }
-                idx += runlen;
-                p++;
-            } else if (isXzero(b)) {
-                int runlen = xzeroLen(p);
-                if (runlen + idx > REGISTERS) {
-                    return false;
-                }
-                idx += runlen;
-                p += 2;
-            } else {
-                int runlen = valLen(b);
-                int regval = valValue(b);
-                if (runlen + idx > REGISTERS) {
-                    return false;
-                }
-                while (runlen-- > 0) {
-                    target.denseSetRegister(idx, regval);
-                    idx++;
-                }
-                p++;
+        boolean ok = forEachSparseRun((idx, runlen, regval) -> {
+            for (int i = idx; regval != 0 && i < idx + runlen; i++) {
+                target.denseSetRegister(i, regval);
             }
-        }
-        if (idx != REGISTERS) {
+        });
+        if (!ok) {
             return false;
         }
         buf = dense;
@@ -540,40 +514,16 @@ public final class HyperLogLog {
             }
             return true;
         }
-        int p = HDR_SIZE;
-        int i = 0;
-        while (p < len) {
-            int b = buf[p] & 0xff;
-            if (isZero(b)) {
-                int runlen = zeroLen(b);
-                if (runlen + i > REGISTERS) {
-                    return false;
-                }
-                i += runlen;
-                p++;
-            } else if (isXzero(b)) {
-                int runlen = xzeroLen(p);
-                if (runlen + i > REGISTERS) {
-                    return false;
-                }
-                i += runlen;
-                p += 2;
-            } else {
-                int runlen = valLen(b);
-                int regval = valValue(b);
-                if (runlen + i > REGISTERS) {
-                    return false;
-                }
-                while (runlen-- > 0) {
-                    if (regval > max[i]) {
-                        max[i] = (byte) regval;
-                    }
-                    i++;
-                }
-                p++;
+        return forEachSparseRun((idx, runlen, regval) -> {
+            if (regval == 0) {
+                return; // zero runs never raise a maximum
             }
-        }
-        return i == REGISTERS;
+            for (int i = idx; i < idx + runlen; i++) {
+                if (regval > max[i]) {
+                    max[i] = (byte) regval;
+                }
+            }
+        });
     }
 
     /**
@@ -593,36 +543,45 @@ public final class HyperLogLog {
     }
 
     private boolean sparseHisto(int[] reghisto) {
+        return forEachSparseRun((idx, runlen, regval) -> reghisto[regval] += runlen);
+    }
+
+    /** One run of a sparse representation: registers idx..idx+runlen-1 all hold regval (0 for ZERO/XZERO). */
+    @FunctionalInterface
+    private interface SparseRunVisitor {
+        void run(int idx, int runlen, int regval);
+    }
+
+    /**
+     * Walks the sparse opcodes in order, as Redis's sparse loops (hllSparseToDense, hllMerge,
+     * hllSparseRegHisto) do: false if a run would pass the last register or the runs do not cover
+     * exactly {@link #REGISTERS} registers (a corrupted representation).
+     */
+    private boolean forEachSparseRun(SparseRunVisitor visitor) {
         int idx = 0;
         int p = HDR_SIZE;
         while (p < len) {
             int b = buf[p] & 0xff;
+            int runlen;
+            int regval;
             if (isZero(b)) {
-                int runlen = zeroLen(b);
-                if (runlen + idx > REGISTERS) {
-                    return false;
-                }
-                idx += runlen;
-                reghisto[0] += runlen;
+                runlen = zeroLen(b);
+                regval = 0;
                 p++;
             } else if (isXzero(b)) {
-                int runlen = xzeroLen(p);
-                if (runlen + idx > REGISTERS) {
-                    return false;
-                }
-                idx += runlen;
-                reghisto[0] += runlen;
+                runlen = xzeroLen(p);
+                regval = 0;
                 p += 2;
             } else {
-                int runlen = valLen(b);
-                int regval = valValue(b);
-                if (runlen + idx > REGISTERS) {
-                    return false;
-                }
-                idx += runlen;
-                reghisto[regval] += runlen;
+                runlen = valLen(b);
+                regval = valValue(b);
                 p++;
             }
+            if (runlen + idx > REGISTERS) {
+                return false;
+            }
+            visitor.run(idx, runlen, regval);
+            idx += runlen;
         }
         return idx == REGISTERS;
     }

@@ -1,5 +1,6 @@
 package io.mnemos.store;
 
+import io.mnemos.util.Numbers;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,7 +39,7 @@ public final class SetValue implements TypedValue {
 
     /** setTypeCreate: intset if the first member is an integer, hashtable otherwise. */
     public static SetValue createFor(byte[] firstMember) {
-        return new SetValue(parseLong(firstMember) != null);
+        return new SetValue(Numbers.string2ll(firstMember) != null);
     }
 
     @Override
@@ -84,7 +85,7 @@ public final class SetValue implements TypedValue {
     /** setTypeAdd: adds a member, converting to a hashtable as Redis does. */
     public boolean add(byte[] member, int maxIntsetEntries) {
         if (ints != null) {
-            Long v = parseLong(member);
+            Long v = Numbers.string2ll(member);
             if (v != null) {
                 int pos = Arrays.binarySearch(ints, 0, intCount, v);
                 if (pos >= 0) {
@@ -109,7 +110,7 @@ public final class SetValue implements TypedValue {
 
     public boolean remove(byte[] member) {
         if (ints != null) {
-            Long v = parseLong(member);
+            Long v = Numbers.string2ll(member);
             if (v == null) {
                 return false;
             }
@@ -126,7 +127,7 @@ public final class SetValue implements TypedValue {
 
     public boolean contains(byte[] member) {
         if (ints != null) {
-            Long v = parseLong(member);
+            Long v = Numbers.string2ll(member);
             return v != null && Arrays.binarySearch(ints, 0, intCount, v) >= 0;
         }
         return table.contains(member);
@@ -182,46 +183,5 @@ public final class SetValue implements TypedValue {
 
     static byte[] toBytes(long v) {
         return Long.toString(v).getBytes(StandardCharsets.US_ASCII);
-    }
-
-    /** Redis's string2ll: canonical decimal integers only ("007", "+1", " 1" are not). */
-    public static Long parseLong(byte[] s) {
-        int n = s.length;
-        if (n == 0 || n > 20) {
-            return null;
-        }
-        if (n == 1 && s[0] == '0') {
-            return 0L;
-        }
-        int i = 0;
-        boolean negative = false;
-        if (s[0] == '-') {
-            negative = true;
-            i = 1;
-            if (n == 1) {
-                return null;
-            }
-        }
-        if (s[i] < '1' || s[i] > '9') {
-            return null;
-        }
-        long v = 0;
-        for (; i < n; i++) {
-            int d = s[i] - '0';
-            if (d < 0 || d > 9) {
-                return null;
-            }
-            if (v < (Long.MIN_VALUE + d) / 10) {
-                return null;
-            }
-            v = v * 10 - d;
-        }
-        if (!negative) {
-            if (v == Long.MIN_VALUE) {
-                return null;
-            }
-            return -v;
-        }
-        return v;
     }
 }

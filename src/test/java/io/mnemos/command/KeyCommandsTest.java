@@ -26,6 +26,9 @@ class KeyCommandsTest {
     private static final String ONE = ":1\r\n";
     private static final String SYNTAX = "-ERR syntax error\r\n";
     private static final String NOT_INT = "-ERR value is not an integer or out of range\r\n";
+    private static final String SAME_OBJECT = "-ERR source and destination objects are the same\r\n";
+    private static final String DB_OUT_OF_RANGE = "-ERR DB index is out of range\r\n";
+    private static final String NOT_INT32 = "-ERR value is out of range, value must between -2147483648 and 2147483647\r\n";
 
     private CommandHarness h;
 
@@ -40,6 +43,31 @@ class KeyCommandsTest {
 
     private long dirty() {
         return stats().dirty;
+    }
+
+    /** Runs a command and asserts that it added {@code changes} to the dirty counter; returns its reply. */
+    private String execAddingDirty(long changes, String... argv) {
+        long before = dirty();
+        String reply = h.exec(argv);
+        assertEquals(before + changes, dirty(), "dirty after " + String.join(" ", argv));
+        return reply;
+    }
+
+    private static String bulk(String s) {
+        return "$" + s.length() + "\r\n" + s + "\r\n";
+    }
+
+    /** SET key value, then EXPIRE key seconds. */
+    private void setWithTtl(String key, String value, int seconds) {
+        h.exec("SET", key, value);
+        h.exec("EXPIRE", key, Integer.toString(seconds));
+    }
+
+    /** A key whose 5 ms TTL has passed (the clock moves 6 ms) but that is still stored, to be lazily expired. */
+    private void setExpiredKey(String key, String value) {
+        h.exec("SET", key, value);
+        h.exec("PEXPIRE", key, "5");
+        h.clock().advance(6);
     }
 
     private static String arity(String name) {
@@ -62,9 +90,7 @@ class KeyCommandsTest {
         void countsOnlyKeysThatExistedAndAddsThemToDirty() {
             h.exec("SET", "a", "1");
             h.exec("SET", "b", "2");
-            long before = dirty();
-            assertEquals(":2\r\n", h.exec("DEL", "a", "b", "a", "missing"));
-            assertEquals(before + 2, dirty());
+            assertEquals(":2\r\n", execAddingDirty(2, "DEL", "a", "b", "a", "missing"));
             assertEquals(NIL, h.exec("GET", "a"));
         }
 
@@ -80,9 +106,7 @@ class KeyCommandsTest {
             h.exec("SET", "a", "1");
             h.exec("PEXPIRE", "a", "100");
             h.clock().advance(101);
-            long before = dirty();
-            assertEquals(ZERO, h.exec("DEL", "a"));
-            assertEquals(before, dirty());
+            assertEquals(ZERO, execAddingDirty(0, "DEL", "a"));
             assertEquals(1, stats().expiredKeys);
         }
 
@@ -210,7 +234,7 @@ class KeyCommandsTest {
             h.exec("PEXPIRE", "a", "10");
             h.clock().advance(10);
             assertEquals(ZERO, h.exec("PTTL", "a"));
-            assertEquals("$1\r\n1\r\n", h.exec("GET", "a"));
+            assertEquals(bulk("1"), h.exec("GET", "a"));
             h.clock().advance(1);
             assertEquals(NIL, h.exec("GET", "a"));
         }
@@ -275,8 +299,7 @@ class KeyCommandsTest {
 
         @Test
         void persistRemovesTheTtlOnce() {
-            h.exec("SET", "a", "1");
-            h.exec("EXPIRE", "a", "10");
+            setWithTtl("a", "1", 10);
             long before = dirty();
             assertEquals(ONE, h.exec("PERSIST", "a"));
             assertEquals(ZERO, h.exec("PERSIST", "a"));
@@ -288,8 +311,7 @@ class KeyCommandsTest {
 
         @Test
         void setClearsTheTtl() {
-            h.exec("SET", "a", "1");
-            h.exec("EXPIRE", "a", "10");
+            setWithTtl("a", "1", 10);
             h.exec("SET", "a", "2");
             assertEquals(":-1\r\n", h.exec("TTL", "a"));
         }
@@ -317,9 +339,7 @@ class KeyCommandsTest {
         @Test
         void keysLeavesOutExpiredKeys() {
             h.exec("SET", "a", "1");
-            h.exec("SET", "b", "1");
-            h.exec("PEXPIRE", "b", "5");
-            h.clock().advance(6);
+            setExpiredKey("b", "1");
             assertEquals("*1\r\n$1\r\na\r\n", h.exec("KEYS", "*"));
         }
 
@@ -327,12 +347,10 @@ class KeyCommandsTest {
         void randomKeyReturnsALiveKeyOrNil() {
             assertEquals(NIL, h.exec("RANDOMKEY"));
             h.exec("SET", "a", "1");
-            assertEquals("$1\r\na\r\n", h.exec("RANDOMKEY"));
-            h.exec("SET", "b", "1");
-            h.exec("PEXPIRE", "b", "5");
-            h.clock().advance(6);
+            assertEquals(bulk("a"), h.exec("RANDOMKEY"));
+            setExpiredKey("b", "1");
             for (int i = 0; i < 20; i++) {
-                assertEquals("$1\r\na\r\n", h.exec("RANDOMKEY"));
+                assertEquals(bulk("a"), h.exec("RANDOMKEY"));
             }
             h.exec("PEXPIRE", "a", "5");
             h.clock().advance(6);
@@ -389,9 +407,7 @@ class KeyCommandsTest {
         @Test
         void expiredKeysAreLeftOutAndDeleted() {
             h.exec("SET", "a", "1");
-            h.exec("SET", "b", "1");
-            h.exec("PEXPIRE", "b", "5");
-            h.clock().advance(6);
+            setExpiredKey("b", "1");
             assertEquals(List.of("a"), fullScan());
             assertEquals(ONE, h.exec("DBSIZE"));
         }
@@ -441,24 +457,20 @@ class KeyCommandsTest {
     class RenameCopyMove {
         @Test
         void renameMovesValueAndTtl() {
-            h.exec("SET", "a", "1");
-            h.exec("EXPIRE", "a", "100");
-            long before = dirty();
-            assertEquals(OK, h.exec("RENAME", "a", "b"));
-            assertEquals(before + 1, dirty());
+            setWithTtl("a", "1", 100);
+            assertEquals(OK, execAddingDirty(1, "RENAME", "a", "b"));
             assertEquals(NIL, h.exec("GET", "a"));
-            assertEquals("$1\r\n1\r\n", h.exec("GET", "b"));
+            assertEquals(bulk("1"), h.exec("GET", "b"));
             assertEquals(":100\r\n", h.exec("TTL", "b"));
         }
 
         @Test
         void renameOverwritesAndDropsTheTargetsTtl() {
             h.exec("SET", "a", "1");
-            h.exec("SET", "b", "2");
-            h.exec("EXPIRE", "b", "100");
+            setWithTtl("b", "2", 100);
             assertEquals(OK, h.exec("RENAME", "a", "b"));
             assertEquals(":-1\r\n", h.exec("TTL", "b"));
-            assertEquals("$1\r\n1\r\n", h.exec("GET", "b"));
+            assertEquals(bulk("1"), h.exec("GET", "b"));
         }
 
         @Test
@@ -492,31 +504,26 @@ class KeyCommandsTest {
             h.exec("SET", "b", "2");
             assertEquals(ZERO, h.exec("RENAMENX", "a", "b"));
             assertEquals(ONE, h.exec("RENAMENX", "a", "c"));
-            assertEquals("$1\r\n1\r\n", h.exec("GET", "c"));
+            assertEquals(bulk("1"), h.exec("GET", "c"));
         }
 
         @Test
         void renameOntoAnExpiredKey() {
             h.exec("SET", "a", "1");
-            h.exec("SET", "b", "2");
-            h.exec("PEXPIRE", "b", "5");
-            h.clock().advance(6);
+            setExpiredKey("b", "2");
             assertEquals(ONE, h.exec("RENAMENX", "a", "b"));
         }
 
         @Test
         void copyDuplicatesValueAndTtl() {
-            h.exec("SET", "a", "1");
-            h.exec("EXPIRE", "a", "100");
-            long before = dirty();
-            assertEquals(ONE, h.exec("COPY", "a", "b"));
-            assertEquals(before + 1, dirty());
-            assertEquals("$1\r\n1\r\n", h.exec("GET", "b"));
+            setWithTtl("a", "1", 100);
+            assertEquals(ONE, execAddingDirty(1, "COPY", "a", "b"));
+            assertEquals(bulk("1"), h.exec("GET", "b"));
             assertEquals(":100\r\n", h.exec("TTL", "b"));
             assertEquals(ZERO, h.exec("COPY", "a", "b"));
             h.exec("SET", "a", "2");
             assertEquals(ONE, h.exec("COPY", "a", "b", "REPLACE"));
-            assertEquals("$1\r\n2\r\n", h.exec("GET", "b"));
+            assertEquals(bulk("2"), h.exec("GET", "b"));
             assertEquals(":-1\r\n", h.exec("TTL", "b"));
             assertEquals(ZERO, h.exec("COPY", "missing", "b"));
         }
@@ -528,18 +535,18 @@ class KeyCommandsTest {
             assertEquals(ZERO, h.exec("COPY", "a", "a", "db", "3"));
             assertEquals(ONE, h.exec("COPY", "a", "a", "db", "3", "replace"));
             h.client().select(3);
-            assertEquals("$1\r\n1\r\n", h.exec("GET", "a"));
+            assertEquals(bulk("1"), h.exec("GET", "a"));
         }
 
         @Test
         void copyErrors() {
             h.exec("SET", "a", "1");
-            assertEquals("-ERR source and destination objects are the same\r\n", h.exec("COPY", "a", "a"));
-            assertEquals("-ERR source and destination objects are the same\r\n", h.exec("COPY", "a", "a", "DB", "0"));
-            assertEquals("-ERR DB index is out of range\r\n", h.exec("COPY", "a", "b", "DB", "99"));
-            assertEquals("-ERR DB index is out of range\r\n", h.exec("COPY", "a", "b", "DB", "-1"));
+            assertEquals(SAME_OBJECT, h.exec("COPY", "a", "a"));
+            assertEquals(SAME_OBJECT, h.exec("COPY", "a", "a", "DB", "0"));
+            assertEquals(DB_OUT_OF_RANGE, h.exec("COPY", "a", "b", "DB", "99"));
+            assertEquals(DB_OUT_OF_RANGE, h.exec("COPY", "a", "b", "DB", "-1"));
             assertEquals(NOT_INT, h.exec("COPY", "a", "b", "DB", "x"));
-            assertEquals("-ERR value is out of range, value must between -2147483648 and 2147483647\r\n",
+            assertEquals(NOT_INT32,
                     h.exec("COPY", "a", "b", "DB", "2147483648"));
             assertEquals(SYNTAX, h.exec("COPY", "a", "b", "DB"));
             assertEquals(SYNTAX, h.exec("COPY", "a", "b", "foo"));
@@ -548,11 +555,8 @@ class KeyCommandsTest {
 
         @Test
         void moveTransfersKeyWithTtl() {
-            h.exec("SET", "a", "1");
-            h.exec("EXPIRE", "a", "100");
-            long before = dirty();
-            assertEquals(ONE, h.exec("MOVE", "a", "1"));
-            assertEquals(before + 1, dirty());
+            setWithTtl("a", "1", 100);
+            assertEquals(ONE, execAddingDirty(1, "MOVE", "a", "1"));
             assertEquals(ZERO, h.exec("EXISTS", "a"));
             h.client().select(1);
             assertEquals(":100\r\n", h.exec("TTL", "a"));
@@ -566,10 +570,10 @@ class KeyCommandsTest {
         @Test
         void moveErrors() {
             h.exec("SET", "a", "1");
-            assertEquals("-ERR source and destination objects are the same\r\n", h.exec("MOVE", "a", "0"));
-            assertEquals("-ERR DB index is out of range\r\n", h.exec("MOVE", "a", "16"));
+            assertEquals(SAME_OBJECT, h.exec("MOVE", "a", "0"));
+            assertEquals(DB_OUT_OF_RANGE, h.exec("MOVE", "a", "16"));
             assertEquals(NOT_INT, h.exec("MOVE", "a", "x"));
-            assertEquals("-ERR value is out of range, value must between -2147483648 and 2147483647\r\n",
+            assertEquals(NOT_INT32,
                     h.exec("MOVE", "a", "-2147483649"));
             assertEquals(arity("move"), h.exec("MOVE", "a"));
         }
@@ -722,8 +726,7 @@ class KeyCommandsTest {
 
         @Test
         void swapdbExchangesContents() {
-            h.exec("SET", "a", "1");
-            h.exec("EXPIRE", "a", "100");
+            setWithTtl("a", "1", 100);
             long before = dirty();
             assertEquals(OK, h.exec("SWAPDB", "0", "1"));
             assertEquals(before + 1, dirty());
@@ -739,8 +742,8 @@ class KeyCommandsTest {
             assertEquals("-ERR invalid first DB index\r\n", h.exec("SWAPDB", "a", "1"));
             assertEquals("-ERR invalid second DB index\r\n", h.exec("SWAPDB", "0", "b"));
             assertEquals("-ERR invalid first DB index\r\n", h.exec("SWAPDB", "2147483648", "b"));
-            assertEquals("-ERR DB index is out of range\r\n", h.exec("SWAPDB", "0", "16"));
-            assertEquals("-ERR DB index is out of range\r\n", h.exec("SWAPDB", "-1", "0"));
+            assertEquals(DB_OUT_OF_RANGE, h.exec("SWAPDB", "0", "16"));
+            assertEquals(DB_OUT_OF_RANGE, h.exec("SWAPDB", "-1", "0"));
             assertEquals(arity("swapdb"), h.exec("SWAPDB", "0"));
         }
     }

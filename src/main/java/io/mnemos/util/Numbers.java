@@ -1,0 +1,54 @@
+package io.mnemos.util;
+
+/** Redis's number parsing rules (util.c), shared by command parsing and the data types. */
+public final class Numbers {
+    private Numbers() {
+    }
+
+    /**
+     * Redis's {@code string2ll}: an optional minus then canonical decimal digits that fit a long;
+     * no leading zeros, no '+', no spaces ("007", "+1", " 1", "-0" are not integers).
+     *
+     * @return the value, or {@code null} if {@code s} is not such an integer
+     */
+    public static Long string2ll(byte[] s) {
+        int n = s.length;
+        if (n == 0 || n > 20) {
+            return null;
+        }
+        if (n == 1 && s[0] == '0') {
+            return 0L;
+        }
+        int i = 0;
+        boolean negative = false;
+        if (s[0] == '-') {
+            negative = true;
+            i = 1;
+            if (n == 1) {
+                return null;
+            }
+        }
+        if (s[i] < '1' || s[i] > '9') {
+            return null;
+        }
+        long v = 0;
+        for (; i < n; i++) {
+            int d = s[i] - '0';
+            if (d < 0 || d > 9) {
+                return null;
+            }
+            // Accumulate negatively so that Long.MIN_VALUE parses.
+            if (v < (Long.MIN_VALUE + d) / 10) {
+                return null;
+            }
+            v = v * 10 - d;
+        }
+        if (!negative) {
+            if (v == Long.MIN_VALUE) {
+                return null;
+            }
+            return -v;
+        }
+        return v;
+    }
+}

@@ -1,0 +1,30 @@
+package io.mnemos.util;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class NumbersTest {
+    private static Long parse(String s) {
+        return Numbers.string2ll(s.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void string2llAcceptsCanonicalDecimalsAcrossTheWholeLongRange() {
+        assertEquals(0L, parse("0"));
+        assertEquals(42L, parse("42"));
+        assertEquals(-7L, parse("-7"));
+        assertEquals(Long.MAX_VALUE, parse("9223372036854775807"));
+        assertEquals(Long.MIN_VALUE, parse("-9223372036854775808"));
+    }
+
+    @Test
+    void string2llRejectsWhatRedisRejects() {
+        for (String s : new String[] {"", "-", "-0", "007", "+1", " 1", "1 ", "1a", "1.0",
+                "9223372036854775808", "-9223372036854775809", "123456789012345678901"}) {
+            assertNull(parse(s), s);
+        }
+    }
+}
