@@ -109,12 +109,16 @@ class SpringCacheIntegrationTest {
             assertFalse(template.hasKey("prices::apple"), "entry expired");
             assertEquals("apple:50", service.price("apple"));
             assertEquals(2, service.computations(), "after expiry the value is recomputed");
+            awaitKey(template, "prices::apple", true);
 
             service.evict("apple");
+            awaitKey(template, "prices::apple", false);
             assertFalse(template.hasKey("prices::apple"));
             service.price("apple");
             service.price("pear");
             assertEquals(4, service.computations());
+            awaitKey(template, "prices::apple", true);
+            awaitKey(template, "prices::pear", true);
 
             service.clear();
             awaitKey(template, "prices::pear", false);
