@@ -105,19 +105,12 @@ public final class HashCommands implements CommandFamily {
         c.server().keyspace().stats().dirty += n;
     }
 
-    private static HashValue hash(Entry e) {
-        if (e.value() instanceof HashValue h) {
-            return h;
-        }
-        throw CommandError.WRONG_TYPE;
-    }
-
     /** hashTypeLookupWriteOrCreate: the hash at key, a new one added when missing, or WRONGTYPE. */
     private static HashValue lookupWriteOrCreate(Client c, byte[] key) {
         Database db = c.db();
         Entry e = db.lookupWrite(key);
         if (e != null) {
-            return hash(e);
+            return TypedLookup.valueAs(e, HashValue.class);
         }
         HashValue h = new HashValue();
         db.add(key, h);
@@ -126,7 +119,7 @@ public final class HashCommands implements CommandFamily {
 
     private static HashValue readHash(Client c) {
         Entry e = c.db().lookupRead(c.arg(1));
-        return e == null ? null : hash(e);
+        return TypedLookup.valueAs(e, HashValue.class);
     }
 
     private static boolean set(Client c, HashValue h, byte[] field, byte[] value) {
@@ -225,7 +218,7 @@ public final class HashCommands implements CommandFamily {
             c.reply().integer(0);
             return;
         }
-        HashValue h = hash(e);
+        HashValue h = TypedLookup.valueAs(e, HashValue.class);
         int deleted = 0;
         boolean keyRemoved = false;
         for (int i = 2; i < c.argc(); i++) {
@@ -410,7 +403,7 @@ public final class HashCommands implements CommandFamily {
             ScanArguments.reply(c.reply(), 0, List.of());
             return;
         }
-        HashValue h = hash(e);
+        HashValue h = TypedLookup.valueAs(e, HashValue.class);
         ScanArguments args = ScanArguments.parseOptions(c, 3, false);
         long count = args.count;
         List<byte[]> collected = new ArrayList<>();

@@ -104,22 +104,13 @@ public final class SetCommands implements CommandFamily {
 
     /** lookupKeyRead + checkType: the set, null if the key is missing. */
     static SetValue readSet(Client c, byte[] key) {
-        return asSet(c.db().lookupRead(key));
+        return TypedLookup.valueAs(c.db().lookupRead(key), SetValue.class);
     }
 
     static SetValue writeSet(Client c, byte[] key) {
-        return asSet(c.db().lookupWrite(key));
+        return TypedLookup.valueAs(c.db().lookupWrite(key), SetValue.class);
     }
 
-    private static SetValue asSet(Entry e) {
-        if (e == null) {
-            return null;
-        }
-        if (e.value() instanceof SetValue s) {
-            return s;
-        }
-        throw CommandError.WRONG_TYPE;
-    }
 
     private static int maxIntset(Client c) {
         return c.server().config().setMaxIntsetEntries;
@@ -314,8 +305,8 @@ public final class SetCommands implements CommandFamily {
             c.reply().integer(0);
             return;
         }
-        SetValue srcSet = asSet(srcEntry);
-        SetValue dstSet = asSet(dstEntry);
+        SetValue srcSet = TypedLookup.valueAs(srcEntry, SetValue.class);
+        SetValue dstSet = TypedLookup.valueAs(dstEntry, SetValue.class);
         if (srcSet == dstSet) {
             c.reply().integer(srcSet.contains(member) ? 1 : 0);
             return;

@@ -178,22 +178,13 @@ public final class SortedSetCommands implements CommandFamily {
     // ---- lookups and helpers ----
 
     static ZSetValue readZset(Client c, byte[] key) {
-        return asZset(c.db().lookupRead(key));
+        return TypedLookup.valueAs(c.db().lookupRead(key), ZSetValue.class);
     }
 
     static ZSetValue writeZset(Client c, byte[] key) {
-        return asZset(c.db().lookupWrite(key));
+        return TypedLookup.valueAs(c.db().lookupWrite(key), ZSetValue.class);
     }
 
-    private static ZSetValue asZset(Entry e) {
-        if (e == null) {
-            return null;
-        }
-        if (e.value() instanceof ZSetValue z) {
-            return z;
-        }
-        throw CommandError.WRONG_TYPE;
-    }
 
     private static void dirty(Client c, long n) {
         c.server().keyspace().stats().dirty += n;
