@@ -339,7 +339,7 @@ public final class ClientCommands implements CommandFamily {
     private static void kill(Client c) {
         String addr = null;
         String laddr = null;
-        boolean userFilter = false;
+        io.mnemos.acl.User userFilter = null;
         int type = -1;
         long id = 0;
         boolean skipMe = true;
@@ -363,10 +363,10 @@ public final class ClientCommands implements CommandFamily {
                     laddr = Args.text(c.arg(i + 1));
                 } else if (Args.is(option, "user") && moreArgs) {
                     String user = Args.text(c.arg(i + 1));
-                    if (!ConnectionCommands.DEFAULT_USER.equals(user)) {
+                    userFilter = c.server().acl().user(io.mnemos.acl.AclText.str(c.arg(i + 1)));
+                    if (userFilter == null) {
                         throw CommandError.err("No such user '" + user + "'");
                     }
-                    userFilter = true; // every client is authenticated as "default"
                 } else if (Args.is(option, "skipme") && moreArgs) {
                     if (Args.is(c.arg(i + 1), "yes")) {
                         skipMe = true;
@@ -395,7 +395,7 @@ public final class ClientCommands implements CommandFamily {
             if (id != 0 && other.id() != id) {
                 continue;
             }
-            if (userFilter && !ConnectionCommands.DEFAULT_USER.equals(other.user())) {
+            if (userFilter != null && other.aclUser() != userFilter) {
                 continue;
             }
             if (other == c && skipMe) {

@@ -100,6 +100,16 @@ public final class CommandDispatcher {
             rejectCommand(c, "NOAUTH Authentication required.");
             return true;
         }
+        // ACL: nothing to check for a user allowed every command, key and channel (fast path).
+        io.mnemos.acl.User aclUser = c.aclUser();
+        if (aclUser != null && !aclUser.unrestricted()) {
+            String denied = AclGuard.check(c, spec, argv);
+            if (denied != null) {
+                spec.rejectedCalls++;
+                rejectCommand(c, denied);
+                return true;
+            }
+        }
         // processCommand: evict before any command while over the limit; refuse commands that may
         // grow memory (DENYOOM) when nothing more could be evicted.
         if (performEvictions() == Evictor.Result.FAIL && spec.has(CommandFlag.DENYOOM)) {

@@ -65,6 +65,32 @@ public final class CommandTable {
         return base.subcommands().get(new String(argv[1], StandardCharsets.UTF_8).toLowerCase());
     }
 
+    /**
+     * rename-command: the command answers to {@code to} from now on, or to nothing when {@code to}
+     * is empty. Its own name (COMMAND INFO, ACL rules) is unchanged, as in Redis.
+     */
+    public void rename(String from, String to) {
+        CommandSpec spec = byName.remove(from.toLowerCase());
+        if (spec == null) {
+            throw new IllegalArgumentException("No such command in rename-command");
+        }
+        if (!to.isEmpty()) {
+            byName.put(to.toLowerCase(), spec);
+        }
+        int capacity = slots.length;
+        slots = new CommandSpec[capacity];
+        slotNames = new byte[capacity][];
+        for (Map.Entry<String, CommandSpec> e : byName.entrySet()) {
+            byte[] name = e.getKey().getBytes(StandardCharsets.ISO_8859_1);
+            int i = hash(name) & mask;
+            while (slots[i] != null) {
+                i = (i + 1) & mask;
+            }
+            slots[i] = e.getValue();
+            slotNames[i] = name;
+        }
+    }
+
     public Collection<CommandSpec> all() {
         return Collections.unmodifiableCollection(byName.values());
     }

@@ -4,7 +4,6 @@ import io.mnemos.server.Client;
 import io.mnemos.server.Server;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.List;
 
 import static io.mnemos.command.CommandFlag.ALLOW_BUSY;
@@ -82,7 +81,7 @@ public final class ConnectionCommands implements CommandFamily {
         byte[] first = c.arg(1);
         redact(c, 1);
         if (c.argc() == 2) {
-            if (c.server().config().requirepass.isEmpty()) {
+            if (c.server().acl().defaultUser().nopass()) {
                 throw CommandError.err("AUTH <password> called without any password configured for the "
                         + "default user. Are you sure your configuration is correct?");
             }
@@ -104,19 +103,17 @@ public final class ConnectionCommands implements CommandFamily {
         c.argv()[index] = REDACTED.clone();
     }
 
-    /** Redis's ACLAuthenticateUser for a server whose only user is "default". */
+    /** Redis's ACLAuthenticateUser: on failure the attempt goes to ACL LOG (object: the command as typed). */
     static boolean authenticate(Client c, byte[] username, byte[] password) {
-        if (!DEFAULT_USER.equals(new String(username, StandardCharsets.UTF_8))) {
-            return false;
-        }
-        String requirepass = c.server().config().requirepass;
-        // "nopass" default user when requirepass is empty: any password works.
-        if (!requirepass.isEmpty()
-                && !MessageDigest.isEqual(requirepass.getBytes(StandardCharsets.UTF_8), password)) {
+        io.mnemos.acl.User u = c.server().acl().checkCredentials(username, password);
+        if (u == null) {
+            AclGuard.log(c, io.mnemos.acl.AclLog.REASON_AUTH,
+                    c.inMulti() ? io.mnemos.acl.AclLog.CONTEXT_MULTI : io.mnemos.acl.AclLog.CONTEXT_TOPLEVEL,
+                    c.arg(0).clone(), io.mnemos.acl.AclText.str(username));
             return false;
         }
         c.authenticated(true);
-        c.user(DEFAULT_USER);
+        c.aclUser(u);
         return true;
     }
 
@@ -190,8 +187,8 @@ public final class ConnectionCommands implements CommandFamily {
         TransactionCommands.discardTransaction(c);
         c.select(0);
         c.protocol(2);
-        c.user(DEFAULT_USER);
-        c.authenticated(c.server().config().requirepass.isEmpty());
+        c.aclUser(c.server().acl().defaultUser());
+        c.authenticated(c.server().acl().defaultAuthenticated());
         c.name("");
         c.noEvict(false);
         c.noTouch(false);

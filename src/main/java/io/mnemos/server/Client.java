@@ -26,6 +26,8 @@ public final class Client {
     private Database db;
     private boolean authenticated;
     private String user = "default";
+    /** The ACL user (c->user); its name is {@link #user()}. */
+    private io.mnemos.acl.User aclUser;
     private String name = "";
     private String libName = "";
     private String libVersion = "";
@@ -56,7 +58,8 @@ public final class Client {
         this.channel = channel;
         this.reply = reply;
         this.db = server.keyspace().db(0);
-        this.authenticated = server.config().requirepass.isEmpty();
+        this.aclUser = server.acl().defaultUser();
+        this.authenticated = server.acl().defaultAuthenticated();
     }
 
     public long id() {
@@ -114,9 +117,19 @@ public final class Client {
         this.authenticated = authenticated;
     }
 
-    /** True when requirepass is set and this client has not authenticated. */
+    /** Redis's authRequired: the default user has a password (or is off) and this client has not authenticated. */
     public boolean authRequired() {
-        return !authenticated && !server.config().requirepass.isEmpty();
+        return !authenticated && server.acl().defaultRequiresAuth();
+    }
+
+    public io.mnemos.acl.User aclUser() {
+        return aclUser;
+    }
+
+    /** Switches the ACL user (AUTH, HELLO AUTH, RESET, a deleted user). */
+    public void aclUser(io.mnemos.acl.User u) {
+        this.aclUser = u;
+        this.user = u.name();
     }
 
     public String user() {

@@ -25,6 +25,9 @@ final class ClientHandler extends ByteToMessageDecoder implements RequestSink {
     private static final Logger log = LoggerFactory.getLogger(ClientHandler.class);
     private static final byte[] MAX_CLIENTS = "-ERR max number of clients reached\r\n".getBytes(StandardCharsets.US_ASCII);
 
+    private static final byte[] PROTECTED_MODE =
+            io.mnemos.acl.ProtectedMode.DENIED.getBytes(StandardCharsets.US_ASCII);
+
     private final Server server;
     private final RespRequestDecoder decoder;
     private Client client;
@@ -45,6 +48,13 @@ final class ClientHandler extends ByteToMessageDecoder implements RequestSink {
         if (server.clients().size() >= server.config().maxclients) {
             stats.rejectedConnections++;
             ctx.writeAndFlush(ctx.alloc().buffer().writeBytes(MAX_CLIENTS)).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        // Protected mode (clientAcceptHandler): no password for the default user, non-loopback peer.
+        if (io.mnemos.acl.ProtectedMode.refuses(server.config().protectedMode, server.acl().defaultUser().nopass(),
+                io.mnemos.acl.ProtectedMode.peerIp(ctx.channel().remoteAddress()))) {
+            stats.rejectedConnections++;
+            ctx.writeAndFlush(ctx.alloc().buffer().writeBytes(PROTECTED_MODE)).addListener(ChannelFutureListener.CLOSE);
             return;
         }
         stats.totalConnectionsReceived++;

@@ -195,6 +195,18 @@ public final class PubSub {
         return !clients.isEmpty() && clients.containsKey(c);
     }
 
+    /** The names one client is subscribed to (ACL SETUSER checks them against new channel rules). */
+    public List<byte[]> subscriptions(Client c, Kind kind) {
+        Subscriptions subs = clients.get(c);
+        List<byte[]> out = new ArrayList<>();
+        if (subs != null) {
+            for (Name n : subs.of(kind)) {
+                out.add(n.bytes());
+            }
+        }
+        return out;
+    }
+
     /** CLIENT LIST's sub, psub and ssub fields. */
     public int subscriptionCount(Client c, Kind kind) {
         Subscriptions subs = clients.get(c);

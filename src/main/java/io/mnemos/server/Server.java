@@ -47,6 +47,7 @@ public final class Server {
     private final ServerConfig config;
     private final Keyspace keyspace;
     private final CommandDispatcher dispatcher;
+    private final io.mnemos.acl.AclStore acl;
     private final ClientRegistry clients = new ClientRegistry();
     private final WatchedKeys watchedKeys;
     private final BlockedClients blockedClients;
@@ -84,6 +85,8 @@ public final class Server {
         this.watchedKeys = new WatchedKeys(keyspace);
         this.blockedClients = new BlockedClients(keyspace);
         this.dispatcher = new CommandDispatcher(this, new CommandTable(Commands.families()));
+        // ACL works on the original command table (server.orig_commands), before rename-command.
+        this.acl = io.mnemos.acl.AclConfig.createStore(config, dispatcher.table());
         this.slowlog = new SlowLog(config);
         this.activeExpire = new ActiveExpireCycle(keyspace);
         this.latency = new LatencyMonitor(config);
@@ -169,6 +172,11 @@ public final class Server {
 
     public Keyspace keyspace() {
         return keyspace;
+    }
+
+    /** ACL users, the ACL log and the permission check. */
+    public io.mnemos.acl.AclStore acl() {
+        return acl;
     }
 
     public CommandDispatcher dispatcher() {
@@ -258,6 +266,8 @@ public final class Server {
 
     /** Binds the configured addresses and starts serving; returns once listening. */
     public Server start() throws InterruptedException {
+        // ACLLoadUsersAtStartup: users from the config file or the ACL file (not both).
+        io.mnemos.acl.AclConfig.loadUsersAtStartup(config, acl);
         long heap = Runtime.getRuntime().maxMemory();
         if (config.eviction.maxmemory == 0) {
             log.info("maxmemory is 0: data is limited to {} bytes derived from the {} byte max heap (OOM errors, "

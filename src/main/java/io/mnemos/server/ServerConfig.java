@@ -64,6 +64,15 @@ public final class ServerConfig {
     public static final int CLIENT_CLASS_REPLICA = 1;
     public static final int CLIENT_CLASS_PUBSUB = 2;
 
+    /** protected-mode, aclfile, acllog-max-len, acl-pubsub-default; registered by io.mnemos.acl.AclConfig. */
+    public boolean protectedMode = true;
+    public String aclfile = "";
+    public long acllogMaxLen = 128;
+    public boolean aclPubsubAllChannels = false;
+    /** "user" lines of the config file (each: user, name, rules...) and rename-command pairs, in order. */
+    public final List<List<String>> userDirectives = new ArrayList<>();
+    public final List<String[]> renamedCommands = new ArrayList<>();
+
     /** Called after a value changes at runtime, so the server can apply it (log level, timers). */
     private final Map<String, Runnable> changeListeners = new LinkedHashMap<>();
     private final Map<String, ConfigOption> options = new LinkedHashMap<>();
@@ -154,6 +163,7 @@ public final class ServerConfig {
         add(ConfigOption.memory("zset-max-listpack-value", true, 0, Long.MAX_VALUE,
                 () -> (long) zsetMaxListpackValue, v -> zsetMaxListpackValue = (int) Math.min(Integer.MAX_VALUE, v)));
         PubSubOptions.register(this);
+        io.mnemos.acl.AclConfig.register(this);
     }
 
     private void add(ConfigOption option) {
@@ -253,6 +263,14 @@ public final class ServerConfig {
                 continue;
             }
             String name = words.get(0).toLowerCase(Locale.ROOT);
+            if (name.equals("user") || name.equals("rename-command")) {
+                // Multi-word directives that are no CONFIG GET parameters (ACL users, renames).
+                String error = io.mnemos.acl.AclConfig.directive(this, words);
+                if (error != null) {
+                    throw new ConfigException(badDirective(n + 1, line, error));
+                }
+                continue;
+            }
             ConfigOption option = options.get(name);
             if (option == null) {
                 throw new ConfigException(badDirective(n + 1, line, "Bad directive or wrong number of arguments"));
