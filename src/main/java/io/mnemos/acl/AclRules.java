@@ -1,6 +1,5 @@
 package io.mnemos.acl;
 
-import io.mnemos.command.CommandSpec;
 import io.mnemos.protocol.InlineSplitter;
 
 import java.security.MessageDigest;
@@ -245,15 +244,15 @@ public final class AclRules {
             String name = op.substring(1);
             int bar = name.lastIndexOf('|');
             if (bar < 0) {
-                CommandSpec cmd = index.lookup(name);
+                CommandIndex.Entry cmd = index.lookup(name);
                 if (cmd == null) {
                     throw new AclRuleException(AclRuleException.UNKNOWN);
                 }
-                s.changePerm(index, cmd, true);
+                s.changePerm(cmd, true);
             } else {
                 String base = name.substring(0, bar);
                 String sub = name.substring(bar + 1);
-                CommandSpec cmd = index.lookup(base);
+                CommandIndex.Entry cmd = index.lookup(base);
                 if (cmd == null) {
                     throw new AclRuleException(AclRuleException.UNKNOWN);
                 }
@@ -264,21 +263,21 @@ public final class AclRules {
                     throw new AclRuleException(AclRuleException.SYNTAX);
                 }
                 if (cmd.isContainer()) {
-                    CommandSpec subCmd = index.lookup(name);
+                    CommandIndex.Entry subCmd = index.lookup(name);
                     if (subCmd == null) {
                         throw new AclRuleException(AclRuleException.UNKNOWN);
                     }
-                    s.changePerm(index, subCmd, true);
+                    s.changePerm(subCmd, true);
                 } else {
-                    s.addFirstArg(index.id(cmd), sub);
+                    s.addFirstArg(cmd.id(), sub);
                 }
             }
         } else if (op.length() >= 1 && op.charAt(0) == '-' && !(op.length() > 1 && op.charAt(1) == '@')) {
-            CommandSpec cmd = index.lookup(op.substring(1));
+            CommandIndex.Entry cmd = index.lookup(op.substring(1));
             if (cmd == null) {
                 throw new AclRuleException(AclRuleException.UNKNOWN);
             }
-            s.changePerm(index, cmd, false);
+            s.changePerm(cmd, false);
         } else if (op.length() >= 2 && (op.charAt(0) == '+' || op.charAt(0) == '-') && op.charAt(1) == '@') {
             long flag = CommandIndex.categoryFlag(op.substring(2));
             if (flag == 0) {
@@ -454,17 +453,17 @@ public final class AclRules {
     }
 
     private static void singleCommands(AclSelector selector, AclSelector fake, StringBuilder rules,
-                                       CommandIndex index, java.util.Collection<CommandSpec> commands) {
-        for (CommandSpec cmd : commands) {
-            int id = index.id(cmd);
+                                       CommandIndex index, java.util.Collection<CommandIndex.Entry> commands) {
+        for (CommandIndex.Entry cmd : commands) {
+            int id = cmd.id();
             boolean userBit = selector.allowed.get(id);
             boolean fakeBit = fake.allowed.get(id);
             if (userBit != fakeBit) {
                 rules.append(userBit ? '+' : '-').append(cmd.fullName()).append(' ');
-                fake.changePerm(index, cmd, userBit);
+                fake.changePerm(cmd, userBit);
             }
-            if (cmd.isContainer()) {
-                singleCommands(selector, fake, rules, index, cmd.subcommands().values());
+            if (!cmd.subs().isEmpty()) {
+                singleCommands(selector, fake, rules, index, cmd.subs());
             }
             if (!userBit && selector.firstArgs != null && selector.firstArgs.get(id) != null) {
                 for (String arg : selector.firstArgs.get(id)) {

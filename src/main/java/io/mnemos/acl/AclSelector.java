@@ -89,26 +89,25 @@ public final class AclSelector {
     }
 
     /** ACLChangeSelectorPerm: a container applies to its subcommands too. */
-    void changePerm(CommandIndex index, CommandSpec cmd, boolean allow) {
-        int id = index.id(cmd);
-        setCommandBit(id, allow);
+    void changePerm(CommandIndex.Entry cmd, boolean allow) {
+        setCommandBit(cmd.id, allow);
         if (firstArgs != null) {
-            firstArgs.remove(id);
+            firstArgs.remove(cmd.id);
         }
-        for (CommandSpec sub : cmd.subcommands().values()) {
-            setCommandBit(index.id(sub), allow);
+        for (CommandIndex.Entry sub : cmd.subs) {
+            setCommandBit(sub.id, allow);
         }
     }
 
     /** ACLSetSelectorCommandBitsForCategory. */
     void setCategory(CommandIndex index, long flag, boolean allow) {
-        for (CommandSpec cmd : index.commands()) {
-            if ((index.categoryMask(index.id(cmd)) & flag) != 0) {
-                changePerm(index, cmd, allow);
+        for (CommandIndex.Entry cmd : index.commands()) {
+            if ((cmd.mask & flag) != 0) {
+                changePerm(cmd, allow);
             }
-            for (CommandSpec sub : cmd.subcommands().values()) {
-                if ((index.categoryMask(index.id(sub)) & flag) != 0) {
-                    changePerm(index, sub, allow);
+            for (CommandIndex.Entry sub : cmd.subs) {
+                if ((sub.mask & flag) != 0) {
+                    changePerm(sub, allow);
                 }
             }
         }

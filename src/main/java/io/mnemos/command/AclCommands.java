@@ -297,7 +297,7 @@ public final class AclCommands implements CommandFamily {
         List<String> names = new ArrayList<>();
         for (int id = 0; id < index.size(); id++) {
             if ((index.categoryMask(id) & flag) != 0) {
-                names.add(index.spec(id).fullName());
+                names.add(index.entry(id).fullName());
             }
         }
         w.arrayHeader(names.size());
