@@ -83,6 +83,29 @@ public final class AclGuard {
         };
     }
 
+    /** execCommand's re-check of a queued command; null when still allowed. */
+    static String execDenied(Client c, CommandSpec spec, byte[][] argv) {
+        User u = c.aclUser();
+        if (u == null || u.unrestricted()) {
+            return null;
+        }
+        long result = c.server().acl().check(u, spec, argv, AclGuard::keys);
+        if (result == AclStore.OK) {
+            return null;
+        }
+        int reason = (int) (result >>> 32);
+        c.setRequest(argv, spec);
+        log(c, reason, AclLog.CONTEXT_MULTI, objectOf(reason, spec, argv, (int) result), u.name());
+        String why = switch (reason) {
+            case AclStore.DENIED_CMD -> "no permission to execute the command or subcommand";
+            case AclStore.DENIED_KEY -> "no permission to touch the specified keys";
+            case AclStore.DENIED_CHANNEL -> "no permission to access one of the channels used as arguments";
+            default -> "no permission";
+        };
+        return "NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. "
+                + "This command is no longer allowed for the following reason: " + why;
+    }
+
     private static byte[] objectOf(int reason, CommandSpec spec, byte[][] argv, int pos) {
         return reason == AclStore.DENIED_CMD ? AclText.bytes(spec.fullName()) : argv[pos];
     }

@@ -106,6 +106,13 @@ public final class TransactionCommands implements CommandFamily {
         c.reply().arrayHeader(queued.size());
         try {
             for (Transaction.Queued q : queued) {
+                // ACL rules may have changed since the command was queued (execCommand checks again).
+                String denied = AclGuard.execDenied(c, q.spec(), q.argv());
+                if (denied != null) {
+                    c.server().recordError(denied);
+                    c.reply().error(denied);
+                    continue;
+                }
                 dispatcher.call(c, q.spec(), q.argv());
             }
         } finally {

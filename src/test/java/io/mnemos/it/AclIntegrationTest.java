@@ -206,6 +206,19 @@ class AclIntegrationTest {
     }
 
     @Test
+    void execChecksAgainRulesThatChangedAfterQueueing() throws IOException {
+        admin().call("ACL", "SETUSER", "u", "on", ">pw", "+multi", "+exec", "+get", "+set", "allkeys");
+        RespConnection u = as("u");
+        assertEquals(OK, u.call("MULTI"));
+        assertEquals("+QUEUED\r\n", u.call("SET", "k", "v"));
+        assertEquals("+QUEUED\r\n", u.call("GET", "k"));
+        assertEquals(OK, admin().call("ACL", "SETUSER", "u", "-set"));
+        assertEquals("*2\r\n-NOPERM ACLs rules changed between the moment the transaction was accumulated and the "
+                + "EXEC call. This command is no longer allowed for the following reason: no permission to execute "
+                + "the command or subcommand\r\n$-1\r\n", u.call("EXEC"));
+    }
+
+    @Test
     void authAndHelloWithUsernames() throws IOException {
         admin().call("ACL", "SETUSER", "u", "on", ">pw", "+@all", "allkeys");
         RespConnection c = connect();
