@@ -252,7 +252,8 @@ public final class AclStore {
         try {
             rules = AclRules.mergeSelectorArguments(words.subList(2, words.size()));
         } catch (AclRules.UnmatchedParenthesis e) {
-            return new Object[]{e.index, "Syntax error"};
+            // Redis reports whatever errno was left over; with redis-server 7.0.15 that reads as ENOENT.
+            return new Object[]{e.index, AclRuleException.UNKNOWN};
         }
         User fake = newUser("__fakeuser:0__");
         for (int j = 0; j < rules.size(); j++) {

@@ -96,6 +96,15 @@ class SecurityConfigIntegrationTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> RunningServer.start("--user", "alice", "on", "bogus"));
         assertTrue(e.getMessage().contains("Error in user declaration 'alice': Syntax error"), e.getMessage());
+        // Redis quotes the line's word at the index of the bad rule, and an unmatched "(" reads as ENOENT.
+        e = assertThrows(IllegalArgumentException.class,
+                () -> RunningServer.start("--user", "alice", "on", ">x", "(+get"));
+        assertTrue(e.getMessage().contains("Error in user declaration 'on': Unknown command or category name in ACL"),
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> RunningServer.start("--user", "alice", "on", "--user", "alice", "off"));
+        assertTrue(e.getMessage().contains("Error in user declaration 'alice': Duplicate user found. A user can only be "
+                + "defined once in config files"), e.getMessage());
     }
 
     @Test
