@@ -223,7 +223,8 @@ public final class CommandDispatcher {
      * (DEL deletes the existing ones, the multi-key pops pop one): Redis signals only those.
      */
     private static final java.util.Set<String> PARTIAL_WRITERS =
-            java.util.Set.of("del", "unlink", "lmpop", "blpop", "brpop", "blmpop");
+            java.util.Set.of("del", "unlink", "lmpop", "blpop", "brpop", "blmpop",
+                    "zmpop", "bzpopmin", "bzpopmax", "bzmpop");
 
     private static List<Integer> keyPositions(CommandSpec spec, byte[][] argv) {
         return spec.has(CommandFlag.MOVABLEKEYS)
@@ -241,7 +242,8 @@ public final class CommandDispatcher {
         for (int i = 0; i < prints.length; i++) {
             Entry e = c.db().peek(argv[positions.get(i)]);
             prints[i] = e == null ? KeyPrint.ABSENT : new KeyPrint(e, e.value(), e.expireAt(),
-                    e.value() instanceof io.mnemos.store.ListValue l ? l.size() : -1);
+                    e.value() instanceof io.mnemos.store.ListValue l ? l.size()
+                    : e.value() instanceof io.mnemos.store.ZSetValue z ? z.size() : -1);
         }
         return prints;
     }
