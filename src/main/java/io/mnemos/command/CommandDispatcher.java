@@ -76,11 +76,16 @@ public final class CommandDispatcher {
         }
     }
 
+    /** The request being processed, for execCommandAbort's MONITOR feed. */
+    private byte[][] requestArgv;
+
     private boolean execute(Client c, byte[][] argv) {
+        requestArgv = argv;
         // Redis 7.0 answers QUIT before looking anything up, whatever its arguments.
         if (equalsIgnoreCase(argv[0], QUIT)) {
             c.reply().ok();
             c.closeAfterReply();
+            server.monitors().feed(c, c.db().id(), argv);
             return true;
         }
         CommandSpec spec = table.resolve(argv);
@@ -116,6 +121,11 @@ public final class CommandDispatcher {
         if (c.inMulti() && spec.has(CommandFlag.NO_MULTI)) {
             spec.rejectedCalls++;
             rejectCommand(c, "ERR Command not allowed inside a transaction");
+            return true;
+        }
+        if (MonitorCommands.deniedToMonitor(c, spec)) {
+            spec.rejectedCalls++;
+            rejectCommand(c, "ERR Replica can't interact with the keyspace");
             return true;
         }
         if (pausedFor(c, spec)) {
@@ -166,6 +176,10 @@ public final class CommandDispatcher {
         }
         if (server.keyspace().stats().dirty != dirtyBefore) {
             signalModifiedKeys(c, spec, argv, before);
+        }
+        // replicationFeedMonitors, after the command so that AUTH/HELLO arguments are redacted.
+        if (!reprocessing && !spec.has(CommandFlag.ADMIN) && !spec.has(CommandFlag.SKIP_MONITOR)) {
+            server.monitors().feed(c, c.db().id(), argv);
         }
         if (c.blocked()) {
             return; // accounted for once it is answered, as Redis's updateStatsOnUnblock
@@ -268,8 +282,16 @@ public final class CommandDispatcher {
 
     /** Runs a blocked client's command again now that its key holds data. */
     private void serveBlocked(Client c, BlockedClients.Block b) {
-        withReplyMode(c, () -> call(c, b.spec(), b.argv()));
+        reprocessing = true;
+        try {
+            withReplyMode(c, () -> call(c, b.spec(), b.argv()));
+        } finally {
+            reprocessing = false;
+        }
     }
+
+    /** While a blocked client's command runs again: MONITOR showed it when it blocked. */
+    private boolean reprocessing;
 
     /** A blocked client answered on timeout or CLIENT UNBLOCK: its command counts as one call. */
     public void answerBlocked(Client c, BlockedClients.Block b, Runnable reply) {
@@ -298,6 +320,8 @@ public final class CommandDispatcher {
             TransactionCommands.discardTransaction(c);
             String reason = message.startsWith("ERR ") ? message.substring(4) : message;
             message = "EXECABORT Transaction discarded because of: " + reason;
+            // execCommandAbort: monitors saw MULTI, so they are sent EXEC too.
+            server.monitors().feed(c, c.db().id(), requestArgv);
         }
         reject(c, message);
     }
@@ -388,6 +412,7 @@ public final class CommandDispatcher {
     /** A client that disconnected: no longer postponed, blocked, watching or in MULTI. */
     public void forget(Client c) {
         postponed.remove(c);
+        server.monitors().remove(c);
         server.blockedClients().remove(c);
         server.watchedKeys().unwatchAll(c);
         c.transaction().clear();
