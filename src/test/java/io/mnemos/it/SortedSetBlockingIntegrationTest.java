@@ -36,7 +36,7 @@ class SortedSetBlockingIntegrationTest {
     static final ServerPerClass server = new ServerPerClass();
 
     private static Jedis jedis() {
-        return new Jedis(server.host(), server.port());
+        return new Jedis(server.host(), server.port(), 10_000);
     }
 
     private static void awaitBlocked(Jedis admin, int n) throws InterruptedException {
