@@ -147,11 +147,14 @@ public final class BitmapCommands implements CommandFamily {
             byte[] value = Arrays.copyOf(old, newLength);
             value[byteIndex] = (byte) ((byteval & ~(1 << shift)) | ((int) on << shift));
             if (e == null) {
-                db.add(c.arg(1), value);
+                e = db.add(c.arg(1), value);
             } else {
                 db.replaceValue(e, value);
             }
             dirty(c, 1);
+        }
+        if (e != null) {
+            e.stringEncoding(Entry.STRING_RAW); // lookupStringForBitCommand unshares the string
         }
         c.reply().integer(bitval);
     }
@@ -374,7 +377,7 @@ public final class BitmapCommands implements CommandFamily {
                 }
                 res[j] = (byte) output;
             }
-            db.put(target, res, false);
+            db.put(target, res, false).stringEncoding(Entry.STRING_RAW); // createObject(OBJ_STRING, sds)
             dirty(c, 1);
         } else if (db.delete(target)) {
             dirty(c, 1);
@@ -470,6 +473,7 @@ public final class BitmapCommands implements CommandFamily {
                 grown = s.length != old.length;
                 db.replaceValue(e, s);
             }
+            e.stringEncoding(Entry.STRING_RAW); // lookupStringForBitCommand unshares the string
         }
 
         c.reply().arrayHeader(ops.size());

@@ -5,20 +5,22 @@ import io.mnemos.store.Database;
 import io.mnemos.store.Entry;
 import io.mnemos.store.ListValue;
 import io.mnemos.store.ValueType;
+import io.mnemos.store.ZSetValue;
 
 import java.util.ArrayList;
 import java.util.List;
 
 import static io.mnemos.command.CommandFlag.BLOCKING;
 import static io.mnemos.command.CommandFlag.DENYOOM;
+import static io.mnemos.command.CommandFlag.FAST;
 import static io.mnemos.command.CommandFlag.MOVABLEKEYS;
 import static io.mnemos.command.CommandFlag.NOSCRIPT;
 import static io.mnemos.command.CommandFlag.WRITE;
 import static io.mnemos.command.CommandSpec.command;
 
 /**
- * The blocking list commands (Redis 7.0's t_list.c and blocked.c): BLPOP BRPOP BLMOVE BRPOPLPUSH
- * BLMPOP. With data they behave as their non-blocking forms; without, the client blocks through
+ * The blocking list and sorted-set commands (Redis 7.0's t_list.c, t_zset.c and blocked.c): BLPOP
+ * BRPOP BLMOVE BRPOPLPUSH BLMPOP BZPOPMIN BZPOPMAX BZMPOP. With data they behave as their non-blocking forms; without, the client blocks through
  * {@link io.mnemos.server.BlockedClients} and its command runs again once a key gets an element
  * (or it is answered with a null array on timeout). Inside MULTI they never block.
  */
@@ -53,7 +55,96 @@ public final class BlockingCommands implements CommandFamily {
                         .summary("Pop elements from a list, or block until one is available")
                         .complexity("O(N+M) where N is the number of provided keys and M is the number of "
                                 + "elements returned.")
-                        .handler(BlockingCommands::blmpop).build());
+                        .handler(BlockingCommands::blmpop).build(),
+                command("bzpopmin", -3).flags(WRITE, NOSCRIPT, FAST, BLOCKING).keys(1, -2, 1).group("sorted-set")
+                        .since("5.0.0")
+                        .summary("Remove and return the member with the lowest score from one or more sorted sets, "
+                                + "or block until one is available")
+                        .complexity(BZPOP_COMPLEXITY)
+                        .handler(c -> bzpop(c, false)).build(),
+                command("bzpopmax", -3).flags(WRITE, NOSCRIPT, FAST, BLOCKING).keys(1, -2, 1).group("sorted-set")
+                        .since("5.0.0")
+                        .summary("Remove and return the member with the highest score from one or more sorted sets, "
+                                + "or block until one is available")
+                        .complexity(BZPOP_COMPLEXITY)
+                        .handler(c -> bzpop(c, true)).build(),
+                command("bzmpop", -5).flags(WRITE, BLOCKING, MOVABLEKEYS).keys(0, 0, 0).group("sorted-set")
+                        .since("7.0.0")
+                        .summary("Remove and return members with scores in a sorted set or block until one is "
+                                + "available")
+                        .complexity("O(K) + O(M*log(N)) where K is the number of provided keys, N being the number "
+                                + "of elements in the sorted set, and M being the number of elements popped.")
+                        .handler(BlockingCommands::bzmpop).build());
+    }
+
+    private static final String BZPOP_COMPLEXITY = "O(log(N)) with N being the number of elements in the sorted set.";
+
+    /** BZPOPMIN / BZPOPMAX key [key ...] timeout: blockingGenericZpopCommand without a count. */
+    private static void bzpop(Client c, boolean max) {
+        long timeout = timeout(c, c.arg(c.argc() - 1));
+        List<byte[]> keys = new ArrayList<>();
+        for (int j = 1; j < c.argc() - 1; j++) {
+            keys.add(c.arg(j));
+        }
+        blockingZpop(c, keys, max, -1, false, timeout);
+    }
+
+    /** BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count]: zmpopGenericCommand blocking. */
+    private static void bzmpop(Client c) {
+        long numKeys = ListCommands.rangeLong(c.arg(2), 1, Long.MAX_VALUE, "numkeys should be greater than 0");
+        if (numKeys >= c.argc() - 3) {
+            throw CommandError.SYNTAX;
+        }
+        int whereIdx = 3 + (int) numKeys;
+        boolean max;
+        if (Args.is(c.arg(whereIdx), "MIN")) {
+            max = false;
+        } else if (Args.is(c.arg(whereIdx), "MAX")) {
+            max = true;
+        } else {
+            throw CommandError.SYNTAX;
+        }
+        long count = -1;
+        for (int j = whereIdx + 1; j < c.argc(); j++) {
+            boolean moreArgs = c.argc() - 1 - j > 0;
+            if (count == -1 && Args.is(c.arg(j), "COUNT") && moreArgs) {
+                count = ListCommands.rangeLong(c.arg(++j), 1, Long.MAX_VALUE, "count should be greater than 0");
+            } else {
+                throw CommandError.SYNTAX;
+            }
+        }
+        if (count == -1) {
+            count = 1;
+        }
+        // As blockingGenericZpopCommand, the timeout is parsed after the other arguments.
+        long timeout = timeout(c, c.arg(1));
+        List<byte[]> keys = new ArrayList<>();
+        for (int j = 0; j < numKeys; j++) {
+            keys.add(c.arg(3 + j));
+        }
+        blockingZpop(c, keys, max, count, true, timeout);
+    }
+
+    /**
+     * blockingGenericZpopCommand: the first non-empty sorted set (type-checked in order) is popped
+     * like ZPOPMIN/ZPOPMAX (BZPOP*) or ZMPOP (BZMPOP); with none the client blocks, or inside MULTI
+     * gets a null array.
+     */
+    private static void blockingZpop(Client c, List<byte[]> keys, boolean max, long count, boolean mpop,
+                                     long timeout) {
+        for (byte[] key : servedFirst(c, keys)) {
+            ZSetValue z = SortedSetCommands.writeZset(c, key);
+            if (z == null || z.size() == 0) {
+                continue;
+            }
+            SortedSetCommands.genericZpop(c, new byte[][] {key}, max, true, count, mpop, mpop);
+            return;
+        }
+        if (denyBlocking(c)) {
+            c.reply().nullArray();
+            return;
+        }
+        c.server().blockedClients().block(c, keys, ValueType.ZSET, timeout);
     }
 
     /**

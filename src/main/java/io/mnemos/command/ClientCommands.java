@@ -259,6 +259,9 @@ public final class ClientCommands implements CommandFamily {
                 + (argv == null ? 0 : allocationSize(8L * argv.length));
         StringBuilder flags = new StringBuilder();
         io.mnemos.server.PubSub pubsub = client.server().pubsub();
+        if (client.server().monitors().contains(client)) {
+            flags.append('O');
+        }
         if (pubsub.subscribed(client)) {
             flags.append('P');
         }

@@ -76,11 +76,16 @@ public final class CommandDispatcher {
         }
     }
 
+    /** The request being processed, for execCommandAbort's MONITOR feed. */
+    private byte[][] requestArgv;
+
     private boolean execute(Client c, byte[][] argv) {
+        requestArgv = argv;
         // Redis 7.0 answers QUIT before looking anything up, whatever its arguments.
         if (equalsIgnoreCase(argv[0], QUIT)) {
             c.reply().ok();
             c.closeAfterReply();
+            server.monitors().feed(c, c.db().id(), argv);
             return true;
         }
         CommandSpec spec = table.resolve(argv);
@@ -126,6 +131,11 @@ public final class CommandDispatcher {
         if (c.inMulti() && spec.has(CommandFlag.NO_MULTI)) {
             spec.rejectedCalls++;
             rejectCommand(c, "ERR Command not allowed inside a transaction");
+            return true;
+        }
+        if (MonitorCommands.deniedToMonitor(c, spec)) {
+            spec.rejectedCalls++;
+            rejectCommand(c, "ERR Replica can't interact with the keyspace");
             return true;
         }
         if (pausedFor(c, spec)) {
@@ -176,6 +186,10 @@ public final class CommandDispatcher {
         }
         if (server.keyspace().stats().dirty != dirtyBefore) {
             signalModifiedKeys(c, spec, argv, before);
+        }
+        // replicationFeedMonitors, after the command so that AUTH/HELLO arguments are redacted.
+        if (!reprocessing && !spec.has(CommandFlag.ADMIN) && !spec.has(CommandFlag.SKIP_MONITOR)) {
+            server.monitors().feed(c, c.db().id(), argv);
         }
         if (c.blocked()) {
             return; // accounted for once it is answered, as Redis's updateStatsOnUnblock
@@ -233,7 +247,8 @@ public final class CommandDispatcher {
      * (DEL deletes the existing ones, the multi-key pops pop one): Redis signals only those.
      */
     private static final java.util.Set<String> PARTIAL_WRITERS =
-            java.util.Set.of("del", "unlink", "lmpop", "blpop", "brpop", "blmpop");
+            java.util.Set.of("del", "unlink", "lmpop", "blpop", "brpop", "blmpop",
+                    "zmpop", "bzpopmin", "bzpopmax", "bzmpop");
 
     private static List<Integer> keyPositions(CommandSpec spec, byte[][] argv) {
         return spec.has(CommandFlag.MOVABLEKEYS)
@@ -251,7 +266,8 @@ public final class CommandDispatcher {
         for (int i = 0; i < prints.length; i++) {
             Entry e = c.db().peek(argv[positions.get(i)]);
             prints[i] = e == null ? KeyPrint.ABSENT : new KeyPrint(e, e.value(), e.expireAt(),
-                    e.value() instanceof io.mnemos.store.ListValue l ? l.size() : -1);
+                    e.value() instanceof io.mnemos.store.ListValue l ? l.size()
+                    : e.value() instanceof io.mnemos.store.ZSetValue z ? z.size() : -1);
         }
         return prints;
     }
@@ -276,8 +292,16 @@ public final class CommandDispatcher {
 
     /** Runs a blocked client's command again now that its key holds data. */
     private void serveBlocked(Client c, BlockedClients.Block b) {
-        withReplyMode(c, () -> call(c, b.spec(), b.argv()));
+        reprocessing = true;
+        try {
+            withReplyMode(c, () -> call(c, b.spec(), b.argv()));
+        } finally {
+            reprocessing = false;
+        }
     }
+
+    /** While a blocked client's command runs again: MONITOR showed it when it blocked. */
+    private boolean reprocessing;
 
     /** A blocked client answered on timeout or CLIENT UNBLOCK: its command counts as one call. */
     public void answerBlocked(Client c, BlockedClients.Block b, Runnable reply) {
@@ -306,6 +330,8 @@ public final class CommandDispatcher {
             TransactionCommands.discardTransaction(c);
             String reason = message.startsWith("ERR ") ? message.substring(4) : message;
             message = "EXECABORT Transaction discarded because of: " + reason;
+            // execCommandAbort: monitors saw MULTI, so they are sent EXEC too.
+            server.monitors().feed(c, c.db().id(), requestArgv);
         }
         reject(c, message);
     }
@@ -396,6 +422,7 @@ public final class CommandDispatcher {
     /** A client that disconnected: no longer postponed, blocked, watching or in MULTI. */
     public void forget(Client c) {
         postponed.remove(c);
+        server.monitors().remove(c);
         server.blockedClients().remove(c);
         server.watchedKeys().unwatchAll(c);
         c.transaction().clear();

@@ -25,6 +25,7 @@ public final class Commands {
                 new BlockingCommands(),
                 new TransactionCommands(),
                 new DebugCommands(),
-                new AclCommands());
+                new AclCommands(),
+                new MonitorCommands());
     }
 }

@@ -194,6 +194,7 @@ public final class ConnectionCommands implements CommandFamily {
         c.noTouch(false);
         c.replyMode(false, false);
         c.server().pubsub().unsubscribeAll(c);
+        c.server().monitors().remove(c);
         if (repliesWereOff) {
             // REPLY OFF is cleared before "+RESET" is queued, so it is sent; a SKIP still drops it.
             c.reply().enabled(true);

@@ -327,14 +327,14 @@ public final class DebugCommands implements CommandFamily {
         long serialized;
         int refcount = 1;
         if (value instanceof byte[] s) {
-            Long asLong = s.length <= 20 ? Args.parseLongOrNull(s) : null;
+            Long asLong = s.length <= 20 && e.stringEncoding() == 0 ? Args.parseLongOrNull(s) : null;
             if (asLong != null) {
                 encoding = "int";
                 if (asLong >= 0 && asLong < 10000) {
                     refcount = SHARED_REFCOUNT;
                 }
             } else {
-                encoding = s.length <= 44 ? "embstr" : "raw";
+                encoding = KeyCommands.encoding(e);
             }
             serialized = serializedStringLength(s);
         } else {

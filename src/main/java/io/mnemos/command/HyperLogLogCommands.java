@@ -88,6 +88,7 @@ public final class HyperLogLogCommands implements CommandFamily {
         } else {
             hll = HyperLogLog.of(hllValue(e));
         }
+        e.stringEncoding(Entry.STRING_RAW); // createHLLObject / dbUnshareStringValue
         long max = sparseMaxBytes(c);
         for (int j = 2; j < c.argc(); j++) {
             int r = hll.add(c.arg(j), max);
@@ -173,6 +174,7 @@ public final class HyperLogLogCommands implements CommandFamily {
         } else {
             dest = HyperLogLog.of((byte[]) e.value());
         }
+        e.stringEncoding(Entry.STRING_RAW); // createHLLObject / dbUnshareStringValue
         if (useDense && !dest.sparseToDense()) {
             throw INVALID_HLL;
         }
@@ -198,6 +200,7 @@ public final class HyperLogLogCommands implements CommandFamily {
             throw CommandError.err("The specified key does not exist");
         }
         HyperLogLog hll = HyperLogLog.of(hllValue(e));
+        e.stringEncoding(Entry.STRING_RAW); // dbUnshareStringValue
         if (Args.is(sub, "getreg")) {
             if (hll.encoding() == HyperLogLog.SPARSE) {
                 if (!hll.sparseToDense()) {

@@ -484,6 +484,7 @@ public final class KeyCommands implements CommandFamily {
         }
         Object value = e.value() instanceof byte[] b ? b.clone() : ((TypedValue) e.value()).copy();
         Entry created = dst.add(newKey, value);
+        created.stringEncoding(e.stringEncoding()); // dupStringObject keeps raw/embstr/int
         if (e.isVolatile()) {
             dst.setExpire(created, e.expireAt());
         }
@@ -535,8 +536,25 @@ public final class KeyCommands implements CommandFamily {
     private static void objectEncoding(Client c) {
         Entry e = objectLookup(c);
         if (e != null) {
-            c.reply().bulk(encoding(e.value()));
+            c.reply().bulk(encoding(e));
         }
+    }
+
+    /**
+     * OBJECT ENCODING's name: for strings "raw" when modified in place, else what tryObjectEncoding
+     * (or, for {@link Entry#STRING_NOT_INT}, createStringObject) would pick for these bytes.
+     */
+    static String encoding(Entry e) {
+        if (e.value() instanceof byte[] b) {
+            int how = e.stringEncoding();
+            if (how == Entry.STRING_RAW) {
+                return "raw";
+            }
+            if (how == Entry.STRING_NOT_INT) {
+                return b.length <= EMBSTR_LIMIT ? "embstr" : "raw";
+            }
+        }
+        return encoding(e.value());
     }
 
     /** OBJECT ENCODING's name: for strings what tryObjectEncoding would pick for these bytes. */
@@ -554,7 +572,7 @@ public final class KeyCommands implements CommandFamily {
         Entry e = objectLookup(c);
         if (e != null) {
             long refcount = 1;
-            if (e.value() instanceof byte[] b && b.length <= 20) {
+            if (e.value() instanceof byte[] b && b.length <= 20 && e.stringEncoding() == 0) {
                 Long v = Args.parseLongOrNull(b);
                 // Small integers are Redis's shared objects unless an LRU/LFU policy with a
                 // maxmemory needs one object per key (MAXMEMORY_FLAG_NO_SHARED_INTEGERS).

@@ -871,7 +871,7 @@ public final class SortedSetCommands implements CommandFamily {
     }
 
     /** genericZpopCommand: pops from the first non-empty key, type-checking keys up to it. */
-    private static void genericZpop(Client c, byte[][] keys, boolean max, boolean emitKey, long count,
+    static void genericZpop(Client c, byte[][] keys, boolean max, boolean emitKey, long count,
                                     boolean nested, boolean nilWhenEmpty) {
         ZSetValue z = null;
         byte[] key = null;
@@ -899,7 +899,11 @@ public final class SortedSetCommands implements CommandFamily {
             count = 1;
         }
         long rangelen = Math.min(count, z.size());
-        if (emitKey) {
+        if (emitKey && !nested) {
+            // BZPOPMIN/BZPOPMAX in RESP2 and RESP3: key, member, score.
+            w.arrayHeader(rangelen * 2 + 1);
+            w.bulk(key);
+        } else if (emitKey) {
             w.arrayHeader(2);
             w.bulk(key);
             w.arrayHeader(rangelen);

@@ -135,11 +135,8 @@ public final class StringCommands implements CommandFamily {
     /**
      * The OBJECT ENCODING Redis would report for a string value freshly stored by SET/MSET/APPEND on
      * a new key: "int" for a canonical integer of at most 20 characters, "embstr" up to 44 bytes,
-     * "raw" beyond.
-     *
-     * <p>Known difference, kept on purpose so that strings stay bare byte arrays: Redis also reports
-     * "raw" for any string modified in place by APPEND or SETRANGE (even short ones), and
-     * "embstr"/"raw" (never "int") for INCRBYFLOAT results; Mnemos does not track that history.
+     * "raw" beyond. Strings modified in place (APPEND, SETRANGE, SETBIT...) and INCRBYFLOAT results
+     * are marked on their entry ({@link Entry#stringEncoding}); OBJECT ENCODING takes that into account.
      */
     public static String encodingOf(Object value) {
         byte[] s = (byte[]) value;
@@ -421,6 +418,7 @@ public final class StringCommands implements CommandFamily {
             byte[] joined = Arrays.copyOf(old, old.length + add.length);
             System.arraycopy(add, 0, joined, old.length, add.length);
             db.replaceValue(e, joined);
+            e.stringEncoding(Entry.STRING_RAW); // dbUnshareStringValue + sdscatlen
             total = joined.length;
         }
         Events.string(c, "append", c.arg(1));
@@ -507,10 +505,11 @@ public final class StringCommands implements CommandFamily {
         byte[] updated = Arrays.copyOf(old, Math.max(old.length, needed));
         System.arraycopy(value, 0, updated, (int) offset, value.length);
         if (e == null) {
-            db.add(c.arg(1), updated);
+            e = db.add(c.arg(1), updated);
         } else {
             db.replaceValue(e, updated);
         }
+        e.stringEncoding(Entry.STRING_RAW); // a new sds, or dbUnshareStringValue
         Events.string(c, "setrange", c.arg(1));
         dirty(c, 1);
         c.reply().integer(updated.length);
@@ -547,6 +546,7 @@ public final class StringCommands implements CommandFamily {
             db.add(c.arg(1), text);
         } else {
             db.replaceValue(e, text);
+            e.stringEncoding(0); // createStringObjectFromLongLongForValue: "int"
         }
         dirty(c, 1);
         Events.string(c, "incrby", c.arg(1));
@@ -573,10 +573,11 @@ public final class StringCommands implements CommandFamily {
         }
         byte[] text = sum.humanString().getBytes(StandardCharsets.US_ASCII);
         if (e == null) {
-            db.add(c.arg(1), text);
+            e = db.add(c.arg(1), text);
         } else {
             db.replaceValue(e, text);
         }
+        e.stringEncoding(Entry.STRING_NOT_INT); // createStringObjectFromLongDouble: embstr or raw
         dirty(c, 1);
         Events.string(c, "incrbyfloat", c.arg(1));
         c.reply().bulk(text);

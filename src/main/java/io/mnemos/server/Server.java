@@ -55,6 +55,7 @@ public final class Server {
     private final SlowLog slowlog;
     private final ActiveExpireCycle activeExpire;
     private final PubSub pubsub = new PubSub(this);
+    private final Monitors monitors = new Monitors();
     private final Notifier notifier;
     private final Map<String, Long> errorStats = new LinkedHashMap<>();
     private final long startMillis = System.currentTimeMillis();
@@ -188,6 +189,11 @@ public final class Server {
     }
 
     /** Pub/Sub channels, patterns and their subscribers. */
+    /** Clients in MONITOR mode. */
+    public Monitors monitors() {
+        return monitors;
+    }
+
     public PubSub pubsub() {
         return pubsub;
     }
@@ -385,7 +391,9 @@ public final class Server {
         if (config.timeoutSeconds > 0) {
             long now = System.currentTimeMillis();
             for (Client c : List.copyOf(clients.all())) {
-                if (now - c.lastInteraction() > config.timeoutSeconds * 1000 && c.channel() != null) {
+                // clientsCronHandleTimeout: monitors, blocked and Pub/Sub clients never time out.
+                if (now - c.lastInteraction() > config.timeoutSeconds * 1000 && c.channel() != null
+                        && !monitors.contains(c) && !c.blocked() && !pubsub.subscribed(c)) {
                     log.debug("Closing idle client");
                     c.channel().close();
                 }

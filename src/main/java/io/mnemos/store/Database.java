@@ -179,6 +179,8 @@ public final class Database {
         // dbSetValue: a new object gets a fresh LRU clock; under LFU it inherits the old counter.
         if (!settings.policy.lfu()) {
             e.accessTime = ObjectClock.lruClock(clock.millis());
+        } else {
+            e.accessTime &= Entry.CLOCK_MASK; // a new string object: its encoding is chosen afresh
         }
         if (!keepTtl) {
             persist(e);
@@ -208,10 +210,12 @@ public final class Database {
      */
     public void touch(Entry e) {
         long now = clock.millis();
+        int encoding = e.accessTime & ~Entry.CLOCK_MASK;
         if (settings.policy.lfu()) {
-            e.accessTime = ObjectClock.lfuAccess(e.accessTime, now, settings.lfuLogFactor, settings.lfuDecayTime);
+            e.accessTime = ObjectClock.lfuAccess(e.accessTime, now, settings.lfuLogFactor, settings.lfuDecayTime)
+                    | encoding;
         } else {
-            e.accessTime = ObjectClock.lruClock(now);
+            e.accessTime = ObjectClock.lruClock(now) | encoding;
         }
     }
 
@@ -225,7 +229,10 @@ public final class Database {
         return ObjectClock.lfuDecrAndReturn(e.accessTime, clock.millis(), settings.lfuDecayTime);
     }
 
-    /** Replaces the value of an existing entry, keeping its TTL. */
+    /**
+     * Replaces the value of an existing entry, keeping its TTL (and its {@link Entry#stringEncoding},
+     * as for a string changed in place).
+     */
     public void replaceValue(Entry e, Object value) {
         long old = cost(e);
         e.value = value;

@@ -15,8 +15,18 @@ public final class Entry {
     Entry next;
     /** Position in {@link VolatileKeys}, or -1 when the key has no expiry. */
     int volatileSlot = -1;
-    /** Last access time in seconds, the basis of OBJECT IDLETIME. */
+    /**
+     * Last access time in seconds, the basis of OBJECT IDLETIME: Redis's 24-bit lru field (see
+     * {@link ObjectClock}). The bits above it hold {@link #STRING_RAW} / {@link #STRING_NOT_INT}.
+     */
     int accessTime;
+
+    /** The bits of {@link #accessTime} that are the object clock. */
+    static final int CLOCK_MASK = ObjectClock.LRU_CLOCK_MAX;
+    /** A string value Redis would hold as a "raw" sds: modified in place (APPEND, SETRANGE, SETBIT...). */
+    public static final int STRING_RAW = 1 << 24;
+    /** A string value made by createStringObject, never "int" encoded (INCRBYFLOAT's result). */
+    public static final int STRING_NOT_INT = 1 << 25;
 
     Entry(byte[] key, Object value) {
         this.key = key;
@@ -36,7 +46,20 @@ public final class Entry {
     }
 
     public int accessTime() {
-        return accessTime;
+        return accessTime & CLOCK_MASK;
+    }
+
+    /**
+     * How the string value was made, as far as OBJECT ENCODING goes: 0 (tryObjectEncoding: int,
+     * embstr or raw by content), {@link #STRING_RAW} or {@link #STRING_NOT_INT}. A new value stored
+     * by {@link Database#put} starts at 0; RENAME, MOVE and COPY keep it.
+     */
+    public int stringEncoding() {
+        return accessTime & ~CLOCK_MASK;
+    }
+
+    public void stringEncoding(int flags) {
+        accessTime = (accessTime & CLOCK_MASK) | flags;
     }
 
     public boolean isVolatile() {

@@ -1,0 +1,102 @@
+package io.mnemos.server;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+/**
+ * Clients in MONITOR mode, Redis's {@code server.monitors}, and replicationFeedMonitors: after a
+ * command ran, every monitor gets one status line such as
+ * {@code +1700000000.123456 [0 127.0.0.1:54321] "set" "k" "v"} with the arguments quoted as
+ * sdscatrepr quotes them. Commands run by a script show {@code [0 lua]}.
+ */
+public final class Monitors {
+    private final LinkedHashSet<Client> monitors = new LinkedHashSet<>();
+
+    /** MONITOR: the client gets the stream from now on (Redis flags it CLIENT_SLAVE|CLIENT_MONITOR). */
+    public void add(Client c) {
+        monitors.add(c);
+    }
+
+    /** RESET or a disconnect: no longer a monitor. */
+    public boolean remove(Client c) {
+        return monitors.remove(c);
+    }
+
+    public boolean contains(Client c) {
+        return !monitors.isEmpty() && monitors.contains(c);
+    }
+
+    public boolean any() {
+        return !monitors.isEmpty();
+    }
+
+    public int count() {
+        return monitors.size();
+    }
+
+    /** Feeds the command {@code argv} run by client {@code c} in database {@code db}. */
+    public void feed(Client c, int db, byte[][] argv) {
+        if (!monitors.isEmpty()) {
+            feed(db, c.remoteAddress(), argv);
+        }
+    }
+
+    /** Feeds a command run by a script ({@code [db lua]}): for redis.call/redis.pcall. */
+    public void feedScript(int db, byte[][] argv) {
+        if (!monitors.isEmpty()) {
+            feed(db, "lua", argv);
+        }
+    }
+
+    private void feed(int db, String origin, byte[][] argv) {
+        byte[] line = line(Instant.now(), db, origin, argv);
+        for (Client m : List.copyOf(monitors)) {
+            m.deliver(w -> w.raw(line));
+        }
+    }
+
+    /** The bytes a monitor receives: {@code +sec.usec [db origin] "arg" ...\r\n}. */
+    public static byte[] line(Instant at, int db, String origin, byte[][] argv) {
+        StringBuilder sb = new StringBuilder(64);
+        long micros = at.getNano() / 1000;
+        sb.append('+').append(at.getEpochSecond()).append('.');
+        String us = Long.toString(micros);
+        sb.append("000000", 0, 6 - us.length()).append(us);
+        sb.append(" [").append(db).append(' ').append(origin).append("] ");
+        for (int j = 0; j < argv.length; j++) {
+            repr(sb, argv[j]);
+            if (j != argv.length - 1) {
+                sb.append(' ');
+            }
+        }
+        sb.append("\r\n");
+        return sb.toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** Redis's sdscatrepr: quoted, with \\ \" \n \r \t \a \b escaped and other non-printables as \xHH. */
+    static void repr(StringBuilder sb, byte[] s) {
+        sb.append('"');
+        for (byte b : s) {
+            int ch = b & 0xff;
+            switch (ch) {
+                case '\\' -> sb.append("\\\\");
+                case '"' -> sb.append("\\\"");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                case 7 -> sb.append("\\a");
+                case '\b' -> sb.append("\\b");
+                default -> {
+                    if (ch >= 0x20 && ch <= 0x7e) {
+                        sb.append((char) ch);
+                    } else {
+                        sb.append("\\x").append(Character.forDigit(ch >> 4, 16)).append(Character.forDigit(ch & 15, 16));
+                    }
+                }
+            }
+        }
+        sb.append('"');
+    }
+}
