@@ -63,6 +63,8 @@ public final class ServerConfig {
     public static final int CLIENT_CLASS_NORMAL = 0;
     public static final int CLIENT_CLASS_REPLICA = 1;
     public static final int CLIENT_CLASS_PUBSUB = 2;
+    /** tls-port, tls-cert-file and the other tls-* options (see TlsConfig). */
+    public final TlsConfig tls = new TlsConfig();
 
     /** Called after a value changes at runtime, so the server can apply it (log level, timers). */
     private final Map<String, Runnable> changeListeners = new LinkedHashMap<>();
@@ -154,6 +156,7 @@ public final class ServerConfig {
         add(ConfigOption.memory("zset-max-listpack-value", true, 0, Long.MAX_VALUE,
                 () -> (long) zsetMaxListpackValue, v -> zsetMaxListpackValue = (int) Math.min(Integer.MAX_VALUE, v)));
         PubSubOptions.register(this);
+        TlsConfig.register(this, tls);
     }
 
     private void add(ConfigOption option) {
