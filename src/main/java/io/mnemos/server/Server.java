@@ -341,6 +341,7 @@ public final class Server {
                 throw new IllegalStateException("Failed to configure TLS. Check logs for more info.", e);
             }
         }
+        config.tls.started();
         if (config.port == 0) {
             // An ephemeral port: CONFIG GET port and INFO report the one actually bound.
             config.port = port;

@@ -59,6 +59,10 @@ public final class TlsConfig {
     public boolean sessionCaching = true;
     public long sessionCacheSize = 20 * 1024;
     public long sessionCacheTimeout = 300;
+    public String clientCertFile = "";
+    public String clientKeyFile = "";
+    public String clientKeyFilePass = "";
+    public String dhParamsFile = "";
     public boolean replication = false;
     public boolean cluster = false;
 
@@ -68,8 +72,18 @@ public final class TlsConfig {
     private volatile boolean live;
 
     static void register(ServerConfig config, TlsConfig tls) {
-        config.register(ConfigOption.integer("tls-port", true, 0, 65535, () -> (long) tls.port,
-                v -> tls.port = v.intValue()));
+        ConfigOption portParser = ConfigOption.integer("tls-port", true, 0, 65535, () -> (long) tls.port,
+                v -> tls.port = v.intValue());
+        config.register(ConfigOption.of("tls-port", true, portParser::get, v -> {
+            int old = tls.port;
+            portParser.set(v);
+            if (tls.live && tls.port != old) {
+                // Redis rebinds here; Mnemos binds tls-port at startup only.
+                tls.port = old;
+                log.warn("tls-port can only be changed with a restart");
+                throw new ConfigException("Unable to listen on this port. Check server logs.");
+            }
+        }));
         file(config, tls, "tls-cert-file", () -> tls.certFile, v -> tls.certFile = v);
         file(config, tls, "tls-key-file", () -> tls.keyFile, v -> tls.keyFile = v);
         file(config, tls, "tls-key-file-pass", () -> tls.keyFilePass, v -> tls.keyFilePass = v);
@@ -78,6 +92,13 @@ public final class TlsConfig {
         text(config, tls, "tls-protocols", () -> tls.protocols, v -> tls.protocols = v);
         text(config, tls, "tls-ciphers", () -> tls.ciphers, v -> tls.ciphers = v);
         text(config, tls, "tls-ciphersuites", () -> tls.ciphersuites, v -> tls.ciphersuites = v);
+        // Kept for CONFIG GET/SET compatibility: Mnemos makes no outgoing TLS connections (no
+        // replication or cluster) and lets the provider pick DH parameters.
+        config.register(ConfigOption.string("tls-client-cert-file", true, () -> tls.clientCertFile, v -> tls.clientCertFile = v));
+        config.register(ConfigOption.string("tls-client-key-file", true, () -> tls.clientKeyFile, v -> tls.clientKeyFile = v));
+        config.register(ConfigOption.string("tls-client-key-file-pass", true, () -> tls.clientKeyFilePass,
+                v -> tls.clientKeyFilePass = v));
+        config.register(ConfigOption.string("tls-dh-params-file", true, () -> tls.dhParamsFile, v -> tls.dhParamsFile = v));
         config.register(ConfigOption.choice("tls-auth-clients", true, new String[]{"no", "yes", "optional"},
                 () -> tls.authClients, v -> tls.authClients = v));
         flag(config, tls, "tls-prefer-server-ciphers", () -> tls.preferServerCiphers, v -> tls.preferServerCiphers = v);
@@ -146,6 +167,11 @@ public final class TlsConfig {
     /** Builds the context for the current settings and makes it the live one (server startup). */
     void configure() throws TlsException {
         context = build();
+        live = true;
+    }
+
+    /** The server is running: tls-port is fixed from now on, other changes apply at once. */
+    void started() {
         live = true;
     }
 

@@ -182,6 +182,20 @@ class TlsIntegrationTest {
     }
 
     @Test
+    void tlsCiphersuitesAndTlsCiphersChooseTheSuites() throws Exception {
+        try (RunningServer server = tlsServer("--tls-ciphersuites", "TLS_AES_256_GCM_SHA384",
+                "--tls-ciphers", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384")) {
+            try (SSLSocket s = tlsSocket(server, false)) {
+                assertEquals("TLS_AES_256_GCM_SHA384", s.getSession().getCipherSuite());
+            }
+            try (SSLSocket s = tlsSocket(server, false, "TLSv1.2")) {
+                assertEquals("TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", s.getSession().getCipherSuite());
+                assertEquals("+PONG\r\n", call(s, "PING\r\n"));
+            }
+        }
+    }
+
+    @Test
     void aCaDirectoryWorksLikeACaFile() throws Exception {
         Path cas = dir.resolve("cas");
         java.nio.file.Files.createDirectories(cas);

@@ -38,16 +38,20 @@ class TlsConfigTest {
         assertEquals("300", c.option("tls-session-cache-timeout").get());
         assertEquals("yes", c.option("tls-session-caching").get());
         assertEquals("no", c.option("tls-replication").get());
+        for (String name : new String[]{"tls-client-cert-file", "tls-client-key-file", "tls-client-key-file-pass",
+                "tls-dh-params-file", "tls-ciphers", "tls-ciphersuites", "tls-key-file-pass", "tls-ca-cert-dir"}) {
+            assertEquals("", c.option(name).get(), name);
+        }
+        assertEquals("no", c.option("tls-prefer-server-ciphers").get());
+        assertEquals("no", c.option("tls-cluster").get());
     }
 
     @Test
     void startingWithoutCertificatesFailsAsRedisDoes() {
-        IllegalArgumentException noCert = null;
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> RunningServer.start("--tls-port", "1"));
         assertEquals("Failed to configure TLS. Check logs for more info.", e.getMessage());
         assertEquals("No tls-cert-file configured!", e.getCause().getMessage());
-        assertTrue(noCert == null);
     }
 
     @Test
@@ -85,6 +89,11 @@ class TlsConfigTest {
             // A good change is taken by the next connection.
             assertEquals("+OK\r\n", c.call("CONFIG", "SET", "tls-protocols", "TLSv1.2 TLSv1.3"));
             assertEquals(tlsPort, server.server().tlsPort());
+            assertEquals("-ERR CONFIG SET failed (possibly related to argument 'tls-port') - "
+                            + "Unable to listen on this port. Check server logs.\r\n",
+                    c.call("CONFIG", "SET", "tls-port", "0"));
+            assertEquals("*2\r\n$8\r\ntls-port\r\n$" + Integer.toString(tlsPort).length() + "\r\n" + tlsPort + "\r\n",
+                    c.call("CONFIG", "GET", "tls-port"));
         }
     }
 }
