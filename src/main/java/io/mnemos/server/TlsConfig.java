@@ -213,9 +213,15 @@ public final class TlsConfig {
         String[] enabledProtocols = parseProtocols(protocols);
         SslContextBuilder builder;
         try {
-            builder = SslContextBuilder.forServer(new File(certFile), new File(keyFile),
-                    keyFilePass.isEmpty() ? null : keyFilePass);
-        } catch (IllegalArgumentException e) {
+            java.security.PrivateKey pkcs1 = readPkcs1RsaKey(Path.of(keyFile));
+            if (pkcs1 != null) {
+                builder = SslContextBuilder.forServer(pkcs1,
+                        readCertificates(Path.of(certFile)).toArray(new X509Certificate[0]));
+            } else {
+                builder = SslContextBuilder.forServer(new File(certFile), new File(keyFile),
+                        keyFilePass.isEmpty() ? null : keyFilePass);
+            }
+        } catch (IllegalArgumentException | IOException | java.security.GeneralSecurityException e) {
             throw new TlsException("Failed to load certificate: " + certFile + ": " + rootMessage(e));
         }
         List<X509Certificate> cas = new ArrayList<>();
@@ -289,6 +295,45 @@ public final class TlsConfig {
             }
         }
         return result.toArray(new String[0]);
+    }
+
+    /**
+     * An unencrypted "BEGIN RSA PRIVATE KEY" (PKCS#1, what OpenSSL 1.1's genrsa writes), which the
+     * JDK cannot read, wrapped into PKCS#8; null for any other kind of key file.
+     */
+    static java.security.PrivateKey readPkcs1RsaKey(Path file) throws IOException, java.security.GeneralSecurityException {
+        String pem = Files.readString(file, java.nio.charset.StandardCharsets.US_ASCII);
+        String begin = "-----BEGIN RSA PRIVATE KEY-----";
+        int from = pem.indexOf(begin);
+        int to = pem.indexOf("-----END RSA PRIVATE KEY-----");
+        if (from < 0 || to < 0 || pem.contains("ENCRYPTED")) {
+            return null;
+        }
+        byte[] pkcs1 = java.util.Base64.getMimeDecoder().decode(pem.substring(from + begin.length(), to));
+        // PrivateKeyInfo: SEQUENCE { INTEGER 0, SEQUENCE { rsaEncryption OID, NULL }, OCTET STRING pkcs1 }
+        byte[] algorithm = {0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01,
+                0x01, 0x05, 0x00};
+        byte[] version = {0x02, 0x01, 0x00};
+        byte[] octets = der(0x04, pkcs1);
+        byte[] body = new byte[version.length + algorithm.length + octets.length];
+        System.arraycopy(version, 0, body, 0, version.length);
+        System.arraycopy(algorithm, 0, body, version.length, algorithm.length);
+        System.arraycopy(octets, 0, body, version.length + algorithm.length, octets.length);
+        return java.security.KeyFactory.getInstance("RSA")
+                .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(der(0x30, body)));
+    }
+
+    private static byte[] der(int tag, byte[] content) {
+        int n = content.length;
+        byte[] length = n < 0x80 ? new byte[]{(byte) n}
+                : n < 0x100 ? new byte[]{(byte) 0x81, (byte) n}
+                : n < 0x10000 ? new byte[]{(byte) 0x82, (byte) (n >> 8), (byte) n}
+                : new byte[]{(byte) 0x83, (byte) (n >> 16), (byte) (n >> 8), (byte) n};
+        byte[] out = new byte[1 + length.length + n];
+        out[0] = (byte) tag;
+        System.arraycopy(length, 0, out, 1, length.length);
+        System.arraycopy(content, 0, out, 1 + length.length, n);
+        return out;
     }
 
     private static List<X509Certificate> readCertificates(Path file) throws IOException, CertificateException {

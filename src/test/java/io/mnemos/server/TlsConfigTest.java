@@ -68,6 +68,22 @@ class TlsConfigTest {
     }
 
     @Test
+    void aTraditionalPkcs1RsaKeyAsOpenSsl11WritesItIsAccepted() throws Exception {
+        java.security.KeyPairGenerator gen = java.security.KeyPairGenerator.getInstance("RSA");
+        gen.initialize(2048);
+        java.security.KeyPair pair = gen.generateKeyPair();
+        Path key = dir.resolve("rsa.key");
+        try (java.io.Writer w = java.nio.file.Files.newBufferedWriter(key);
+             org.bouncycastle.openssl.jcajce.JcaPEMWriter pem = new org.bouncycastle.openssl.jcajce.JcaPEMWriter(w)) {
+            pem.writeObject(pair); // BouncyCastle writes a KeyPair as "BEGIN RSA PRIVATE KEY"
+        }
+        assertTrue(java.nio.file.Files.readString(key).startsWith("-----BEGIN RSA PRIVATE KEY-----"));
+        java.security.PrivateKey read = TlsConfig.readPkcs1RsaKey(key);
+        assertArrayEquals(pair.getPrivate().getEncoded(), read.getEncoded());
+        assertEquals(null, TlsConfig.readPkcs1RsaKey(new TestPki(dir).serverKey));
+    }
+
+    @Test
     void configSetOfABadFileOnALiveServerIsRefusedAndKeepsTheOldSetting() throws Exception {
         TestPki pki = new TestPki(dir);
         int tlsPort;
