@@ -61,10 +61,11 @@ python3 bench/soak.py --port "$PORT" --seconds "$SECONDS_RUN" --clients "$CLIENT
 sleep 1
 RSS1=$(rss_kb); HEAP1=$(heap_kb)
 LEFT=$(clients_now)
+KEYS_LEFT=$(printf 'DBSIZE\r\n' | nc -q1 127.0.0.1 "$PORT" | tr -d '\r:')
 LEAKS=$(grep -c "LEAK:" "$WORK/mnemos.log" || true)
 WARNINGS=$(grep -c -E "WARN|ERROR" "$WORK/mnemos.log" || true)
 echo "server after the soak: RSS ${RSS1} KB ($(( (RSS1 - RSS0) / 1024 )) MB growth), heap after GC ${HEAP1} KB ($(( (HEAP1 - HEAP0) / 1024 )) MB growth)"
-echo "connected_clients after the soak: ${LEFT} (1 = this INFO)"
+echo "connected_clients after the soak: ${LEFT} (1 = this INFO); keys left by the clients: ${KEYS_LEFT}"
 echo "Netty LEAK reports: ${LEAKS}; WARN/ERROR log lines: ${WARNINGS}"
 if [[ "$WARNINGS" -gt 0 ]]; then
     grep -E "WARN|ERROR" "$WORK/mnemos.log" | grep -v "epoll and io_uring" | head -20 || true
