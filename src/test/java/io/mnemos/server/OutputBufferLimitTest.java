@@ -145,6 +145,28 @@ class OutputBufferLimitTest {
     }
 
     @Test
+    void aSubscriberIsHeldToThePubsubClassAndOthersToTheNormalClass() {
+        io.mnemos.testing.CommandHarness h = new io.mnemos.testing.CommandHarness();
+        h.exec("CONFIG", "SET", "client-output-buffer-limit", "normal 64 0 0 pubsub 0 0 0");
+        Client sub = h.newClient();
+        Client plain = h.newClient();
+        assertEquals(ServerConfig.CLIENT_CLASS_NORMAL, OutputBufferLimits.classOf(sub));
+        h.exec(sub, "SUBSCRIBE", "c");
+        assertEquals(ServerConfig.CLIENT_CLASS_PUBSUB, OutputBufferLimits.classOf(sub));
+        for (int i = 0; i < 10; i++) {
+            h.exec("PUBLISH", "c", "x".repeat(100));
+        }
+        // 1 KB unread, far past the normal class's 64 bytes, but the pubsub class is unlimited.
+        assertFalse(sub.closing());
+        assertTrue(sub.outputBufferBytes() > 1000);
+        // The normal class applies to a client that is not subscribed.
+        plain.reply().bulk("y".repeat(100));
+        assertTrue(OutputBufferLimits.closeIfReached(plain));
+        assertTrue(plain.closing());
+        assertEquals(0, plain.outputBufferBytes(), "its pending output was dropped");
+    }
+
+    @Test
     void theReplicaClassIsParsedAndReportedThoughMnemosHasNoReplicas() throws Exception {
         try (RunningServer server = RunningServer.start("--client-output-buffer-limit",
                 "replica 1gb 512mb 120 normal 10mb 5mb 30");
