@@ -51,6 +51,8 @@ public final class Client {
     private Runnable unblockHook;
     /** How the connection gets what {@link #deliver} wrote flushed; null without a connection. */
     private Runnable deliveryHook;
+    /** Redis's obuf_soft_limit_reached_time, in epoch milliseconds (see OutputBufferLimits). */
+    private long outputSoftLimitReachedAt;
 
     public Client(long id, Server server, Channel channel, ReplyWriter reply) {
         this.id = id;
@@ -328,6 +330,15 @@ public final class Client {
             }
         }
         return pending;
+    }
+
+    /** When the output first reached the soft limit (epoch ms), 0 while below it. */
+    public long outputSoftLimitReachedAt() {
+        return outputSoftLimitReachedAt;
+    }
+
+    public void outputSoftLimitReachedAt(long millis) {
+        this.outputSoftLimitReachedAt = millis;
     }
 
     /** Redis's freeClientAsync: drop pending output and close the connection without replying. */

@@ -137,6 +137,9 @@ final class ClientHandler extends ByteToMessageDecoder implements RequestSink {
             ctx.channel().config().setAutoRead(false);
             return true;
         }
+        if (OutputBufferLimits.closeIfReached(client)) {
+            return false;
+        }
         return !client.closing();
     }
 
@@ -188,6 +191,8 @@ final class ClientHandler extends ByteToMessageDecoder implements RequestSink {
                 return;
             }
             ctx.writeAndFlush(out, ctx.voidPromise());
+            // What the socket did not take stays in Netty's outbound buffer: hold it to the limits.
+            OutputBufferLimits.closeIfReached(client);
         } else if (client.closing()) {
             ctx.close();
         }

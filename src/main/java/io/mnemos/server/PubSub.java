@@ -2,8 +2,6 @@ package io.mnemos.server;
 
 import io.mnemos.protocol.ReplyWriter;
 import io.mnemos.util.Glob;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -24,7 +22,6 @@ import java.util.function.Consumer;
  * backlog passes {@code client-output-buffer-limit} is disconnected. Keyspace thread only.
  */
 public final class PubSub {
-    private static final Logger log = LoggerFactory.getLogger(PubSub.class);
 
     /** The three kinds of subscription, with the words their confirmations and messages carry. */
     public enum Kind {
@@ -62,8 +59,6 @@ public final class PubSub {
         /** A list in Redis 7.0: PUNSUBSCRIBE without arguments goes in subscription order. */
         final Set<Name> patterns = new LinkedHashSet<>();
         final Set<Name> shardChannels = new LinkedHashSet<>();
-        /** Redis's obuf_soft_limit_reached_time, in seconds; 0 while under the soft limit. */
-        long softLimitReachedAt;
 
         Set<Name> of(Kind kind) {
             return switch (kind) {
@@ -292,40 +287,8 @@ public final class PubSub {
 
     /** Writes a message to a subscriber, flushes it and enforces the output buffer limit. */
     private void send(Client c, Consumer<ReplyWriter> message) {
-        if (!c.deliver(message)) {
-            return;
+        if (c.deliver(message)) {
+            OutputBufferLimits.closeIfReached(c);
         }
-        Subscriptions subs = clients.get(c);
-        if (subs != null && overLimit(c, subs)) {
-            log.warn("Client {} scheduled to be closed ASAP for overcoming of output buffer limits.",
-                    io.mnemos.command.ClientCommands.describe(c));
-            c.closeAsap();
-        }
-    }
-
-    /** Redis's checkClientOutputBufferLimits for the pubsub class. */
-    private boolean overLimit(Client c, Subscriptions subs) {
-        long[] limit = server.config().clientOutputBufferLimits[ServerConfig.CLIENT_CLASS_PUBSUB];
-        long hardBytes = limit[0];
-        long softBytes = limit[1];
-        long softSeconds = limit[2];
-        if (hardBytes == 0 && softBytes == 0) {
-            return false;
-        }
-        long used = c.outputBufferBytes();
-        boolean hard = hardBytes != 0 && used >= hardBytes;
-        boolean soft = softBytes != 0 && used >= softBytes;
-        if (soft) {
-            long now = System.currentTimeMillis() / 1000;
-            if (subs.softLimitReachedAt == 0) {
-                subs.softLimitReachedAt = now;
-                soft = false;
-            } else if (now - subs.softLimitReachedAt <= softSeconds) {
-                soft = false;
-            }
-        } else {
-            subs.softLimitReachedAt = 0;
-        }
-        return hard || soft;
     }
 }

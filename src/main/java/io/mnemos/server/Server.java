@@ -70,6 +70,8 @@ public final class Server {
     private EventLoop keyspaceLoop;
     private final List<Channel> listeners = new ArrayList<>();
     private int boundPort;
+    /** The tls-port listener, null when tls-port is 0. */
+    private TlsListener tlsListener;
     private volatile boolean stopping;
     private Runnable shutdownAction = () -> { };
     private long lastSaveSeconds = System.currentTimeMillis() / 1000;
@@ -245,6 +247,11 @@ public final class Server {
         return boundPort;
     }
 
+    /** The bound tls-port, 0 when TLS is off. */
+    public int tlsPort() {
+        return tlsListener == null ? 0 : tlsListener.port();
+    }
+
     public boolean epoll() {
         return Epoll.isAvailable();
     }
@@ -337,6 +344,20 @@ public final class Server {
             throw new IllegalStateException("Failed listening on port " + config.port + ", no address could be bound");
         }
         boundPort = port;
+        if (config.tls.port != 0) {
+            tlsListener = new TlsListener(this);
+            try {
+                listeners.addAll(tlsListener.start(bootstrap));
+            } catch (TlsConfig.TlsException e) {
+                log.warn("{}", e.getMessage());
+                for (Channel ch : listeners) {
+                    ch.close();
+                }
+                group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+                throw new IllegalStateException("Failed to configure TLS. Check logs for more info.", e);
+            }
+        }
+        config.tls.started();
         if (config.port == 0) {
             // An ephemeral port: CONFIG GET port and INFO report the one actually bound.
             config.port = port;

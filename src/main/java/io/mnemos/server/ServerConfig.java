@@ -63,6 +63,8 @@ public final class ServerConfig {
     public static final int CLIENT_CLASS_NORMAL = 0;
     public static final int CLIENT_CLASS_REPLICA = 1;
     public static final int CLIENT_CLASS_PUBSUB = 2;
+    /** tls-port, tls-cert-file and the other tls-* options (see TlsConfig). */
+    public final TlsConfig tls = new TlsConfig();
 
     /** protected-mode, aclfile, acllog-max-len, acl-pubsub-default; registered by io.mnemos.acl.AclConfig. */
     public boolean protectedMode = true;
@@ -164,6 +166,7 @@ public final class ServerConfig {
                 () -> (long) zsetMaxListpackValue, v -> zsetMaxListpackValue = (int) Math.min(Integer.MAX_VALUE, v)));
         PubSubOptions.register(this);
         io.mnemos.acl.AclConfig.register(this);
+        TlsConfig.register(this, tls);
     }
 
     private void add(ConfigOption option) {

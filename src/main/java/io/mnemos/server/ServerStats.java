@@ -12,6 +12,8 @@ public final class ServerStats {
     /** Socket reads and reply writes (flushes), INFO's total_reads/writes_processed. */
     public long totalReadsProcessed;
     public long totalWritesProcessed;
+    /** Clients closed for their client-output-buffer-limit (not in Redis 7.0's INFO; logged). */
+    public long clientOutputBufferLimitDisconnections;
 
     public void reset() {
         totalConnectionsReceived = 0;
@@ -23,5 +25,6 @@ public final class ServerStats {
         unexpectedErrorReplies = 0;
         totalReadsProcessed = 0;
         totalWritesProcessed = 0;
+        clientOutputBufferLimitDisconnections = 0;
     }
 }
