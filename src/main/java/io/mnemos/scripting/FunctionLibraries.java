@@ -235,6 +235,14 @@ public final class FunctionLibraries {
                 return LuaValue.NONE;
             }
         });
+        LuaTable meta = new LuaTable();
+        meta.rawset(LuaEngine.INDEX, new org.luaj.vm2.lib.TwoArgFunction() {
+            @Override
+            public LuaValue call(LuaValue table, LuaValue key) {
+                throw new LuaError("Script attempted to access nonexistent global variable '" + key.tojstring() + "'");
+            }
+        });
+        redis.setmetatable(meta);
         api.rawset("redis", redis);
         return api;
     }
@@ -444,6 +452,10 @@ public final class FunctionLibraries {
 
     /** FUNCTION STATS. */
     public void stats(Client c) {
+        ScriptRun running = scripting.current();
+        if (running != null && running.eval) {
+            throw new CommandError(Scripting.SLOW_EVAL);
+        }
         ReplyWriter out = c.reply();
         out.mapHeader(2);
         out.bulk("running_script");

@@ -203,7 +203,11 @@ public final class LuaEngine {
             counted[0] = obj.rawget(LuaConversions.IGNORE_STATS).toboolean();
         } else {
             String text = obj == null ? "nil" : obj.isstring() ? LuaConversions.latin1(obj) : obj.tojstring();
-            msg = "ERR " + normalizePosition(text);
+            text = normalizePosition(text);
+            if (!text.matches("(?s)^[^\\s:]+:\\d+: .*") && source != null) {
+                text = (source.startsWith("@") ? source.substring(1) : source) + ":" + line + ": " + text;
+            }
+            msg = "ERR " + text;
         }
         if (source != null) {
             return msg + " script: " + functionName + ", on " + source + ":" + line + ".";
