@@ -194,7 +194,7 @@ public final class BlockingCommands implements CommandFamily {
 
     /** Inside MULTI (and so inside EXEC) a blocking command answers at once (CLIENT_DENY_BLOCKING). */
     private static boolean denyBlocking(Client c) {
-        return c.inMulti();
+        return c.inMulti() || c.scriptClient();
     }
 
     /** The keys to try: all in order, or only the ready key when the client is being served. */

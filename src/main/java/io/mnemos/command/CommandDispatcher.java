@@ -115,6 +115,13 @@ public final class CommandDispatcher {
                 return true;
             }
         }
+        // A script ran past busy-reply-threshold: only ALLOW_BUSY commands until it ends.
+        String busy = server.scripting().busyRejection(spec, argv);
+        if (busy != null) {
+            spec.rejectedCalls++;
+            rejectCommand(c, busy);
+            return true;
+        }
         // processCommand: evict before any command while over the limit; refuse commands that may
         // grow memory (DENYOOM) when nothing more could be evicted.
         if (performEvictions() == Evictor.Result.FAIL && spec.has(CommandFlag.DENYOOM)) {
@@ -200,6 +207,16 @@ public final class CommandDispatcher {
         server.latency().commandExecuted(spec, micros);
         server.stats().totalCommandsProcessed++;
         server.slowlog().record(c, argv, micros);
+    }
+
+    /**
+     * redis.call/pcall: runs a command for a script on its internal client through the same
+     * {@link #call} path as EXEC (stats, slowlog, WATCH/blocked-key signals, dirty counting); the
+     * script engine has already done Redis's scriptCall checks.
+     */
+    public void callFromScript(Client scriptClient, CommandSpec spec, byte[][] argv) {
+        call(scriptClient, spec, argv);
+        handleBlockedClients();
     }
 
     /**

@@ -26,6 +26,7 @@ public final class Commands {
                 new TransactionCommands(),
                 new DebugCommands(),
                 new AclCommands(),
-                new MonitorCommands());
+                new MonitorCommands(),
+                new ScriptingCommands());
     }
 }

@@ -23,7 +23,7 @@ import static io.mnemos.command.CommandFlag.STALE;
 import static io.mnemos.command.CommandFlag.WRITE;
 import static io.mnemos.command.CommandSpec.command;
 
-/** DEBUG, SHUTDOWN and FUNCTION (with no library ever loaded) commands. */
+/** DEBUG and SHUTDOWN commands. */
 public final class DebugCommands implements CommandFamily {
     private static final Logger log = LoggerFactory.getLogger(DebugCommands.class);
     /** Redis's LRU_CLOCK_MAX: object LRU clocks are 24-bit seconds. */
@@ -137,45 +137,6 @@ public final class DebugCommands implements CommandFamily {
             "    Kills the link based on the direction to/from (both) with the provided node.",
     };
 
-    private static final String[] FUNCTION_HELP = {
-            "LOAD [REPLACE] <FUNCTION CODE>",
-            "    Create a new library with the given library name and code.",
-            "DELETE <LIBRARY NAME>",
-            "    Delete the given library.",
-            "LIST [LIBRARYNAME PATTERN] [WITHCODE]",
-            "    Return general information on all the libraries:",
-            "    * Library name",
-            "    * The engine used to run the Library",
-            "    * Library description",
-            "    * Functions list",
-            "    * Library code (if WITHCODE is given)",
-            "    It also possible to get only function that matches a pattern using LIBRARYNAME argument.",
-            "STATS",
-            "    Return information about the current function running:",
-            "    * Function name",
-            "    * Command used to run the function",
-            "    * Duration in MS that the function is running",
-            "    If no function is running, return nil",
-            "    In addition, returns a list of available engines.",
-            "KILL",
-            "    Kill the current running function.",
-            "FLUSH [ASYNC|SYNC]",
-            "    Delete all the libraries.",
-            "    When called without the optional mode argument, the behavior is determined by the",
-            "    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
-            "    * ASYNC: Asynchronously flush the libraries.",
-            "    * SYNC: Synchronously flush the libraries.",
-            "DUMP",
-            "    Return a serialized payload representing the current libraries, can be restored using FUNCTION RESTORE command",
-            "RESTORE <PAYLOAD> [FLUSH|APPEND|REPLACE]",
-            "    Restore the libraries represented by the given payload, it is possible to give a restore policy to",
-            "    control how to handle existing libraries (default APPEND):",
-            "    * FLUSH: delete all existing libraries.",
-            "    * APPEND: appends the restored libraries to the existing libraries. On collision, abort.",
-            "    * REPLACE: appends the restored libraries to the existing libraries, On collision, replace the old",
-            "      libraries with the new libraries (notice that even on this option there is a chance of failure",
-            "      in case of functions name collision with another library).",
-    };
 
     @Override
     public List<CommandSpec> commands() {
@@ -188,22 +149,7 @@ public final class DebugCommands implements CommandFamily {
                         .summary("Synchronously save the dataset to disk and then shut down the server")
                         .complexity("O(N) when saving, where N is the total number of keys in all databases "
                                 + "when saving data, otherwise O(1)")
-                        .handler(DebugCommands::shutdown).build(),
-                command("function", -2).group("scripting").since("7.0.0")
-                        .summary("A container for function commands").complexity("Depends on subcommand.")
-                        .subcommand(command("flush", -2).flags(WRITE, NOSCRIPT)
-                                .since("7.0.0").summary("Deleting all functions")
-                                .complexity("O(N) where N is the number of functions deleted")
-                                .handler(DebugCommands::functionFlush))
-                        .subcommand(command("list", -2).flags(NOSCRIPT)
-                                .since("7.0.0").summary("List information about all the functions")
-                                .complexity("O(N) where N is the number of functions")
-                                .handler(DebugCommands::functionList))
-                        .subcommand(command("help", 2).flags(LOADING, STALE)
-                                .since("7.0.0").summary("Show helpful text about the different subcommands")
-                                .complexity("O(1)")
-                                .handler(c -> CommandIntrospection.help(c, "FUNCTION", FUNCTION_HELP)))
-                        .build());
+                        .handler(DebugCommands::shutdown).build());
     }
 
     // ---- DEBUG ----
@@ -461,41 +407,5 @@ public final class DebugCommands implements CommandFamily {
         c.reply().enabled(false);
         c.closeAfterReply();
         c.server().shutdownFromCommand();
-    }
-
-    // ---- FUNCTION ----
-
-    private static void functionFlush(Client c) {
-        if (c.argc() > 3) {
-            throw subcommandSyntaxError(c);
-        }
-        if (c.argc() == 3 && !Args.is(c.arg(2), "sync") && !Args.is(c.arg(2), "async")) {
-            throw CommandError.err("FUNCTION FLUSH only supports SYNC|ASYNC option");
-        }
-        // No library can be loaded in Mnemos, so there is nothing to delete.
-        c.server().keyspace().stats().dirty++;
-        c.reply().ok();
-    }
-
-    private static void functionList(Client c) {
-        boolean withCode = false;
-        boolean libraryName = false;
-        for (int i = 2; i < c.argc(); i++) {
-            byte[] a = c.arg(i);
-            if (!withCode && Args.is(a, "withcode")) {
-                withCode = true;
-                continue;
-            }
-            if (!libraryName && Args.is(a, "libraryname")) {
-                if (i >= c.argc() - 1) {
-                    throw CommandError.err("library name argument was not given");
-                }
-                libraryName = true;
-                i++;
-                continue;
-            }
-            throw CommandError.err("Unknown argument " + Args.text(a));
-        }
-        c.reply().arrayHeader(0);
     }
 }

@@ -262,6 +262,17 @@ public final class Client {
         }
     }
 
+    /** The server-internal client redis.call runs commands as (Redis's lua client): never blocks. */
+    private boolean scriptClient;
+
+    public boolean scriptClient() {
+        return scriptClient;
+    }
+
+    public void scriptClient(boolean scriptClient) {
+        this.scriptClient = scriptClient;
+    }
+
     /** The MULTI/EXEC and WATCH state of this connection. */
     public Transaction transaction() {
         return transaction;

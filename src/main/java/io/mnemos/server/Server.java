@@ -65,6 +65,7 @@ public final class Server {
     private final StatsSampler sampler = new StatsSampler();
     private final LatencyMonitor latency;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    private final io.mnemos.scripting.Scripting scripting;
 
     private EventLoopGroup group;
     private EventLoop keyspaceLoop;
@@ -90,6 +91,7 @@ public final class Server {
         this.dispatcher = new CommandDispatcher(this, new CommandTable(Commands.families()));
         // ACL works on the original command table (server.orig_commands), before rename-command.
         this.acl = io.mnemos.acl.AclConfig.createStore(config, dispatcher.table());
+        this.scripting = new io.mnemos.scripting.Scripting(this);
         this.slowlog = new SlowLog(config);
         this.activeExpire = new ActiveExpireCycle(keyspace);
         this.latency = new LatencyMonitor(config);
@@ -157,6 +159,11 @@ public final class Server {
                 blockedClients.signalDatabase(b);
             }
         };
+    }
+
+    /** EVAL's script cache and FUNCTION's libraries, and the script running now. */
+    public io.mnemos.scripting.Scripting scripting() {
+        return scripting;
     }
 
     /** WATCHed keys of all clients. */
@@ -403,6 +410,9 @@ public final class Server {
 
     /** Redis's serverCron: active expiry and idle-client timeouts, {@code hz} times a second. */
     void cron() {
+        if (scripting.busy()) {
+            return; // like Redis, no time events while a script is past busy-reply-threshold
+        }
         long cycleStart = System.nanoTime();
         activeExpire.runSlow(config.hz);
         latency.addSampleIfNeeded("expire-cycle", (System.nanoTime() - cycleStart) / 1_000_000);
@@ -424,6 +434,9 @@ public final class Server {
 
     /** Between reads: Redis's beforeSleep runs the fast expire cycle here. */
     void beforeSleep() {
+        if (scripting.busy()) {
+            return;
+        }
         activeExpire.runFast();
     }
 

@@ -35,6 +35,8 @@ public final class ServerConfig {
     public long slowlogLogSlowerThan = 10000;
     public long slowlogMaxLen = 128;
     public long latencyMonitorThreshold = 0;
+    /** busy-reply-threshold (alias lua-time-limit): ms a script runs before other clients get -BUSY. */
+    public long busyReplyThreshold = 5000;
     public String pidfile = "";
     public boolean activeExpireEnabled = true;
     /** Absolute path of the config file the server was started with, "" if none (INFO config_file). */
@@ -111,6 +113,10 @@ public final class ServerConfig {
         add(ConfigOption.integer("latency-monitor-threshold", true, 0, Long.MAX_VALUE,
                 () -> latencyMonitorThreshold, v -> latencyMonitorThreshold = v));
         add(ConfigOption.string("pidfile", false, () -> pidfile, v -> pidfile = v));
+        for (String name : new String[]{"busy-reply-threshold", "lua-time-limit"}) {
+            add(ConfigOption.integer(name, true, 0, Long.MAX_VALUE,
+                    () -> busyReplyThreshold, v -> busyReplyThreshold = v));
+        }
         // Clients and tools (redis-benchmark, monitoring) read these two. Mnemos does not persist
         // yet, so the honest values are "no snapshots" and "no AOF", and only those are accepted;
         // the persistence component replaces both options when it registers its own.

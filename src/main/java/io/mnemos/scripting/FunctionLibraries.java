@@ -1,0 +1,706 @@
+package io.mnemos.scripting;
+
+import io.mnemos.command.Args;
+import io.mnemos.command.CommandError;
+import io.mnemos.protocol.ReplyWriter;
+import io.mnemos.server.Client;
+import io.mnemos.util.Glob;
+import io.mnemos.util.Lzf;
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaFunction;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Varargs;
+import org.luaj.vm2.lib.VarArgFunction;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Redis 7.0 Functions (functions.c, function_lua.c): libraries loaded with FUNCTION LOAD that
+ * register named functions with redis.register_function, called with FCALL / FCALL_RO.
+ */
+public final class FunctionLibraries {
+    /** RDB_OPCODE_FUNCTION2 and the RDB version FUNCTION DUMP writes (Redis 7.0: 10). */
+    static final int OPCODE_FUNCTION2 = 245;
+    static final int RDB_VERSION = 10;
+
+    private final Scripting scripting;
+    private LuaEngine engine;
+    private final Map<String, Library> libraries = new LinkedHashMap<>();
+    private final Map<String, Function> functions = new LinkedHashMap<>();
+
+    record Function(String name, LuaFunction callback, String description, int flags, Library library) {
+    }
+
+    static final class Library {
+        final String name;
+        final byte[] code;
+        final Map<String, Function> functions = new LinkedHashMap<>();
+
+        Library(String name, byte[] code) {
+            this.name = name;
+            this.code = code;
+        }
+    }
+
+    FunctionLibraries(Scripting scripting) {
+        this.scripting = scripting;
+    }
+
+    private LuaEngine engine() {
+        if (engine == null) {
+            engine = new LuaEngine(scripting);
+        }
+        return engine;
+    }
+
+    public int libraryCount() {
+        return libraries.size();
+    }
+
+    public int functionCount() {
+        return functions.size();
+    }
+
+    public long codeMemory() {
+        long total = 0;
+        for (Library l : libraries.values()) {
+            total += l.code.length + 64;
+        }
+        return total + functions.size() * 96L;
+    }
+
+    public long vmMemory() {
+        return Scripting.BASE_VM_MEMORY + codeMemory() * 4;
+    }
+
+    // ---- FUNCTION LOAD ------------------------------------------------------------------------
+
+    /** FUNCTION LOAD [REPLACE] code. */
+    public void load(Client c) {
+        boolean replace = false;
+        int argc = c.argc();
+        int i = 2;
+        for (; i < argc - 1; i++) {
+            if (Args.is(c.arg(i), "replace")) {
+                replace = true;
+                continue;
+            }
+            throw CommandError.err("Unknown option given: " + Args.text(c.arg(i)));
+        }
+        if (i != argc - 1) {
+            throw CommandError.err("Function code is missing");
+        }
+        String name = create(c.arg(argc - 1), replace, libraries);
+        c.server().keyspace().stats().dirty++;
+        c.reply().bulk(name);
+    }
+
+    /** functionsCreateWithLibraryCtx: compiles and registers a library into {@code into}. */
+    String create(byte[] code, boolean replace, Map<String, Library> into) {
+        // functionExtractLibMetaData
+        if (code.length < 2 || code[0] != '#' || code[1] != '!') {
+            throw CommandError.err("Missing library metadata");
+        }
+        int end = -1;
+        for (int i = 0; i < code.length; i++) {
+            if (code[i] == '\n') {
+                end = i;
+                break;
+            }
+        }
+        if (end < 0) {
+            throw CommandError.err("Invalid library metadata");
+        }
+        String[] parts = new String(code, 0, end, StandardCharsets.ISO_8859_1).trim().split("[ \t\r]+");
+        String engineName = parts[0].substring(2);
+        String name = null;
+        for (int j = 1; j < parts.length; j++) {
+            if (parts[j].startsWith("name=")) {
+                name = parts[j].substring(5);
+            } else {
+                throw CommandError.err("Invalid metadata value given: " + parts[j]);
+            }
+        }
+        if (name == null) {
+            throw CommandError.err("Library name was not given");
+        }
+        if (!engineName.equalsIgnoreCase("lua")) {
+            throw CommandError.err("Engine '" + engineName + "' not found");
+        }
+        if (!validName(name)) {
+            throw CommandError.err("Library names can only contain letters, numbers, or underscores(_) and must be at "
+                    + "least one character long");
+        }
+        Library old = into.get(name);
+        if (old != null && !replace) {
+            throw CommandError.err("Library '" + name + "' already exists");
+        }
+        Library lib = new Library(name, code);
+        LuaEngine e = engine();
+        LuaFunction chunk;
+        try {
+            chunk = e.compile(code, end, "@user_function", e.env());
+        } catch (LuaError err) {
+            throw CommandError.err("Error compiling function: "
+                    + LuaEngine.normalizePosition(err.getMessage() == null ? "" : err.getMessage()));
+        }
+        e.loadApi = loadApi(lib);
+        e.startRun();
+        try {
+            chunk.call();
+        } catch (LuaError err) {
+            boolean[] counted = {false};
+            String msg = LuaEngine.errorReply(err, "", counted, null);
+            int cut = msg.indexOf(" script: , on ");
+            if (cut >= 0) {
+                msg = msg.substring(0, cut);
+            }
+            throw CommandError.err("Error registering functions: " + msg);
+        } finally {
+            e.loadApi = null;
+        }
+        if (lib.functions.isEmpty()) {
+            throw CommandError.err("No functions registered");
+        }
+        for (Function f : lib.functions.values()) {
+            Function existing = into == libraries ? functions.get(f.name()) : findIn(into, f.name());
+            if (existing != null && existing.library() != old) {
+                throw CommandError.err("Function " + f.name() + " already exists");
+            }
+        }
+        if (old != null) {
+            remove(into, old);
+        }
+        add(into, lib);
+        return name;
+    }
+
+    private Function findIn(Map<String, Library> libs, String fn) {
+        for (Library l : libs.values()) {
+            Function f = l.functions.get(fn);
+            if (f != null) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    private void add(Map<String, Library> into, Library lib) {
+        into.put(lib.name, lib);
+        if (into == libraries) {
+            functions.putAll(lib.functions);
+        }
+    }
+
+    private void remove(Map<String, Library> from, Library lib) {
+        from.remove(lib.name);
+        if (from == libraries) {
+            for (String f : lib.functions.keySet()) {
+                functions.remove(f);
+            }
+        }
+    }
+
+    static boolean validName(String name) {
+        if (name.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char ch = name.charAt(i);
+            if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The globals a library's code sees while it loads: only a small {@code redis} table. */
+    private LuaTable loadApi(Library lib) {
+        LuaTable api = new LuaTable();
+        LuaTable redis = new LuaTable();
+        for (String k : new String[]{"log", "LOG_DEBUG", "LOG_VERBOSE", "LOG_NOTICE", "LOG_WARNING", "REDIS_VERSION",
+                "REDIS_VERSION_NUM", "setresp"}) {
+            redis.rawset(k, engine().redis.rawget(k));
+        }
+        redis.rawset("register_function", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                register(lib, args);
+                return LuaValue.NONE;
+            }
+        });
+        LuaTable meta = new LuaTable();
+        meta.rawset(LuaEngine.INDEX, new org.luaj.vm2.lib.TwoArgFunction() {
+            @Override
+            public LuaValue call(LuaValue table, LuaValue key) {
+                throw new LuaError("Script attempted to access nonexistent global variable '" + key.tojstring() + "'");
+            }
+        });
+        redis.setmetatable(meta);
+        api.rawset("redis", redis);
+        return api;
+    }
+
+    private static LuaError registerError(String message) {
+        return new LuaError(LuaConversions.errorTable(message, false));
+    }
+
+    /** luaRegisterFunction with its argument rules. */
+    private void register(Library lib, Varargs args) {
+        int argc = args.narg();
+        String name = null;
+        LuaValue callback = null;
+        String description = null;
+        int flags = 0;
+        if (argc < 1 || argc > 2) {
+            throw registerError("wrong number of arguments to redis.register_function");
+        }
+        if (argc == 1) {
+            if (!args.arg1().istable()) {
+                throw registerError("calling redis.register_function with a single argument is only applicable to "
+                        + "Lua table (representing named arguments).");
+            }
+            LuaTable t = (LuaTable) args.arg1();
+            for (Varargs e = t.next(LuaValue.NIL); !e.arg1().isnil(); e = t.next(e.arg1())) {
+                LuaValue k = e.arg1();
+                LuaValue v = e.arg(2);
+                if (k.type() != LuaValue.TSTRING) {
+                    throw registerError("named argument key given to redis.register_function is not a string");
+                }
+                switch (k.tojstring()) {
+                    case "function_name" -> {
+                        if (v.type() != LuaValue.TSTRING) {
+                            throw registerError("function_name argument given to redis.register_function must be a string");
+                        }
+                        name = v.tojstring();
+                    }
+                    case "description" -> {
+                        if (v.type() != LuaValue.TSTRING) {
+                            throw registerError("description argument given to redis.register_function must be a string");
+                        }
+                        description = v.tojstring();
+                    }
+                    case "callback" -> {
+                        if (!v.isfunction()) {
+                            throw registerError("callback argument given to redis.register_function must be a function");
+                        }
+                        callback = v;
+                    }
+                    case "flags" -> {
+                        if (!v.istable()) {
+                            throw registerError("flags argument to redis.register_function must be a table representing "
+                                    + "function flags");
+                        }
+                        flags = parseFlags((LuaTable) v);
+                    }
+                    default -> throw registerError("unknown argument given to redis.register_function");
+                }
+            }
+            if (name == null) {
+                throw registerError("redis.register_function must get a function name argument");
+            }
+            if (callback == null) {
+                throw registerError("redis.register_function must get a callback argument");
+            }
+        } else {
+            if (args.arg1().type() != LuaValue.TSTRING) {
+                throw registerError("first argument to redis.register_function must be a string");
+            }
+            if (!args.arg(2).isfunction()) {
+                throw registerError("second argument to redis.register_function must be a function");
+            }
+            name = args.arg1().tojstring();
+            callback = args.arg(2);
+        }
+        if (!validName(name)) {
+            throw registerError("Library names can only contain letters, numbers, or underscores(_) and must be at "
+                    + "least one character long");
+        }
+        if (lib.functions.containsKey(name)) {
+            throw registerError("Function already exists in the library");
+        }
+        lib.functions.put(name, new Function(name, (LuaFunction) callback, description, flags, lib));
+    }
+
+    private static int parseFlags(LuaTable t) {
+        int flags = 0;
+        for (int j = 1; ; j++) {
+            LuaValue v = t.rawget(j);
+            if (v.isnil()) {
+                break;
+            }
+            int bit = v.type() == LuaValue.TSTRING ? Scripting.flagBit(v.tojstring()) : 0;
+            if (bit == 0) {
+                throw registerError("unknown flag given");
+            }
+            flags |= bit;
+        }
+        return flags;
+    }
+
+    // ---- FCALL ---------------------------------------------------------------------------------
+
+    /** FCALL / FCALL_RO (fcallCommandGeneric). */
+    public void fcall(Client c, boolean ro) {
+        Function f = functions.get(new String(c.arg(1), StandardCharsets.ISO_8859_1));
+        if (f == null) {
+            throw CommandError.err("Function not found");
+        }
+        Long numkeys = Args.parseLongOrNull(c.arg(2));
+        if (numkeys == null) {
+            throw CommandError.err("Bad number of keys provided");
+        }
+        if (numkeys > c.argc() - 3) {
+            throw CommandError.err("Number of keys can't be greater than number of args");
+        } else if (numkeys < 0) {
+            throw CommandError.err("Number of keys can't be negative");
+        }
+        List<byte[]> keys = new ArrayList<>();
+        List<byte[]> args = new ArrayList<>();
+        for (int i = 3; i < c.argc(); i++) {
+            (i < 3 + numkeys ? keys : args).add(c.arg(i));
+        }
+        LuaEngine e = engine();
+        scripting.run(c, f.name(), false, f.flags(), ro, run -> Scripting.invoke(e, run,
+                () -> f.callback().call(Scripting.array(keys), Scripting.array(args))));
+    }
+
+    // ---- FUNCTION DELETE / FLUSH / LIST / STATS -----------------------------------------------
+
+    public void delete(Client c) {
+        Library lib = libraries.get(new String(c.arg(2), StandardCharsets.ISO_8859_1));
+        if (lib == null) {
+            throw CommandError.err("Library not found");
+        }
+        remove(libraries, lib);
+        c.server().keyspace().stats().dirty++;
+        c.reply().ok();
+    }
+
+    public void flush() {
+        libraries.clear();
+        functions.clear();
+        engine = null;
+    }
+
+    /** FUNCTION LIST [WITHCODE] [LIBRARYNAME pattern]. */
+    public void list(Client c) {
+        boolean withCode = false;
+        String pattern = null;
+        for (int i = 2; i < c.argc(); i++) {
+            byte[] a = c.arg(i);
+            if (!withCode && Args.is(a, "withcode")) {
+                withCode = true;
+                continue;
+            }
+            if (pattern == null && Args.is(a, "libraryname")) {
+                if (i >= c.argc() - 1) {
+                    throw CommandError.err("library name argument was not given");
+                }
+                pattern = Args.text(c.arg(++i));
+                continue;
+            }
+            throw CommandError.err("Unknown argument " + Args.text(a));
+        }
+        List<Library> selected = new ArrayList<>();
+        for (Library l : libraries.values()) {
+            if (pattern == null || Glob.matches(pattern.getBytes(StandardCharsets.ISO_8859_1),
+                    l.name.getBytes(StandardCharsets.ISO_8859_1), false)) {
+                selected.add(l);
+            }
+        }
+        ReplyWriter out = c.reply();
+        out.arrayHeader(selected.size());
+        for (Library l : selected) {
+            out.mapHeader(withCode ? 4 : 3);
+            out.bulk("library_name");
+            out.bulk(l.name);
+            out.bulk("engine");
+            out.bulk("LUA");
+            out.bulk("functions");
+            out.arrayHeader(l.functions.size());
+            for (Function f : l.functions.values()) {
+                out.mapHeader(3);
+                out.bulk("name");
+                out.bulk(f.name());
+                out.bulk("description");
+                if (f.description() == null) {
+                    out.nullBulk();
+                } else {
+                    out.bulk(f.description());
+                }
+                out.bulk("flags");
+                out.setHeader(Integer.bitCount(f.flags()));
+                for (int b = 0; b < Scripting.FLAG_NAMES.length; b++) {
+                    if ((f.flags() & (1 << b)) != 0) {
+                        out.simple(Scripting.FLAG_NAMES[b]);
+                    }
+                }
+            }
+            if (withCode) {
+                out.bulk("library_code");
+                out.bulk(l.code);
+            }
+        }
+    }
+
+    /** FUNCTION STATS. */
+    public void stats(Client c) {
+        ScriptRun running = scripting.current();
+        if (running != null && running.eval) {
+            throw new CommandError(Scripting.SLOW_EVAL);
+        }
+        ReplyWriter out = c.reply();
+        out.mapHeader(2);
+        out.bulk("running_script");
+        ScriptRun run = scripting.current();
+        if (run == null || run.eval) {
+            out.nullBulk();
+        } else {
+            out.mapHeader(3);
+            out.bulk("name");
+            out.bulk(run.name);
+            out.bulk("command");
+            byte[][] argv = run.caller.argv();
+            out.arrayHeader(argv.length);
+            for (byte[] a : argv) {
+                out.bulk(a);
+            }
+            out.bulk("duration_ms");
+            out.integer(run.elapsedMillis());
+        }
+        out.bulk("engines");
+        out.mapHeader(1);
+        out.bulk("LUA");
+        out.mapHeader(2);
+        out.bulk("libraries_count");
+        out.integer(libraries.size());
+        out.bulk("functions_count");
+        out.integer(functions.size());
+    }
+
+    // ---- FUNCTION DUMP / RESTORE --------------------------------------------------------------
+
+    /** FUNCTION DUMP: RDB_OPCODE_FUNCTION2 + each library's code as an RDB string, version, CRC64. */
+    public byte[] dump() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (Library l : libraries.values()) {
+            out.write(OPCODE_FUNCTION2);
+            RdbStrings.write(out, l.code);
+        }
+        out.write(RDB_VERSION & 0xff);
+        out.write((RDB_VERSION >> 8) & 0xff);
+        byte[] body = out.toByteArray();
+        long crc = Crc64.crc64(0, body, 0, body.length);
+        for (int i = 0; i < 8; i++) {
+            out.write((int) (crc >>> (8 * i)) & 0xff);
+        }
+        return out.toByteArray();
+    }
+
+    /** FUNCTION RESTORE payload [FLUSH|APPEND|REPLACE]. */
+    public void restore(Client c) {
+        byte[] data = c.arg(2);
+        String policy = "append";
+        if (c.argc() > 4) {
+            throw CommandError.SYNTAX;
+        }
+        if (c.argc() == 4) {
+            policy = Args.text(c.arg(3)).toLowerCase(java.util.Locale.ROOT);
+            if (!policy.equals("flush") && !policy.equals("append") && !policy.equals("replace")) {
+                throw CommandError.err("Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.");
+            }
+        }
+        if (data.length < 10) {
+            throw CommandError.err("DUMP payload version or checksum are wrong");
+        }
+        int footer = data.length - 10;
+        int version = (data[footer] & 0xff) | ((data[footer + 1] & 0xff) << 8);
+        long crc = 0;
+        for (int i = 0; i < 8; i++) {
+            crc |= (long) (data[footer + 2 + i] & 0xff) << (8 * i);
+        }
+        if (version > RDB_VERSION || Crc64.crc64(0, data, 0, data.length - 8) != crc) {
+            throw CommandError.err("DUMP payload version or checksum are wrong");
+        }
+        List<byte[]> codes = new ArrayList<>();
+        int[] pos = {0};
+        while (pos[0] < footer) {
+            int type = data[pos[0]++] & 0xff;
+            if (type != OPCODE_FUNCTION2) {
+                throw CommandError.err("given type is not a function");
+            }
+            byte[] code = RdbStrings.read(data, pos);
+            if (code == null) {
+                throw CommandError.err("Failed loading library code");
+            }
+            codes.add(code);
+        }
+        Map<String, Library> staged = new LinkedHashMap<>();
+        for (byte[] code : codes) {
+            create(code, false, staged);
+        }
+        if (policy.equals("flush")) {
+            flush();
+        } else {
+            for (Library l : staged.values()) {
+                Library existing = libraries.get(l.name);
+                if (existing != null && policy.equals("append")) {
+                    throw CommandError.err("Library " + l.name + " already exists");
+                }
+                for (String f : l.functions.keySet()) {
+                    Function other = functions.get(f);
+                    if (other != null && (policy.equals("append") || !other.library().name.equals(l.name))) {
+                        throw CommandError.err("Function " + f + " already exists");
+                    }
+                }
+            }
+        }
+        for (Library l : staged.values()) {
+            Library existing = libraries.get(l.name);
+            if (existing != null) {
+                remove(libraries, existing);
+            }
+            add(libraries, l);
+        }
+        c.server().keyspace().stats().dirty++;
+        c.reply().ok();
+    }
+
+    /** Redis's rdbSaveRawString / rdbGenericLoadStringObject for plain and LZF strings. */
+    static final class RdbStrings {
+        private RdbStrings() {
+        }
+
+        static void write(ByteArrayOutputStream out, byte[] s) {
+            if (s.length > 20) {
+                byte[] compressed = s.length - 4 > 0 ? Lzf.compress(s, s.length - 4) : null;
+                if (compressed != null) {
+                    out.write(0xC3);
+                    writeLength(out, compressed.length);
+                    writeLength(out, s.length);
+                    out.writeBytes(compressed);
+                    return;
+                }
+            }
+            writeLength(out, s.length);
+            out.writeBytes(s);
+        }
+
+        static void writeLength(ByteArrayOutputStream out, long len) {
+            if (len < (1 << 6)) {
+                out.write((int) len);
+            } else if (len < (1 << 14)) {
+                out.write((int) ((len >> 8) | 0x40));
+                out.write((int) (len & 0xff));
+            } else if (len <= 0xffffffffL) {
+                out.write(0x80);
+                for (int i = 3; i >= 0; i--) {
+                    out.write((int) (len >> (8 * i)) & 0xff);
+                }
+            } else {
+                out.write(0x81);
+                for (int i = 7; i >= 0; i--) {
+                    out.write((int) (len >> (8 * i)) & 0xff);
+                }
+            }
+        }
+
+        /** Reads a length; returns -1-encoding for the special encodings (0xC0 | type). */
+        static long readLength(byte[] d, int[] pos) {
+            int first = d[pos[0]++] & 0xff;
+            int type = (first & 0xC0) >> 6;
+            switch (type) {
+                case 0:
+                    return first & 0x3f;
+                case 1:
+                    return ((long) (first & 0x3f) << 8) | (d[pos[0]++] & 0xff);
+                case 2: {
+                    int n = first == 0x80 ? 4 : 8;
+                    long v = 0;
+                    for (int i = 0; i < n; i++) {
+                        v = (v << 8) | (d[pos[0]++] & 0xff);
+                    }
+                    return v;
+                }
+                default:
+                    return -1 - (first & 0x3f);
+            }
+        }
+
+        static byte[] read(byte[] d, int[] pos) {
+            try {
+                long len = readLength(d, pos);
+                if (len >= 0) {
+                    byte[] s = java.util.Arrays.copyOfRange(d, pos[0], pos[0] + (int) len);
+                    pos[0] += (int) len;
+                    return s;
+                }
+                int enc = (int) (-1 - len);
+                switch (enc) {
+                    case 0 -> {
+                        return Long.toString(d[pos[0]++]).getBytes(StandardCharsets.US_ASCII);
+                    }
+                    case 1 -> {
+                        int v = (short) ((d[pos[0]] & 0xff) | ((d[pos[0] + 1] & 0xff) << 8));
+                        pos[0] += 2;
+                        return Integer.toString(v).getBytes(StandardCharsets.US_ASCII);
+                    }
+                    case 2 -> {
+                        int v = (d[pos[0]] & 0xff) | ((d[pos[0] + 1] & 0xff) << 8) | ((d[pos[0] + 2] & 0xff) << 16)
+                                | ((d[pos[0] + 3] & 0xff) << 24);
+                        pos[0] += 4;
+                        return Integer.toString(v).getBytes(StandardCharsets.US_ASCII);
+                    }
+                    case 3 -> {
+                        int clen = (int) readLength(d, pos);
+                        int ulen = (int) readLength(d, pos);
+                        byte[] out = decompress(d, pos[0], clen, ulen);
+                        pos[0] += clen;
+                        return out;
+                    }
+                    default -> {
+                        return null;
+                    }
+                }
+            } catch (RuntimeException e) {
+                return null;
+            }
+        }
+
+        /** lzf_decompress. */
+        static byte[] decompress(byte[] in, int start, int len, int outLen) {
+            byte[] out = new byte[outLen];
+            int ip = start;
+            int end = start + len;
+            int op = 0;
+            while (ip < end) {
+                int ctrl = in[ip++] & 0xff;
+                if (ctrl < (1 << 5)) {
+                    ctrl++;
+                    System.arraycopy(in, ip, out, op, ctrl);
+                    op += ctrl;
+                    ip += ctrl;
+                } else {
+                    int l = ctrl >> 5;
+                    int ref = op - ((ctrl & 0x1f) << 8) - 1;
+                    if (l == 7) {
+                        l += in[ip++] & 0xff;
+                    }
+                    ref -= in[ip++] & 0xff;
+                    l += 2;
+                    for (int i = 0; i < l; i++) {
+                        out[op++] = out[ref++];
+                    }
+                }
+            }
+            return out;
+        }
+    }
+}

@@ -1,0 +1,534 @@
+package io.mnemos.scripting;
+
+import org.luaj.vm2.Globals;
+import org.luaj.vm2.LoadState;
+import org.luaj.vm2.LuaClosure;
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaFunction;
+import org.luaj.vm2.LuaString;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Varargs;
+import org.luaj.vm2.compiler.LuaC;
+import org.luaj.vm2.lib.BaseLib;
+import org.luaj.vm2.lib.CoroutineLib;
+import org.luaj.vm2.lib.DebugLib;
+import org.luaj.vm2.lib.PackageLib;
+import org.luaj.vm2.lib.StringLib;
+import org.luaj.vm2.lib.TableLib;
+import org.luaj.vm2.lib.ThreeArgFunction;
+import org.luaj.vm2.lib.TwoArgFunction;
+import org.luaj.vm2.lib.VarArgFunction;
+import org.luaj.vm2.lib.jse.JseMathLib;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One Lua interpreter (LuaJ, Lua 5.2 in pure Java) set up like Redis 7.0's: the base, table,
+ * string, math, coroutine, bit and cjson libraries only, the {@code redis} API table, a
+ * read-only global table that raises on unknown names, and an interrupt hook for SCRIPT KILL.
+ * EVAL scripts and FUNCTION libraries each get their own engine. Only the thread running a
+ * script touches it.
+ */
+public final class LuaEngine {
+    private static final Logger log = LoggerFactory.getLogger("io.mnemos.scripting.lua");
+    private static final Pattern POSITION = Pattern.compile("^(@?[^\\s:]+):(\\d+) ");
+    static final LuaString INDEX = LuaValue.valueOf("__index");
+    static final LuaString NEWINDEX = LuaValue.valueOf("__newindex");
+
+    private final Scripting scripting;
+    private final Globals globals = new Globals();
+    /** What scripts see as their globals: reads fall through to {@link #globals}, writes fail. */
+    // A Globals instance, not a plain table: LuaJ only runs its debug hooks (our interrupt and
+    // position hook) for closures whose environment is a Globals.
+    private final Globals env = new Globals();
+    final LuaTable redis = new LuaTable();
+    /** While a FUNCTION library loads: the only globals its code sees (Redis's library API). */
+    LuaTable loadApi;
+    /** The run in progress on this engine, or null. */
+    ScriptRun run;
+    private final Interrupts interrupts = new Interrupts();
+
+    LuaEngine(Scripting scripting) {
+        this.scripting = scripting;
+        globals.load(new BaseLib());
+        globals.load(new PackageLib());
+        globals.load(new TableLib());
+        globals.load(new StringLib());
+        globals.load(new CoroutineLib());
+        globals.load(new JseMathLib());
+        LoadState.install(globals);
+        LuaC.install(globals);
+        // Not in Redis's sandbox: files, modules, printing, and the Lua 5.2-only additions.
+        for (String name : new String[]{"dofile", "loadfile", "print", "require", "package", "module", "rawlen",
+                "bit32", "os", "io", "luajava", "debug"}) {
+            globals.rawset(name, LuaValue.NIL);
+        }
+        globals.rawset("_VERSION", LuaValue.valueOf("Lua 5.1"));
+        LuaValue table = globals.rawget("table");
+        globals.rawset("unpack", table.get("unpack"));
+        globals.rawset("loadstring", globals.rawget("load"));
+        table.set("getn", new OneArg(t -> LuaValue.valueOf(t.checktable().rawlen())));
+        globals.rawset("bit", BitLib.create());
+        globals.rawset("cjson", CJson.create());
+        globals.rawset("redis", redis);
+        globals.rawset("_G", env);
+        LuaValue basePcall = globals.rawget("pcall");
+        globals.rawset("pcall", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                Varargs r = basePcall.invoke(args);
+                if (!r.arg1().toboolean()) {
+                    return LuaValue.varargsOf(LuaValue.FALSE, pcallError(r.arg(2)));
+                }
+                return r;
+            }
+        });
+        LuaValue baseRawset = globals.rawget("rawset");
+        globals.rawset("rawset", new ThreeArgFunction() {
+            @Override
+            public LuaValue call(LuaValue t, LuaValue k, LuaValue v) {
+                if (t == env || t == redis) {
+                    throw new LuaError("Attempt to modify a readonly table");
+                }
+                return baseRawset.call(t, k, v);
+            }
+        });
+        installRedisApi();
+        LuaTable meta = new LuaTable();
+        meta.rawset(INDEX, new TwoArgFunction() {
+            @Override
+            public LuaValue call(LuaValue table, LuaValue key) {
+                LuaValue v = loadApi != null ? loadApi.rawget(key) : globals.rawget(key);
+                if (v.isnil()) {
+                    throw new LuaError("Script attempted to access nonexistent global variable '"
+                            + key.tojstring() + "'");
+                }
+                return v;
+            }
+        });
+        meta.rawset(NEWINDEX, new ThreeArgFunction() {
+            @Override
+            public LuaValue call(LuaValue table, LuaValue key, LuaValue value) {
+                throw new LuaError("Attempt to modify a readonly table");
+            }
+        });
+        env.setmetatable(meta);
+        LuaTable redisMeta = new LuaTable();
+        redisMeta.rawset(NEWINDEX, meta.rawget(NEWINDEX));
+        redis.setmetatable(redisMeta);
+        // Not loaded as a library (no 'debug' global): only its per-instruction hook is used.
+        globals.debuglib = interrupts;
+        env.debuglib = interrupts;
+        env.running = globals.running;
+    }
+
+    /** The table scripts see as their global environment. */
+    LuaTable env() {
+        return env;
+    }
+
+    Globals globals() {
+        return globals;
+    }
+
+    /** Compiles a chunk; a syntax error is thrown as a LuaError with Lua's message. */
+    LuaFunction compile(byte[] code, int offset, String chunkName, LuaTable environment) {
+        LuaValue f = globals.load(new ByteArrayInputStream(code, offset, code.length - offset), chunkName, "t",
+                environment);
+        return (LuaFunction) f;
+    }
+
+    /** Sets a global without the read-only check (KEYS and ARGV before each EVAL). */
+    void setGlobal(String name, LuaValue value) {
+        globals.rawset(name, value);
+    }
+
+    /** Redis's pcall returns a redis error table's text rather than the table. */
+    private static LuaValue pcallError(LuaValue e) {
+        if (e.istable()) {
+            LuaValue err = e.rawget(LuaConversions.ERR);
+            if (err.isstring()) {
+                return err;
+            }
+            return e;
+        }
+        if (e.type() == LuaValue.TSTRING) {
+            return LuaValue.valueOf(normalizePosition(LuaConversions.latin1(e)).getBytes(StandardCharsets.ISO_8859_1));
+        }
+        return e;
+    }
+
+    /** LuaJ writes "@chunk:line msg"; Lua (and Redis) write "chunk:line: msg". */
+    static String normalizePosition(String text) {
+        if (text.endsWith("\n")) {
+            text = text.substring(0, text.length() - 1);
+        }
+        Matcher m = POSITION.matcher(text);
+        if (m.find()) {
+            String source = m.group(1);
+            if (source.startsWith("@")) {
+                source = source.substring(1);
+            }
+            return source + ":" + m.group(2) + ": " + text.substring(m.end());
+        }
+        return text;
+    }
+
+    /** What a script that raised an error replies: Redis's error handler plus luaCallFunction. */
+    static String errorReply(LuaError e, String functionName, boolean[] counted, String fallbackPosition) {
+        LuaValue obj = e.getMessageObject();
+        String msg;
+        String source = null;
+        String line = null;
+        Matcher m = POSITION.matcher(e.getMessage() == null ? "" : e.getMessage());
+        if (m.find()) {
+            source = m.group(1);
+            line = m.group(2);
+        } else if (fallbackPosition != null) {
+            int colon = fallbackPosition.lastIndexOf(':');
+            source = fallbackPosition.substring(0, colon);
+            line = fallbackPosition.substring(colon + 1);
+        }
+        if (obj != null && obj.istable()) {
+            LuaValue err = obj.rawget(LuaConversions.ERR);
+            msg = err.isstring() ? LuaConversions.latin1(err) : "(null)";
+            counted[0] = obj.rawget(LuaConversions.IGNORE_STATS).toboolean();
+        } else {
+            String text = obj == null ? "nil" : obj.isstring() ? LuaConversions.latin1(obj) : obj.tojstring();
+            text = normalizePosition(text);
+            if (!text.matches("(?s)^[^\\s:]+:\\d+: .*") && source != null) {
+                text = (source.startsWith("@") ? source.substring(1) : source) + ":" + line + ": " + text;
+            }
+            msg = "ERR " + text;
+        }
+        if (source != null) {
+            return msg + " script: " + functionName + ", on " + source + ":" + line + ".";
+        }
+        return msg;
+    }
+
+    // ---- the redis table -----------------------------------------------------------------------
+
+    private void installRedisApi() {
+        redis.rawset("call", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                return command(args, true);
+            }
+        });
+        redis.rawset("pcall", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                return command(args, false);
+            }
+        });
+        redis.rawset("sha1hex", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                if (args.narg() != 1) {
+                    throw new LuaError(LuaConversions.errorTable("wrong number of arguments", false));
+                }
+                LuaValue v = args.arg1();
+                byte[] data = v.isstring() ? LuaConversions.bytes(v.tostring()) : new byte[0];
+                return LuaValue.valueOf(sha1hex(data));
+            }
+        });
+        redis.rawset("error_reply", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                if (args.narg() != 1 || args.arg1().type() != LuaValue.TSTRING) {
+                    return LuaConversions.errorTable("wrong number or type of arguments", false);
+                }
+                String err = LuaConversions.latin1(args.arg1());
+                return LuaConversions.errorTable(err.startsWith("-") ? err : "-" + err, false);
+            }
+        });
+        redis.rawset("status_reply", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                if (args.narg() != 1 || args.arg1().type() != LuaValue.TSTRING) {
+                    return LuaConversions.errorTable("wrong number or type of arguments", false);
+                }
+                LuaTable t = new LuaTable();
+                t.rawset(LuaConversions.OK, args.arg1());
+                return t;
+            }
+        });
+        redis.rawset("log", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                int argc = args.narg();
+                if (argc < 2) {
+                    throw new LuaError(LuaConversions.errorTable("redis.log() requires two arguments or more.", false));
+                }
+                if (!args.arg1().isnumber()) {
+                    throw new LuaError(LuaConversions.errorTable("First argument must be a number (log level).", false));
+                }
+                int level = (int) args.arg1().todouble();
+                if (level < 0 || level > 3) {
+                    throw new LuaError(LuaConversions.errorTable("Invalid debug level.", false));
+                }
+                StringBuilder sb = new StringBuilder();
+                for (int j = 2; j <= argc; j++) {
+                    LuaValue v = args.arg(j);
+                    if (v.isstring()) {
+                        if (j != 2) {
+                            sb.append(' ');
+                        }
+                        sb.append(v.tojstring());
+                    }
+                }
+                switch (level) {
+                    case 0 -> log.debug("{}", sb);
+                    case 1 -> log.debug("{}", sb);
+                    case 2 -> log.info("{}", sb);
+                    default -> log.warn("{}", sb);
+                }
+                return LuaValue.NONE;
+            }
+        });
+        redis.rawset("setresp", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                ScriptRun r = requireRun("redis.setresp can only be called inside a script invocation");
+                if (args.narg() != 1) {
+                    throw new LuaError(LuaConversions.errorTable("redis.setresp() requires one argument.", false));
+                }
+                int resp = (int) args.arg1().todouble();
+                if (resp != 2 && resp != 3) {
+                    throw new LuaError(LuaConversions.errorTable("RESP version must be 2 or 3.", false));
+                }
+                r.resp = resp;
+                return LuaValue.NONE;
+            }
+        });
+        redis.rawset("set_repl", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                requireRun("redis.set_repl can only be called inside a script invocation");
+                if (args.narg() != 1) {
+                    throw new LuaError(LuaConversions.errorTable("redis.set_repl() requires two arguments.", false));
+                }
+                int flags = (int) args.arg1().todouble();
+                if ((flags & ~3) != 0) {
+                    throw new LuaError(LuaConversions.errorTable(
+                            "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.", false));
+                }
+                return LuaValue.NONE;
+            }
+        });
+        redis.rawset("replicate_commands", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                return LuaValue.TRUE;
+            }
+        });
+        redis.rawset("breakpoint", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                return LuaValue.FALSE;
+            }
+        });
+        redis.rawset("debug", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                return LuaValue.NONE;
+            }
+        });
+        redis.rawset("acl_check_cmd", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                ScriptRun r = requireRun("redis.acl_check_cmd can only be called inside a script invocation");
+                byte[][] argv = argv(args);
+                if (argv == null) {
+                    throw new LuaError(LuaConversions.errorTable(
+                            "Lua redis lib command arguments must be strings or integers", false));
+                }
+                if (r.scripting().server().commandTable().resolve(argv) == null) {
+                    throw new LuaError(LuaConversions.errorTable("Invalid command passed to redis.acl_check_cmd()", false));
+                }
+                return LuaValue.TRUE;
+            }
+        });
+        redis.rawset("REPL_ALL", LuaValue.valueOf(3));
+        redis.rawset("REPL_AOF", LuaValue.valueOf(1));
+        redis.rawset("REPL_SLAVE", LuaValue.valueOf(2));
+        redis.rawset("REPL_REPLICA", LuaValue.valueOf(2));
+        redis.rawset("REPL_NONE", LuaValue.valueOf(0));
+        redis.rawset("LOG_DEBUG", LuaValue.valueOf(0));
+        redis.rawset("LOG_VERBOSE", LuaValue.valueOf(1));
+        redis.rawset("LOG_NOTICE", LuaValue.valueOf(2));
+        redis.rawset("LOG_WARNING", LuaValue.valueOf(3));
+        redis.rawset("REDIS_VERSION", LuaValue.valueOf(io.mnemos.server.Server.REDIS_VERSION));
+        redis.rawset("REDIS_VERSION_NUM", LuaValue.valueOf(versionNum(io.mnemos.server.Server.REDIS_VERSION)));
+    }
+
+    private static int versionNum(String v) {
+        String[] p = v.split("\\.");
+        return (Integer.parseInt(p[0]) << 16) | (Integer.parseInt(p[1]) << 8) | Integer.parseInt(p[2]);
+    }
+
+    private ScriptRun requireRun(String message) {
+        if (run == null) {
+            throw new LuaError(LuaConversions.errorTable(message, false));
+        }
+        return run;
+    }
+
+    /** luaArgsToRedisArgv: strings as they are, numbers as %.17g; null if another type is given. */
+    private static byte[][] argv(Varargs args) {
+        int n = args.narg();
+        byte[][] argv = new byte[n][];
+        for (int j = 0; j < n; j++) {
+            LuaValue v = args.arg(j + 1);
+            if (v.type() == LuaValue.TNUMBER) {
+                argv[j] = LuaConversions.numberArg(v.todouble());
+            } else if (v.type() == LuaValue.TSTRING) {
+                argv[j] = LuaConversions.bytes(v);
+            } else {
+                return null;
+            }
+        }
+        return argv;
+    }
+
+    /** luaRedisGenericCommand: redis.call raises a command's error, redis.pcall returns it. */
+    private Varargs command(Varargs args, boolean raise) {
+        ScriptRun r = requireRun("redis.call/pcall can only be called inside a script invocation");
+        if (args.narg() == 0) {
+            return fail(LuaConversions.errorTable("Please specify at least one argument for this redis lib call", false),
+                    raise);
+        }
+        byte[][] argv = argv(args);
+        if (argv == null) {
+            return fail(LuaConversions.errorTable("Lua redis lib command arguments must be strings or integers", false),
+                    raise);
+        }
+        LuaValue result = r.execute(argv);
+        if (raise && result.istable() && result.rawget(LuaConversions.ERR).isstring()) {
+            throw new LuaError(result);
+        }
+        return result;
+    }
+
+    private static LuaValue fail(LuaTable error, boolean raise) {
+        if (raise) {
+            throw new LuaError(error);
+        }
+        return error;
+    }
+
+    static String sha1hex(byte[] data) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-1").digest(data);
+            StringBuilder sb = new StringBuilder(40);
+            for (byte b : d) {
+                sb.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
+            }
+            return sb.toString();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * LuaJ's per-instruction hook: checks the current run's kill flag, and remembers where the
+     * script is (the last instruction executed), which is where an error raised by redis.call and
+     * the other Java functions happened (LuaJ has no position for them after a tail call).
+     */
+    private final class Interrupts extends DebugLib {
+        private int count;
+        private LuaClosure[] frames = new LuaClosure[32];
+        private int depth;
+        private org.luaj.vm2.Prototype lastProto;
+        private int lastPc;
+
+        void reset() {
+            depth = 0;
+            lastProto = null;
+        }
+
+        private void push(LuaClosure c) {
+            if (depth == frames.length) {
+                frames = java.util.Arrays.copyOf(frames, depth * 2);
+            }
+            frames[depth++] = c;
+        }
+
+        @Override
+        public void onCall(LuaFunction f) {
+            push(null);
+        }
+
+        @Override
+        public void onCall(LuaClosure c, Varargs varargs, LuaValue[] stack) {
+            push(c);
+        }
+
+        @Override
+        public void onReturn() {
+            if (depth > 0) {
+                depth--;
+            }
+        }
+
+        @Override
+        public void onInstruction(int pc, Varargs v, int top) {
+            LuaClosure f = depth > 0 ? frames[depth - 1] : null;
+            if (f != null) {
+                lastProto = f.p;
+                lastPc = pc;
+            }
+            ScriptRun r = run;
+            if (r != null && (r.killed || (++count & 0x3ff) == 0)) {
+                r.interrupt();
+            }
+        }
+
+        /** "source:line" of the last instruction executed, or null. */
+        String position() {
+            org.luaj.vm2.Prototype p = lastProto;
+            if (p == null || p.lineinfo == null || lastPc < 0 || lastPc >= p.lineinfo.length) {
+                return null;
+            }
+            return p.source.tojstring() + ":" + p.lineinfo[lastPc];
+        }
+
+        @Override
+        public String traceback(int level) {
+            return "";
+        }
+    }
+
+    /** Forgets the position of the previous run. */
+    void startRun() {
+        interrupts.reset();
+    }
+
+    /** Where the script was when it last executed an instruction ("@user_script:3"), or null. */
+    String position() {
+        return interrupts.position();
+    }
+
+    /** A one-argument Lua function from a lambda. */
+    static final class OneArg extends org.luaj.vm2.lib.OneArgFunction {
+        private final java.util.function.UnaryOperator<LuaValue> body;
+
+        OneArg(java.util.function.UnaryOperator<LuaValue> body) {
+            this.body = body;
+        }
+
+        @Override
+        public LuaValue call(LuaValue arg) {
+            return body.apply(arg);
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package io.mnemos.scripting;
+
+import io.mnemos.command.CommandFlag;
+import io.mnemos.command.CommandSpec;
+import io.mnemos.server.Client;
+import io.mnemos.server.Server;
+import io.netty.buffer.ByteBuf;
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaValue;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One script invocation (Redis's scriptRunCtx): who called it, its restrictions, whether it wrote
+ * or was killed, and how its redis.call commands reach the keyspace. While the keyspace thread
+ * waits for the script thread (the fast path) commands run directly on the script thread, holding
+ * {@link #lock}; once the script went past busy-reply-threshold and the keyspace thread is serving
+ * other clients again ({@link #async}), each command is handed to the keyspace thread instead.
+ */
+final class ScriptRun {
+    private final Scripting scripting;
+    final Client caller;
+    final Client luaClient;
+    /** The sha (EVAL) or function name (FCALL), as error texts name it. */
+    final String name;
+    final boolean eval;
+    final boolean readOnly;
+    final boolean allowOom;
+    /** server.script_oom: over maxmemory when the script started. */
+    final boolean scriptOom;
+    final long startNanos = System.nanoTime();
+    int resp = 2;
+    volatile boolean wrote;
+    volatile boolean killed;
+
+    /** Guards the hand-over between the script thread and the keyspace thread. */
+    final Object lock = new Object();
+    /** True once the keyspace thread stopped waiting (guarded by lock). */
+    boolean async;
+    /** Set when the script thread is done (guarded by lock). */
+    boolean done;
+    /** The outcome, once done. */
+    ScriptResult result;
+    /** True when the script runs on the calling thread (tests without a network, inside EXEC). */
+    boolean inline;
+
+    ScriptRun(Scripting scripting, Client caller, Client luaClient, String name, boolean eval, boolean readOnly,
+              boolean allowOom, boolean scriptOom) {
+        this.scripting = scripting;
+        this.caller = caller;
+        this.luaClient = luaClient;
+        this.name = name;
+        this.eval = eval;
+        this.readOnly = readOnly;
+        this.allowOom = allowOom;
+        this.scriptOom = scriptOom;
+    }
+
+    Scripting scripting() {
+        return scripting;
+    }
+
+    long elapsedMillis() {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+
+    /** Called by the interrupt hook: raises the kill error once SCRIPT/FUNCTION KILL asked for it. */
+    void interrupt() {
+        if (!killed && scripting.server().stopping()) {
+            killed = true;
+        }
+        if (killed) {
+            throw new LuaError(LuaConversions.errorTable(eval
+                    ? "Script killed by user with SCRIPT KILL..."
+                    : "Script killed by user with FUNCTION KILL...", false));
+        }
+    }
+
+    /** redis.call/pcall: runs argv as the script's client; returns the reply or an error table. */
+    LuaValue execute(byte[][] argv) {
+        if (inline) {
+            return executeNow(argv);
+        }
+        synchronized (lock) {
+            if (!async) {
+                return executeNow(argv);
+            }
+        }
+        Server server = scripting.server();
+        CompletableFuture<LuaValue> f = new CompletableFuture<>();
+        server.execute(() -> {
+            try {
+                f.complete(executeNow(argv));
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        });
+        while (true) {
+            try {
+                return f.get(100, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                if (server.stopping()) {
+                    killed = true;
+                    interrupt();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                killed = true;
+                interrupt();
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+    }
+
+    /** scriptCall: Redis's checks for commands from scripts, then the dispatcher's call path. */
+    private LuaValue executeNow(byte[][] argv) {
+        Server server = scripting.server();
+        CommandSpec spec = server.commandTable().resolve(argv);
+        if (spec == null || !spec.arityMatches(argv.length)) {
+            return LuaConversions.errorTable(spec == null
+                    ? "Unknown Redis command called from script"
+                    : "Wrong number of args calling Redis command from script", true);
+        }
+        luaClient.lastCommand(spec.fullName());
+        if (spec.has(CommandFlag.NOSCRIPT)) {
+            return LuaConversions.errorTable("This Redis command is not allowed from script", true);
+        }
+        if (spec.has(CommandFlag.WRITE) && readOnly) {
+            return LuaConversions.errorTable("Write commands are not allowed from read-only scripts.", true);
+        }
+        if (!allowOom && scriptOom && !wrote && spec.has(CommandFlag.DENYOOM)
+                && server.config().eviction.maxmemory > 0) {
+            return LuaConversions.errorTable("-OOM command not allowed when used memory > 'maxmemory'.", true);
+        }
+        if (spec.has(CommandFlag.WRITE)) {
+            wrote = true;
+        }
+        luaClient.reply().protocol(resp);
+        server.dispatcher().callFromScript(luaClient, spec, argv);
+        ByteBuf out = luaClient.reply().take();
+        if (out == null) {
+            return LuaValue.FALSE;
+        }
+        try {
+            byte[] bytes = new byte[out.readableBytes()];
+            out.readBytes(bytes);
+            return LuaConversions.toLua(bytes);
+        } finally {
+            out.release();
+        }
+    }
+}

@@ -1,0 +1,462 @@
+package io.mnemos.scripting;
+
+import io.mnemos.command.Args;
+import io.mnemos.command.CommandError;
+import io.mnemos.command.CommandFlag;
+import io.mnemos.command.CommandSpec;
+import io.mnemos.protocol.ReplyWriter;
+import io.mnemos.server.Client;
+import io.mnemos.server.Server;
+import io.mnemos.store.Evictor;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaFunction;
+import org.luaj.vm2.LuaString;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * EVAL's script cache and the running of scripts (Redis's eval.c and script.c), shared with
+ * FUNCTION's libraries ({@link FunctionLibraries}).
+ *
+ * <p>Threading: the keyspace thread hands a script to a dedicated script thread and waits for it
+ * up to busy-reply-threshold. While it waits, redis.call runs commands on the script thread (the
+ * keyspace thread is parked, so the keyspace is still touched by one thread at a time). If the
+ * script is still running at the threshold, the keyspace thread goes back to serving connections
+ * in busy mode: every command but the ALLOW_BUSY ones (SCRIPT KILL, FUNCTION KILL, SHUTDOWN NOSAVE,
+ * ...) gets -BUSY, the cron pauses, and redis.call hands each command to the keyspace thread; the
+ * caller's reply is written when the script ends. Scripts called inside EXEC, or by clients without
+ * a connection (tests), run on the calling thread.
+ */
+public final class Scripting {
+    private static final Logger log = LoggerFactory.getLogger(Scripting.class);
+    static final int FLAG_NO_WRITES = 1;
+    static final int FLAG_ALLOW_OOM = 2;
+    static final int FLAG_ALLOW_STALE = 4;
+    static final int FLAG_NO_CLUSTER = 8;
+    static final int FLAG_ALLOW_CROSS_SLOT = 16;
+    static final int FLAG_EVAL_COMPAT = 32;
+    static final String[] FLAG_NAMES = {"no-writes", "allow-oom", "allow-stale", "no-cluster", "allow-cross-slot-keys"};
+    static final String SLOW_EVAL = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+    static final String SLOW_SCRIPT = "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
+    /** Lua heap estimate of a fresh interpreter, as Redis reports for one (lua_gc count). */
+    static final long BASE_VM_MEMORY = 31744;
+
+    private final Server server;
+    private LuaEngine evalEngine;
+    private final Map<String, CachedScript> scripts = new LinkedHashMap<>();
+    private long scriptsBytes;
+    private final FunctionLibraries functions;
+    private Client luaClient;
+    private ExecutorService scriptThread;
+    /** The script past busy-reply-threshold, while the keyspace thread serves in busy mode. */
+    private volatile ScriptRun busyRun;
+    /** The script running now (keyspace thread's view), for FUNCTION STATS. */
+    private volatile ScriptRun current;
+
+    /** A script of the EVAL cache: its body, compiled chunk and shebang flags. */
+    record CachedScript(String sha, byte[] body, LuaFunction function, int flags) {
+    }
+
+    public Scripting(Server server) {
+        this.server = server;
+        this.functions = new FunctionLibraries(this);
+    }
+
+    public Server server() {
+        return server;
+    }
+
+    public FunctionLibraries functions() {
+        return functions;
+    }
+
+    LuaEngine evalEngine() {
+        if (evalEngine == null) {
+            evalEngine = new LuaEngine(this);
+        }
+        return evalEngine;
+    }
+
+    // ---- busy mode --------------------------------------------------------------------------
+
+    /** True while a script runs past busy-reply-threshold. */
+    public boolean busy() {
+        return busyRun != null;
+    }
+
+    /** The -BUSY error for a command arriving in busy mode, or null when it may run. */
+    public String busyRejection(CommandSpec spec, byte[][] argv) {
+        ScriptRun run = busyRun;
+        if (run == null) {
+            return null;
+        }
+        String busy = run.eval ? SLOW_EVAL : SLOW_SCRIPT;
+        if (!spec.has(CommandFlag.ALLOW_BUSY)) {
+            return busy;
+        }
+        if (spec.fullName().equals("shutdown")) {
+            for (int i = 1; i < argv.length; i++) {
+                if (Args.is(argv[i], "nosave")) {
+                    run.killed = true;
+                    return null;
+                }
+            }
+            return busy;
+        }
+        return null;
+    }
+
+    // ---- EVAL -------------------------------------------------------------------------------
+
+    /** EVAL, EVALSHA and their _RO forms (evalGenericCommand). */
+    public void eval(Client c, boolean bySha, boolean ro) {
+        long numkeys = Args.parseLong(c.arg(2));
+        if (numkeys > c.argc() - 3) {
+            throw CommandError.err("Number of keys can't be greater than number of args");
+        } else if (numkeys < 0) {
+            throw CommandError.err("Number of keys can't be negative");
+        }
+        CachedScript script;
+        if (bySha) {
+            String sha = new String(c.arg(1), StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
+            script = sha.length() == 40 ? scripts.get(sha) : null;
+            if (script == null) {
+                throw new CommandError("NOSCRIPT No matching script. Please use EVAL.");
+            }
+        } else {
+            script = createScript(c.arg(1));
+        }
+        List<byte[]> keys = new ArrayList<>();
+        List<byte[]> args = new ArrayList<>();
+        for (int i = 3; i < c.argc(); i++) {
+            (i < 3 + numkeys ? keys : args).add(c.arg(i));
+        }
+        CachedScript s = script;
+        run(c, s.sha(), true, s.flags(), ro, run -> {
+            LuaEngine engine = evalEngine();
+            engine.setGlobal("KEYS", array(keys));
+            engine.setGlobal("ARGV", array(args));
+            return invoke(engine, run, () -> s.function().call());
+        });
+    }
+
+    /** luaCreateFunction: compiles and caches a script body (or finds it cached); SCRIPT LOAD too. */
+    CachedScript createScript(byte[] body) {
+        String sha = LuaEngine.sha1hex(body);
+        CachedScript cached = scripts.get(sha);
+        if (cached != null) {
+            return cached;
+        }
+        int[] shebang = new int[1];
+        int flags = shebangFlags(body, shebang);
+        LuaFunction f;
+        try {
+            LuaEngine engine = evalEngine();
+            f = engine.compile(body, shebang[0], "@user_script", engine.env());
+        } catch (LuaError e) {
+            throw CommandError.err("Error compiling script (new function): " + LuaEngine.normalizePosition(
+                    e.getMessage() == null ? "" : e.getMessage()));
+        }
+        CachedScript s = new CachedScript(sha, body, f, flags);
+        scripts.put(sha, s);
+        scriptsBytes += body.length;
+        return s;
+    }
+
+    /** evalExtractShebangFlags; sets shebang[0] to the length of the "#!" line (kept out of the chunk). */
+    static int shebangFlags(byte[] body, int[] shebang) {
+        if (body.length < 2 || body[0] != '#' || body[1] != '!') {
+            return FLAG_EVAL_COMPAT;
+        }
+        int end = -1;
+        for (int i = 0; i < body.length; i++) {
+            if (body[i] == '\n') {
+                end = i;
+                break;
+            }
+        }
+        if (end < 0) {
+            throw CommandError.err("Invalid script shebang");
+        }
+        shebang[0] = end;
+        String line = new String(body, 0, end, StandardCharsets.ISO_8859_1);
+        String[] parts = line.trim().split("[ \t\r]+");
+        if (parts.length == 0 || parts[0].isEmpty()) {
+            throw CommandError.err("Invalid engine in script shebang");
+        }
+        if (!parts[0].equals("#!lua")) {
+            throw CommandError.err("Unexpected engine in script shebang: " + parts[0]);
+        }
+        int flags = 0;
+        for (int j = 1; j < parts.length; j++) {
+            if (parts[j].startsWith("flags=")) {
+                String list = parts[j].substring(6);
+                for (String f : list.split(",", -1)) {
+                    if (list.isEmpty()) {
+                        break;
+                    }
+                    int bit = flagBit(f);
+                    if (bit == 0) {
+                        throw CommandError.err("Unexpected flag in script shebang: " + f);
+                    }
+                    flags |= bit;
+                }
+            } else {
+                throw CommandError.err("Unknown lua shebang option: " + parts[j]);
+            }
+        }
+        return flags;
+    }
+
+    static int flagBit(String name) {
+        for (int i = 0; i < FLAG_NAMES.length; i++) {
+            if (FLAG_NAMES[i].equals(name)) {
+                return 1 << i;
+            }
+        }
+        return 0;
+    }
+
+    static LuaTable array(List<byte[]> items) {
+        LuaTable t = new LuaTable(items.size(), 0);
+        for (int i = 0; i < items.size(); i++) {
+            t.rawset(i + 1, LuaString.valueOf(items.get(i)));
+        }
+        return t;
+    }
+
+    /** Runs a Lua call for {@code run}, turning a raised error into Redis's error reply. */
+    static ScriptResult invoke(LuaEngine engine, ScriptRun run, Supplier<LuaValue> call) {
+        engine.run = run;
+        engine.startRun();
+        try {
+            return ScriptResult.value(call.get());
+        } catch (LuaError e) {
+            boolean[] counted = {false};
+            return ScriptResult.error(LuaEngine.errorReply(e, run.name, counted, engine.position()), counted[0]);
+        } catch (StackOverflowError e) {
+            return ScriptResult.error("ERR Error running script " + run.name + ", stack overflow", false);
+        } finally {
+            engine.run = null;
+        }
+    }
+
+    /** A script body for {@link #run}: runs on the script thread (or inline) and returns the outcome. */
+    interface Body {
+        ScriptResult run(ScriptRun run);
+    }
+
+    /** scriptPrepareForRun and the run itself, with the script thread hand-over. */
+    void run(Client c, String name, boolean eval, int flags, boolean ro, Body body) {
+        boolean compat = (flags & FLAG_EVAL_COMPAT) != 0;
+        long maxmemory = server.config().eviction.maxmemory;
+        boolean scriptOom = maxmemory > 0 && server.dispatcher().performEvictions() == Evictor.Result.FAIL;
+        if (!compat) {
+            if ((flags & FLAG_ALLOW_OOM) == 0 && scriptOom) {
+                throw new CommandError("OOM allow-oom flag is not set on the script, "
+                        + "can not run it when used memory > 'maxmemory'");
+            }
+            if ((flags & FLAG_NO_WRITES) == 0 && ro) {
+                throw CommandError.err("Can not execute a script with write flag using *_ro command.");
+            }
+        }
+        boolean readOnly = ro || (!compat && (flags & FLAG_NO_WRITES) != 0);
+        boolean allowOom = !compat && (flags & FLAG_ALLOW_OOM) != 0;
+        Client lua = luaClient();
+        lua.select(c.db().id());
+        lua.user(c.user());
+        lua.reply().protocol(2);
+        ScriptRun run = new ScriptRun(this, c, lua, name, eval, readOnly, allowOom, scriptOom);
+        current = run;
+        if (c.channel() == null || c.inMulti()) {
+            run.inline = true;
+            ScriptResult r;
+            try {
+                r = body.run(run);
+            } finally {
+                current = null;
+            }
+            reply(c, run, r);
+            return;
+        }
+        scriptThread().execute(() -> {
+            ScriptResult r;
+            try {
+                r = body.run(run);
+            } catch (Throwable t) {
+                log.warn("Script failed unexpectedly", t);
+                r = ScriptResult.error("ERR internal error while running script: " + t, false);
+            }
+            synchronized (run.lock) {
+                run.result = r;
+                run.done = true;
+                if (run.async) {
+                    server.execute(() -> finishAsync(run));
+                } else {
+                    run.lock.notifyAll();
+                }
+            }
+        });
+        long threshold = server.config().busyReplyThreshold;
+        synchronized (run.lock) {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(threshold);
+            while (!run.done) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    run.async = true;
+                    break;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(run.lock, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    run.async = true;
+                    break;
+                }
+            }
+        }
+        if (!run.async) {
+            current = null;
+            reply(c, run, run.result);
+            return;
+        }
+        log.warn("Slow script detected: still in execution after {} milliseconds. "
+                + "You can try killing the script using the {} command.", run.elapsedMillis(),
+                eval ? "SCRIPT KILL" : "FUNCTION KILL");
+        busyRun = run;
+        server.blockedClients().block(c, List.of(), null, 0);
+    }
+
+    /** The script ended after busy mode began: answer its caller and leave busy mode. */
+    private void finishAsync(ScriptRun run) {
+        busyRun = null;
+        current = null;
+        Client c = run.caller;
+        server.blockedClients().unblock(c, (cl, b) ->
+                server.dispatcher().answerBlocked(cl, b, () -> reply(cl, run, run.result)));
+    }
+
+    /** Writes a script's outcome as the caller's reply (luaReplyToRedisReply / luaCallFunction). */
+    private void reply(Client c, ScriptRun run, ScriptResult r) {
+        ReplyWriter out = c.reply();
+        if (r.error() != null) {
+            if (!r.errorCounted()) {
+                server.recordError(r.error());
+            }
+            out.error(r.error());
+            return;
+        }
+        LuaConversions.toReply(r.value(), out, run.resp, (w, dashMessage, counted) -> {
+            String m = dashMessage.substring(1);
+            if (!counted) {
+                server.recordError(m);
+            }
+            w.error(m);
+        }, 0);
+    }
+
+    private Client luaClient() {
+        if (luaClient == null) {
+            luaClient = new Client(0, server, null, new ReplyWriter(UnpooledByteBufAllocator.DEFAULT));
+            luaClient.authenticated(true);
+            luaClient.scriptClient(true);
+            luaClient.name("");
+        }
+        return luaClient;
+    }
+
+    private synchronized ExecutorService scriptThread() {
+        if (scriptThread == null) {
+            scriptThread = Executors.newSingleThreadExecutor(r -> {
+                // Deep Lua recursion runs on the Java stack: give it room.
+                Thread t = new Thread(null, r, "mnemos-lua", 512L * 1024 * 1024);
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return scriptThread;
+    }
+
+    // ---- SCRIPT ------------------------------------------------------------------------------
+
+    public void scriptLoad(Client c) {
+        CachedScript s = createScript(c.arg(2));
+        c.reply().bulk(s.sha());
+    }
+
+    public void scriptExists(Client c) {
+        c.reply().arrayHeader(c.argc() - 2);
+        for (int i = 2; i < c.argc(); i++) {
+            String sha = new String(c.arg(i), StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
+            c.reply().integer(scripts.containsKey(sha) ? 1 : 0);
+        }
+    }
+
+    /** SCRIPT FLUSH: drops the cache and starts a fresh interpreter, as scriptingReset. */
+    public void scriptFlush() {
+        scripts.clear();
+        scriptsBytes = 0;
+        evalEngine = null;
+    }
+
+    /** SCRIPT KILL / FUNCTION KILL (scriptKill). */
+    public void kill(Client c, boolean eval) {
+        ScriptRun run = busyRun;
+        if (run == null) {
+            throw new CommandError("NOTBUSY No scripts in execution right now.");
+        }
+        if (run.wrote) {
+            throw new CommandError("UNKILLABLE Sorry the script already executed write commands against the dataset. "
+                    + "You can either wait the script termination or kill the server in a hard way using the "
+                    + "SHUTDOWN NOSAVE command.");
+        }
+        if (eval && !run.eval) {
+            throw new CommandError(SLOW_SCRIPT);
+        }
+        if (!eval && run.eval) {
+            throw new CommandError(SLOW_EVAL);
+        }
+        run.killed = true;
+        c.reply().ok();
+    }
+
+    /** The function running now (FUNCTION STATS), or null. */
+    ScriptRun current() {
+        return current;
+    }
+
+    // ---- INFO -------------------------------------------------------------------------------
+
+    public int cachedScripts() {
+        return scripts.size();
+    }
+
+    /** used_memory_vm_eval: an estimate of the EVAL interpreter's heap. */
+    public long evalVmMemory() {
+        return BASE_VM_MEMORY + scriptsBytes * 4;
+    }
+
+    /** used_memory_scripts_eval: the cached bodies plus per-entry overhead. */
+    public long evalScriptsMemory() {
+        return scriptsBytes + scripts.size() * 112L;
+    }
+
+    /** True when the script thread is idle; for tests. */
+    boolean idle() {
+        return current == null && busyRun == null;
+    }
+}

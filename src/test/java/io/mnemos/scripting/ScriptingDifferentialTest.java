@@ -1,0 +1,157 @@
+package io.mnemos.scripting;
+
+import io.mnemos.testing.RealRedis;
+import io.mnemos.testing.RespConnection;
+import io.mnemos.testing.RunningServer;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * EVAL, SCRIPT, FUNCTION and FCALL played on Mnemos and a real redis-server 7.0; every raw reply
+ * must be identical: conversions, errors with their script/line suffix, pcall, NOSCRIPT, EVAL_RO,
+ * shebang flags, FUNCTION LOAD / LIST / DUMP / RESTORE.
+ */
+class ScriptingDifferentialTest {
+    private static final String LIB = "#!lua name=mylib\n"
+            + "redis.register_function('echo', function(keys, args) return {keys[1], args[1]} end)\n"
+            + "redis.register_function{function_name='ro', callback=function(keys) return redis.call('get', keys[1]) end,"
+            + " flags={'no-writes'}, description='reads'}\n"
+            + "redis.register_function('boom', function() error('boom') end)\n"
+            + "redis.register_function('bad', function() return redis.call('nosuch') end)\n"
+            + "redis.register_function('w', function(keys) return redis.call('set', keys[1], 'x') end)\n";
+
+    private static final String ONE = "#!lua name=onelib\n"
+            + "redis.register_function{function_name='only', callback=function() return 1 end,"
+            + " flags={'no-writes', 'allow-stale'}, description='the only one'}\n";
+
+    private static final String[][] STEPS = {
+        {"FLUSHALL"}, {"SCRIPT", "FLUSH"}, {"FUNCTION", "FLUSH"},
+        // Lua -> RESP conversions
+        {"EVAL", "return 1", "0"}, {"EVAL", "return 3.99", "0"}, {"EVAL", "return -3.99", "0"},
+        {"EVAL", "return 'str'", "0"}, {"EVAL", "return true", "0"}, {"EVAL", "return false", "0"},
+        {"EVAL", "return nil", "0"}, {"EVAL", "return {1,2,nil,4}", "0"}, {"EVAL", "return {1,{2,{3,'x'}},true,false}", "0"},
+        {"EVAL", "return {err='My Error'}", "0"}, {"EVAL", "return {ok='STATUS'}", "0"},
+        {"EVAL", "return {ok='a\\r\\nb'}", "0"}, {"EVAL", "return {}", "0"}, {"EVAL", "return {a=1}", "0"},
+        {"EVAL", "return redis.error_reply('CODE msg')", "0"}, {"EVAL", "return redis.error_reply('msg')", "0"},
+        {"EVAL", "return redis.error_reply(1)", "0"}, {"EVAL", "return redis.status_reply('PONG')", "0"},
+        {"EVAL", "return {double=1.5}", "0"}, {"EVAL", "return {map={a=1}}", "0"}, {"EVAL", "return {set={a=true}}", "0"},
+        {"EVAL", "return {big_number='123456789012345678901234567890'}", "0"},
+        {"EVAL", "redis.setresp(3); return true", "0"}, {"EVAL", "redis.setresp(3); return false", "0"},
+        {"EVAL", "return {KEYS[1], KEYS[2], ARGV[1], ARGV[2]}", "2", "k1", "k2", "a1", "a2"},
+        // RESP -> Lua
+        {"SET", "k", "v"}, {"RPUSH", "l", "a", "b"}, {"HSET", "h", "f", "v"},
+        {"EVAL", "return redis.call('get', KEYS[1])", "1", "k"}, {"EVAL", "return redis.call('get', 'nokey')", "0"},
+        {"EVAL", "return type(redis.call('get', 'nokey'))", "0"}, {"EVAL", "return redis.call('lrange', 'l', 0, -1)", "0"},
+        {"EVAL", "return redis.call('incr', 'n')", "0"}, {"EVAL", "return type(redis.call('ping'))", "0"},
+        {"EVAL", "return redis.call('ping')", "0"}, {"EVAL", "return redis.call('set', 'num', 3.5)", "0"},
+        {"EVAL", "return redis.call('get', 'num')", "0"}, {"EVAL", "return redis.call('set', 'num', 10)", "0"},
+        {"EVAL", "redis.setresp(3); return redis.call('hgetall', 'h')", "0"},
+        {"EVAL", "redis.setresp(3); local r = redis.call('hgetall', 'h'); return r.map.f", "0"},
+        {"EVAL", "redis.setresp(3); return redis.call('smembers', 'noset')", "0"},
+        // errors
+        {"EVAL", "return redis.call('nosuch')", "0"}, {"EVAL", "return redis.pcall('nosuch')", "0"},
+        {"EVAL", "redis.call('nosuch')", "0"}, {"EVAL", "local a = 1\nlocal b = 2\nreturn redis.call('lpush', 'k', 'x')", "0"},
+        {"EVAL", "return redis.pcall('lpush', 'k', 'x')", "0"}, {"EVAL", "return redis.call('incr')", "0"},
+        {"EVAL", "return redis.call()", "0"}, {"EVAL", "return redis.call({})", "0"}, {"EVAL", "return redis.call('get', nil)", "0"},
+        {"EVAL", "return redis.call('blpop', 'l', 0)", "0"}, {"EVAL", "return redis.call('eval', 'return 1', 0)", "0"},
+        {"EVAL", "return redis.call('subscribe', 'c')", "0"}, {"EVAL", "error('custom')", "0"},
+        {"EVAL", "error({err='XYZ custom'})", "0"}, {"EVAL", "return nosuchvar", "0"}, {"EVAL", "newglobal = 1", "0"},
+        {"EVAL", "local ok, err = pcall(function() error('x') end); return err", "0"},
+        {"EVAL", "local ok, err = pcall(redis.call, 'nosuch'); return err", "0"},
+        {"EVAL", "return {pcall(redis.call, 'incr', 'k')}", "0"},
+        {"EVAL", "return redis.setresp(4)", "0"}, {"EVAL", "return redis.log(99, 'x')", "0"},
+        {"EVAL", "return redis.log('x')", "0"}, {"EVAL", "return redis.set_repl(99)", "0"},
+        {"EVAL", "return 1", "2", "a"}, {"EVAL", "return 1", "-1"}, {"EVAL", "return 1", "x"},
+        {"EVAL", "return os", "0"}, {"EVAL", "return io", "0"}, {"EVAL", "return loadfile", "0"}, {"EVAL", "return dofile", "0"},
+        // misc API
+        {"EVAL", "return redis.sha1hex('')", "0"}, {"EVAL", "return redis.REDIS_VERSION", "0"},
+        {"EVAL", "return {redis.REPL_ALL, redis.REPL_AOF, redis.REPL_REPLICA, redis.REPL_NONE, redis.LOG_WARNING}", "0"},
+        {"EVAL", "return cjson.encode({a={1,2,3}})", "0"}, {"EVAL", "return cjson.decode('{\"a\":[1,2,3]}').a[2]", "0"},
+        {"EVAL", "return bit.bxor(5, 3)", "0"}, {"EVAL", "return _VERSION", "0"},
+        // script cache and NOSCRIPT
+        {"SCRIPT", "LOAD", "return 'cached'"}, {"EVALSHA", "952f49ffc8f7b098d8ab5da45d3164ca36ed18b1", "0"},
+        {"SCRIPT", "EXISTS", "952f49ffc8f7b098d8ab5da45d3164ca36ed18b1", "0000000000000000000000000000000000000000"},
+        {"EVALSHA", "0000000000000000000000000000000000000000", "0"}, {"EVALSHA", "short", "0"},
+        {"SCRIPT", "FLUSH", "bad"}, {"SCRIPT", "KILL"}, {"SCRIPT", "FLUSH", "ASYNC"},
+        {"SCRIPT", "EXISTS", "952f49ffc8f7b098d8ab5da45d3164ca36ed18b1"},
+        // EVAL_RO and shebang flags
+        {"EVAL_RO", "return redis.call('get', 'k')", "1", "k"}, {"EVAL_RO", "return redis.call('set', 'k', 'v')", "1", "k"},
+        {"EVAL_RO", "#!lua\nreturn 1", "0"}, {"EVAL_RO", "#!lua flags=no-writes\nreturn redis.call('get','k')", "0"},
+        {"EVAL", "#!lua flags=no-writes\nreturn redis.call('set','k','v')", "0"}, {"EVAL", "#!lua flags=bad\nreturn 1", "0"},
+        {"EVAL", "#!lua", "0"}, {"EVAL", "#!other\nreturn 1", "0"}, {"EVAL", "#!lua x=y\nreturn 1", "0"},
+        {"EVAL", "#!lua flags=allow-oom,no-writes\nreturn 2", "0"},
+        // functions
+        {"FUNCTION", "LOAD", LIB}, {"FUNCTION", "LOAD", LIB}, {"FCALL", "echo", "1", "k", "a"},
+        {"FCALL", "ro", "1", "k"}, {"FCALL_RO", "ro", "1", "k"}, {"FCALL_RO", "w", "1", "k"}, {"FCALL", "boom", "0"},
+        {"FCALL", "bad", "0"}, {"FCALL", "nosuch", "0"}, {"FCALL", "echo", "x"}, {"FCALL", "echo", "3"},
+        // (Redis lists a library's functions in hash order, random per process: list one-function libraries)
+        {"FUNCTION", "LOAD", ONE}, {"FUNCTION", "LIST", "LIBRARYNAME", "one*"},
+        {"FUNCTION", "LIST", "WITHCODE", "LIBRARYNAME", "onelib"}, {"FUNCTION", "LIST", "LIBRARYNAME", "onelib", "WITHCODE"},
+        {"FUNCTION", "LIST", "LIBRARYNAME", "zz*"}, {"FUNCTION", "LIST", "bad"}, {"FUNCTION", "STATS"},
+        {"FUNCTION", "KILL"}, {"FUNCTION", "DELETE", "nosuch"},
+        {"FUNCTION", "LOAD", "return 1"}, {"FUNCTION", "LOAD", "#!lua name=x\nreturn 1"},
+        {"FUNCTION", "LOAD", "#!lua name=x\nredis.call('ping')"}, {"FUNCTION", "LOAD", "#!lua name=b-d\n"},
+        {"FUNCTION", "LOAD", "#!js name=x\n"}, {"FUNCTION", "LOAD", "#!lua name=x foo=y\n"},
+        {"FUNCTION", "LOAD", "#!lua name=x\nredis.register_function('echo', function() end)"},
+        {"FUNCTION", "LOAD", "#!lua name=x\nredis.register_function{function_name='f', callback=function() end, flags={'x'}}"},
+        {"FUNCTION", "LOAD", "REPLACE", LIB}, {"FUNCTION", "LOAD", "BAD", LIB},
+        {"FUNCTION", "RESTORE", "garbage"}, {"FUNCTION", "DELETE", "mylib"}, {"FUNCTION", "LIST"}, {"FCALL", "echo", "0"},
+        {"FUNCTION", "FLUSH", "bad"}, {"FUNCTION", "FLUSH"},
+        // MULTI with EVAL
+        {"MULTI"}, {"EVAL", "return redis.call('incr', 'm')", "0"}, {"EVAL", "return redis.call('incr', 'm')", "0"}, {"EXEC"},
+    };
+
+    @Test
+    void scriptingMatchesRealRedis() throws Exception {
+        assumeTrue(RealRedis.available(), "redis-server not on PATH");
+        try (RealRedis redis = RealRedis.start();
+             RunningServer mnemos = RunningServer.start();
+             RespConnection real = new RespConnection("127.0.0.1", redis.port());
+             RespConnection ours = new RespConnection(mnemos.host(), mnemos.port())) {
+            List<String> done = new ArrayList<>();
+            for (String[] step : STEPS) {
+                String expected = real.call(step);
+                String actual = ours.call(step);
+                done.add(String.join(" ", step));
+                assertEquals(expected, actual, "at " + String.join(" ", step));
+            }
+        }
+    }
+
+    @Test
+    void functionDumpPayloadIsRedisFormatAndRestoresBothWays() throws Exception {
+        assumeTrue(RealRedis.available(), "redis-server not on PATH");
+        try (RealRedis redis = RealRedis.start();
+             RunningServer mnemos = RunningServer.start();
+             RespConnection real = new RespConnection("127.0.0.1", redis.port());
+             RespConnection ours = new RespConnection(mnemos.host(), mnemos.port())) {
+            real.call("FUNCTION", "LOAD", LIB);
+            ours.call("FUNCTION", "LOAD", LIB);
+            byte[] realDump = real.callBytes("FUNCTION", "DUMP");
+            byte[] ourDump = ours.callBytes("FUNCTION", "DUMP");
+            assertEquals(java.util.HexFormat.of().formatHex(realDump), java.util.HexFormat.of().formatHex(ourDump));
+            byte[] payload = java.util.Arrays.copyOfRange(ourDump, ourDump.length - 2 - payloadLength(ourDump),
+                    ourDump.length - 2);
+            byte[][] restore = {"FUNCTION".getBytes(), "RESTORE".getBytes(), payload, "REPLACE".getBytes()};
+            assertEquals(real.call(restore), ours.call(restore));
+            ours.call("FUNCTION", "FLUSH");
+            assertEquals("+OK\r\n", ours.call(restore));
+            assertEquals(real.call("FCALL", "echo", "1", "a", "b"), ours.call("FCALL", "echo", "1", "a", "b"));
+        }
+    }
+
+    /** The length of a bulk reply's payload ("$N\r\n...\r\n"). */
+    private static int payloadLength(byte[] bulk) {
+        int i = 1;
+        int n = 0;
+        while (bulk[i] != '\r') {
+            n = n * 10 + (bulk[i++] - '0');
+        }
+        return n;
+    }
+}
