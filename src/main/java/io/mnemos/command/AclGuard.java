@@ -83,6 +83,32 @@ public final class AclGuard {
         };
     }
 
+    /**
+     * scriptVerifyACL: a command called by a script runs with the caller's permissions; null when
+     * allowed, otherwise the denial is logged with the "lua" context and script.c's text returned.
+     */
+    public static String scriptDenied(Client c, CommandSpec spec, byte[][] argv) {
+        User u = c.aclUser();
+        if (u == null || u.unrestricted()) {
+            return null;
+        }
+        long result = c.server().acl().check(u, spec, argv, AclGuard::keys);
+        if (result == AclStore.OK) {
+            return null;
+        }
+        int reason = (int) (result >>> 32);
+        c.setRequest(argv, spec);
+        log(c, reason, AclLog.CONTEXT_LUA, objectOf(reason, spec, argv, (int) result), u.name());
+        return switch (reason) {
+            case AclStore.DENIED_CMD -> "The user executing the script can't run this command or subcommand";
+            case AclStore.DENIED_KEY ->
+                    "The user executing the script can't access at least one of the keys mentioned in the command arguments";
+            case AclStore.DENIED_CHANNEL ->
+                    "The user executing the script can't publish to the channel mentioned in the command";
+            default -> "The user executing the script is lacking the permissions for the command";
+        };
+    }
+
     /** execCommand's re-check of a queued command; null when still allowed. */
     static String execDenied(Client c, CommandSpec spec, byte[][] argv) {
         User u = c.aclUser();

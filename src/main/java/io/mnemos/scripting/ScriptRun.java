@@ -131,6 +131,10 @@ final class ScriptRun {
         if (spec.has(CommandFlag.NOSCRIPT)) {
             return LuaConversions.errorTable("This Redis command is not allowed from script", true);
         }
+        String denied = io.mnemos.command.AclGuard.scriptDenied(luaClient, spec, argv);
+        if (denied != null) {
+            return LuaConversions.errorTable(denied, true);
+        }
         if (spec.has(CommandFlag.WRITE) && readOnly) {
             return LuaConversions.errorTable("Write commands are not allowed from read-only scripts.", true);
         }

@@ -278,7 +278,8 @@ public final class Scripting {
         boolean allowOom = !compat && (flags & FLAG_ALLOW_OOM) != 0;
         Client lua = luaClient();
         lua.select(c.db().id());
-        lua.user(c.user());
+        // redis.call runs with the caller's ACL permissions, as Redis's scriptCall.
+        lua.aclUser(c.aclUser());
         lua.reply().protocol(2);
         ScriptRun run = new ScriptRun(this, c, lua, name, eval, readOnly, allowOom, scriptOom);
         current = run;

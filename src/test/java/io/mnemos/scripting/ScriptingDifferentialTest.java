@@ -104,6 +104,11 @@ class ScriptingDifferentialTest {
         {"FUNCTION", "FLUSH", "bad"}, {"FUNCTION", "FLUSH"},
         // MULTI with EVAL
         {"MULTI"}, {"EVAL", "return redis.call('incr', 'm')", "0"}, {"EVAL", "return redis.call('incr', 'm')", "0"}, {"EXEC"},
+        // redis.call runs with the caller's ACL permissions (scriptVerifyACL's texts)
+        {"ACL", "SETUSER", "scripter", "on", "nopass", "~a*", "resetchannels", "+@all", "-set"}, {"AUTH", "scripter", "x"},
+        {"EVAL", "return redis.call('set', 'a', 'v')", "0"}, {"EVAL", "return redis.pcall('get', 'k')", "0"},
+        {"EVAL", "return redis.pcall('publish', 'ch', 'v')", "0"}, {"EVAL", "return redis.call('get', 'a')", "0"},
+        {"AUTH", "default", "x"},
     };
 
     @Test
