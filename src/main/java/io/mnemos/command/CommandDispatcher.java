@@ -144,6 +144,7 @@ public final class CommandDispatcher {
      */
     void call(Client c, CommandSpec spec, byte[][] argv) {
         c.setRequest(argv, spec);
+        server.propagation().enter(c, spec, argv);
         long dirtyBefore = server.keyspace().stats().dirty;
         Object[] before = PARTIAL_WRITERS.contains(spec.fullName()) ? fingerprints(c, spec, argv) : null;
         long start = System.nanoTime();
@@ -164,9 +165,12 @@ public final class CommandDispatcher {
             // Values changed in place by the command (HSET, RPUSH, ...) are re-accounted here.
             keyspace.commandDone();
         }
-        if (server.keyspace().stats().dirty != dirtyBefore) {
+        boolean dirtied = server.keyspace().stats().dirty != dirtyBefore;
+        if (dirtied) {
             signalModifiedKeys(c, spec, argv, before);
         }
+        // Command propagation (AOF, later replication): after the command, as Redis's call().
+        server.propagation().exit(c, spec, argv, dirtied);
         if (c.blocked()) {
             return; // accounted for once it is answered, as Redis's updateStatsOnUnblock
         }

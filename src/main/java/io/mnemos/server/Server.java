@@ -63,6 +63,12 @@ public final class Server {
     private final StatsSampler sampler = new StatsSampler();
     private final LatencyMonitor latency;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    /** Where executed writes are propagated (the AOF listens); see io.mnemos.persistence. */
+    private final io.mnemos.persistence.CommandPropagation propagation = new io.mnemos.persistence.CommandPropagation();
+    private final io.mnemos.persistence.AppendOnlyFile aof;
+    /** Connections whose replies wait for the AOF write (and fsync) of this event-loop batch. */
+    private final List<ClientHandler> heldReplies = new ArrayList<>();
+    private boolean heldRepliesScheduled;
 
     private EventLoopGroup group;
     private EventLoop keyspaceLoop;
@@ -92,6 +98,43 @@ public final class Server {
         config.onChange("maxmemory", this::maxmemoryChanged);
         keyspace.evictor().extraMemory(this::clientsMemory);
         sampler.startupMemory(usedMemory());
+        this.aof = new io.mnemos.persistence.AppendOnlyFile(this);
+    }
+
+    public io.mnemos.persistence.CommandPropagation propagation() {
+        return propagation;
+    }
+
+    public io.mnemos.persistence.AppendOnlyFile aof() {
+        return aof;
+    }
+
+    /**
+     * Redis writes the AOF in beforeSleep, before replies go out: a connection about to flush
+     * replies while propagated writes are not yet written (and, with appendfsync always, fsynced)
+     * holds them until the end of this event-loop batch, when one write and one fsync cover every
+     * connection. Returns false when the replies may go out now.
+     */
+    boolean holdReplies(ClientHandler handler) {
+        if (!aof.hasUnwritten() || keyspaceLoop == null) {
+            return false;
+        }
+        heldReplies.add(handler);
+        if (!heldRepliesScheduled) {
+            heldRepliesScheduled = true;
+            keyspaceLoop.execute(this::releaseHeldReplies);
+        }
+        return true;
+    }
+
+    private void releaseHeldReplies() {
+        heldRepliesScheduled = false;
+        aof.flush();
+        List<ClientHandler> handlers = List.copyOf(heldReplies);
+        heldReplies.clear();
+        for (ClientHandler h : handlers) {
+            h.releaseReplies();
+        }
     }
 
     /** Redis's per-client estimate for used_memory: the client object and its buffers. */
@@ -131,11 +174,13 @@ public final class Server {
             @Override
             public void expired(Database db, byte[] key) {
                 watchedKeys.touch(db, key);
+                propagation.deleted(db, key);
             }
 
             @Override
             public void evicted(Database db, byte[] key) {
                 watchedKeys.touch(db, key);
+                propagation.deleted(db, key);
             }
 
             @Override
@@ -258,6 +303,8 @@ public final class Server {
 
     /** Binds the configured addresses and starts serving; returns once listening. */
     public Server start() throws InterruptedException {
+        // Load the append-only file (when appendonly is yes) before accepting any command.
+        aof.startup();
         long heap = Runtime.getRuntime().maxMemory();
         if (config.eviction.maxmemory == 0) {
             log.info("maxmemory is 0: data is limited to {} bytes derived from the {} byte max heap (OOM errors, "
@@ -372,6 +419,7 @@ public final class Server {
         sampler.cronTick(stats, System.currentTimeMillis());
         sampler.notePeak(usedMemory());
         dispatcher.performEvictions();
+        aof.cron();
         if (config.timeoutSeconds > 0) {
             long now = System.currentTimeMillis();
             for (Client c : List.copyOf(clients.all())) {
@@ -386,6 +434,7 @@ public final class Server {
     /** Between reads: Redis's beforeSleep runs the fast expire cycle here. */
     void beforeSleep() {
         activeExpire.runFast();
+        aof.flush();
     }
 
     /**
@@ -414,6 +463,7 @@ public final class Server {
         if (group != null) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
+        aof.shutdown();
         log.info("Mnemos is now ready to exit, bye bye...");
         terminated.complete(null);
     }

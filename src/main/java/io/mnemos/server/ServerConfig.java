@@ -60,6 +60,8 @@ public final class ServerConfig {
     public int notifyKeyspaceEvents = 0;
     /** client-output-buffer-limit: {hard bytes, soft bytes, soft seconds} per CLIENT_CLASS_*. */
     public final long[][] clientOutputBufferLimits = PubSubOptions.defaultOutputBufferLimits();
+    /** The append-only file options (appendonly, appendfsync, ...), registered by AofConfig. */
+    public final io.mnemos.persistence.AofConfig aof = new io.mnemos.persistence.AofConfig();
     public static final int CLIENT_CLASS_NORMAL = 0;
     public static final int CLIENT_CLASS_REPLICA = 1;
     public static final int CLIENT_CLASS_PUBSUB = 2;
@@ -154,6 +156,7 @@ public final class ServerConfig {
         add(ConfigOption.memory("zset-max-listpack-value", true, 0, Long.MAX_VALUE,
                 () -> (long) zsetMaxListpackValue, v -> zsetMaxListpackValue = (int) Math.min(Integer.MAX_VALUE, v)));
         PubSubOptions.register(this);
+        io.mnemos.persistence.AofConfig.register(this);
     }
 
     private void add(ConfigOption option) {
