@@ -65,6 +65,11 @@ public final class AppendOnlyFile implements CommandPropagation.Listener {
     private long rewrites;
     private long consecutiveFailures;
     private long delayedFsync;
+    private boolean flushScheduled;
+    private final Runnable flushTask = () -> {
+        flushScheduled = false;
+        flush();
+    };
 
     public AppendOnlyFile(Server server) {
         this.server = server;
@@ -234,6 +239,11 @@ public final class AppendOnlyFile implements CommandPropagation.Listener {
                 lastTimestamp = now;
                 buf.raw(("#TS:" + now + "\r\n").getBytes(StandardCharsets.US_ASCII));
             }
+        }
+        if (!flushScheduled) {
+            // Written once per event-loop batch, after the I/O of this iteration (beforeSleep).
+            flushScheduled = true;
+            server.executeLater(flushTask);
         }
         if (db != selectedDb) {
             buf.command(new byte[][]{SELECT, AofRewriter.ascii(Integer.toString(db))});

@@ -434,7 +434,6 @@ public final class Server {
     /** Between reads: Redis's beforeSleep runs the fast expire cycle here. */
     void beforeSleep() {
         activeExpire.runFast();
-        aof.flush();
     }
 
     /**
