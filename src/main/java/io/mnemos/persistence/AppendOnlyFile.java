@@ -192,6 +192,10 @@ public final class AppendOnlyFile implements CommandPropagation.Listener {
                 startAppendOnly();
             } catch (IOException | RuntimeException e) {
                 log.warn("Unable to turn on AOF: {}", e.getMessage());
+                closeChannel(false);
+                server.propagation().removeListener(this);
+                state = State.OFF;
+                buf.clear();
                 throw new ConfigException("Unable to turn on AOF. Check server logs.");
             }
         } else {
@@ -399,6 +403,9 @@ public final class AppendOnlyFile implements CommandPropagation.Listener {
      */
     private void startRewrite() throws IOException {
         flush();
+        if (channel == null) {
+            buf.clear(); // AOF being enabled: the new base already holds these writes
+        }
         Files.createDirectories(dir());
         rewriteStartMillis = System.currentTimeMillis();
         byte[] base = AofRewriter.serialize(server.keyspace());

@@ -157,6 +157,23 @@ class AppendOnlyFileTest {
         }
     }
 
+    @Test
+    void aBlockedPopServedLaterIsLoggedAsThePopItDid() throws Exception {
+        try (RunningServer s = start();
+             RespConnection a = new RespConnection(s.host(), s.port());
+             RespConnection b = new RespConnection(s.host(), s.port())) {
+            a.sendRaw(RespConnection.encode(new byte[][]{"BLPOP".getBytes(), "q1".getBytes(), "q2".getBytes(), "0".getBytes()}));
+            Thread.sleep(100);
+            assertEquals(":3\r\n", b.call("RPUSH", "q2", "x", "y", "z"));
+            assertEquals("*2\r\n$2\r\nq2\r\n$1\r\nx\r\n", a.readReply());
+        }
+        String log = Files.readString(incr(1));
+        assertTrue(log.endsWith("*2\r\n$4\r\nLPOP\r\n$2\r\nq2\r\n"), log);
+        try (RunningServer s = start(); RespConnection c = new RespConnection(s.host(), s.port())) {
+            assertEquals("*2\r\n$1\r\ny\r\n$1\r\nz\r\n", c.call("LRANGE", "q2", "0", "-1"));
+        }
+    }
+
     static void waitForRewrite(RespConnection c) throws Exception {
         for (int i = 0; i < 200; i++) {
             if (c.call("INFO", "persistence").contains("aof_rewrite_in_progress:0\r\n")) {
