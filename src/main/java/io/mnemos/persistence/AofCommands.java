@@ -7,6 +7,7 @@ import io.mnemos.server.Client;
 import java.util.List;
 
 import static io.mnemos.command.CommandFlag.ADMIN;
+import static io.mnemos.command.CommandFlag.NO_ASYNC_LOADING;
 import static io.mnemos.command.CommandFlag.NOSCRIPT;
 import static io.mnemos.command.CommandSpec.command;
 
@@ -15,7 +16,7 @@ public final class AofCommands implements CommandFamily {
     @Override
     public List<CommandSpec> commands() {
         return List.of(
-                command("bgrewriteaof", 1).flags(ADMIN, NOSCRIPT).group("server").since("1.0.0")
+                command("bgrewriteaof", 1).flags(NO_ASYNC_LOADING, ADMIN, NOSCRIPT).group("server").since("1.0.0")
                         .summary("Asynchronously rewrite the append-only file").complexity("O(1)")
                         .handler(AofCommands::bgrewriteaof).build());
     }

@@ -112,10 +112,12 @@ public final class AppendOnlyFile implements CommandPropagation.Listener {
             return;
         }
         server.propagation().suppress(true);
+        server.keyspace().loading(true);
         try {
             AofLoader loader = new AofLoader(server, config.loadTruncated);
             loader.loadAll(dir(), manifest);
         } finally {
+            server.keyspace().loading(false);
             server.propagation().suppress(false);
         }
         server.keyspace().stats().dirty = 0;

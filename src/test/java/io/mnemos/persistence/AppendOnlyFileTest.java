@@ -174,6 +174,24 @@ class AppendOnlyFileTest {
         }
     }
 
+    @Test
+    void keysDoNotExpireWhileTheLogIsReplayed() throws Exception {
+        try (RunningServer s = start(); RespConnection c = new RespConnection(s.host(), s.port())) {
+            c.call("SET", "k", "v", "PX", "300");
+            c.call("PERSIST", "k");
+            c.call("SET", "gone", "v", "PX", "300");
+            c.call("RPUSH", "l", "a");
+            c.call("PEXPIRE", "l", "300");
+            c.call("RPUSH", "l", "b");
+        }
+        Thread.sleep(400); // every expiry in the log is in the past now
+        try (RunningServer s = start(); RespConnection c = new RespConnection(s.host(), s.port())) {
+            assertEquals("$1\r\nv\r\n", c.call("GET", "k"), "PERSIST replayed on the key that had not expired yet");
+            assertEquals("$-1\r\n", c.call("GET", "gone"));
+            assertEquals(":0\r\n", c.call("EXISTS", "l"), "expired once loaded, with both elements pushed before");
+        }
+    }
+
     static void waitForRewrite(RespConnection c) throws Exception {
         for (int i = 0; i < 200; i++) {
             if (c.call("INFO", "persistence").contains("aof_rewrite_in_progress:0\r\n")) {
