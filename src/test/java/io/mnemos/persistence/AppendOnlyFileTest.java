@@ -192,6 +192,27 @@ class AppendOnlyFileTest {
         }
     }
 
+    @Test
+    void theAofIsRewrittenAutomaticallyOnceItGrewPastTheMinimumSize() throws Exception {
+        try (RunningServer s = start("--auto-aof-rewrite-min-size", "4kb", "--auto-aof-rewrite-percentage", "100");
+             RespConnection c = new RespConnection(s.host(), s.port())) {
+            for (int i = 0; i < 200; i++) {
+                c.call("SET", "k", "value-" + i); // 200 commands, one key: the rewrite compacts them
+            }
+            String info = "";
+            for (int i = 0; i < 150 && !info.contains("aof_rewrites:1\r\n"); i++) {
+                Thread.sleep(20);
+                info = c.call("INFO", "persistence");
+            }
+            assertTrue(info.contains("aof_rewrites:1\r\n"), info);
+            waitForRewrite(c);
+            assertEquals("$9\r\nvalue-199\r\n", c.call("GET", "k"));
+        }
+        assertEquals("file appendonly.aof.2.base.aof seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n",
+                Files.readString(aofDir().resolve("appendonly.aof.manifest")));
+        assertTrue(Files.size(aofDir().resolve("appendonly.aof.2.base.aof")) < 100);
+    }
+
     static void waitForRewrite(RespConnection c) throws Exception {
         for (int i = 0; i < 200; i++) {
             if (c.call("INFO", "persistence").contains("aof_rewrite_in_progress:0\r\n")) {
