@@ -7,6 +7,7 @@
 # Environment:
 #   ROUNDS=3  PIPELINES="16 1"  CLIENTS=50  N_P1=60000  N_PIPE=300000  KEYSPACE=100000
 #   FSYNC=everysec    appendfsync for both servers (always / everysec / no)
+#   APPENDONLY=yes    "no" runs the same comparison without the AOF (a baseline under the same load)
 #   WARMUP_N=300000   pipelined SETs to warm up the Mnemos JIT first
 #   JVM_OPTS="-XX:+UseParallelGC -Xms1g -Xmx1g -XX:+AlwaysPreTouch"
 #   MNEMOS_JAR=target/mnemos-server.jar  REDIS_SERVER=redis-server  REDIS_BENCHMARK=redis-benchmark
@@ -21,6 +22,7 @@ N_P1=${N_P1:-60000}
 N_PIPE=${N_PIPE:-300000}
 KEYSPACE=${KEYSPACE:-100000}
 FSYNC=${FSYNC:-everysec}
+APPENDONLY=${APPENDONLY:-yes}
 WARMUP_N=${WARMUP_N:-300000}
 JVM_OPTS=${JVM_OPTS:-"-XX:+UseParallelGC -Xms1g -Xmx1g -XX:+AlwaysPreTouch"}
 MNEMOS_JAR=${MNEMOS_JAR:-target/mnemos-server.jar}
@@ -41,13 +43,13 @@ MNEMOS_PID=""
 trap bench_cleanup EXIT INT TERM
 mkdir -p "$WORK/redis" "$WORK/mnemos"
 REDIS_PORT=$(free_port)
-"$REDIS_SERVER" --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly yes --appendfsync "$FSYNC" \
+"$REDIS_SERVER" --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly "$APPENDONLY" --appendfsync "$FSYNC" \
     --dir "$WORK/redis" --daemonize no --logfile "$WORK/redis.log" &
 REDIS_PID=$!
 MNEMOS_PORT=$(free_port)
 while [[ "$MNEMOS_PORT" == "$REDIS_PORT" ]]; do MNEMOS_PORT=$(free_port); done
 # shellcheck disable=SC2086
-"$JAVA" $JVM_OPTS -jar "$MNEMOS_JAR" --port "$MNEMOS_PORT" --bind 127.0.0.1 --appendonly yes \
+"$JAVA" $JVM_OPTS -jar "$MNEMOS_JAR" --port "$MNEMOS_PORT" --bind 127.0.0.1 --appendonly "$APPENDONLY" \
     --appendfsync "$FSYNC" --dir "$WORK/mnemos" >"$WORK/mnemos.log" 2>&1 &
 MNEMOS_PID=$!
 wait_ping "$REDIS_PORT"
@@ -87,7 +89,9 @@ for pipe in $PIPELINES; do
     r=$(printf '%s\n' "${r_runs[@]}" | median)
     printf '%-6s %3s %12.0f %12.0f %7.2f\n' set "$pipe" "$m" "$r" "$(echo "$m / $r" | bc -l)"
 done
-echo "(appendonly yes, appendfsync $FSYNC, $CLIENTS clients, medians over $ROUNDS rounds)"
-msize=$(du -sb "$WORK/mnemos/appendonlydir" | cut -f1)
-rsize=$(du -sb "$WORK/redis/appendonlydir" | cut -f1)
-echo "AOF directory size: mnemos $msize bytes, redis $rsize bytes"
+echo "(appendonly $APPENDONLY, appendfsync $FSYNC, $CLIENTS clients, medians over $ROUNDS rounds)"
+if [[ "$APPENDONLY" == yes ]]; then
+    msize=$(du -sb "$WORK/mnemos/appendonlydir" | cut -f1)
+    rsize=$(du -sb "$WORK/redis/appendonlydir" | cut -f1)
+    echo "AOF directory size: mnemos $msize bytes, redis $rsize bytes"
+fi
