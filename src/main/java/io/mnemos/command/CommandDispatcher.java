@@ -171,6 +171,7 @@ public final class CommandDispatcher {
      */
     void call(Client c, CommandSpec spec, byte[][] argv) {
         c.setRequest(argv, spec);
+        server.propagation().enter(c, spec, argv);
         long dirtyBefore = server.keyspace().stats().dirty;
         Object[] before = PARTIAL_WRITERS.contains(spec.fullName()) ? fingerprints(c, spec, argv) : null;
         long start = System.nanoTime();
@@ -191,13 +192,16 @@ public final class CommandDispatcher {
             // Values changed in place by the command (HSET, RPUSH, ...) are re-accounted here.
             keyspace.commandDone();
         }
-        if (server.keyspace().stats().dirty != dirtyBefore) {
+        boolean dirtied = server.keyspace().stats().dirty != dirtyBefore;
+        if (dirtied) {
             signalModifiedKeys(c, spec, argv, before);
         }
         // replicationFeedMonitors, after the command so that AUTH/HELLO arguments are redacted.
         if (!reprocessing && !spec.has(CommandFlag.ADMIN) && !spec.has(CommandFlag.SKIP_MONITOR)) {
             server.monitors().feed(c, c.db().id(), argv);
         }
+        // Command propagation (AOF, later replication): after the command, as Redis's call().
+        server.propagation().exit(c, spec, argv, dirtied);
         if (c.blocked()) {
             return; // accounted for once it is answered, as Redis's updateStatsOnUnblock
         }

@@ -27,6 +27,7 @@ public final class Commands {
                 new DebugCommands(),
                 new AclCommands(),
                 new MonitorCommands(),
-                new ScriptingCommands());
+                new ScriptingCommands(),
+                new io.mnemos.persistence.AofCommands());
     }
 }

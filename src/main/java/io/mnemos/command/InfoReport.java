@@ -248,18 +248,11 @@ public final class InfoReport {
         out.field("rdb_last_cow_size", 0);
         out.field("rdb_last_load_keys_expired", 0);
         out.field("rdb_last_load_keys_loaded", 0);
-        out.field("aof_enabled", 0);
-        out.field("aof_rewrite_in_progress", 0);
-        out.field("aof_rewrite_scheduled", 0);
-        out.field("aof_last_rewrite_time_sec", -1);
-        out.field("aof_current_rewrite_time_sec", -1);
-        out.field("aof_last_bgrewrite_status", "ok");
-        out.field("aof_rewrites", 0);
-        out.field("aof_rewrites_consecutive_failures", 0);
-        out.field("aof_last_write_status", "ok");
+        server.aof().infoFields(out::field);
         out.field("aof_last_cow_size", 0);
         out.field("module_fork_in_progress", 0);
         out.field("module_fork_last_cow_size", 0);
+        server.aof().infoSizes(out::field);
     }
 
     private static void stats(Section out, Server server) {

@@ -287,7 +287,7 @@ public final class KeyCommands implements CommandFamily {
                 return;
             }
         }
-        if (when <= db.now()) {
+        if (when <= db.now() && !db.loading()) {
             // checkAlreadyExpired: a time in the past deletes the key (propagated as DEL).
             db.remove(e);
             Events.generic(c, "del", c.arg(1));

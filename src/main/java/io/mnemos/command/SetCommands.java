@@ -202,6 +202,8 @@ public final class SetCommands implements CommandFamily {
         set.remove(member);
         c.reply().bulk(member);
         dirty(c, 1);
+        // Propagated as SREM of the popped member, as Redis's spopCommand.
+        c.server().propagation().propagateInstead(new byte[][]{"SREM".getBytes(), key, member});
         if (set.size() == 0) {
             c.db().delete(key);
         }
@@ -230,15 +232,25 @@ public final class SetCommands implements CommandFamily {
             all.forEach(c.reply()::bulk);
             c.db().delete(key);
             dirty(c, size);
+            c.server().propagation().propagateInstead(new byte[][]{"DEL".getBytes(), key});
             return;
         }
         c.reply().setHeader(count);
+        boolean propagate = c.server().propagation().active();
+        List<byte[]> popped = propagate ? new java.util.ArrayList<>() : null;
         for (long i = 0; i < count; i++) {
             byte[] member = set.random();
             set.remove(member);
             c.reply().bulk(member);
+            if (propagate) {
+                popped.add(member);
+            }
         }
         dirty(c, count);
+        if (propagate) {
+            // Redis's spopWithCountCommand: SREM of the popped members, 1024 per command.
+            c.server().propagation().replaceWith(io.mnemos.persistence.CommandPropagation.sremBatches(key, popped));
+        }
     }
 
     private static void srandmember(Client c) {

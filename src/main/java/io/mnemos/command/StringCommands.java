@@ -351,7 +351,7 @@ public final class StringCommands implements CommandFamily {
             when = expireMillis(c, c.arg(parsed[1]), flags, (flags & (EX | EXAT)) != 0);
         }
         c.reply().bulk((byte[]) e.value());
-        if ((flags & (PXAT | EXAT)) != 0 && when <= db.now()) {
+        if ((flags & (PXAT | EXAT)) != 0 && when <= db.now() && !db.loading()) {
             db.remove(e);
             Events.generic(c, "del", c.arg(1));
             dirty(c, 1);

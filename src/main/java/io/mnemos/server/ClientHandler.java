@@ -35,6 +35,8 @@ final class ClientHandler extends ByteToMessageDecoder implements RequestSink {
     /** Requests held while CLIENT PAUSE postpones this client, in arrival order. */
     private final ArrayDeque<byte[][]> held = new ArrayDeque<>();
     private boolean deliveryFlushScheduled;
+    /** Replies wait for the append-only file (see Server.holdReplies). */
+    private boolean repliesHeld;
 
     ClientHandler(Server server) {
         this.server = server;
@@ -179,9 +181,26 @@ final class ClientHandler extends ByteToMessageDecoder implements RequestSink {
 
     /** Writes what the last batch of commands replied, in one flush. */
     void flushReplies() {
-        if (client == null) {
+        if (client == null || repliesHeld) {
             return;
         }
+        if (server.holdReplies(this)) {
+            // Acknowledged writes must be in the AOF first: flushed when the server releases them.
+            repliesHeld = true;
+            return;
+        }
+        flushRepliesNow();
+    }
+
+    /** The AOF was written (and fsynced with appendfsync always): the held replies go out. */
+    void releaseReplies() {
+        repliesHeld = false;
+        if (client != null) {
+            flushRepliesNow();
+        }
+    }
+
+    private void flushRepliesNow() {
         ByteBuf out = client.reply().take();
         if (out != null) {
             server.stats().netOutputBytes += out.readableBytes();

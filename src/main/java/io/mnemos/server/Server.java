@@ -66,6 +66,12 @@ public final class Server {
     private final LatencyMonitor latency;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private final io.mnemos.scripting.Scripting scripting;
+    /** Where executed writes are propagated (the AOF listens); see io.mnemos.persistence. */
+    private final io.mnemos.persistence.CommandPropagation propagation = new io.mnemos.persistence.CommandPropagation();
+    private final io.mnemos.persistence.AppendOnlyFile aof;
+    /** Connections whose replies wait for the AOF write (and fsync) of this event-loop batch. */
+    private final List<ClientHandler> heldReplies = new ArrayList<>();
+    private boolean heldRepliesScheduled;
 
     private EventLoopGroup group;
     private EventLoop keyspaceLoop;
@@ -100,6 +106,43 @@ public final class Server {
         config.onChange("maxmemory", this::maxmemoryChanged);
         keyspace.evictor().extraMemory(this::clientsMemory);
         sampler.startupMemory(usedMemory());
+        this.aof = new io.mnemos.persistence.AppendOnlyFile(this);
+    }
+
+    public io.mnemos.persistence.CommandPropagation propagation() {
+        return propagation;
+    }
+
+    public io.mnemos.persistence.AppendOnlyFile aof() {
+        return aof;
+    }
+
+    /**
+     * Redis writes the AOF in beforeSleep, before replies go out: a connection about to flush
+     * replies while propagated writes are not yet written (and, with appendfsync always, fsynced)
+     * holds them until the end of this event-loop batch, when one write and one fsync cover every
+     * connection. Returns false when the replies may go out now.
+     */
+    boolean holdReplies(ClientHandler handler) {
+        if (!aof.hasUnwritten() || keyspaceLoop == null) {
+            return false;
+        }
+        heldReplies.add(handler);
+        if (!heldRepliesScheduled) {
+            heldRepliesScheduled = true;
+            keyspaceLoop.execute(this::releaseHeldReplies);
+        }
+        return true;
+    }
+
+    private void releaseHeldReplies() {
+        heldRepliesScheduled = false;
+        aof.flush();
+        List<ClientHandler> handlers = List.copyOf(heldReplies);
+        heldReplies.clear();
+        for (ClientHandler h : handlers) {
+            h.releaseReplies();
+        }
     }
 
     /** Redis's per-client estimate for used_memory: the client object and its buffers. */
@@ -139,11 +182,13 @@ public final class Server {
             @Override
             public void expired(Database db, byte[] key) {
                 watchedKeys.touch(db, key);
+                propagation.deleted(db, key);
             }
 
             @Override
             public void evicted(Database db, byte[] key) {
                 watchedKeys.touch(db, key);
+                propagation.deleted(db, key);
             }
 
             @Override
@@ -288,6 +333,8 @@ public final class Server {
     public Server start() throws InterruptedException {
         // ACLLoadUsersAtStartup: users from the config file or the ACL file (not both).
         io.mnemos.acl.AclConfig.loadUsersAtStartup(config, acl);
+        // Load the append-only file (when appendonly is yes) before accepting any command.
+        aof.startup();
         long heap = Runtime.getRuntime().maxMemory();
         if (config.eviction.maxmemory == 0) {
             log.info("maxmemory is 0: data is limited to {} bytes derived from the {} byte max heap (OOM errors, "
@@ -419,6 +466,7 @@ public final class Server {
         sampler.cronTick(stats, System.currentTimeMillis());
         sampler.notePeak(usedMemory());
         dispatcher.performEvictions();
+        aof.cron();
         if (config.timeoutSeconds > 0) {
             long now = System.currentTimeMillis();
             for (Client c : List.copyOf(clients.all())) {
@@ -466,6 +514,7 @@ public final class Server {
         if (group != null) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
+        aof.shutdown();
         log.info("Mnemos is now ready to exit, bye bye...");
         terminated.complete(null);
     }

@@ -62,6 +62,8 @@ public final class ServerConfig {
     public int notifyKeyspaceEvents = 0;
     /** client-output-buffer-limit: {hard bytes, soft bytes, soft seconds} per CLIENT_CLASS_*. */
     public final long[][] clientOutputBufferLimits = PubSubOptions.defaultOutputBufferLimits();
+    /** The append-only file options (appendonly, appendfsync, ...), registered by AofConfig. */
+    public final io.mnemos.persistence.AofConfig aof = new io.mnemos.persistence.AofConfig();
     public static final int CLIENT_CLASS_NORMAL = 0;
     public static final int CLIENT_CLASS_REPLICA = 1;
     public static final int CLIENT_CLASS_PUBSUB = 2;
@@ -173,6 +175,7 @@ public final class ServerConfig {
         PubSubOptions.register(this);
         io.mnemos.acl.AclConfig.register(this);
         TlsConfig.register(this, tls);
+        io.mnemos.persistence.AofConfig.register(this);
     }
 
     private void add(ConfigOption option) {

@@ -304,13 +304,25 @@ public final class Database {
 
     /** Redis's keyIsExpired: a key lives through its expiry millisecond and is gone after it. */
     public boolean isExpired(Entry e) {
-        return e.expireAt != Entry.NO_EXPIRY && clock.millis() > e.expireAt;
+        // Redis's keyIsExpired: nothing expires while the dataset is being loaded.
+        return e.expireAt != Entry.NO_EXPIRY && !loading && clock.millis() > e.expireAt;
     }
 
     /**
      * The entry as stored, even if its time has passed: nothing is expired and no statistic moves
      * (Redis's dictFind on the main dictionary).
      */
+    /** True while the AOF is replayed: keys do not expire and past expiry times are kept (checkAlreadyExpired). */
+    public boolean loading() {
+        return loading;
+    }
+
+    void loading(boolean loading) {
+        this.loading = loading;
+    }
+
+    private boolean loading;
+
     public Entry peek(byte[] key) {
         return dict.get(key);
     }

@@ -89,6 +89,13 @@ public final class Keyspace {
         return total;
     }
 
+    /** Loading the AOF: keys don't expire meanwhile, as Redis while server.loading. */
+    public void loading(boolean loading) {
+        for (Database db : databases) {
+            db.loading(loading);
+        }
+    }
+
     public void flushAll() {
         for (Database db : databases) {
             db.flush();

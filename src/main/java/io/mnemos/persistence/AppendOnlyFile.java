@@ -1,0 +1,637 @@
+package io.mnemos.persistence;
+
+import io.mnemos.command.CommandError;
+import io.mnemos.server.ConfigException;
+import io.mnemos.server.Server;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+
+/**
+ * The append-only file, Redis 7's multi-part AOF: {@code appenddirname/} holds a base file, the
+ * incremental files and the manifest. Propagated commands are encoded as RESP into a reusable
+ * buffer on the keyspace thread; the buffer is written before replies go out (the connection
+ * holds its replies until {@link #flush()} ran, once per event-loop batch), and fsynced there with
+ * appendfsync always, once a second by a background thread with everysec, never explicitly with no.
+ *
+ * <p>BGREWRITEAOF serializes the keyspace on the keyspace thread (a consistent view), switches to a
+ * new incremental file at the same instant, writes the new base on a background thread, then swaps
+ * the manifest atomically (temp file + rename) and deletes the history files.
+ */
+public final class AppendOnlyFile implements CommandPropagation.Listener {
+    private static final Logger log = LoggerFactory.getLogger(AppendOnlyFile.class);
+    private static final byte[] SELECT = AofRewriter.ascii("SELECT");
+
+    private enum State { OFF, ON, WAIT_REWRITE }
+
+    private final Server server;
+    private final AofConfig config;
+    private State state = State.OFF;
+    private AofManifest manifest = new AofManifest();
+    private final RespBuffer buf = new RespBuffer(64 * 1024);
+    private int selectedDb = -1;
+    private long lastTimestamp;
+
+    private final Object channelLock = new Object();
+    private volatile FileChannel channel;
+    /** Bytes written to the current incr file, and how many of them are known fsynced. */
+    private volatile long written;
+    private volatile long synced;
+    private ScheduledExecutorService fsyncThread;
+    private ExecutorService rewriteThread;
+
+    private long currentSize;
+    private long baseSize;
+    private long rewriteBaseSize;
+    private boolean rewriteInProgress;
+    private boolean rewriteScheduled;
+    private long rewriteStartMillis;
+    private long lastRewriteTimeSec = -1;
+    private boolean lastBgrewriteOk = true;
+    private boolean lastWriteOk = true;
+    private long rewrites;
+    private long consecutiveFailures;
+    private long delayedFsync;
+    private boolean flushScheduled;
+    private final Runnable flushTask = () -> {
+        flushScheduled = false;
+        flush();
+    };
+
+    public AppendOnlyFile(Server server) {
+        this.server = server;
+        this.config = server.config().aof;
+    }
+
+    private Path dir() {
+        return Path.of(server.config().dir).resolve(config.appenddirname);
+    }
+
+    private String manifestName() {
+        return config.appendfilename + ".manifest";
+    }
+
+    public boolean enabled() {
+        return state != State.OFF;
+    }
+
+    public boolean rewriteInProgress() {
+        return rewriteInProgress;
+    }
+
+    // ---- startup and shutdown -------------------------------------------------------------------
+
+    /**
+     * Before the server accepts connections: reads the manifest, loads the files when appendonly is
+     * yes, opens the last incremental file for appending. Throws {@link AofLoader.LoadException}
+     * (the server must not start) on any error.
+     */
+    public void startup() {
+        config.onAppendonly = this::toggle;
+        try {
+            loadManifest();
+        } catch (AofManifest.FormatException e) {
+            throw new AofLoader.LoadException("\n*** FATAL AOF MANIFEST FILE ERROR ***\n" + e.getMessage());
+        } catch (IOException e) {
+            throw new AofLoader.LoadException("Fatal error: can't open the AOF manifest file for reading: " + e.getMessage());
+        }
+        if (!config.appendonly) {
+            return;
+        }
+        server.propagation().suppress(true);
+        server.keyspace().loading(true);
+        try {
+            AofLoader loader = new AofLoader(server, config.loadTruncated);
+            loader.loadAll(dir(), manifest);
+        } finally {
+            server.keyspace().loading(false);
+            server.propagation().suppress(false);
+        }
+        server.keyspace().stats().dirty = 0;
+        server.commandTable().resetStats();
+        try {
+            openOnStartup();
+        } catch (IOException e) {
+            throw new AofLoader.LoadException("Can't open the append-only file: " + e.getMessage());
+        }
+        state = State.ON;
+        server.propagation().addListener(this);
+        startFsyncThread();
+    }
+
+    private void loadManifest() throws IOException, AofManifest.FormatException {
+        Path m = dir().resolve(manifestName());
+        if (Files.isRegularFile(m)) {
+            manifest = AofManifest.parse(Files.readString(m, StandardCharsets.UTF_8));
+            return;
+        }
+        Path old = Path.of(server.config().dir).resolve(config.appendfilename);
+        if (config.appendonly && Files.isRegularFile(old)) {
+            // aofUpgradePrepare: an old single-file AOF becomes the base of a new directory.
+            Files.createDirectories(dir());
+            AofManifest upgraded = new AofManifest();
+            upgraded.upgradeBase(config.appendfilename);
+            persistManifest(upgraded);
+            Files.move(old, dir().resolve(config.appendfilename), StandardCopyOption.ATOMIC_MOVE);
+            manifest = upgraded;
+            log.info("Successfully migrated an old-style AOF into the AOF directory");
+        }
+    }
+
+    /** aofOpenIfNeededOnServerStart: a base for an empty start, then the last incr file. */
+    private void openOnStartup() throws IOException {
+        Files.createDirectories(dir());
+        if (manifest.isEmpty()) {
+            String base = manifest.newBase(config.appendfilename, false);
+            writeFileSynced(dir().resolve(base), AofRewriter.serialize(server.keyspace()));
+            log.info("Creating AOF base file {} on server start", base);
+        }
+        boolean created = manifest.incrs().isEmpty();
+        String incr = manifest.lastIncr(config.appendfilename);
+        openChannel(incr);
+        if (created) {
+            log.info("Creating AOF incr file {} on server start", incr);
+        }
+        persistManifest(manifest);
+        deleteHistory();
+        updateSizes();
+        rewriteBaseSize = currentSize;
+    }
+
+    /** SHUTDOWN / stop: whatever is buffered is written and fsynced. */
+    public void shutdown() {
+        if (state != State.OFF) {
+            flush();
+            closeChannel(true);
+            log.info("Calling fsync() on the AOF file.");
+        }
+        if (fsyncThread != null) {
+            fsyncThread.shutdownNow();
+        }
+        if (rewriteThread != null) {
+            rewriteThread.shutdownNow();
+        }
+    }
+
+    // ---- CONFIG SET appendonly --------------------------------------------------------------------
+
+    private void toggle(boolean on) throws ConfigException {
+        if (on) {
+            try {
+                startAppendOnly();
+            } catch (IOException | RuntimeException e) {
+                log.warn("Unable to turn on AOF: {}", e.getMessage());
+                closeChannel(false);
+                server.propagation().removeListener(this);
+                state = State.OFF;
+                buf.clear();
+                throw new ConfigException("Unable to turn on AOF. Check server logs.");
+            }
+        } else {
+            stopAppendOnly();
+        }
+    }
+
+    /** startAppendOnly: the AOF waits for a rewrite to produce its base. */
+    private void startAppendOnly() throws IOException {
+        Files.createDirectories(dir());
+        state = State.WAIT_REWRITE;
+        server.propagation().addListener(this);
+        startFsyncThread();
+        if (rewriteInProgress) {
+            rewriteScheduled = true;
+            log.info("AOF was enabled but there is already another background operation. An AOF background was scheduled to start when possible.");
+            return;
+        }
+        startRewrite();
+        log.info("AOF was enabled");
+    }
+
+    /** stopAppendOnly: flush, fsync and close; the files stay. */
+    private void stopAppendOnly() {
+        flush();
+        closeChannel(true);
+        server.propagation().removeListener(this);
+        state = State.OFF;
+        rewriteScheduled = false;
+        buf.clear();
+        log.info("AOF was disabled");
+    }
+
+    // ---- feeding and writing ------------------------------------------------------------------------
+
+    /** feedAppendOnlyFile: SELECT when the database changes, then the command as RESP. */
+    @Override
+    public void propagate(int db, byte[][] argv) {
+        if (state == State.OFF) {
+            return;
+        }
+        if (config.timestampEnabled) {
+            long now = System.currentTimeMillis() / 1000;
+            if (now > lastTimestamp) {
+                lastTimestamp = now;
+                buf.raw(("#TS:" + now + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            }
+        }
+        if (!flushScheduled) {
+            // Written once per event-loop batch, after the I/O of this iteration (beforeSleep).
+            flushScheduled = true;
+            server.executeLater(flushTask);
+        }
+        if (db != selectedDb) {
+            buf.command(new byte[][]{SELECT, AofRewriter.ascii(Integer.toString(db))});
+            selectedDb = db;
+        }
+        buf.command(argv);
+    }
+
+    /** True when commands wait to be written: replies must wait for {@link #flush()}. */
+    public boolean hasUnwritten() {
+        return buf.length() > 0 && channel != null;
+    }
+
+    /**
+     * flushAppendOnlyFile: writes the buffer, and with appendfsync always fsyncs it, before any reply
+     * acknowledging those writes leaves. On the keyspace thread.
+     */
+    public void flush() {
+        FileChannel ch = channel;
+        if (buf.length() == 0 || ch == null) {
+            return;
+        }
+        long before = written;
+        try {
+            ByteBuffer bb = buf.asByteBuffer();
+            while (bb.hasRemaining()) {
+                ch.write(bb);
+            }
+        } catch (IOException e) {
+            writeFailed(ch, before, e);
+            return;
+        }
+        int n = buf.length();
+        buf.clear();
+        written = before + n;
+        currentSize += n;
+        if (!lastWriteOk) {
+            log.warn("AOF write error looks solved, Redis can write again.");
+            lastWriteOk = true;
+        }
+        if (config.appendfsync == AofConfig.Fsync.ALWAYS) {
+            try {
+                ch.force(false);
+                synced = written;
+            } catch (IOException e) {
+                log.error("Can't persist the AOF fsync error when the AOF fsync policy is 'always': {}. Exiting...", e.getMessage());
+                Runtime.getRuntime().halt(1);
+            }
+        }
+    }
+
+    private void writeFailed(FileChannel ch, long before, IOException e) {
+        if (config.appendfsync == AofConfig.Fsync.ALWAYS) {
+            log.error("Can't recover from AOF write error when the AOF fsync policy is 'always'. Exiting... ({})", e.getMessage());
+            Runtime.getRuntime().halt(1);
+        }
+        if (lastWriteOk) {
+            log.warn("Error writing to the AOF file: {}", e.getMessage());
+        }
+        lastWriteOk = false;
+        try {
+            ch.truncate(before); // drop a partial command; the buffer is written again later
+        } catch (IOException ignored) {
+            // the next successful write starts after whatever is there
+        }
+    }
+
+    private void startFsyncThread() {
+        if (fsyncThread != null) {
+            return;
+        }
+        fsyncThread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "mnemos-aof-fsync");
+            t.setDaemon(true);
+            return t;
+        });
+        fsyncThread.scheduleWithFixedDelay(this::backgroundFsync, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** appendfsync everysec: the bio fsync job, at most once a second. */
+    private void backgroundFsync() {
+        if (config.appendfsync != AofConfig.Fsync.EVERYSEC) {
+            return;
+        }
+        synchronized (channelLock) {
+            FileChannel ch = channel;
+            long w = written;
+            if (ch == null || w == synced) {
+                return;
+            }
+            try {
+                ch.force(false);
+                synced = w;
+            } catch (IOException e) {
+                log.warn("Fsync of the AOF file failed: {}", e.getMessage());
+            }
+        }
+    }
+
+    private void openChannel(String incrName) throws IOException {
+        FileChannel ch = FileChannel.open(dir().resolve(incrName),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        synchronized (channelLock) {
+            FileChannel old = channel;
+            if (old != null) {
+                old.force(false);
+                old.close();
+            }
+            channel = ch;
+            written = 0;
+            synced = 0;
+        }
+        selectedDb = -1;
+    }
+
+    private void closeChannel(boolean sync) {
+        synchronized (channelLock) {
+            FileChannel ch = channel;
+            channel = null;
+            if (ch != null) {
+                try {
+                    if (sync) {
+                        ch.force(false);
+                    }
+                    ch.close();
+                } catch (IOException e) {
+                    log.warn("Error closing the AOF file: {}", e.getMessage());
+                }
+            }
+        }
+    }
+
+    // ---- rewrite ----------------------------------------------------------------------------------------
+
+    /** BGREWRITEAOF's reply text, or a CommandError. */
+    public String bgrewriteaof() {
+        if (rewriteInProgress) {
+            throw CommandError.err("Background append only file rewriting already in progress");
+        }
+        try {
+            startRewrite();
+        } catch (IOException | RuntimeException e) {
+            log.warn("Can't rewrite append only file in background: {}", e.getMessage());
+            throw CommandError.err("Can't execute an AOF background rewriting. Please check the server logs for more information.");
+        }
+        return "Background append only file rewriting started";
+    }
+
+    /**
+     * rewriteAppendOnlyFileBackground: everything so far is written out, the keyspace is serialized
+     * (a consistent view: this is the keyspace thread), new writes go to a new incr file from this
+     * instant, and the base is written on a background thread.
+     */
+    private void startRewrite() throws IOException {
+        flush();
+        if (channel == null) {
+            buf.clear(); // AOF being enabled: the new base already holds these writes
+        }
+        Files.createDirectories(dir());
+        rewriteStartMillis = System.currentTimeMillis();
+        byte[] base = AofRewriter.serialize(server.keyspace());
+        long keepFrom = Long.MAX_VALUE;
+        if (state != State.OFF) {
+            AofManifest m = manifest.copy();
+            String incr = m.newIncr(config.appendfilename);
+            openChannel(incr);
+            if (state == State.ON) {
+                // The old base and incr files plus the new incr are a valid chain at any moment.
+                persistManifest(m);
+            }
+            manifest = m;
+            keepFrom = m.currentIncrSeq();
+            updateSizes();
+        }
+        rewriteInProgress = true;
+        rewriteScheduled = false;
+        log.info("Background append only file rewriting started");
+        Path temp = dir().resolve("temp-rewriteaof-bg-" + ProcessHandle.current().pid() + ".aof");
+        if (rewriteThread == null) {
+            rewriteThread = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "mnemos-aof-rewrite");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        long keep = keepFrom;
+        rewriteThread.execute(() -> {
+            IOException error = null;
+            try {
+                writeFileSynced(temp, base);
+            } catch (IOException e) {
+                error = e;
+            }
+            IOException failure = error;
+            server.execute(() -> rewriteDone(temp, keep, failure));
+        });
+    }
+
+    /** backgroundRewriteDoneHandler: the new base replaces the old one and the rewritten incr files. */
+    private void rewriteDone(Path temp, long keepFrom, IOException error) {
+        rewriteInProgress = false;
+        lastRewriteTimeSec = (System.currentTimeMillis() - rewriteStartMillis) / 1000;
+        if (error == null) {
+            try {
+                AofManifest m = manifest.copy();
+                String baseName = m.newBase(config.appendfilename, false);
+                Files.move(temp, dir().resolve(baseName), StandardCopyOption.ATOMIC_MOVE);
+                m.markIncrsAsHistoryExceptFrom(keepFrom);
+                persistManifest(m);
+                manifest = m;
+                if (state == State.WAIT_REWRITE) {
+                    state = State.ON;
+                }
+                deleteHistory();
+                updateSizes();
+                rewriteBaseSize = currentSize;
+                rewrites++;
+                consecutiveFailures = 0;
+                lastBgrewriteOk = true;
+                log.info("Background AOF rewrite terminated with success");
+                log.info("Background AOF rewrite finished successfully");
+            } catch (IOException e) {
+                error = e;
+            }
+        }
+        if (error != null) {
+            lastBgrewriteOk = false;
+            consecutiveFailures++;
+            log.warn("Background AOF rewrite terminated with error: {}", error.getMessage());
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException ignored) {
+                // nothing more to do
+            }
+            if (state == State.WAIT_REWRITE) {
+                rewriteScheduled = true; // try again from the cron
+            }
+        }
+        if (rewriteScheduled && state != State.OFF) {
+            server.executeLater(this::scheduledRewrite);
+        }
+    }
+
+    private void scheduledRewrite() {
+        if (!rewriteInProgress && rewriteScheduled) {
+            try {
+                startRewrite();
+            } catch (IOException | RuntimeException e) {
+                log.warn("Scheduled AOF rewrite failed to start: {}", e.getMessage());
+            }
+        }
+    }
+
+    /** serverCron's part: write what waits, run a scheduled rewrite, auto rewrite on growth. */
+    public void cron() {
+        flush();
+        if (state == State.OFF || rewriteInProgress) {
+            return;
+        }
+        if (rewriteScheduled) {
+            scheduledRewrite();
+            return;
+        }
+        if (state == State.ON && config.autoRewritePercentage > 0 && currentSize > config.autoRewriteMinSize) {
+            long base = rewriteBaseSize > 0 ? rewriteBaseSize : 1;
+            long growth = currentSize * 100 / base - 100;
+            if (growth >= config.autoRewritePercentage) {
+                log.info("Starting automatic rewriting of AOF on {}% growth", growth);
+                scheduledRewriteNow();
+            }
+        }
+    }
+
+    private void scheduledRewriteNow() {
+        try {
+            startRewrite();
+        } catch (IOException | RuntimeException e) {
+            log.warn("Automatic AOF rewrite failed to start: {}", e.getMessage());
+        }
+    }
+
+    // ---- files ------------------------------------------------------------------------------------------
+
+    /** persistAofManifest: temp file, fsync, rename over the manifest, fsync the directory. */
+    private void persistManifest(AofManifest m) throws IOException {
+        Path temp = dir().resolve("temp-" + manifestName());
+        writeFileSynced(temp, m.format().getBytes(StandardCharsets.UTF_8));
+        Files.move(temp, dir().resolve(manifestName()), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        fsyncDir(dir());
+    }
+
+    private static void writeFileSynced(Path file, byte[] content) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer bb = ByteBuffer.wrap(content);
+            while (bb.hasRemaining()) {
+                ch.write(bb);
+            }
+            ch.force(true);
+        }
+    }
+
+    private static void fsyncDir(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException ignored) {
+            // some platforms cannot fsync a directory
+        }
+    }
+
+    /** aofDelHistoryFiles: deletes the history files and drops them from the manifest. */
+    private void deleteHistory() throws IOException {
+        if (manifest.history().isEmpty()) {
+            return;
+        }
+        for (AofManifest.FileInfo f : manifest.history()) {
+            log.info("Removing the history file {} in the background", f.name());
+            Files.deleteIfExists(dir().resolve(f.name()));
+        }
+        AofManifest m = manifest.copy();
+        m.clearHistory();
+        persistManifest(m);
+        manifest = m;
+    }
+
+    private void updateSizes() {
+        long total = 0;
+        baseSize = 0;
+        if (manifest.base() != null) {
+            baseSize = fileSize(manifest.base().name());
+            total += baseSize;
+        }
+        for (AofManifest.FileInfo f : manifest.incrs()) {
+            total += fileSize(f.name());
+        }
+        currentSize = total;
+    }
+
+    private long fileSize(String name) {
+        try {
+            return Files.size(dir().resolve(name));
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    // ---- INFO persistence ---------------------------------------------------------------------------------
+
+    /** The aof_* fields that INFO persistence always shows, in Redis's order. */
+    public void infoFields(BiConsumer<String, Object> field) {
+        field.accept("aof_enabled", state != State.OFF ? 1 : 0);
+        field.accept("aof_rewrite_in_progress", rewriteInProgress ? 1 : 0);
+        field.accept("aof_rewrite_scheduled", rewriteScheduled ? 1 : 0);
+        field.accept("aof_last_rewrite_time_sec", lastRewriteTimeSec);
+        field.accept("aof_current_rewrite_time_sec",
+                rewriteInProgress ? (System.currentTimeMillis() - rewriteStartMillis) / 1000 : -1);
+        field.accept("aof_last_bgrewrite_status", lastBgrewriteOk ? "ok" : "err");
+        field.accept("aof_rewrites", rewrites);
+        field.accept("aof_rewrites_consecutive_failures", consecutiveFailures);
+        field.accept("aof_last_write_status", lastWriteOk ? "ok" : "err");
+    }
+
+    /** The fields Redis adds when the AOF is enabled (after module_fork_last_cow_size). */
+    public void infoSizes(BiConsumer<String, Object> field) {
+        if (state == State.OFF) {
+            return;
+        }
+        field.accept("aof_current_size", currentSize);
+        field.accept("aof_base_size", rewriteBaseSize);
+        field.accept("aof_pending_rewrite", rewriteScheduled ? 1 : 0);
+        field.accept("aof_buffer_length", buf.length());
+        field.accept("aof_pending_bio_fsync", 0);
+        field.accept("aof_delayed_fsync", delayedFsync);
+    }
+
+    /** The manifest as it is now (tests). */
+    public AofManifest manifest() {
+        return manifest;
+    }
+
+    /** The AOF directory (tests). */
+    public Path directory() {
+        return dir();
+    }
+}

@@ -1,0 +1,154 @@
+package io.mnemos.persistence;
+
+import io.mnemos.testing.CommandHarness;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What Redis 7.0 propagates (to the AOF and replicas) for each kind of write. */
+class CommandPropagationTest {
+    private CommandHarness h;
+    private final List<String> propagated = new ArrayList<>();
+    private long now;
+
+    @BeforeEach
+    void setUp() {
+        h = new CommandHarness();
+        now = h.clock().millis();
+        h.server().propagation().addListener((db, argv) -> {
+            StringBuilder sb = new StringBuilder();
+            sb.append(db).append(':');
+            for (byte[] a : argv) {
+                sb.append(' ').append(new String(a, StandardCharsets.UTF_8));
+            }
+            propagated.add(sb.toString());
+        });
+    }
+
+    private List<String> run(String... args) {
+        propagated.clear();
+        h.exec(args);
+        return List.copyOf(propagated);
+    }
+
+    @Test
+    void plainWritesPropagateAsTheyAreAndReadsOrNoOpsNotAtAll() {
+        assertEquals(List.of("0: SET k v"), run("SET", "k", "v"));
+        assertEquals(List.of(), run("GET", "k"));
+        assertEquals(List.of(), run("SET", "k", "v2", "NX"));
+        assertEquals(List.of(), run("DEL", "nokey"));
+        assertEquals(List.of(), run("INCR", "k"));
+        assertEquals(List.of("0: RPUSH l a b"), run("RPUSH", "l", "a", "b"));
+    }
+
+    @Test
+    void relativeExpiriesBecomeAbsolute() {
+        h.exec("SET", "k", "v");
+        long at = now + 100_000;
+        assertEquals(List.of("0: PEXPIREAT k " + at), run("EXPIRE", "k", "100"));
+        assertEquals(List.of("0: PEXPIREAT k " + (now + 5000)), run("PEXPIRE", "k", "5000"));
+        assertEquals(List.of("0: PEXPIREAT k " + (now + 7000)), run("EXPIREAT", "k", Long.toString(now / 1000 + 7)));
+        assertEquals(List.of("0: SET s v PXAT " + (now + 10_000)), run("SETEX", "s", "10", "v"));
+        assertEquals(List.of("0: SET s v PXAT " + (now + 10)), run("PSETEX", "s", "10", "v"));
+        assertEquals(List.of("0: SET s v PXAT " + (now + 3000)), run("SET", "s", "v", "EX", "3"));
+        assertEquals(List.of("0: SET s v PXAT " + (now + 3)), run("SET", "s", "v", "PX", "3", "GET"));
+        assertEquals(List.of("0: SET s v PXAT 99999999999999"), run("SET", "s", "v", "PXAT", "99999999999999"));
+        assertEquals(List.of("0: PEXPIREAT s " + (now + 9000)), run("GETEX", "s", "EX", "9"));
+        assertEquals(List.of("0: PERSIST s"), run("GETEX", "s", "PERSIST"));
+        assertEquals(List.of(), run("GETEX", "s"));
+    }
+
+    @Test
+    void expiriesInThePastAndGetdelPropagateDel() {
+        h.exec("SET", "k", "v");
+        assertEquals(List.of("0: DEL k"), run("EXPIRE", "k", "-1"));
+        h.exec("SET", "k", "v");
+        assertEquals(List.of("0: DEL k"), run("GETDEL", "k"));
+    }
+
+    @Test
+    void setGetIsPropagatedWithoutGet() {
+        assertEquals(List.of("0: SET k v"), run("SET", "k", "v", "GET"));
+        assertEquals(List.of("0: SET k w KEEPTTL"), run("SET", "k", "w", "GET", "KEEPTTL"));
+    }
+
+    @Test
+    void floatIncrementsPropagateTheirResult() {
+        assertEquals(List.of("0: SET f 1.5 KEEPTTL"), run("INCRBYFLOAT", "f", "1.5"));
+        assertEquals(List.of("0: HSET h x 2.25"), run("HINCRBYFLOAT", "h", "x", "2.25"));
+    }
+
+    @Test
+    void spopPropagatesTheRemovedMembers() {
+        h.exec("SADD", "s", "a", "b", "c", "d");
+        List<String> one = run("SPOP", "s");
+        assertEquals(1, one.size());
+        assertTrue(one.get(0).matches("0: SREM s [abcd]"), one.get(0));
+        List<String> two = run("SPOP", "s", "2");
+        assertEquals(1, two.size());
+        assertTrue(two.get(0).matches("0: SREM s [abcd] [abcd]"), two.get(0));
+        assertEquals(List.of("0: DEL s"), run("SPOP", "s", "5"));
+    }
+
+    @Test
+    void popsOfSeveralKeysPropagateTheNonBlockingFormOnTheKeyPopped() {
+        h.exec("RPUSH", "l2", "a", "b", "c");
+        assertEquals(List.of("0: LPOP l2"), run("BLPOP", "l1", "l2", "0"));
+        assertEquals(List.of("0: RPOP l2"), run("BRPOP", "l1", "l2", "0"));
+        h.exec("RPUSH", "l2", "x", "y");
+        assertEquals(List.of("0: LPOP l2 2"), run("LMPOP", "2", "l1", "l2", "LEFT", "COUNT", "2"));
+        assertEquals(List.of("0: RPOP l2 1"), run("BLMPOP", "0", "2", "l1", "l2", "RIGHT"));
+        h.exec("RPUSH", "src", "v");
+        assertEquals(List.of("0: LMOVE src dst LEFT RIGHT"), run("BLMOVE", "src", "dst", "LEFT", "RIGHT", "0"));
+        assertEquals(List.of("0: RPOPLPUSH dst src"), run("BRPOPLPUSH", "dst", "src", "0"));
+        h.exec("ZADD", "z", "1", "a", "2", "b");
+        assertEquals(List.of("0: ZPOPMAX z 1"), run("ZMPOP", "2", "nz", "z", "MAX"));
+    }
+
+    @Test
+    void transactionsAreWrappedInMultiExecUnlessASingleWrite() {
+        h.exec("MULTI");
+        h.exec("SET", "a", "1");
+        h.exec("GET", "a");
+        h.exec("INCR", "a");
+        assertEquals(List.of("0: MULTI", "0: SET a 1", "0: INCR a", "0: EXEC"), run("EXEC"));
+        h.exec("MULTI");
+        h.exec("SET", "a", "1");
+        h.exec("GET", "a");
+        assertEquals(List.of("0: SET a 1"), run("EXEC"));
+        h.exec("MULTI");
+        h.exec("GET", "a");
+        assertEquals(List.of(), run("EXEC"));
+    }
+
+    @Test
+    void theDatabaseOfEachCommandIsReported() {
+        h.exec("SELECT", "5");
+        assertEquals(List.of("5: SET k v"), run("SET", "k", "v"));
+        assertEquals(List.of("5: MOVE k 6"), run("MOVE", "k", "6"));
+    }
+
+    @Test
+    void expiredKeysPropagateDelBeforeTheCommandThatFoundThem() {
+        h.exec("SET", "k", "v", "PX", "10");
+        h.clock().advance(20);
+        assertEquals(List.of("0: DEL k"), run("GET", "k"));
+        h.exec("SET", "k", "v", "PX", "10");
+        h.clock().advance(20);
+        assertEquals(List.of("0: MULTI", "0: DEL k", "0: SET k w", "0: EXEC"), run("SET", "k", "w"));
+    }
+
+    @Test
+    void nothingIsPropagatedWhileSuppressed() {
+        h.server().propagation().suppress(true);
+        assertEquals(List.of(), run("SET", "k", "v"));
+        h.server().propagation().suppress(false);
+        assertEquals(List.of("0: SET k v"), run("SET", "k", "v"));
+    }
+}
