@@ -196,7 +196,10 @@ public final class ScriptingCommands implements CommandFamily {
     }
 
     private static void functionFlush(Client c) {
-        if (c.argc() > 3 || (c.argc() == 3 && !Args.is(c.arg(2), "sync") && !Args.is(c.arg(2), "async"))) {
+        if (c.argc() > 3) {
+            throw DebugCommands.subcommandSyntaxError(c);
+        }
+        if ((c.argc() == 3 && !Args.is(c.arg(2), "sync") && !Args.is(c.arg(2), "async"))) {
             throw CommandError.err("FUNCTION FLUSH only supports SYNC|ASYNC option");
         }
         scripting(c).functions().flush();

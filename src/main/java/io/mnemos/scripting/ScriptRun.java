@@ -72,9 +72,8 @@ final class ScriptRun {
             killed = true;
         }
         if (killed) {
-            throw new LuaError(LuaConversions.errorTable(eval
-                    ? "Script killed by user with SCRIPT KILL..."
-                    : "Script killed by user with FUNCTION KILL...", false));
+            // Redis 7.0 says SCRIPT KILL for functions killed with FUNCTION KILL too.
+            throw new LuaError(LuaConversions.errorTable("Script killed by user with SCRIPT KILL...", false));
         }
     }
 

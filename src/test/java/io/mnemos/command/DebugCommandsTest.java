@@ -213,7 +213,8 @@ class DebugCommandsTest {
     @Test
     void functionIsAContainer() {
         assertEquals("-ERR wrong number of arguments for 'function' command\r\n", h.exec("FUNCTION"));
-        assertEquals("-ERR unknown subcommand 'load'. Try FUNCTION HELP.\r\n", h.exec("FUNCTION", "load", "x"));
+        assertEquals("-ERR Missing library metadata\r\n", h.exec("FUNCTION", "load", "x"));
+        assertEquals("-ERR unknown subcommand 'nosuch'. Try FUNCTION HELP.\r\n", h.exec("FUNCTION", "nosuch", "x"));
         List<Object> help = CommandIntrospectionTest.Resp.parse(h.exec("FUNCTION", "HELP"));
         assertEquals("FUNCTION <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", help.get(0));
         assertEquals(40, help.size());

@@ -54,6 +54,28 @@ class ScriptBusyOverTcpTest {
     }
 
     @Test
+    void functionKillStopsALongFunction() throws Exception {
+        try (RunningServer server = RunningServer.start();
+             RespConnection a = new RespConnection(server.host(), server.port());
+             RespConnection b = new RespConnection(server.host(), server.port())) {
+            assertEquals("+OK\r\n", b.call("CONFIG", "SET", "busy-reply-threshold", "100"));
+            assertEquals("$4\r\nloop\r\n", b.call("FUNCTION", "LOAD", "#!lua name=loop\n"
+                    + "redis.register_function{function_name='spin', callback=function() while true do end end,"
+                    + " flags={'no-writes'}}"));
+            a.sendRaw(command("FCALL", "spin", "0"));
+            Thread.sleep(400);
+            String busy = "-BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.\r\n";
+            assertEquals(busy, b.call("PING"));
+            assertEquals(busy, b.call("SCRIPT", "KILL"));
+            org.junit.jupiter.api.Assertions.assertTrue(b.call("FUNCTION", "STATS").contains("$4\r\nspin\r\n"));
+            assertEquals("+OK\r\n", b.call("FUNCTION", "KILL"));
+            assertEquals("-ERR Script killed by user with SCRIPT KILL... script: spin, on @user_function:2.\r\n",
+                    a.readReply());
+            assertEquals("+PONG\r\n", b.call("PING"));
+        }
+    }
+
+    @Test
     void aScriptThatWroteIsUnkillableAndAnsweredWhenDone() throws Exception {
         try (RunningServer server = RunningServer.start();
              RespConnection a = new RespConnection(server.host(), server.port());
