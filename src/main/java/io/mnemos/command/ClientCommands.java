@@ -244,7 +244,8 @@ public final class ClientCommands implements CommandFamily {
     static String infoString(Client client, Client caller) {
         long nowSeconds = System.currentTimeMillis() / 1000;
         long idle = nowSeconds - client.lastInteraction() / 1000;
-        byte[][] argv = client == caller ? caller.argv() : client.postponedArgv();
+        byte[][] argv = client == caller ? caller.argv()
+                : client.blocked() ? client.block().argv() : client.postponedArgv();
         long qbuf = client == caller && argv != null ? encodedLength(argv) : 0;
         long argvMem = 0;
         if (argv != null) {
@@ -255,8 +256,14 @@ public final class ClientCommands implements CommandFamily {
         boolean queryBuffer = client == caller || idle <= 2;
         long qbufFree = queryBuffer ? 20474 - Math.min(qbuf, 20474) : 0;
         long rbs = client == caller ? 16384 : 1024;
+        io.mnemos.server.PubSub subs = client.server().pubsub();
         long totMem = 1800 + (queryBuffer ? 20472 : 0) + (rbs - 1024) + argvMem
-                + (argv == null ? 0 : allocationSize(8L * argv.length));
+                + (argv == null ? 0 : allocationSize(8L * argv.length))
+                + client.transaction().memOverhead()
+                // getClientMemoryUsage: a listNode per pattern, dict entries and slots per channel.
+                + 24L * subs.subscriptionCount(client, io.mnemos.server.PubSub.Kind.PATTERN)
+                + dictOverhead(subs.subscriptionCount(client, io.mnemos.server.PubSub.Kind.CHANNEL))
+                + dictOverhead(subs.subscriptionCount(client, io.mnemos.server.PubSub.Kind.SHARD));
         StringBuilder flags = new StringBuilder();
         io.mnemos.server.PubSub pubsub = client.server().pubsub();
         if (client.server().monitors().contains(client)) {
@@ -309,6 +316,18 @@ public final class ClientCommands implements CommandFamily {
                 + " user=" + client.user()
                 + " redir=-1"
                 + " resp=" + client.protocol();
+    }
+
+    /** A client's channel dict: 24 bytes per dictEntry plus 8 per slot (4 at first, doubling when full). */
+    private static long dictOverhead(long entries) {
+        if (entries == 0) {
+            return 0;
+        }
+        long slots = 4;
+        while (slots < entries) {
+            slots *= 2;
+        }
+        return entries * 24 + slots * 8;
     }
 
     private static long encodedLength(byte[][] argv) {

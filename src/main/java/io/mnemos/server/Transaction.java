@@ -71,6 +71,22 @@ public final class Transaction {
         return argvLenSums;
     }
 
+    /**
+     * Redis's multiStateMemOverhead (part of CLIENT LIST tot-mem): the queued arguments, 56 bytes
+     * per watched key (listNode + watchedKey) and 24 per slot of the queue (multiCmd), which
+     * starts at 2 and doubles.
+     */
+    public long memOverhead() {
+        long slots = 0;
+        if (!queued.isEmpty()) {
+            slots = 2;
+            while (slots < queued.size()) {
+                slots *= 2;
+            }
+        }
+        return argvLenSums + watches.size() * 56L + slots * 24;
+    }
+
     public boolean watching() {
         return !watches.isEmpty();
     }
