@@ -35,8 +35,8 @@ public final class ProtectedMode {
 
     /** The decision: refuse this peer? {@code peerIp} as Redis prints it ("127.0.0.1", "::1"). */
     public static boolean refuses(boolean protectedMode, boolean defaultUserNopass, String peerIp) {
-        if (!protectedMode || !defaultUserNopass) {
-            return false;
+        if (!protectedMode || !defaultUserNopass || peerIp == null) {
+            return false; // like Redis's Unix socket connections, a non-IP peer is local
         }
         return !"127.0.0.1".equals(peerIp) && !"::1".equals(peerIp);
     }

@@ -16,6 +16,7 @@ class ProtectedModeTest {
         assertTrue(ProtectedMode.refuses(true, true, "2001:db8::1"));
         assertFalse(ProtectedMode.refuses(true, true, "127.0.0.1"));
         assertFalse(ProtectedMode.refuses(true, true, "::1"));
+        assertFalse(ProtectedMode.refuses(true, true, null), "a non-IP peer (like a Unix socket) is local");
         assertFalse(ProtectedMode.refuses(true, false, "192.0.2.7"), "a password for the default user lifts it");
         assertFalse(ProtectedMode.refuses(false, true, "192.0.2.7"), "protected-mode no lifts it");
     }
