@@ -101,7 +101,7 @@ public final class ZSetValue implements TypedValue {
             }
             return bytes;
         }
-        return 48 + dict.memoryUsage() + 72L * zsl.length();
+        return 48 + SkipList.SCRATCH_BYTES + dict.memoryUsage() + SkipList.NODE_BYTES * zsl.length();
     }
 
     /** The member's score, or null. */
