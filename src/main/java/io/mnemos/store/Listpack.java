@@ -225,9 +225,12 @@ public final class Listpack {
         return 9;
     }
 
+    /**
+     * Whether a score is stored as an integer entry. As in Redis, whose listpack stores the score's
+     * text and turns "-0" into the integer 0, a -0 score reads back as 0 while the set is packed.
+     */
     private static boolean isIntegralScore(double score) {
-        return score == Math.rint(score) && Math.abs(score) <= (double) (1L << 53)
-                && !(score == 0 && Double.doubleToRawLongBits(score) != 0);
+        return score == Math.rint(score) && Math.abs(score) <= (double) (1L << 53);
     }
 
     static int writeScore(byte[] out, int p, double score) {

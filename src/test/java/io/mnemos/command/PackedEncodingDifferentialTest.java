@@ -106,4 +106,48 @@ class PackedEncodingDifferentialTest {
             run.send("HRANDFIELD", "h", "100", "WITHVALUES"); // count >= size: the whole hash, in order
         }
     }
+
+    @Test
+    void sortedSetEncodingFollowsTheDefaultLimitsExactly() throws Exception {
+        try (DifferentialRun run = DifferentialRun.start()) {
+            for (int i = 0; i < 128; i++) {
+                run.send("ZADD", "z", String.valueOf((i * 37) % 50 - 10) + (i % 4 == 0 ? ".5" : ""), "member:" + i);
+                if (i % 32 == 0) {
+                    run.send("OBJECT", "ENCODING", "z");
+                    run.send("ZSCAN", "z", "0");
+                }
+            }
+            run.send("OBJECT", "ENCODING", "z");
+            run.send("ZRANGE", "z", "0", "-1", "WITHSCORES");
+            run.send("ZSCAN", "z", "0", "MATCH", "member:1*", "COUNT", "1");
+            run.send("ZRANK", "z", "member:77");
+            run.send("ZRANGEBYSCORE", "z", "0", "(20", "WITHSCORES");
+            run.send("ZREMRANGEBYRANK", "z", "10", "20");
+            run.send("ZADD", "z", "1", "member:a", "2", "member:b", "3", "member:c", "4", "member:d",
+                    "5", "member:e", "6", "member:f", "7", "member:g", "8", "member:h", "9", "member:i",
+                    "10", "member:j", "11", "member:k", "12", "member:l");
+            run.send("OBJECT", "ENCODING", "z");
+            run.send("ZADD", "z", "0", "member:x");
+            run.send("OBJECT", "ENCODING", "z");
+            assertEquals(fullScan(run.real(), "ZSCAN", "z"), fullScan(run.ours(), "ZSCAN", "z"));
+            run.send("ZREMRANGEBYRANK", "z", "0", "-3");
+            run.send("OBJECT", "ENCODING", "z");
+            run.send("ZRANGE", "z", "0", "-1", "WITHSCORES");
+
+            run.send("ZADD", "v", "1", "x".repeat(64));
+            run.send("OBJECT", "ENCODING", "v");
+            run.send("ZADD", "v", "1", "x".repeat(65));
+            run.send("OBJECT", "ENCODING", "v");
+            run.send("ZADD", "e", "1", "", "-0", "0", "0", "-0", "inf", "10", "-inf", "9", "1.5e300", "007");
+            run.send("ZRANGE", "e", "0", "-1", "WITHSCORES");
+            run.send("ZSCAN", "e", "0");
+            run.send("ZINCRBY", "e", "2", "0");
+            run.send("ZRANGEBYLEX", "e", "-", "+");
+            run.send("ZREM", "e", "", "-0", "0", "10", "9", "007");
+            run.send("EXISTS", "e");
+            run.send("ZUNIONSTORE", "u", "1", "z");
+            run.send("OBJECT", "ENCODING", "u");
+            run.send("ZRANGE", "u", "0", "-1", "WITHSCORES");
+        }
+    }
 }
