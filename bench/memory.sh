@@ -6,6 +6,7 @@
 # Scenarios (SCENARIOS="strings hashes" by default):
 #   strings  KEYS keys key:N -> value:N padded to VALUE_SIZE bytes (DEBUG POPULATE KEYS key VALUE_SIZE)
 #   hashes   FIELDS small hash fields: FIELDS/FIELDS_PER_HASH hashes hash:N with fields field:M -> value:M
+#   zsets    FIELDS small sorted-set members: FIELDS/FIELDS_PER_HASH sorted sets zset:N, member:M with score M
 #
 # Builds nothing: expects target/mnemos-server.jar (or $MNEMOS_JAR).
 #
@@ -92,6 +93,15 @@ populate_hashes() {  # port
     }' | redis-cli -p "$1" --pipe >/dev/null
 }
 
+populate_zsets() {  # port
+    awk -v n="$FIELDS" -v per="$FIELDS_PER_HASH" 'BEGIN {
+        for (i = 0; i < n; i++) {
+            z = "zset:" int(i / per); m = "member:" i; s = i ""
+            printf "*4\r\n$4\r\nZADD\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n", length(z), z, length(s), s, length(m), m
+        }
+    }' | redis-cli -p "$1" --pipe >/dev/null
+}
+
 report() {  # label count rb ra mb ma ab aa
     awk -v label="$1" -v n="$2" -v rb="$3" -v ra="$4" -v mb="$5" -v ma="$6" -v ab="$7" -v aa="$8" 'BEGIN {
         rk = (ra - rb) / n; mk = (ma - mb) / n; ak = (aa - ab) / n
@@ -121,6 +131,11 @@ for scenario in $SCENARIOS; do
             populate_hashes "$REDIS_PORT"
             populate_hashes "$MNEMOS_PORT"
             count=$FIELDS; label="hashes: small fields, $FIELDS_PER_HASH per hash" ;;
+        zsets)
+            echo "# populating $FIELDS sorted-set members, $FIELDS_PER_HASH per sorted set; Mnemos JVM: $JVM_OPTS" >&2
+            populate_zsets "$REDIS_PORT"
+            populate_zsets "$MNEMOS_PORT"
+            count=$FIELDS; label="sorted sets: small members, $FIELDS_PER_HASH per sorted set" ;;
         *) echo "unknown scenario $scenario" >&2; exit 1 ;;
     esac
     redis_after=$(redis_used)

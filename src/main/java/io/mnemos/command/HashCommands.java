@@ -253,8 +253,8 @@ public final class HashCommands implements CommandFamily {
 
     private static void hstrlen(Client c) {
         HashValue h = readHash(c);
-        byte[] v = h == null ? null : h.get(c.arg(2));
-        c.reply().integer(v == null ? 0 : v.length);
+        int length = h == null ? -1 : h.valueLength(c.arg(2));
+        c.reply().integer(Math.max(0, length));
     }
 
     private static void hincrby(Client c) {

@@ -199,9 +199,13 @@ public final class SortedSetCommands implements CommandFamily {
      * no NaN, and no overflow to infinity or underflow to zero.
      */
     static Double parseScore(byte[] s) {
+        double small = smallInteger(s);
+        if (small == small) { // not NaN: a plain integer, exact as a double
+            return small;
+        }
         Double d = Args.parseDoubleOrNull(s);
-        if (d == null) {
-            return null;
+        if (d == null || (!Double.isInfinite(d) && d != 0)) {
+            return d;
         }
         String t = Args.text(s).toLowerCase();
         if (Double.isInfinite(d) && !t.contains("inf")) {
@@ -218,6 +222,27 @@ public final class SortedSetCommands implements CommandFamily {
             }
         }
         return d;
+    }
+
+    /**
+     * The value of a score written as a plain decimal integer of at most 15 digits (what strtod
+     * reads exactly, without building strings), or NaN for anything else.
+     */
+    private static double smallInteger(byte[] s) {
+        int n = s.length;
+        int i = n > 0 && s[0] == '-' ? 1 : 0;
+        if (n == i || n - i > 15) {
+            return Double.NaN;
+        }
+        long v = 0;
+        for (; i < n; i++) {
+            int d = s[i] - '0';
+            if (d < 0 || d > 9) {
+                return Double.NaN;
+            }
+            v = v * 10 + d;
+        }
+        return s[0] == '-' ? -(double) v : (double) v;
     }
 
     private static double score(byte[] s, String error) {

@@ -5,19 +5,22 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
 
 /**
- * A Redis hash with Redis's two encodings. "listpack": a flat array of field, value, field, value...
- * in insertion order (linear search, as the listpack). "hashtable": a chained table of small nodes
- * with a power-of-two bucket array, so HSCAN's reverse-binary cursor keeps Redis's guarantee across
- * resizes. The hash converts once it holds more than {@code hash-max-listpack-entries} fields or a
- * field or value longer than {@code hash-max-listpack-value} bytes, and never converts back.
+ * A Redis hash with Redis's two encodings. "listpack": every field and value packed end to end in
+ * one byte array ({@link Listpack} entries: field, value, field, value... in insertion order; linear
+ * search, as Redis's listpack), so a small hash is one object plus one array. "hashtable": a chained
+ * table of small nodes with a power-of-two bucket array, so HSCAN's reverse-binary cursor keeps
+ * Redis's guarantee across resizes. The hash converts once it holds more than
+ * {@code hash-max-listpack-entries} fields or a field or value longer than
+ * {@code hash-max-listpack-value} bytes, and never converts back.
  */
 public final class HashValue implements TypedValue {
-    /** Listpack encoding: field/value pairs; null once converted. */
-    private byte[][] pairs;
+    /** Listpack encoding: the packed entries (the first {@link #lpUsed} bytes); null once converted. */
+    private byte[] lp;
+    private int lpUsed;
     /** Hashtable encoding: buckets; null while a listpack. */
     private Node[] table;
     private int size;
-    /** Sum of the lengths of all fields and values, kept for the O(1) memory estimate. */
+    /** Hashtable encoding: sum of the lengths of all fields and values, for the O(1) memory estimate. */
     private long bytes;
 
     private static final class Node {
@@ -32,7 +35,7 @@ public final class HashValue implements TypedValue {
     }
 
     public HashValue() {
-        pairs = new byte[4][];
+        lp = Listpack.EMPTY;
     }
 
     @Override
@@ -42,25 +45,22 @@ public final class HashValue implements TypedValue {
 
     @Override
     public String encoding() {
-        return pairs != null ? "listpack" : "hashtable";
+        return lp != null ? "listpack" : "hashtable";
     }
 
     public boolean isListpack() {
-        return pairs != null;
+        return lp != null;
     }
 
     @Override
     public HashValue copy() {
         HashValue h = new HashValue();
-        if (pairs != null) {
-            h.pairs = new byte[pairs.length][];
-            for (int i = 0; i < size * 2; i++) {
-                h.pairs[i] = pairs[i].clone();
-            }
+        if (lp != null) {
+            h.lp = Arrays.copyOf(lp, lpUsed);
+            h.lpUsed = lpUsed;
             h.size = size;
-            h.bytes = bytes;
         } else {
-            h.pairs = null;
+            h.lp = null;
             h.table = new Node[table.length];
             forEach((f, v) -> h.tablePut(f.clone(), v.clone()));
         }
@@ -77,11 +77,18 @@ public final class HashValue implements TypedValue {
 
     // ------------------------------------------------------------ lookups
 
-    private int lpIndex(byte[] field) {
-        for (int i = 0; i < size * 2; i += 2) {
-            if (Arrays.equals(pairs[i], field)) {
-                return i;
+    /** The offset of the field entry equal to the encoded field, or -1. */
+    private int lpFind(byte[] encodedField) {
+        byte[] a = lp;
+        int n = encodedField.length;
+        int p = 0;
+        while (p < lpUsed) {
+            int fs = Listpack.entrySize(a, p);
+            if (fs == n && Arrays.equals(a, p, p + n, encodedField, 0, n)) {
+                return p;
             }
+            p += fs;
+            p += Listpack.entrySize(a, p);
         }
         return -1;
     }
@@ -96,16 +103,29 @@ public final class HashValue implements TypedValue {
     }
 
     public byte[] get(byte[] field) {
-        if (pairs != null) {
-            int i = lpIndex(field);
-            return i < 0 ? null : pairs[i + 1];
+        if (lp != null) {
+            int p = lpFind(Listpack.encode(field));
+            return p < 0 ? null : Listpack.decode(lp, p + Listpack.entrySize(lp, p));
         }
         Node n = node(field);
         return n == null ? null : n.value;
     }
 
     public boolean contains(byte[] field) {
-        return get(field) != null;
+        if (lp != null) {
+            return lpFind(Listpack.encode(field)) >= 0;
+        }
+        return node(field) != null;
+    }
+
+    /** The length of a field's value, or -1 when the field is absent (HSTRLEN, without copying). */
+    public int valueLength(byte[] field) {
+        if (lp != null) {
+            int p = lpFind(Listpack.encode(field));
+            return p < 0 ? -1 : Listpack.stringLength(lp, p + Listpack.entrySize(lp, p));
+        }
+        Node n = node(field);
+        return n == null ? -1 : n.value.length;
     }
 
     // ------------------------------------------------------------ updates
@@ -115,7 +135,7 @@ public final class HashValue implements TypedValue {
      * is longer than {@code maxValue}.
      */
     public void convertIfLonger(long maxValue, byte[]... args) {
-        if (pairs == null) {
+        if (lp == null) {
             return;
         }
         for (byte[] a : args) {
@@ -131,23 +151,32 @@ public final class HashValue implements TypedValue {
      * value is longer than {@code maxValue} or the hash grows past {@code maxEntries}.
      */
     public boolean set(byte[] field, byte[] value, long maxEntries, long maxValue) {
-        if (pairs != null && (field.length > maxValue || value.length > maxValue)) {
+        if (lp != null && (field.length > maxValue || value.length > maxValue)) {
             convert();
         }
-        if (pairs != null) {
-            int i = lpIndex(field);
-            if (i >= 0) {
-                bytes += value.length - pairs[i + 1].length;
-                pairs[i + 1] = value;
+        if (lp != null) {
+            byte[] encField = Listpack.encode(field);
+            byte[] encValue = Listpack.encode(value);
+            int p = lpFind(encField);
+            if (p >= 0) {
+                int vp = p + encField.length;
+                int old = Listpack.entrySize(lp, vp);
+                if (old == encValue.length) {
+                    System.arraycopy(encValue, 0, lp, vp, old);
+                } else {
+                    lp = Listpack.splice(lp, lpUsed, vp, old, encValue, 0, encValue.length);
+                    lpUsed += encValue.length - old;
+                }
                 return false;
             }
-            if (size * 2 + 2 > pairs.length) {
-                pairs = Arrays.copyOf(pairs, Math.max(4, pairs.length * 2));
+            int needed = lpUsed + encField.length + encValue.length;
+            if (needed > lp.length) {
+                lp = Arrays.copyOf(lp, Listpack.grownCapacity(needed));
             }
-            pairs[size * 2] = field;
-            pairs[size * 2 + 1] = value;
+            System.arraycopy(encField, 0, lp, lpUsed, encField.length);
+            System.arraycopy(encValue, 0, lp, lpUsed + encField.length, encValue.length);
+            lpUsed = needed;
             size++;
-            bytes += field.length + value.length;
             if (size > maxEntries) {
                 convert();
             }
@@ -164,18 +193,18 @@ public final class HashValue implements TypedValue {
     }
 
     public boolean remove(byte[] field) {
-        if (pairs != null) {
-            int i = lpIndex(field);
-            if (i < 0) {
+        if (lp != null) {
+            int p = lpFind(Listpack.encode(field));
+            if (p < 0) {
                 return false;
             }
-            bytes -= pairs[i].length + pairs[i + 1].length;
-            System.arraycopy(pairs, i + 2, pairs, i, size * 2 - i - 2);
+            int fs = Listpack.entrySize(lp, p);
+            int len = fs + Listpack.entrySize(lp, p + fs);
+            lp = Listpack.splice(lp, lpUsed, p, len, Listpack.EMPTY, 0, 0);
+            lpUsed -= len;
             size--;
-            pairs[size * 2] = null;
-            pairs[size * 2 + 1] = null;
-            if (pairs.length > 8 && size * 2 < pairs.length / 4) {
-                pairs = Arrays.copyOf(pairs, pairs.length / 2);
+            if (size == 0) {
+                lp = Listpack.EMPTY;
             }
             return true;
         }
@@ -201,14 +230,21 @@ public final class HashValue implements TypedValue {
     }
 
     private void convert() {
-        byte[][] old = pairs;
+        byte[] old = lp;
+        int used = lpUsed;
         int n = size;
-        pairs = null;
+        lp = null;
+        lpUsed = 0;
         table = new Node[HashTables.capacityFor(n)];
         size = 0;
         bytes = 0;
-        for (int i = 0; i < n * 2; i += 2) {
-            tablePut(old[i], old[i + 1]);
+        int p = 0;
+        while (p < used) {
+            byte[] f = Listpack.decode(old, p);
+            p += Listpack.entrySize(old, p);
+            byte[] v = Listpack.decode(old, p);
+            p += Listpack.entrySize(old, p);
+            tablePut(f, v);
         }
     }
 
@@ -244,9 +280,16 @@ public final class HashValue implements TypedValue {
 
     /** Visits every field and value (listpack: in insertion order). The visitor must not modify the hash. */
     public void forEach(BiConsumer<byte[], byte[]> visitor) {
-        if (pairs != null) {
-            for (int i = 0; i < size * 2; i += 2) {
-                visitor.accept(pairs[i], pairs[i + 1]);
+        if (lp != null) {
+            byte[] a = lp;
+            int used = lpUsed;
+            int p = 0;
+            while (p < used) {
+                byte[] f = Listpack.decode(a, p);
+                p += Listpack.entrySize(a, p);
+                byte[] v = Listpack.decode(a, p);
+                p += Listpack.entrySize(a, p);
+                visitor.accept(f, v);
             }
             return;
         }
@@ -262,7 +305,7 @@ public final class HashValue implements TypedValue {
      * next cursor (reverse-binary increment, 0 when done). A listpack is visited whole, returning 0.
      */
     public long scan(long cursor, BiConsumer<byte[], byte[]> visitor) {
-        if (pairs != null) {
+        if (lp != null) {
             forEach(visitor);
             return 0;
         }
@@ -278,9 +321,13 @@ public final class HashValue implements TypedValue {
     /** A random field index pair {field, value}, uniformly for a listpack, Redis-like for a table. */
     public byte[][] random() {
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
-        if (pairs != null) {
-            int i = rnd.nextInt(size) * 2;
-            return new byte[][]{pairs[i], pairs[i + 1]};
+        if (lp != null) {
+            int p = 0;
+            for (int i = rnd.nextInt(size) * 2; i > 0; i--) {
+                p += Listpack.entrySize(lp, p);
+            }
+            byte[] f = Listpack.decode(lp, p);
+            return new byte[][]{f, Listpack.decode(lp, p + Listpack.entrySize(lp, p))};
         }
         Node head;
         do {
@@ -309,15 +356,16 @@ public final class HashValue implements TypedValue {
     }
 
     /**
-     * O(1): this object (header, pairs, table, size, bytes = 32), the pair array or the bucket
+     * O(1): this object (header 12, lp, table 2x4, lpUsed, size 2x4, bytes 8 = 36, aligned 40); a
+     * listpack's byte array at its capacity, or the bucket array at its capacity plus one 24-byte node
      * array at its capacity plus one 24-byte node per field, and every field's and value's bytes.
      */
     @Override
     public long memoryUsage() {
-        long arrays = MemoryModel.byteArrays(2L * size, bytes);
-        if (pairs != null) {
-            return 32 + MemoryModel.refArray(pairs.length) + arrays;
+        if (lp != null) {
+            return 40 + (lp.length == 0 ? 0 : MemoryModel.byteArray(lp.length));
         }
-        return 32 + MemoryModel.refArray(table.length) + 24L * size + arrays;
+        long arrays = MemoryModel.byteArrays(2L * size, bytes);
+        return 40 + MemoryModel.refArray(table.length) + 24L * size + arrays;
     }
 }

@@ -5,8 +5,9 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A Redis sorted set. "listpack": while it has at most zset-max-listpack-entries members of at most
- * zset-max-listpack-value bytes, members and scores are packed in two parallel arrays sorted by
- * (score, member). "skiplist": a {@link SkipList} for order and ranks plus a byte[]-keyed
+ * zset-max-listpack-value bytes, members and scores are packed end to end in one byte array
+ * ({@link Listpack} entries: member, score, member, score...) sorted by (score, member), as Redis's
+ * listpack. "skiplist": a {@link SkipList} for order and ranks plus a byte[]-keyed
  * {@link BytesMap} from member to skiplist node for O(1) score lookups.
  *
  * <p>Elements are addressed by 0-based rank in ascending order; range queries by score or lex are
@@ -19,9 +20,9 @@ public final class ZSetValue implements TypedValue {
         void accept(byte[] member, double score);
     }
 
-    // listpack encoding
-    private byte[][] lpMembers;
-    private double[] lpScores;
+    // listpack encoding: the first lpUsed bytes of lp hold lpSize member/score entry pairs
+    private byte[] lp;
+    private int lpUsed;
     private int lpSize;
     // skiplist encoding
     private SkipList zsl;
@@ -32,8 +33,7 @@ public final class ZSetValue implements TypedValue {
 
     public static ZSetValue listpack() {
         ZSetValue z = new ZSetValue();
-        z.lpMembers = new byte[4][];
-        z.lpScores = new double[4];
+        z.lp = Listpack.EMPTY;
         return z;
     }
 
@@ -71,8 +71,8 @@ public final class ZSetValue implements TypedValue {
         ZSetValue c;
         if (zsl == null) {
             c = new ZSetValue();
-            c.lpMembers = Arrays.copyOf(lpMembers, Math.max(4, lpSize));
-            c.lpScores = Arrays.copyOf(lpScores, Math.max(4, lpSize));
+            c.lp = Arrays.copyOf(lp, lpUsed);
+            c.lpUsed = lpUsed;
             c.lpSize = lpSize;
         } else {
             c = skiplist();
@@ -88,27 +88,23 @@ public final class ZSetValue implements TypedValue {
     }
 
     /**
-     * Heap estimate for used_memory. A listpack holds at most zset-max-listpack-entries members, so
-     * walking it is bounded; a skiplist adds one node (object, level array, score) per member to
-     * the member index, whose size is kept incrementally.
+     * Heap estimate for used_memory, O(1): this object (header 12, lp, zsl, dict 3x4, lpUsed,
+     * lpSize 2x4 = 32) and the listpack's byte array at its capacity; a skiplist adds one node per
+     * member to the member index, whose size is kept incrementally.
      */
     @Override
     public long memoryUsage() {
         if (zsl == null) {
-            long bytes = 32 + MemoryModel.refArray(lpMembers.length) + MemoryModel.align(MemoryModel.ARRAY_HEADER + 8L * lpScores.length);
-            for (int i = 0; i < lpSize; i++) {
-                bytes += MemoryModel.byteArray(lpMembers[i].length);
-            }
-            return bytes;
+            return 32 + (lp.length == 0 ? 0 : MemoryModel.byteArray(lp.length));
         }
-        return 48 + dict.memoryUsage() + 72L * zsl.length();
+        return 48 + SkipList.SCRATCH_BYTES + dict.memoryUsage() + SkipList.NODE_BYTES * zsl.length();
     }
 
     /** The member's score, or null. */
     public Double score(byte[] member) {
         if (zsl == null) {
-            int i = lpFind(member);
-            return i < 0 ? null : lpScores[i];
+            int p = lpFind(Listpack.encode(member));
+            return p < 0 ? null : Listpack.readScore(lp, p + Listpack.entrySize(lp, p));
         }
         BytesMap.Node<SkipList.Node> n = dict.get(member);
         return n == null ? null : n.value().score;
@@ -120,19 +116,20 @@ public final class ZSetValue implements TypedValue {
      */
     public void put(byte[] member, double score, int maxEntries, int maxValue) {
         if (zsl == null) {
-            int i = lpFind(member);
-            if (i >= 0) {
-                if (lpScores[i] == score) {
+            byte[] enc = Listpack.encode(member);
+            int p = lpFind(enc);
+            if (p >= 0) {
+                if (Listpack.readScore(lp, p + enc.length) == score) {
                     return;
                 }
-                lpDelete(i);
-                lpInsert(member, score);
+                lpDelete(p);
+                lpInsert(enc, member, score);
                 return;
             }
             if (lpSize + 1 > maxEntries || member.length > maxValue) {
                 convertToSkiplist();
             } else {
-                lpInsert(member, score);
+                lpInsert(enc, member, score);
                 return;
             }
         }
@@ -151,11 +148,11 @@ public final class ZSetValue implements TypedValue {
 
     public boolean remove(byte[] member) {
         if (zsl == null) {
-            int i = lpFind(member);
-            if (i < 0) {
+            int p = lpFind(Listpack.encode(member));
+            if (p < 0) {
                 return false;
             }
-            lpDelete(i);
+            lpDelete(p);
             return true;
         }
         BytesMap.Node<SkipList.Node> n = dict.remove(member);
@@ -169,7 +166,17 @@ public final class ZSetValue implements TypedValue {
     /** 0-based ascending rank of the member, or -1. */
     public long rank(byte[] member) {
         if (zsl == null) {
-            return lpFind(member);
+            byte[] enc = Listpack.encode(member);
+            int p = 0;
+            for (int i = 0; i < lpSize; i++) {
+                int ms = Listpack.entrySize(lp, p);
+                if (ms == enc.length && Arrays.equals(lp, p, p + ms, enc, 0, ms)) {
+                    return i;
+                }
+                p += ms;
+                p += Listpack.entrySize(lp, p);
+            }
+            return -1;
         }
         BytesMap.Node<SkipList.Node> n = dict.get(member);
         if (n == null) {
@@ -181,17 +188,16 @@ public final class ZSetValue implements TypedValue {
     /** How many leading elements (in ascending order) satisfy a monotone condition. */
     public long countPrefix(SkipList.Prefix prefix) {
         if (zsl == null) {
-            int lo = 0;
-            int hi = lpSize;
-            while (lo < hi) {
-                int mid = (lo + hi) >>> 1;
-                if (prefix.test(lpScores[mid], lpMembers[mid])) {
-                    lo = mid + 1;
-                } else {
-                    hi = mid;
+            int p = 0;
+            for (int i = 0; i < lpSize; i++) {
+                int ms = Listpack.entrySize(lp, p);
+                if (!prefix.test(Listpack.readScore(lp, p + ms), Listpack.decode(lp, p))) {
+                    return i;
                 }
+                p += ms;
+                p += Listpack.entrySize(lp, p);
             }
-            return lo;
+            return lpSize;
         }
         return zsl.countPrefix(prefix);
     }
@@ -205,13 +211,18 @@ public final class ZSetValue implements TypedValue {
             return;
         }
         if (zsl == null) {
+            int last = (int) Math.min(end, lpSize - 1);
+            int[] offsets = lpOffsets(last + 1);
+            byte[] a = lp; // a visitor must not modify the set, but keep reading the array we indexed
             if (rev) {
-                for (long i = end; i >= start; i--) {
-                    visitor.accept(lpMembers[(int) i], lpScores[(int) i]);
+                for (int i = last; i >= start; i--) {
+                    int p = offsets[i];
+                    visitor.accept(Listpack.decode(a, p), Listpack.readScore(a, p + Listpack.entrySize(a, p)));
                 }
             } else {
-                for (long i = start; i <= end; i++) {
-                    visitor.accept(lpMembers[(int) i], lpScores[(int) i]);
+                for (int i = (int) start; i <= last; i++) {
+                    int p = offsets[i];
+                    visitor.accept(Listpack.decode(a, p), Listpack.readScore(a, p + Listpack.entrySize(a, p)));
                 }
             }
             return;
@@ -232,14 +243,17 @@ public final class ZSetValue implements TypedValue {
         }
         if (zsl == null) {
             int s = (int) start;
-            int e = (int) end;
+            int e = (int) Math.min(end, lpSize - 1);
+            int[] offsets = lpOffsets(e + 2);
+            int from = offsets[s];
+            int to = e + 1 < lpSize ? offsets[e + 1] : lpUsed;
+            lp = Listpack.splice(lp, lpUsed, from, to - from, Listpack.EMPTY, 0, 0);
+            lpUsed -= to - from;
             int removed = e - s + 1;
-            System.arraycopy(lpMembers, e + 1, lpMembers, s, lpSize - e - 1);
-            System.arraycopy(lpScores, e + 1, lpScores, s, lpSize - e - 1);
-            for (int i = lpSize - removed; i < lpSize; i++) {
-                lpMembers[i] = null;
-            }
             lpSize -= removed;
+            if (lpSize == 0) {
+                lp = Listpack.EMPTY;
+            }
             return removed;
         }
         long count = end - start + 1;
@@ -262,14 +276,15 @@ public final class ZSetValue implements TypedValue {
 
     public byte[] memberAt(long rank) {
         if (zsl == null) {
-            return lpMembers[(int) rank];
+            return Listpack.decode(lp, lpOffset((int) rank));
         }
         return zsl.byRank(rank + 1).member;
     }
 
     public double scoreAt(long rank) {
         if (zsl == null) {
-            return lpScores[(int) rank];
+            int p = lpOffset((int) rank);
+            return Listpack.readScore(lp, p + Listpack.entrySize(lp, p));
         }
         return zsl.byRank(rank + 1).score;
     }
@@ -294,15 +309,18 @@ public final class ZSetValue implements TypedValue {
             return;
         }
         int n = zsl.length();
-        byte[][] members = new byte[Math.max(4, n)][];
-        double[] scores = new double[Math.max(4, n)];
-        int i = 0;
+        int bytes = 0;
         for (SkipList.Node x = zsl.first(); x != null; x = x.next()) {
-            members[i] = x.member;
-            scores[i++] = x.score;
+            bytes += Listpack.encodedSize(x.member) + Listpack.scoreSize(x.score);
         }
-        lpMembers = members;
-        lpScores = scores;
+        byte[] packed = new byte[bytes];
+        int p = 0;
+        for (SkipList.Node x = zsl.first(); x != null; x = x.next()) {
+            p = Listpack.write(packed, p, x.member);
+            p = Listpack.writeScore(packed, p, x.score);
+        }
+        lp = n == 0 ? Listpack.EMPTY : packed;
+        lpUsed = bytes;
         lpSize = n;
         zsl = null;
         dict = null;
@@ -311,51 +329,89 @@ public final class ZSetValue implements TypedValue {
     private void convertToSkiplist() {
         SkipList list = new SkipList();
         BytesMap<SkipList.Node> index = new BytesMap<>(lpSize);
+        int p = 0;
         for (int i = 0; i < lpSize; i++) {
-            index.add(lpMembers[i], list.insert(lpScores[i], lpMembers[i]));
+            byte[] member = Listpack.decode(lp, p);
+            p += Listpack.entrySize(lp, p);
+            double score = Listpack.readScore(lp, p);
+            p += Listpack.entrySize(lp, p);
+            index.add(member, list.insert(score, member));
         }
         zsl = list;
         dict = index;
-        lpMembers = null;
-        lpScores = null;
+        lp = null;
+        lpUsed = 0;
         lpSize = 0;
     }
 
-    private int lpFind(byte[] member) {
-        for (int i = 0; i < lpSize; i++) {
-            if (Arrays.equals(lpMembers[i], member)) {
-                return i;
+    /** The offset of the member entry equal to the encoded member, or -1. */
+    private int lpFind(byte[] encodedMember) {
+        byte[] a = lp;
+        int n = encodedMember.length;
+        int p = 0;
+        while (p < lpUsed) {
+            int ms = Listpack.entrySize(a, p);
+            if (ms == n && Arrays.equals(a, p, p + n, encodedMember, 0, n)) {
+                return p;
             }
+            p += ms;
+            p += Listpack.entrySize(a, p);
         }
         return -1;
     }
 
-    private void lpDelete(int i) {
-        System.arraycopy(lpMembers, i + 1, lpMembers, i, lpSize - i - 1);
-        System.arraycopy(lpScores, i + 1, lpScores, i, lpSize - i - 1);
-        lpSize--;
-        lpMembers[lpSize] = null;
+    /** The offset of the element of this rank. */
+    private int lpOffset(int rank) {
+        int p = 0;
+        for (int i = 0; i < rank; i++) {
+            p += Listpack.entrySize(lp, p);
+            p += Listpack.entrySize(lp, p);
+        }
+        return p;
     }
 
-    private void lpInsert(byte[] member, double score) {
-        int lo = 0;
-        int hi = lpSize;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (SkipList.compare(lpScores[mid], lpMembers[mid], score, member) < 0) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
+    /** The offsets of the first {@code n} elements (at most all of them). */
+    private int[] lpOffsets(int n) {
+        int count = Math.min(n, lpSize);
+        int[] offsets = new int[count];
+        int p = 0;
+        for (int i = 0; i < count; i++) {
+            offsets[i] = p;
+            p += Listpack.entrySize(lp, p);
+            p += Listpack.entrySize(lp, p);
+        }
+        return offsets;
+    }
+
+    /** Deletes the element (member and score entries) at offset {@code p}. */
+    private void lpDelete(int p) {
+        int ms = Listpack.entrySize(lp, p);
+        int len = ms + Listpack.entrySize(lp, p + ms);
+        lp = Listpack.splice(lp, lpUsed, p, len, Listpack.EMPTY, 0, 0);
+        lpUsed -= len;
+        lpSize--;
+        if (lpSize == 0) {
+            lp = Listpack.EMPTY;
+        }
+    }
+
+    /** Inserts an absent member at its (score, member) position. */
+    private void lpInsert(byte[] encodedMember, byte[] member, double score) {
+        int p = 0;
+        while (p < lpUsed) {
+            int ms = Listpack.entrySize(lp, p);
+            double s = Listpack.readScore(lp, p + ms);
+            if (s > score || (s == score && Listpack.compareString(lp, p, member) > 0)) {
+                break;
             }
+            p += ms;
+            p += Listpack.entrySize(lp, p);
         }
-        if (lpSize == lpMembers.length) {
-            lpMembers = Arrays.copyOf(lpMembers, lpSize * 2);
-            lpScores = Arrays.copyOf(lpScores, lpSize * 2);
-        }
-        System.arraycopy(lpMembers, lo, lpMembers, lo + 1, lpSize - lo);
-        System.arraycopy(lpScores, lo, lpScores, lo + 1, lpSize - lo);
-        lpMembers[lo] = member;
-        lpScores[lo] = score;
+        int scoreSize = Listpack.scoreSize(score);
+        byte[] entry = Arrays.copyOf(encodedMember, encodedMember.length + scoreSize);
+        Listpack.writeScore(entry, encodedMember.length, score);
+        lp = Listpack.splice(lp, lpUsed, p, 0, entry, 0, entry.length);
+        lpUsed += entry.length;
         lpSize++;
     }
 }

@@ -143,4 +143,98 @@ class HashValueTest {
             }
         }
     }
+
+    @Test
+    void convertsExactlyPastTheEntryLimit() {
+        for (long limit : new long[]{0, 1, 128, 512}) {
+            HashValue h = new HashValue();
+            for (int i = 0; i < limit; i++) {
+                h.set(b("f" + i), b("" + i), limit, VALUE);
+            }
+            assertEquals("listpack", h.encoding(), "at " + limit);
+            h.set(b("f" + limit), b("x"), limit, VALUE);
+            assertEquals("hashtable", h.encoding(), "past " + limit);
+            assertEquals(limit + 1, h.size());
+            for (int i = 0; i < limit; i++) {
+                assertArrayEquals(b("" + i), h.get(b("f" + i)));
+            }
+        }
+    }
+
+    @Test
+    void valueOfExactlyTheLimitStaysPacked() {
+        HashValue h = new HashValue();
+        h.set(b("f".repeat(64)), b("v".repeat(64)), ENTRIES, VALUE);
+        assertEquals("listpack", h.encoding());
+        assertArrayEquals(b("v".repeat(64)), h.get(b("f".repeat(64))));
+    }
+
+    @Test
+    void packedHashIsBinarySafeAndKeepsEmptyAndNumericFields() {
+        HashValue h = new HashValue();
+        byte[] binary = {0, (byte) 0xFF, '\r', '\n', 0};
+        h.set(binary, b(""), ENTRIES, VALUE);
+        h.set(b(""), binary, ENTRIES, VALUE);
+        h.set(b("1"), b("-9223372036854775808"), ENTRIES, VALUE);
+        h.set(b("01"), b("007"), ENTRIES, VALUE);
+        h.set(b("-0"), b("12345"), ENTRIES, VALUE);
+        assertEquals("listpack", h.encoding());
+        assertEquals(5, h.size());
+        assertArrayEquals(b(""), h.get(binary));
+        assertArrayEquals(binary, h.get(b("")));
+        assertArrayEquals(b("-9223372036854775808"), h.get(b("1")));
+        assertArrayEquals(b("007"), h.get(b("01")));
+        assertArrayEquals(b("12345"), h.get(b("-0")));
+        assertNull(h.get(b("0")));
+        assertNull(h.get(b("001")));
+        assertEquals(5, h.valueLength(b("-0")));
+        assertEquals(0, h.valueLength(binary));
+        assertEquals(-1, h.valueLength(b("missing")));
+        assertFalse(h.set(b("1"), b("a longer value than before"), ENTRIES, VALUE));
+        assertFalse(h.set(b("01"), b("8"), ENTRIES, VALUE));
+        assertArrayEquals(b("a longer value than before"), h.get(b("1")));
+        assertArrayEquals(b("8"), h.get(b("01")));
+        List<String> order = new ArrayList<>();
+        h.forEach((f, v) -> order.add(s(f)));
+        assertEquals(List.of(s(binary), "", "1", "01", "-0"), order, "insertion order");
+        HashValue copy = h.copy();
+        h.set(b("1"), b("changed"), ENTRIES, VALUE);
+        assertArrayEquals(b("a longer value than before"), copy.get(b("1")), "copy is deep");
+    }
+
+    @Test
+    void deletingEveryFieldLeavesAnEmptyPackedHash() {
+        HashValue h = new HashValue();
+        long empty = h.memoryUsage();
+        for (int i = 0; i < 100; i++) {
+            h.set(b("field:" + i), b("value:" + i), ENTRIES, VALUE);
+        }
+        assertTrue(h.memoryUsage() > empty + 100 * 20);
+        assertTrue(h.memoryUsage() < empty + 100 * 32, "packed: about the bytes of the fields, " + h.memoryUsage());
+        for (int i = 99; i >= 0; i -= 2) {
+            assertTrue(h.remove(b("field:" + i)));
+        }
+        for (int i = 0; i < 100; i += 2) {
+            assertTrue(h.remove(b("field:" + i)));
+        }
+        assertTrue(h.isEmpty());
+        assertEquals("listpack", h.encoding());
+        assertEquals(empty, h.memoryUsage());
+        assertFalse(h.remove(b("field:1")));
+        h.set(b("again"), b("1"), ENTRIES, VALUE);
+        assertArrayEquals(b("1"), h.get(b("again")));
+    }
+
+    @Test
+    void conversionKeepsEveryPairIncludingIntegers() {
+        HashValue h = new HashValue();
+        for (int i = 0; i < 10; i++) {
+            h.set(b("" + i), b("" + (i * 1000)), ENTRIES, VALUE);
+        }
+        h.set(b("big"), b("x".repeat(65)), ENTRIES, VALUE);
+        assertEquals("hashtable", h.encoding());
+        for (int i = 0; i < 10; i++) {
+            assertArrayEquals(b("" + (i * 1000)), h.get(b("" + i)));
+        }
+    }
 }

@@ -1,0 +1,153 @@
+package io.mnemos.command;
+
+import io.mnemos.testing.DifferentialRun;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The packed ("listpack") encodings of small hashes and sorted sets against a real redis-server:
+ * OBJECT ENCODING transitions exactly at the configured limits (entries and value length, never
+ * back), byte-identical HSCAN/ZSCAN of small collections (everything in one call, cursor 0, in
+ * Redis's order), complete scans of converted ones, and the packed integers' text.
+ */
+class PackedEncodingDifferentialTest {
+
+    private static List<String> sortedLines(String reply) {
+        List<String> lines = new ArrayList<>(Arrays.asList(reply.split("\r\n")));
+        lines.sort(null);
+        return lines;
+    }
+
+    /** Every element a full SCAN-family iteration returns (cursor until 0), sorted. */
+    private static List<String> fullScan(io.mnemos.testing.RespConnection conn, String cmd, String key)
+            throws IOException {
+        List<String> all = new ArrayList<>();
+        String cursor = "0";
+        do {
+            String reply = conn.call(cmd, key, cursor, "COUNT", "7");
+            String[] lines = reply.split("\r\n");
+            cursor = lines[2];
+            for (int i = 4; i < lines.length; i += 2) {
+                all.add(lines[i]);
+            }
+        } while (!cursor.equals("0"));
+        all.sort(null);
+        return all;
+    }
+
+    @Test
+    void hashEncodingFollowsTheDefaultLimitsExactly() throws Exception {
+        try (DifferentialRun run = DifferentialRun.start()) {
+            for (int i = 0; i < 512; i++) {
+                run.send("HSET", "h", "field:" + i, i % 3 == 0 ? String.valueOf(i * 1000 - 7) : "value:" + i);
+                if (i % 64 == 0) {
+                    run.send("OBJECT", "ENCODING", "h");
+                    run.send("HSCAN", "h", "0");
+                }
+            }
+            run.send("OBJECT", "ENCODING", "h");
+            run.send("HGETALL", "h");
+            run.send("HSCAN", "h", "0", "MATCH", "field:1*", "COUNT", "1");
+            run.send("HSET", "h", "field:512", "x");
+            run.send("OBJECT", "ENCODING", "h");
+            assertEquals(fullScan(run.real(), "HSCAN", "h"), fullScan(run.ours(), "HSCAN", "h"));
+            for (int i = 0; i < 510; i++) {
+                run.send("HDEL", "h", "field:" + i);
+            }
+            run.send("OBJECT", "ENCODING", "h");
+            run.send("HLEN", "h");
+            run.send("HDEL", "h", "field:510", "field:511", "field:512");
+            run.send("EXISTS", "h");
+
+            run.send("HSET", "v", "f", "x".repeat(64));
+            run.send("OBJECT", "ENCODING", "v");
+            run.send("HSET", "v", "f", "x".repeat(65));
+            run.send("OBJECT", "ENCODING", "v");
+            run.send("HSET", "k", "f".repeat(65), "1");
+            run.send("OBJECT", "ENCODING", "k");
+            run.send("HSET", "m", "a", "1", "b", "y".repeat(65), "c", "3");
+            run.send("OBJECT", "ENCODING", "m");
+            run.send("HSETNX", "n", "f".repeat(64), "v".repeat(64));
+            run.send("OBJECT", "ENCODING", "n");
+        }
+    }
+
+    @Test
+    void smallHashesKeepTheirTextIntegersAndOrder() throws Exception {
+        try (DifferentialRun run = DifferentialRun.start()) {
+            String[] values = {"0", "-0", "007", "+1", "1", "-1", "127", "128", "-129", "65535", "4294967296",
+                "9223372036854775807", "-9223372036854775808", "9223372036854775808", "1.5", "", " 1", "1e3"};
+            for (int i = 0; i < values.length; i++) {
+                run.send("HSET", "h", values[i], values[(i + 1) % values.length]);
+            }
+            run.send("HGETALL", "h");
+            run.send("HKEYS", "h");
+            run.send("HVALS", "h");
+            run.send("HSCAN", "h", "0");
+            run.send("HSCAN", "h", "0", "MATCH", "*1*");
+            for (String v : values) {
+                run.send("HGET", "h", v);
+                run.send("HSTRLEN", "h", v);
+                run.send("HEXISTS", "h", v);
+            }
+            run.send("HINCRBY", "h", "1", "41");
+            run.send("HINCRBY", "h", "new", "-5");
+            run.send("HINCRBYFLOAT", "h", "1", "0.5");
+            run.send("HINCRBYFLOAT", "h", "-1", "1");
+            run.send("HINCRBY", "h", "9223372036854775807", "1");
+            run.send("HINCRBY", "h", "-9223372036854775808", "-1");
+            run.send("HGETALL", "h");
+            run.send("HRANDFIELD", "h", "100", "WITHVALUES"); // count >= size: the whole hash, in order
+        }
+    }
+
+    @Test
+    void sortedSetEncodingFollowsTheDefaultLimitsExactly() throws Exception {
+        try (DifferentialRun run = DifferentialRun.start()) {
+            for (int i = 0; i < 128; i++) {
+                run.send("ZADD", "z", String.valueOf((i * 37) % 50 - 10) + (i % 4 == 0 ? ".5" : ""), "member:" + i);
+                if (i % 32 == 0) {
+                    run.send("OBJECT", "ENCODING", "z");
+                    run.send("ZSCAN", "z", "0");
+                }
+            }
+            run.send("OBJECT", "ENCODING", "z");
+            run.send("ZRANGE", "z", "0", "-1", "WITHSCORES");
+            run.send("ZSCAN", "z", "0", "MATCH", "member:1*", "COUNT", "1");
+            run.send("ZRANK", "z", "member:77");
+            run.send("ZRANGEBYSCORE", "z", "0", "(20", "WITHSCORES");
+            run.send("ZREMRANGEBYRANK", "z", "10", "20");
+            run.send("ZADD", "z", "1", "member:a", "2", "member:b", "3", "member:c", "4", "member:d",
+                    "5", "member:e", "6", "member:f", "7", "member:g", "8", "member:h", "9", "member:i",
+                    "10", "member:j", "11", "member:k", "12", "member:l");
+            run.send("OBJECT", "ENCODING", "z");
+            run.send("ZADD", "z", "0", "member:x");
+            run.send("OBJECT", "ENCODING", "z");
+            assertEquals(fullScan(run.real(), "ZSCAN", "z"), fullScan(run.ours(), "ZSCAN", "z"));
+            run.send("ZREMRANGEBYRANK", "z", "0", "-3");
+            run.send("OBJECT", "ENCODING", "z");
+            run.send("ZRANGE", "z", "0", "-1", "WITHSCORES");
+
+            run.send("ZADD", "v", "1", "x".repeat(64));
+            run.send("OBJECT", "ENCODING", "v");
+            run.send("ZADD", "v", "1", "x".repeat(65));
+            run.send("OBJECT", "ENCODING", "v");
+            run.send("ZADD", "e", "1", "", "-0", "0", "0", "-0", "inf", "10", "-inf", "9", "1.5e300", "007");
+            run.send("ZRANGE", "e", "0", "-1", "WITHSCORES");
+            run.send("ZSCAN", "e", "0");
+            run.send("ZINCRBY", "e", "2", "0");
+            run.send("ZRANGEBYLEX", "e", "-", "+");
+            run.send("ZREM", "e", "", "-0", "0", "10", "9", "007");
+            run.send("EXISTS", "e");
+            run.send("ZUNIONSTORE", "u", "1", "z");
+            run.send("OBJECT", "ENCODING", "u");
+            run.send("ZRANGE", "u", "0", "-1", "WITHSCORES");
+        }
+    }
+}
