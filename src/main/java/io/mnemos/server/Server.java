@@ -70,6 +70,8 @@ public final class Server {
     private int boundPort;
     private volatile boolean stopping;
     private Runnable shutdownAction = () -> { };
+    /** The metrics-port HTTP endpoint, when enabled. */
+    private io.mnemos.metrics.MetricsServer metrics;
     private long lastSaveSeconds = System.currentTimeMillis() / 1000;
 
     public Server(ServerConfig config) {
@@ -231,6 +233,11 @@ public final class Server {
         return boundPort;
     }
 
+    /** The metrics endpoint's bound port, 0 when metrics are off. */
+    public int metricsPort() {
+        return metrics == null ? 0 : metrics.port();
+    }
+
     public boolean epoll() {
         return Epoll.isAvailable();
     }
@@ -325,6 +332,16 @@ public final class Server {
             // An ephemeral port: CONFIG GET port and INFO report the one actually bound.
             config.port = port;
         }
+        if (config.metricsPort > 0) {
+            try {
+                metrics = io.mnemos.metrics.MetricsServer.start(this,
+                        io.mnemos.metrics.MetricsServer.hostFor(config.bind), config.metricsPort);
+            } catch (java.io.IOException e) {
+                listeners.forEach(Channel::close);
+                group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+                throw new IllegalStateException("Could not bind metrics port " + config.metricsPort + ": " + e.getMessage(), e);
+            }
+        }
         scheduleCron();
         log.info("Server initialized ({} transport)", useEpoll ? "epoll" : "nio");
         log.info("Ready to accept connections tcp on port {}", boundPort);
@@ -398,6 +415,9 @@ public final class Server {
             return;
         }
         stopping = true;
+        if (metrics != null) {
+            metrics.close();
+        }
         for (Channel ch : listeners) {
             ch.close().syncUninterruptibly();
         }

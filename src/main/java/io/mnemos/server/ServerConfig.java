@@ -36,6 +36,8 @@ public final class ServerConfig {
     public long slowlogMaxLen = 128;
     public long latencyMonitorThreshold = 0;
     public String pidfile = "";
+    /** Mnemos's own: the Prometheus /metrics and /health HTTP port (0: off, the default for java -jar). */
+    public int metricsPort = 0;
     public boolean activeExpireEnabled = true;
     /** Absolute path of the config file the server was started with, "" if none (INFO config_file). */
     public String configFile = "";
@@ -154,6 +156,7 @@ public final class ServerConfig {
         add(ConfigOption.memory("zset-max-listpack-value", true, 0, Long.MAX_VALUE,
                 () -> (long) zsetMaxListpackValue, v -> zsetMaxListpackValue = (int) Math.min(Integer.MAX_VALUE, v)));
         PubSubOptions.register(this);
+        add(ConfigOption.integer("metrics-port", false, 0, 65535, () -> (long) metricsPort, v -> metricsPort = v.intValue()));
     }
 
     private void add(ConfigOption option) {
