@@ -77,7 +77,7 @@ fi
 # 4. JDK + Maven for the build stage.
 if ! have maven:3.9-eclipse-temurin-21; then
   ctx="$WORK/maven"; rm -rf "$ctx"; mkdir -p "$ctx"
-  cp -a "$JDK" "$ctx/openjdk"
+  cp -rL "$JDK" "$ctx/openjdk"   # -L: the JDK's cacerts is a symlink into the host's /etc/ssl
   mvn_home=$(ls -d "$HOME"/.m2/wrapper/dists/apache-maven-3.9*/*/ 2>/dev/null | head -1 || true)
   if [ -z "$mvn_home" ]; then
     (cd "$(dirname "$0")/.." && ./mvnw -q -v >/dev/null)
