@@ -64,7 +64,7 @@ build() { # tag, context dir (Dockerfile inside)
 if ! have eclipse-temurin:21-jre; then
   ctx="$WORK/jre"; rm -rf "$ctx"; mkdir -p "$ctx"
   "$JDK/bin/jlink" --add-modules java.se,jdk.unsupported,jdk.management,jdk.crypto.ec,jdk.zipfs,jdk.jfr,jdk.naming.dns,jdk.httpserver,jdk.jcmd,jdk.localedata \
-    --strip-debug --no-man-pages --no-header-files --output "$ctx/openjdk"
+    --strip-debug --no-man-pages --no-header-files --generate-cds-archive --output "$ctx/openjdk"
   cat >"$ctx/Dockerfile" <<DOCKERFILE
 FROM local/debian:$SUITE
 COPY openjdk /opt/java/openjdk

@@ -29,7 +29,7 @@ if [ "$1" = "mnemos-server" ]; then
   if [ -n "$java_major" ] && [ "$java_major" -lt 23 ]; then
     gc="$gc -XX:+ZGenerational"   # the default (and only) ZGC mode from JDK 23 on
   fi
-  : "${MNEMOS_JAVA_OPTS:=-XX:MaxRAMPercentage=75 -XX:InitialRAMPercentage=25 $gc -XX:+ExitOnOutOfMemoryError -Xss512k}"
+  : "${MNEMOS_JAVA_OPTS:=-XX:MaxRAMPercentage=75 $gc -XX:+ExitOnOutOfMemoryError -Xss512k}"
   # shellcheck disable=SC2086
   exec java $MNEMOS_JAVA_OPTS ${JAVA_OPTS:-} -jar /opt/mnemos/mnemos-server.jar "$@"
 fi
