@@ -56,7 +56,7 @@ class DockerImageTest {
     }
 
     @Test
-    void becomesHealthyAndServesJedisAndMetrics() throws Exception {
+    void becomesHealthyServesJedisAndMetricsAndStopsCleanly() throws Exception {
         try (GenericContainer<?> c = mnemos()) {
             c.start();
             try (Jedis jedis = new Jedis(c.getHost(), c.getMappedPort(6379))) {
@@ -82,6 +82,17 @@ class DockerImageTest {
             assertTrue(cmdline.getStdout().contains("-XX:MaxRAMPercentage=75 -XX:+UseZGC"), cmdline.getStdout());
             // The healthcheck command itself, as docker runs it.
             assertEquals(0, c.execInContainer("mnemos-healthcheck").getExitCode());
+
+            // docker stop: SIGTERM shuts the server down cleanly, well within the 10 s grace period.
+            long start = System.nanoTime();
+            c.getDockerClient().stopContainerCmd(c.getContainerId()).withTimeout(10).exec();
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            InspectContainerResponse state = c.getDockerClient().inspectContainerCmd(c.getContainerId()).exec();
+            assertEquals(0L, state.getState().getExitCodeLong(), "exit code after SIGTERM");
+            assertTrue(millis < 10_000, "stopped in " + millis + " ms (SIGKILL comes at 10 s)");
+            String logs = c.getLogs();
+            assertTrue(logs.contains("Received SIGTERM scheduling shutdown..."), logs);
+            assertTrue(logs.contains("Mnemos is now ready to exit, bye bye..."), logs);
         }
     }
 
@@ -99,22 +110,6 @@ class DockerImageTest {
             }
             ExecResult withoutPassword = c.execInContainer("env", "-u", "MNEMOS_PASSWORD", "mnemos-healthcheck");
             assertEquals(1, withoutPassword.getExitCode());
-        }
-    }
-
-    @Test
-    void dockerStopShutsDownCleanlyWellWithinTheGracePeriod() {
-        try (GenericContainer<?> c = mnemos()) {
-            c.start();
-            long start = System.nanoTime();
-            c.getDockerClient().stopContainerCmd(c.getContainerId()).withTimeout(10).exec();
-            long millis = (System.nanoTime() - start) / 1_000_000;
-            InspectContainerResponse state = c.getDockerClient().inspectContainerCmd(c.getContainerId()).exec();
-            assertEquals(0L, state.getState().getExitCodeLong(), "exit code after SIGTERM");
-            assertTrue(millis < 10_000, "stopped in " + millis + " ms (SIGKILL comes at 10 s)");
-            String logs = c.getLogs();
-            assertTrue(logs.contains("Received SIGTERM scheduling shutdown..."), logs);
-            assertTrue(logs.contains("Mnemos is now ready to exit, bye bye..."), logs);
         }
     }
 }
