@@ -157,6 +157,12 @@ public final class ServerConfig {
                 () -> (long) zsetMaxListpackValue, v -> zsetMaxListpackValue = (int) Math.min(Integer.MAX_VALUE, v)));
         PubSubOptions.register(this);
         add(ConfigOption.integer("metrics-port", false, 0, 65535, () -> (long) metricsPort, v -> metricsPort = v.intValue()));
+        // The container's config (docker/mnemos.conf) says "protected-mode no": accept the directive
+        // when no security component has registered the real option (theirs replaces this one).
+        if (!options.containsKey("protected-mode")) {
+            boolean[] protectedMode = {true};
+            add(ConfigOption.bool("protected-mode", true, () -> protectedMode[0], v -> protectedMode[0] = v));
+        }
     }
 
     private void add(ConfigOption option) {

@@ -162,6 +162,7 @@ class ContainerScriptsTest {
         assertEquals("0.0.0.0", config.bind);
         assertEquals(6379, config.port);
         assertEquals(9121, config.metricsPort);
+        assertEquals("no", config.option("protected-mode").get());
         assertTrue(Files.readString(Path.of("docker/mnemos.conf")).contains("\ndir /data\n"));
     }
 }
