@@ -81,6 +81,8 @@ public final class Server {
     private TlsListener tlsListener;
     private volatile boolean stopping;
     private Runnable shutdownAction = () -> { };
+    /** The metrics-port HTTP endpoint, when enabled. */
+    private io.mnemos.metrics.MetricsServer metrics;
     private long lastSaveSeconds = System.currentTimeMillis() / 1000;
 
     public Server(ServerConfig config) {
@@ -304,6 +306,11 @@ public final class Server {
         return tlsListener == null ? 0 : tlsListener.port();
     }
 
+    /** The metrics endpoint's bound port, 0 when metrics are off. */
+    public int metricsPort() {
+        return metrics == null ? 0 : metrics.port();
+    }
+
     public boolean epoll() {
         return Epoll.isAvailable();
     }
@@ -416,6 +423,16 @@ public final class Server {
             // An ephemeral port: CONFIG GET port and INFO report the one actually bound.
             config.port = port;
         }
+        if (config.metricsPort > 0) {
+            try {
+                metrics = io.mnemos.metrics.MetricsServer.start(this,
+                        io.mnemos.metrics.MetricsServer.hostFor(config.bind), config.metricsPort);
+            } catch (java.io.IOException e) {
+                listeners.forEach(Channel::close);
+                group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+                throw new IllegalStateException("Could not bind metrics port " + config.metricsPort + ": " + e.getMessage(), e);
+            }
+        }
         scheduleCron();
         log.info("Server initialized ({} transport)", useEpoll ? "epoll" : "nio");
         log.info("Ready to accept connections tcp on port {}", boundPort);
@@ -498,6 +515,9 @@ public final class Server {
             return;
         }
         stopping = true;
+        if (metrics != null) {
+            metrics.close();
+        }
         for (Channel ch : listeners) {
             ch.close().syncUninterruptibly();
         }

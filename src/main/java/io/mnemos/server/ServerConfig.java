@@ -38,6 +38,8 @@ public final class ServerConfig {
     /** busy-reply-threshold (alias lua-time-limit): ms a script runs before other clients get -BUSY. */
     public long busyReplyThreshold = 5000;
     public String pidfile = "";
+    /** Mnemos's own: the Prometheus /metrics and /health HTTP port (0: off, the default for java -jar). */
+    public int metricsPort = 0;
     public boolean activeExpireEnabled = true;
     /** Absolute path of the config file the server was started with, "" if none (INFO config_file). */
     public String configFile = "";
@@ -176,6 +178,7 @@ public final class ServerConfig {
         io.mnemos.acl.AclConfig.register(this);
         TlsConfig.register(this, tls);
         io.mnemos.persistence.AofConfig.register(this);
+        add(ConfigOption.integer("metrics-port", false, 0, 65535, () -> (long) metricsPort, v -> metricsPort = v.intValue()));
     }
 
     private void add(ConfigOption option) {

@@ -1,7 +1,7 @@
 package io.mnemos.it;
 
 import io.mnemos.testing.RunningServer;
-import io.mnemos.testing.ServerPerClass;
+import io.mnemos.embedded.MnemosExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Jedis, unchanged, drives every core command over a real socket. */
 class JedisIntegrationTest {
     @RegisterExtension
-    static final ServerPerClass server = new ServerPerClass();
+    static final MnemosExtension server = MnemosExtension.builder().build();
     private Jedis jedis;
 
     @BeforeEach

@@ -13,7 +13,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.protocol.ProtocolVersion;
-import io.mnemos.testing.ServerPerClass;
+import io.mnemos.embedded.MnemosExtension;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Lettuce, unchanged, in both RESP2 and RESP3 (negotiated with HELLO). */
 class LettuceIntegrationTest {
     @RegisterExtension
-    static final ServerPerClass server = new ServerPerClass();
+    static final MnemosExtension server = MnemosExtension.builder().build();
 
     private static <T> T withConnection(ProtocolVersion protocol,
                                         java.util.function.Function<StatefulRedisConnection<String, String>, T> body) {
