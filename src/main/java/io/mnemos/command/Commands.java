@@ -24,6 +24,7 @@ public final class Commands {
                 new CommandIntrospection(),
                 new BlockingCommands(),
                 new TransactionCommands(),
-                new DebugCommands());
+                new DebugCommands(),
+                new PersistenceCommands());
     }
 }

@@ -70,7 +70,7 @@ public final class Server {
     private int boundPort;
     private volatile boolean stopping;
     private Runnable shutdownAction = () -> { };
-    private long lastSaveSeconds = System.currentTimeMillis() / 1000;
+    private final io.mnemos.persistence.RdbPersistence persistence;
 
     public Server(ServerConfig config) {
         this(config, Clock.SYSTEM);
@@ -92,6 +92,17 @@ public final class Server {
         config.onChange("maxmemory", this::maxmemoryChanged);
         keyspace.evictor().extraMemory(this::clientsMemory);
         sampler.startupMemory(usedMemory());
+        this.persistence = new io.mnemos.persistence.RdbPersistence(this, config.rdb);
+    }
+
+    /** RDB snapshots: SAVE, BGSAVE, save points, loading at startup. */
+    public io.mnemos.persistence.RdbPersistence persistence() {
+        return persistence;
+    }
+
+    /** True once {@link #start} has set up the event loop. */
+    public boolean started() {
+        return keyspaceLoop != null;
     }
 
     /** Redis's per-client estimate for used_memory: the client object and its buffers. */
@@ -236,7 +247,7 @@ public final class Server {
     }
 
     public long lastSaveSeconds() {
-        return lastSaveSeconds;
+        return persistence.lastSaveSeconds();
     }
 
     /** Errors replied, by their code (the first word), for INFO errorstats. */
@@ -326,6 +337,7 @@ public final class Server {
             config.port = port;
         }
         scheduleCron();
+        persistence.loadOnStartup();
         log.info("Server initialized ({} transport)", useEpoll ? "epoll" : "nio");
         log.info("Ready to accept connections tcp on port {}", boundPort);
         return this;
@@ -372,6 +384,7 @@ public final class Server {
         sampler.cronTick(stats, System.currentTimeMillis());
         sampler.notePeak(usedMemory());
         dispatcher.performEvictions();
+        persistence.cron();
         if (config.timeoutSeconds > 0) {
             long now = System.currentTimeMillis();
             for (Client c : List.copyOf(clients.all())) {
@@ -398,6 +411,9 @@ public final class Server {
             return;
         }
         stopping = true;
+        if (keyspaceLoop != null && !keyspaceLoop.inEventLoop()) {
+            keyspaceLoop.submit(persistence::abortBgsave).awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
         for (Channel ch : listeners) {
             ch.close().syncUninterruptibly();
         }

@@ -68,6 +68,9 @@ public final class ServerConfig {
     private final Map<String, Runnable> changeListeners = new LinkedHashMap<>();
     private final Map<String, ConfigOption> options = new LinkedHashMap<>();
 
+    /** RDB persistence options (save, dbfilename, rdbcompression, rdbchecksum). */
+    public final io.mnemos.persistence.RdbSettings rdb = new io.mnemos.persistence.RdbSettings();
+
     public ServerConfig() {
         add(ConfigOption.integer("port", false, 0, 65535, () -> (long) port, v -> port = v.intValue()));
         add(ConfigOption.string("bind", false, () -> bind, v -> bind = v));
@@ -154,6 +157,7 @@ public final class ServerConfig {
         add(ConfigOption.memory("zset-max-listpack-value", true, 0, Long.MAX_VALUE,
                 () -> (long) zsetMaxListpackValue, v -> zsetMaxListpackValue = (int) Math.min(Integer.MAX_VALUE, v)));
         PubSubOptions.register(this);
+        rdb.register(this);
     }
 
     private void add(ConfigOption option) {

@@ -17,12 +17,15 @@ public final class RunningServer implements AutoCloseable {
 
     public static RunningServer start(String... flags) {
         try {
-            String[] args = new String[flags.length + 4];
+            // No save points unless a test asks for them: test servers never write dump.rdb.
+            String[] args = new String[flags.length + 6];
             args[0] = "--port";
             args[1] = "0";
             args[2] = "--bind";
             args[3] = "127.0.0.1";
-            System.arraycopy(flags, 0, args, 4, flags.length);
+            args[4] = "--save";
+            args[5] = "";
+            System.arraycopy(flags, 0, args, 6, flags.length);
             ServerConfig config = ServerConfig.fromArgs(args);
             return new RunningServer(new Server(config).start());
         } catch (ConfigException | java.io.IOException e) {
