@@ -19,7 +19,7 @@ final class KeyspaceText {
     /** Elements of a flat RESP reply (arrays of bulk strings / integers), without CRLF in values. */
     static List<String> elements(String reply) {
         List<String> out = new ArrayList<>();
-        String[] lines = reply.split("\r\n");
+        String[] lines = reply.split("\r\n", -1);
         for (int i = 0; i < lines.length; i++) {
             String l = lines[i];
             if (l.startsWith("*")) {
