@@ -31,6 +31,8 @@ public final class RdbPersistence {
     private static final int BGSAVE_RETRY_DELAY = 5;
     /** Time a BGSAVE slice may hold the keyspace thread. */
     private static final long SLICE_NANOS = 2_000_000;
+    /** Keys parsed at startup are handed to the keyspace thread in batches of this many. */
+    private static final int BATCH = 8192;
 
     private final Server server;
     private final RdbSettings settings;
@@ -327,10 +329,10 @@ public final class RdbPersistence {
             loadTotalBytes = 0;
         }
         long startNanos = System.nanoTime();
-        Semaphore inFlight = new Semaphore(8);
+        Semaphore inFlight = new Semaphore(16);
         Thread t = new Thread(() -> {
             try (InputStream in = new CountingStream(Files.newInputStream(path))) {
-                List<Loaded>[] batch = new List[]{new ArrayList<>(1024)};
+                List<Loaded>[] batch = new List[]{new ArrayList<>(BATCH)};
                 EncodingLimits limits = EncodingLimits.of(server.config());
                 RdbReader.load(in, limits, settings.checksum, new RdbReader.Target() {
                     @Override
@@ -347,9 +349,9 @@ public final class RdbPersistence {
                     @Override
                     public void entry(int db, byte[] key, Object value, long expireAt) {
                         batch[0].add(new Loaded(db, key, value, expireAt));
-                        if (batch[0].size() >= 1024) {
+                        if (batch[0].size() >= BATCH) {
                             hand(batch[0], inFlight);
-                            batch[0] = new ArrayList<>(1024);
+                            batch[0] = new ArrayList<>(BATCH);
                         }
                     }
                 });
