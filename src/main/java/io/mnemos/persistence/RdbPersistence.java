@@ -105,6 +105,10 @@ public final class RdbPersistence {
 
     /** rdbSave: the whole keyspace now, on the calling (keyspace) thread. */
     public boolean save() {
+        if (bgsaveInProgress()) {
+            log.warn("Can't save while a background save is in progress");
+            return false;
+        }
         Keyspace ks = server.keyspace();
         Path dir = Path.of(server.config().dir);
         long start = System.nanoTime();
@@ -115,7 +119,6 @@ public final class RdbPersistence {
         } catch (IOException | UncheckedIOException e) {
             log.warn("Failed opening or writing the .rdb file {} (in server root dir {}): {}",
                     tempName(), dir, e.getMessage());
-            lastBgsaveOk = false;
             return false;
         }
         log.info("DB saved on disk ({} ms)", (System.nanoTime() - start) / 1_000_000);

@@ -4,7 +4,6 @@ import io.mnemos.store.HashValue;
 import io.mnemos.store.ListValue;
 import io.mnemos.store.SetValue;
 import io.mnemos.store.ZSetValue;
-import io.mnemos.util.Lzf;
 import io.mnemos.util.Numbers;
 
 import java.io.IOException;
@@ -27,6 +26,7 @@ public final class RdbWriter {
     private final boolean checksum;
     private byte[] buf;
     private int pos;
+    private LzfCompressor lzf;
     private long crc;
     private long written;
 
@@ -142,7 +142,7 @@ public final class RdbWriter {
             return;
         }
         if (compress && len > 20) {
-            byte[] c = Lzf.compress(s, len - 4);
+            byte[] c = lzf().compress(s, len - 4);
             if (c != null) {
                 writeByte(0xC0 | Rdb.ENC_LZF);
                 writeLength(c.length);
@@ -153,6 +153,13 @@ public final class RdbWriter {
         }
         writeLength(len);
         writeRaw(s);
+    }
+
+    private LzfCompressor lzf() {
+        if (lzf == null) {
+            lzf = new LzfCompressor();
+        }
+        return lzf;
     }
 
     private boolean writeIntegerEncoded(byte[] s) {

@@ -48,6 +48,19 @@ class RdbFormatTest {
         assertThrows(RdbFormatException.class, () -> LzfDecoder.decompress(c, in.length + 1));
     }
 
+    @Test
+    void reusableCompressorMatchesRedisCompatibleLzfOnEveryCall() {
+        LzfCompressor reused = new LzfCompressor();
+        java.util.Random rnd = new java.util.Random(7);
+        for (int i = 0; i < 300; i++) {
+            byte[] in = new byte[21 + rnd.nextInt(400)];
+            for (int j = 0; j < in.length; j++) {
+                in[j] = (byte) ('a' + rnd.nextInt(1 + i % 5));
+            }
+            assertArrayEquals(Lzf.compress(in, in.length - 4), reused.compress(in, in.length - 4), "input " + i);
+        }
+    }
+
     private static List<Object[]> readAll(byte[] file) {
         List<Object[]> out = new ArrayList<>();
         RdbReader.load(new ByteArrayInputStream(file), EncodingLimits.DEFAULT, true,
