@@ -150,7 +150,7 @@ public final class RdbPersistence {
         dirtyAtBgStart = ks.stats().dirty;
         snapshot = PointInTimeSnapshot.start(ks, bgFile.snapshotSink(ks.count()));
         log.info("Background saving started ({} keys)", snapshot.total());
-        server.executeLater(this::bgsaveSlice);
+        server.executeAfterIo(this::bgsaveSlice);
         if (!server.started()) {
             // Not serving (unit tests drive the keyspace directly): finish right away.
             while (snapshot != null && !snapshot.done()) {
@@ -178,7 +178,7 @@ public final class RdbPersistence {
             return;
         }
         if (!done) {
-            server.executeLater(this::bgsaveSlice);
+            server.executeAfterIo(this::bgsaveSlice);
             return;
         }
         snapshot = null;
@@ -332,7 +332,7 @@ public final class RdbPersistence {
             loadTotalBytes = 0;
         }
         long startNanos = System.nanoTime();
-        Semaphore inFlight = new Semaphore(16);
+        Semaphore inFlight = new Semaphore(4);
         Thread t = new Thread(() -> {
             try (InputStream in = new CountingStream(Files.newInputStream(path))) {
                 List<Loaded>[] batch = new List[]{new ArrayList<>(BATCH)};
@@ -359,7 +359,7 @@ public final class RdbPersistence {
                     }
                 });
                 hand(batch[0], inFlight);
-                server.execute(() -> {
+                loadQueue.add(() -> {
                     if (loadError == null) {
                         loading = false;
                         log.info("DB loaded from disk: {} seconds ({} keys loaded, {} expired)",
@@ -375,14 +375,21 @@ public final class RdbPersistence {
         }, "mnemos-rdb-load");
         t.setDaemon(true);
         t.start();
+        if (server.started()) {
+            server.execute(this::drainLoaded);
+        }
     }
+
+    /** Batches parsed by the loader thread, taken by {@link #drainLoaded} on the keyspace thread. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> loadQueue =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     private void hand(List<Loaded> batch, Semaphore inFlight) {
         if (batch.isEmpty()) {
             return;
         }
         inFlight.acquireUninterruptibly();
-        server.execute(() -> {
+        loadQueue.add(() -> {
             try {
                 if (loadError == null) {
                     insert(batch);
@@ -393,6 +400,20 @@ public final class RdbPersistence {
                 inFlight.release();
             }
         });
+    }
+
+    /**
+     * One batch per event-loop turn, so that clients are answered (-LOADING) in between; started on
+     * the keyspace thread and rescheduled there until the loader's last task ran.
+     */
+    private void drainLoaded() {
+        Runnable task = loadQueue.poll();
+        if (task != null) {
+            task.run();
+        }
+        if (loading && loadError == null) {
+            server.executeAfterIo(this::drainLoaded, loadQueue.isEmpty() ? 1000 : 0);
+        }
     }
 
     private void insert(List<Loaded> batch) {

@@ -358,6 +358,22 @@ public final class Server {
         }
     }
 
+    /**
+     * Runs a task on the keyspace thread at its next turn, after the pending network reads (a
+     * zero-delay scheduled task: Netty picks those up once per loop iteration, so a task that keeps
+     * rescheduling itself lets clients be served in between). Never when not started or stopping.
+     */
+    public void executeAfterIo(Runnable task) {
+        executeAfterIo(task, 0);
+    }
+
+    /** {@link #executeAfterIo(Runnable)} after at least {@code delayMicros}. Call it on the keyspace thread. */
+    public void executeAfterIo(Runnable task, long delayMicros) {
+        if (keyspaceLoop != null && !stopping) {
+            keyspaceLoop.schedule(task, delayMicros, TimeUnit.MICROSECONDS);
+        }
+    }
+
     public boolean inKeyspaceThread() {
         return keyspaceLoop == null || keyspaceLoop.inEventLoop();
     }
