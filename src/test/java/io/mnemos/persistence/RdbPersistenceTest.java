@@ -154,13 +154,24 @@ class RdbPersistenceTest {
             raw.append(resp("SELECT", "1"));
             raw.append(resp("SET", "db1key", "new"));
             raw.append(resp("SELECT", "0"));
-            c.sendRaw(raw.toString().getBytes(StandardCharsets.UTF_8));
+            // Written from another thread while this one reads the replies, so neither side waits
+            // for the other's socket buffer.
+            byte[] request = raw.toString().getBytes(StandardCharsets.UTF_8);
+            Thread writer = new Thread(() -> {
+                try {
+                    c.sendRaw(request);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            writer.start();
             assertEquals("+Background saving started\r\n", c.readReply());
             assertEquals("-ERR Background save already in progress\r\n", c.readReply());
             assertTrue(c.readReply().contains("rdb_bgsave_in_progress:1"));
             for (int i = 0; i < writes * 5 + 3; i++) {
                 c.readReply();
             }
+            writer.join();
             for (int i = 0; i < 1000 && !"0".equals(info(probe, "rdb_bgsave_in_progress")); i++) {
                 Thread.sleep(10);
             }

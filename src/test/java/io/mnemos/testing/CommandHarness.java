@@ -24,8 +24,6 @@ public final class CommandHarness {
 
     public CommandHarness(ServerConfig config) {
         this.clock = new ManualClock(1_700_000_000_000L);
-        // No save points: SHUTDOWN in a unit test must not write dump.rdb into the working directory.
-        config.rdb.savePoints = new long[0];
         this.server = new Server(config, clock);
         this.client = newClient();
     }
