@@ -403,16 +403,18 @@ public final class RdbPersistence {
     }
 
     /**
-     * One batch per event-loop turn, so that clients are answered (-LOADING) in between; started on
+     * Batches for a bounded time per event-loop turn, so that clients are answered (-LOADING) in between; started on
      * the keyspace thread and rescheduled there until the loader's last task ran.
      */
     private void drainLoaded() {
-        Runnable task = loadQueue.poll();
-        if (task != null) {
+        // Batches for up to ~20 ms, then back to the network (clients get -LOADING meanwhile).
+        long deadline = System.nanoTime() + 20_000_000;
+        Runnable task;
+        while (System.nanoTime() < deadline && (task = loadQueue.poll()) != null) {
             task.run();
         }
         if (loading && loadError == null) {
-            server.executeAfterIo(this::drainLoaded, loadQueue.isEmpty() ? 1000 : 0);
+            server.executeAfterIo(this::drainLoaded, loadQueue.isEmpty() ? 200 : 0);
         }
     }
 
