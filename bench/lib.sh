@@ -74,7 +74,7 @@ bench_start_servers() {
     MNEMOS_PORT=$(free_port)
     while [[ "$MNEMOS_PORT" == "$REDIS_PORT" ]]; do MNEMOS_PORT=$(free_port); done
     # shellcheck disable=SC2086
-    "$java" $JVM_OPTS -jar "$MNEMOS_JAR" --port "$MNEMOS_PORT" --bind 127.0.0.1 >"$WORK/mnemos.log" 2>&1 &
+    "$java" $JVM_OPTS -jar "$MNEMOS_JAR" --port "$MNEMOS_PORT" --bind 127.0.0.1 --save '' >"$WORK/mnemos.log" 2>&1 &
     MNEMOS_PID=$!
     wait_ping "$REDIS_PORT"
     wait_ping "$MNEMOS_PORT"

@@ -135,6 +135,11 @@ public final class CommandDispatcher {
             rejectCommand(c, PubSubCommands.subscribedModeError(spec));
             return true;
         }
+        if (server.persistence().loading() && !spec.has(CommandFlag.LOADING)) {
+            spec.rejectedCalls++;
+            rejectCommand(c, "LOADING Redis is loading the dataset in memory");
+            return true;
+        }
         if (c.inMulti() && spec.has(CommandFlag.NO_MULTI)) {
             spec.rejectedCalls++;
             rejectCommand(c, "ERR Command not allowed inside a transaction");

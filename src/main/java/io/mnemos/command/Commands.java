@@ -28,6 +28,7 @@ public final class Commands {
                 new AclCommands(),
                 new MonitorCommands(),
                 new ScriptingCommands(),
-                new io.mnemos.persistence.AofCommands());
+                new io.mnemos.persistence.AofCommands(),
+                new PersistenceCommands());
     }
 }

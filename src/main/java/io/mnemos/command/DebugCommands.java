@@ -189,6 +189,10 @@ public final class DebugCommands implements CommandFamily {
                     return;
                 }
             }
+            case "reload" -> {
+                reload(c);
+                return;
+            }
             case "set-active-expire" -> {
                 if (argc == 3) {
                     c.server().activeExpire().enabled(atoi(c.arg(2)) != 0);
@@ -371,6 +375,31 @@ public final class DebugCommands implements CommandFamily {
         return r;
     }
 
+    /** DEBUG RELOAD [NOSAVE]: save the RDB file, empty the keyspace and load the file back. */
+    private static void reload(Client c) {
+        boolean save = true;
+        for (int i = 2; i < c.argc(); i++) {
+            if (Args.is(c.arg(i), "nosave")) {
+                save = false;
+            } else {
+                throw CommandError.err("DEBUG RELOAD only supports the NOSAVE option in Mnemos");
+            }
+        }
+        io.mnemos.persistence.RdbPersistence p = c.server().persistence();
+        if (save && !p.save()) {
+            c.reply().error("ERR");
+            return;
+        }
+        try {
+            p.loadNow();
+        } catch (java.io.IOException | RuntimeException e) {
+            log.warn("DEBUG RELOAD failed: {}", e.getMessage());
+            throw CommandError.err("Error trying to load the RDB dump, check server logs.");
+        }
+        log.warn("DB reloaded by DEBUG RELOAD");
+        c.reply().ok();
+    }
+
     // ---- SHUTDOWN ----
 
     private static void shutdown(Client c) {
@@ -403,7 +432,11 @@ public final class DebugCommands implements CommandFamily {
             // Shutdown is immediate in Mnemos (no persistence to wait for), so none is ever in progress.
             throw CommandError.err("No shutdown in progress.");
         }
-        // No persistence yet: SAVE and NOSAVE both just stop. The client gets no reply, as in Redis.
+        // prepareForShutdown: save when asked or when save points exist, unless NOSAVE.
+        if (!c.server().persistence().saveForShutdown(save, nosave) && !force) {
+            throw CommandError.err("Errors trying to SHUTDOWN. Check logs.");
+        }
+        // The client gets no reply, as in Redis.
         c.reply().enabled(false);
         c.closeAfterReply();
         c.server().shutdownFromCommand();

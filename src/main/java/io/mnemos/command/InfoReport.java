@@ -230,24 +230,7 @@ public final class InfoReport {
     }
 
     private static void persistence(Section out, Server server) {
-        out.field("loading", 0);
-        out.field("async_loading", 0);
-        out.field("current_cow_peak", 0);
-        out.field("current_cow_size", 0);
-        out.field("current_cow_size_age", 0);
-        out.field("current_fork_perc", "0.00");
-        out.field("current_save_keys_processed", 0);
-        out.field("current_save_keys_total", 0);
-        out.field("rdb_changes_since_last_save", server.keyspace().stats().dirty);
-        out.field("rdb_bgsave_in_progress", 0);
-        out.field("rdb_last_save_time", server.lastSaveSeconds());
-        out.field("rdb_last_bgsave_status", "ok");
-        out.field("rdb_last_bgsave_time_sec", -1);
-        out.field("rdb_current_bgsave_time_sec", -1);
-        out.field("rdb_saves", 0);
-        out.field("rdb_last_cow_size", 0);
-        out.field("rdb_last_load_keys_expired", 0);
-        out.field("rdb_last_load_keys_loaded", 0);
+        server.persistence().info(out::field);
         server.aof().infoFields(out::field);
         out.field("aof_last_cow_size", 0);
         out.field("module_fork_in_progress", 0);

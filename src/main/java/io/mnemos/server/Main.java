@@ -51,11 +51,26 @@ public final class Main {
                 Main.class.getPackage().getImplementationVersion(), Server.REDIS_VERSION, ProcessHandle.current().pid());
         Server server = new Server(config);
         server.onShutdown(() -> Runtime.getRuntime().halt(0));
+        server.persistence().onLoadFailure(() -> Runtime.getRuntime().halt(1));
         // Like Redis: SIGTERM and SIGINT stop the server cleanly and the process exits with 0.
         for (String signal : new String[]{"TERM", "INT"}) {
             Signal.handle(new Signal(signal), s -> {
                 log.warn("Received SIG{} scheduling shutdown...", signal);
                 Thread stopper = new Thread(() -> {
+                    // prepareForShutdown: the final RDB save when save points are configured.
+                    boolean[] saved = {true};
+                    if (server.started()) {
+                        java.util.concurrent.CompletableFuture<Void> f = new java.util.concurrent.CompletableFuture<>();
+                        server.execute(() -> {
+                            saved[0] = server.persistence().saveForShutdown(false, false);
+                            f.complete(null);
+                        });
+                        f.join();
+                    }
+                    if (!saved[0]) {
+                        log.warn("Errors trying to shut down the server. Check the logs for more information.");
+                        return;
+                    }
                     server.stop();
                     System.exit(0);
                 }, "mnemos-signal-shutdown");

@@ -83,7 +83,7 @@ public final class Server {
     private Runnable shutdownAction = () -> { };
     /** The metrics-port HTTP endpoint, when enabled. */
     private io.mnemos.metrics.MetricsServer metrics;
-    private long lastSaveSeconds = System.currentTimeMillis() / 1000;
+    private final io.mnemos.persistence.RdbPersistence persistence;
 
     public Server(ServerConfig config) {
         this(config, Clock.SYSTEM);
@@ -108,6 +108,7 @@ public final class Server {
         config.onChange("maxmemory", this::maxmemoryChanged);
         keyspace.evictor().extraMemory(this::clientsMemory);
         sampler.startupMemory(usedMemory());
+        this.persistence = new io.mnemos.persistence.RdbPersistence(this, config.rdb);
         this.aof = new io.mnemos.persistence.AppendOnlyFile(this);
     }
 
@@ -145,6 +146,16 @@ public final class Server {
         for (ClientHandler h : handlers) {
             h.releaseReplies();
         }
+    }
+
+    /** RDB snapshots: SAVE, BGSAVE, save points, loading at startup. */
+    public io.mnemos.persistence.RdbPersistence persistence() {
+        return persistence;
+    }
+
+    /** True once {@link #start} has set up the event loop. */
+    public boolean started() {
+        return keyspaceLoop != null;
     }
 
     /** Redis's per-client estimate for used_memory: the client object and its buffers. */
@@ -316,7 +327,7 @@ public final class Server {
     }
 
     public long lastSaveSeconds() {
-        return lastSaveSeconds;
+        return persistence.lastSaveSeconds();
     }
 
     /** Errors replied, by their code (the first word), for INFO errorstats. */
@@ -434,6 +445,10 @@ public final class Server {
             }
         }
         scheduleCron();
+        // loadDataFromDisk: the AOF (loaded above) when appendonly is yes, the RDB dump otherwise.
+        if (!config.aof.appendonly) {
+            persistence.loadOnStartup();
+        }
         log.info("Server initialized ({} transport)", useEpoll ? "epoll" : "nio");
         log.info("Ready to accept connections tcp on port {}", boundPort);
         return this;
@@ -451,6 +466,22 @@ public final class Server {
     public void executeLater(Runnable task) {
         if (keyspaceLoop != null && !stopping) {
             keyspaceLoop.execute(task);
+        }
+    }
+
+    /**
+     * Runs a task on the keyspace thread at its next turn, after the pending network reads (a
+     * zero-delay scheduled task: Netty picks those up once per loop iteration, so a task that keeps
+     * rescheduling itself lets clients be served in between). Never when not started or stopping.
+     */
+    public void executeAfterIo(Runnable task) {
+        executeAfterIo(task, 0);
+    }
+
+    /** {@link #executeAfterIo(Runnable)} after at least {@code delayMicros}. Call it on the keyspace thread. */
+    public void executeAfterIo(Runnable task, long delayMicros) {
+        if (keyspaceLoop != null && !stopping) {
+            keyspaceLoop.schedule(task, delayMicros, TimeUnit.MICROSECONDS);
         }
     }
 
@@ -484,6 +515,7 @@ public final class Server {
         sampler.notePeak(usedMemory());
         dispatcher.performEvictions();
         aof.cron();
+        persistence.cron();
         if (config.timeoutSeconds > 0) {
             long now = System.currentTimeMillis();
             for (Client c : List.copyOf(clients.all())) {
@@ -517,6 +549,9 @@ public final class Server {
         stopping = true;
         if (metrics != null) {
             metrics.close();
+        }
+        if (keyspaceLoop != null && !keyspaceLoop.inEventLoop()) {
+            keyspaceLoop.submit(persistence::abortBgsave).awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
         for (Channel ch : listeners) {
             ch.close().syncUninterruptibly();

@@ -85,6 +85,9 @@ public final class ServerConfig {
     private final Map<String, Runnable> changeListeners = new LinkedHashMap<>();
     private final Map<String, ConfigOption> options = new LinkedHashMap<>();
 
+    /** RDB persistence options (save, dbfilename, rdbcompression, rdbchecksum). */
+    public final io.mnemos.persistence.RdbSettings rdb = new io.mnemos.persistence.RdbSettings();
+
     public ServerConfig() {
         add(ConfigOption.integer("port", false, 0, 65535, () -> (long) port, v -> port = v.intValue()));
         add(ConfigOption.string("bind", false, () -> bind, v -> bind = v));
@@ -179,6 +182,7 @@ public final class ServerConfig {
         TlsConfig.register(this, tls);
         io.mnemos.persistence.AofConfig.register(this);
         add(ConfigOption.integer("metrics-port", false, 0, 65535, () -> (long) metricsPort, v -> metricsPort = v.intValue()));
+        rdb.register(this);
     }
 
     private void add(ConfigOption option) {

@@ -19,6 +19,8 @@ public final class Database {
     long avgTtl;
     /** Sum of {@link #cost} over the keys, kept up to date by every change (see MemoryTracker). */
     long memory;
+    /** Set while a point-in-time snapshot runs (see {@link Keyspace#accessHook}). */
+    EntryAccessHook accessHook;
 
     Database(int id, Clock clock, KeyspaceStats stats, KeyspaceListener listener, EvictionSettings settings,
              MemoryTracker tracker) {
@@ -134,6 +136,9 @@ public final class Database {
             if (isExpired(e)) {
                 expire(e);
                 return null;
+            }
+            if (accessHook != null) {
+                accessHook.beforeAccess(e);
             }
             tracker.track(this, e);
         }

@@ -102,6 +102,16 @@ public final class Keyspace {
         }
     }
 
+    /**
+     * Installs (or with null removes) the hook every lookup calls before handing out a live entry;
+     * all in-place changes of values start with such a lookup.
+     */
+    public void accessHook(EntryAccessHook hook) {
+        for (Database db : databases) {
+            db.accessHook = hook;
+        }
+    }
+
     public void swap(int a, int b) {
         tracker.settleNow();
         databases[a].swapContents(databases[b]);

@@ -375,12 +375,14 @@ class ServerCommandsTest {
         }
 
         @Test
-        void saveAndAppendonlyTellClientsThereIsNoPersistence() {
-            assertEquals("*4\r\n$4\r\nsave\r\n$0\r\n\r\n$10\r\nappendonly\r\n$2\r\nno\r\n",
+        void saveTakesRedisSavePointsAndAppendonlyTellsClientsThereIsNoAof() {
+            assertEquals("*4\r\n$4\r\nsave\r\n$23\r\n3600 1 300 100 60 10000\r\n$10\r\nappendonly\r\n$2\r\nno\r\n",
                     h.exec("CONFIG", "GET", "save", "appendonly"));
             assertEquals("+OK\r\n", h.exec("CONFIG", "SET", "save", "", "appendonly", "no"));
-            assertTrue(h.exec("CONFIG", "SET", "save", "3600 1").startsWith(
-                    "-ERR CONFIG SET failed (possibly related to argument 'save') - "));
+            assertEquals("+OK\r\n", h.exec("CONFIG", "SET", "save", "3600 1"));
+            assertEquals("*2\r\n$4\r\nsave\r\n$6\r\n3600 1\r\n", h.exec("CONFIG", "GET", "save"));
+            assertEquals("-ERR CONFIG SET failed (possibly related to argument 'save') - Invalid save parameters\r\n",
+                    h.exec("CONFIG", "SET", "save", "1 2 3"));
             assertEquals("-ERR CONFIG SET failed (possibly related to argument 'appendonly') - argument must be 'yes' "
                     + "or 'no'\r\n", h.exec("CONFIG", "SET", "appendonly", "maybe"));
             // appendonly yes is accepted since the AOF exists: see io.mnemos.persistence.AppendOnlyFileTest.

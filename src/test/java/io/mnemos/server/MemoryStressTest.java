@@ -53,7 +53,7 @@ class MemoryStressTest {
                 "-Xmx128m", "-XX:+ExitOnOutOfMemoryError", "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--maxmemory", "64mb", "--maxmemory-policy", "allkeys-lru");
+                "--maxmemory", "64mb", "--maxmemory-policy", "allkeys-lru", "--save", "");
         Process process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         List<String> lines = Collections.synchronizedList(new ArrayList<>());
         CompletableFuture<Void> ready = new CompletableFuture<>();

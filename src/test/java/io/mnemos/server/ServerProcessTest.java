@@ -43,6 +43,10 @@ class ServerProcessTest {
                     "--enable-native-access=ALL-UNNAMED",
                     "-cp", System.getProperty("java.class.path"), Main.class.getName()));
             cmd.addAll(List.of(args));
+            if (!List.of(args).contains("--save")) {
+                // Test servers never write dump.rdb into the working directory.
+                cmd.addAll(List.of("--save", ""));
+            }
             process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             reader = new Thread(() -> {
                 try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {

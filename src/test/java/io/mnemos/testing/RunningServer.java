@@ -17,12 +17,20 @@ public final class RunningServer implements AutoCloseable {
 
     public static RunningServer start(String... flags) {
         try {
-            String[] args = new String[flags.length + 4];
+            // No save points and a fresh directory unless a test asks otherwise: test servers never
+            // write dump.rdb into the working directory, nor load one found there.
+            String[] args = new String[flags.length + 8];
             args[0] = "--port";
             args[1] = "0";
             args[2] = "--bind";
             args[3] = "127.0.0.1";
-            System.arraycopy(flags, 0, args, 4, flags.length);
+            args[4] = "--save";
+            args[5] = "";
+            args[6] = "--dir";
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("mnemos-test");
+            dir.toFile().deleteOnExit();
+            args[7] = dir.toString();
+            System.arraycopy(flags, 0, args, 8, flags.length);
             ServerConfig config = ServerConfig.fromArgs(args);
             return new RunningServer(new Server(config).start());
         } catch (ConfigException | java.io.IOException e) {

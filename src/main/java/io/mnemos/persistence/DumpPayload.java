@@ -1,0 +1,43 @@
+package io.mnemos.persistence;
+
+/**
+ * DUMP's serialization format: the value as RDB writes it (type byte and value), then the RDB
+ * version as two little-endian bytes and the CRC64 of everything before, little-endian.
+ */
+public final class DumpPayload {
+    private DumpPayload() {
+    }
+
+    public static byte[] create(Object value) {
+        RdbWriter w = RdbWriter.inMemory(true);
+        w.writeByte(RdbWriter.typeOf(value));
+        w.writeValue(value);
+        w.writeByte(Rdb.VERSION & 0xff);
+        w.writeByte((Rdb.VERSION >> 8) & 0xff);
+        w.writeLongLE(w.currentCrc());
+        return w.toByteArray();
+    }
+
+    /** verifyDumpPayload: long enough, a version this server reads, and a matching checksum. */
+    public static boolean verify(byte[] p) {
+        if (p.length < 10) {
+            return false;
+        }
+        int footer = p.length - 10;
+        int version = (p[footer] & 0xff) | ((p[footer + 1] & 0xff) << 8);
+        if (version > Rdb.VERSION) {
+            return false;
+        }
+        long crc = Crc64.of(p, 0, p.length - 8);
+        long stored = 0;
+        for (int i = 0; i < 8; i++) {
+            stored |= (long) (p[footer + 2 + i] & 0xff) << (8 * i);
+        }
+        return crc == stored;
+    }
+
+    /** The value of a verified payload. */
+    public static Object value(byte[] p, EncodingLimits limits) {
+        return RdbReader.readPayloadValue(p, p.length - 10, limits);
+    }
+}

@@ -1,0 +1,537 @@
+package io.mnemos.persistence;
+
+import io.mnemos.server.Server;
+import io.mnemos.store.Database;
+import io.mnemos.store.Entry;
+import io.mnemos.store.Keyspace;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Semaphore;
+import java.util.function.BiConsumer;
+
+/**
+ * RDB persistence of one server: SAVE, BGSAVE (fork-less, see {@link PointInTimeSnapshot}), save
+ * points, loading at startup (while clients get -LOADING), and the INFO persistence figures.
+ * Everything but the file sync and the parsing of a file at startup runs on the keyspace thread.
+ */
+public final class RdbPersistence {
+    private static final Logger log = LoggerFactory.getLogger(RdbPersistence.class);
+    /** CONFIG_BGSAVE_RETRY_DELAY: seconds before a failed BGSAVE is retried by a save point. */
+    private static final int BGSAVE_RETRY_DELAY = 5;
+    /** Time a BGSAVE slice may hold the keyspace thread. */
+    private static final long SLICE_NANOS = 2_000_000;
+    /** Keys parsed at startup are handed to the keyspace thread in batches of this many. */
+    private static final int BATCH = 8192;
+
+    private final Server server;
+    private final RdbSettings settings;
+
+    private volatile long lastSaveSeconds = System.currentTimeMillis() / 1000;
+    private boolean lastBgsaveOk = true;
+    private long lastBgsaveTry;
+    private long lastBgsaveTimeSec = -1;
+    private long saves;
+    private boolean bgsaveScheduled;
+
+    // BGSAVE in progress
+    private PointInTimeSnapshot snapshot;
+    private RdbFile bgFile;
+    private long bgStartMillis;
+    private long dirtyAtBgStart;
+    private boolean syncing;
+
+    // loading
+    private volatile boolean loading;
+    private volatile long loadStartSeconds;
+    private volatile long loadTotalBytes;
+    private volatile long loadedBytes;
+    private volatile long loadUsedMem;
+    private long loadKeysLoaded;
+    private long loadKeysExpired;
+    private volatile String loadError;
+    private Runnable loadFailureAction = () -> { };
+
+    public RdbPersistence(Server server, RdbSettings settings) {
+        this.server = server;
+        this.settings = settings;
+    }
+
+    public RdbSettings settings() {
+        return settings;
+    }
+
+    public long lastSaveSeconds() {
+        return lastSaveSeconds;
+    }
+
+    public boolean loading() {
+        return loading;
+    }
+
+    /** Why loading at startup failed, or null. */
+    public String loadError() {
+        return loadError;
+    }
+
+    /** What to do after loading at startup failed (the launcher exits with status 1). */
+    public void onLoadFailure(Runnable action) {
+        this.loadFailureAction = action;
+    }
+
+    public boolean bgsaveInProgress() {
+        return snapshot != null || syncing;
+    }
+
+    private Path file() {
+        return Path.of(server.config().dir).resolve(settings.dbfilename);
+    }
+
+    private String tempName() {
+        return "temp-" + ProcessHandle.current().pid() + ".rdb";
+    }
+
+    // ------------------------------------------------------------------ SAVE
+
+    /** rdbSave: the whole keyspace now, on the calling (keyspace) thread. */
+    public boolean save() {
+        if (bgsaveInProgress()) {
+            log.warn("Can't save while a background save is in progress");
+            return false;
+        }
+        Keyspace ks = server.keyspace();
+        Path dir = Path.of(server.config().dir);
+        long start = System.nanoTime();
+        try (RdbFile f = new RdbFile(dir, settings.dbfilename, tempName(), settings.compression, settings.checksum,
+                server.usedMemory())) {
+            f.writeAll(ks);
+            f.commit();
+        } catch (IOException | UncheckedIOException e) {
+            log.warn("Failed opening or writing the .rdb file {} (in server root dir {}): {}",
+                    tempName(), dir, e.getMessage());
+            return false;
+        }
+        log.info("DB saved on disk ({} ms)", (System.nanoTime() - start) / 1_000_000);
+        ks.stats().dirty = 0;
+        lastSaveSeconds = System.currentTimeMillis() / 1000;
+        lastBgsaveOk = true;
+        saves++;
+        return true;
+    }
+
+    // ------------------------------------------------------------------ BGSAVE
+
+    /** rdbSaveBackground: starts a point-in-time snapshot written in slices. */
+    public boolean bgsave() {
+        if (bgsaveInProgress()) {
+            return false;
+        }
+        lastBgsaveTry = System.currentTimeMillis() / 1000;
+        Keyspace ks = server.keyspace();
+        try {
+            bgFile = new RdbFile(Path.of(server.config().dir), settings.dbfilename, tempName(),
+                    settings.compression, settings.checksum, server.usedMemory());
+        } catch (IOException e) {
+            log.warn("Can't save in background: {}", e.getMessage());
+            lastBgsaveOk = false;
+            return false;
+        }
+        bgStartMillis = System.currentTimeMillis();
+        dirtyAtBgStart = ks.stats().dirty;
+        snapshot = PointInTimeSnapshot.start(ks, bgFile.snapshotSink(ks.count()));
+        log.info("Background saving started ({} keys)", snapshot.total());
+        server.executeAfterIo(this::bgsaveSlice);
+        if (!server.started()) {
+            // Not serving (unit tests drive the keyspace directly): finish right away.
+            while (snapshot != null && !snapshot.done()) {
+                bgsaveSlice();
+            }
+        }
+        return true;
+    }
+
+    /** Schedules a BGSAVE for when the current one ends (BGSAVE SCHEDULE). */
+    public void scheduleBgsave() {
+        bgsaveScheduled = true;
+    }
+
+    private void bgsaveSlice() {
+        PointInTimeSnapshot s = snapshot;
+        if (s == null) {
+            return;
+        }
+        boolean done;
+        try {
+            done = s.step(SLICE_NANOS);
+        } catch (UncheckedIOException e) {
+            bgsaveFailed(e.getMessage());
+            return;
+        }
+        if (!done) {
+            server.executeAfterIo(this::bgsaveSlice);
+            return;
+        }
+        snapshot = null;
+        RdbFile f = bgFile;
+        try {
+            f.finishBuffers();
+        } catch (UncheckedIOException e) {
+            bgsaveFailed(e.getMessage());
+            return;
+        }
+        syncing = true;
+        Runnable sync = () -> {
+            String error = null;
+            try {
+                f.syncAndRename();
+            } catch (IOException | UncheckedIOException e) {
+                error = e.getMessage();
+            } finally {
+                f.close();
+            }
+            String err = error;
+            Runnable done2 = () -> bgsaveDone(err);
+            if (server.started()) {
+                server.executeLater(done2);
+            } else {
+                done2.run();
+            }
+        };
+        if (server.started()) {
+            Thread t = new Thread(sync, "mnemos-bgsave-sync");
+            t.setDaemon(true);
+            t.start();
+        } else {
+            sync.run();
+        }
+    }
+
+    private void bgsaveFailed(String message) {
+        if (snapshot != null) {
+            snapshot.abort();
+            snapshot = null;
+        }
+        if (bgFile != null) {
+            bgFile.close();
+            bgFile = null;
+        }
+        syncing = false;
+        log.warn("Background saving error: {}", message);
+        lastBgsaveOk = false;
+        lastBgsaveTimeSec = (System.currentTimeMillis() - bgStartMillis) / 1000;
+    }
+
+    private void bgsaveDone(String error) {
+        syncing = false;
+        bgFile = null;
+        lastBgsaveTimeSec = (System.currentTimeMillis() - bgStartMillis) / 1000;
+        if (error != null) {
+            log.warn("Background saving error: {}", error);
+            lastBgsaveOk = false;
+            return;
+        }
+        log.info("Background saving terminated with success");
+        Keyspace ks = server.keyspace();
+        ks.stats().dirty = Math.max(0, ks.stats().dirty - dirtyAtBgStart);
+        lastSaveSeconds = bgStartMillis / 1000;
+        lastBgsaveOk = true;
+        saves++;
+    }
+
+    /** Stops a BGSAVE in progress and removes its temporary file (SHUTDOWN, SAVE on stop). */
+    public void abortBgsave() {
+        if (snapshot != null) {
+            snapshot.abort();
+            snapshot = null;
+            if (bgFile != null) {
+                bgFile.close();
+                bgFile = null;
+            }
+            log.warn("There is a background saving in progress: it was stopped.");
+        }
+    }
+
+    // ------------------------------------------------------------------ cron
+
+    /** serverCron's part: save points and scheduled BGSAVEs. */
+    public void cron() {
+        if (loading || bgsaveInProgress()) {
+            return;
+        }
+        long now = System.currentTimeMillis() / 1000;
+        long dirty = server.keyspace().stats().dirty;
+        boolean retryOk = now - lastBgsaveTry > BGSAVE_RETRY_DELAY || lastBgsaveOk;
+        long[] points = settings.savePoints;
+        for (int i = 0; i + 1 < points.length; i += 2) {
+            long seconds = points[i];
+            long changes = points[i + 1];
+            if (dirty >= changes && now - lastSaveSeconds > seconds && retryOk) {
+                log.info("{} changes in {} seconds. Saving...", changes, seconds);
+                bgsave();
+                return;
+            }
+        }
+        if (bgsaveScheduled && retryOk && bgsave()) {
+            bgsaveScheduled = false;
+        }
+    }
+
+    /** True when save points are configured (SHUTDOWN then saves unless NOSAVE). */
+    public boolean savePointsConfigured() {
+        return settings.savePoints.length > 0;
+    }
+
+    /**
+     * prepareForShutdown's save: stops a BGSAVE and saves when asked to, or when save points exist
+     * and NOSAVE was not given. Returns false when the save failed.
+     */
+    public boolean saveForShutdown(boolean save, boolean nosave) {
+        abortBgsave();
+        if ((save || savePointsConfigured()) && !nosave) {
+            log.info("Saving the final RDB snapshot before exiting.");
+            if (!save()) {
+                log.warn("Error trying to save the DB, can't exit.");
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ------------------------------------------------------------------ loading
+
+    /** A parsed key waiting to be inserted by the keyspace thread. */
+    private record Loaded(int db, byte[] key, Object value, long expireAt) {
+    }
+
+    /**
+     * Loads the RDB file if there is one: parsing runs on its own thread and hands batches of keys
+     * to the keyspace thread, which meanwhile answers -LOADING to commands.
+     */
+    public void loadOnStartup() {
+        Path path = file();
+        if (!Files.exists(path)) {
+            return;
+        }
+        loading = true;
+        loadStartSeconds = System.currentTimeMillis() / 1000;
+        loadKeysLoaded = 0;
+        loadKeysExpired = 0;
+        try {
+            loadTotalBytes = Files.size(path);
+        } catch (IOException e) {
+            loadTotalBytes = 0;
+        }
+        long startNanos = System.nanoTime();
+        Semaphore inFlight = new Semaphore(4);
+        Thread t = new Thread(() -> {
+            try (InputStream in = new CountingStream(Files.newInputStream(path))) {
+                List<Loaded>[] batch = new List[]{new ArrayList<>(BATCH)};
+                EncodingLimits limits = EncodingLimits.of(server.config());
+                RdbReader.load(in, limits, settings.checksum, new RdbReader.Target() {
+                    @Override
+                    public void aux(byte[] key, byte[] value) {
+                        if (new String(key).equals("used-mem")) {
+                            try {
+                                loadUsedMem = Long.parseLong(new String(value));
+                            } catch (NumberFormatException ignored) {
+                                // informational only
+                            }
+                        }
+                    }
+
+                    @Override
+                    public void entry(int db, byte[] key, Object value, long expireAt) {
+                        batch[0].add(new Loaded(db, key, value, expireAt));
+                        if (batch[0].size() >= BATCH) {
+                            hand(batch[0], inFlight);
+                            batch[0] = new ArrayList<>(BATCH);
+                        }
+                    }
+                });
+                hand(batch[0], inFlight);
+                loadQueue.add(() -> {
+                    if (loadError == null) {
+                        loading = false;
+                        log.info("DB loaded from disk: {} seconds ({} keys loaded, {} expired)",
+                                String.format(Locale.ROOT, "%.3f", (System.nanoTime() - startNanos) / 1e9),
+                                loadKeysLoaded, loadKeysExpired);
+                    }
+                });
+            } catch (RdbFormatException | IOException | UncheckedIOException e) {
+                loadFailed(path, e.getMessage());
+            } catch (OutOfMemoryError e) {
+                loadFailed(path, "out of memory");
+            }
+        }, "mnemos-rdb-load");
+        t.setDaemon(true);
+        t.start();
+        if (server.started()) {
+            server.execute(this::drainLoaded);
+        }
+    }
+
+    /** Batches parsed by the loader thread, taken by {@link #drainLoaded} on the keyspace thread. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> loadQueue =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    private void hand(List<Loaded> batch, Semaphore inFlight) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        inFlight.acquireUninterruptibly();
+        loadQueue.add(() -> {
+            try {
+                if (loadError == null) {
+                    insert(batch);
+                }
+            } catch (RdbFormatException e) {
+                loadFailed(file(), e.getMessage());
+            } finally {
+                inFlight.release();
+            }
+        });
+    }
+
+    /**
+     * Batches for a bounded time per event-loop turn, so that clients are answered (-LOADING) in between; started on
+     * the keyspace thread and rescheduled there until the loader's last task ran.
+     */
+    private void drainLoaded() {
+        // Batches for up to ~20 ms, then back to the network (clients get -LOADING meanwhile).
+        long deadline = System.nanoTime() + 20_000_000;
+        Runnable task;
+        while (System.nanoTime() < deadline && (task = loadQueue.poll()) != null) {
+            task.run();
+        }
+        if (loading && loadError == null) {
+            server.executeAfterIo(this::drainLoaded, loadQueue.isEmpty() ? 200 : 0);
+        }
+    }
+
+    private void insert(List<Loaded> batch) {
+        Keyspace ks = server.keyspace();
+        long now = System.currentTimeMillis();
+        ks.commandStarted();
+        try {
+            for (Loaded l : batch) {
+                insertOne(ks, l.db, l.key, l.value, l.expireAt, now);
+            }
+        } finally {
+            ks.commandDone();
+        }
+    }
+
+    private void insertOne(Keyspace ks, int dbIndex, byte[] key, Object value, long expireAt, long now) {
+        if (dbIndex >= ks.count()) {
+            throw new RdbFormatException("FATAL: Data file was created with a Redis server configured to handle "
+                    + "more than " + ks.count() + " databases. Exiting");
+        }
+        if (expireAt >= 0 && expireAt < now) {
+            loadKeysExpired++;
+            return;
+        }
+        Database db = ks.db(dbIndex);
+        if (db.peek(key) != null) {
+            throw new RdbFormatException("RDB has duplicated key '" + new String(key) + "' in DB " + dbIndex);
+        }
+        Entry e = db.add(key, value);
+        if (expireAt >= 0) {
+            db.setExpire(e, expireAt);
+        }
+        loadKeysLoaded++;
+    }
+
+    private void loadFailed(Path path, String message) {
+        if (loadError != null) {
+            return;
+        }
+        loadError = message;
+        log.error("Fatal error loading the DB ({}): {}. Exiting.", path, message);
+        Thread t = new Thread(() -> {
+            server.stop();
+            loadFailureAction.run();
+        }, "mnemos-load-failed");
+        t.start();
+    }
+
+    /**
+     * Loads a file synchronously on the calling (keyspace) thread, after emptying the keyspace
+     * (DEBUG RELOAD).
+     */
+    public void loadNow() throws IOException {
+        Keyspace ks = server.keyspace();
+        ks.flushAll();
+        long now = System.currentTimeMillis();
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file()), 1 << 16)) {
+            RdbReader.load(in, EncodingLimits.of(server.config()), settings.checksum,
+                    (db, key, value, expireAt) -> insertOne(ks, db, key, value, expireAt, now));
+        } catch (NoSuchFileException e) {
+            throw e;
+        }
+    }
+
+    /** Counts bytes read for INFO loading_loaded_bytes. */
+    private final class CountingStream extends java.io.FilterInputStream {
+        CountingStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                loadedBytes += n;
+            }
+            return n;
+        }
+    }
+
+    // ------------------------------------------------------------------ INFO
+
+    /** INFO persistence from "loading" to "rdb_last_load_keys_loaded", in Redis 7.0's order. */
+    public void info(BiConsumer<String, Object> out) {
+        out.accept("loading", loading ? 1 : 0);
+        out.accept("async_loading", 0);
+        if (loading) {
+            long elapsed = System.currentTimeMillis() / 1000 - loadStartSeconds;
+            double perc = loadTotalBytes == 0 ? 0 : 100.0 * loadedBytes / loadTotalBytes;
+            long eta = elapsed == 0 || loadedBytes == 0 ? 1
+                    : (loadTotalBytes - loadedBytes) / Math.max(1, loadedBytes / elapsed);
+            out.accept("loading_start_time", loadStartSeconds);
+            out.accept("loading_total_bytes", loadTotalBytes);
+            out.accept("loading_rdb_used_mem", loadUsedMem);
+            out.accept("loading_loaded_bytes", loadedBytes);
+            out.accept("loading_loaded_perc", String.format(Locale.ROOT, "%.2f", perc));
+            out.accept("loading_eta_seconds", eta);
+        }
+        PointInTimeSnapshot s = snapshot;
+        out.accept("current_cow_peak", 0);
+        out.accept("current_cow_size", 0);
+        out.accept("current_cow_size_age", 0);
+        out.accept("current_fork_perc", String.format(Locale.ROOT, "%.2f",
+                s == null || s.total() == 0 ? 0.0 : 100.0 * s.visited() / s.total()));
+        out.accept("current_save_keys_processed", s == null ? 0 : s.visited());
+        out.accept("current_save_keys_total", s == null ? 0 : s.total());
+        out.accept("rdb_changes_since_last_save", server.keyspace().stats().dirty);
+        out.accept("rdb_bgsave_in_progress", bgsaveInProgress() ? 1 : 0);
+        out.accept("rdb_last_save_time", lastSaveSeconds);
+        out.accept("rdb_last_bgsave_status", lastBgsaveOk ? "ok" : "err");
+        out.accept("rdb_last_bgsave_time_sec", lastBgsaveTimeSec);
+        out.accept("rdb_current_bgsave_time_sec",
+                bgsaveInProgress() ? (System.currentTimeMillis() - bgStartMillis) / 1000 : -1);
+        out.accept("rdb_saves", saves);
+        out.accept("rdb_last_cow_size", 0);
+        out.accept("rdb_last_load_keys_expired", loadKeysExpired);
+        out.accept("rdb_last_load_keys_loaded", loadKeysLoaded);
+    }
+}

@@ -1,0 +1,412 @@
+package io.mnemos.persistence;
+
+import io.mnemos.store.HashValue;
+import io.mnemos.store.ListValue;
+import io.mnemos.store.SetValue;
+import io.mnemos.store.ZSetValue;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Reads RDB files of versions 1 to 10 and DUMP payloads: every opcode Redis 7.0 writes and every
+ * value encoding Redis has used for the types Mnemos has (plain, ziplist, quicklist, quicklist 2,
+ * listpack, intset, zipmap). Streams, modules and functions are refused with a clear error.
+ */
+public final class RdbReader {
+    /** Receives what the file holds. */
+    public interface Target {
+        default void aux(byte[] key, byte[] value) {
+        }
+
+        default void resizeDb(int db, long size, long expires) {
+        }
+
+        /** @param expireAt absolute Unix ms, or -1 */
+        void entry(int db, byte[] key, Object value, long expireAt);
+    }
+
+    private final RdbInput in;
+    private final EncodingLimits limits;
+
+    private RdbReader(RdbInput in, EncodingLimits limits) {
+        this.in = in;
+        this.limits = limits;
+    }
+
+    /**
+     * Loads a whole RDB stream. {@code verifyChecksum}: rdbchecksum; a stored checksum of zero
+     * (written with rdbchecksum no) is never checked, as in Redis.
+     *
+     * @throws RdbFormatException for anything wrong with the data, truncation included
+     */
+    public static void load(InputStream stream, EncodingLimits limits, boolean verifyChecksum, Target target) {
+        RdbReader r = new RdbReader(new RdbInput(stream), limits);
+        r.loadAll(verifyChecksum, target);
+    }
+
+    private void loadAll(boolean verifyChecksum, Target target) {
+        byte[] magic = in.read(9);
+        String header = new String(magic, StandardCharsets.US_ASCII);
+        if (!header.startsWith("REDIS")) {
+            throw new RdbFormatException("Wrong signature trying to load DB from file");
+        }
+        int version;
+        try {
+            version = Integer.parseInt(header.substring(5));
+        } catch (NumberFormatException e) {
+            throw new RdbFormatException("Wrong signature trying to load DB from file");
+        }
+        if (version < 1 || version > Rdb.VERSION) {
+            throw new RdbFormatException("Can't handle RDB format version " + version);
+        }
+        int db = 0;
+        long expireAt = -1;
+        while (true) {
+            int type = in.readByte();
+            switch (type) {
+                case Rdb.OPCODE_EXPIRETIME -> {
+                    expireAt = (in.readIntLE() & 0xffffffffL) * 1000;
+                    continue;
+                }
+                case Rdb.OPCODE_EXPIRETIME_MS -> {
+                    expireAt = in.readLongLE();
+                    continue;
+                }
+                case Rdb.OPCODE_FREQ -> {
+                    in.readByte();
+                    continue;
+                }
+                case Rdb.OPCODE_IDLE -> {
+                    readLength();
+                    continue;
+                }
+                case Rdb.OPCODE_EOF -> {
+                    long computed = in.crc();
+                    if (version >= 5) {
+                        long stored = in.readLongLE();
+                        if (verifyChecksum && stored != 0 && stored != computed) {
+                            throw new RdbFormatException(String.format(
+                                    "Wrong RDB checksum expected: (%x) got: (%x)", computed, stored));
+                        }
+                    }
+                    return;
+                }
+                case Rdb.OPCODE_SELECTDB -> {
+                    long id = readLength();
+                    if (id < 0 || id > Integer.MAX_VALUE) {
+                        throw new RdbFormatException("FATAL: Data file was created with a Redis server configured "
+                                + "to handle more than " + Integer.MAX_VALUE + " databases. Exiting");
+                    }
+                    db = (int) id;
+                    continue;
+                }
+                case Rdb.OPCODE_RESIZEDB -> {
+                    long size = readLength();
+                    long expires = readLength();
+                    target.resizeDb(db, size, expires);
+                    continue;
+                }
+                case Rdb.OPCODE_AUX -> {
+                    byte[] k = readString();
+                    byte[] v = readString();
+                    target.aux(k, v);
+                    continue;
+                }
+                case Rdb.OPCODE_MODULE_AUX -> throw new RdbFormatException(
+                        "The RDB file contains module AUX data, Mnemos has no modules");
+                case Rdb.OPCODE_FUNCTION, Rdb.OPCODE_FUNCTION2 -> throw new RdbFormatException(
+                        "The RDB file contains functions, Mnemos has no functions");
+                default -> {
+                }
+            }
+            byte[] key = readString();
+            Object value = readObject(type);
+            target.entry(db, key, value, expireAt);
+            expireAt = -1;
+        }
+    }
+
+    /** Reads a DUMP payload's value (type byte and value; the footer is checked by the caller). */
+    public static Object readPayloadValue(byte[] payload, int length, EncodingLimits limits) {
+        RdbInput input = new RdbInput(payload, length);
+        RdbReader r = new RdbReader(input, limits);
+        Object value = r.readObject(input.readByte());
+        if (input.position() != length) {
+            throw new RdbFormatException("Bad data format");
+        }
+        return value;
+    }
+
+    // ------------------------------------------------------------------ primitives
+
+    /** rdbLoadLen; -1 never returned: encoded values are refused where a length is expected. */
+    private long readLength() {
+        int b = in.readByte();
+        int kind = b >> 6;
+        if (kind == 0) {
+            return b & 0x3f;
+        } else if (kind == 1) {
+            return ((long) (b & 0x3f) << 8) | in.readByte();
+        } else if (b == 0x80) {
+            return ((long) in.readByte() << 24) | ((long) in.readByte() << 16) | ((long) in.readByte() << 8)
+                    | in.readByte();
+        } else if (b == 0x81) {
+            long v = 0;
+            for (int i = 0; i < 8; i++) {
+                v = (v << 8) | in.readByte();
+            }
+            return v;
+        }
+        throw new RdbFormatException("Unknown length encoding " + b + " in rdbLoadLen()");
+    }
+
+    private int readCount() {
+        long n = readLength();
+        if (n < 0 || n > Integer.MAX_VALUE - 8) {
+            throw new RdbFormatException("Length " + n + " is out of range");
+        }
+        return (int) n;
+    }
+
+    /** rdbGenericLoadStringObject: raw, integer-encoded or LZF. */
+    byte[] readString() {
+        int b = in.readByte();
+        if ((b >> 6) == 3) {
+            switch (b & 0x3f) {
+                case Rdb.ENC_INT8:
+                    return Long.toString((byte) in.readByte()).getBytes(StandardCharsets.US_ASCII);
+                case Rdb.ENC_INT16: {
+                    int v = in.readByte() | (in.readByte() << 8);
+                    return Long.toString((short) v).getBytes(StandardCharsets.US_ASCII);
+                }
+                case Rdb.ENC_INT32:
+                    return Long.toString(in.readIntLE()).getBytes(StandardCharsets.US_ASCII);
+                case Rdb.ENC_LZF: {
+                    int clen = readCount();
+                    int len = readCount();
+                    byte[] c = in.read(clen);
+                    return LzfDecoder.decompress(c, len);
+                }
+                default:
+                    throw new RdbFormatException("Unknown RDB string encoding type " + (b & 0x3f));
+            }
+        }
+        long len;
+        if ((b >> 6) == 0) {
+            len = b & 0x3f;
+        } else if ((b >> 6) == 1) {
+            len = ((long) (b & 0x3f) << 8) | in.readByte();
+        } else if (b == 0x80) {
+            len = ((long) in.readByte() << 24) | ((long) in.readByte() << 16) | ((long) in.readByte() << 8)
+                    | in.readByte();
+        } else if (b == 0x81) {
+            len = 0;
+            for (int i = 0; i < 8; i++) {
+                len = (len << 8) | in.readByte();
+            }
+        } else {
+            throw new RdbFormatException("Unknown length encoding " + b + " in rdbLoadLen()");
+        }
+        if (len < 0 || len > Integer.MAX_VALUE - 8) {
+            throw new RdbFormatException("String of " + len + " bytes is too long");
+        }
+        return in.read((int) len);
+    }
+
+    /** rdbLoadDoubleValue (RDB_TYPE_ZSET): a length-prefixed decimal, or nan/inf markers. */
+    private double readOldDouble() {
+        int len = in.readByte();
+        switch (len) {
+            case 253:
+                return Double.NaN;
+            case 254:
+                return Double.POSITIVE_INFINITY;
+            case 255:
+                return Double.NEGATIVE_INFINITY;
+            default:
+                return parseDouble(in.read(len));
+        }
+    }
+
+    private static double parseDouble(byte[] s) {
+        try {
+            String text = new String(s, StandardCharsets.US_ASCII).trim();
+            return switch (text.toLowerCase(java.util.Locale.ROOT)) {
+                case "inf", "+inf", "infinity" -> Double.POSITIVE_INFINITY;
+                case "-inf", "-infinity" -> Double.NEGATIVE_INFINITY;
+                default -> Double.parseDouble(text);
+            };
+        } catch (NumberFormatException e) {
+            throw new RdbFormatException("Invalid score in RDB");
+        }
+    }
+
+    // ------------------------------------------------------------------ objects
+
+    private Object readObject(int type) {
+        switch (type) {
+            case Rdb.TYPE_STRING:
+                return readString();
+            case Rdb.TYPE_LIST: {
+                int n = readCount();
+                ListValue list = new ListValue();
+                for (int i = 0; i < n; i++) {
+                    list.pushTail(readString());
+                }
+                return nonEmpty(list, list.size());
+            }
+            case Rdb.TYPE_SET: {
+                int n = readCount();
+                SetValue set = null;
+                for (int i = 0; i < n; i++) {
+                    byte[] m = readString();
+                    if (set == null) {
+                        set = n > limits.setMaxIntsetEntries() ? SetValue.hashtable() : SetValue.createFor(m);
+                    }
+                    if (!set.add(m, limits.setMaxIntsetEntries())) {
+                        throw new RdbFormatException("Duplicate set members detected");
+                    }
+                }
+                return nonEmpty(set, n);
+            }
+            case Rdb.TYPE_ZSET, Rdb.TYPE_ZSET_2: {
+                int n = readCount();
+                ZSetValue z = n > limits.zsetMaxEntries() ? ZSetValue.skiplist() : ZSetValue.listpack();
+                for (int i = 0; i < n; i++) {
+                    byte[] m = readString();
+                    double score = type == Rdb.TYPE_ZSET_2 ? Double.longBitsToDouble(in.readLongLE()) : readOldDouble();
+                    if (Double.isNaN(score)) {
+                        throw new RdbFormatException("Zset with NAN score detected");
+                    }
+                    addZset(z, m, score);
+                }
+                return nonEmpty(z, n);
+            }
+            case Rdb.TYPE_HASH: {
+                int n = readCount();
+                HashValue h = new HashValue();
+                for (int i = 0; i < n; i++) {
+                    byte[] f = readString();
+                    byte[] v = readString();
+                    addHash(h, f, v);
+                }
+                return nonEmpty(h, n);
+            }
+            case Rdb.TYPE_HASH_ZIPMAP:
+                return hashOf(PackedEncodings.zipmap(readString()));
+            case Rdb.TYPE_HASH_ZIPLIST:
+                return hashOf(PackedEncodings.ziplist(readString()));
+            case Rdb.TYPE_HASH_LISTPACK:
+                return hashOf(PackedEncodings.listpack(readString()));
+            case Rdb.TYPE_LIST_ZIPLIST: {
+                ListValue list = new ListValue();
+                for (byte[] e : PackedEncodings.ziplist(readString())) {
+                    list.pushTail(e);
+                }
+                return nonEmpty(list, list.size());
+            }
+            case Rdb.TYPE_LIST_QUICKLIST, Rdb.TYPE_LIST_QUICKLIST_2: {
+                int nodes = readCount();
+                ListValue list = new ListValue();
+                for (int i = 0; i < nodes; i++) {
+                    int container = Rdb.QUICKLIST_NODE_PACKED;
+                    if (type == Rdb.TYPE_LIST_QUICKLIST_2) {
+                        container = (int) readLength();
+                        if (container != Rdb.QUICKLIST_NODE_PACKED && container != Rdb.QUICKLIST_NODE_PLAIN) {
+                            throw new RdbFormatException("Quicklist integrity check failed.");
+                        }
+                    }
+                    byte[] blob = readString();
+                    if (container == Rdb.QUICKLIST_NODE_PLAIN) {
+                        list.pushTail(blob);
+                        continue;
+                    }
+                    List<byte[]> items = type == Rdb.TYPE_LIST_QUICKLIST
+                            ? PackedEncodings.ziplist(blob) : PackedEncodings.listpack(blob);
+                    for (byte[] e : items) {
+                        list.pushTail(e);
+                    }
+                }
+                return nonEmpty(list, list.size());
+            }
+            case Rdb.TYPE_SET_INTSET: {
+                long[] ints = PackedEncodings.intset(readString());
+                SetValue set = ints.length > limits.setMaxIntsetEntries() ? SetValue.hashtable() : SetValue.intset();
+                for (long v : ints) {
+                    set.add(Long.toString(v).getBytes(StandardCharsets.US_ASCII), limits.setMaxIntsetEntries());
+                }
+                return nonEmpty(set, ints.length);
+            }
+            case Rdb.TYPE_SET_LISTPACK: {
+                List<byte[]> items = PackedEncodings.listpack(readString());
+                SetValue set = null;
+                for (byte[] m : items) {
+                    if (set == null) {
+                        set = items.size() > limits.setMaxIntsetEntries() ? SetValue.hashtable() : SetValue.createFor(m);
+                    }
+                    if (!set.add(m, limits.setMaxIntsetEntries())) {
+                        throw new RdbFormatException("Duplicate set members detected");
+                    }
+                }
+                return nonEmpty(set, items.size());
+            }
+            case Rdb.TYPE_ZSET_ZIPLIST, Rdb.TYPE_ZSET_LISTPACK: {
+                List<byte[]> items = type == Rdb.TYPE_ZSET_ZIPLIST
+                        ? PackedEncodings.ziplist(readString()) : PackedEncodings.listpack(readString());
+                if (items.size() % 2 != 0) {
+                    throw new RdbFormatException("Zset ziplist integrity check failed.");
+                }
+                int n = items.size() / 2;
+                ZSetValue z = n > limits.zsetMaxEntries() ? ZSetValue.skiplist() : ZSetValue.listpack();
+                for (int i = 0; i < items.size(); i += 2) {
+                    double score = parseDouble(items.get(i + 1));
+                    if (Double.isNaN(score)) {
+                        throw new RdbFormatException("Zset with NAN score detected");
+                    }
+                    addZset(z, items.get(i), score);
+                }
+                return nonEmpty(z, n);
+            }
+            case Rdb.TYPE_STREAM_LISTPACKS, Rdb.TYPE_STREAM_LISTPACKS_2, Rdb.TYPE_STREAM_LISTPACKS_3:
+                throw new RdbFormatException("The RDB file contains a stream, Mnemos has no streams");
+            case Rdb.TYPE_MODULE, Rdb.TYPE_MODULE_2:
+                throw new RdbFormatException("The RDB file contains module data, Mnemos has no modules");
+            default:
+                throw new RdbFormatException("Unknown RDB encoding type " + type);
+        }
+    }
+
+    private static <T> T nonEmpty(T value, int size) {
+        if (value == null || size == 0) {
+            throw new RdbFormatException("Empty keys are not allowed in RDB files");
+        }
+        return value;
+    }
+
+    private void addZset(ZSetValue z, byte[] member, double score) {
+        int before = z.size();
+        z.put(member, score, limits.zsetMaxEntries(), limits.zsetMaxValue());
+        if (z.size() == before) {
+            throw new RdbFormatException("Duplicate zset fields detected");
+        }
+    }
+
+    private void addHash(HashValue h, byte[] field, byte[] value) {
+        if (!h.set(field, value, limits.hashMaxEntries(), limits.hashMaxValue())) {
+            throw new RdbFormatException("Duplicate hash fields detected");
+        }
+    }
+
+    private HashValue hashOf(List<byte[]> items) {
+        if (items.size() % 2 != 0) {
+            throw new RdbFormatException("Hash ziplist integrity check failed.");
+        }
+        HashValue h = new HashValue();
+        for (int i = 0; i < items.size(); i += 2) {
+            addHash(h, items.get(i), items.get(i + 1));
+        }
+        return nonEmpty(h, items.size() / 2);
+    }
+}

@@ -1,0 +1,285 @@
+package io.mnemos.persistence;
+
+import io.mnemos.store.HashValue;
+import io.mnemos.store.ListValue;
+import io.mnemos.store.SetValue;
+import io.mnemos.store.ZSetValue;
+import io.mnemos.util.Numbers;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Writes the RDB format (version 10, as Redis 7.0) into a buffer that is flushed to an output
+ * stream, or kept in memory when there is none (DUMP). The CRC64 of everything written is kept
+ * as Redis's rio does with rdbchecksum yes.
+ *
+ * <p>Values are written in the plain encodings every Redis since 2.x reads (RDB_TYPE_LIST, SET,
+ * ZSET_2, HASH); Redis re-encodes them on load according to its own listpack/intset limits.
+ */
+public final class RdbWriter {
+    private final OutputStream out;
+    private final boolean compress;
+    private final boolean checksum;
+    private byte[] buf;
+    private int pos;
+    private LzfCompressor lzf;
+    private long crc;
+    private long written;
+
+    /** Streams to {@code out} (null: keep everything in memory, see {@link #toByteArray()}). */
+    public RdbWriter(OutputStream out, boolean compress, boolean checksum) {
+        this.out = out;
+        this.compress = compress;
+        this.checksum = checksum;
+        this.buf = new byte[out == null ? 256 : 1 << 16];
+    }
+
+    /** In-memory writer with compression on, for DUMP. */
+    public static RdbWriter inMemory(boolean compress) {
+        return new RdbWriter(null, compress, true);
+    }
+
+    // ------------------------------------------------------------------ file structure
+
+    public void header() {
+        writeRaw(("REDIS" + String.format("%04d", Rdb.VERSION)).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    public void aux(String key, String value) {
+        writeByte(Rdb.OPCODE_AUX);
+        writeString(key.getBytes(StandardCharsets.UTF_8));
+        writeString(value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public void selectDb(int db) {
+        writeByte(Rdb.OPCODE_SELECTDB);
+        writeLength(db);
+    }
+
+    public void resizeDb(long size, long expires) {
+        writeByte(Rdb.OPCODE_RESIZEDB);
+        writeLength(size);
+        writeLength(expires);
+    }
+
+    /** One key: its expiry (if any), type, key and value, as rdbSaveKeyValuePair. */
+    public void keyValue(byte[] key, Object value, long expireAt) {
+        if (expireAt >= 0) {
+            writeByte(Rdb.OPCODE_EXPIRETIME_MS);
+            writeLongLE(expireAt);
+        }
+        writeByte(typeOf(value));
+        writeString(key);
+        writeValue(value);
+    }
+
+    /** EOF opcode and the checksum (zero with rdbchecksum no); flushes the buffer. */
+    public void finish() {
+        writeByte(Rdb.OPCODE_EOF);
+        long sum = checksum ? currentCrc() : 0;
+        writeLongLE(sum);
+        flush();
+    }
+
+    // ------------------------------------------------------------------ objects
+
+    /** rdbSaveObjectType for the encodings this writer uses. */
+    public static int typeOf(Object value) {
+        if (value instanceof byte[]) {
+            return Rdb.TYPE_STRING;
+        } else if (value instanceof ListValue) {
+            return Rdb.TYPE_LIST;
+        } else if (value instanceof SetValue) {
+            return Rdb.TYPE_SET;
+        } else if (value instanceof ZSetValue) {
+            return Rdb.TYPE_ZSET_2;
+        } else if (value instanceof HashValue) {
+            return Rdb.TYPE_HASH;
+        }
+        throw new IllegalArgumentException("No RDB type for " + value.getClass());
+    }
+
+    /** rdbSaveObject: the value without its type byte. */
+    public void writeValue(Object value) {
+        if (value instanceof byte[] s) {
+            writeString(s);
+        } else if (value instanceof ListValue list) {
+            int n = list.size();
+            writeLength(n);
+            for (int i = 0; i < n; i++) {
+                writeString(list.get(i));
+            }
+        } else if (value instanceof SetValue set) {
+            writeLength(set.size());
+            set.forEach(this::writeString);
+        } else if (value instanceof ZSetValue zset) {
+            writeLength(zset.size());
+            zset.forEach((member, score) -> {
+                writeString(member);
+                writeLongLE(Double.doubleToRawLongBits(score));
+            });
+        } else if (value instanceof HashValue hash) {
+            writeLength(hash.size());
+            hash.forEach((field, v) -> {
+                writeString(field);
+                writeString(v);
+            });
+        } else {
+            throw new IllegalArgumentException("No RDB encoding for " + value.getClass());
+        }
+    }
+
+    // ------------------------------------------------------------------ primitives
+
+    /** rdbSaveRawString: integer encoding, LZF (rdbcompression, more than 20 bytes) or raw. */
+    public void writeString(byte[] s) {
+        int len = s.length;
+        if (len <= 11 && len > 0 && writeIntegerEncoded(s)) {
+            return;
+        }
+        if (compress && len > 20) {
+            byte[] c = lzf().compress(s, len - 4);
+            if (c != null) {
+                writeByte(0xC0 | Rdb.ENC_LZF);
+                writeLength(c.length);
+                writeLength(len);
+                writeRaw(c);
+                return;
+            }
+        }
+        writeLength(len);
+        writeRaw(s);
+    }
+
+    private LzfCompressor lzf() {
+        if (lzf == null) {
+            lzf = new LzfCompressor();
+        }
+        return lzf;
+    }
+
+    private boolean writeIntegerEncoded(byte[] s) {
+        Long parsed = Numbers.string2ll(s);
+        if (parsed == null) {
+            return false;
+        }
+        long v = parsed;
+        if (v >= Byte.MIN_VALUE && v <= Byte.MAX_VALUE) {
+            ensure(2);
+            buf[pos++] = (byte) (0xC0 | Rdb.ENC_INT8);
+            buf[pos++] = (byte) v;
+        } else if (v >= Short.MIN_VALUE && v <= Short.MAX_VALUE) {
+            ensure(3);
+            buf[pos++] = (byte) (0xC0 | Rdb.ENC_INT16);
+            buf[pos++] = (byte) v;
+            buf[pos++] = (byte) (v >> 8);
+        } else if (v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE) {
+            ensure(5);
+            buf[pos++] = (byte) (0xC0 | Rdb.ENC_INT32);
+            buf[pos++] = (byte) v;
+            buf[pos++] = (byte) (v >> 8);
+            buf[pos++] = (byte) (v >> 16);
+            buf[pos++] = (byte) (v >> 24);
+        } else {
+            return false;
+        }
+        return true;
+    }
+
+    /** rdbSaveLen. */
+    public void writeLength(long len) {
+        ensure(9);
+        if (len < (1 << 6)) {
+            buf[pos++] = (byte) len;
+        } else if (len < (1 << 14)) {
+            buf[pos++] = (byte) (0x40 | (len >> 8));
+            buf[pos++] = (byte) len;
+        } else if (len <= 0xffffffffL) {
+            buf[pos++] = (byte) 0x80;
+            buf[pos++] = (byte) (len >> 24);
+            buf[pos++] = (byte) (len >> 16);
+            buf[pos++] = (byte) (len >> 8);
+            buf[pos++] = (byte) len;
+        } else {
+            buf[pos++] = (byte) 0x81;
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                buf[pos++] = (byte) (len >> shift);
+            }
+        }
+    }
+
+    public void writeLongLE(long v) {
+        ensure(8);
+        for (int i = 0; i < 8; i++) {
+            buf[pos++] = (byte) (v >> (8 * i));
+        }
+    }
+
+    public void writeByte(int b) {
+        ensure(1);
+        buf[pos++] = (byte) b;
+    }
+
+    public void writeRaw(byte[] b) {
+        if (out != null && b.length > buf.length / 2) {
+            flush();
+            crc = Crc64.update(crc, b, 0, b.length);
+            write(b, 0, b.length);
+            return;
+        }
+        ensure(b.length);
+        System.arraycopy(b, 0, buf, pos, b.length);
+        pos += b.length;
+    }
+
+    private void ensure(int n) {
+        if (pos + n <= buf.length) {
+            return;
+        }
+        if (out == null) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + n));
+        } else {
+            flush();
+        }
+    }
+
+    /** Checksum of everything written so far. */
+    public long currentCrc() {
+        return out == null ? Crc64.of(buf, 0, pos) : Crc64.update(crc, buf, 0, pos);
+    }
+
+    /** Bytes handed to the output stream so far plus those still buffered. */
+    public long bytesWritten() {
+        return written + pos;
+    }
+
+    /** Hands the buffer to the output stream. */
+    public void flush() {
+        if (out == null || pos == 0) {
+            return;
+        }
+        if (checksum) {
+            crc = Crc64.update(crc, buf, 0, pos);
+        }
+        write(buf, 0, pos);
+        pos = 0;
+    }
+
+    private void write(byte[] b, int off, int len) {
+        try {
+            out.write(b, off, len);
+            written += len;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The in-memory contents (no output stream). */
+    public byte[] toByteArray() {
+        return Arrays.copyOf(buf, pos);
+    }
+}
