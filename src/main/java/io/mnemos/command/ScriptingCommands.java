@@ -90,27 +90,27 @@ public final class ScriptingCommands implements CommandFamily {
                 command("eval", -3).flags(NOSCRIPT, SKIP_MONITOR, MAY_REPLICATE, NO_MANDATORY_KEYS, STALE, MOVABLEKEYS)
                         .group("scripting").since("2.6.0").summary("Execute a Lua script server side")
                         .complexity("Depends on the script that is executed.")
-                        .handler(c -> scripting(c).eval(c, false, false)).build(),
+                        .handler(fedToMonitorsFirst(c -> scripting(c).eval(c, false, false))).build(),
                 command("evalsha", -3).flags(NOSCRIPT, SKIP_MONITOR, MAY_REPLICATE, NO_MANDATORY_KEYS, STALE, MOVABLEKEYS)
                         .group("scripting").since("2.6.0").summary("Execute a Lua script server side")
                         .complexity("Depends on the script that is executed.")
-                        .handler(c -> scripting(c).eval(c, true, false)).build(),
+                        .handler(fedToMonitorsFirst(c -> scripting(c).eval(c, true, false))).build(),
                 command("eval_ro", -3).flags(READONLY, NOSCRIPT, SKIP_MONITOR, NO_MANDATORY_KEYS, STALE, MOVABLEKEYS)
                         .group("scripting").since("7.0.0").summary("Execute a read-only Lua script server side")
                         .complexity("Depends on the script that is executed.")
-                        .handler(c -> scripting(c).eval(c, false, true)).build(),
+                        .handler(fedToMonitorsFirst(c -> scripting(c).eval(c, false, true))).build(),
                 command("evalsha_ro", -3).flags(READONLY, NOSCRIPT, SKIP_MONITOR, NO_MANDATORY_KEYS, STALE, MOVABLEKEYS)
                         .group("scripting").since("7.0.0").summary("Execute a read-only Lua script server side")
                         .complexity("Depends on the script that is executed.")
-                        .handler(c -> scripting(c).eval(c, true, true)).build(),
+                        .handler(fedToMonitorsFirst(c -> scripting(c).eval(c, true, true))).build(),
                 command("fcall", -3).flags(NOSCRIPT, SKIP_MONITOR, MAY_REPLICATE, NO_MANDATORY_KEYS, STALE, MOVABLEKEYS)
                         .group("scripting").since("7.0.0").summary("Invoke a function")
                         .complexity("Depends on the function that is executed.")
-                        .handler(c -> scripting(c).functions().fcall(c, false)).build(),
+                        .handler(fedToMonitorsFirst(c -> scripting(c).functions().fcall(c, false))).build(),
                 command("fcall_ro", -3).flags(READONLY, NOSCRIPT, SKIP_MONITOR, NO_MANDATORY_KEYS, STALE, MOVABLEKEYS)
                         .group("scripting").since("7.0.0").summary("Invoke a read-only function")
                         .complexity("Depends on the function that is executed.")
-                        .handler(c -> scripting(c).functions().fcall(c, true)).build(),
+                        .handler(fedToMonitorsFirst(c -> scripting(c).functions().fcall(c, true))).build(),
                 command("script", -2).group("scripting").since("2.6.0")
                         .summary("A container for Lua scripts management commands")
                         .complexity("Depends on subcommand.")
@@ -205,5 +205,16 @@ public final class ScriptingCommands implements CommandFamily {
         scripting(c).functions().flush();
         c.server().keyspace().stats().dirty++;
         c.reply().ok();
+    }
+
+    /**
+     * EVAL, EVALSHA and FCALL are SKIP_MONITOR: like evalCommand, they feed monitors themselves
+     * before running, so the script's own commands ({@code [0 lua]}) appear after them.
+     */
+    private static CommandHandler fedToMonitorsFirst(CommandHandler handler) {
+        return c -> {
+            c.server().monitors().feed(c, c.db().id(), c.argv());
+            handler.execute(c);
+        };
     }
 }

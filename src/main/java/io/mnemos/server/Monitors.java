@@ -36,17 +36,13 @@ public final class Monitors {
         return monitors.size();
     }
 
-    /** Feeds the command {@code argv} run by client {@code c} in database {@code db}. */
+    /**
+     * Feeds the command {@code argv} run by client {@code c} in database {@code db}; commands a
+     * script runs through redis.call show as {@code [db lua]}.
+     */
     public void feed(Client c, int db, byte[][] argv) {
         if (!monitors.isEmpty()) {
-            feed(db, c.remoteAddress(), argv);
-        }
-    }
-
-    /** Feeds a command run by a script ({@code [db lua]}): for redis.call/redis.pcall. */
-    public void feedScript(int db, byte[][] argv) {
-        if (!monitors.isEmpty()) {
-            feed(db, "lua", argv);
+            feed(db, c.scriptClient() ? "lua" : c.remoteAddress(), argv);
         }
     }
 

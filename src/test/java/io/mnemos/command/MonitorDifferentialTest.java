@@ -31,7 +31,9 @@ class MonitorDifferentialTest {
         "INCR n", "EXEC", "SET \"a b\" \"c\\x01\\\"d\\\\e\\n\\t\\r\\a\\b\\x7f\\xff\"", "INCR i", "SET n 12",
         "BLPOP q 0.01", "CLIENT LIST", "CLIENT SETNAME x", "PING", "ECHO \u00e9", "SLOWLOG GET", "INFO server",
         "SELECT 0", "SUBSCRIBE ch", "PING", "UNSUBSCRIBE", "SET k 1 GET", "WATCH k", "UNWATCH", "MULTI",
-        "DISCARD", "OBJECT ENCODING k", "COMMAND COUNT", "BZPOPMIN z 0.01", "RESET", "QUIT",
+        "DISCARD", "OBJECT ENCODING k", "COMMAND COUNT", "BZPOPMIN z 0.01",
+        "EVAL \"redis.call('set','a','1'); return redis.call('get','a')\" 0", "EVAL \"return 1\" x",
+        "EVALSHA 0000000000000000000000000000000000000000 0", "RESET", "QUIT",
     };
 
     private static String normalize(String s) {
