@@ -65,17 +65,9 @@ public final class AclGuard {
      * logs the denial in ACL LOG and returns processCommand's NOPERM error.
      */
     static String check(Client c, CommandSpec spec, byte[][] argv) {
-        AclStore acl = c.server().acl();
-        long result = acl.check(c.aclUser(), spec, argv, AclGuard::keys);
-        if (result == AclStore.OK) {
-            return null;
-        }
-        int reason = (int) (result >>> 32);
-        int pos = (int) result;
-        c.setRequest(argv, spec);
-        log(c, reason, c.inMulti() ? AclLog.CONTEXT_MULTI : AclLog.CONTEXT_TOPLEVEL, objectOf(reason, spec, argv, pos),
-                c.aclUser().name());
+        int reason = denial(c, spec, argv, c.inMulti() ? AclLog.CONTEXT_MULTI : AclLog.CONTEXT_TOPLEVEL);
         return switch (reason) {
+            case ALLOWED -> null;
             case AclStore.DENIED_CMD -> "NOPERM this user has no permissions to run the '" + spec.fullName() + "' command";
             case AclStore.DENIED_KEY -> DENIED_KEY;
             case AclStore.DENIED_CHANNEL -> DENIED_CHANNEL;
@@ -88,18 +80,8 @@ public final class AclGuard {
      * allowed, otherwise the denial is logged with the "lua" context and script.c's text returned.
      */
     public static String scriptDenied(Client c, CommandSpec spec, byte[][] argv) {
-        User u = c.aclUser();
-        if (u == null || u.unrestricted()) {
-            return null;
-        }
-        long result = c.server().acl().check(u, spec, argv, AclGuard::keys);
-        if (result == AclStore.OK) {
-            return null;
-        }
-        int reason = (int) (result >>> 32);
-        c.setRequest(argv, spec);
-        log(c, reason, AclLog.CONTEXT_LUA, objectOf(reason, spec, argv, (int) result), u.name());
-        return switch (reason) {
+        return switch (denial(c, spec, argv, AclLog.CONTEXT_LUA)) {
+            case ALLOWED -> null;
             case AclStore.DENIED_CMD -> "The user executing the script can't run this command or subcommand";
             case AclStore.DENIED_KEY ->
                     "The user executing the script can't access at least one of the keys mentioned in the command arguments";
@@ -111,25 +93,37 @@ public final class AclGuard {
 
     /** execCommand's re-check of a queued command; null when still allowed. */
     static String execDenied(Client c, CommandSpec spec, byte[][] argv) {
-        User u = c.aclUser();
-        if (u == null || u.unrestricted()) {
-            return null;
-        }
-        long result = c.server().acl().check(u, spec, argv, AclGuard::keys);
-        if (result == AclStore.OK) {
-            return null;
-        }
-        int reason = (int) (result >>> 32);
-        c.setRequest(argv, spec);
-        log(c, reason, AclLog.CONTEXT_MULTI, objectOf(reason, spec, argv, (int) result), u.name());
-        String why = switch (reason) {
+        String why = switch (denial(c, spec, argv, AclLog.CONTEXT_MULTI)) {
+            case ALLOWED -> null;
             case AclStore.DENIED_CMD -> "no permission to execute the command or subcommand";
             case AclStore.DENIED_KEY -> "no permission to touch the specified keys";
             case AclStore.DENIED_CHANNEL -> "no permission to access one of the channels used as arguments";
             default -> "no permission";
         };
-        return "NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. "
+        return why == null ? null
+                : "NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. "
                 + "This command is no longer allowed for the following reason: " + why;
+    }
+
+    private static final int ALLOWED = -1;
+
+    /**
+     * ACLCheckAllPerm for the client's user: {@link #ALLOWED}, or the AclStore.DENIED_* reason after
+     * recording the denial in ACL LOG with {@code context}.
+     */
+    private static int denial(Client c, CommandSpec spec, byte[][] argv, int context) {
+        User u = c.aclUser();
+        if (u == null || u.unrestricted()) {
+            return ALLOWED;
+        }
+        long result = c.server().acl().check(u, spec, argv, AclGuard::keys);
+        if (result == AclStore.OK) {
+            return ALLOWED;
+        }
+        int reason = (int) (result >>> 32);
+        c.setRequest(argv, spec);
+        log(c, reason, context, objectOf(reason, spec, argv, (int) result), u.name());
+        return reason;
     }
 
     private static byte[] objectOf(int reason, CommandSpec spec, byte[][] argv, int pos) {

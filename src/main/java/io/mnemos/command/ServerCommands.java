@@ -782,33 +782,9 @@ public final class ServerCommands implements CommandFamily {
             boolean plain = !value.isEmpty() && value.chars().allMatch(ch -> ch > ' ' && ch < 127
                     && ch != '"' && ch != '\'' && ch != '\\');
             if (QUOTED.contains(option.name()) || !plain && !option.name().equals("bind")) {
-                return option.name() + " " + quote(value);
+                return option.name() + " " + io.mnemos.util.Repr.of(value);
             }
             return option.name() + " " + value;
-        }
-
-        /** Redis's sdscatrepr. */
-        private static String quote(String value) {
-            StringBuilder sb = new StringBuilder("\"");
-            for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
-                int ch = b & 0xff;
-                switch (ch) {
-                    case '\\', '"' -> sb.append('\\').append((char) ch);
-                    case '\n' -> sb.append("\\n");
-                    case '\r' -> sb.append("\\r");
-                    case '\t' -> sb.append("\\t");
-                    case 7 -> sb.append("\\a");
-                    case '\b' -> sb.append("\\b");
-                    default -> {
-                        if (ch >= 32 && ch < 127) {
-                            sb.append((char) ch);
-                        } else {
-                            sb.append(String.format("\\x%02x", ch));
-                        }
-                    }
-                }
-            }
-            return sb.append('"').toString();
         }
     }
 }

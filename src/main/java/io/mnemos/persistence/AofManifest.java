@@ -127,7 +127,7 @@ public final class AofManifest {
     }
 
     private static void line(StringBuilder sb, FileInfo f) {
-        sb.append("file ").append(needsRepr(f.name()) ? repr(f.name()) : f.name())
+        sb.append("file ").append(needsRepr(f.name()) ? io.mnemos.util.Repr.of(f.name()) : f.name())
                 .append(" seq ").append(f.seq()).append(" type ").append(f.type()).append('\n');
     }
 
@@ -141,30 +141,6 @@ public final class AofManifest {
             }
         }
         return false;
-    }
-
-    /** sdscatrepr. */
-    static String repr(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
-            int ch = b & 0xff;
-            switch (ch) {
-                case '\\', '"' -> sb.append('\\').append((char) ch);
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                case 7 -> sb.append("\\a");
-                case '\b' -> sb.append("\\b");
-                default -> {
-                    if (ch >= 32 && ch <= 126) {
-                        sb.append((char) ch);
-                    } else {
-                        sb.append(String.format("\\x%02x", ch));
-                    }
-                }
-            }
-        }
-        return sb.append('"').toString();
     }
 
     /** A manifest that aofLoadManifestFromFile rejects, with its line as Redis reports it. */

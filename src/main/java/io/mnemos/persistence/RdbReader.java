@@ -187,7 +187,11 @@ public final class RdbReader {
                     int clen = readCount();
                     int len = readCount();
                     byte[] c = in.read(clen);
-                    return LzfDecoder.decompress(c, len);
+                    try {
+                        return io.mnemos.util.Lzf.decompress(c, 0, c.length, len);
+                    } catch (IllegalArgumentException e) {
+                        throw new RdbFormatException(e.getMessage());
+                    }
                 }
                 default:
                     throw new RdbFormatException("Unknown RDB string encoding type " + (b & 0x3f));

@@ -26,7 +26,7 @@ public final class RdbWriter {
     private final boolean checksum;
     private byte[] buf;
     private int pos;
-    private LzfCompressor lzf;
+    private io.mnemos.util.Lzf lzf;
     private long crc;
     private long written;
 
@@ -142,7 +142,7 @@ public final class RdbWriter {
             return;
         }
         if (compress && len > 20) {
-            byte[] c = lzf().compress(s, len - 4);
+            byte[] c = lzf().compressWith(s, len - 4);
             if (c != null) {
                 writeByte(0xC0 | Rdb.ENC_LZF);
                 writeLength(c.length);
@@ -155,9 +155,9 @@ public final class RdbWriter {
         writeRaw(s);
     }
 
-    private LzfCompressor lzf() {
+    private io.mnemos.util.Lzf lzf() {
         if (lzf == null) {
-            lzf = new LzfCompressor();
+            lzf = new io.mnemos.util.Lzf();
         }
         return lzf;
     }

@@ -661,7 +661,7 @@ public final class FunctionLibraries {
                     case 3 -> {
                         int clen = (int) readLength(d, pos);
                         int ulen = (int) readLength(d, pos);
-                        byte[] out = decompress(d, pos[0], clen, ulen);
+                        byte[] out = io.mnemos.util.Lzf.decompress(d, pos[0], clen, ulen);
                         pos[0] += clen;
                         return out;
                     }
@@ -672,35 +672,6 @@ public final class FunctionLibraries {
             } catch (RuntimeException e) {
                 return null;
             }
-        }
-
-        /** lzf_decompress. */
-        static byte[] decompress(byte[] in, int start, int len, int outLen) {
-            byte[] out = new byte[outLen];
-            int ip = start;
-            int end = start + len;
-            int op = 0;
-            while (ip < end) {
-                int ctrl = in[ip++] & 0xff;
-                if (ctrl < (1 << 5)) {
-                    ctrl++;
-                    System.arraycopy(in, ip, out, op, ctrl);
-                    op += ctrl;
-                    ip += ctrl;
-                } else {
-                    int l = ctrl >> 5;
-                    int ref = op - ((ctrl & 0x1f) << 8) - 1;
-                    if (l == 7) {
-                        l += in[ip++] & 0xff;
-                    }
-                    ref -= in[ip++] & 0xff;
-                    l += 2;
-                    for (int i = 0; i < l; i++) {
-                        out[op++] = out[ref++];
-                    }
-                }
-            }
-            return out;
         }
     }
 }

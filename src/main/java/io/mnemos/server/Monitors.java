@@ -62,37 +62,12 @@ public final class Monitors {
         sb.append("000000", 0, 6 - us.length()).append(us);
         sb.append(" [").append(db).append(' ').append(origin).append("] ");
         for (int j = 0; j < argv.length; j++) {
-            repr(sb, argv[j]);
+            io.mnemos.util.Repr.append(sb, argv[j]);
             if (j != argv.length - 1) {
                 sb.append(' ');
             }
         }
         sb.append("\r\n");
         return sb.toString().getBytes(StandardCharsets.ISO_8859_1);
-    }
-
-    /** Redis's sdscatrepr: quoted, with \\ \" \n \r \t \a \b escaped and other non-printables as \xHH. */
-    static void repr(StringBuilder sb, byte[] s) {
-        sb.append('"');
-        for (byte b : s) {
-            int ch = b & 0xff;
-            switch (ch) {
-                case '\\' -> sb.append("\\\\");
-                case '"' -> sb.append("\\\"");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                case 7 -> sb.append("\\a");
-                case '\b' -> sb.append("\\b");
-                default -> {
-                    if (ch >= 0x20 && ch <= 0x7e) {
-                        sb.append((char) ch);
-                    } else {
-                        sb.append("\\x").append(Character.forDigit(ch >> 4, 16)).append(Character.forDigit(ch & 15, 16));
-                    }
-                }
-            }
-        }
-        sb.append('"');
     }
 }

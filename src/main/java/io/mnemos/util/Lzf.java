@@ -3,7 +3,10 @@ package io.mnemos.util;
 /**
  * LZF compression exactly as Redis's bundled liblzf 3.6 does it (HLOG 16, VERY_FAST, the unrolled
  * match loop that may run past maxlen, an unset hash table slot never matching), so that compressed
- * sizes — and later RDB bytes — match Redis's (checked against redis-server 7.0.15's DEBUG OBJECT).
+ * sizes — and RDB bytes — match Redis's (checked against redis-server 7.0.15's DEBUG OBJECT), and
+ * its lzf_decompress. A compressor instance keeps its hash table between calls (a generation stamp
+ * marks the slots set by the current call), so compressing many short strings does not allocate and
+ * clear 256 KB each time; one instance per thread.
  */
 public final class Lzf {
     private static final int HLOG = 16;
@@ -12,20 +15,33 @@ public final class Lzf {
     private static final int MAX_OFF = 1 << 13;
     private static final int MAX_REF = (1 << 8) + (1 << 3);
 
-    private Lzf() {
+    private final int[] htab = new int[HSIZE];
+    private final int[] stamp = new int[HSIZE];
+    private int generation;
+
+    private int get(int slot) {
+        return stamp[slot] == generation ? htab[slot] : 0;
+    }
+
+    private void set(int slot, int value) {
+        htab[slot] = value;
+        stamp[slot] = generation;
     }
 
     /**
      * Compresses {@code in} into at most {@code outLen} bytes; null when the result would not fit
      * (Redis then stores the string uncompressed), as lzf_compress returning 0.
      */
-    public static byte[] compress(byte[] in, int outLen) {
+    public byte[] compressWith(byte[] in, int outLen) {
         int inLen = in.length;
         if (inLen == 0 || outLen <= 0) {
             return null;
         }
         byte[] out = new byte[outLen];
-        int[] htab = new int[HSIZE];
+        if (++generation == 0) {
+            java.util.Arrays.fill(stamp, 0);
+            generation = 1;
+        }
         int ip = 0;
         int op = 0;
         int inEnd = inLen;
@@ -36,8 +52,8 @@ public final class Lzf {
         while (ip < inEnd - 2) {
             hval = next(hval, in, ip);
             int slot = idx(hval);
-            int ref = htab[slot];
-            htab[slot] = ip;
+            int ref = get(slot);
+            set(slot, ip);
             int off = ip - ref - 1;
             if (ref < ip && off < MAX_OFF && ref > 0
                     && in[ref] == in[ip] && in[ref + 1] == in[ip + 1] && in[ref + 2] == in[ip + 2]) {
@@ -82,10 +98,10 @@ public final class Lzf {
                 ip -= 2;
                 hval = frst(in, ip);
                 hval = next(hval, in, ip);
-                htab[idx(hval)] = ip;
+                set(idx(hval), ip);
                 ip++;
                 hval = next(hval, in, ip);
-                htab[idx(hval)] = ip;
+                set(idx(hval), ip);
                 ip++;
             } else {
                 if (op >= outEnd) {
@@ -115,6 +131,67 @@ public final class Lzf {
         out[op - lit - 1] = (byte) (lit - 1); // end run
         op -= lit == 0 ? 1 : 0;
         return java.util.Arrays.copyOf(out, op);
+    }
+
+    /** One compressor (and its 512 KB of tables) per thread for the occasional one-off compression. */
+    private static final ThreadLocal<Lzf> PER_THREAD = ThreadLocal.withInitial(Lzf::new);
+
+    /** {@link #compressWith} on this thread's shared compressor. */
+    public static byte[] compress(byte[] in, int outLen) {
+        return PER_THREAD.get().compressWith(in, outLen);
+    }
+
+    /**
+     * lzf_decompress: decompresses {@code len} bytes of {@code in} from {@code start} into exactly
+     * {@code outLen} bytes.
+     *
+     * @throws IllegalArgumentException when the data is not valid LZF of that length
+     */
+    public static byte[] decompress(byte[] in, int start, int len, int outLen) {
+        byte[] out = new byte[outLen];
+        int ip = start;
+        int op = 0;
+        int inEnd = start + len;
+        while (ip < inEnd) {
+            int ctrl = in[ip++] & 0xff;
+            if (ctrl < (1 << 5)) {
+                ctrl++;
+                if (op + ctrl > outLen || ip + ctrl > inEnd) {
+                    throw invalid();
+                }
+                System.arraycopy(in, ip, out, op, ctrl);
+                ip += ctrl;
+                op += ctrl;
+            } else {
+                int length = ctrl >> 5;
+                int ref = op - ((ctrl & 0x1f) << 8) - 1;
+                if (ip >= inEnd) {
+                    throw invalid();
+                }
+                if (length == 7) {
+                    length += in[ip++] & 0xff;
+                    if (ip >= inEnd) {
+                        throw invalid();
+                    }
+                }
+                ref -= in[ip++] & 0xff;
+                length += 2;
+                if (op + length > outLen || ref < 0) {
+                    throw invalid();
+                }
+                for (int k = 0; k < length; k++) {
+                    out[op++] = out[ref++];
+                }
+            }
+        }
+        if (op != outLen) {
+            throw invalid();
+        }
+        return out;
+    }
+
+    private static IllegalArgumentException invalid() {
+        return new IllegalArgumentException("Invalid LZF compressed string");
     }
 
     private static int frst(byte[] in, int p) {
