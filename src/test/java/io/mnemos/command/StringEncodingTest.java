@@ -90,7 +90,6 @@ class StringEncodingTest {
             run.send("SET", "k", "12");
             run.send("OBJECT", "ENCODING", "k");
             run.send("SETRANGE", "k", "1", "9");
-            run.send("OBJECT", "FREQ", "k");
             run.send("OBJECT", "ENCODING", "k");
         }
     }
