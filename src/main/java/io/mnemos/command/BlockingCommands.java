@@ -96,26 +96,8 @@ public final class BlockingCommands implements CommandFamily {
             throw CommandError.SYNTAX;
         }
         int whereIdx = 3 + (int) numKeys;
-        boolean max;
-        if (Args.is(c.arg(whereIdx), "MIN")) {
-            max = false;
-        } else if (Args.is(c.arg(whereIdx), "MAX")) {
-            max = true;
-        } else {
-            throw CommandError.SYNTAX;
-        }
-        long count = -1;
-        for (int j = whereIdx + 1; j < c.argc(); j++) {
-            boolean moreArgs = c.argc() - 1 - j > 0;
-            if (count == -1 && Args.is(c.arg(j), "COUNT") && moreArgs) {
-                count = ListCommands.rangeLong(c.arg(++j), 1, Long.MAX_VALUE, "count should be greater than 0");
-            } else {
-                throw CommandError.SYNTAX;
-            }
-        }
-        if (count == -1) {
-            count = 1;
-        }
+        boolean max = SortedSetCommands.isMax(c.arg(whereIdx));
+        long count = ListCommands.mpopCount(c, whereIdx + 1);
         // As blockingGenericZpopCommand, the timeout is parsed after the other arguments.
         long timeout = timeout(c, c.arg(1));
         List<byte[]> keys = new ArrayList<>();
@@ -276,18 +258,7 @@ public final class BlockingCommands implements CommandFamily {
         }
         int whereIdx = 3 + (int) numKeys;
         boolean left = ListCommands.isLeft(c.arg(whereIdx));
-        long count = -1;
-        for (int j = whereIdx + 1; j < c.argc(); j++) {
-            boolean moreArgs = c.argc() - 1 - j > 0;
-            if (count == -1 && Args.is(c.arg(j), "COUNT") && moreArgs) {
-                count = ListCommands.rangeLong(c.arg(++j), 1, Long.MAX_VALUE, "count should be greater than 0");
-            } else {
-                throw CommandError.SYNTAX;
-            }
-        }
-        if (count == -1) {
-            count = 1;
-        }
+        long count = ListCommands.mpopCount(c, whereIdx + 1);
         // As lmpopGenericCommand, the timeout is parsed last (by blockingPopGenericCommand).
         long timeout = timeout(c, c.arg(1));
         Database db = c.db();

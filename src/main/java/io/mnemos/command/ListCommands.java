@@ -142,6 +142,24 @@ public final class ListCommands implements CommandFamily {
         return v;
     }
 
+    /**
+     * The optional {@code COUNT count} after the LEFT|RIGHT / MIN|MAX of LMPOP, BLMPOP, ZMPOP and
+     * BZMPOP, starting at argument {@code from}: 1 when absent, as lmpopGenericCommand and
+     * zmpopGenericCommand parse it.
+     */
+    static long mpopCount(Client c, int from) {
+        long count = -1;
+        for (int j = from; j < c.argc(); j++) {
+            boolean moreArgs = c.argc() - 1 - j > 0;
+            if (count == -1 && Args.is(c.arg(j), "COUNT") && moreArgs) {
+                count = rangeLong(c.arg(++j), 1, Long.MAX_VALUE, "count should be greater than 0");
+            } else {
+                throw CommandError.SYNTAX;
+            }
+        }
+        return count == -1 ? 1 : count;
+    }
+
     /** getListPositionFromObjectOrReply: LEFT is the head, RIGHT the tail. */
     static boolean isLeft(byte[] arg) {
         if (Args.is(arg, "LEFT")) {
@@ -492,18 +510,7 @@ public final class ListCommands implements CommandFamily {
         }
         int whereIdx = 2 + (int) numKeys;
         boolean left = isLeft(c.arg(whereIdx));
-        long count = -1;
-        for (int j = whereIdx + 1; j < c.argc(); j++) {
-            boolean moreArgs = c.argc() - 1 - j > 0;
-            if (count == -1 && Args.is(c.arg(j), "COUNT") && moreArgs) {
-                count = rangeLong(c.arg(++j), 1, Long.MAX_VALUE, "count should be greater than 0");
-            } else {
-                throw CommandError.SYNTAX;
-            }
-        }
-        if (count == -1) {
-            count = 1;
-        }
+        long count = mpopCount(c, whereIdx + 1);
         Database db = c.db();
         for (int j = 0; j < numKeys; j++) {
             byte[] key = c.arg(2 + j);

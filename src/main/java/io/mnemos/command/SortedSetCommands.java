@@ -856,6 +856,17 @@ public final class SortedSetCommands implements CommandFamily {
         genericZpop(c, new byte[][] {c.arg(1)}, max, false, count, nested, false);
     }
 
+    /** The MIN|MAX of ZMPOP and BZMPOP: true for MAX; a syntax error otherwise. */
+    static boolean isMax(byte[] where) {
+        if (Args.is(where, "MIN")) {
+            return false;
+        }
+        if (Args.is(where, "MAX")) {
+            return true;
+        }
+        throw CommandError.SYNTAX;
+    }
+
     private static void zmpop(Client c) {
         Long n = Args.parseLongOrNull(c.arg(1));
         if (n == null || n < 1) {
@@ -866,32 +877,8 @@ public final class SortedSetCommands implements CommandFamily {
         if (whereIdx >= c.argc()) {
             throw CommandError.SYNTAX;
         }
-        boolean max;
-        byte[] where = c.arg((int) whereIdx);
-        if (Args.is(where, "MIN")) {
-            max = false;
-        } else if (Args.is(where, "MAX")) {
-            max = true;
-        } else {
-            throw CommandError.SYNTAX;
-        }
-        long count = -1;
-        for (int j = (int) whereIdx + 1; j < c.argc(); j++) {
-            int moreargs = c.argc() - 1 - j;
-            if (count == -1 && Args.is(c.arg(j), "COUNT") && moreargs > 0) {
-                j++;
-                Long v = Args.parseLongOrNull(c.arg(j));
-                if (v == null || v < 1) {
-                    throw CommandError.err("count should be greater than 0");
-                }
-                count = v;
-            } else {
-                throw CommandError.SYNTAX;
-            }
-        }
-        if (count == -1) {
-            count = 1;
-        }
+        boolean max = isMax(c.arg((int) whereIdx));
+        long count = ListCommands.mpopCount(c, (int) whereIdx + 1);
         genericZpop(c, Arrays.copyOfRange(c.argv(), 2, 2 + (int) numkeys), max, true, count, true, true);
     }
 
