@@ -103,14 +103,7 @@ public final class MetricsServer implements AutoCloseable {
      * bound to loopback keeps its metrics private and the container's {@code bind 0.0.0.0} exposes both.
      */
     public static String hostFor(String bind) {
-        String first = bind.trim().split("\\s+")[0];
-        if (first.startsWith("-")) {
-            first = first.substring(1);
-        }
-        return switch (first) {
-            case "*", "" -> "0.0.0.0";
-            case "::*" -> "::";
-            default -> first;
-        };
+        String first = io.mnemos.server.BindAddress.parse(bind).get(0).host();
+        return first.isEmpty() ? "0.0.0.0" : first;
     }
 }

@@ -390,21 +390,15 @@ public final class Server {
                     .childOption(EpollChannelOption.TCP_KEEPCNT, 3);
         }
         int port = config.port;
-        for (String address : config.bind.trim().split("\\s+")) {
-            boolean optional = address.startsWith("-");
-            String host = optional ? address.substring(1) : address;
-            host = switch (host) {
-                case "*" -> "0.0.0.0";
-                case "::*" -> "::";
-                default -> host;
-            };
+        for (BindAddress address : BindAddress.parse(config.bind)) {
+            String host = address.host();
             try {
                 Channel ch = bootstrap.bind(new InetSocketAddress(host, port)).sync().channel();
                 listeners.add(ch);
                 port = ((InetSocketAddress) ch.localAddress()).getPort();
             } catch (Exception e) {
-                if (optional) {
-                    log.debug("Skipping optional bind address {}: {}", address, e.toString());
+                if (address.optional()) {
+                    log.debug("Skipping optional bind address {}: {}", host, e.toString());
                     continue;
                 }
                 group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);

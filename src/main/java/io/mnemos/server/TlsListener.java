@@ -58,19 +58,13 @@ final class TlsListener {
             }
         });
         int port = tls.port;
-        for (String address : server.config().bind.trim().split("\\s+")) {
-            boolean optional = address.startsWith("-");
-            String host = optional ? address.substring(1) : address;
-            host = switch (host) {
-                case "*" -> "0.0.0.0";
-                case "::*" -> "::";
-                default -> host;
-            };
+        for (BindAddress address : BindAddress.parse(server.config().bind)) {
+            String host = address.host();
             try {
                 Channel ch = bootstrap.bind(new InetSocketAddress(host, port)).sync().channel();
                 channels.add(ch);
             } catch (Exception e) {
-                if (optional) {
+                if (address.optional()) {
                     continue;
                 }
                 close();
