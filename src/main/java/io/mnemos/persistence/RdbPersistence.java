@@ -223,12 +223,8 @@ public final class RdbPersistence {
         }
         if (bgFile != null) {
             bgFile.close();
-            bgFile = null;
         }
-        syncing = false;
-        log.warn("Background saving error: {}", message);
-        lastBgsaveOk = false;
-        lastBgsaveTimeSec = (System.currentTimeMillis() - bgStartMillis) / 1000;
+        bgsaveDone(message);
     }
 
     private void bgsaveDone(String error) {
