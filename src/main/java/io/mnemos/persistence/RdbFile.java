@@ -89,15 +89,8 @@ public final class RdbFile implements AutoCloseable {
 
     /** EOF and checksum, fsync, close and rename over the destination. */
     public void commit() throws IOException {
-        writer.finish();
-        stream.flush();
-        stream.getFD().sync();
-        stream.close();
-        try {
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
+        finishBuffers();
+        syncAndRename();
     }
 
     /** Part of {@link #commit} that can run off the keyspace thread: everything is buffered or written. */
