@@ -40,7 +40,7 @@ free_port() {
 wait_ping() {
     local port=$1 i
     for i in $(seq 1 200); do
-        if [[ "$(printf 'PING\r\n' | timeout 1 nc -q1 127.0.0.1 "$port" 2>/dev/null | tr -d '\r')" == "+PONG" ]]; then
+        if [[ "$(timeout 1 redis-cli -p "$port" ping 2>/dev/null)" == "PONG" ]]; then
             return 0
         fi
         sleep 0.05

@@ -47,7 +47,7 @@ heap_kb() {
     "$JDK/bin/jstat" -gc "$MNEMOS_PID" | awk 'NR == 1 {for (i = 1; i <= NF; i++) col[$i] = i}
         NR == 2 {u = 0; for (n in col) if (n ~ /^(S0U|S1U|EU|OU)$/) u += $col[n]; printf "%d\n", u}'
 }
-clients_now() { printf 'INFO clients\r\n' | nc -q1 127.0.0.1 "$PORT" | tr -d '\r' | awk -F: '$1 == "connected_clients" {print $2}'; }
+clients_now() { redis-cli -p "$PORT" info clients | tr -d '\r' | awk -F: '$1 == "connected_clients" {print $2}'; }
 
 # A short warm-up so that the baseline includes the JIT, pools and caches the soak itself needs.
 python3 bench/soak.py --port "$PORT" --seconds 10 --clients "$CLIENTS" --seed "$((SEED + 1))" >/dev/null || true
@@ -61,7 +61,7 @@ python3 bench/soak.py --port "$PORT" --seconds "$SECONDS_RUN" --clients "$CLIENT
 sleep 1
 RSS1=$(rss_kb); HEAP1=$(heap_kb)
 LEFT=$(clients_now)
-KEYS_LEFT=$(printf 'DBSIZE\r\n' | nc -q1 127.0.0.1 "$PORT" | tr -d '\r:')
+KEYS_LEFT=$(redis-cli -p "$PORT" dbsize)
 LEAKS=$(grep -c "LEAK:" "$WORK/mnemos.log" || true)
 WARNINGS=$(grep -c -E "WARN|ERROR" "$WORK/mnemos.log" || true)
 echo "server after the soak: RSS ${RSS1} KB ($(( (RSS1 - RSS0) / 1024 )) MB growth), heap after GC ${HEAP1} KB ($(( (HEAP1 - HEAP0) / 1024 )) MB growth)"
