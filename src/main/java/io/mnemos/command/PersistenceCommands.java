@@ -75,7 +75,11 @@ public final class PersistenceCommands implements CommandFamily {
         if (p.bgsaveInProgress()) {
             throw CommandError.err("Background save already in progress");
         }
-        if (c.inMulti()) {
+        if (c.server().backgroundJobActive() || c.inMulti()) {
+            if (!schedule && !c.inMulti()) {
+                throw CommandError.err("Another child process is active (AOF?): can't BGSAVE right now. "
+                        + "Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.");
+            }
             p.scheduleBgsave();
             c.reply().simple("Background saving scheduled");
             return;

@@ -22,6 +22,6 @@ public final class AofCommands implements CommandFamily {
     }
 
     private static void bgrewriteaof(Client c) {
-        c.reply().simple(c.server().aof().bgrewriteaof());
+        c.reply().simple(c.server().aof().bgrewriteaof(c.inMulti()));
     }
 }

@@ -35,11 +35,8 @@ public final class AofConfig {
     public boolean loadTruncated = true;
     public long autoRewritePercentage = 100;
     public long autoRewriteMinSize = 64L * 1024 * 1024;
-    /**
-     * Redis's default is yes. Mnemos cannot write RDB yet, so the base file is always written in
-     * AOF command format (named {@code .base.aof}) whatever this says; see README.
-     */
-    public boolean useRdbPreamble = true;
+    /** The base file a rewrite writes: RDB ({@code .base.rdb}) when yes, AOF commands ({@code .base.aof}) when no. */
+    public volatile boolean useRdbPreamble = true;
     public boolean timestampEnabled = false;
     public boolean rewriteIncrementalFsync = true;
     public boolean noAppendfsyncOnRewrite = false;

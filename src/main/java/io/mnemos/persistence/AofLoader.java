@@ -12,19 +12,23 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * loadAppendOnlyFiles / loadSingleAppendOnlyFile: replays the base file and the incremental files
  * of the manifest through the dispatcher with a fake client, before the server accepts
- * connections. A truncated last command (or an unterminated MULTI) at the end of the last file is
+ * connections. A file that starts with "REDIS" (an RDB base, or an old-style AOF with an RDB
+ * preamble) is loaded as RDB first, then read on as commands. A truncated last command (or an unterminated MULTI) at the end of the last file is
  * cut off when aof-load-truncated is yes; anything else that is not a well-formed command stops the
  * server with Redis's message: never a silent partial load.
  */
 public final class AofLoader {
     private static final Logger log = LoggerFactory.getLogger(AofLoader.class);
+    private static final byte[] RDB_MAGIC = {'R', 'E', 'D', 'I', 'S'};
 
     /** The AOF cannot be loaded; the server must not start. */
     public static final class LoadException extends RuntimeException {
@@ -95,16 +99,10 @@ public final class AofLoader {
     void loadSingle(Path file, String name, boolean last) throws IOException {
         Client fake = new Client(-1, server, null, new ReplyWriter(new UnpooledByteBufAllocator(false)));
         fake.authenticated(true);
-        long validUpTo = 0;
+        long validUpTo = startsWithRdb(file) ? loadRdb(file, name) : 0;
         long validBeforeMulti = 0;
         try (CountingInput in = new CountingInput(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
-            byte[] head = new byte[5];
-            int got = in.readUpTo(head);
-            if (got == 5 && new String(head, StandardCharsets.US_ASCII).equals("REDIS")) {
-                throw new LoadException("The AOF file " + name + " starts with an RDB preamble, which this Mnemos build "
-                        + "cannot read yet; rewrite it with aof-use-rdb-preamble no (BGREWRITEAOF) on the server that wrote it");
-            }
-            in.reset(head, got);
+            in.skip(validUpTo);
             while (true) {
                 long commandStart = in.offset();
                 int first;
@@ -174,6 +172,37 @@ public final class AofLoader {
         }
     }
 
+    private static boolean startsWithRdb(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return Arrays.equals(in.readNBytes(5), RDB_MAGIC);
+        }
+    }
+
+    /**
+     * An RDB base file (aof-use-rdb-preamble yes), or the RDB preamble of an old-style single AOF
+     * file, which AOF commands follow. Returns where the RDB ends. A bad RDB is fatal whatever
+     * aof-load-truncated says, as in Redis.
+     */
+    private long loadRdb(Path file, String name) throws IOException {
+        boolean oldStyle = name.equals(server.config().aof.appendfilename);
+        log.info(oldStyle ? "Reading RDB preamble from AOF file..." : "Reading RDB base file on AOF loading...");
+        RdbPersistence rdb = server.persistence();
+        long end;
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            end = rdb.loadInto(in);
+        } catch (RdbFormatException | UncheckedIOException e) {
+            log.warn("RDB error: {}", e.getMessage());
+            throw new LoadException(oldStyle
+                    ? "Error reading the RDB preamble of the AOF file " + name + ", AOF loading aborted"
+                    : "Error reading the RDB base file " + name + ", AOF loading aborted");
+        }
+        log.info("Done loading RDB, keys loaded: {}, keys expired: {}.", rdb.lastLoadKeysLoaded(), rdb.lastLoadKeysExpired());
+        if (oldStyle) {
+            log.info("Reading the remaining AOF tail...");
+        }
+        return end;
+    }
+
     private void truncated(Path file, String name, boolean last, long validUpTo) throws IOException {
         if (!last) {
             throw new LoadException("Fatal error: the truncated file " + name + " is not the last file");
@@ -218,9 +247,6 @@ public final class AofLoader {
     private static final class CountingInput implements AutoCloseable {
         private final InputStream in;
         private long offset;
-        private byte[] pushback;
-        private int pushbackPos;
-        private int pushbackLen;
 
         CountingInput(InputStream in) {
             this.in = in;
@@ -230,31 +256,14 @@ public final class AofLoader {
             return offset;
         }
 
-        int readUpTo(byte[] b) throws IOException {
-            int n = 0;
-            while (n < b.length) {
-                int r = in.read(b, n, b.length - n);
-                if (r < 0) {
-                    break;
-                }
-                n += r;
-            }
-            return n;
-        }
-
-        void reset(byte[] b, int len) {
-            pushback = b;
-            pushbackPos = 0;
-            pushbackLen = len;
+        /** Starts at {@code n} (after an RDB preamble). */
+        void skip(long n) throws IOException {
+            in.skipNBytes(n);
+            offset = n;
         }
 
         int read() throws IOException {
-            int b;
-            if (pushbackPos < pushbackLen) {
-                b = pushback[pushbackPos++] & 0xff;
-            } else {
-                b = in.read();
-            }
+            int b = in.read();
             if (b >= 0) {
                 offset++;
             }
@@ -284,10 +293,6 @@ public final class AofLoader {
         byte[] readExactly(int len) throws IOException, Truncated {
             byte[] out = new byte[len];
             int n = 0;
-            while (n < len && pushbackPos < pushbackLen) {
-                out[n++] = pushback[pushbackPos++];
-                offset++;
-            }
             while (n < len) {
                 int r = in.read(out, n, len - n);
                 if (r < 0) {

@@ -1,31 +1,31 @@
 package io.mnemos.persistence;
 
 import io.mnemos.protocol.RedisDoubles;
-import io.mnemos.store.Database;
 import io.mnemos.store.Entry;
 import io.mnemos.store.HashValue;
-import io.mnemos.store.Keyspace;
 import io.mnemos.store.ListValue;
 import io.mnemos.store.SetValue;
 import io.mnemos.store.ZSetValue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * rewriteAppendOnlyFileRio: the keyspace as the shortest AOF that rebuilds it. For every non-empty
- * database SELECT, then per key SET / RPUSH / SADD / ZADD / HMSET in batches of
- * {@value #ITEMS_PER_CMD} items (AOF_REWRITE_ITEMS_PER_CMD) and PEXPIREAT for volatile keys.
- * Already expired keys are skipped.
+ * rewriteAppendOnlyFileRio: an AOF base in command format (aof-use-rdb-preamble no), the keyspace
+ * as the shortest AOF that rebuilds it. Per database SELECT, then per key SET / RPUSH / SADD / ZADD
+ * / HMSET in batches of {@value #ITEMS_PER_CMD} items (AOF_REWRITE_ITEMS_PER_CMD) and PEXPIREAT for
+ * volatile keys. Keys already expired when the rewrite started are skipped.
  *
- * <p>It runs on the keyspace thread and produces bytes in memory: that is the consistent view
- * (nothing changes while it runs). Writing them to disk happens on a background thread. To move to
- * a point-in-time snapshot later (copy-on-write values or a forked view), only {@link #serialize}
- * needs to become incremental; the callers already treat its result as an immutable blob.
+ * <p>Fed by {@link SnapshotJob} like an {@link RdbFile}: commands are encoded into a buffer on the
+ * keyspace thread and handed to the temporary file every {@value #CHUNK} bytes.
  */
-public final class AofRewriter {
+public final class AofRewriter implements SnapshotFile {
     static final int ITEMS_PER_CMD = 64;
+    private static final int CHUNK = 64 * 1024;
     private static final byte[] SELECT = ascii("SELECT");
     private static final byte[] SET = ascii("SET");
     private static final byte[] RPUSH = ascii("RPUSH");
@@ -34,34 +34,70 @@ public final class AofRewriter {
     private static final byte[] HMSET = ascii("HMSET");
     private static final byte[] PEXPIREAT = ascii("PEXPIREAT");
 
-    private AofRewriter() {
+    private final TempFile file;
+    private final RespBuffer out = new RespBuffer(2 * CHUNK);
+    private final long now;
+    private int selected = -1;
+
+    /** A base named {@code filename} in {@code dir}, written to {@code tempName} first. */
+    public AofRewriter(Path dir, String filename, String tempName) throws IOException {
+        this.file = new TempFile(dir, filename, tempName);
+        this.now = System.currentTimeMillis();
     }
 
-    public static byte[] serialize(Keyspace keyspace) {
-        RespBuffer out = new RespBuffer(64 * 1024);
-        for (int i = 0; i < keyspace.count(); i++) {
-            Database db = keyspace.db(i);
-            if (db.size() == 0) {
-                continue;
+    @Override
+    public PointInTimeSnapshot.Sink sink(int databases) {
+        return new PointInTimeSnapshot.Sink() {
+            @Override
+            public void beginDb(int db, long size, long expires) {
+                // SELECT comes with the first key written (entries of a later database may come early).
             }
-            out.command(new byte[][]{SELECT, ascii(Integer.toString(i))});
-            long now = db.now();
-            db.forEach(e -> {
-                if (e.expireAt() != Entry.NO_EXPIRY && e.expireAt() < now) {
+
+            @Override
+            public void entry(int db, byte[] key, Object value, long expireAt) {
+                if (expireAt != Entry.NO_EXPIRY && expireAt < now) {
                     return;
                 }
-                writeKey(out, e);
-                if (e.expireAt() != Entry.NO_EXPIRY) {
-                    out.command(new byte[][]{PEXPIREAT, e.key(), ascii(Long.toString(e.expireAt()))});
+                if (db != selected) {
+                    out.command(new byte[][]{SELECT, ascii(Integer.toString(db))});
+                    selected = db;
                 }
-            });
-        }
-        return out.toByteArray();
+                writeKey(out, key, value);
+                if (expireAt != Entry.NO_EXPIRY) {
+                    out.command(new byte[][]{PEXPIREAT, key, ascii(Long.toString(expireAt))});
+                }
+                if (out.length() >= CHUNK) {
+                    drain();
+                }
+            }
+        };
     }
 
-    private static void writeKey(RespBuffer out, Entry e) {
-        byte[] key = e.key();
-        Object v = e.value();
+    private void drain() {
+        try {
+            file.stream().write(out.array(), 0, out.length());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        out.clear();
+    }
+
+    @Override
+    public void finishBuffers() {
+        drain();
+    }
+
+    @Override
+    public void syncAndRename() throws IOException {
+        file.syncAndRename();
+    }
+
+    @Override
+    public void close() {
+        file.close();
+    }
+
+    private static void writeKey(RespBuffer out, byte[] key, Object v) {
         if (v instanceof byte[] s) {
             out.command(new byte[][]{SET, key, s});
         } else if (v instanceof ListValue l) {

@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -27,9 +26,13 @@ import java.util.function.BiConsumer;
  * holds its replies until {@link #flush()} ran, once per event-loop batch), and fsynced there with
  * appendfsync always, once a second by a background thread with everysec, never explicitly with no.
  *
- * <p>BGREWRITEAOF serializes the keyspace on the keyspace thread (a consistent view), switches to a
- * new incremental file at the same instant, writes the new base on a background thread, then swaps
- * the manifest atomically (temp file + rename) and deletes the history files.
+ * <p>BGREWRITEAOF switches to a new incremental file and takes a {@link PointInTimeSnapshot} at the
+ * same instant on the keyspace thread: every write acknowledged before it is in the snapshot, every
+ * later one in the new incr file, none in both. The base is then written from the snapshot by a
+ * {@link SnapshotJob} (the mechanism BGSAVE uses) while clients are served: an RDB file
+ * ({@code .base.rdb}) with aof-use-rdb-preamble yes, AOF commands ({@code .base.aof}) with no.
+ * Once it is fsynced and renamed, the manifest is swapped atomically (temp file + rename) and the
+ * history files are deleted.
  */
 public final class AppendOnlyFile implements CommandPropagation.Listener {
     private static final Logger log = LoggerFactory.getLogger(AppendOnlyFile.class);
@@ -51,12 +54,11 @@ public final class AppendOnlyFile implements CommandPropagation.Listener {
     private volatile long written;
     private volatile long synced;
     private ScheduledExecutorService fsyncThread;
-    private ExecutorService rewriteThread;
+    private SnapshotJob rewriteJob;
 
     private long currentSize;
     private long baseSize;
     private long rewriteBaseSize;
-    private boolean rewriteInProgress;
     private boolean rewriteScheduled;
     private long rewriteStartMillis;
     private long lastRewriteTimeSec = -1;
@@ -89,7 +91,13 @@ public final class AppendOnlyFile implements CommandPropagation.Listener {
     }
 
     public boolean rewriteInProgress() {
-        return rewriteInProgress;
+        SnapshotJob job = rewriteJob;
+        return job != null && job.inProgress();
+    }
+
+    /** The rewrite writing its base now, or null (INFO's current_save_keys_*). */
+    public SnapshotJob rewriteJob() {
+        return rewriteInProgress() ? rewriteJob : null;
     }
 
     // ---- startup and shutdown -------------------------------------------------------------------
@@ -155,8 +163,9 @@ public final class AppendOnlyFile implements CommandPropagation.Listener {
     private void openOnStartup() throws IOException {
         Files.createDirectories(dir());
         if (manifest.isEmpty()) {
-            String base = manifest.newBase(config.appendfilename, false);
-            writeFileSynced(dir().resolve(base), AofRewriter.serialize(server.keyspace()));
+            boolean rdb = config.useRdbPreamble;
+            String base = manifest.newBase(config.appendfilename, rdb);
+            SnapshotJob.writeNow(server.keyspace(), baseFile(base, "temp-rewriteaof-" + pid() + ".aof", rdb));
             log.info("Creating AOF base file {} on server start", base);
         }
         boolean created = manifest.incrs().isEmpty();
@@ -180,9 +189,6 @@ public final class AppendOnlyFile implements CommandPropagation.Listener {
         }
         if (fsyncThread != null) {
             fsyncThread.shutdownNow();
-        }
-        if (rewriteThread != null) {
-            rewriteThread.shutdownNow();
         }
     }
 
@@ -211,7 +217,12 @@ public final class AppendOnlyFile implements CommandPropagation.Listener {
         state = State.WAIT_REWRITE;
         server.propagation().addListener(this);
         startFsyncThread();
-        if (rewriteInProgress) {
+        if (rewriteInProgress()) {
+            // Its base would miss the writes not logged while the AOF was off: start again.
+            log.warn("AOF was enabled but there is already an AOF rewriting in background. Stopping background AOF and starting a rewrite now.");
+            abortRewrite();
+        }
+        if (server.backgroundJobActive()) {
             rewriteScheduled = true;
             log.info("AOF was enabled but there is already another background operation. An AOF background was scheduled to start when possible.");
             return;
@@ -222,6 +233,7 @@ public final class AppendOnlyFile implements CommandPropagation.Listener {
 
     /** stopAppendOnly: flush, fsync and close; the files stay. */
     private void stopAppendOnly() {
+        abortRewrite();
         flush();
         closeChannel(true);
         server.propagation().removeListener(this);
@@ -384,10 +396,18 @@ public final class AppendOnlyFile implements CommandPropagation.Listener {
 
     // ---- rewrite ----------------------------------------------------------------------------------------
 
-    /** BGREWRITEAOF's reply text, or a CommandError. */
-    public String bgrewriteaof() {
-        if (rewriteInProgress) {
+    /**
+     * BGREWRITEAOF's reply text, or a CommandError. {@code inExec}: called from EXEC, where (as
+     * while a BGSAVE runs) the rewrite is only scheduled.
+     */
+    public String bgrewriteaof(boolean inExec) {
+        if (rewriteInProgress()) {
             throw CommandError.err("Background append only file rewriting already in progress");
+        }
+        if (server.backgroundJobActive() || inExec) {
+            rewriteScheduled = true;
+            consecutiveFailures = 0;
+            return "Background append only file rewriting scheduled";
         }
         try {
             startRewrite();
@@ -399,9 +419,8 @@ public final class AppendOnlyFile implements CommandPropagation.Listener {
     }
 
     /**
-     * rewriteAppendOnlyFileBackground: everything so far is written out, the keyspace is serialized
-     * (a consistent view: this is the keyspace thread), new writes go to a new incr file from this
-     * instant, and the base is written on a background thread.
+     * rewriteAppendOnlyFileBackground: everything so far is written out, new writes go to a new incr
+     * file from this instant, and the base is written from a snapshot of this same instant.
      */
     private void startRewrite() throws IOException {
         flush();
@@ -410,7 +429,6 @@ public final class AppendOnlyFile implements CommandPropagation.Listener {
         }
         Files.createDirectories(dir());
         rewriteStartMillis = System.currentTimeMillis();
-        byte[] base = AofRewriter.serialize(server.keyspace());
         long keepFrom = Long.MAX_VALUE;
         if (state != State.OFF) {
             AofManifest m = manifest.copy();
@@ -423,40 +441,51 @@ public final class AppendOnlyFile implements CommandPropagation.Listener {
             manifest = m;
             keepFrom = m.currentIncrSeq();
             updateSizes();
+            log.info("Creating AOF incr file {} on background rewrite", incr);
         }
-        rewriteInProgress = true;
+        rewrites++; // counted when started, as Redis does
+        // Only rewriteDone changes the base, one rewrite at a time: this is the name it will record.
+        boolean rdb = config.useRdbPreamble;
+        String baseName = manifest.copy().newBase(config.appendfilename, rdb);
+        String temp = "temp-rewriteaof-bg-" + pid() + ".aof";
+        SnapshotFile file = baseFile(baseName, temp, rdb);
         rewriteScheduled = false;
-        log.info("Background append only file rewriting started");
-        Path temp = dir().resolve("temp-rewriteaof-bg-" + ProcessHandle.current().pid() + ".aof");
-        if (rewriteThread == null) {
-            rewriteThread = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "mnemos-aof-rewrite");
-                t.setDaemon(true);
-                return t;
-            });
-        }
         long keep = keepFrom;
-        rewriteThread.execute(() -> {
-            IOException error = null;
-            try {
-                writeFileSynced(temp, base);
-            } catch (IOException e) {
-                error = e;
-            }
-            IOException failure = error;
-            server.execute(() -> rewriteDone(temp, keep, failure));
-        });
+        rewriteJob = SnapshotJob.start(server, file, "mnemos-aof-rewrite",
+                error -> rewriteDone(temp, baseName, rdb, keep, error));
+        log.info("Background append only file rewriting started");
     }
 
-    /** backgroundRewriteDoneHandler: the new base replaces the old one and the rewritten incr files. */
-    private void rewriteDone(Path temp, long keepFrom, IOException error) {
-        rewriteInProgress = false;
+    private SnapshotFile baseFile(String name, String temp, boolean rdb) throws IOException {
+        return rdb ? new RdbFile(dir(), name, temp, server.config().rdb, server.usedMemory(), true)
+                : new AofRewriter(dir(), name, temp);
+    }
+
+    private static long pid() {
+        return ProcessHandle.current().pid();
+    }
+
+    /** killAppendOnlyChild: stops a rewrite still taking its snapshot and deletes its temporary file. */
+    public void abortRewrite() {
+        SnapshotJob job = rewriteJob;
+        if (job != null && job.inProgress() && job.abort()) {
+            rewriteJob = null;
+            log.info("Killing running AOF rewrite child");
+        }
+    }
+
+    /**
+     * backgroundRewriteDoneHandler: the new base (already fsynced and renamed by the job) replaces
+     * the old one and the rewritten incr files. {@code error}: null on success.
+     */
+    private void rewriteDone(String temp, String baseName, boolean rdb, long keepFrom, String error) {
+        rewriteJob = null;
         lastRewriteTimeSec = (System.currentTimeMillis() - rewriteStartMillis) / 1000;
         if (error == null) {
             try {
                 AofManifest m = manifest.copy();
-                String baseName = m.newBase(config.appendfilename, false);
-                Files.move(temp, dir().resolve(baseName), StandardCopyOption.ATOMIC_MOVE);
+                m.newBase(config.appendfilename, rdb);
+                log.info("Successfully renamed the temporary AOF base file {} into {}", temp, baseName);
                 m.markIncrsAsHistoryExceptFrom(keepFrom);
                 persistManifest(m);
                 manifest = m;
@@ -466,24 +495,18 @@ public final class AppendOnlyFile implements CommandPropagation.Listener {
                 deleteHistory();
                 updateSizes();
                 rewriteBaseSize = currentSize;
-                rewrites++;
                 consecutiveFailures = 0;
                 lastBgrewriteOk = true;
                 log.info("Background AOF rewrite terminated with success");
                 log.info("Background AOF rewrite finished successfully");
             } catch (IOException e) {
-                error = e;
+                error = e.getMessage();
             }
         }
         if (error != null) {
             lastBgrewriteOk = false;
             consecutiveFailures++;
-            log.warn("Background AOF rewrite terminated with error: {}", error.getMessage());
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException ignored) {
-                // nothing more to do
-            }
+            log.warn("Background AOF rewrite terminated with error: {}", error);
             if (state == State.WAIT_REWRITE) {
                 rewriteScheduled = true; // try again from the cron
             }
@@ -494,7 +517,7 @@ public final class AppendOnlyFile implements CommandPropagation.Listener {
     }
 
     private void scheduledRewrite() {
-        if (!rewriteInProgress && rewriteScheduled) {
+        if (!server.backgroundJobActive() && rewriteScheduled) {
             try {
                 startRewrite();
             } catch (IOException | RuntimeException e) {
@@ -506,7 +529,7 @@ public final class AppendOnlyFile implements CommandPropagation.Listener {
     /** serverCron's part: write what waits, run a scheduled rewrite, auto rewrite on growth. */
     public void cron() {
         flush();
-        if (state == State.OFF || rewriteInProgress) {
+        if (server.backgroundJobActive()) {
             return;
         }
         if (rewriteScheduled) {
@@ -601,11 +624,11 @@ public final class AppendOnlyFile implements CommandPropagation.Listener {
     /** The aof_* fields that INFO persistence always shows, in Redis's order. */
     public void infoFields(BiConsumer<String, Object> field) {
         field.accept("aof_enabled", state != State.OFF ? 1 : 0);
-        field.accept("aof_rewrite_in_progress", rewriteInProgress ? 1 : 0);
+        field.accept("aof_rewrite_in_progress", rewriteInProgress() ? 1 : 0);
         field.accept("aof_rewrite_scheduled", rewriteScheduled ? 1 : 0);
         field.accept("aof_last_rewrite_time_sec", lastRewriteTimeSec);
         field.accept("aof_current_rewrite_time_sec",
-                rewriteInProgress ? (System.currentTimeMillis() - rewriteStartMillis) / 1000 : -1);
+                rewriteInProgress() ? (System.currentTimeMillis() - rewriteStartMillis) / 1000 : -1);
         field.accept("aof_last_bgrewrite_status", lastBgrewriteOk ? "ok" : "err");
         field.accept("aof_rewrites", rewrites);
         field.accept("aof_rewrites_consecutive_failures", consecutiveFailures);

@@ -7,7 +7,7 @@ import io.mnemos.store.Keyspace;
 
 /**
  * A consistent view of the whole keyspace as it was when {@link #start} ran, delivered entry by
- * entry while the server keeps serving (Mnemos's fork-less BGSAVE, reusable by an AOF rewrite).
+ * entry while the server keeps serving: what BGSAVE and BGREWRITEAOF write, see {@link SnapshotJob}.
  *
  * <p>{@link #start} records, per database, the entries that exist (an array of references, no
  * copies). {@link #step} then visits them in small slices on the keyspace thread. Every value

@@ -1,60 +1,42 @@
 package io.mnemos.persistence;
 
 import io.mnemos.server.Server;
-import io.mnemos.store.Database;
-import io.mnemos.store.Keyspace;
 
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * Writing one RDB file: to a temporary file in the target directory, then fsync and an atomic
- * rename over the destination, as rdbSave does. Either a whole keyspace in one go
- * ({@link #writeAll}) or fed by a {@link PointInTimeSnapshot} ({@link #snapshotSink}).
+ * rename over the destination, as rdbSave does. Fed through {@link #sink} by
+ * {@link SnapshotJob} (BGSAVE, BGREWRITEAOF with aof-use-rdb-preamble yes) or
+ * {@link SnapshotJob#writeNow} (SAVE, an AOF base created at start-up).
  */
-public final class RdbFile implements AutoCloseable {
-    private final Path temp;
-    private final Path target;
-    private final FileOutputStream stream;
+public final class RdbFile implements SnapshotFile {
+    private final TempFile file;
     private final RdbWriter writer;
     private final boolean compress;
     private int currentDb = -1;
     private RdbWriter[] pendingDbs;
 
-    public RdbFile(Path dir, String filename, String tempName, boolean compress, boolean checksum,
-                   long usedMemory) throws IOException {
-        this.target = dir.resolve(filename);
-        this.temp = dir.resolve(tempName);
-        this.stream = new FileOutputStream(temp.toFile());
-        this.compress = compress;
-        this.writer = new RdbWriter(stream, compress, checksum);
+    /**
+     * @param aofBase the file is an AOF base (the "aof-base" aux field is 1, as rdbSaveRio writes
+     *                it with RDBFLAGS_AOF_PREAMBLE)
+     */
+    public RdbFile(Path dir, String filename, String tempName, RdbSettings settings, long usedMemory,
+                   boolean aofBase) throws IOException {
+        this.file = new TempFile(dir, filename, tempName);
+        this.compress = settings.compression;
+        this.writer = new RdbWriter(file.stream(), compress, settings.checksum);
         writer.header();
         writer.aux("redis-ver", Server.REDIS_VERSION);
         writer.aux("redis-bits", "64");
         writer.aux("ctime", Long.toString(System.currentTimeMillis() / 1000));
         writer.aux("used-mem", Long.toString(usedMemory));
-        writer.aux("aof-base", "0");
+        writer.aux("aof-base", aofBase ? "1" : "0");
     }
 
-    /** Writes every database of {@code keyspace} as it is now (SAVE, SHUTDOWN). */
-    public void writeAll(Keyspace keyspace) {
-        for (int i = 0; i < keyspace.count(); i++) {
-            Database db = keyspace.db(i);
-            if (db.size() == 0) {
-                continue;
-            }
-            writer.selectDb(i);
-            writer.resizeDb(db.size(), db.volatileCount());
-            db.forEach(e -> writer.keyValue(e.key(), e.value(), e.expireAt()));
-        }
-    }
-
-    /** Where a {@link PointInTimeSnapshot} delivers entries (BGSAVE). */
-    public PointInTimeSnapshot.Sink snapshotSink(int databases) {
+    @Override
+    public PointInTimeSnapshot.Sink sink(int databases) {
         pendingDbs = new RdbWriter[databases];
         return new PointInTimeSnapshot.Sink() {
             @Override
@@ -87,40 +69,19 @@ public final class RdbFile implements AutoCloseable {
         return writer.bytesWritten();
     }
 
-    /** EOF and checksum, fsync, close and rename over the destination. */
-    public void commit() throws IOException {
-        finishBuffers();
-        syncAndRename();
-    }
-
-    /** Part of {@link #commit} that can run off the keyspace thread: everything is buffered or written. */
+    /** EOF and checksum. */
+    @Override
     public void finishBuffers() {
         writer.finish();
     }
 
+    @Override
     public void syncAndRename() throws IOException {
-        stream.flush();
-        stream.getFD().sync();
-        stream.close();
-        try {
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
+        file.syncAndRename();
     }
 
-    /** Gives up: closes and deletes the temporary file. */
     @Override
     public void close() {
-        try {
-            stream.close();
-        } catch (IOException ignored) {
-            // nothing more to do
-        }
-        try {
-            Files.deleteIfExists(temp);
-        } catch (IOException ignored) {
-            // best effort
-        }
+        file.close();
     }
 }

@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +20,7 @@ import java.util.concurrent.Semaphore;
 import java.util.function.BiConsumer;
 
 /**
- * RDB persistence of one server: SAVE, BGSAVE (fork-less, see {@link PointInTimeSnapshot}), save
+ * RDB persistence of one server: SAVE, BGSAVE (fork-less, see {@link SnapshotJob}), save
  * points, loading at startup (while clients get -LOADING), and the INFO persistence figures.
  * Everything but the file sync and the parsing of a file at startup runs on the keyspace thread.
  */
@@ -29,8 +28,6 @@ public final class RdbPersistence {
     private static final Logger log = LoggerFactory.getLogger(RdbPersistence.class);
     /** CONFIG_BGSAVE_RETRY_DELAY: seconds before a failed BGSAVE is retried by a save point. */
     private static final int BGSAVE_RETRY_DELAY = 5;
-    /** Time a BGSAVE slice may hold the keyspace thread. */
-    private static final long SLICE_NANOS = 2_000_000;
     /** Keys parsed at startup are handed to the keyspace thread in batches of this many. */
     private static final int BATCH = 8192;
 
@@ -45,11 +42,9 @@ public final class RdbPersistence {
     private boolean bgsaveScheduled;
 
     // BGSAVE in progress
-    private PointInTimeSnapshot snapshot;
-    private RdbFile bgFile;
+    private SnapshotJob bgJob;
     private long bgStartMillis;
     private long dirtyAtBgStart;
-    private boolean syncing;
 
     // loading
     private volatile boolean loading;
@@ -90,7 +85,8 @@ public final class RdbPersistence {
     }
 
     public boolean bgsaveInProgress() {
-        return snapshot != null || syncing;
+        SnapshotJob job = bgJob;
+        return job != null && job.inProgress();
     }
 
     private Path file() {
@@ -112,10 +108,8 @@ public final class RdbPersistence {
         Keyspace ks = server.keyspace();
         Path dir = Path.of(server.config().dir);
         long start = System.nanoTime();
-        try (RdbFile f = new RdbFile(dir, settings.dbfilename, tempName(), settings.compression, settings.checksum,
-                server.usedMemory())) {
-            f.writeAll(ks);
-            f.commit();
+        try {
+            SnapshotJob.writeNow(ks, new RdbFile(dir, settings.dbfilename, tempName(), settings, server.usedMemory(), false));
         } catch (IOException | UncheckedIOException e) {
             log.warn("Failed opening or writing the .rdb file {} (in server root dir {}): {}",
                     tempName(), dir, e.getMessage());
@@ -131,16 +125,20 @@ public final class RdbPersistence {
 
     // ------------------------------------------------------------------ BGSAVE
 
-    /** rdbSaveBackground: starts a point-in-time snapshot written in slices. */
+    /**
+     * rdbSaveBackground: starts a point-in-time snapshot written in slices. False when it could not
+     * start, also while another background job (an AOF rewrite) runs: the caller checks that first.
+     */
     public boolean bgsave() {
-        if (bgsaveInProgress()) {
+        if (server.backgroundJobActive()) {
             return false;
         }
         lastBgsaveTry = System.currentTimeMillis() / 1000;
         Keyspace ks = server.keyspace();
+        RdbFile file;
         try {
-            bgFile = new RdbFile(Path.of(server.config().dir), settings.dbfilename, tempName(),
-                    settings.compression, settings.checksum, server.usedMemory());
+            file = new RdbFile(Path.of(server.config().dir), settings.dbfilename, tempName(), settings,
+                    server.usedMemory(), false);
         } catch (IOException e) {
             log.warn("Can't save in background: {}", e.getMessage());
             lastBgsaveOk = false;
@@ -148,15 +146,8 @@ public final class RdbPersistence {
         }
         bgStartMillis = System.currentTimeMillis();
         dirtyAtBgStart = ks.stats().dirty;
-        snapshot = PointInTimeSnapshot.start(ks, bgFile.snapshotSink(ks.count()));
-        log.info("Background saving started ({} keys)", snapshot.total());
-        server.executeAfterIo(this::bgsaveSlice);
-        if (!server.started()) {
-            // Not serving (unit tests drive the keyspace directly): finish right away.
-            while (snapshot != null && !snapshot.done()) {
-                bgsaveSlice();
-            }
-        }
+        bgJob = SnapshotJob.start(server, file, "mnemos-bgsave-sync", this::bgsaveDone);
+        log.info("Background saving started ({} keys)", bgJob.total());
         return true;
     }
 
@@ -165,71 +156,8 @@ public final class RdbPersistence {
         bgsaveScheduled = true;
     }
 
-    private void bgsaveSlice() {
-        PointInTimeSnapshot s = snapshot;
-        if (s == null) {
-            return;
-        }
-        boolean done;
-        try {
-            done = s.step(SLICE_NANOS);
-        } catch (UncheckedIOException e) {
-            bgsaveFailed(e.getMessage());
-            return;
-        }
-        if (!done) {
-            server.executeAfterIo(this::bgsaveSlice);
-            return;
-        }
-        snapshot = null;
-        RdbFile f = bgFile;
-        try {
-            f.finishBuffers();
-        } catch (UncheckedIOException e) {
-            bgsaveFailed(e.getMessage());
-            return;
-        }
-        syncing = true;
-        Runnable sync = () -> {
-            String error = null;
-            try {
-                f.syncAndRename();
-            } catch (IOException | UncheckedIOException e) {
-                error = e.getMessage();
-            } finally {
-                f.close();
-            }
-            String err = error;
-            Runnable done2 = () -> bgsaveDone(err);
-            if (server.started()) {
-                server.executeLater(done2);
-            } else {
-                done2.run();
-            }
-        };
-        if (server.started()) {
-            Thread t = new Thread(sync, "mnemos-bgsave-sync");
-            t.setDaemon(true);
-            t.start();
-        } else {
-            sync.run();
-        }
-    }
-
-    private void bgsaveFailed(String message) {
-        if (snapshot != null) {
-            snapshot.abort();
-            snapshot = null;
-        }
-        if (bgFile != null) {
-            bgFile.close();
-        }
-        bgsaveDone(message);
-    }
-
     private void bgsaveDone(String error) {
-        syncing = false;
-        bgFile = null;
+        bgJob = null;
         lastBgsaveTimeSec = (System.currentTimeMillis() - bgStartMillis) / 1000;
         if (error != null) {
             log.warn("Background saving error: {}", error);
@@ -246,13 +174,9 @@ public final class RdbPersistence {
 
     /** Stops a BGSAVE in progress and removes its temporary file (SHUTDOWN, SAVE on stop). */
     public void abortBgsave() {
-        if (snapshot != null) {
-            snapshot.abort();
-            snapshot = null;
-            if (bgFile != null) {
-                bgFile.close();
-                bgFile = null;
-            }
+        SnapshotJob job = bgJob;
+        if (job != null && job.inProgress() && job.abort()) {
+            bgJob = null;
             log.warn("There is a background saving in progress: it was stopped.");
         }
     }
@@ -261,7 +185,7 @@ public final class RdbPersistence {
 
     /** serverCron's part: save points and scheduled BGSAVEs. */
     public void cron() {
-        if (loading || bgsaveInProgress()) {
+        if (loading || server.backgroundJobActive()) {
             return;
         }
         long now = System.currentTimeMillis() / 1000;
@@ -465,15 +389,39 @@ public final class RdbPersistence {
      * (DEBUG RELOAD).
      */
     public void loadNow() throws IOException {
-        Keyspace ks = server.keyspace();
-        ks.flushAll();
-        long now = System.currentTimeMillis();
+        server.keyspace().flushAll();
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file()), 1 << 16)) {
-            RdbReader.load(in, EncodingLimits.of(server.config()), settings.checksum,
-                    (db, key, value, expireAt) -> insertOne(ks, db, key, value, expireAt, now));
-        } catch (NoSuchFileException e) {
-            throw e;
+            loadInto(in);
         }
+    }
+
+    /**
+     * Loads an RDB stream synchronously into the keyspace as it is, on the keyspace thread (DEBUG
+     * RELOAD, the RDB base of an AOF). Already expired keys are skipped and counted, a duplicated key
+     * is an error. Returns the bytes the RDB took.
+     *
+     * @throws RdbFormatException for anything wrong with the data
+     */
+    public long loadInto(InputStream in) {
+        Keyspace ks = server.keyspace();
+        long now = System.currentTimeMillis();
+        loadKeysLoaded = 0;
+        loadKeysExpired = 0;
+        ks.commandStarted();
+        try {
+            return RdbReader.load(in, EncodingLimits.of(server.config()), settings.checksum,
+                    (db, key, value, expireAt) -> insertOne(ks, db, key, value, expireAt, now));
+        } finally {
+            ks.commandDone();
+        }
+    }
+
+    public long lastLoadKeysLoaded() {
+        return loadKeysLoaded;
+    }
+
+    public long lastLoadKeysExpired() {
+        return loadKeysExpired;
     }
 
     /** Counts bytes read for INFO loading_loaded_bytes. */
@@ -510,7 +458,8 @@ public final class RdbPersistence {
             out.accept("loading_loaded_perc", String.format(Locale.ROOT, "%.2f", perc));
             out.accept("loading_eta_seconds", eta);
         }
-        PointInTimeSnapshot s = snapshot;
+        // Like Redis's child info, these describe whichever background job runs (BGSAVE or BGREWRITEAOF).
+        SnapshotJob s = bgsaveInProgress() ? bgJob : server.aof().rewriteJob();
         out.accept("current_cow_peak", 0);
         out.accept("current_cow_size", 0);
         out.accept("current_cow_size_age", 0);

@@ -39,11 +39,13 @@ public final class RdbReader {
      * Loads a whole RDB stream. {@code verifyChecksum}: rdbchecksum; a stored checksum of zero
      * (written with rdbchecksum no) is never checked, as in Redis.
      *
+     * @return the bytes the RDB took, up to its checksum (an old-style AOF continues after them)
      * @throws RdbFormatException for anything wrong with the data, truncation included
      */
-    public static void load(InputStream stream, EncodingLimits limits, boolean verifyChecksum, Target target) {
-        RdbReader r = new RdbReader(new RdbInput(stream), limits);
-        r.loadAll(verifyChecksum, target);
+    public static long load(InputStream stream, EncodingLimits limits, boolean verifyChecksum, Target target) {
+        RdbInput input = new RdbInput(stream);
+        new RdbReader(input, limits).loadAll(verifyChecksum, target);
+        return input.position();
     }
 
     private void loadAll(boolean verifyChecksum, Target target) {

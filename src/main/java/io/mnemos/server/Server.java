@@ -153,6 +153,14 @@ public final class Server {
         return persistence;
     }
 
+    /**
+     * hasActiveChildProcess: a BGSAVE or an AOF rewrite is writing a snapshot. They share the
+     * keyspace's access hook, so one waits (or is scheduled) while the other runs.
+     */
+    public boolean backgroundJobActive() {
+        return persistence.bgsaveInProgress() || aof.rewriteInProgress();
+    }
+
     /** True once {@link #start} has set up the event loop. */
     public boolean started() {
         return keyspaceLoop != null;
@@ -545,7 +553,10 @@ public final class Server {
             metrics.close();
         }
         if (keyspaceLoop != null && !keyspaceLoop.inEventLoop()) {
-            keyspaceLoop.submit(persistence::abortBgsave).awaitUninterruptibly(2, TimeUnit.SECONDS);
+            keyspaceLoop.submit(() -> {
+                persistence.abortBgsave();
+                aof.abortRewrite();
+            }).awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
         for (Channel ch : listeners) {
             ch.close().syncUninterruptibly();

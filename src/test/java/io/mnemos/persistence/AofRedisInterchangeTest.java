@@ -5,6 +5,8 @@ import io.mnemos.testing.RespConnection;
 import io.mnemos.testing.RunningServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -20,11 +22,12 @@ class AofRedisInterchangeTest {
     @TempDir
     Path dir;
 
-    @Test
-    void redisLoadsWhatMnemosWrote() throws Exception {
+    @ParameterizedTest(name = "aof-use-rdb-preamble {0}")
+    @ValueSource(strings = {"yes", "no"})
+    void redisLoadsWhatMnemosWrote(String preamble) throws Exception {
         assumeTrue(RealRedis.available(), "redis-server not on PATH");
         String expected;
-        try (RunningServer s = RunningServer.start("--appendonly", "yes", "--dir", dir.toString());
+        try (RunningServer s = RunningServer.start("--appendonly", "yes", "--dir", dir.toString(), "--aof-use-rdb-preamble", preamble);
              RespConnection c = new RespConnection(s.host(), s.port())) {
             AppendOnlyFileTest.populate(c);
             c.call("BGREWRITEAOF");
@@ -36,11 +39,11 @@ class AofRedisInterchangeTest {
             c.call("SELECT", "0");
             expected = AppendOnlyFileTest.snapshot(c);
         }
+        String base = "appendonly.aof.2.base." + (preamble.equals("yes") ? "rdb" : "aof");
+        assertTrue(Files.readString(manifest()).startsWith("file " + base + " seq 2 type b\n"));
         try (RealRedis r = RealRedis.start("--appendonly", "yes", "--dir", dir.toString());
              RespConnection c = new RespConnection("127.0.0.1", r.port())) {
-            for (int i = 0; i < 250 && c.call("PING").startsWith("-LOADING"); i++) {
-                Thread.sleep(20);
-            }
+            awaitLoaded(c);
             assertEquals(expected, AppendOnlyFileTest.snapshot(c));
             assertEquals("$5\r\nthree\r\n", c.call("SELECT", "3").equals("+OK\r\n") ? c.call("RANDOMKEY") : "");
         }
@@ -70,10 +73,12 @@ class AofRedisInterchangeTest {
         }
     }
 
-    @Test
-    void redisCheckAofAcceptsMnemosFiles() throws Exception {
+    @ParameterizedTest(name = "aof-use-rdb-preamble {0}")
+    @ValueSource(strings = {"yes", "no"})
+    void redisCheckAofAcceptsMnemosFiles(String preamble) throws Exception {
         assumeTrue(onPath("redis-check-aof"), "redis-check-aof not on PATH");
-        try (RunningServer s = RunningServer.start("--appendonly", "yes", "--dir", dir.toString(), "--aof-timestamp-enabled", "yes");
+        try (RunningServer s = RunningServer.start("--appendonly", "yes", "--dir", dir.toString(), "--aof-timestamp-enabled", "yes",
+                "--aof-use-rdb-preamble", preamble);
              RespConnection c = new RespConnection(s.host(), s.port())) {
             AppendOnlyFileTest.populate(c);
             c.call("BGREWRITEAOF");
@@ -83,11 +88,106 @@ class AofRedisInterchangeTest {
             c.call("SET", "b", "2");
             c.call("EXEC");
         }
-        Process p = new ProcessBuilder("redis-check-aof", dir.resolve("appendonlydir/appendonly.aof.manifest").toString())
-                .redirectErrorStream(true).start();
+        assertRedisCheckAofPasses();
+    }
+
+    private Path manifest() {
+        return dir.resolve("appendonlydir/appendonly.aof.manifest");
+    }
+
+    private void assertRedisCheckAofPasses() throws Exception {
+        Process p = new ProcessBuilder("redis-check-aof", manifest().toString()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), out);
         assertTrue(out.contains("All AOF files and manifest are valid"), out);
+    }
+
+    private static void awaitLoaded(RespConnection c) throws Exception {
+        for (int i = 0; i < 250 && c.call("PING").startsWith("-LOADING"); i++) {
+            Thread.sleep(20);
+        }
+    }
+
+    /** Every type and encoding, with expiries, in an RDB base plus writes in the incr file after it. */
+    private static String writeEveryTypeAroundARewrite(RespConnection c) throws Exception {
+        KeyspaceText.populateAllTypes(c);
+        assertEquals("+Background append only file rewriting started\r\n", c.call("BGREWRITEAOF"));
+        for (int i = 0; i < 200 && !c.call("INFO", "persistence").contains("aof_rewrite_in_progress:0\r\n"); i++) {
+            Thread.sleep(20);
+        }
+        Thread.sleep(200); // Redis runs the rewrite's done handler in serverCron
+        c.call("SET", "after-rewrite", "x", "PX", "80000000");
+        c.call("HSET", "smallh", "f4", "after");
+        c.call("SELECT", "9");
+        c.call("ZADD", "z9", "3", "three");
+        c.call("SELECT", "0");
+        return KeyspaceText.of(c, 16);
+    }
+
+    @Test
+    void anRdbPreambleDirectoryOfMnemosLoadsInRedisAndPassesRedisCheckAof() throws Exception {
+        assumeTrue(RealRedis.available() && onPath("redis-check-aof"), "redis-server / redis-check-aof not on PATH");
+        String expected;
+        try (RunningServer s = RunningServer.start("--appendonly", "yes", "--dir", dir.toString());
+             RespConnection c = new RespConnection(s.host(), s.port())) {
+            expected = writeEveryTypeAroundARewrite(c);
+        }
+        assertEquals("file appendonly.aof.2.base.rdb seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n",
+                Files.readString(manifest()));
+        assertRedisCheckAofPasses();
+        try (RealRedis r = RealRedis.start("--appendonly", "yes", "--dir", dir.toString());
+             RespConnection c = new RespConnection("127.0.0.1", r.port())) {
+            awaitLoaded(c);
+            assertEquals(expected, KeyspaceText.of(c, 16));
+        }
+    }
+
+    @Test
+    void anRdbPreambleDirectoryOfRedisLoadsInMnemos() throws Exception {
+        assumeTrue(RealRedis.available(), "redis-server not on PATH");
+        String expected;
+        try (RealRedis r = RealRedis.start("--appendonly", "yes", "--dir", dir.toString());
+             RespConnection c = new RespConnection("127.0.0.1", r.port())) {
+            expected = writeEveryTypeAroundARewrite(c);
+        }
+        assertEquals("file appendonly.aof.2.base.rdb seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n",
+                Files.readString(manifest()));
+        try (RunningServer s = RunningServer.start("--appendonly", "yes", "--dir", dir.toString());
+             RespConnection c = new RespConnection(s.host(), s.port())) {
+            assertEquals(expected, KeyspaceText.of(c, 16));
+        }
+    }
+
+    @Test
+    void anOldStyleAofWithAnRdbPreambleAndACommandTailLoadsInMnemosAsInRedis(@TempDir Path redisDir) throws Exception {
+        assumeTrue(RealRedis.available(), "redis-server not on PATH");
+        try (RealRedis r = RealRedis.start("--dir", redisDir.toString());
+             RespConnection c = new RespConnection("127.0.0.1", r.port())) {
+            KeyspaceText.populateAllTypes(c);
+            assertEquals("+OK\r\n", c.call("SAVE"));
+        }
+        // What Redis 4 to 6 wrote with aof-use-rdb-preamble yes: one file, an RDB then commands.
+        java.io.ByteArrayOutputStream old = new java.io.ByteArrayOutputStream();
+        old.writeBytes(Files.readAllBytes(redisDir.resolve("dump.rdb")));
+        old.writeBytes(RespConnection.encode(new byte[][]{"SET".getBytes(), "tail".getBytes(), "1".getBytes()}));
+        old.writeBytes(RespConnection.encode(new byte[][]{"SELECT".getBytes(), "2".getBytes()}));
+        old.writeBytes(RespConnection.encode(new byte[][]{"RPUSH".getBytes(), "tail-list".getBytes(), "a".getBytes()}));
+        Path redisAof = Files.createDirectories(redisDir.resolve("old"));
+        Files.write(redisAof.resolve("appendonly.aof"), old.toByteArray());
+        Files.write(dir.resolve("appendonly.aof"), old.toByteArray());
+        String expected;
+        try (RealRedis r = RealRedis.start("--appendonly", "yes", "--dir", redisAof.toString());
+             RespConnection c = new RespConnection("127.0.0.1", r.port())) {
+            awaitLoaded(c);
+            expected = KeyspaceText.of(c, 16);
+        }
+        assertTrue(expected.contains("2 tail-list list [a]"), expected);
+        try (RunningServer s = RunningServer.start("--appendonly", "yes", "--dir", dir.toString());
+             RespConnection c = new RespConnection(s.host(), s.port())) {
+            assertEquals(expected, KeyspaceText.of(c, 16));
+        }
+        assertEquals(Files.readString(redisAof.resolve("appendonlydir/appendonly.aof.manifest")), Files.readString(manifest()),
+                "migrated into the directory as Redis does");
     }
 
     private static boolean onPath(String exe) {

@@ -3,6 +3,8 @@ package io.mnemos.persistence;
 import io.mnemos.testing.RespConnection;
 import io.mnemos.testing.RunningServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -117,7 +119,7 @@ class AppendOnlyFileTest {
             populate(c);
             before = snapshot(c);
         }
-        assertEquals("file appendonly.aof.1.base.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n",
+        assertEquals("file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n",
                 Files.readString(aofDir().resolve("appendonly.aof.manifest")));
         try (RunningServer s = start(); RespConnection c = new RespConnection(s.host(), s.port())) {
             assertEquals(before, snapshot(c));
@@ -125,10 +127,12 @@ class AppendOnlyFileTest {
         }
     }
 
-    @Test
-    void bgrewriteaofCompactsIntoANewBaseAndDeletesTheHistory() throws Exception {
+    @ParameterizedTest(name = "aof-use-rdb-preamble {0}")
+    @ValueSource(strings = {"yes", "no"})
+    void bgrewriteaofCompactsIntoANewBaseAndDeletesTheHistory(String preamble) throws Exception {
+        String ext = preamble.equals("yes") ? "rdb" : "aof";
         String before;
-        try (RunningServer s = start(); RespConnection c = new RespConnection(s.host(), s.port())) {
+        try (RunningServer s = start("--aof-use-rdb-preamble", preamble); RespConnection c = new RespConnection(s.host(), s.port())) {
             populate(c);
             for (int i = 0; i < 100; i++) {
                 c.call("INCR", "num");
@@ -145,13 +149,17 @@ class AppendOnlyFileTest {
             assertTrue(info.contains("aof_current_size:"), info);
             assertTrue(info.contains("aof_base_size:"), info);
         }
-        assertEquals("file appendonly.aof.2.base.aof seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n",
+        assertEquals("file appendonly.aof.2.base." + ext + " seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n",
                 Files.readString(aofDir().resolve("appendonly.aof.manifest")));
-        assertFalse(Files.exists(aofDir().resolve("appendonly.aof.1.base.aof")));
+        assertFalse(Files.exists(aofDir().resolve("appendonly.aof.1.base." + ext)));
         assertFalse(Files.exists(incr(1)));
-        String base = Files.readString(aofDir().resolve("appendonly.aof.2.base.aof"), StandardCharsets.ISO_8859_1);
+        try (var files = Files.list(aofDir())) {
+            assertEquals(3, files.count(), "manifest, base, incr: no temporary file left");
+        }
+        String base = Files.readString(aofDir().resolve("appendonly.aof.2.base." + ext), StandardCharsets.ISO_8859_1);
+        assertEquals(preamble.equals("yes"), base.startsWith("REDIS0010"), base);
         assertFalse(base.contains("INCR"), "the base holds the values, not the history");
-        try (RunningServer s = start(); RespConnection c = new RespConnection(s.host(), s.port())) {
+        try (RunningServer s = start("--aof-use-rdb-preamble", preamble); RespConnection c = new RespConnection(s.host(), s.port())) {
             assertEquals(before, snapshot(c));
             assertEquals("$7\r\nrewrite\r\n", c.call("GET", "during"));
         }
@@ -208,9 +216,9 @@ class AppendOnlyFileTest {
             waitForRewrite(c);
             assertEquals("$9\r\nvalue-199\r\n", c.call("GET", "k"));
         }
-        assertEquals("file appendonly.aof.2.base.aof seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n",
+        assertEquals("file appendonly.aof.2.base.rdb seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n",
                 Files.readString(aofDir().resolve("appendonly.aof.manifest")));
-        assertTrue(Files.size(aofDir().resolve("appendonly.aof.2.base.aof")) < 100);
+        assertTrue(Files.size(aofDir().resolve("appendonly.aof.2.base.rdb")) < 200, "one key, not 200 commands");
     }
 
     static void waitForRewrite(RespConnection c) throws Exception {
