@@ -283,6 +283,36 @@ class AofRewriteTest {
                 "rdb_bgsave_in_progress:0\r\n"), redis);
     }
 
+    private static List<String> insideExec(RespConnection c) throws Exception {
+        List<String> replies = new ArrayList<>();
+        c.call("SET", "k", "v");
+        c.call("MULTI");
+        c.call("BGREWRITEAOF");
+        c.call("BGSAVE");
+        replies.add(c.call("EXEC"));
+        replies.add(awaitInfo(c, "aof_rewrites:1\r\n"));
+        replies.add(awaitInfo(c, "rdb_saves:1\r\n"));
+        replies.add(awaitInfo(c, "aof_rewrite_in_progress:0\r\n"));
+        replies.add(awaitInfo(c, "rdb_bgsave_in_progress:0\r\n"));
+        return replies;
+    }
+
+    @Test
+    void insideExecBothAreScheduledAsInRedis(@TempDir Path redisDir) throws Exception {
+        assumeTrue(RealRedis.available(), "redis-server not on PATH");
+        List<String> redis;
+        try (RealRedis r = RealRedis.start("--appendonly", "yes", "--dir", redisDir.toString());
+             RespConnection c = new RespConnection("127.0.0.1", r.port())) {
+            redis = insideExec(c);
+        }
+        assertEquals("*2\r\n+Background append only file rewriting scheduled\r\n+Background saving scheduled\r\n",
+                redis.get(0));
+        assertFalse(redis.toString().contains("never"), redis.toString());
+        try (RunningServer s = start(); RespConnection c = new RespConnection(s.host(), s.port())) {
+            assertEquals(redis, insideExec(c));
+        }
+    }
+
     @Test
     void turningTheAofOffStopsARewriteAndRemovesItsTemporaryFile() throws Exception {
         try (RunningServer s = start(); RespConnection c = new RespConnection(s.host(), s.port())) {
@@ -299,5 +329,6 @@ class AofRewriteTest {
             }
             assertEquals("+Background saving started\r\n", c.call("BGSAVE"), "the access hook is free again");
         }
+        assertTrue(manifest().startsWith("file appendonly.aof.1.base.rdb seq 1 type b\n"), "the rewrite never completed");
     }
 }
