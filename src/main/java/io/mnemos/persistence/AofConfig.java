@@ -36,7 +36,7 @@ public final class AofConfig {
     public long autoRewritePercentage = 100;
     public long autoRewriteMinSize = 64L * 1024 * 1024;
     /** The base file a rewrite writes: RDB ({@code .base.rdb}) when yes, AOF commands ({@code .base.aof}) when no. */
-    public volatile boolean useRdbPreamble = true;
+    public boolean useRdbPreamble = true;
     public boolean timestampEnabled = false;
     public boolean rewriteIncrementalFsync = true;
     public boolean noAppendfsyncOnRewrite = false;

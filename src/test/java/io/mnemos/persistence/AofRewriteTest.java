@@ -93,6 +93,60 @@ class AofRewriteTest {
         assertTrue(ServerConfig.fromArgs(new String[0]).aof.useRdbPreamble, "yes by default, as Redis");
     }
 
+    @ParameterizedTest(name = "aof-use-rdb-preamble {0}")
+    @ValueSource(strings = {"yes", "no"})
+    void theBaseHoldsTheKeyspaceAsItWasWhenTheRewriteStarted(String preamble) throws Exception {
+        int n = 50_000;
+        try (RunningServer s = start("--aof-use-rdb-preamble", preamble);
+             RespConnection c = new RespConnection(s.host(), s.port())) {
+            c.call("DEBUG", "POPULATE", Integer.toString(n));
+            c.call("SELECT", "3");
+            c.call("SET", "later-db", "old");
+            c.call("RPUSH", "later-list", "a");
+            c.call("SELECT", "0");
+            // One read: the writes run before the snapshot's first slice, on keys of database 0 it
+            // has not reached and on database 3, which it reaches last.
+            c.sendRaw(pipeline(new String[]{"BGREWRITEAOF"}, new String[]{"SET", "key:" + (n - 1), "new"},
+                    new String[]{"DEL", "key:" + (n - 2)}, new String[]{"SET", "created", "new"},
+                    new String[]{"SELECT", "3"}, new String[]{"SET", "later-db", "new"},
+                    new String[]{"RPUSH", "later-list", "b"}, new String[]{"SELECT", "0"}));
+            assertEquals("+Background append only file rewriting started\r\n", c.readReply());
+            for (int i = 0; i < 7; i++) {
+                c.readReply();
+            }
+            AppendOnlyFileTest.waitForRewrite(c);
+        }
+        Path base = dir.resolve("appendonlydir/appendonly.aof.2.base." + (preamble.equals("yes") ? "rdb" : "aof"));
+        String incr = Files.readString(dir.resolve("appendonlydir/appendonly.aof.2.incr.aof"));
+        assertTrue(incr.contains("$8\r\nlater-db\r\n$3\r\nnew\r\n"), "the writes after the start are in the new incr file");
+        if (preamble.equals("yes")) {
+            Map<String, String> saved = RdbPersistenceTest.readFile(base);
+            assertEquals(n + 2, saved.size());
+            assertEquals("value:" + (n - 1), saved.get("0:key:" + (n - 1)));
+            assertEquals("value:" + (n - 2), saved.get("0:key:" + (n - 2)));
+            assertFalse(saved.containsKey("0:created"));
+            assertEquals("old", saved.get("3:later-db"));
+            assertEquals("[a]", saved.get("3:later-list"));
+        } else {
+            String text = Files.readString(base);
+            assertTrue(text.contains("$9\r\nkey:" + (n - 1) + "\r\n$11\r\nvalue:" + (n - 1) + "\r\n"), "old value");
+            assertTrue(text.contains("$9\r\nkey:" + (n - 2) + "\r\n"), "deleted after the start");
+            assertFalse(text.contains("created"));
+            assertTrue(text.contains("*2\r\n$6\r\nSELECT\r\n$1\r\n3\r\n*3\r\n$3\r\nSET\r\n$8\r\nlater-db\r\n$3\r\nold\r\n"), "old value, in database 3");
+            assertFalse(text.contains("$3\r\nnew\r\n"));
+        }
+        try (RunningServer s = start(); RespConnection c = new RespConnection(s.host(), s.port())) {
+            assertEquals("$3\r\nnew\r\n", c.call("GET", "key:" + (n - 1)));
+            assertEquals(":0\r\n", c.call("EXISTS", "key:" + (n - 2)));
+            assertEquals("$3\r\nnew\r\n", c.call("GET", "created"));
+            c.call("SELECT", "3");
+            assertEquals("$3\r\nnew\r\n", c.call("GET", "later-db"));
+            assertEquals("*2\r\n$1\r\na\r\n$1\r\nb\r\n", c.call("LRANGE", "later-list", "0", "-1"));
+            c.call("SELECT", "0");
+            assertEquals(":" + n + "\r\n", c.call("DBSIZE"));
+        }
+    }
+
     /** One client's acknowledged writes to keys only it touches. */
     private static final class Writer extends Thread {
         final int id;
