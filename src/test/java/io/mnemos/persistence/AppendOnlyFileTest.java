@@ -245,6 +245,8 @@ class AppendOnlyFileTest {
             assertTrue(c.call("INFO", "persistence").contains("aof_enabled:1\r\n"));
             before = snapshot(c);
         }
+        assertEquals("file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n",
+                Files.readString(aofDir().resolve("appendonly.aof.manifest")), "as redis-server 7.0 names them");
         try (RunningServer s = start(); RespConnection c = new RespConnection(s.host(), s.port())) {
             assertEquals(before, snapshot(c));
             assertEquals("$2\r\non\r\n", c.call("GET", "after"));
