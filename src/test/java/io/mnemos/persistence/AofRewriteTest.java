@@ -368,6 +368,39 @@ class AofRewriteTest {
     }
 
     @Test
+    void aFailedRewriteIsReportedKeepsTheOldFilesAndTheNextOneSucceeds() throws Exception {
+        try (RunningServer s = start(); RespConnection c = new RespConnection(s.host(), s.port())) {
+            c.call("SET", "before", "1");
+            // A non-empty directory where the new base goes: the final rename fails.
+            Path blocker = Files.createDirectories(dir.resolve("appendonlydir/appendonly.aof.2.base.rdb/blocker"));
+            assertEquals("+Background append only file rewriting started\r\n", c.call("BGREWRITEAOF"));
+            c.call("SET", "during", "2");
+            AppendOnlyFileTest.waitForRewrite(c);
+            String info = c.call("INFO", "persistence");
+            assertTrue(info.contains("aof_last_bgrewrite_status:err\r\n"), info);
+            assertTrue(info.contains("aof_rewrites_consecutive_failures:1\r\n"), info);
+            assertEquals("file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n"
+                    + "file appendonly.aof.2.incr.aof seq 2 type i\n", manifest(), "the old chain plus the new incr file");
+            try (var files = Files.list(dir.resolve("appendonlydir"))) {
+                assertTrue(files.noneMatch(f -> f.getFileName().toString().startsWith("temp-")));
+            }
+            Files.delete(blocker);
+            Files.delete(blocker.getParent());
+            assertEquals("+Background append only file rewriting started\r\n", c.call("BGREWRITEAOF"));
+            AppendOnlyFileTest.waitForRewrite(c);
+            info = c.call("INFO", "persistence");
+            assertTrue(info.contains("aof_last_bgrewrite_status:ok\r\n"), info);
+            assertTrue(info.contains("aof_rewrites_consecutive_failures:0\r\n"), info);
+            assertTrue(info.contains("aof_rewrites:2\r\n"), info);
+            c.call("SET", "after", "3");
+        }
+        assertEquals("file appendonly.aof.2.base.rdb seq 2 type b\nfile appendonly.aof.3.incr.aof seq 3 type i\n", manifest());
+        try (RunningServer s = start(); RespConnection c = new RespConnection(s.host(), s.port())) {
+            assertEquals("*3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n", c.call("MGET", "before", "during", "after"));
+        }
+    }
+
+    @Test
     void turningTheAofOffStopsARewriteAndRemovesItsTemporaryFile() throws Exception {
         try (RunningServer s = start(); RespConnection c = new RespConnection(s.host(), s.port())) {
             c.call("DEBUG", "POPULATE", "300000");
