@@ -71,6 +71,10 @@ public final class PointInTimeSnapshot implements EntryAccessHook {
 
     /** Records the keyspace and installs the hook; call {@link #step} until it returns true. */
     public static PointInTimeSnapshot start(Keyspace keyspace, Sink sink) {
+        if (keyspace.accessHook() != null) {
+            // A second snapshot would replace the first one's hook and silently corrupt its file.
+            throw new IllegalStateException("A point-in-time snapshot is already running");
+        }
         PointInTimeSnapshot s = new PointInTimeSnapshot(keyspace, sink);
         keyspace.accessHook(s);
         return s;

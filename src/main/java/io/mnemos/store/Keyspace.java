@@ -112,6 +112,11 @@ public final class Keyspace {
         }
     }
 
+    /** The installed hook, or null. */
+    public EntryAccessHook accessHook() {
+        return databases[0].accessHook;
+    }
+
     public void swap(int a, int b) {
         tracker.settleNow();
         databases[a].swapContents(databases[b]);

@@ -16,6 +16,7 @@ import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PointInTimeSnapshotTest {
@@ -138,8 +139,11 @@ class PointInTimeSnapshotTest {
         assertTrue(sink.seen.isEmpty());
         Collector second = new Collector();
         PointInTimeSnapshot t = PointInTimeSnapshot.start(keyspace, second);
+        assertThrows(IllegalStateException.class, () -> PointInTimeSnapshot.start(keyspace, new Collector()),
+                "one snapshot at a time: a second would take the first one's hook");
         assertTrue(t.step(0));
         assertEquals(1, second.seen.size());
+        PointInTimeSnapshot.start(keyspace, new Collector()).abort();
     }
 
     @Test
