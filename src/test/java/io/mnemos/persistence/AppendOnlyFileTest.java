@@ -322,6 +322,20 @@ class AppendOnlyFileTest {
     }
 
     @Test
+    void aTruncatedRdbBaseRefusesToStartWhateverAofLoadTruncatedSays() throws Exception {
+        try (RunningServer s = start(); RespConnection c = new RespConnection(s.host(), s.port())) {
+            c.call("SET", "a", "1");
+            c.call("BGREWRITEAOF");
+            waitForRewrite(c);
+        }
+        Path base = aofDir().resolve("appendonly.aof.2.base.rdb");
+        byte[] content = Files.readAllBytes(base);
+        Files.write(base, java.util.Arrays.copyOf(content, content.length - 12));
+        AofLoader.LoadException e = assertThrows(AofLoader.LoadException.class, this::start);
+        assertEquals("Error reading the RDB base file appendonly.aof.2.base.rdb, AOF loading aborted", e.getMessage());
+    }
+
+    @Test
     void anUnknownCommandRefusesToStart() throws Exception {
         try (RunningServer s = start()) {
             s.port();
