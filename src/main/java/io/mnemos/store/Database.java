@@ -13,18 +13,23 @@ public final class Database {
     private final KeyspaceListener listener;
     private final EvictionSettings settings;
     private final MemoryTracker tracker;
-    private Dict dict = new Dict();
-    private VolatileKeys volatileKeys = new VolatileKeys();
+    /** The keyspace's running sum that this database's accounting also adds to. */
+    private final MemoryTotal total;
+    private Dict dict;
+    private VolatileKeys volatileKeys;
     /** Running average TTL of the keys the active expire cycle sampled (INFO keyspace avg_ttl). */
     long avgTtl;
     /** Sum of {@link #cost} over the keys, kept up to date by every change (see MemoryTracker). */
-    long memory;
+    private long memory;
     /** Set while a point-in-time snapshot runs (see {@link Keyspace#accessHook}). */
     EntryAccessHook accessHook;
 
     Database(int id, Clock clock, KeyspaceStats stats, KeyspaceListener listener, EvictionSettings settings,
-             MemoryTracker tracker) {
+             MemoryTracker tracker, MemoryTotal total) {
         this.id = id;
+        this.total = total;
+        this.dict = new Dict(total);
+        this.volatileKeys = new VolatileKeys(total);
         this.clock = clock;
         this.stats = stats;
         this.listener = listener;
@@ -40,6 +45,12 @@ public final class Database {
     /** Accounted bytes of the keys and values of this database. */
     public long memory() {
         return memory;
+    }
+
+    /** Adds to this database's accounting and to the keyspace's total. */
+    void account(long delta) {
+        memory += delta;
+        total.bytes += delta;
     }
 
     /** The dictionary's bucket array and the expiry index at their current capacities. */
@@ -149,7 +160,7 @@ public final class Database {
     public Entry add(byte[] key, Object value) {
         Entry e = dict.add(key, value);
         e.accessTime = initialAccess();
-        memory += cost(e);
+        account(cost(e));
         tracker.track(this, e);
         listener.added(this, key);
         return e;
@@ -164,7 +175,7 @@ public final class Database {
     /** Accounts for a change of an entry made through this class (value replaced). */
     private void changed(Entry e, long oldCost) {
         if (!tracker.tracked(e)) {
-            memory += cost(e) - oldCost;
+            account(cost(e) - oldCost);
             tracker.track(this, e);
         }
     }
@@ -200,7 +211,7 @@ public final class Database {
     public Entry addFrom(byte[] key, Entry source) {
         Entry e = dict.add(key, source.value);
         e.accessTime = source.accessTime;
-        memory += cost(e);
+        account(cost(e));
         tracker.track(this, e);
         if (source.expireAt != Entry.NO_EXPIRY) {
             setExpire(e, source.expireAt);
@@ -255,7 +266,7 @@ public final class Database {
 
     /** Removes an entry found by a lookup. */
     public void remove(Entry e) {
-        memory -= tracker.accounted(e);
+        account(-tracker.accounted(e));
         tracker.forget(e);
         dict.remove(e.key);
         volatileKeys.remove(e);
@@ -335,10 +346,12 @@ public final class Database {
     public void flush() {
         listener.flushing(this);
         tracker.forgetAll(this);
-        dict = new Dict();
-        volatileKeys = new VolatileKeys();
+        dict.discard();
+        volatileKeys.discard();
+        dict = new Dict(total);
+        volatileKeys = new VolatileKeys(total);
         avgTtl = 0;
-        memory = 0;
+        account(-memory);
     }
 
     /** Exchanges contents with another database (SWAPDB). */

@@ -10,7 +10,9 @@ import java.util.function.Consumer;
  * the whole scan is returned even if the table grows or shrinks between calls.
  */
 public final class Dict {
-    private Entry[] table = new Entry[HashTables.MIN_CAPACITY];
+    private Entry[] table;
+    /** Told of every change of the bucket array's size. */
+    private final MemoryTotal total;
     private int size;
     /**
      * The last key found and its entry. A request looks its key up twice (the dispatcher's type
@@ -20,6 +22,12 @@ public final class Dict {
      */
     private byte[] lastKey;
     private Entry lastEntry;
+
+    Dict(MemoryTotal total) {
+        this.total = total;
+        table = new Entry[HashTables.MIN_CAPACITY];
+        total.bytes += MemoryModel.refArray(table.length);
+    }
 
     public int size() {
         return size;
@@ -78,10 +86,10 @@ public final class Dict {
         return null;
     }
 
-    public void clear() {
-        forgetLast();
-        table = new Entry[HashTables.MIN_CAPACITY];
-        size = 0;
+    /** Gives the bucket array's bytes back to the total: the dictionary is no longer used. */
+    void discard() {
+        total.bytes -= MemoryModel.refArray(table.length);
+        table = null;
     }
 
     /** A random entry, picked as Redis does: a random non-empty bucket, then a random chain link. */
@@ -157,5 +165,6 @@ public final class Dict {
             }
         }
         table = fresh;
+        total.bytes += MemoryModel.refArray(capacity) - MemoryModel.refArray(old.length);
     }
 }

@@ -7,6 +7,7 @@ public final class Keyspace {
     private final Clock clock;
     private final EvictionSettings settings;
     private final MemoryTracker tracker = new MemoryTracker();
+    private final MemoryTotal memory = new MemoryTotal();
     private final Evictor evictor;
 
     public Keyspace(int count, Clock clock, KeyspaceListener listener) {
@@ -18,7 +19,7 @@ public final class Keyspace {
         this.settings = settings;
         databases = new Database[count];
         for (int i = 0; i < count; i++) {
-            databases[i] = new Database(i, clock, stats, listener, settings, tracker);
+            databases[i] = new Database(i, clock, stats, listener, settings, tracker, memory);
         }
         this.evictor = new Evictor(this);
     }
@@ -46,14 +47,10 @@ public final class Keyspace {
 
     /**
      * Bytes of the data: every key's entry, key and value, plus each database's bucket array and
-     * expiry index. O(databases).
+     * expiry index. O(1): a running sum.
      */
     public long usedMemory() {
-        long total = 0;
-        for (Database db : databases) {
-            total += db.memory + db.memoryOverhead();
-        }
-        return total;
+        return memory.bytes;
     }
 
     /** {@link #usedMemory()} recomputed by walking every key (tests, DEBUG). */

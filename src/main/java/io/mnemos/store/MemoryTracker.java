@@ -118,7 +118,7 @@ final class MemoryTracker {
     /** The command ended: adds every tracked entry's change of cost to its database. */
     void settle() {
         for (int i = 0; i < size; i++) {
-            dbs[i].memory += Database.cost(entries[i]) - before[i];
+            dbs[i].account(Database.cost(entries[i]) - before[i]);
             entries[i] = null;
             dbs[i] = null;
         }

@@ -10,6 +10,13 @@ import java.util.concurrent.ThreadLocalRandom;
 final class VolatileKeys {
     private Entry[] slots = new Entry[16];
     private int size;
+    /** Told of every change of the array's size. */
+    private final MemoryTotal total;
+
+    VolatileKeys(MemoryTotal total) {
+        this.total = total;
+        total.bytes += MemoryModel.refArray(slots.length);
+    }
 
     int capacity() {
         return slots.length;
@@ -24,7 +31,7 @@ final class VolatileKeys {
             return;
         }
         if (size == slots.length) {
-            slots = Arrays.copyOf(slots, size * 2);
+            resize(size * 2);
         }
         slots[size] = e;
         e.volatileSlot = size++;
@@ -41,16 +48,23 @@ final class VolatileKeys {
         slots[size] = null;
         e.volatileSlot = -1;
         if (slots.length > 64 && size < slots.length / 4) {
-            slots = Arrays.copyOf(slots, slots.length / 2);
+            resize(slots.length / 2);
         }
+    }
+
+    private void resize(int capacity) {
+        total.bytes += MemoryModel.refArray(capacity) - MemoryModel.refArray(slots.length);
+        slots = Arrays.copyOf(slots, capacity);
+    }
+
+    /** Gives the array's bytes back to the total: the index is no longer used. */
+    void discard() {
+        total.bytes -= MemoryModel.refArray(slots.length);
+        slots = null;
     }
 
     Entry random() {
         return size == 0 ? null : slots[ThreadLocalRandom.current().nextInt(size)];
     }
 
-    void clear() {
-        slots = new Entry[16];
-        size = 0;
-    }
 }

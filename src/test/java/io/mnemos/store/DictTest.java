@@ -29,7 +29,7 @@ class DictTest {
 
     @Test
     void addGetRemove() {
-        Dict d = new Dict();
+        Dict d = new Dict(new MemoryTotal());
         Entry e = d.add(key("a"), "v");
         assertSame(e, d.get(key("a")));
         assertNull(d.get(key("b")));
@@ -41,7 +41,7 @@ class DictTest {
 
     @Test
     void growsAndShrinksAsAPowerOfTwo() {
-        Dict d = new Dict();
+        Dict d = new Dict(new MemoryTotal());
         for (int i = 0; i < 1000; i++) {
             d.add(key("k" + i), i);
         }
@@ -61,7 +61,7 @@ class DictTest {
 
     @Test
     void randomOnlyReturnsPresentEntriesAndNullWhenEmpty() {
-        Dict d = new Dict();
+        Dict d = new Dict(new MemoryTotal());
         assertNull(d.random());
         for (int i = 0; i < 50; i++) {
             d.add(key("k" + i), i);
@@ -77,14 +77,14 @@ class DictTest {
 
     @Test
     void scanOfEmptyDictEndsImmediately() {
-        assertEquals(0, new Dict().scan(0, e -> {
+        assertEquals(0, new Dict(new MemoryTotal()).scan(0, e -> {
             throw new AssertionError("no entries");
         }));
     }
 
     @Test
     void stableTableScanReturnsEveryKeyExactlyOnce() {
-        Dict d = new Dict();
+        Dict d = new Dict(new MemoryTotal());
         for (int i = 0; i < 777; i++) {
             d.add(key("k" + i), i);
         }
@@ -105,7 +105,7 @@ class DictTest {
     @RepeatedTest(30)
     void keysPresentForTheWholeScanAreReturnedWhileTheTableResizes(org.junit.jupiter.api.RepetitionInfo info) {
         Random rnd = new Random(info.getCurrentRepetition() * 7919L);
-        Dict d = new Dict();
+        Dict d = new Dict(new MemoryTotal());
         Map<String, Boolean> permanent = new HashMap<>();
         int initial = 1 + rnd.nextInt(400);
         for (int i = 0; i < initial; i++) {
@@ -147,7 +147,7 @@ class DictTest {
 
     @Test
     void scanCompletesAfterShrinkingToTheMinimum() {
-        Dict d = new Dict();
+        Dict d = new Dict(new MemoryTotal());
         for (int i = 0; i < 1000; i++) {
             d.add(key("k" + i), i);
         }
@@ -164,16 +164,29 @@ class DictTest {
     }
 
     @Test
-    void forEachVisitsAllAndClearEmpties() {
-        Dict d = new Dict();
+    void forEachVisitsAll() {
+        Dict d = new Dict(new MemoryTotal());
         for (int i = 0; i < 100; i++) {
             d.add(key("k" + i), i);
         }
         Set<String> seen = new HashSet<>();
         d.forEach(e -> seen.add(name(e)));
         assertEquals(100, seen.size());
-        d.clear();
-        assertEquals(0, d.size());
-        assertNull(d.get(key("k1")));
+    }
+
+    @Test
+    void bucketArrayBytesFollowResizesAndGoBackOnDiscard() {
+        MemoryTotal total = new MemoryTotal();
+        Dict d = new Dict(total);
+        for (int i = 0; i < 1000; i++) {
+            d.add(key("k" + i), i);
+            assertEquals(MemoryModel.refArray(d.capacity()), total.bytes);
+        }
+        for (int i = 0; i < 1000; i++) {
+            d.remove(key("k" + i));
+            assertEquals(MemoryModel.refArray(d.capacity()), total.bytes);
+        }
+        d.discard();
+        assertEquals(0, total.bytes);
     }
 }

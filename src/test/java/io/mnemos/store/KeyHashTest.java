@@ -27,7 +27,7 @@ class KeyHashTest {
 
     @Test
     void randomSamplingIsCloseToUniform() {
-        Dict d = new Dict();
+        Dict d = new Dict(new MemoryTotal());
         for (int i = 0; i < 200; i++) {
             d.add(("cold" + i).getBytes(StandardCharsets.US_ASCII), null);
         }

@@ -32,6 +32,34 @@ class MemoryAccountingStoreTest {
         assertEquals(empty, keyspace.usedMemory());
     }
 
+    /** The running total eviction reads must equal the sum it replaces, through resizes, TTLs, flush and swap. */
+    @Test
+    void runningTotalEqualsEveryDatabasesKeysPlusTables() {
+        Database other = keyspace.db(1);
+        for (int i = 0; i < 5000; i++) {
+            Entry e = db.add(k("key" + i), new byte[i % 50]);
+            if (i % 3 == 0) {
+                db.setExpire(e, 2_000_000);
+            }
+            other.add(k("o" + i), new byte[8]);
+        }
+        assertEquals(sumOfDatabases(), keyspace.usedMemory());
+        for (int i = 0; i < 4900; i++) {
+            db.delete(k("key" + i));
+        }
+        assertEquals(sumOfDatabases(), keyspace.usedMemory());
+        keyspace.swap(0, 1);
+        assertEquals(sumOfDatabases(), keyspace.usedMemory());
+        db.flush();
+        other.flush();
+        assertEquals(sumOfDatabases(), keyspace.usedMemory());
+    }
+
+    private long sumOfDatabases() {
+        return keyspace.db(0).recomputeMemory() + keyspace.db(0).memoryOverhead()
+                + keyspace.db(1).recomputeMemory() + keyspace.db(1).memoryOverhead();
+    }
+
     @Test
     void inPlaceChangesAreSettledWhenTheCommandEnds() {
         keyspace.commandStarted();

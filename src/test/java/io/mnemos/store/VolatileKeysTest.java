@@ -18,7 +18,7 @@ class VolatileKeysTest {
 
     @Test
     void addIsIdempotentAndRemoveForgetsTheSlot() {
-        VolatileKeys v = new VolatileKeys();
+        VolatileKeys v = new VolatileKeys(new MemoryTotal());
         Entry e = entry(1);
         v.add(e);
         v.add(e);
@@ -32,7 +32,7 @@ class VolatileKeysTest {
 
     @Test
     void removingFromTheMiddleKeepsEveryOtherEntrySampleable() {
-        VolatileKeys v = new VolatileKeys();
+        VolatileKeys v = new VolatileKeys(new MemoryTotal());
         List<Entry> entries = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
             Entry e = entry(i);
@@ -57,10 +57,20 @@ class VolatileKeysTest {
     }
 
     @Test
-    void clearEmpties() {
-        VolatileKeys v = new VolatileKeys();
-        v.add(entry(1));
-        v.clear();
-        assertEquals(0, v.size());
+    void arrayBytesFollowResizesAndGoBackOnDiscard() {
+        MemoryTotal total = new MemoryTotal();
+        VolatileKeys v = new VolatileKeys(total);
+        Entry[] entries = new Entry[500];
+        for (int i = 0; i < entries.length; i++) {
+            entries[i] = entry(i);
+            v.add(entries[i]);
+            assertEquals(MemoryModel.refArray(v.capacity()), total.bytes);
+        }
+        for (Entry e : entries) {
+            v.remove(e);
+            assertEquals(MemoryModel.refArray(v.capacity()), total.bytes);
+        }
+        v.discard();
+        assertEquals(0, total.bytes);
     }
 }
