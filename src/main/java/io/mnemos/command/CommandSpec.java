@@ -24,6 +24,8 @@ public final class CommandSpec {
     private final String fullName;
     private final int arity;
     private final Set<CommandFlag> flags;
+    /** The flags as bits by ordinal: {@link #has} runs several times per request. */
+    private final long flagBits;
     private final int firstKey;
     private final int lastKey;
     private final int keyStep;
@@ -48,6 +50,7 @@ public final class CommandSpec {
         this.fullName = b.name;
         this.arity = b.arity;
         this.flags = Collections.unmodifiableSet(b.flags);
+        this.flagBits = bits(b.flags);
         this.firstKey = b.firstKey;
         this.lastKey = b.lastKey;
         this.keyStep = b.keyStep;
@@ -72,6 +75,7 @@ public final class CommandSpec {
         this.parent = parent;
         this.arity = b.arity;
         this.flags = Collections.unmodifiableSet(b.flags);
+        this.flagBits = bits(b.flags);
         this.firstKey = b.firstKey;
         this.lastKey = b.lastKey;
         this.keyStep = b.keyStep;
@@ -166,7 +170,15 @@ public final class CommandSpec {
     }
 
     public boolean has(CommandFlag flag) {
-        return flags.contains(flag);
+        return (flagBits & (1L << flag.ordinal())) != 0;
+    }
+
+    private static long bits(Set<CommandFlag> flags) {
+        long bits = 0;
+        for (CommandFlag f : flags) {
+            bits |= 1L << f.ordinal();
+        }
+        return bits;
     }
 
     public int firstKey() {

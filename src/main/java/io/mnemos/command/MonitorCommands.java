@@ -42,7 +42,7 @@ public final class MonitorCommands implements CommandFamily {
 
     /** processCommand's check for replicas (monitors are flagged as such): no keyspace access. */
     static boolean deniedToMonitor(Client c, CommandSpec spec) {
-        return (spec.has(CommandFlag.WRITE) || spec.has(CommandFlag.READONLY) || spec.has(CommandFlag.MAY_REPLICATE))
-                && c.server().monitors().contains(c);
+        return c.server().monitors().contains(c)
+                && (spec.has(CommandFlag.WRITE) || spec.has(CommandFlag.READONLY) || spec.has(CommandFlag.MAY_REPLICATE));
     }
 }

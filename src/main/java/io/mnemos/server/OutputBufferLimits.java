@@ -31,7 +31,7 @@ public final class OutputBufferLimits {
      * has been continuously reached for more than the soft seconds. Starts and resets the client's
      * soft-limit clock as a side effect, exactly as Redis does.
      */
-    public static boolean exceeded(Client c, long nowMillis) {
+    public static boolean exceeded(Client c, java.util.function.LongSupplier nowMillis) {
         long[] limit = c.server().config().clientOutputBufferLimits[classOf(c)];
         long hardBytes = limit[0];
         long softBytes = limit[1];
@@ -46,9 +46,9 @@ public final class OutputBufferLimits {
         if (soft) {
             long since = c.outputSoftLimitReachedAt();
             if (since == 0) {
-                c.outputSoftLimitReachedAt(nowMillis);
+                c.outputSoftLimitReachedAt(nowMillis.getAsLong());
                 soft = false;
-            } else if (nowMillis - since <= softSeconds * 1000) {
+            } else if (nowMillis.getAsLong() - since <= softSeconds * 1000) {
                 soft = false;
             }
         } else {
@@ -65,7 +65,8 @@ public final class OutputBufferLimits {
         if (c.closing()) {
             return false;
         }
-        if (!exceeded(c, System.currentTimeMillis())) {
+        // Checked after every command: the clock is only read once the soft limit is reached.
+        if (!exceeded(c, System::currentTimeMillis)) {
             return false;
         }
         log.warn("Client {} scheduled to be closed ASAP for overcoming of output buffer limits.",
