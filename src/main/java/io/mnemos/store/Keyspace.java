@@ -4,7 +4,7 @@ package io.mnemos.store;
 public final class Keyspace {
     private final Database[] databases;
     private final KeyspaceStats stats = new KeyspaceStats();
-    private final Clock clock;
+    private final CommandClock clock;
     private final EvictionSettings settings;
     private final MemoryTracker tracker = new MemoryTracker();
     private final MemoryTotal memory = new MemoryTotal();
@@ -15,11 +15,11 @@ public final class Keyspace {
     }
 
     public Keyspace(int count, Clock clock, KeyspaceListener listener, EvictionSettings settings) {
-        this.clock = clock;
+        this.clock = new CommandClock(clock);
         this.settings = settings;
         databases = new Database[count];
         for (int i = 0; i < count; i++) {
-            databases[i] = new Database(i, clock, stats, listener, settings, tracker, memory);
+            databases[i] = new Database(i, this.clock, stats, listener, settings, tracker, memory);
         }
         this.evictor = new Evictor(this);
     }
@@ -34,15 +34,17 @@ public final class Keyspace {
 
     /**
      * A command starts: typed values that lookups hand out are remembered, so that in-place changes
-     * are accounted when {@link #commandDone()} is called.
+     * are accounted when {@link #commandDone()} is called, and {@link #clock()} stands still.
      */
     public void commandStarted() {
         tracker.begin();
+        clock.commandStarted();
     }
 
     /** The command ended: accounts every in-place change of the values it looked up. */
     public void commandDone() {
         tracker.settle();
+        clock.commandDone();
     }
 
     /**
