@@ -1,5 +1,6 @@
 package io.mnemos.command;
 
+import io.mnemos.server.LatencyHistogram;
 import io.mnemos.store.ValueType;
 
 import java.util.ArrayList;
@@ -44,6 +45,16 @@ public final class CommandSpec {
     long micros;
     long rejectedCalls;
     long failedCalls;
+    /** The command's latency histogram, or null until it first runs with latency-tracking on. */
+    private LatencyHistogram latencyHistogram;
+
+    public LatencyHistogram latencyHistogram() {
+        return latencyHistogram;
+    }
+
+    public void latencyHistogram(LatencyHistogram histogram) {
+        this.latencyHistogram = histogram;
+    }
 
     private CommandSpec(Builder b) {
         this.name = b.name;

@@ -1,7 +1,7 @@
 package io.mnemos.protocol;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.util.ByteProcessor;
+import io.netty.util.concurrent.FastThreadLocal;
 
 /**
  * Resumable state machine for client requests: RESP multibulk ({@code *N\r\n$L\r\n...}) and inline
@@ -30,8 +30,6 @@ public final class RespRequestDecoder {
     private static final int ARGV_INITIAL_MAX = 1024;
 
     private static final byte[][] EMPTY = new byte[0][];
-    private static final ByteProcessor FIND_CR_OR_NUL = b -> b != '\r' && b != 0;
-    private static final ByteProcessor FIND_LF_OR_NUL = b -> b != '\n' && b != 0;
 
     private long maxBulkLength;
 
@@ -67,19 +65,81 @@ public final class RespRequestDecoder {
     }
 
     /**
-     * Decodes every complete request in {@code in}, handing each to {@code sink}. Leaves an
-     * incomplete header line unread.
+     * Decodes every complete request in {@code in}, handing each to {@code sink}, and advances the
+     * reader index past what was consumed. Leaves an incomplete header line unread.
+     *
+     * <p>The readable bytes are first copied in one piece into a heap array of the event loop's
+     * thread: parsing an array is plain indexing, where every byte read from a direct buffer pays
+     * Netty's and the JDK's bounds and liveness checks.
      */
     public void decode(ByteBuf in, RequestSink sink) throws ProtocolException {
-        while (in.isReadable()) {
+        int n = in.readableBytes();
+        if (n == 0) {
+            return;
+        }
+        Scratch scratch = SCRATCH.get();
+        // A request handler that decoded another connection's input on this thread would find the
+        // array in use: it then gets its own.
+        byte[] b = scratch.inUse ? new byte[n] : scratch.array(n);
+        boolean owner = !scratch.inUse;
+        scratch.inUse = true;
+        int start = in.readerIndex();
+        in.getBytes(start, b, 0, n);
+        buf = b;
+        pos = 0;
+        limit = n;
+        try {
+            decode(sink);
+        } finally {
+            in.readerIndex(start + pos);
+            buf = null;
+            if (owner) {
+                scratch.inUse = false;
+            }
+        }
+    }
+
+    /** The copy being parsed, the next byte to read and the end of the copy. */
+    private byte[] buf;
+    private int pos;
+    private int limit;
+
+    private static final FastThreadLocal<Scratch> SCRATCH = new FastThreadLocal<>() {
+        @Override
+        protected Scratch initialValue() {
+            return new Scratch();
+        }
+    };
+
+    /** An event-loop thread's parse array, reused by every connection the thread serves. */
+    private static final class Scratch {
+        /** Arrays up to this size are kept for the next read; a bigger one is used once. */
+        private static final int KEPT = 1 << 20;
+        private byte[] array = new byte[16 * 1024];
+        boolean inUse;
+
+        byte[] array(int n) {
+            if (array.length >= n) {
+                return array;
+            }
+            byte[] bigger = new byte[Math.max(n, Math.min(KEPT, array.length * 2))];
+            if (bigger.length <= KEPT) {
+                array = bigger;
+            }
+            return bigger;
+        }
+    }
+
+    private void decode(RequestSink sink) throws ProtocolException {
+        while (pos < limit) {
             if (argv == null) {
-                if (in.getByte(in.readerIndex()) == '*') {
-                    if (!readMultibulkHeader(in, sink)) {
+                if (buf[pos] == '*') {
+                    if (!readMultibulkHeader(sink)) {
                         return;
                     }
                     continue;
                 }
-                byte[][] inline = readInline(in);
+                byte[][] inline = readInline();
                 if (inline == null) {
                     return;
                 }
@@ -88,7 +148,7 @@ public final class RespRequestDecoder {
                 }
                 continue;
             }
-            if (!readBulk(in, sink)) {
+            if (!readBulk(sink)) {
                 return;
             }
             if (argc == multibulkLength) {
@@ -101,19 +161,19 @@ public final class RespRequestDecoder {
         }
     }
 
-    private boolean readMultibulkHeader(ByteBuf in, RequestSink sink) throws ProtocolException {
-        int cr = findHeaderEnd(in, "too big mbulk count string");
+    private boolean readMultibulkHeader(RequestSink sink) throws ProtocolException {
+        int cr = findHeaderEnd("too big mbulk count string");
         if (cr < 0) {
             return false;
         }
-        long count = parseLength(in, in.readerIndex() + 1, cr);
+        long count = parseLength(buf, pos + 1, cr);
         if (count == Long.MIN_VALUE || count > Integer.MAX_VALUE) {
             throw new ProtocolException("Protocol error: invalid multibulk length");
         }
         if (count > UNAUTHENTICATED_MAX_ARGS && sink.authRequired()) {
             throw new ProtocolException("Protocol error: unauthenticated multibulk length");
         }
-        in.readerIndex(cr + 2);
+        pos = cr + 2;
         if (count > 0) {
             // Like Redis, reserve at most 1024 slots up front: the count alone must not cost memory.
             argv = new byte[(int) Math.min(count, ARGV_INITIAL_MAX)][];
@@ -123,37 +183,38 @@ public final class RespRequestDecoder {
         return true;
     }
 
-    private boolean readBulk(ByteBuf in, RequestSink sink) throws ProtocolException {
+    private boolean readBulk(RequestSink sink) throws ProtocolException {
         if (bulkLength < 0 && trailerToSkip == 0) {
-            int cr = findHeaderEnd(in, "too big bulk count string");
+            int cr = findHeaderEnd("too big bulk count string");
             if (cr < 0) {
                 return false;
             }
-            byte first = in.getByte(in.readerIndex());
+            byte first = buf[pos];
             if (first != '$') {
                 throw new ProtocolException("Protocol error: expected '$', got '" + (char) (first & 0xff) + "'");
             }
-            long length = parseLength(in, in.readerIndex() + 1, cr);
+            long length = parseLength(buf, pos + 1, cr);
             if (length == Long.MIN_VALUE || length < 0 || length > maxBulkLength || length > Integer.MAX_VALUE - 8) {
                 throw new ProtocolException("Protocol error: invalid bulk length");
             }
             if (length > UNAUTHENTICATED_MAX_BULK && sink.authRequired()) {
                 throw new ProtocolException("Protocol error: unauthenticated bulk length");
             }
-            in.readerIndex(cr + 2);
+            pos = cr + 2;
             bulkLength = (int) length;
             bulkFilled = 0;
-            int readable = in.readableBytes();
+            int readable = limit - pos;
             bulk = bulkLength <= EAGER_BULK || readable >= bulkLength
                     ? new byte[bulkLength]
                     : new byte[Math.max(EAGER_BULK, readable)];
         }
         if (bulkLength >= 0) {
-            int n = Math.min(bulkLength - bulkFilled, in.readableBytes());
+            int n = Math.min(bulkLength - bulkFilled, limit - pos);
             if (bulkFilled + n > bulk.length) {
                 grow(bulkFilled + n);
             }
-            in.readBytes(bulk, bulkFilled, n);
+            System.arraycopy(buf, pos, bulk, bulkFilled, n);
+            pos += n;
             bulkFilled += n;
             if (bulkFilled < bulkLength) {
                 return false;
@@ -168,8 +229,8 @@ public final class RespRequestDecoder {
             bulkLength = -1;
             trailerToSkip = 2;
         }
-        int skip = Math.min(trailerToSkip, in.readableBytes());
-        in.skipBytes(skip);
+        int skip = Math.min(trailerToSkip, limit - pos);
+        pos += skip;
         trailerToSkip -= skip;
         return trailerToSkip == 0;
     }
@@ -182,19 +243,31 @@ public final class RespRequestDecoder {
         bulk = bigger;
     }
 
+    /** Index of the first {@code target} or NUL byte from {@code pos}, or -1. */
+    private int find(byte target) {
+        byte[] b = buf;
+        for (int i = pos; i < limit; i++) {
+            byte c = b[i];
+            if (c == target || c == 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /**
-     * Index of the {@code \r} ending the header at the reader index, once the byte after it has
-     * arrived too; -1 if the line is incomplete (or a NUL hides its end, as for Redis's strchr).
+     * Index of the {@code \r} ending the header at {@link #pos}, once the byte after it has arrived
+     * too; -1 if the line is incomplete (or a NUL hides its end, as for Redis's strchr).
      */
-    private static int findHeaderEnd(ByteBuf in, String tooBigError) throws ProtocolException {
-        int cr = in.forEachByte(in.readerIndex(), in.readableBytes(), FIND_CR_OR_NUL);
-        if (cr < 0 || in.getByte(cr) == 0) {
-            if (in.readableBytes() > INLINE_MAX_SIZE) {
+    private int findHeaderEnd(String tooBigError) throws ProtocolException {
+        int cr = find((byte) '\r');
+        if (cr < 0 || buf[cr] == 0) {
+            if (limit - pos > INLINE_MAX_SIZE) {
                 throw new ProtocolException("Protocol error: " + tooBigError);
             }
             return -1;
         }
-        if (cr + 1 >= in.writerIndex()) {
+        if (cr + 1 >= limit) {
             return -1;
         }
         return cr;
@@ -205,31 +278,30 @@ public final class RespRequestDecoder {
      * Returns Long.MIN_VALUE when invalid; the valid LLONG_MIN comes back as Long.MIN_VALUE + 1,
      * which every caller treats alike (ignored multibulk, invalid bulk).
      */
-    private static long parseLength(ByteBuf in, int from, int to) {
+    private static long parseLength(byte[] b, int from, int to) {
         int len = to - from;
         if (len <= 0 || len > 20) {
             return Long.MIN_VALUE;
         }
         int i = from;
         boolean negative = false;
-        if (in.getByte(i) == '-') {
+        if (b[i] == '-') {
             negative = true;
             i++;
             if (i == to) {
                 return Long.MIN_VALUE;
             }
         }
-        byte first = in.getByte(i);
-        if (first == '0') {
+        if (b[i] == '0') {
             return (i + 1 == to && !negative) ? 0 : Long.MIN_VALUE;
         }
         long value = 0;
         for (; i < to; i++) {
-            byte b = in.getByte(i);
-            if (b < '0' || b > '9') {
+            byte c = b[i];
+            if (c < '0' || c > '9') {
                 return Long.MIN_VALUE;
             }
-            int digit = b - '0';
+            int digit = c - '0';
             if (value > (Long.MAX_VALUE - digit) / 10) {
                 boolean llongMin = negative && i == to - 1 && value == Long.MAX_VALUE / 10 && digit == 8;
                 return llongMin ? Long.MIN_VALUE + 1 : Long.MIN_VALUE;
@@ -240,27 +312,24 @@ public final class RespRequestDecoder {
     }
 
     /** One inline line, split as Redis's sdssplitargs does; null if the line is incomplete. */
-    private static byte[][] readInline(ByteBuf in) throws ProtocolException {
-        int start = in.readerIndex();
-        int lf = in.forEachByte(start, in.readableBytes(), FIND_LF_OR_NUL);
-        if (lf < 0 || in.getByte(lf) == 0) {
-            if (in.readableBytes() > INLINE_MAX_SIZE) {
+    private byte[][] readInline() throws ProtocolException {
+        int start = pos;
+        int lf = find((byte) '\n');
+        if (lf < 0 || buf[lf] == 0) {
+            if (limit - pos > INLINE_MAX_SIZE) {
                 throw new ProtocolException("Protocol error: too big inline request");
             }
             return null;
         }
         int end = lf;
-        if (end > start && in.getByte(end - 1) == '\r') {
+        if (end > start && buf[end - 1] == '\r') {
             end--;
         }
+        pos = lf + 1;
         if (end == start) {
-            in.readerIndex(lf + 1);
             return EMPTY;
         }
-        byte[] line = new byte[end - start];
-        in.getBytes(start, line);
-        in.readerIndex(lf + 1);
-        byte[][] args = InlineSplitter.split(line);
+        byte[][] args = InlineSplitter.split(java.util.Arrays.copyOfRange(buf, start, end));
         if (args == null) {
             throw new ProtocolException("Protocol error: unbalanced quotes in request");
         }

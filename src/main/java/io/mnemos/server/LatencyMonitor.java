@@ -52,8 +52,11 @@ public final class LatencyMonitor {
 
     private final ServerConfig config;
     private final Map<String, Series> events = new LinkedHashMap<>();
-    /** Per-command latency histograms (INFO latencystats, LATENCY HISTOGRAM), created on first call. */
-    private final Map<CommandSpec, LatencyHistogram> histograms = new java.util.IdentityHashMap<>();
+    /**
+     * The commands that have a latency histogram (INFO latencystats, LATENCY HISTOGRAM), created on
+     * first call. Each lives on its CommandSpec, so recording one is a field read, not a map lookup.
+     */
+    private final java.util.List<CommandSpec> histograms = new java.util.ArrayList<>();
     private boolean tracking = true;
     private LongSupplier secondsClock = () -> System.currentTimeMillis() / 1000;
 
@@ -82,17 +85,26 @@ public final class LatencyMonitor {
     public void commandExecuted(CommandSpec spec, long micros) {
         addSampleIfNeeded(spec.has(CommandFlag.FAST) ? "fast-command" : "command", micros / 1000);
         if (tracking) {
-            histograms.computeIfAbsent(spec, s -> new LatencyHistogram()).record(micros * 1000);
+            LatencyHistogram h = spec.latencyHistogram();
+            if (h == null) {
+                h = new LatencyHistogram();
+                spec.latencyHistogram(h);
+                histograms.add(spec);
+            }
+            h.record(micros * 1000);
         }
     }
 
     /** The command's latency histogram, or null if it has not run since the last reset. */
     public LatencyHistogram histogram(CommandSpec spec) {
-        return histograms.get(spec);
+        return spec.latencyHistogram();
     }
 
     /** CONFIG RESETSTAT drops the histograms with the other command statistics. */
     public void resetHistograms() {
+        for (CommandSpec spec : histograms) {
+            spec.latencyHistogram(null);
+        }
         histograms.clear();
     }
 
