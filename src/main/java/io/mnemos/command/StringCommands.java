@@ -4,6 +4,7 @@ import io.mnemos.server.Client;
 import io.mnemos.store.Database;
 import io.mnemos.store.Entry;
 import io.mnemos.store.ValueType;
+import io.mnemos.util.Numbers;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -541,7 +542,7 @@ public final class StringCommands implements CommandFamily {
             throw CommandError.OVERFLOW;
         }
         value += incr;
-        byte[] text = Long.toString(value).getBytes(StandardCharsets.US_ASCII);
+        byte[] text = Numbers.sharedOrNew(value);
         if (e == null) {
             db.add(c.arg(1), text);
         } else {

@@ -349,7 +349,7 @@ public final class CommandPropagation {
     }
 
     static byte[] num(long v) {
-        return Long.toString(v).getBytes(StandardCharsets.US_ASCII);
+        return io.mnemos.util.Numbers.toBytes(v);
     }
 
     static byte[] bytes(String s) {

@@ -147,7 +147,7 @@ public final class ReplyWriter {
 
     /** An integer sent as a bulk string, as Redis does for INCRBYFLOAT-style replies. */
     public void bulk(long value) {
-        bulk(Long.toString(value).getBytes(StandardCharsets.US_ASCII));
+        bulk(io.mnemos.util.Numbers.toBytes(value));
     }
 
     /** The null bulk string: {@code $-1} in RESP2, {@code _} in RESP3. */

@@ -5,6 +5,48 @@ public final class Numbers {
     private Numbers() {
     }
 
+    /** Redis's OBJ_SHARED_INTEGERS: the values INCR and friends store as one shared object each. */
+    private static final int SHARED_INTEGERS = 10000;
+    private static final byte[][] SHARED = new byte[SHARED_INTEGERS][];
+
+    static {
+        for (int i = 0; i < SHARED_INTEGERS; i++) {
+            SHARED[i] = toBytes(i);
+        }
+    }
+
+    /** The decimal text of {@code v} (Redis's ll2string), a fresh array. */
+    public static byte[] toBytes(long v) {
+        if (v == Long.MIN_VALUE) {
+            return "-9223372036854775808".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        }
+        long abs = Math.abs(v);
+        int digits = 1;
+        for (long t = abs; t >= 10; t /= 10) {
+            digits++;
+        }
+        int length = v < 0 ? digits + 1 : digits;
+        byte[] out = new byte[length];
+        int i = length;
+        do {
+            out[--i] = (byte) ('0' + abs % 10);
+            abs /= 10;
+        } while (abs != 0);
+        if (v < 0) {
+            out[0] = '-';
+        }
+        return out;
+    }
+
+    /**
+     * The decimal text of {@code v} for a value stored in the keyspace: 0..9999 come from one
+     * shared array each, as Redis shares those integer objects, so counters cost no allocation
+     * and stay in cache. Callers must never modify the array (keyspace strings are immutable).
+     */
+    public static byte[] sharedOrNew(long v) {
+        return v >= 0 && v < SHARED_INTEGERS ? SHARED[(int) v] : toBytes(v);
+    }
+
     /**
      * Redis's {@code string2ll}: an optional minus then canonical decimal digits that fit a long;
      * no leading zeros, no '+', no spaces ("007", "+1", " 1", "-0" are not integers).

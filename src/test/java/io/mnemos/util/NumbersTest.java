@@ -1,7 +1,9 @@
 package io.mnemos.util;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -26,5 +28,22 @@ class NumbersTest {
                 "9223372036854775808", "-9223372036854775809", "123456789012345678901"}) {
             assertNull(parse(s), s);
         }
+    }
+
+    @Test
+    void toBytesWritesTheDecimalTextOfEveryLong() {
+        for (long v : new long[] {0, 1, 9, 10, -1, -10, 9999, 10000, 123456789, Long.MAX_VALUE, Long.MIN_VALUE,
+                Long.MIN_VALUE + 1}) {
+            assertEquals(Long.toString(v), new String(Numbers.toBytes(v), StandardCharsets.US_ASCII));
+            assertEquals(Long.toString(v), new String(Numbers.sharedOrNew(v), StandardCharsets.US_ASCII));
+        }
+    }
+
+    @Test
+    void integersBelowTenThousandAreSharedLikeRedisSharedIntegers() {
+        assertSame(Numbers.sharedOrNew(42), Numbers.sharedOrNew(42));
+        assertSame(Numbers.sharedOrNew(9999), Numbers.sharedOrNew(9999));
+        assertNotSame(Numbers.sharedOrNew(10000), Numbers.sharedOrNew(10000));
+        assertNotSame(Numbers.sharedOrNew(-1), Numbers.sharedOrNew(-1));
     }
 }
