@@ -15,16 +15,56 @@ public final class InlineSplitter {
 
     /** @return the arguments, or null when the quotes are unbalanced */
     public static byte[][] split(byte[] line) {
-        List<byte[]> args = new ArrayList<>();
-        int p = 0;
         int n = line.length;
+        boolean quoted = false;
         // sdssplitargs works on a C string: a NUL ends the line.
         for (int i = 0; i < n; i++) {
-            if (line[i] == 0) {
+            byte c = line[i];
+            if (c == 0) {
                 n = i;
                 break;
             }
+            quoted |= c == '"' || c == '\'';
         }
+        return quoted ? splitQuoted(line, n) : splitOnBlanks(line, n);
+    }
+
+    /**
+     * The common case (telnet, healthchecks): no quotes, so an argument starts after isspace()
+     * blanks and runs to the next space, tab, CR or LF (sdssplitargs ends a word only at those).
+     */
+    private static byte[][] splitOnBlanks(byte[] line, int n) {
+        int count = 0;
+        for (int p = skipBlanks(line, 0, n); p < n; p = skipBlanks(line, wordEnd(line, p, n), n)) {
+            count++;
+        }
+        byte[][] args = new byte[count][];
+        int k = 0;
+        for (int p = skipBlanks(line, 0, n); p < n; ) {
+            int end = wordEnd(line, p, n);
+            args[k++] = java.util.Arrays.copyOfRange(line, p, end);
+            p = skipBlanks(line, end, n);
+        }
+        return args;
+    }
+
+    private static int skipBlanks(byte[] line, int p, int n) {
+        while (p < n && isSpace(line[p])) {
+            p++;
+        }
+        return p;
+    }
+
+    private static int wordEnd(byte[] line, int p, int n) {
+        while (p < n && !endsWord(line[p])) {
+            p++;
+        }
+        return p;
+    }
+
+    private static byte[][] splitQuoted(byte[] line, int n) {
+        List<byte[]> args = new ArrayList<>();
+        int p = 0;
         while (true) {
             while (p < n && isSpace(line[p])) {
                 p++;
@@ -98,6 +138,10 @@ public final class InlineSplitter {
             }
             args.add(current.toByteArray());
         }
+    }
+
+    private static boolean endsWord(byte c) {
+        return c == ' ' || c == '\n' || c == '\r' || c == '\t';
     }
 
     private static boolean isSpace(byte c) {
