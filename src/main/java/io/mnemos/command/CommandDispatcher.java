@@ -181,7 +181,7 @@ public final class CommandDispatcher {
         Object[] before = PARTIAL_WRITERS.contains(spec.fullName()) ? fingerprints(c, spec, argv) : null;
         long start = System.nanoTime();
         Keyspace keyspace = server.keyspace();
-        keyspace.commandStarted();
+        keyspace.commandStarted(start);
         try {
             checkKeyTypes(c, spec, argv);
             spec.handler().execute(c);

@@ -37,8 +37,13 @@ public final class Keyspace {
      * are accounted when {@link #commandDone()} is called, and {@link #clock()} stands still.
      */
     public void commandStarted() {
+        commandStarted(System.nanoTime());
+    }
+
+    /** {@link #commandStarted()} for a caller that has just read {@link System#nanoTime()}. */
+    public void commandStarted(long nanoTime) {
         tracker.begin();
-        clock.commandStarted();
+        clock.commandStarted(nanoTime);
     }
 
     /** The command ended: accounts every in-place change of the values it looked up. */
