@@ -73,9 +73,14 @@ public final class ReplyWriter {
         }
     }
 
+    /**
+     * Replies are built in a heap buffer: a reply is many small writes, and each write to a direct
+     * buffer pays the JDK's bounds and liveness checks, where a heap write is an array store. The
+     * transport copies the whole batch to native memory once, as it writes it.
+     */
     private ByteBuf buf() {
         if (out == null) {
-            out = allocator.directBuffer(256);
+            out = allocator.heapBuffer(256);
         }
         return out;
     }
