@@ -25,6 +25,10 @@ public final class RdbReader {
 
         /** @param expireAt absolute Unix ms, or -1 */
         void entry(int db, byte[] key, Object value, long expireAt);
+
+        /** The EOF opcode was read and the checksum verified: the last entry has been handed over. */
+        default void end() {
+        }
     }
 
     private final RdbInput in;
@@ -91,6 +95,7 @@ public final class RdbReader {
                                     "Wrong RDB checksum expected: (%x) got: (%x)", computed, stored));
                         }
                     }
+                    target.end();
                     return;
                 }
                 case Rdb.OPCODE_SELECTDB -> {
