@@ -3,6 +3,7 @@ package io.mnemos.persistence;
 import io.mnemos.server.Server;
 import io.mnemos.store.Keyspace;
 import io.mnemos.store.LoadBatch;
+import io.mnemos.store.ObjectClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -422,6 +423,8 @@ public final class RdbPersistence {
         private final long now = System.currentTimeMillis();
         /** The clock and the policy are the keyspace's: one lru field serves every database. */
         private final int accessTime = ks.db(0).newAccessTime();
+        /** Which of IDLE and FREQ applies, as rdbLoad's objectSetLRUOrLFU decides. */
+        private final boolean lfu = ks.settings().policy.lfu();
         private LoadBatch batch = new LoadBatch(BATCH);
 
         /** The RESIZEDB hint of database {@code db}, which exists. */
@@ -447,6 +450,11 @@ public final class RdbPersistence {
 
         @Override
         public final void entry(int db, byte[] key, Object value, long expireAt) {
+            entry(db, key, value, expireAt, -1, -1);
+        }
+
+        @Override
+        public final void entry(int db, byte[] key, Object value, long expireAt, long idleSeconds, int freq) {
             if (db >= ks.count()) {
                 throw new RdbFormatException("FATAL: Data file was created with a Redis server configured to "
                         + "handle more than " + ks.count() + " databases. Exiting");
@@ -455,7 +463,9 @@ public final class RdbPersistence {
                 loadKeysExpired++;
                 return;
             }
-            batch.add(db, key, value, expireAt, accessTime);
+            int access = idleSeconds < 0 && freq < 0 ? accessTime
+                    : ObjectClock.restoredAccess(accessTime, freq, idleSeconds, lfu, now);
+            batch.add(db, key, value, expireAt, access);
             if (batch.full()) {
                 flush();
             }

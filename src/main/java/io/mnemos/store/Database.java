@@ -259,29 +259,13 @@ public final class Database {
     }
 
     /**
-     * objectSetLRUOrLFU, for RESTORE's FREQ and IDLETIME: under an LFU policy a {@code freq} of 0
-     * to 255 becomes the counter, stamped with the current minute; under any other policy an
-     * {@code idleSeconds} of 0 or more moves the LRU clock back by as much, so that OBJECT IDLETIME
-     * reports it. The option the policy does not use, or -1, leaves the key's clock alone.
+     * RESTORE's FREQ and IDLETIME (-1 when not given): see {@link ObjectClock#restoredAccess}. The
+     * string-encoding bits of the field are kept.
      */
     public void setAccess(Entry e, long freq, long idleSeconds) {
-        long now = clock.millis();
-        int encoding = e.accessTime & ~Entry.CLOCK_MASK;
-        if (settings.policy.lfu()) {
-            if (freq >= 0) {
-                e.accessTime = (ObjectClock.lfuTimeInMinutes(now) << 8) | (int) freq | encoding;
-            }
-        } else if (idleSeconds >= 0) {
-            long clockNow = ObjectClock.lruClock(now);
-            // Redis's arithmetic to the bit, wrapping on overflow as its long long does, so that
-            // even absurd values read back the same through OBJECT IDLETIME.
-            long idle = idleSeconds * 1000 / ObjectClock.LRU_CLOCK_RESOLUTION;
-            long lru = clockNow - idle;
-            if (lru < 0) {
-                lru += ObjectClock.LRU_CLOCK_MAX; // the clock wraps: estimateObjectIdleTime unwraps it
-            }
-            e.accessTime = (int) (lru & ObjectClock.LRU_CLOCK_MAX) | encoding; // a 24-bit field in Redis
-        }
+        int clockBits = ObjectClock.restoredAccess(e.accessTime & Entry.CLOCK_MASK, freq, idleSeconds,
+                settings.policy.lfu(), clock.millis());
+        e.accessTime = clockBits | (e.accessTime & ~Entry.CLOCK_MASK);
     }
 
     /** OBJECT IDLETIME: estimateObjectIdleTime in seconds. */

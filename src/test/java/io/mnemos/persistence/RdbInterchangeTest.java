@@ -168,4 +168,69 @@ class RdbInterchangeTest {
         int n = Integer.parseInt(new String(reply, 1, i - 1, StandardCharsets.US_ASCII));
         return java.util.Arrays.copyOfRange(reply, i + 2, i + 2 + n);
     }
+
+    /** The payload of a raw "$n\r\n...\r\n" reply. */
+    private static byte[] bulk(byte[] reply) {
+        int crlf = 0;
+        while (reply[crlf] != '\r') {
+            crlf++;
+        }
+        int n = Integer.parseInt(new String(reply, 1, crlf - 1, StandardCharsets.US_ASCII));
+        return java.util.Arrays.copyOfRange(reply, crlf + 2, crlf + 2 + n);
+    }
+
+    private static byte[][] argv(Object... args) {
+        byte[][] out = new byte[args.length][];
+        for (int i = 0; i < args.length; i++) {
+            out[i] = args[i] instanceof byte[] b ? b : args[i].toString().getBytes(StandardCharsets.UTF_8);
+        }
+        return out;
+    }
+
+    @Test
+    void idleTimesRedisSavesUnderAnLruPolicyAreKeptByTheLoad() throws Exception {
+        assumeTrue(RealRedis.available(), "redis-server not on PATH");
+        try (RealRedis redis = RealRedis.start("--dir", redisDir.toString(), "--maxmemory-policy", "allkeys-lru");
+             RespConnection c = new RespConnection("127.0.0.1", redis.port())) {
+            c.call("SET", "src", "v");
+            byte[] payload = bulk(c.callBytes("DUMP", "src"));
+            assertEquals("+OK\r\n", c.call(argv("RESTORE", "old", 0, payload, "IDLETIME", 5000)));
+            assertEquals("+OK\r\n", c.call("SAVE"));
+        }
+        Files.copy(redisDir.resolve("dump.rdb"), mnemosDir.resolve("dump.rdb"));
+        try (RunningServer s = RunningServer.start("--dir", mnemosDir.toString(), "--maxmemory-policy", "allkeys-lru");
+             RespConnection c = new RespConnection(s.host(), s.port())) {
+            awaitLoaded(c);
+            long idle = Long.parseLong(c.call("OBJECT", "IDLETIME", "old").trim().substring(1));
+            assertTrue(idle >= 5000 && idle <= 5002, "idle " + idle);
+            long fresh = Long.parseLong(c.call("OBJECT", "IDLETIME", "src").trim().substring(1));
+            assertTrue(fresh <= 2, "idle " + fresh);
+        }
+    }
+
+    @Test
+    void frequenciesRedisSavesUnderAnLfuPolicyAreKeptByTheLoad() throws Exception {
+        assumeTrue(RealRedis.available(), "redis-server not on PATH");
+        try (RealRedis redis = RealRedis.start("--dir", redisDir.toString(), "--maxmemory-policy", "allkeys-lfu",
+                "--lfu-decay-time", "0");
+             RespConnection c = new RespConnection("127.0.0.1", redis.port())) {
+            c.call("SET", "src", "v");
+            byte[] payload = bulk(c.callBytes("DUMP", "src"));
+            assertEquals("+OK\r\n", c.call(argv("RESTORE", "hot", 0, payload, "FREQ", 77)));
+            assertEquals("+OK\r\n", c.call("SAVE"));
+        }
+        Files.copy(redisDir.resolve("dump.rdb"), mnemosDir.resolve("dump.rdb"));
+        try (RunningServer s = RunningServer.start("--dir", mnemosDir.toString(), "--maxmemory-policy", "allkeys-lfu",
+                "--lfu-decay-time", "0");
+             RespConnection c = new RespConnection(s.host(), s.port())) {
+            awaitLoaded(c);
+            assertEquals(":77\r\n", c.call("OBJECT", "FREQ", "hot"));
+        }
+        try (RunningServer s = RunningServer.start("--dir", mnemosDir.toString(), "--maxmemory-policy", "allkeys-lru");
+             RespConnection c = new RespConnection(s.host(), s.port())) {
+            awaitLoaded(c);
+            long idle = Long.parseLong(c.call("OBJECT", "IDLETIME", "hot").trim().substring(1));
+            assertTrue(idle <= 2, "FREQ means nothing to an LRU policy: idle " + idle);
+        }
+    }
 }
