@@ -31,6 +31,11 @@ public final class PointInTimeSnapshot implements EntryAccessHook {
          * of order (for a later database than the current one) when a command touches a pending key.
          */
         void entry(int db, byte[] key, Object value, long expireAt);
+
+        /** {@link #entry(int, byte[], Object, long)} with the whole entry, for its access clock. */
+        default void entry(int db, Entry e) {
+            entry(db, e.key(), e.value(), e.expireAt());
+        }
     }
 
     private final Keyspace keyspace;
@@ -129,7 +134,7 @@ public final class PointInTimeSnapshot implements EntryAccessHook {
 
     private void deliver(int dbIndex, Entry e) {
         visited++;
-        sink.entry(dbIndex, e.key(), e.value(), e.expireAt());
+        sink.entry(dbIndex, e);
     }
 
     private void finish() {

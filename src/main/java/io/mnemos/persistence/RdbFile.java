@@ -2,7 +2,9 @@ package io.mnemos.persistence;
 
 import io.mnemos.server.Server;
 import io.mnemos.store.Database;
+import io.mnemos.store.Entry;
 import io.mnemos.store.Keyspace;
+import io.mnemos.store.MaxmemoryPolicy;
 
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -49,13 +51,21 @@ public final class RdbFile implements AutoCloseable {
             }
             writer.selectDb(i);
             writer.resizeDb(db.size(), db.volatileCount());
-            db.forEach(e -> writer.keyValue(e.key(), e.value(), e.expireAt()));
+            db.forEach(e -> keyValue(writer, keyspace, db, e));
         }
     }
 
+    /** rdbSaveKeyValuePair: with the idle time under an LRU policy, the LFU counter under an LFU one. */
+    private static void keyValue(RdbWriter w, Keyspace keyspace, Database db, Entry e) {
+        MaxmemoryPolicy policy = keyspace.settings().policy;
+        long idle = policy.kind() == MaxmemoryPolicy.Kind.LRU ? db.idleSeconds(e) : -1;
+        int freq = policy.lfu() ? (int) db.frequency(e) : -1;
+        w.keyValue(e.key(), e.value(), e.expireAt(), idle, freq);
+    }
+
     /** Where a {@link PointInTimeSnapshot} delivers entries (BGSAVE). */
-    public PointInTimeSnapshot.Sink snapshotSink(int databases) {
-        pendingDbs = new RdbWriter[databases];
+    public PointInTimeSnapshot.Sink snapshotSink(Keyspace keyspace) {
+        pendingDbs = new RdbWriter[keyspace.count()];
         return new PointInTimeSnapshot.Sink() {
             @Override
             public void beginDb(int db, long size, long expires) {
@@ -70,14 +80,19 @@ public final class RdbFile implements AutoCloseable {
 
             @Override
             public void entry(int db, byte[] key, Object value, long expireAt) {
+                throw new UnsupportedOperationException("the snapshot hands whole entries");
+            }
+
+            @Override
+            public void entry(int db, Entry e) {
                 if (db == currentDb) {
-                    writer.keyValue(key, value, expireAt);
+                    keyValue(writer, keyspace, keyspace.db(db), e);
                 } else {
                     // A later database, touched by a command before the snapshot reached it.
                     if (pendingDbs[db] == null) {
                         pendingDbs[db] = RdbWriter.inMemory(compress);
                     }
-                    pendingDbs[db].keyValue(key, value, expireAt);
+                    keyValue(pendingDbs[db], keyspace, keyspace.db(db), e);
                 }
             }
         };

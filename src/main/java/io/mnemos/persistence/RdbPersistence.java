@@ -147,7 +147,7 @@ public final class RdbPersistence {
         }
         bgStartMillis = System.currentTimeMillis();
         dirtyAtBgStart = ks.stats().dirty;
-        snapshot = PointInTimeSnapshot.start(ks, bgFile.snapshotSink(ks.count()));
+        snapshot = PointInTimeSnapshot.start(ks, bgFile.snapshotSink(ks));
         log.info("Background saving started ({} keys)", snapshot.total());
         server.executeAfterIo(this::bgsaveSlice);
         if (!server.started()) {

@@ -6,7 +6,6 @@ import io.mnemos.testing.RunningServer;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -54,7 +53,7 @@ class RestoreDifferentialTest {
              RespConnection real = new RespConnection("127.0.0.1", redis.port());
              RespConnection ours = new RespConnection(mnemos.host(), mnemos.port())) {
             real.call("SET", "src", "hello");
-            byte[] payload = bulk(real.callBytes("DUMP", "src"));
+            byte[] payload = RespConnection.bulkPayload(real.callBytes("DUMP", "src"));
             for (String step : SCRIPT) {
                 String[] parts = step.split(" ");
                 if (parts[0].equals("IDLE")) {
@@ -72,15 +71,5 @@ class RestoreDifferentialTest {
                 assertEquals(expected, ours.call(argv), "at " + step);
             }
         }
-    }
-
-    /** The payload of a raw "$n\r\n...\r\n" reply. */
-    private static byte[] bulk(byte[] reply) {
-        int crlf = 0;
-        while (reply[crlf] != '\r') {
-            crlf++;
-        }
-        int n = Integer.parseInt(new String(reply, 1, crlf - 1, StandardCharsets.US_ASCII));
-        return Arrays.copyOfRange(reply, crlf + 2, crlf + 2 + n);
     }
 }
