@@ -30,12 +30,7 @@ public final class PointInTimeSnapshot implements EntryAccessHook {
          * One key as it was at the start. Called in database order from {@link #step}, but also out
          * of order (for a later database than the current one) when a command touches a pending key.
          */
-        void entry(int db, byte[] key, Object value, long expireAt);
-
-        /** {@link #entry(int, byte[], Object, long)} with the whole entry, for its access clock. */
-        default void entry(int db, Entry e) {
-            entry(db, e.key(), e.value(), e.expireAt());
-        }
+        void entry(int db, Entry e);
     }
 
     private final Keyspace keyspace;

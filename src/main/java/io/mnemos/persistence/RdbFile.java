@@ -79,11 +79,6 @@ public final class RdbFile implements AutoCloseable {
             }
 
             @Override
-            public void entry(int db, byte[] key, Object value, long expireAt) {
-                throw new UnsupportedOperationException("the snapshot hands whole entries");
-            }
-
-            @Override
             public void entry(int db, Entry e) {
                 if (db == currentDb) {
                     keyValue(writer, keyspace, keyspace.db(db), e);
