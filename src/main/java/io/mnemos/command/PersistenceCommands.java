@@ -162,6 +162,7 @@ public final class PersistenceCommands implements CommandFamily {
         if (ttl != 0) {
             db.setExpire(e, ttl);
         }
+        db.setAccess(e, freq, idle);
         Events.generic(c, "restore", key);
         c.reply().ok();
         c.server().keyspace().stats().dirty++;

@@ -189,7 +189,7 @@ public final class AofLoader {
         RdbPersistence rdb = server.persistence();
         long end;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            end = rdb.loadInto(in);
+            end = rdb.loadInto(in, Files.size(file));
         } catch (RdbFormatException | UncheckedIOException e) {
             log.warn("RDB error: {}", e.getMessage());
             throw new LoadException(oldStyle

@@ -2,6 +2,7 @@ package io.mnemos.persistence;
 
 import io.mnemos.protocol.RedisDoubles;
 import io.mnemos.store.Entry;
+import io.mnemos.store.Keyspace;
 import io.mnemos.store.HashValue;
 import io.mnemos.store.ListValue;
 import io.mnemos.store.SetValue;
@@ -46,7 +47,7 @@ public final class AofRewriter implements SnapshotFile {
     }
 
     @Override
-    public PointInTimeSnapshot.Sink sink(int databases) {
+    public PointInTimeSnapshot.Sink sink(Keyspace keyspace) {
         return new PointInTimeSnapshot.Sink() {
             @Override
             public void beginDb(int db, long size, long expires) {
@@ -54,7 +55,9 @@ public final class AofRewriter implements SnapshotFile {
             }
 
             @Override
-            public void entry(int db, byte[] key, Object value, long expireAt) {
+            public void entry(int db, Entry e) {
+                byte[] key = e.key();
+                long expireAt = e.expireAt();
                 if (expireAt != Entry.NO_EXPIRY && expireAt < now) {
                     return;
                 }
@@ -62,7 +65,7 @@ public final class AofRewriter implements SnapshotFile {
                     out.command(new byte[][]{SELECT, ascii(Integer.toString(db))});
                     selected = db;
                 }
-                writeKey(out, key, value);
+                writeKey(out, key, e.value());
                 if (expireAt != Entry.NO_EXPIRY) {
                     out.command(new byte[][]{PEXPIREAT, key, ascii(Long.toString(expireAt))});
                 }

@@ -30,7 +30,7 @@ public final class PointInTimeSnapshot implements EntryAccessHook {
          * One key as it was at the start. Called in database order from {@link #step}, but also out
          * of order (for a later database than the current one) when a command touches a pending key.
          */
-        void entry(int db, byte[] key, Object value, long expireAt);
+        void entry(int db, Entry e);
     }
 
     private final Keyspace keyspace;
@@ -133,7 +133,7 @@ public final class PointInTimeSnapshot implements EntryAccessHook {
 
     private void deliver(int dbIndex, Entry e) {
         visited++;
-        sink.entry(dbIndex, e.key(), e.value(), e.expireAt());
+        sink.entry(dbIndex, e);
     }
 
     private void finish() {

@@ -1,6 +1,10 @@
 package io.mnemos.persistence;
 
 import io.mnemos.server.Server;
+import io.mnemos.store.Database;
+import io.mnemos.store.Entry;
+import io.mnemos.store.Keyspace;
+import io.mnemos.store.MaxmemoryPolicy;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -36,8 +40,8 @@ public final class RdbFile implements SnapshotFile {
     }
 
     @Override
-    public PointInTimeSnapshot.Sink sink(int databases) {
-        pendingDbs = new RdbWriter[databases];
+    public PointInTimeSnapshot.Sink sink(Keyspace keyspace) {
+        pendingDbs = new RdbWriter[keyspace.count()];
         return new PointInTimeSnapshot.Sink() {
             @Override
             public void beginDb(int db, long size, long expires) {
@@ -51,18 +55,26 @@ public final class RdbFile implements SnapshotFile {
             }
 
             @Override
-            public void entry(int db, byte[] key, Object value, long expireAt) {
+            public void entry(int db, Entry e) {
                 if (db == currentDb) {
-                    writer.keyValue(key, value, expireAt);
+                    keyValue(writer, keyspace, keyspace.db(db), e);
                 } else {
                     // A later database, touched by a command before the snapshot reached it.
                     if (pendingDbs[db] == null) {
                         pendingDbs[db] = RdbWriter.inMemory(compress);
                     }
-                    pendingDbs[db].keyValue(key, value, expireAt);
+                    keyValue(pendingDbs[db], keyspace, keyspace.db(db), e);
                 }
             }
         };
+    }
+
+    /** rdbSaveKeyValuePair: with the idle time under an LRU policy, the LFU counter under an LFU one. */
+    private static void keyValue(RdbWriter w, Keyspace keyspace, Database db, Entry e) {
+        MaxmemoryPolicy policy = keyspace.settings().policy;
+        long idle = policy.kind() == MaxmemoryPolicy.Kind.LRU ? db.idleSeconds(e) : -1;
+        int freq = policy.lfu() ? (int) db.frequency(e) : -1;
+        w.keyValue(e.key(), e.value(), e.expireAt(), idle, freq);
     }
 
     public long bytesWritten() {

@@ -1,9 +1,9 @@
 package io.mnemos.persistence;
 
 import io.mnemos.server.Server;
-import io.mnemos.store.Database;
-import io.mnemos.store.Entry;
 import io.mnemos.store.Keyspace;
+import io.mnemos.store.LoadBatch;
+import io.mnemos.store.ObjectClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,8 +13,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Semaphore;
 import java.util.function.BiConsumer;
@@ -53,7 +51,8 @@ public final class RdbPersistence {
     private volatile long loadedBytes;
     private volatile long loadUsedMem;
     private long loadKeysLoaded;
-    private long loadKeysExpired;
+    /** Counted by the loader thread (expired keys are dropped there), read by INFO. */
+    private volatile long loadKeysExpired;
     private volatile String loadError;
     private Runnable loadFailureAction = () -> { };
 
@@ -229,10 +228,6 @@ public final class RdbPersistence {
 
     // ------------------------------------------------------------------ loading
 
-    /** A parsed key waiting to be inserted by the keyspace thread. */
-    private record Loaded(int db, byte[] key, Object value, long expireAt) {
-    }
-
     /**
      * Loads the RDB file if there is one: parsing runs on its own thread and hands batches of keys
      * to the keyspace thread, which meanwhile answers -LOADING to commands.
@@ -255,9 +250,8 @@ public final class RdbPersistence {
         Semaphore inFlight = new Semaphore(4);
         Thread t = new Thread(() -> {
             try (InputStream in = new CountingStream(Files.newInputStream(path))) {
-                List<Loaded>[] batch = new List[]{new ArrayList<>(BATCH)};
                 EncodingLimits limits = EncodingLimits.of(server.config());
-                RdbReader.load(in, limits, settings.checksum, new RdbReader.Target() {
+                RdbReader.load(in, limits, settings.checksum, new Loader(loadTotalBytes) {
                     @Override
                     public void aux(byte[] key, byte[] value) {
                         if (new String(key).equals("used-mem")) {
@@ -270,15 +264,17 @@ public final class RdbPersistence {
                     }
 
                     @Override
-                    public void entry(int db, byte[] key, Object value, long expireAt) {
-                        batch[0].add(new Loaded(db, key, value, expireAt));
-                        if (batch[0].size() >= BATCH) {
-                            hand(batch[0], inFlight);
-                            batch[0] = new ArrayList<>(BATCH);
-                        }
+                    void reserve(int db, long size, long expires) {
+                        loadQueue.add(() -> server.keyspace().db(db).reserve(size, expires));
+                    }
+
+                    @Override
+                    LoadBatch insert(LoadBatch batch) {
+                        hand(batch, inFlight);
+                        LoadBatch spare = spareBatches.poll();
+                        return spare != null ? spare : new LoadBatch(BATCH);
                     }
                 });
-                hand(batch[0], inFlight);
                 loadQueue.add(() -> {
                     if (loadError == null) {
                         loading = false;
@@ -304,15 +300,18 @@ public final class RdbPersistence {
     private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> loadQueue =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
 
-    private void hand(List<Loaded> batch, Semaphore inFlight) {
-        if (batch.isEmpty()) {
-            return;
-        }
+    /** Batches the keyspace thread is done with, for the loader thread to fill again. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<LoadBatch> spareBatches =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    private void hand(LoadBatch batch, Semaphore inFlight) {
         inFlight.acquireUninterruptibly();
         loadQueue.add(() -> {
             try {
                 if (loadError == null) {
                     insert(batch);
+                    batch.clear();
+                    spareBatches.add(batch);
                 }
             } catch (RdbFormatException e) {
                 loadFailed(file(), e.getMessage());
@@ -338,37 +337,85 @@ public final class RdbPersistence {
         }
     }
 
-    private void insert(List<Loaded> batch) {
-        Keyspace ks = server.keyspace();
-        long now = System.currentTimeMillis();
-        ks.commandStarted();
-        try {
-            for (Loaded l : batch) {
-                insertOne(ks, l.db, l.key, l.value, l.expireAt, now);
+    /**
+     * Parses into batches made ready off the keyspace thread ({@link LoadBatch}); the subclass
+     * decides where they are inserted. Keys already expired are dropped here, as a master's rdbLoad
+     * does, and counted.
+     */
+    private abstract class Loader implements RdbReader.Target {
+        private final Keyspace ks = server.keyspace();
+        private final long now = System.currentTimeMillis();
+        /** The clock and the policy are the keyspace's: one lru field serves every database. */
+        private final int accessTime = ks.db(0).newAccessTime();
+        /** Which of IDLE and FREQ applies, as rdbLoad's objectSetLRUOrLFU decides. */
+        private final boolean lfu = ks.settings().policy.lfu();
+        private LoadBatch batch = new LoadBatch(BATCH);
+
+        /** The RESIZEDB hint of database {@code db}, which exists. */
+        abstract void reserve(int db, long size, long expires);
+
+        /** Inserts a batch of keys, in file order; returns an empty batch to fill next. */
+        abstract LoadBatch insert(LoadBatch batch);
+
+        /** Each key takes at least 3 bytes of the file (type, key length, value length). */
+        private final long maxKeys;
+
+        Loader(long fileBytes) {
+            maxKeys = fileBytes / 3;
+        }
+
+        @Override
+        public final void resizeDb(int db, long size, long expires) {
+            if (db < ks.count()) {
+                flush(); // in file order: the keys before the hint go in first
+                reserve(db, Math.min(size, maxKeys), Math.min(expires, maxKeys));
             }
-        } finally {
-            ks.commandDone();
+        }
+
+        @Override
+        public final void entry(int db, byte[] key, Object value, long expireAt) {
+            entry(db, key, value, expireAt, -1, -1);
+        }
+
+        @Override
+        public final void entry(int db, byte[] key, Object value, long expireAt, long idleSeconds, int freq) {
+            if (db >= ks.count()) {
+                throw new RdbFormatException("FATAL: Data file was created with a Redis server configured to "
+                        + "handle more than " + ks.count() + " databases. Exiting");
+            }
+            if (expireAt >= 0 && expireAt < now) {
+                loadKeysExpired++;
+                return;
+            }
+            int access = idleSeconds < 0 && freq < 0 ? accessTime
+                    : ObjectClock.restoredAccess(accessTime, freq, idleSeconds, lfu, now);
+            batch.add(db, key, value, expireAt, access);
+            if (batch.full()) {
+                flush();
+            }
+        }
+
+        @Override
+        public final void end() {
+            flush();
+        }
+
+        private void flush() {
+            if (batch.size() > 0) {
+                batch = insert(batch);
+            }
         }
     }
 
-    private void insertOne(Keyspace ks, int dbIndex, byte[] key, Object value, long expireAt, long now) {
-        if (dbIndex >= ks.count()) {
-            throw new RdbFormatException("FATAL: Data file was created with a Redis server configured to handle "
-                    + "more than " + ks.count() + " databases. Exiting");
+    /** Inserts a batch on the keyspace thread; a key already present is fatal, as in rdbLoad. */
+    private void insert(LoadBatch batch) {
+        int duplicate = server.keyspace().addLoaded(batch);
+        if (duplicate >= 0) {
+            loadKeysLoaded += duplicate;
+            throw new RdbFormatException("RDB has duplicated key '" + new String(batch.key(duplicate))
+                    + "' in DB " + batch.db(duplicate));
         }
-        if (expireAt >= 0 && expireAt < now) {
-            loadKeysExpired++;
-            return;
-        }
-        Database db = ks.db(dbIndex);
-        if (db.peek(key) != null) {
-            throw new RdbFormatException("RDB has duplicated key '" + new String(key) + "' in DB " + dbIndex);
-        }
-        Entry e = db.add(key, value);
-        if (expireAt >= 0) {
-            db.setExpire(e, expireAt);
-        }
-        loadKeysLoaded++;
+        loadKeysLoaded += batch.size();
     }
 
     private void loadFailed(Path path, String message) {
@@ -391,29 +438,34 @@ public final class RdbPersistence {
     public void loadNow() throws IOException {
         server.keyspace().flushAll();
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file()), 1 << 16)) {
-            loadInto(in);
+            loadInto(in, Files.size(file()));
         }
     }
 
     /**
-     * Loads an RDB stream synchronously into the keyspace as it is, on the keyspace thread (DEBUG
-     * RELOAD, the RDB base of an AOF). Already expired keys are skipped and counted, a duplicated key
-     * is an error. Returns the bytes the RDB took.
+     * Loads an RDB stream of at most {@code fileBytes} synchronously into the keyspace as it is, on
+     * the keyspace thread (DEBUG RELOAD, the RDB base of an AOF). Already expired keys are skipped
+     * and counted, a duplicated key is an error. Returns the bytes the RDB took.
      *
      * @throws RdbFormatException for anything wrong with the data
      */
-    public long loadInto(InputStream in) {
+    public long loadInto(InputStream in, long fileBytes) {
         Keyspace ks = server.keyspace();
-        long now = System.currentTimeMillis();
         loadKeysLoaded = 0;
         loadKeysExpired = 0;
-        ks.commandStarted();
-        try {
-            return RdbReader.load(in, EncodingLimits.of(server.config()), settings.checksum,
-                    (db, key, value, expireAt) -> insertOne(ks, db, key, value, expireAt, now));
-        } finally {
-            ks.commandDone();
-        }
+        return RdbReader.load(in, EncodingLimits.of(server.config()), settings.checksum, new Loader(fileBytes) {
+            @Override
+            void reserve(int db, long size, long expires) {
+                ks.db(db).reserve(size, expires);
+            }
+
+            @Override
+            LoadBatch insert(LoadBatch batch) {
+                RdbPersistence.this.insert(batch);
+                batch.clear();
+                return batch;
+            }
+        });
     }
 
     public long lastLoadKeysLoaded() {

@@ -25,6 +25,18 @@ public final class RdbReader {
 
         /** @param expireAt absolute Unix ms, or -1 */
         void entry(int db, byte[] key, Object value, long expireAt);
+
+        /**
+         * An entry with what the IDLE and FREQ opcodes before it said (Redis writes IDLE under an
+         * LRU maxmemory-policy, FREQ under an LFU one): idle seconds and LFU counter, -1 when absent.
+         */
+        default void entry(int db, byte[] key, Object value, long expireAt, long idleSeconds, int freq) {
+            entry(db, key, value, expireAt);
+        }
+
+        /** The EOF opcode was read and the checksum verified: the last entry has been handed over. */
+        default void end() {
+        }
     }
 
     private final RdbInput in;
@@ -65,6 +77,8 @@ public final class RdbReader {
         }
         int db = 0;
         long expireAt = -1;
+        long idle = -1;
+        int freq = -1;
         while (true) {
             int type = in.readByte();
             switch (type) {
@@ -77,11 +91,11 @@ public final class RdbReader {
                     continue;
                 }
                 case Rdb.OPCODE_FREQ -> {
-                    in.readByte();
+                    freq = in.readByte();
                     continue;
                 }
                 case Rdb.OPCODE_IDLE -> {
-                    readLength();
+                    idle = readLength();
                     continue;
                 }
                 case Rdb.OPCODE_EOF -> {
@@ -93,6 +107,7 @@ public final class RdbReader {
                                     "Wrong RDB checksum expected: (%x) got: (%x)", computed, stored));
                         }
                     }
+                    target.end();
                     return;
                 }
                 case Rdb.OPCODE_SELECTDB -> {
@@ -125,8 +140,10 @@ public final class RdbReader {
             }
             byte[] key = readString();
             Object value = readObject(type);
-            target.entry(db, key, value, expireAt);
+            target.entry(db, key, value, expireAt, idle, freq);
             expireAt = -1;
+            idle = -1;
+            freq = -1;
         }
     }
 

@@ -68,9 +68,26 @@ public final class RdbWriter {
 
     /** One key: its expiry (if any), type, key and value, as rdbSaveKeyValuePair. */
     public void keyValue(byte[] key, Object value, long expireAt) {
+        keyValue(key, value, expireAt, -1, -1);
+    }
+
+    /**
+     * One key as rdbSaveKeyValuePair writes it: expiry, then the idle seconds (Redis writes them
+     * under an LRU maxmemory-policy) or the LFU counter (under an LFU one), -1 for none, then type,
+     * key and value.
+     */
+    public void keyValue(byte[] key, Object value, long expireAt, long idleSeconds, int freq) {
         if (expireAt >= 0) {
             writeByte(Rdb.OPCODE_EXPIRETIME_MS);
             writeLongLE(expireAt);
+        }
+        if (idleSeconds >= 0) {
+            writeByte(Rdb.OPCODE_IDLE);
+            writeLength(idleSeconds);
+        }
+        if (freq >= 0) {
+            writeByte(Rdb.OPCODE_FREQ);
+            writeByte(freq);
         }
         writeByte(typeOf(value));
         writeString(key);

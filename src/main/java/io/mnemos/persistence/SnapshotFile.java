@@ -1,5 +1,7 @@
 package io.mnemos.persistence;
 
+import io.mnemos.store.Keyspace;
+
 import java.io.IOException;
 
 /**
@@ -9,7 +11,7 @@ import java.io.IOException;
  */
 interface SnapshotFile extends AutoCloseable {
     /** Where the snapshot delivers the keyspace; called once, on the keyspace thread. */
-    PointInTimeSnapshot.Sink sink(int databases);
+    PointInTimeSnapshot.Sink sink(Keyspace keyspace);
 
     /** On the keyspace thread once every entry was delivered: the trailer, buffers handed to the file. */
     void finishBuffers();

@@ -37,7 +37,7 @@ public final class SnapshotJob {
         this.syncThreadName = syncThreadName;
         this.onDone = onDone;
         Keyspace ks = server.keyspace();
-        this.snapshot = PointInTimeSnapshot.start(ks, file.sink(ks.count()));
+        this.snapshot = PointInTimeSnapshot.start(ks, file.sink(ks));
         this.total = snapshot.total();
     }
 
@@ -65,7 +65,7 @@ public final class SnapshotJob {
      */
     public static void writeNow(Keyspace keyspace, SnapshotFile file) throws IOException {
         try (file) {
-            PointInTimeSnapshot.Sink sink = file.sink(keyspace.count());
+            PointInTimeSnapshot.Sink sink = file.sink(keyspace);
             for (int i = 0; i < keyspace.count(); i++) {
                 Database db = keyspace.db(i);
                 if (db.size() == 0) {
@@ -73,7 +73,7 @@ public final class SnapshotJob {
                 }
                 int index = i;
                 sink.beginDb(index, db.size(), db.volatileCount());
-                db.forEach(e -> sink.entry(index, e.key(), e.value(), e.expireAt()));
+                db.forEach(e -> sink.entry(index, e));
             }
             file.finishBuffers();
             file.syncAndRename();

@@ -37,6 +37,22 @@ public final class ConfigOption {
         return mutable;
     }
 
+    /**
+     * For an option a config file may repeat (save): the lines CONFIG REWRITE writes for it, always,
+     * even at the default value, as Redis's rewriteConfigSaveOption.
+     */
+    public ConfigOption rewrittenAsLines(Supplier<java.util.List<String>> lines) {
+        this.rewriteLines = lines;
+        return this;
+    }
+
+    /** The lines of {@link #rewrittenAsLines}, or null for a one-line option. */
+    public java.util.List<String> rewriteLines() {
+        return rewriteLines == null ? null : rewriteLines.get();
+    }
+
+    private Supplier<java.util.List<String>> rewriteLines;
+
     /** Marks the option protected, as Redis does for dir and dbfilename. */
     public ConfigOption protectedConfig() {
         this.protectedConfig = true;

@@ -266,8 +266,27 @@ public final class ServerConfig {
         return '"' + arg.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
     }
 
+    /**
+     * True while {@link #load} applies the startup configuration (Redis's reading_config_file):
+     * a directive that may repeat (save) then adds to what earlier lines set.
+     */
+    public boolean readingConfigFile() {
+        return readingConfigFile;
+    }
+
+    private boolean readingConfigFile;
+
     /** Applies redis.conf-style text: one directive per line, {@code #} comments, quoted values. */
     public void load(String text) throws ConfigException {
+        readingConfigFile = true;
+        try {
+            loadLines(text);
+        } finally {
+            readingConfigFile = false;
+        }
+    }
+
+    private void loadLines(String text) throws ConfigException {
         String[] lines = text.split("\n", -1);
         for (int n = 0; n < lines.length; n++) {
             String line = lines[n].trim();

@@ -166,6 +166,40 @@ public final class Database {
         return e;
     }
 
+    /**
+     * Stores a key read from a dump, as Redis's dbAddRDBLoad: no keyspace event and no other
+     * per-write hook (nothing is watching while the server loads), no command tracking (a loaded
+     * value is not changed in place). False when the key is already present.
+     */
+    boolean addLoaded(Entry e, int hash, long cost) {
+        if (!dict.linkIfAbsent(e, hash)) {
+            return false;
+        }
+        account(cost);
+        if (e.expireAt != Entry.NO_EXPIRY) {
+            volatileKeys.add(e);
+        }
+        return true;
+    }
+
+    /** The lru field {@link #add} gives a new key now; a loader computes it once per batch. */
+    public int newAccessTime() {
+        return initialAccess();
+    }
+
+    /**
+     * Makes room for {@code keys} keys, {@code expires} of them with a TTL, before a dump that
+     * announces its sizes (RDB_OPCODE_RESIZEDB) is loaded. The caller bounds the hint by what the
+     * file can hold: a damaged or hostile file must not make the server allocate gigabytes up front.
+     */
+    public void reserve(long keys, long expires) {
+        dict.reserve((int) Math.clamp(keys, 0, MAX_RESERVE));
+        volatileKeys.reserve((int) Math.clamp(expires, 0, MAX_RESERVE));
+    }
+
+    /** The largest hint {@link #reserve} follows: the largest power-of-two table an array can be. */
+    static final int MAX_RESERVE = 1 << 30;
+
     /** A new object's lru field: the LRU clock, or LFU_INIT_VAL stamped with the current minute. */
     private int initialAccess() {
         long now = clock.millis();
@@ -233,6 +267,16 @@ public final class Database {
         } else {
             e.accessTime = ObjectClock.lruClock(now) | encoding;
         }
+    }
+
+    /**
+     * RESTORE's FREQ and IDLETIME (-1 when not given): see {@link ObjectClock#restoredAccess}. The
+     * string-encoding bits of the field are kept.
+     */
+    public void setAccess(Entry e, long freq, long idleSeconds) {
+        int clockBits = ObjectClock.restoredAccess(e.accessTime & Entry.CLOCK_MASK, freq, idleSeconds,
+                settings.policy.lfu(), clock.millis());
+        e.accessTime = clockBits | (e.accessTime & ~Entry.CLOCK_MASK);
     }
 
     /** OBJECT IDLETIME: estimateObjectIdleTime in seconds. */

@@ -58,12 +58,48 @@ public final class Dict {
         if (size >= table.length) {
             resize(table.length * 2);
         }
+        return link(KeyHash.hash(key) & (table.length - 1), key, value);
+    }
+
+    /**
+     * Links in an entry made off the keyspace thread ({@link LoadBatch}) unless its key is
+     * present; {@code hash} is the key's {@link KeyHash}, computed there too. False when the key
+     * was there.
+     */
+    boolean linkIfAbsent(Entry entry, int hash) {
+        if (size >= table.length) {
+            resize(table.length * 2);
+        }
+        int bucket = hash & (table.length - 1);
+        for (Entry e = table[bucket]; e != null; e = e.next) {
+            if (Arrays.equals(e.key, entry.key)) {
+                return false;
+            }
+        }
+        entry.next = table[bucket];
+        table[bucket] = entry;
+        size++;
+        return true;
+    }
+
+    private Entry link(int bucket, byte[] key, Object value) {
         Entry e = new Entry(key, value);
-        int bucket = KeyHash.hash(key) & (table.length - 1);
         e.next = table[bucket];
         table[bucket] = e;
         size++;
         return e;
+    }
+
+    /**
+     * Grows the bucket array to hold {@code expected} entries (never shrinks it), as Redis's
+     * dictExpand for the RESIZEDB hint of a dump: the table is rehashed once, while it is still
+     * small, instead of at every doubling on the way to its final size.
+     */
+    public void reserve(int expected) {
+        int capacity = HashTables.capacityFor(expected);
+        if (capacity > table.length) {
+            resize(capacity);
+        }
     }
 
     public Entry remove(byte[] key) {

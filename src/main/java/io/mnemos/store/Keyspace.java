@@ -69,6 +69,19 @@ public final class Keyspace {
         return total;
     }
 
+    /**
+     * Inserts keys read from a dump (their databases exist: the loader checks). Returns the index
+     * in the batch of a key that was already present, at which insertion stopped, or -1.
+     */
+    public int addLoaded(LoadBatch batch) {
+        for (int i = 0; i < batch.size(); i++) {
+            if (!databases[batch.db(i)].addLoaded(batch.entry(i), batch.hash(i), batch.cost(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     public Database db(int index) {
         return databases[index];
     }

@@ -67,6 +67,31 @@ public final class ObjectClock {
         return counter;
     }
 
+    /**
+     * objectSetLRUOrLFU, for RESTORE's FREQ / IDLETIME and a dump's FREQ / IDLE opcodes: the clock
+     * bits of a key given {@code field} (its current ones). Under an LFU policy a {@code freq} of 0
+     * to 255 becomes the counter, stamped with the current minute; under any other policy an
+     * {@code idleSeconds} of 0 or more moves the LRU clock back by as much. The value the policy
+     * does not use, or -1, leaves {@code field} as it is.
+     */
+    public static int restoredAccess(int field, long freq, long idleSeconds, boolean lfu, long nowMillis) {
+        if (lfu) {
+            return freq >= 0 ? (lfuTimeInMinutes(nowMillis) << 8) | (int) freq : field;
+        }
+        if (idleSeconds < 0) {
+            return field;
+        }
+        // Redis's arithmetic to the bit, wrapping on overflow as its long long does, so that even
+        // absurd values read back the same through OBJECT IDLETIME.
+        long clock = lruClock(nowMillis);
+        long idle = idleSeconds * 1000 / LRU_CLOCK_RESOLUTION;
+        long lru = clock - idle;
+        if (lru < 0) {
+            lru += LRU_CLOCK_MAX; // the clock wraps: estimateObjectIdleTime unwraps it
+        }
+        return (int) (lru & LRU_CLOCK_MAX); // a 24-bit field in Redis
+    }
+
     /** LFULogIncr: increments with probability 1 / ((counter - LFU_INIT_VAL) * logFactor + 1). */
     public static int lfuLogIncr(int counter, long logFactor, double r) {
         if (counter == 255) {

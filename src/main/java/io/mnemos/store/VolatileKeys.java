@@ -26,6 +26,13 @@ final class VolatileKeys {
         return size;
     }
 
+    /** Room for {@code expected} keys without regrowing (the RESIZEDB hint of a dump). */
+    void reserve(int expected) {
+        if (expected > slots.length) {
+            resize(expected);
+        }
+    }
+
     void add(Entry e) {
         if (e.volatileSlot >= 0) {
             return;

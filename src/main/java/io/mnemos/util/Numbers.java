@@ -48,6 +48,47 @@ public final class Numbers {
     }
 
     /**
+     * C's {@code strtoll} where Redis then requires the whole string consumed ({@code eptr[0] ==
+     * '\0'}): leading white space, an optional sign, decimal digits, clamped to the long range on
+     * overflow. The empty string is 0 (strtoll stops at its terminator); a string without digits,
+     * or with anything after them, is {@code null}.
+     */
+    public static Long strtollWhole(String s) {
+        if (s.isEmpty()) {
+            return 0L;
+        }
+        int i = 0;
+        int n = s.length();
+        while (i < n && (s.charAt(i) == ' ' || (s.charAt(i) >= '\t' && s.charAt(i) <= '\r'))) {
+            i++;
+        }
+        boolean negative = false;
+        if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+            negative = s.charAt(i) == '-';
+            i++;
+        }
+        int digitsStart = i;
+        long v = 0;
+        boolean overflow = false;
+        for (; i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9'; i++) {
+            int d = s.charAt(i) - '0';
+            // Accumulate negatively so that Long.MIN_VALUE parses.
+            if (v < (Long.MIN_VALUE + d) / 10) {
+                overflow = true;
+            } else {
+                v = v * 10 - d;
+            }
+        }
+        if (i == digitsStart || i != n) {
+            return null;
+        }
+        if (overflow) {
+            return negative ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+        return negative ? v : (v == Long.MIN_VALUE ? Long.MAX_VALUE : -v);
+    }
+
+    /**
      * Redis's {@code string2ll}: an optional minus then canonical decimal digits that fit a long;
      * no leading zeros, no '+', no spaces ("007", "+1", " 1", "-0" are not integers).
      *

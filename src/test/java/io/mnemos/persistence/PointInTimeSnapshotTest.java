@@ -51,9 +51,9 @@ class PointInTimeSnapshotTest {
         }
 
         @Override
-        public void entry(int db, byte[] key, Object value, long expireAt) {
-            String prev = seen.put(db + ":" + new String(key, StandardCharsets.UTF_8),
-                    text(value) + (expireAt >= 0 ? "@" + expireAt : ""));
+        public void entry(int db, Entry e) {
+            String prev = seen.put(db + ":" + new String(e.key(), StandardCharsets.UTF_8),
+                    text(e.value()) + (e.expireAt() >= 0 ? "@" + e.expireAt() : ""));
             if (prev != null) {
                 duplicates++;
             }

@@ -99,8 +99,8 @@ class RdbInterchangeTest {
             KeyspaceText.populateAllTypes(m);
             List<String> keys = KeyspaceText.elements(m.call("KEYS", "*"));
             for (String k : keys) {
-                byte[] fromRedis = bulk(r.callBytes("DUMP", k));
-                byte[] fromMnemos = bulk(m.callBytes("DUMP", k));
+                byte[] fromRedis = RespConnection.bulkPayload(r.callBytes("DUMP", k));
+                byte[] fromMnemos = RespConnection.bulkPayload(m.callBytes("DUMP", k));
                 assertEquals("+OK\r\n", m.call(argv("RESTORE", "r:" + k, "0", fromRedis)), k);
                 assertEquals("+OK\r\n", r.call(argv("RESTORE", "m:" + k, "0", fromMnemos)), k);
                 // The same errors for the same mistakes.
@@ -116,7 +116,7 @@ class RdbInterchangeTest {
             }
             assertEquals(r.call("PFCOUNT", "m:hll"), m.call("PFCOUNT", "r:hll"));
             // Error replies, byte for byte.
-            byte[] good = bulk(m.callBytes("DUMP", "str"));
+            byte[] good = RespConnection.bulkPayload(m.callBytes("DUMP", "str"));
             byte[] corrupt = good.clone();
             corrupt[1] ^= 1;
             for (byte[][] cmd : List.of(
@@ -159,13 +159,90 @@ class RdbInterchangeTest {
         return out;
     }
 
-    /** The payload of a raw "$n\r\n...\r\n" reply. */
-    private static byte[] bulk(byte[] reply) {
-        int i = 0;
-        while (reply[i] != '\r') {
-            i++;
+
+    @Test
+    void idleTimesRedisSavesUnderAnLruPolicyAreKeptByTheLoad() throws Exception {
+        assumeTrue(RealRedis.available(), "redis-server not on PATH");
+        try (RealRedis redis = RealRedis.start("--dir", redisDir.toString(), "--maxmemory-policy", "allkeys-lru");
+             RespConnection c = new RespConnection("127.0.0.1", redis.port())) {
+            c.call("SET", "src", "v");
+            byte[] payload = RespConnection.bulkPayload(c.callBytes("DUMP", "src"));
+            assertEquals("+OK\r\n", c.call(argv("RESTORE", "old", 0, payload, "IDLETIME", 5000)));
+            assertEquals("+OK\r\n", c.call("SAVE"));
         }
-        int n = Integer.parseInt(new String(reply, 1, i - 1, StandardCharsets.US_ASCII));
-        return java.util.Arrays.copyOfRange(reply, i + 2, i + 2 + n);
+        Files.copy(redisDir.resolve("dump.rdb"), mnemosDir.resolve("dump.rdb"));
+        try (RunningServer s = RunningServer.start("--dir", mnemosDir.toString(), "--maxmemory-policy", "allkeys-lru");
+             RespConnection c = new RespConnection(s.host(), s.port())) {
+            awaitLoaded(c);
+            long idle = Long.parseLong(c.call("OBJECT", "IDLETIME", "old").trim().substring(1));
+            assertTrue(idle >= 5000 && idle <= 5002, "idle " + idle);
+            long fresh = Long.parseLong(c.call("OBJECT", "IDLETIME", "src").trim().substring(1));
+            assertTrue(fresh <= 2, "idle " + fresh);
+        }
+    }
+
+    @Test
+    void frequenciesRedisSavesUnderAnLfuPolicyAreKeptByTheLoad() throws Exception {
+        assumeTrue(RealRedis.available(), "redis-server not on PATH");
+        try (RealRedis redis = RealRedis.start("--dir", redisDir.toString(), "--maxmemory-policy", "allkeys-lfu",
+                "--lfu-decay-time", "0");
+             RespConnection c = new RespConnection("127.0.0.1", redis.port())) {
+            c.call("SET", "src", "v");
+            byte[] payload = RespConnection.bulkPayload(c.callBytes("DUMP", "src"));
+            assertEquals("+OK\r\n", c.call(argv("RESTORE", "hot", 0, payload, "FREQ", 77)));
+            assertEquals("+OK\r\n", c.call("SAVE"));
+        }
+        Files.copy(redisDir.resolve("dump.rdb"), mnemosDir.resolve("dump.rdb"));
+        try (RunningServer s = RunningServer.start("--dir", mnemosDir.toString(), "--maxmemory-policy", "allkeys-lfu",
+                "--lfu-decay-time", "0");
+             RespConnection c = new RespConnection(s.host(), s.port())) {
+            awaitLoaded(c);
+            assertEquals(":77\r\n", c.call("OBJECT", "FREQ", "hot"));
+        }
+        try (RunningServer s = RunningServer.start("--dir", mnemosDir.toString(), "--maxmemory-policy", "allkeys-lru");
+             RespConnection c = new RespConnection(s.host(), s.port())) {
+            awaitLoaded(c);
+            long idle = Long.parseLong(c.call("OBJECT", "IDLETIME", "hot").trim().substring(1));
+            assertTrue(idle <= 2, "FREQ means nothing to an LRU policy: idle " + idle);
+        }
+    }
+
+    /** SAVE and BGSAVE of Mnemos write the IDLE / FREQ opcodes as Redis does; redis-server reads them back. */
+    @Test
+    void mnemosWritesIdleTimesUnderLruAndFrequenciesUnderLfuForRedisToRead() throws Exception {
+        assumeTrue(RealRedis.available(), "redis-server not on PATH");
+        for (String save : new String[]{"SAVE", "BGSAVE"}) {
+            for (String policy : new String[]{"allkeys-lru", "volatile-lfu"}) {
+                Files.deleteIfExists(mnemosDir.resolve("dump.rdb")); // start empty, not from the last round's file
+                try (RunningServer s = RunningServer.start("--dir", mnemosDir.toString(), "--maxmemory-policy", policy,
+                        "--lfu-decay-time", "0");
+                     RespConnection c = new RespConnection(s.host(), s.port())) {
+                    c.call("SET", "src", "v");
+                    byte[] payload = RespConnection.bulkPayload(c.callBytes("DUMP", "src"));
+                    assertEquals("+OK\r\n", c.call(argv("RESTORE", "old", 0, payload, "IDLETIME", 5000, "REPLACE")));
+                    assertEquals("+OK\r\n", c.call(argv("RESTORE", "hot", 0, payload, "FREQ", 77, "REPLACE")));
+                    c.call("SET", "fresh", "never read");
+                    c.call(save);
+                    for (int i = 0; i < 500 && !"0".equals(RdbPersistenceTest.info(c, "rdb_bgsave_in_progress")); i++) {
+                        Thread.sleep(10);
+                    }
+                    assertEquals("1", RdbPersistenceTest.info(c, "rdb_saves"), save);
+                }
+                Files.copy(mnemosDir.resolve("dump.rdb"), redisDir.resolve("dump.rdb"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                try (RealRedis redis = RealRedis.start("--dir", redisDir.toString(), "--maxmemory-policy", policy,
+                        "--lfu-decay-time", "0");
+                     RespConnection c = new RespConnection("127.0.0.1", redis.port())) {
+                    awaitLoaded(c);
+                    if (policy.endsWith("lru")) {
+                        long idle = Long.parseLong(c.call("OBJECT", "IDLETIME", "old").trim().substring(1));
+                        assertTrue(idle >= 5000 && idle <= 5003, save + " " + policy + ": idle " + idle);
+                    } else {
+                        assertEquals(":77\r\n", c.call("OBJECT", "FREQ", "hot"), save + " " + policy);
+                        assertEquals(":5\r\n", c.call("OBJECT", "FREQ", "fresh"), "LFU_INIT_VAL, never read");
+                    }
+                }
+            }
+        }
     }
 }

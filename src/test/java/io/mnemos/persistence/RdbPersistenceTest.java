@@ -89,11 +89,11 @@ class RdbPersistenceTest {
 
     @Test
     void savePointTriggersBackgroundSave() throws Exception {
-        try (RunningServer s = RunningServer.start("--dir", dir.toString(), "--save", "0 2");
+        try (RunningServer s = RunningServer.start("--dir", dir.toString(), "--save", "1 2");
              RespConnection c = new RespConnection(s.host(), s.port())) {
             c.call("SET", "a", "1");
             c.call("SET", "b", "2");
-            for (int i = 0; i < 300 && !Files.exists(dir.resolve("dump.rdb")); i++) {
+            for (int i = 0; i < 500 && !Files.exists(dir.resolve("dump.rdb")); i++) {
                 Thread.sleep(10);
             }
             for (int i = 0; i < 300 && !"1".equals(info(c, "rdb_saves")); i++) {

@@ -148,4 +148,113 @@ class ServerProcessTest {
             assertTrue(server.output().contains(">>> 'no-such-directive 1'"), server.output());
         }
     }
+
+    /** INFO's fields, "name:value" lines of all sections. */
+    private static java.util.Map<String, String> info(RespConnection c, String section) throws IOException {
+        java.util.Map<String, String> fields = new java.util.HashMap<>();
+        for (String line : c.call("INFO", section).split("\r\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && !line.startsWith("$")) {
+                fields.put(line.substring(0, colon), line.substring(colon + 1));
+            }
+        }
+        return fields;
+    }
+
+    /** A dump of {@code keys} string keys "key:N" = "value:N", as DEBUG POPULATE makes them. */
+    private static long writeDump(Path file, int keys) throws IOException {
+        try (java.io.OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(file))) {
+            io.mnemos.persistence.RdbWriter w = new io.mnemos.persistence.RdbWriter(out, true, true);
+            w.header();
+            w.selectDb(0);
+            w.resizeDb(keys, 0);
+            for (int i = 0; i < keys; i++) {
+                w.keyValue(("key:" + i).getBytes(StandardCharsets.US_ASCII),
+                        ("value:" + i).getBytes(StandardCharsets.US_ASCII), -1);
+            }
+            w.finish();
+        }
+        return Files.size(file);
+    }
+
+    @Test
+    void whileALargeDumpLoadsClientsGetLoadingAndInfoShowsProgressButNoKeyspaceEventFires() throws Exception {
+        int keys = 1_000_000;
+        long size = writeDump(dir.resolve("dump.rdb"), keys);
+        int port = freePort();
+        try (ServerProcess server = new ServerProcess("--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--dir", dir.toString(), "--notify-keyspace-events", "KEAn")) {
+            server.awaitReady();
+            try (RespConnection c = new RespConnection("127.0.0.1", port);
+                 RespConnection events = new RespConnection("127.0.0.1", port)) {
+                // The ready line comes once loading has started; a million keys take a while.
+                assertEquals("-LOADING Redis is loading the dataset in memory\r\n", c.call("GET", "key:1"));
+                java.util.Map<String, String> loading = info(c, "persistence");
+                assertEquals("1", loading.get("loading"), loading.toString());
+                assertEquals("0", loading.get("async_loading"));
+                assertEquals(Long.toString(size), loading.get("loading_total_bytes"));
+                for (String field : List.of("loading_start_time", "loading_rdb_used_mem", "loading_loaded_bytes",
+                        "loading_loaded_perc", "loading_eta_seconds")) {
+                    assertTrue(loading.containsKey(field), field + " in " + loading);
+                }
+                // Subscribing is allowed while loading (as in Redis); the load itself must publish nothing.
+                assertTrue(events.call("PSUBSCRIBE", "__key*__:*").contains("psubscribe"));
+
+                String dbsize = c.call("DBSIZE");
+                for (int i = 0; i < 3000 && dbsize.startsWith("-LOADING"); i++) {
+                    Thread.sleep(10);
+                    dbsize = c.call("DBSIZE");
+                }
+                assertEquals(":" + keys + "\r\n", dbsize);
+                java.util.Map<String, String> loaded = info(c, "persistence");
+                assertEquals("0", loaded.get("loading"));
+                assertTrue(!loaded.containsKey("loading_total_bytes"), loaded.toString());
+                assertEquals(Integer.toString(keys), loaded.get("rdb_last_load_keys_loaded"));
+                assertEquals("$7\r\nvalue:1\r\n", c.call("GET", "key:1"));
+
+                assertEquals("+OK\r\n", c.call("SET", "after-load", "1"));
+                assertEquals("*4\r\n$8\r\npmessage\r\n$10\r\n__key*__:*\r\n$25\r\n__keyspace@0__:after-load\r\n"
+                        + "$3\r\nnew\r\n", events.readReply(), "the first event is the first write's, not the load's");
+            }
+        }
+    }
+
+    @Test
+    void sigtermWithSavePointsWritesTheDumpBeforeExitingAndTheNextStartLoadsIt() throws Exception {
+        int port = freePort();
+        Path dump = dir.resolve("dump.rdb");
+        try (ServerProcess server = new ServerProcess("--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--dir", dir.toString(), "--save", "3600 1000")) {
+            server.awaitReady();
+            try (RespConnection c = new RespConnection("127.0.0.1", port)) {
+                assertEquals("+OK\r\n", c.call("SET", "greeting", "hello"));
+                assertEquals(":3\r\n", c.call("RPUSH", "list", "a", "b", "c"));
+                assertEquals("+OK\r\n", c.call("SET", "ttl", "x", "EX", "3600"));
+            }
+            assertTrue(Files.notExists(dump), "one change is far from the save point");
+            server.process.toHandle().destroy();
+            assertTrue(server.awaitExit(), "exits after SIGTERM");
+            assertEquals(0, server.process.exitValue());
+            assertTrue(server.output().contains("Saving the final RDB snapshot before exiting."), server.output());
+            assertTrue(server.output().contains("DB saved on disk"), server.output());
+        }
+        assertTrue(Files.exists(dump), "the final save wrote " + dump);
+        int port2 = freePort();
+        try (ServerProcess server = new ServerProcess("--port", Integer.toString(port2), "--bind", "127.0.0.1",
+                "--dir", dir.toString(), "--save", "")) {
+            server.awaitReady();
+            try (RespConnection c = new RespConnection("127.0.0.1", port2)) {
+                String dbsize = c.call("DBSIZE");
+                for (int i = 0; i < 500 && dbsize.startsWith("-LOADING"); i++) {
+                    Thread.sleep(10);
+                    dbsize = c.call("DBSIZE");
+                }
+                assertEquals(":3\r\n", dbsize);
+                assertEquals("$5\r\nhello\r\n", c.call("GET", "greeting"));
+                assertEquals("*3\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n", c.call("LRANGE", "list", "0", "-1"));
+                String ttl = c.call("TTL", "ttl");
+                assertTrue(ttl.startsWith(":35") || ttl.startsWith(":36"), ttl);
+            }
+        }
+    }
 }

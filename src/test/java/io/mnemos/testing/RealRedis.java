@@ -35,13 +35,32 @@ public final class RealRedis implements AutoCloseable {
     }
 
     public static RealRedis start(String... extraArgs) throws IOException, InterruptedException {
+        List<String> args = new java.util.ArrayList<>(List.of("--save", ""));
+        args.addAll(List.of(extraArgs));
+        return launch(null, args);
+    }
+
+    /**
+     * A redis-server reading {@code configFile} (then the usual port and bind flags and
+     * {@code extraArgs}), with the file's save points rather than none.
+     */
+    public static RealRedis startWithConfigFile(java.nio.file.Path configFile, String... extraArgs)
+            throws IOException, InterruptedException {
+        return launch(configFile.toString(), List.of(extraArgs));
+    }
+
+    private static RealRedis launch(String configFile, List<String> extraArgs) throws IOException, InterruptedException {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        List<String> cmd = new java.util.ArrayList<>(List.of(executable(), "--port", Integer.toString(port),
-                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"));
-        cmd.addAll(List.of(extraArgs));
+        List<String> cmd = new java.util.ArrayList<>(List.of(executable()));
+        if (configFile != null) {
+            cmd.add(configFile);
+        }
+        cmd.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1", "--appendonly", "no",
+                "--daemonize", "no"));
+        cmd.addAll(extraArgs);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

@@ -52,6 +52,16 @@ public final class RespConnection implements AutoCloseable {
         return reply.toByteArray();
     }
 
+    /** The payload of a raw bulk reply ("$n\r\n...\r\n", as {@link #callBytes} returns it), e.g. a DUMP. */
+    public static byte[] bulkPayload(byte[] reply) {
+        int i = 0;
+        while (reply[i] != '\r') {
+            i++;
+        }
+        int n = Integer.parseInt(new String(reply, 1, i - 1, StandardCharsets.US_ASCII));
+        return java.util.Arrays.copyOfRange(reply, i + 2, i + 2 + n);
+    }
+
     public void sendRaw(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();

@@ -46,4 +46,22 @@ class NumbersTest {
         assertNotSame(Numbers.sharedOrNew(10000), Numbers.sharedOrNew(10000));
         assertNotSame(Numbers.sharedOrNew(-1), Numbers.sharedOrNew(-1));
     }
+
+    @Test
+    void strtollWholeIsCStrtollWithNothingLeftOver() {
+        assertEquals(5L, Numbers.strtollWhole("5"));
+        assertEquals(5L, Numbers.strtollWhole("+5"));
+        assertEquals(-5L, Numbers.strtollWhole("-5"));
+        assertEquals(7L, Numbers.strtollWhole("007"));
+        assertEquals(5L, Numbers.strtollWhole(" \t5"), "leading white space is skipped");
+        assertEquals(0L, Numbers.strtollWhole(""), "strtoll stops at the terminator: 0, nothing left over");
+        assertEquals(Long.MAX_VALUE, Numbers.strtollWhole("99999999999999999999"), "clamped like ERANGE");
+        assertEquals(Long.MIN_VALUE, Numbers.strtollWhole("-99999999999999999999"));
+        assertEquals(Long.MIN_VALUE, Numbers.strtollWhole("-9223372036854775808"));
+        assertNull(Numbers.strtollWhole("5 "));
+        assertNull(Numbers.strtollWhole("5x"));
+        assertNull(Numbers.strtollWhole("+"));
+        assertNull(Numbers.strtollWhole(" "));
+        assertNull(Numbers.strtollWhole("1.5"));
+    }
 }
