@@ -9,7 +9,7 @@
 #   FSYNC=everysec    appendfsync for both servers (always / everysec / no)
 #   APPENDONLY=yes    "no" runs the same comparison without the AOF (a baseline under the same load)
 #   WARMUP_N=300000   pipelined SETs to warm up the Mnemos JIT first
-#   JVM_OPTS="-XX:+UseParallelGC -Xms1g -Xmx1g -XX:+AlwaysPreTouch -XX:+UseTransparentHugePages"
+#   JVM_OPTS="-XX:+UseParallelGC -Xms1g -Xmx1g -XX:+AlwaysPreTouch -XX:+UseTransparentHugePages -XX:MaxTenuringThreshold=1"
 #   MNEMOS_JAR=target/mnemos-server.jar  REDIS_SERVER=redis-server  REDIS_BENCHMARK=redis-benchmark
 set -euo pipefail
 
@@ -24,7 +24,7 @@ KEYSPACE=${KEYSPACE:-100000}
 FSYNC=${FSYNC:-everysec}
 APPENDONLY=${APPENDONLY:-yes}
 WARMUP_N=${WARMUP_N:-300000}
-JVM_OPTS=${JVM_OPTS:-"-XX:+UseParallelGC -Xms1g -Xmx1g -XX:+AlwaysPreTouch -XX:+UseTransparentHugePages"}
+JVM_OPTS=${JVM_OPTS:-"-XX:+UseParallelGC -Xms1g -Xmx1g -XX:+AlwaysPreTouch -XX:+UseTransparentHugePages -XX:MaxTenuringThreshold=1"}
 MNEMOS_JAR=${MNEMOS_JAR:-target/mnemos-server.jar}
 REDIS_SERVER=${REDIS_SERVER:-redis-server}
 REDIS_BENCHMARK=${REDIS_BENCHMARK:-redis-benchmark}

@@ -13,7 +13,7 @@
 #   N_PIPE=300000     requests per run with -P > 1
 #   KEYSPACE=100000   -r for the key-based tests (random keys, as a real cache sees)
 #   WARMUP_N=300000   requests per test of the Mnemos JIT warm-up (pipelined; plus N_P1 unpipelined)
-#   JVM_OPTS="-XX:+UseParallelGC -Xms1g -Xmx1g -XX:+AlwaysPreTouch -XX:+UseTransparentHugePages"   flags for the Mnemos JVM
+#   JVM_OPTS="-XX:+UseParallelGC -Xms1g -Xmx1g -XX:+AlwaysPreTouch -XX:+UseTransparentHugePages -XX:MaxTenuringThreshold=1"   flags for the Mnemos JVM
 #   MNEMOS_JAR=target/mnemos-server.jar
 #   REDIS_SERVER=redis-server  REDIS_BENCHMARK=redis-benchmark
 #   KEEP_CSV=dir      keep every raw CSV there
@@ -29,7 +29,7 @@ N_P1=${N_P1:-60000}
 N_PIPE=${N_PIPE:-300000}
 KEYSPACE=${KEYSPACE:-100000}
 WARMUP_N=${WARMUP_N:-300000}
-JVM_OPTS=${JVM_OPTS:-"-XX:+UseParallelGC -Xms1g -Xmx1g -XX:+AlwaysPreTouch -XX:+UseTransparentHugePages"}
+JVM_OPTS=${JVM_OPTS:-"-XX:+UseParallelGC -Xms1g -Xmx1g -XX:+AlwaysPreTouch -XX:+UseTransparentHugePages -XX:MaxTenuringThreshold=1"}
 MNEMOS_JAR=${MNEMOS_JAR:-target/mnemos-server.jar}
 REDIS_SERVER=${REDIS_SERVER:-redis-server}
 REDIS_BENCHMARK=${REDIS_BENCHMARK:-redis-benchmark}
