@@ -1,15 +1,12 @@
 package io.mnemos.scripting;
 
-import io.mnemos.testing.RealRedis;
+import io.mnemos.testing.DifferentialRun;
 import io.mnemos.testing.RespConnection;
-import io.mnemos.testing.RunningServer;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * EVAL, SCRIPT, FUNCTION and FCALL played on Mnemos and a real redis-server 7.0; every raw reply
@@ -113,28 +110,18 @@ class ScriptingDifferentialTest {
 
     @Test
     void scriptingMatchesRealRedis() throws Exception {
-        assumeTrue(RealRedis.available(), "redis-server not on PATH");
-        try (RealRedis redis = RealRedis.start();
-             RunningServer mnemos = RunningServer.start();
-             RespConnection real = new RespConnection("127.0.0.1", redis.port());
-             RespConnection ours = new RespConnection(mnemos.host(), mnemos.port())) {
-            List<String> done = new ArrayList<>();
+        try (DifferentialRun run = DifferentialRun.start()) {
             for (String[] step : STEPS) {
-                String expected = real.call(step);
-                String actual = ours.call(step);
-                done.add(String.join(" ", step));
-                assertEquals(expected, actual, "at " + String.join(" ", step));
+                run.send(step);
             }
         }
     }
 
     @Test
     void functionDumpPayloadIsRedisFormatAndRestoresBothWays() throws Exception {
-        assumeTrue(RealRedis.available(), "redis-server not on PATH");
-        try (RealRedis redis = RealRedis.start();
-             RunningServer mnemos = RunningServer.start();
-             RespConnection real = new RespConnection("127.0.0.1", redis.port());
-             RespConnection ours = new RespConnection(mnemos.host(), mnemos.port())) {
+        try (DifferentialRun run = DifferentialRun.start()) {
+            RespConnection real = run.real();
+            RespConnection ours = run.ours();
             real.call("FUNCTION", "LOAD", LIB);
             ours.call("FUNCTION", "LOAD", LIB);
             byte[] realDump = real.callBytes("FUNCTION", "DUMP");
@@ -156,11 +143,9 @@ class ScriptingDifferentialTest {
      */
     @Test
     void functionRestoreOfPayloadsThatAreNoLibrariesFailsAsInRedis() throws Exception {
-        assumeTrue(RealRedis.available(), "redis-server not on PATH");
-        try (RealRedis redis = RealRedis.start();
-             RunningServer mnemos = RunningServer.start();
-             RespConnection real = new RespConnection("127.0.0.1", redis.port());
-             RespConnection ours = new RespConnection(mnemos.host(), mnemos.port())) {
+        try (DifferentialRun run = DifferentialRun.start()) {
+            RespConnection real = run.real();
+            RespConnection ours = run.ours();
             real.call("SET", "s", "a string value");
             ours.call("SET", "s", "a string value");
             byte[] keyDump = RespConnection.bulkPayload(real.callBytes("DUMP", "s"));
