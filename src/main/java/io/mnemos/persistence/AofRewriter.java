@@ -24,7 +24,7 @@ import java.util.List;
  * <p>Fed by {@link SnapshotJob} like an {@link RdbFile}: commands are encoded into a buffer on the
  * keyspace thread and handed to the temporary file every {@value #CHUNK} bytes.
  */
-public final class AofRewriter implements SnapshotFile {
+public final class AofRewriter extends SnapshotFile {
     static final int ITEMS_PER_CMD = 64;
     private static final int CHUNK = 64 * 1024;
     private static final byte[] SELECT = ascii("SELECT");
@@ -35,14 +35,13 @@ public final class AofRewriter implements SnapshotFile {
     private static final byte[] HMSET = ascii("HMSET");
     private static final byte[] PEXPIREAT = ascii("PEXPIREAT");
 
-    private final TempFile file;
     private final RespBuffer out = new RespBuffer(2 * CHUNK);
     private final long now;
     private int selected = -1;
 
     /** A base named {@code filename} in {@code dir}, written to {@code tempName} first. */
     public AofRewriter(Path dir, String filename, String tempName) throws IOException {
-        this.file = new TempFile(dir, filename, tempName);
+        super(dir, filename, tempName);
         this.now = System.currentTimeMillis();
     }
 
@@ -88,16 +87,6 @@ public final class AofRewriter implements SnapshotFile {
     @Override
     public void finishBuffers() {
         drain();
-    }
-
-    @Override
-    public void syncAndRename() throws IOException {
-        file.syncAndRename();
-    }
-
-    @Override
-    public void close() {
-        file.close();
     }
 
     private static void writeKey(RespBuffer out, byte[] key, Object v) {

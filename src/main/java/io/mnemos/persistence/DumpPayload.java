@@ -1,5 +1,7 @@
 package io.mnemos.persistence;
 
+import java.util.List;
+
 /**
  * DUMP's serialization format: the value as RDB writes it (type byte and value), then the RDB
  * version as two little-endian bytes and the CRC64 of everything before, little-endian.
@@ -12,6 +14,23 @@ public final class DumpPayload {
         RdbWriter w = RdbWriter.inMemory(true);
         w.writeByte(RdbWriter.typeOf(value));
         w.writeValue(value);
+        return withFooter(w);
+    }
+
+    /**
+     * FUNCTION DUMP's payload (rdbSaveFunctions into a buffer): per library RDB_OPCODE_FUNCTION2 and
+     * its code as an RDB string, then the same footer as DUMP.
+     */
+    public static byte[] ofFunctions(Iterable<byte[]> codes) {
+        RdbWriter w = RdbWriter.inMemory(true);
+        for (byte[] code : codes) {
+            w.writeByte(Rdb.OPCODE_FUNCTION2);
+            w.writeString(code);
+        }
+        return withFooter(w);
+    }
+
+    private static byte[] withFooter(RdbWriter w) {
         w.writeByte(Rdb.VERSION & 0xff);
         w.writeByte((Rdb.VERSION >> 8) & 0xff);
         w.writeLongLE(w.currentCrc());
@@ -39,5 +58,10 @@ public final class DumpPayload {
     /** The value of a verified payload. */
     public static Object value(byte[] p, EncodingLimits limits) {
         return RdbReader.readPayloadValue(p, p.length - 10, limits);
+    }
+
+    /** The library codes of a verified FUNCTION DUMP payload; see {@link RdbReader#readPayloadFunctions}. */
+    public static List<byte[]> functions(byte[] p) {
+        return RdbReader.readPayloadFunctions(p);
     }
 }

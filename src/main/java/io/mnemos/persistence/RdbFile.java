@@ -15,8 +15,7 @@ import java.nio.file.Path;
  * {@link SnapshotJob} (BGSAVE, BGREWRITEAOF with aof-use-rdb-preamble yes) or
  * {@link SnapshotJob#writeNow} (SAVE, an AOF base created at start-up).
  */
-public final class RdbFile implements SnapshotFile {
-    private final TempFile file;
+public final class RdbFile extends SnapshotFile {
     private final RdbWriter writer;
     private final boolean compress;
     private int currentDb = -1;
@@ -28,7 +27,7 @@ public final class RdbFile implements SnapshotFile {
      */
     public RdbFile(Path dir, String filename, String tempName, RdbSettings settings, long usedMemory,
                    boolean aofBase) throws IOException {
-        this.file = new TempFile(dir, filename, tempName);
+        super(dir, filename, tempName);
         this.compress = settings.compression;
         this.writer = new RdbWriter(file.stream(), compress, settings.checksum);
         writer.header();
@@ -85,15 +84,5 @@ public final class RdbFile implements SnapshotFile {
     @Override
     public void finishBuffers() {
         writer.finish();
-    }
-
-    @Override
-    public void syncAndRename() throws IOException {
-        file.syncAndRename();
-    }
-
-    @Override
-    public void close() {
-        file.close();
     }
 }

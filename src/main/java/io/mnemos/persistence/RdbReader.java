@@ -7,12 +7,14 @@ import io.mnemos.store.ZSetValue;
 
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Reads RDB files of versions 1 to 10 and DUMP payloads: every opcode Redis 7.0 writes and every
  * value encoding Redis has used for the types Mnemos has (plain, ziplist, quicklist, quicklist 2,
- * listpack, intset, zipmap). Streams, modules and functions are refused with a clear error.
+ * listpack, intset, zipmap). Streams, modules and functions in a file are refused with a clear error;
+ * FUNCTION RESTORE's payload is read by {@link #readPayloadFunctions}.
  */
 public final class RdbReader {
     /** Receives what the file holds. */
@@ -156,6 +158,31 @@ public final class RdbReader {
             throw new RdbFormatException("Bad data format");
         }
         return value;
+    }
+
+    /**
+     * The library codes of a FUNCTION DUMP payload whose footer was verified, as functionRestoreCommand
+     * reads them: RDB_OPCODE_FUNCTION2 and the code as an RDB string, up to the 10-byte footer.
+     *
+     * @throws RdbFormatException with Redis's FUNCTION RESTORE error text
+     */
+    public static List<byte[]> readPayloadFunctions(byte[] payload) {
+        int end = payload.length - 10;
+        RdbInput input = new RdbInput(payload, payload.length);
+        RdbReader r = new RdbReader(input, null);
+        List<byte[]> codes = new ArrayList<>();
+        while (input.position() < end) {
+            if (input.readByte() != Rdb.OPCODE_FUNCTION2) {
+                throw new RdbFormatException("given type is not a function");
+            }
+            try {
+                codes.add(r.readString());
+            } catch (RuntimeException e) {
+                // rdbFunctionLoad: whatever stops the string from loading (truncation, bad LZF data).
+                throw new RdbFormatException("Failed loading library payload");
+            }
+        }
+        return codes;
     }
 
     // ------------------------------------------------------------------ primitives

@@ -2,10 +2,11 @@ package io.mnemos.scripting;
 
 import io.mnemos.command.Args;
 import io.mnemos.command.CommandError;
+import io.mnemos.persistence.DumpPayload;
+import io.mnemos.persistence.RdbFormatException;
 import io.mnemos.protocol.ReplyWriter;
 import io.mnemos.server.Client;
 import io.mnemos.util.Glob;
-import io.mnemos.util.Lzf;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaFunction;
 import org.luaj.vm2.LuaTable;
@@ -13,7 +14,6 @@ import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
 import org.luaj.vm2.lib.VarArgFunction;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,10 +25,6 @@ import java.util.Map;
  * register named functions with redis.register_function, called with FCALL / FCALL_RO.
  */
 public final class FunctionLibraries {
-    /** RDB_OPCODE_FUNCTION2 and the RDB version FUNCTION DUMP writes (Redis 7.0: 10). */
-    static final int OPCODE_FUNCTION2 = 245;
-    static final int RDB_VERSION = 10;
-
     private final Scripting scripting;
     private LuaEngine engine;
     private final Map<String, Library> libraries = new LinkedHashMap<>();
@@ -487,21 +483,13 @@ public final class FunctionLibraries {
 
     // ---- FUNCTION DUMP / RESTORE --------------------------------------------------------------
 
-    /** FUNCTION DUMP: RDB_OPCODE_FUNCTION2 + each library's code as an RDB string, version, CRC64. */
+    /** FUNCTION DUMP: each library's code in the DUMP payload format. */
     public byte[] dump() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        List<byte[]> codes = new ArrayList<>(libraries.size());
         for (Library l : libraries.values()) {
-            out.write(OPCODE_FUNCTION2);
-            RdbStrings.write(out, l.code);
+            codes.add(l.code);
         }
-        out.write(RDB_VERSION & 0xff);
-        out.write((RDB_VERSION >> 8) & 0xff);
-        byte[] body = out.toByteArray();
-        long crc = Crc64.crc64(0, body, 0, body.length);
-        for (int i = 0; i < 8; i++) {
-            out.write((int) (crc >>> (8 * i)) & 0xff);
-        }
-        return out.toByteArray();
+        return DumpPayload.ofFunctions(codes);
     }
 
     /** FUNCTION RESTORE payload [FLUSH|APPEND|REPLACE]. */
@@ -517,30 +505,14 @@ public final class FunctionLibraries {
                 throw CommandError.err("Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.");
             }
         }
-        if (data.length < 10) {
+        if (!DumpPayload.verify(data)) {
             throw CommandError.err("DUMP payload version or checksum are wrong");
         }
-        int footer = data.length - 10;
-        int version = (data[footer] & 0xff) | ((data[footer + 1] & 0xff) << 8);
-        long crc = 0;
-        for (int i = 0; i < 8; i++) {
-            crc |= (long) (data[footer + 2 + i] & 0xff) << (8 * i);
-        }
-        if (version > RDB_VERSION || Crc64.crc64(0, data, 0, data.length - 8) != crc) {
-            throw CommandError.err("DUMP payload version or checksum are wrong");
-        }
-        List<byte[]> codes = new ArrayList<>();
-        int[] pos = {0};
-        while (pos[0] < footer) {
-            int type = data[pos[0]++] & 0xff;
-            if (type != OPCODE_FUNCTION2) {
-                throw CommandError.err("given type is not a function");
-            }
-            byte[] code = RdbStrings.read(data, pos);
-            if (code == null) {
-                throw CommandError.err("Failed loading library code");
-            }
-            codes.add(code);
+        List<byte[]> codes;
+        try {
+            codes = DumpPayload.functions(data);
+        } catch (RdbFormatException e) {
+            throw CommandError.err(e.getMessage());
         }
         Map<String, Library> staged = new LinkedHashMap<>();
         for (byte[] code : codes) {
@@ -571,107 +543,5 @@ public final class FunctionLibraries {
         }
         c.server().keyspace().stats().dirty++;
         c.reply().ok();
-    }
-
-    /** Redis's rdbSaveRawString / rdbGenericLoadStringObject for plain and LZF strings. */
-    static final class RdbStrings {
-        private RdbStrings() {
-        }
-
-        static void write(ByteArrayOutputStream out, byte[] s) {
-            if (s.length > 20) {
-                byte[] compressed = s.length - 4 > 0 ? Lzf.compress(s, s.length - 4) : null;
-                if (compressed != null) {
-                    out.write(0xC3);
-                    writeLength(out, compressed.length);
-                    writeLength(out, s.length);
-                    out.writeBytes(compressed);
-                    return;
-                }
-            }
-            writeLength(out, s.length);
-            out.writeBytes(s);
-        }
-
-        static void writeLength(ByteArrayOutputStream out, long len) {
-            if (len < (1 << 6)) {
-                out.write((int) len);
-            } else if (len < (1 << 14)) {
-                out.write((int) ((len >> 8) | 0x40));
-                out.write((int) (len & 0xff));
-            } else if (len <= 0xffffffffL) {
-                out.write(0x80);
-                for (int i = 3; i >= 0; i--) {
-                    out.write((int) (len >> (8 * i)) & 0xff);
-                }
-            } else {
-                out.write(0x81);
-                for (int i = 7; i >= 0; i--) {
-                    out.write((int) (len >> (8 * i)) & 0xff);
-                }
-            }
-        }
-
-        /** Reads a length; returns -1-encoding for the special encodings (0xC0 | type). */
-        static long readLength(byte[] d, int[] pos) {
-            int first = d[pos[0]++] & 0xff;
-            int type = (first & 0xC0) >> 6;
-            switch (type) {
-                case 0:
-                    return first & 0x3f;
-                case 1:
-                    return ((long) (first & 0x3f) << 8) | (d[pos[0]++] & 0xff);
-                case 2: {
-                    int n = first == 0x80 ? 4 : 8;
-                    long v = 0;
-                    for (int i = 0; i < n; i++) {
-                        v = (v << 8) | (d[pos[0]++] & 0xff);
-                    }
-                    return v;
-                }
-                default:
-                    return -1 - (first & 0x3f);
-            }
-        }
-
-        static byte[] read(byte[] d, int[] pos) {
-            try {
-                long len = readLength(d, pos);
-                if (len >= 0) {
-                    byte[] s = java.util.Arrays.copyOfRange(d, pos[0], pos[0] + (int) len);
-                    pos[0] += (int) len;
-                    return s;
-                }
-                int enc = (int) (-1 - len);
-                switch (enc) {
-                    case 0 -> {
-                        return Long.toString(d[pos[0]++]).getBytes(StandardCharsets.US_ASCII);
-                    }
-                    case 1 -> {
-                        int v = (short) ((d[pos[0]] & 0xff) | ((d[pos[0] + 1] & 0xff) << 8));
-                        pos[0] += 2;
-                        return Integer.toString(v).getBytes(StandardCharsets.US_ASCII);
-                    }
-                    case 2 -> {
-                        int v = (d[pos[0]] & 0xff) | ((d[pos[0] + 1] & 0xff) << 8) | ((d[pos[0] + 2] & 0xff) << 16)
-                                | ((d[pos[0] + 3] & 0xff) << 24);
-                        pos[0] += 4;
-                        return Integer.toString(v).getBytes(StandardCharsets.US_ASCII);
-                    }
-                    case 3 -> {
-                        int clen = (int) readLength(d, pos);
-                        int ulen = (int) readLength(d, pos);
-                        byte[] out = io.mnemos.util.Lzf.decompress(d, pos[0], clen, ulen);
-                        pos[0] += clen;
-                        return out;
-                    }
-                    default -> {
-                        return null;
-                    }
-                }
-            } catch (RuntimeException e) {
-                return null;
-            }
-        }
     }
 }

@@ -37,9 +37,7 @@ class AofRewriteTest {
     Path dir;
 
     private RunningServer start(String... extra) {
-        List<String> flags = new ArrayList<>(List.of("--appendonly", "yes", "--dir", dir.toString()));
-        flags.addAll(List.of(extra));
-        return RunningServer.start(flags.toArray(String[]::new));
+        return RunningServer.withAof(dir, extra);
     }
 
     private String manifest() throws IOException {
@@ -302,6 +300,21 @@ class AofRewriteTest {
         return out.toByteArray();
     }
 
+    /** A scenario run against one server, returning what it observed. */
+    @FunctionalInterface
+    private interface Scenario {
+        List<String> run(RespConnection c) throws Exception;
+    }
+
+    /** What {@code scenario} observes on a real Redis with appendonly yes in {@code dir}; skips the test without one. */
+    private static List<String> onRedisWithAof(Path dir, Scenario scenario) throws Exception {
+        assumeTrue(RealRedis.available(), "redis-server not on PATH");
+        try (RealRedis r = RealRedis.start("--appendonly", "yes", "--dir", dir.toString());
+             RespConnection c = new RespConnection("127.0.0.1", r.port())) {
+            return scenario.run(c);
+        }
+    }
+
     private static String awaitInfo(RespConnection c, String field) throws Exception {
         for (int i = 0; i < 1000; i++) {
             if (c.call("INFO", "persistence").contains(field)) {
@@ -314,12 +327,7 @@ class AofRewriteTest {
 
     @Test
     void bgsaveAndBgrewriteaofWaitForEachOtherAsInRedis(@TempDir Path redisDir) throws Exception {
-        assumeTrue(RealRedis.available(), "redis-server not on PATH");
-        List<String> redis;
-        try (RealRedis r = RealRedis.start("--appendonly", "yes", "--dir", redisDir.toString());
-             RespConnection c = new RespConnection("127.0.0.1", r.port())) {
-            redis = interplay(c);
-        }
+        List<String> redis = onRedisWithAof(redisDir, AofRewriteTest::interplay);
         try (RunningServer s = start(); RespConnection c = new RespConnection(s.host(), s.port())) {
             assertEquals(redis, interplay(c));
         }
@@ -353,12 +361,7 @@ class AofRewriteTest {
 
     @Test
     void insideExecBothAreScheduledAsInRedis(@TempDir Path redisDir) throws Exception {
-        assumeTrue(RealRedis.available(), "redis-server not on PATH");
-        List<String> redis;
-        try (RealRedis r = RealRedis.start("--appendonly", "yes", "--dir", redisDir.toString());
-             RespConnection c = new RespConnection("127.0.0.1", r.port())) {
-            redis = insideExec(c);
-        }
+        List<String> redis = onRedisWithAof(redisDir, AofRewriteTest::insideExec);
         assertEquals("*2\r\n+Background append only file rewriting scheduled\r\n+Background saving scheduled\r\n",
                 redis.get(0));
         assertFalse(redis.toString().contains("never"), redis.toString());

@@ -26,9 +26,7 @@ class AppendOnlyFileTest {
     Path dir;
 
     private RunningServer start(String... extra) {
-        List<String> flags = new ArrayList<>(List.of("--appendonly", "yes", "--dir", dir.toString()));
-        flags.addAll(List.of(extra));
-        return RunningServer.start(flags.toArray(String[]::new));
+        return RunningServer.withAof(dir, extra);
     }
 
     private Path aofDir() {

@@ -151,6 +151,25 @@ class RdbInterchangeTest {
         };
     }
 
+    /**
+     * A real Redis started with {@code flags} holds "src" and {@code key}, a RESTORE of the dump of "src" with
+     * {@code option value} (IDLETIME, FREQ); its SAVE is copied into Mnemos's directory.
+     */
+    private void redisSavesRestoredCopy(String key, String option, Object value, String... flags) throws Exception {
+        String[] args = new String[flags.length + 2];
+        args[0] = "--dir";
+        args[1] = redisDir.toString();
+        System.arraycopy(flags, 0, args, 2, flags.length);
+        try (RealRedis redis = RealRedis.start(args);
+             RespConnection c = new RespConnection("127.0.0.1", redis.port())) {
+            c.call("SET", "src", "v");
+            byte[] payload = RespConnection.bulkPayload(c.callBytes("DUMP", "src"));
+            assertEquals("+OK\r\n", c.call(argv("RESTORE", key, 0, payload, option, value)));
+            assertEquals("+OK\r\n", c.call("SAVE"));
+        }
+        Files.copy(redisDir.resolve("dump.rdb"), mnemosDir.resolve("dump.rdb"));
+    }
+
     private static byte[][] argv(Object... parts) {
         byte[][] out = new byte[parts.length][];
         for (int i = 0; i < parts.length; i++) {
@@ -163,14 +182,7 @@ class RdbInterchangeTest {
     @Test
     void idleTimesRedisSavesUnderAnLruPolicyAreKeptByTheLoad() throws Exception {
         assumeTrue(RealRedis.available(), "redis-server not on PATH");
-        try (RealRedis redis = RealRedis.start("--dir", redisDir.toString(), "--maxmemory-policy", "allkeys-lru");
-             RespConnection c = new RespConnection("127.0.0.1", redis.port())) {
-            c.call("SET", "src", "v");
-            byte[] payload = RespConnection.bulkPayload(c.callBytes("DUMP", "src"));
-            assertEquals("+OK\r\n", c.call(argv("RESTORE", "old", 0, payload, "IDLETIME", 5000)));
-            assertEquals("+OK\r\n", c.call("SAVE"));
-        }
-        Files.copy(redisDir.resolve("dump.rdb"), mnemosDir.resolve("dump.rdb"));
+        redisSavesRestoredCopy("old", "IDLETIME", 5000, "--maxmemory-policy", "allkeys-lru");
         try (RunningServer s = RunningServer.start("--dir", mnemosDir.toString(), "--maxmemory-policy", "allkeys-lru");
              RespConnection c = new RespConnection(s.host(), s.port())) {
             awaitLoaded(c);
@@ -184,15 +196,7 @@ class RdbInterchangeTest {
     @Test
     void frequenciesRedisSavesUnderAnLfuPolicyAreKeptByTheLoad() throws Exception {
         assumeTrue(RealRedis.available(), "redis-server not on PATH");
-        try (RealRedis redis = RealRedis.start("--dir", redisDir.toString(), "--maxmemory-policy", "allkeys-lfu",
-                "--lfu-decay-time", "0");
-             RespConnection c = new RespConnection("127.0.0.1", redis.port())) {
-            c.call("SET", "src", "v");
-            byte[] payload = RespConnection.bulkPayload(c.callBytes("DUMP", "src"));
-            assertEquals("+OK\r\n", c.call(argv("RESTORE", "hot", 0, payload, "FREQ", 77)));
-            assertEquals("+OK\r\n", c.call("SAVE"));
-        }
-        Files.copy(redisDir.resolve("dump.rdb"), mnemosDir.resolve("dump.rdb"));
+        redisSavesRestoredCopy("hot", "FREQ", 77, "--maxmemory-policy", "allkeys-lfu", "--lfu-decay-time", "0");
         try (RunningServer s = RunningServer.start("--dir", mnemosDir.toString(), "--maxmemory-policy", "allkeys-lfu",
                 "--lfu-decay-time", "0");
              RespConnection c = new RespConnection(s.host(), s.port())) {

@@ -1,15 +1,12 @@
 package io.mnemos.scripting;
 
-import io.mnemos.testing.RealRedis;
+import io.mnemos.testing.DifferentialRun;
 import io.mnemos.testing.RespConnection;
-import io.mnemos.testing.RunningServer;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * EVAL, SCRIPT, FUNCTION and FCALL played on Mnemos and a real redis-server 7.0; every raw reply
@@ -113,28 +110,18 @@ class ScriptingDifferentialTest {
 
     @Test
     void scriptingMatchesRealRedis() throws Exception {
-        assumeTrue(RealRedis.available(), "redis-server not on PATH");
-        try (RealRedis redis = RealRedis.start();
-             RunningServer mnemos = RunningServer.start();
-             RespConnection real = new RespConnection("127.0.0.1", redis.port());
-             RespConnection ours = new RespConnection(mnemos.host(), mnemos.port())) {
-            List<String> done = new ArrayList<>();
+        try (DifferentialRun run = DifferentialRun.start()) {
             for (String[] step : STEPS) {
-                String expected = real.call(step);
-                String actual = ours.call(step);
-                done.add(String.join(" ", step));
-                assertEquals(expected, actual, "at " + String.join(" ", step));
+                run.send(step);
             }
         }
     }
 
     @Test
     void functionDumpPayloadIsRedisFormatAndRestoresBothWays() throws Exception {
-        assumeTrue(RealRedis.available(), "redis-server not on PATH");
-        try (RealRedis redis = RealRedis.start();
-             RunningServer mnemos = RunningServer.start();
-             RespConnection real = new RespConnection("127.0.0.1", redis.port());
-             RespConnection ours = new RespConnection(mnemos.host(), mnemos.port())) {
+        try (DifferentialRun run = DifferentialRun.start()) {
+            RespConnection real = run.real();
+            RespConnection ours = run.ours();
             real.call("FUNCTION", "LOAD", LIB);
             ours.call("FUNCTION", "LOAD", LIB);
             byte[] realDump = real.callBytes("FUNCTION", "DUMP");
@@ -148,6 +135,45 @@ class ScriptingDifferentialTest {
             assertEquals("+OK\r\n", ours.call(restore));
             assertEquals(real.call("FCALL", "echo", "1", "a", "b"), ours.call("FCALL", "echo", "1", "a", "b"));
         }
+    }
+
+    /**
+     * FUNCTION RESTORE refuses what is not a function payload with Redis's texts: another type's DUMP, a
+     * library whose code runs past the payload; a code that runs into the footer loads as Redis loads it.
+     */
+    @Test
+    void functionRestoreOfPayloadsThatAreNoLibrariesFailsAsInRedis() throws Exception {
+        try (DifferentialRun run = DifferentialRun.start()) {
+            RespConnection real = run.real();
+            RespConnection ours = run.ours();
+            real.call("SET", "s", "a string value");
+            ours.call("SET", "s", "a string value");
+            byte[] keyDump = RespConnection.bulkPayload(real.callBytes("DUMP", "s"));
+            byte[] codeTooLong = withFooter(new byte[]{(byte) 245, 100, '#', '!', 'l', 'u', 'a'});
+            byte[] codeIntoFooter = withFooter(new byte[]{(byte) 245, 10, '#', '!', 'l', 'u', 'a'});
+            byte[] badCrc = codeTooLong.clone();
+            badCrc[badCrc.length - 1] ^= 1;
+            for (byte[] payload : List.of(keyDump, codeTooLong, codeIntoFooter, badCrc, withFooter(new byte[0]))) {
+                byte[][] restore = {"FUNCTION".getBytes(), "RESTORE".getBytes(), payload};
+                String expected = real.call(restore);
+                assertEquals(expected, ours.call(restore), java.util.HexFormat.of().formatHex(payload));
+            }
+            assertEquals("-ERR given type is not a function\r\n",
+                    ours.call(new byte[][]{"FUNCTION".getBytes(), "RESTORE".getBytes(), keyDump}));
+            assertEquals("-ERR Failed loading library payload\r\n",
+                    ours.call(new byte[][]{"FUNCTION".getBytes(), "RESTORE".getBytes(), codeTooLong}));
+        }
+    }
+
+    /** {@code body} with a DUMP footer: RDB version 10 and the CRC64 of everything before it. */
+    private static byte[] withFooter(byte[] body) {
+        byte[] p = java.util.Arrays.copyOf(body, body.length + 10);
+        p[body.length] = 10;
+        long crc = io.mnemos.persistence.Crc64.of(p, 0, body.length + 2);
+        for (int i = 0; i < 8; i++) {
+            p[body.length + 2 + i] = (byte) (crc >>> (8 * i));
+        }
+        return p;
     }
 
     /** The length of a bulk reply's payload ("$N\r\n...\r\n"). */

@@ -41,6 +41,17 @@ public final class RunningServer implements AutoCloseable {
         }
     }
 
+    /** A server with appendonly yes whose files go to {@code dir}, plus {@code extra} flags. */
+    public static RunningServer withAof(java.nio.file.Path dir, String... extra) {
+        String[] flags = new String[extra.length + 4];
+        flags[0] = "--appendonly";
+        flags[1] = "yes";
+        flags[2] = "--dir";
+        flags[3] = dir.toString();
+        System.arraycopy(extra, 0, flags, 4, extra.length);
+        return start(flags);
+    }
+
     public int port() {
         return server.port();
     }
