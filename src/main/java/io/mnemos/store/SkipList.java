@@ -117,8 +117,8 @@ public final class SkipList {
      * aligned 80 (the 1 in 256 nodes above level 4 add two small arrays, left out).
      */
     public static final long NODE_BYTES = 80;
-    /** The search scratch arrays of one skiplist (two 32-slot arrays). */
-    public static final long SCRATCH_BYTES = 2 * (16 + 4 * MAX_LEVEL);
+    /** The search scratch arrays of one skiplist (three 32-slot arrays). */
+    public static final long SCRATCH_BYTES = 3 * (16 + 4 * MAX_LEVEL);
 
     /** A monotone condition on elements in ascending order: true for a prefix, false after. */
     @FunctionalInterface
@@ -133,6 +133,8 @@ public final class SkipList {
     /** Scratch of insert and delete (the keyspace is single-threaded): no garbage per update. */
     private final Node[] update = new Node[MAX_LEVEL];
     private final int[] rank = new int[MAX_LEVEL];
+    /** Scratch of {@link #move}: the node's current predecessors. */
+    private final Node[] preds = new Node[MAX_LEVEL];
 
     public int length() {
         return length;
@@ -186,9 +188,62 @@ public final class SkipList {
             x.score = score;
             return;
         }
-        delete(x);
+        move(x, score);
+    }
+
+    /**
+     * Moves a node to the place of its new score. The search for its current predecessors (to unlink
+     * it) and the search for the predecessors at the new place run in one loop, a step of each per
+     * iteration: two independent pointer chases whose cache misses the CPU overlaps, where one after
+     * the other (zslUpdateScore's delete and insert) waits for each miss in turn. The second search
+     * treats the node as already gone (it hops over it), and its ranks count the node, so those past
+     * the node are corrected by one before linking.
+     */
+    private void move(Node x, double score) {
+        double oldScore = x.score;
+        byte[] member = x.key;
+        Node[] preds = this.preds;
+        Node[] update = this.update;
+        int[] rank = this.rank;
+        Node pd = header;
+        Node pi = header;
+        int rd = 0;
+        int ri = 0;
+        for (int i = level - 1; i >= 0; i--) {
+            boolean moved;
+            do {
+                Node nd = pd.forward(i);
+                boolean dMove = nd != null && nd != x && before(nd, oldScore, member);
+                Node ni = pi.forward(i);
+                int span = pi.span(i);
+                if (ni == x) {
+                    span += x.span(i);
+                    ni = x.forward(i);
+                }
+                boolean iMove = ni != null && before(ni, score, member);
+                if (dMove) {
+                    rd += pd.span(i);
+                    pd = nd;
+                }
+                if (iMove) {
+                    ri += span;
+                    pi = ni;
+                }
+                moved = dMove || iMove;
+            } while (moved);
+            preds[i] = pd;
+            update[i] = pi;
+            rank[i] = ri;
+        }
+        int position = rd + 1;
+        for (int i = 0; i < level; i++) {
+            if (rank[i] > position) {
+                rank[i]--;
+            }
+        }
+        unlink(x, preds);
         x.score = score;
-        link(x);
+        linkAt(x);
     }
 
     /**
@@ -242,7 +297,13 @@ public final class SkipList {
         }
         update[0] = p;
         rank[0] = r;
+        linkAt(x);
+    }
 
+    /** Links a node after the predecessors in {@code update}, whose ranks are in {@code rank}. */
+    private void linkAt(Node x) {
+        Node[] update = this.update;
+        int[] rank = this.rank;
         int lvl = x.level;
         if (lvl > level) {
             for (int i = level; i < lvl; i++) {
@@ -312,6 +373,11 @@ public final class SkipList {
         if (next != x) {
             throw new IllegalStateException("node is not in this skiplist");
         }
+        unlink(x, update);
+    }
+
+    /** Unlinks a node whose predecessor at each level is in {@code update}. */
+    private void unlink(Node x, Node[] update) {
         for (int i = 0; i < level; i++) {
             Node u = update[i];
             if (u.forward(i) == x) {
