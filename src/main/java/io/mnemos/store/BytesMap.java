@@ -23,8 +23,12 @@ public final class BytesMap<E extends BytesMap.Entry> {
         Entry next;
 
         public Entry(byte[] key) {
+            this(key, KeyHash.hash(key));
+        }
+
+        Entry(byte[] key, int hash) {
             this.key = key;
-            this.hash = KeyHash.hash(key);
+            this.hash = hash;
         }
 
         /** For sentinels that are never in a table (a skiplist's header). */
@@ -77,12 +81,16 @@ public final class BytesMap<E extends BytesMap.Entry> {
         return get(key) != null;
     }
 
-    /** Adds the entry if its key is absent; returns false (and changes nothing) if it was present. */
-    public boolean add(E entry) {
-        if (find(entry.key, entry.hash) != null) {
+    /**
+     * Set membership, for tables of plain entries: adds the key if absent, hashing it once and
+     * allocating an entry only when it is new.
+     */
+    public static boolean addKey(BytesMap<Entry> map, byte[] key) {
+        int hash = KeyHash.hash(key);
+        if (map.find(key, hash) != null) {
             return false;
         }
-        insert(entry);
+        map.insert(new Entry(key, hash));
         return true;
     }
 

@@ -27,14 +27,21 @@ public final class HashValue implements TypedValue {
 
     /** A field of the hashtable encoding and its value. */
     private static final class Field extends BytesMap.Entry {
-        /** Header 12, key, hash, next, value 4x4 = 28, aligned 32. */
+        /** Header 12, key, hash, next, value, valueLength 5x4 = 32. */
         static final long BYTES = 32;
 
         byte[] value;
+        /**
+         * The value's length, so that replacing the value (HSET on an existing field) keeps the
+         * memory estimate without reading the old array, a cache miss on a big hash; it fills the
+         * entry's alignment padding.
+         */
+        int valueLength;
 
         Field(byte[] field, byte[] value) {
             super(field);
             this.value = value;
+            this.valueLength = value.length;
         }
     }
 
@@ -179,8 +186,9 @@ public final class HashValue implements TypedValue {
         }
         Field n = table.get(field);
         if (n != null) {
-            valueBytes += value.length - n.value.length;
+            valueBytes += value.length - n.valueLength;
             n.value = value;
+            n.valueLength = value.length;
             return false;
         }
         tablePut(field, value);
@@ -207,7 +215,7 @@ public final class HashValue implements TypedValue {
         if (n == null) {
             return false;
         }
-        valueBytes -= n.value.length;
+        valueBytes -= n.valueLength;
         return true;
     }
 

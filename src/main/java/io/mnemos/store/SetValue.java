@@ -105,7 +105,7 @@ public final class SetValue implements TypedValue {
             }
             convertToHashtable();
         }
-        return table.add(new BytesMap.Entry(member));
+        return BytesMap.addKey(table, member);
     }
 
     public boolean remove(byte[] member) {
