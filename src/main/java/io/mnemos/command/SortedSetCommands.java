@@ -246,6 +246,10 @@ public final class SortedSetCommands implements CommandFamily {
     }
 
     private static double score(byte[] s, String error) {
+        double small = smallInteger(s);
+        if (small == small) { // the common case, without boxing
+            return small;
+        }
         Double d = parseScore(s);
         if (d == null) {
             throw error == null ? CommandError.NOT_FLOAT : CommandError.err(error);

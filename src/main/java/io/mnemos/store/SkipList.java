@@ -133,7 +133,7 @@ public final class SkipList {
     /** Scratch of insert and delete (the keyspace is single-threaded): no garbage per update. */
     private final Node[] update = new Node[MAX_LEVEL];
     private final int[] rank = new int[MAX_LEVEL];
-    /** Scratch of {@link #move}: the node's current predecessors. */
+    /** Scratch of {@link #updateScore}: the node's current predecessors. */
     private final Node[] preds = new Node[MAX_LEVEL];
 
     public int length() {
@@ -177,29 +177,17 @@ public final class SkipList {
     }
 
     /**
-     * zslUpdateScore: gives a node a new score. The node stays where it is when its neighbours still
-     * enclose the new score; otherwise it is unlinked and linked again at its new place, the same
-     * node with the same level (nothing allocated, the member index keeps pointing to it).
-     */
-    public void updateScore(Node x, double score) {
-        Node prev = x.backward;
-        Node next = x.forward0;
-        if ((prev == null || prev.score < score) && (next == null || next.score > score)) {
-            x.score = score;
-            return;
-        }
-        move(x, score);
-    }
-
-    /**
-     * Moves a node to the place of its new score. The search for its current predecessors (to unlink
-     * it) and the search for the predecessors at the new place run in one loop, a step of each per
-     * iteration: two independent pointer chases whose cache misses the CPU overlaps, where one after
+     * zslUpdateScore: gives a node a new score and moves it to its new place, the same node with the
+     * same level (nothing allocated, the member index keeps pointing to it). The search for its
+     * current predecessors (to unlink it) and the search for the predecessors at the new place run in
+     * one loop, a step of each per iteration: two independent pointer chases whose cache misses the CPU overlaps, where one after
      * the other (zslUpdateScore's delete and insert) waits for each miss in turn. The second search
      * treats the node as already gone (it hops over it), and its ranks count the node, so those past
-     * the node are corrected by one before linking.
+     * the node are corrected by one before linking. When both searches end at the same predecessor
+     * the node is already in its place (checked after the search, as Redis does, rather than by
+     * reading both neighbours first: two more cache misses that nothing overlaps).
      */
-    private void move(Node x, double score) {
+    public void updateScore(Node x, double score) {
         double oldScore = x.score;
         byte[] member = x.key;
         Node[] preds = this.preds;
@@ -234,6 +222,10 @@ public final class SkipList {
             preds[i] = pd;
             update[i] = pi;
             rank[i] = ri;
+        }
+        if (update[0] == preds[0]) {
+            x.score = score;
+            return;
         }
         int position = rd + 1;
         for (int i = 0; i < level; i++) {
