@@ -246,6 +246,10 @@ public final class SortedSetCommands implements CommandFamily {
     }
 
     private static double score(byte[] s, String error) {
+        double small = smallInteger(s);
+        if (small == small) { // the common case, without boxing
+            return small;
+        }
         Double d = parseScore(s);
         if (d == null) {
             throw error == null ? CommandError.NOT_FLOAT : CommandError.err(error);
@@ -340,34 +344,23 @@ public final class SortedSetCommands implements CommandFamily {
             z = ZSetValue.create(elements, maxelelen, cfg.zsetMaxListpackEntries, cfg.zsetMaxListpackValue);
             c.db().add(key, z);
         }
+        int flags = (incr ? ZSetValue.IN_INCR : 0) | (nx ? ZSetValue.IN_NX : 0) | (xx ? ZSetValue.IN_XX : 0)
+                | (gt ? ZSetValue.IN_GT : 0) | (lt ? ZSetValue.IN_LT : 0);
+        double[] newScore = new double[1];
         for (int j = 0; j < elements; j++) {
-            byte[] member = c.arg(scoreidx + 1 + j * 2);
-            double s = scores[j];
-            Double cur = z.score(member);
-            if (cur != null) {
-                if (nx) {
-                    continue;
-                }
-                if (incr) {
-                    s += cur;
-                    if (Double.isNaN(s)) {
-                        throw CommandError.err("resulting score is not a number (NaN)");
-                    }
-                }
-                if ((lt && s >= cur) || (gt && s <= cur)) {
-                    continue;
-                }
-                score = s;
-                processed++;
-                if (s != cur) {
-                    z.put(member, s, cfg.zsetMaxListpackEntries, cfg.zsetMaxListpackValue);
-                    updated++;
-                }
-            } else if (!xx) {
-                z.put(member, s, cfg.zsetMaxListpackEntries, cfg.zsetMaxListpackValue);
-                score = s;
+            int out = z.add(c.arg(scoreidx + 1 + j * 2), scores[j], flags, newScore,
+                    cfg.zsetMaxListpackEntries, cfg.zsetMaxListpackValue);
+            if (out == ZSetValue.OUT_NAN) {
+                throw CommandError.err("resulting score is not a number (NaN)");
+            }
+            if (out == ZSetValue.OUT_ADDED) {
                 added++;
+            } else if (out == ZSetValue.OUT_UPDATED) {
+                updated++;
+            }
+            if (out != ZSetValue.OUT_NOP) {
                 processed++;
+                score = newScore[0];
             }
         }
         dirty(c, added + updated);
@@ -1036,6 +1029,16 @@ public final class SortedSetCommands implements CommandFamily {
     }
 
     /** One input of a set operation: a sorted set, a plain set (scores 1) or nothing. */
+    /** A ZUNION member with its score aggregated so far. */
+    private static final class Accumulated extends BytesMap.Entry {
+        double score;
+
+        Accumulated(byte[] member, double score) {
+            super(member);
+            this.score = score;
+        }
+    }
+
     private static final class Source {
         ZSetValue zset;
         SetValue set;
@@ -1197,7 +1200,7 @@ public final class SortedSetCommands implements CommandFamily {
                 }
             }
         } else if (op == OP_UNION) {
-            BytesMap<double[]> acc = new BytesMap<>();
+            BytesMap<Accumulated> acc = new BytesMap<>();
             final int agg = aggregate;
             for (Source s : src) {
                 if (s.length() == 0) {
@@ -1208,16 +1211,16 @@ public final class SortedSetCommands implements CommandFamily {
                     if (Double.isNaN(score)) {
                         score = 0;
                     }
-                    BytesMap.Node<double[]> existing = acc.get(m);
+                    Accumulated existing = acc.get(m);
                     if (existing == null) {
-                        acc.add(m, new double[] {score});
+                        acc.insert(new Accumulated(m, score));
                         maxelelen[0] = Math.max(maxelelen[0], m.length);
                     } else {
-                        existing.value()[0] = aggregate(agg, existing.value()[0], score);
+                        existing.score = aggregate(agg, existing.score, score);
                     }
                 });
             }
-            acc.forEach(n -> dst.put(n.key(), n.value()[0], 0, 0));
+            acc.forEach(n -> dst.put(n.key(), n.score, 0, 0));
         } else {
             if (src[0].length() > 0) {
                 src[0].forEach((m, s) -> {

@@ -5,40 +5,44 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 /**
- * A chained hash table of byte-array keys with an optional value per key, the "hashtable" encoding
- * of sets (no values) and the member index of skiplist sorted sets (value = skiplist node). Same
- * shape as {@link Dict}: power-of-two buckets so that SSCAN's reverse-binary cursor never misses a
- * member that stays in the table, and one small node per key.
+ * An intrusive chained hash table of byte-array keys: the "hashtable" encoding of sets (plain
+ * {@link Entry} objects) and the member index of skiplist sorted sets (the skiplist nodes themselves
+ * are the entries, so a member costs one object and a score lookup one hop). Same shape as
+ * {@link Dict}: power-of-two buckets so that SSCAN's reverse-binary cursor never misses a member
+ * that stays in the table. Each entry keeps its key's hash, so a chain walk skips other keys without
+ * touching their byte arrays (a cache miss each on big tables) and a resize does not rehash.
  */
-public final class BytesMap<V> {
-    private static final int MIN_CAPACITY = 4;
+public final class BytesMap<E extends BytesMap.Entry> {
+    /** Heap bytes of a plain entry: header 12, key, hash, next 3x4 = 24. */
+    public static final long ENTRY_BYTES = 24;
 
-    /** One key; {@code value} is null for sets. */
-    public static final class Node<V> {
+    /** One key; subclasses add what they carry per key. */
+    public static class Entry {
         final byte[] key;
-        V value;
-        Node<V> next;
+        final int hash;
+        Entry next;
 
-        Node(byte[] key, V value) {
+        public Entry(byte[] key) {
+            this(key, KeyHash.hash(key));
+        }
+
+        Entry(byte[] key, int hash) {
             this.key = key;
-            this.value = value;
+            this.hash = hash;
         }
 
-        public byte[] key() {
+        /** For sentinels that are never in a table (a skiplist's header). */
+        Entry() {
+            this.key = null;
+            this.hash = 0;
+        }
+
+        public final byte[] key() {
             return key;
-        }
-
-        public V value() {
-            return value;
-        }
-
-        public void value(V v) {
-            this.value = v;
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private Node<V>[] table = new Node[MIN_CAPACITY];
+    private Entry[] table = new Entry[HashTables.MIN_CAPACITY];
     private int size;
     /** Heap bytes of the key arrays, kept as keys come and go so that memoryUsage() is O(1). */
     private long keyBytes;
@@ -46,28 +50,28 @@ public final class BytesMap<V> {
     public BytesMap() {
     }
 
-    @SuppressWarnings("unchecked")
     public BytesMap(int expected) {
-        int cap = MIN_CAPACITY;
-        while (cap < expected) {
-            cap <<= 1;
-        }
-        table = new Node[cap];
+        table = new Entry[HashTables.capacityFor(expected)];
     }
 
     public int size() {
         return size;
     }
 
-    /** Heap estimate: bucket array, one 24-byte node per key and the key arrays; O(1). */
-    public long memoryUsage() {
-        return MemoryModel.refArray(table.length) + 24L * size + keyBytes;
+    /** Heap estimate: bucket array, one entry of {@code entryBytes} per key and the key arrays; O(1). */
+    public long memoryUsage(long entryBytes) {
+        return MemoryModel.refArray(table.length) + entryBytes * size + keyBytes;
     }
 
-    public Node<V> get(byte[] key) {
-        for (Node<V> e = table[KeyHash.hash(key) & (table.length - 1)]; e != null; e = e.next) {
-            if (Arrays.equals(e.key, key)) {
-                return e;
+    public E get(byte[] key) {
+        return find(key, KeyHash.hash(key));
+    }
+
+    @SuppressWarnings("unchecked")
+    private E find(byte[] key, int hash) {
+        for (Entry e = table[hash & (table.length - 1)]; e != null; e = e.next) {
+            if (e.hash == hash && Arrays.equals(e.key, key)) {
+                return (E) e;
             }
         }
         return null;
@@ -77,28 +81,38 @@ public final class BytesMap<V> {
         return get(key) != null;
     }
 
-    /** Adds the key if absent; returns false (and changes nothing) if it was present. */
-    public boolean add(byte[] key, V value) {
-        if (get(key) != null) {
+    /**
+     * Set membership, for tables of plain entries: adds the key if absent, hashing it once and
+     * allocating an entry only when it is new.
+     */
+    public static boolean addKey(BytesMap<Entry> map, byte[] key) {
+        int hash = KeyHash.hash(key);
+        if (map.find(key, hash) != null) {
             return false;
         }
-        if (size >= table.length) {
-            resize(table.length * 2);
-        }
-        Node<V> e = new Node<>(key, value);
-        int bucket = KeyHash.hash(key) & (table.length - 1);
-        e.next = table[bucket];
-        table[bucket] = e;
-        size++;
-        keyBytes += MemoryModel.byteArray(key.length);
+        map.insert(new Entry(key, hash));
         return true;
     }
 
-    public Node<V> remove(byte[] key) {
-        int bucket = KeyHash.hash(key) & (table.length - 1);
-        Node<V> prev = null;
-        for (Node<V> e = table[bucket]; e != null; prev = e, e = e.next) {
-            if (Arrays.equals(e.key, key)) {
+    /** Adds an entry whose key the caller knows to be absent (after a failed {@link #get}). */
+    public void insert(E entry) {
+        if (size >= table.length) {
+            resize(table.length * 2);
+        }
+        int bucket = entry.hash & (table.length - 1);
+        entry.next = table[bucket];
+        table[bucket] = entry;
+        size++;
+        keyBytes += MemoryModel.byteArray(entry.key.length);
+    }
+
+    @SuppressWarnings("unchecked")
+    public E remove(byte[] key) {
+        int hash = KeyHash.hash(key);
+        int bucket = hash & (table.length - 1);
+        Entry prev = null;
+        for (Entry e = table[bucket]; e != null; prev = e, e = e.next) {
+            if (e.hash == hash && Arrays.equals(e.key, key)) {
                 if (prev == null) {
                     table[bucket] = e.next;
                 } else {
@@ -107,79 +121,70 @@ public final class BytesMap<V> {
                 e.next = null;
                 size--;
                 keyBytes -= MemoryModel.byteArray(e.key.length);
-                maybeShrink();
-                return e;
+                int target = HashTables.shrinkTo(table.length, size);
+                if (target != 0) {
+                    resize(target);
+                }
+                return (E) e;
             }
         }
         return null;
     }
 
-    /** A random node: a random non-empty bucket, then a random link of its chain (dictGetRandomKey). */
-    public Node<V> random() {
+    /** A random entry: a random non-empty bucket, then a random link of its chain (dictGetRandomKey). */
+    @SuppressWarnings("unchecked")
+    public E random() {
         if (size == 0) {
             return null;
         }
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
-        Node<V> head;
+        Entry head;
         do {
             head = table[rnd.nextInt(table.length)];
         } while (head == null);
         int length = 0;
-        for (Node<V> e = head; e != null; e = e.next) {
+        for (Entry e = head; e != null; e = e.next) {
             length++;
         }
-        Node<V> e = head;
+        Entry e = head;
         for (int i = rnd.nextInt(length); i > 0; i--) {
             e = e.next;
         }
-        return e;
+        return (E) e;
     }
 
     /** One step of dictScan: visits a bucket and returns the next cursor, 0 at the end. */
-    public long scan(long cursor, Consumer<Node<V>> visitor) {
+    @SuppressWarnings("unchecked")
+    public long scan(long cursor, Consumer<? super E> visitor) {
         if (size == 0) {
             return 0;
         }
-        long mask = table.length - 1;
-        for (Node<V> e = table[(int) (cursor & mask)]; e != null; ) {
-            Node<V> next = e.next;
-            visitor.accept(e);
+        for (Entry e = table[ScanCursor.bucket(cursor, table.length)]; e != null; ) {
+            Entry next = e.next;
+            visitor.accept((E) e);
             e = next;
         }
-        cursor |= ~mask;
-        cursor = Long.reverse(cursor);
-        cursor++;
-        return Long.reverse(cursor);
+        return ScanCursor.next(cursor, table.length);
     }
 
-    /** Visits every node; the visitor must not modify the table. */
-    public void forEach(Consumer<Node<V>> visitor) {
-        for (Node<V> head : table) {
-            for (Node<V> e = head; e != null; e = e.next) {
-                visitor.accept(e);
-            }
-        }
-    }
-
-    private void maybeShrink() {
-        if (table.length > MIN_CAPACITY && size * 10L < table.length) {
-            int target = MIN_CAPACITY;
-            while (target < size) {
-                target <<= 1;
-            }
-            resize(target);
-        }
-    }
-
+    /** Visits every entry; the visitor must not modify the table. */
     @SuppressWarnings("unchecked")
+    public void forEach(Consumer<? super E> visitor) {
+        for (Entry head : table) {
+            for (Entry e = head; e != null; e = e.next) {
+                visitor.accept((E) e);
+            }
+        }
+    }
+
     private void resize(int capacity) {
-        Node<V>[] fresh = new Node[capacity];
+        Entry[] fresh = new Entry[capacity];
         int mask = capacity - 1;
-        for (Node<V> head : table) {
-            Node<V> e = head;
+        for (Entry head : table) {
+            Entry e = head;
             while (e != null) {
-                Node<V> next = e.next;
-                int bucket = KeyHash.hash(e.key) & mask;
+                Entry next = e.next;
+                int bucket = e.hash & mask;
                 e.next = fresh[bucket];
                 fresh[bucket] = e;
                 e = next;

@@ -1,10 +1,10 @@
 package io.mnemos.store;
 
 /**
- * The sizing policy shared by the chained power-of-two tables ({@link Dict} and the hashtable
- * encoding of {@link HashValue}): as Redis's dict, at least {@link #MIN_CAPACITY} buckets, grow to
- * twice the buckets when the entries reach the bucket count, shrink when fewer than 10% of the
- * buckets would be used.
+ * The sizing policy shared by the chained power-of-two tables ({@link Dict} for keys, {@link BytesMap}
+ * for the fields and members of hashes, sets and sorted sets): as Redis's dict, at least
+ * {@link #MIN_CAPACITY} buckets, grow to twice the buckets when the entries reach the bucket count,
+ * shrink when fewer than 10% of the buckets would be used.
  */
 final class HashTables {
     /** Redis's DICT_HT_INITIAL_SIZE. */

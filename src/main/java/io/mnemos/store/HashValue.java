@@ -7,9 +7,10 @@ import java.util.function.BiConsumer;
 /**
  * A Redis hash with Redis's two encodings. "listpack": every field and value packed end to end in
  * one byte array ({@link Listpack} entries: field, value, field, value... in insertion order; linear
- * search, as Redis's listpack), so a small hash is one object plus one array. "hashtable": a chained
- * table of small nodes with a power-of-two bucket array, so HSCAN's reverse-binary cursor keeps
- * Redis's guarantee across resizes. The hash converts once it holds more than
+ * search, as Redis's listpack), so a small hash is one object plus one array. "hashtable": a
+ * {@link BytesMap} of field entries carrying their value (power-of-two buckets, so HSCAN's
+ * reverse-binary cursor keeps Redis's guarantee across resizes; stored hashes, so a lookup skips
+ * other fields of its bucket without reading their bytes). The hash converts once it holds more than
  * {@code hash-max-listpack-entries} fields or a field or value longer than
  * {@code hash-max-listpack-value} bytes, and never converts back.
  */
@@ -17,20 +18,30 @@ public final class HashValue implements TypedValue {
     /** Listpack encoding: the packed entries (the first {@link #lpUsed} bytes); null once converted. */
     private byte[] lp;
     private int lpUsed;
-    /** Hashtable encoding: buckets; null while a listpack. */
-    private Node[] table;
+    /** Listpack encoding: the number of fields. */
     private int size;
-    /** Hashtable encoding: sum of the lengths of all fields and values, for the O(1) memory estimate. */
-    private long bytes;
+    /** Hashtable encoding: the fields; null while a listpack. */
+    private BytesMap<Field> table;
+    /** Hashtable encoding: sum of the lengths of all values, for the O(1) memory estimate. */
+    private long valueBytes;
 
-    private static final class Node {
-        final byte[] field;
+    /** A field of the hashtable encoding and its value. */
+    private static final class Field extends BytesMap.Entry {
+        /** Header 12, key, hash, next, value, valueLength 5x4 = 32. */
+        static final long BYTES = 32;
+
         byte[] value;
-        Node next;
+        /**
+         * The value's length, so that replacing the value (HSET on an existing field) keeps the
+         * memory estimate without reading the old array, a cache miss on a big hash; it fills the
+         * entry's alignment padding.
+         */
+        int valueLength;
 
-        Node(byte[] field, byte[] value) {
-            this.field = field;
+        Field(byte[] field, byte[] value) {
+            super(field);
             this.value = value;
+            this.valueLength = value.length;
         }
     }
 
@@ -61,18 +72,18 @@ public final class HashValue implements TypedValue {
             h.size = size;
         } else {
             h.lp = null;
-            h.table = new Node[table.length];
+            h.table = new BytesMap<>(table.size());
             forEach((f, v) -> h.tablePut(f.clone(), v.clone()));
         }
         return h;
     }
 
     public int size() {
-        return size;
+        return lp != null ? size : table.size();
     }
 
     public boolean isEmpty() {
-        return size == 0;
+        return size() == 0;
     }
 
     // ------------------------------------------------------------ lookups
@@ -93,21 +104,12 @@ public final class HashValue implements TypedValue {
         return -1;
     }
 
-    private Node node(byte[] field) {
-        for (Node n = table[KeyHash.hash(field) & (table.length - 1)]; n != null; n = n.next) {
-            if (Arrays.equals(n.field, field)) {
-                return n;
-            }
-        }
-        return null;
-    }
-
     public byte[] get(byte[] field) {
         if (lp != null) {
             int p = lpFind(Listpack.encode(field));
             return p < 0 ? null : Listpack.decode(lp, p + Listpack.entrySize(lp, p));
         }
-        Node n = node(field);
+        Field n = table.get(field);
         return n == null ? null : n.value;
     }
 
@@ -115,7 +117,7 @@ public final class HashValue implements TypedValue {
         if (lp != null) {
             return lpFind(Listpack.encode(field)) >= 0;
         }
-        return node(field) != null;
+        return table.get(field) != null;
     }
 
     /** The length of a field's value, or -1 when the field is absent (HSTRLEN, without copying). */
@@ -124,7 +126,7 @@ public final class HashValue implements TypedValue {
             int p = lpFind(Listpack.encode(field));
             return p < 0 ? -1 : Listpack.stringLength(lp, p + Listpack.entrySize(lp, p));
         }
-        Node n = node(field);
+        Field n = table.get(field);
         return n == null ? -1 : n.value.length;
     }
 
@@ -182,10 +184,11 @@ public final class HashValue implements TypedValue {
             }
             return true;
         }
-        Node n = node(field);
+        Field n = table.get(field);
         if (n != null) {
-            bytes += value.length - n.value.length;
+            valueBytes += value.length - n.valueLength;
             n.value = value;
+            n.valueLength = value.length;
             return false;
         }
         tablePut(field, value);
@@ -208,25 +211,12 @@ public final class HashValue implements TypedValue {
             }
             return true;
         }
-        int bucket = KeyHash.hash(field) & (table.length - 1);
-        Node prev = null;
-        for (Node n = table[bucket]; n != null; prev = n, n = n.next) {
-            if (Arrays.equals(n.field, field)) {
-                bytes -= n.field.length + n.value.length;
-                if (prev == null) {
-                    table[bucket] = n.next;
-                } else {
-                    prev.next = n.next;
-                }
-                size--;
-                int target = HashTables.shrinkTo(table.length, size);
-                if (target != 0) {
-                    resize(target);
-                }
-                return true;
-            }
+        Field n = table.remove(field);
+        if (n == null) {
+            return false;
         }
-        return false;
+        valueBytes -= n.valueLength;
+        return true;
     }
 
     private void convert() {
@@ -235,9 +225,9 @@ public final class HashValue implements TypedValue {
         int n = size;
         lp = null;
         lpUsed = 0;
-        table = new Node[HashTables.capacityFor(n)];
+        table = new BytesMap<>(n);
         size = 0;
-        bytes = 0;
+        valueBytes = 0;
         int p = 0;
         while (p < used) {
             byte[] f = Listpack.decode(old, p);
@@ -248,32 +238,10 @@ public final class HashValue implements TypedValue {
         }
     }
 
+    /** Adds a field known to be absent to the hashtable encoding. */
     private void tablePut(byte[] field, byte[] value) {
-        if (size >= table.length) {
-            resize(table.length * 2);
-        }
-        Node n = new Node(field, value);
-        int bucket = KeyHash.hash(field) & (table.length - 1);
-        n.next = table[bucket];
-        table[bucket] = n;
-        size++;
-        bytes += field.length + value.length;
-    }
-
-    private void resize(int capacity) {
-        Node[] fresh = new Node[capacity];
-        int mask = capacity - 1;
-        for (Node head : table) {
-            Node n = head;
-            while (n != null) {
-                Node next = n.next;
-                int bucket = KeyHash.hash(n.field) & mask;
-                n.next = fresh[bucket];
-                fresh[bucket] = n;
-                n = next;
-            }
-        }
-        table = fresh;
+        table.insert(new Field(field, value));
+        valueBytes += value.length;
     }
 
     // ------------------------------------------------------------ iteration
@@ -293,11 +261,7 @@ public final class HashValue implements TypedValue {
             }
             return;
         }
-        for (Node head : table) {
-            for (Node n = head; n != null; n = n.next) {
-                visitor.accept(n.field, n.value);
-            }
-        }
+        table.forEach(n -> visitor.accept(n.key(), n.value));
     }
 
     /**
@@ -309,13 +273,7 @@ public final class HashValue implements TypedValue {
             forEach(visitor);
             return 0;
         }
-        if (size == 0) {
-            return 0;
-        }
-        for (Node n = table[ScanCursor.bucket(cursor, table.length)]; n != null; n = n.next) {
-            visitor.accept(n.field, n.value);
-        }
-        return ScanCursor.next(cursor, table.length);
+        return table.scan(cursor, n -> visitor.accept(n.key(), n.value));
     }
 
     /** A random field index pair {field, value}, uniformly for a listpack, Redis-like for a table. */
@@ -329,24 +287,13 @@ public final class HashValue implements TypedValue {
             byte[] f = Listpack.decode(lp, p);
             return new byte[][]{f, Listpack.decode(lp, p + Listpack.entrySize(lp, p))};
         }
-        Node head;
-        do {
-            head = table[rnd.nextInt(table.length)];
-        } while (head == null);
-        int length = 0;
-        for (Node n = head; n != null; n = n.next) {
-            length++;
-        }
-        Node n = head;
-        for (int i = rnd.nextInt(length); i > 0; i--) {
-            n = n.next;
-        }
-        return new byte[][]{n.field, n.value};
+        Field n = table.random();
+        return new byte[][]{n.key(), n.value};
     }
 
     /** All fields and values as a flat array field, value, field, value... */
     public byte[][] toArray() {
-        byte[][] out = new byte[size * 2][];
+        byte[][] out = new byte[size() * 2][];
         int[] k = {0};
         forEach((f, v) -> {
             out[k[0]++] = f;
@@ -356,16 +303,15 @@ public final class HashValue implements TypedValue {
     }
 
     /**
-     * O(1): this object (header 12, lp, table 2x4, lpUsed, size 2x4, bytes 8 = 36, aligned 40); a
-     * listpack's byte array at its capacity, or the bucket array at its capacity plus one 24-byte node
-     * array at its capacity plus one 24-byte node per field, and every field's and value's bytes.
+     * O(1): this object (header 12, lp, table 2x4, lpUsed, size 2x4, valueBytes 8 = 36, aligned 40);
+     * a listpack's byte array at its capacity, or the field table (buckets, one entry per field and
+     * the fields' bytes) and every value's bytes.
      */
     @Override
     public long memoryUsage() {
         if (lp != null) {
             return 40 + (lp.length == 0 ? 0 : MemoryModel.byteArray(lp.length));
         }
-        long arrays = MemoryModel.byteArrays(2L * size, bytes);
-        return 40 + MemoryModel.refArray(table.length) + 24L * size + arrays;
+        return 40 + table.memoryUsage(Field.BYTES) + MemoryModel.byteArrays(table.size(), valueBytes);
     }
 }

@@ -4,7 +4,7 @@ package io.mnemos.store;
  * Redis's reverse-binary SCAN cursor over a power-of-two bucket array (dictScan): the cursor's low
  * bits name a bucket, and the next cursor increments the <em>reversed</em> bits, so that a table that
  * grows or shrinks between calls never makes the scan skip an element present throughout. Shared by
- * every hash table that SCAN-family commands walk ({@link Dict} for keys, {@link HashValue} for fields).
+ * every hash table that SCAN-family commands walk ({@link Dict} for keys, {@link BytesMap} for the fields and members of hashes, sets and sorted sets).
  */
 final class ScanCursor {
     private ScanCursor() {

@@ -17,7 +17,7 @@ public final class SetValue implements TypedValue {
     /** Intset members in ascending order, or null once the set is a hashtable. */
     private long[] ints;
     private int intCount;
-    private BytesMap<Object> table;
+    private BytesMap<BytesMap.Entry> table;
 
     private SetValue(boolean intset) {
         if (intset) {
@@ -65,8 +65,8 @@ public final class SetValue implements TypedValue {
             c.intCount = intCount;
         } else {
             c = hashtable();
-            BytesMap<Object> t = new BytesMap<>(table.size());
-            table.forEach(n -> t.add(n.key(), null));
+            BytesMap<BytesMap.Entry> t = new BytesMap<>(table.size());
+            table.forEach(n -> t.insert(new BytesMap.Entry(n.key())));
             c.table = t;
         }
         return c;
@@ -79,7 +79,7 @@ public final class SetValue implements TypedValue {
     /** Heap estimate for used_memory, O(1): the intset's long[] or the member table. */
     @Override
     public long memoryUsage() {
-        return 24 + (ints != null ? MemoryModel.align(MemoryModel.ARRAY_HEADER + 8L * ints.length) : table.memoryUsage());
+        return 24 + (ints != null ? MemoryModel.align(MemoryModel.ARRAY_HEADER + 8L * ints.length) : table.memoryUsage(BytesMap.ENTRY_BYTES));
     }
 
     /** setTypeAdd: adds a member, converting to a hashtable as Redis does. */
@@ -105,7 +105,7 @@ public final class SetValue implements TypedValue {
             }
             convertToHashtable();
         }
-        return table.add(member, null);
+        return BytesMap.addKey(table, member);
     }
 
     public boolean remove(byte[] member) {
@@ -155,7 +155,7 @@ public final class SetValue implements TypedValue {
         if (ints != null) {
             return intCount == 0 ? null : toBytes(ints[ThreadLocalRandom.current().nextInt(intCount)]);
         }
-        BytesMap.Node<Object> n = table.random();
+        BytesMap.Entry n = table.random();
         return n == null ? null : n.key();
     }
 
@@ -172,9 +172,9 @@ public final class SetValue implements TypedValue {
     }
 
     private void convertToHashtable() {
-        BytesMap<Object> t = new BytesMap<>(intCount);
+        BytesMap<BytesMap.Entry> t = new BytesMap<>(intCount);
         for (int i = 0; i < intCount; i++) {
-            t.add(toBytes(ints[i]), null);
+            t.insert(new BytesMap.Entry(toBytes(ints[i])));
         }
         table = t;
         ints = null;

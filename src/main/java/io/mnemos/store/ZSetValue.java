@@ -77,7 +77,7 @@ public final class ZSetValue implements TypedValue {
         } else {
             c = skiplist();
             for (SkipList.Node n = zsl.first(); n != null; n = n.next()) {
-                c.dict.add(n.member, c.zsl.insert(n.score, n.member));
+                c.dict.insert(c.zsl.insert(n.score, n.key()));
             }
         }
         return c;
@@ -89,15 +89,16 @@ public final class ZSetValue implements TypedValue {
 
     /**
      * Heap estimate for used_memory, O(1): this object (header 12, lp, zsl, dict 3x4, lpUsed,
-     * lpSize 2x4 = 32) and the listpack's byte array at its capacity; a skiplist adds one node per
-     * member to the member index, whose size is kept incrementally.
+     * lpSize 2x4 = 32) and the listpack's byte array at its capacity; a skiplist adds its member
+     * index (bucket array, one node per member, which is also the index entry, and the members'
+     * bytes, kept incrementally).
      */
     @Override
     public long memoryUsage() {
         if (zsl == null) {
             return 32 + (lp.length == 0 ? 0 : MemoryModel.byteArray(lp.length));
         }
-        return 48 + SkipList.SCRATCH_BYTES + dict.memoryUsage() + SkipList.NODE_BYTES * zsl.length();
+        return 48 + SkipList.SCRATCH_BYTES + dict.memoryUsage(SkipList.NODE_BYTES);
     }
 
     /** The member's score, or null. */
@@ -106,44 +107,98 @@ public final class ZSetValue implements TypedValue {
             int p = lpFind(Listpack.encode(member));
             return p < 0 ? null : Listpack.readScore(lp, p + Listpack.entrySize(lp, p));
         }
-        BytesMap.Node<SkipList.Node> n = dict.get(member);
-        return n == null ? null : n.value().score;
+        SkipList.Node n = dict.get(member);
+        return n == null ? null : n.score;
     }
+
+    /** {@link #add} input flags (Redis's ZADD_IN_*). */
+    public static final int IN_INCR = 1;
+    public static final int IN_NX = 2;
+    public static final int IN_XX = 4;
+    public static final int IN_GT = 8;
+    public static final int IN_LT = 16;
+    /** {@link #add} outcomes (Redis's ZADD_OUT_*); 0 means processed with the score unchanged. */
+    public static final int OUT_NOP = 1;
+    public static final int OUT_NAN = 2;
+    public static final int OUT_ADDED = 4;
+    public static final int OUT_UPDATED = 8;
 
     /**
      * Sets a member's score, adding the member if absent, and converts to a skiplist when the
-     * listpack would exceed its limits (zsetAdd).
+     * listpack would exceed its limits (zsetAdd without options).
      */
     public void put(byte[] member, double score, int maxEntries, int maxValue) {
+        add(member, score, 0, null, maxEntries, maxValue);
+    }
+
+    /**
+     * Redis's zsetAdd: adds or updates a member under the ZADD options, looking the member up once.
+     * Returns one of the OUT_ outcomes (0 when the member was processed but its score is unchanged);
+     * unless the outcome is OUT_NOP or OUT_NAN the resulting score is stored in {@code newScore[0]}
+     * (if not null).
+     */
+    public int add(byte[] member, double score, int flags, double[] newScore, int maxEntries, int maxValue) {
+        byte[] encoded = null;
+        int p = -1;
+        SkipList.Node node = null;
+        boolean exists;
+        double cur = 0;
         if (zsl == null) {
-            byte[] enc = Listpack.encode(member);
-            int p = lpFind(enc);
-            if (p >= 0) {
-                if (Listpack.readScore(lp, p + enc.length) == score) {
-                    return;
-                }
-                lpDelete(p);
-                lpInsert(enc, member, score);
-                return;
+            encoded = Listpack.encode(member);
+            p = lpFind(encoded);
+            exists = p >= 0;
+            if (exists) {
+                cur = Listpack.readScore(lp, p + encoded.length);
             }
-            if (lpSize + 1 > maxEntries || member.length > maxValue) {
-                convertToSkiplist();
-            } else {
-                lpInsert(enc, member, score);
-                return;
-            }
-        }
-        BytesMap.Node<SkipList.Node> n = dict.get(member);
-        if (n != null) {
-            SkipList.Node old = n.value();
-            if (old.score == score) {
-                return;
-            }
-            zsl.delete(old.score, old.member);
-            n.value(zsl.insert(score, n.key()));
         } else {
-            dict.add(member, zsl.insert(score, member));
+            node = dict.get(member);
+            exists = node != null;
+            if (exists) {
+                cur = node.score;
+            }
         }
+        if (exists) {
+            if ((flags & IN_NX) != 0) {
+                return OUT_NOP;
+            }
+            if ((flags & IN_INCR) != 0) {
+                score += cur;
+                if (Double.isNaN(score)) {
+                    return OUT_NAN;
+                }
+            }
+            if (((flags & IN_LT) != 0 && score >= cur) || ((flags & IN_GT) != 0 && score <= cur)) {
+                return OUT_NOP;
+            }
+            if (newScore != null) {
+                newScore[0] = score;
+            }
+            if (score == cur) {
+                return 0;
+            }
+            if (node != null) {
+                zsl.updateScore(node, score);
+            } else {
+                lpDelete(p);
+                lpInsert(encoded, member, score);
+            }
+            return OUT_UPDATED;
+        }
+        if ((flags & IN_XX) != 0) {
+            return OUT_NOP;
+        }
+        if (newScore != null) {
+            newScore[0] = score;
+        }
+        if (zsl == null) {
+            if (lpSize + 1 <= maxEntries && member.length <= maxValue) {
+                lpInsert(encoded, member, score);
+                return OUT_ADDED;
+            }
+            convertToSkiplist();
+        }
+        dict.insert(zsl.insert(score, member));
+        return OUT_ADDED;
     }
 
     public boolean remove(byte[] member) {
@@ -155,11 +210,11 @@ public final class ZSetValue implements TypedValue {
             lpDelete(p);
             return true;
         }
-        BytesMap.Node<SkipList.Node> n = dict.remove(member);
+        SkipList.Node n = dict.remove(member);
         if (n == null) {
             return false;
         }
-        zsl.delete(n.value().score, n.value().member);
+        zsl.delete(n);
         return true;
     }
 
@@ -178,11 +233,11 @@ public final class ZSetValue implements TypedValue {
             }
             return -1;
         }
-        BytesMap.Node<SkipList.Node> n = dict.get(member);
+        SkipList.Node n = dict.get(member);
         if (n == null) {
             return -1;
         }
-        return zsl.rank(n.value().score, n.value().member) - 1;
+        return zsl.rank(n) - 1;
     }
 
     /** How many leading elements (in ascending order) satisfy a monotone condition. */
@@ -231,7 +286,7 @@ public final class ZSetValue implements TypedValue {
         SkipList.Node n = zsl.byRank((rev ? end : start) + 1);
         for (long i = 0; i < count && n != null; i++) {
             SkipList.Node next = rev ? n.previous() : n.next();
-            visitor.accept(n.member, n.score);
+            visitor.accept(n.key(), n.score);
             n = next;
         }
     }
@@ -261,8 +316,8 @@ public final class ZSetValue implements TypedValue {
         long removed = 0;
         while (removed < count && n != null) {
             SkipList.Node next = n.next();
-            dict.remove(n.member);
-            zsl.delete(n.score, n.member);
+            dict.remove(n.key());
+            zsl.delete(n);
             removed++;
             n = next;
         }
@@ -278,7 +333,7 @@ public final class ZSetValue implements TypedValue {
         if (zsl == null) {
             return Listpack.decode(lp, lpOffset((int) rank));
         }
-        return zsl.byRank(rank + 1).member;
+        return zsl.byRank(rank + 1).key();
     }
 
     public double scoreAt(long rank) {
@@ -300,7 +355,7 @@ public final class ZSetValue implements TypedValue {
             forEach(visitor);
             return 0;
         }
-        return dict.scan(cursor, n -> visitor.accept(n.key(), n.value().score));
+        return dict.scan(cursor, n -> visitor.accept(n.key(), n.score));
     }
 
     /** zsetConvertToListpackIfNeeded: back to a listpack when a stored result is small enough. */
@@ -311,12 +366,12 @@ public final class ZSetValue implements TypedValue {
         int n = zsl.length();
         int bytes = 0;
         for (SkipList.Node x = zsl.first(); x != null; x = x.next()) {
-            bytes += Listpack.encodedSize(x.member) + Listpack.scoreSize(x.score);
+            bytes += Listpack.encodedSize(x.key()) + Listpack.scoreSize(x.score);
         }
         byte[] packed = new byte[bytes];
         int p = 0;
         for (SkipList.Node x = zsl.first(); x != null; x = x.next()) {
-            p = Listpack.write(packed, p, x.member);
+            p = Listpack.write(packed, p, x.key());
             p = Listpack.writeScore(packed, p, x.score);
         }
         lp = n == 0 ? Listpack.EMPTY : packed;
@@ -335,7 +390,7 @@ public final class ZSetValue implements TypedValue {
             p += Listpack.entrySize(lp, p);
             double score = Listpack.readScore(lp, p);
             p += Listpack.entrySize(lp, p);
-            index.add(member, list.insert(score, member));
+            index.insert(list.insert(score, member));
         }
         zsl = list;
         dict = index;

@@ -78,4 +78,51 @@ class SkipListTest {
         assertEquals(20.0, z.scoreAt(10));
         assertEquals(-1, z.rank("m15".getBytes(StandardCharsets.UTF_8)));
     }
+
+    /**
+     * A set big enough for nodes above the four inline levels, with score updates that keep a node
+     * in place (between its neighbours) and ones that move it, against the reference model.
+     */
+    @Test
+    void bigSetWithInPlaceAndMovingUpdatesMatchesTheModel() {
+        Random rnd = new Random(7);
+        ZSetValue z = ZSetValue.skiplist();
+        TreeMap<String, Double> scores = new TreeMap<>();
+        java.util.TreeSet<Key> model = new java.util.TreeSet<>();
+        for (int op = 0; op < 60000; op++) {
+            String m = "e" + rnd.nextInt(20000);
+            byte[] mb = m.getBytes(StandardCharsets.UTF_8);
+            Double old = scores.get(m);
+            int kind = rnd.nextInt(10);
+            if (kind == 0 && old != null) {
+                scores.remove(m);
+                model.remove(new Key(old, m));
+                assertEquals(true, z.remove(mb));
+                continue;
+            }
+            // small nudges mostly keep the node between its neighbours; the rest move it
+            double s = old != null && kind < 5 ? old + rnd.nextDouble() * 1e-9 : rnd.nextInt(5000);
+            if (old != null) {
+                model.remove(new Key(old, m));
+            }
+            scores.put(m, s);
+            model.add(new Key(s, m));
+            z.put(mb, s, 0, 0);
+        }
+        List<Key> sorted = new ArrayList<>(model);
+        assertEquals(sorted.size(), z.size());
+        List<String> got = new ArrayList<>();
+        z.forEach((mm, s) -> got.add(new String(mm, StandardCharsets.UTF_8) + "=" + s));
+        assertEquals(sorted.stream().map(k -> k.member + "=" + k.score).toList(), got);
+        for (int r = 0; r < sorted.size(); r++) {
+            Key k = sorted.get(r);
+            byte[] mb = k.member.getBytes(StandardCharsets.UTF_8);
+            assertEquals(r, z.rank(mb));
+            assertEquals(k.member, new String(z.memberAt(r), StandardCharsets.UTF_8));
+            assertEquals(k.score, z.score(mb));
+        }
+        List<String> reversed = new ArrayList<>();
+        z.range(0, sorted.size() - 1, true, (mm, s) -> reversed.add(new String(mm, StandardCharsets.UTF_8)));
+        assertEquals(sorted.reversed().stream().map(Key::member).toList(), reversed);
+    }
 }
