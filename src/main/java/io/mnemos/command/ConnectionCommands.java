@@ -58,7 +58,7 @@ public final class ConnectionCommands implements CommandFamily {
         } else if (c.argc() == 2) {
             c.reply().bulk(c.arg(1));
         } else {
-            c.reply().simple("PONG");
+            c.reply().pong();
         }
     }
 

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 public final class ReplyWriter {
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] OK = "+OK\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PONG = "+PONG\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NULL_BULK = "$-1\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NULL_ARRAY = "*-1\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NULL_RESP3 = "_\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -88,6 +89,13 @@ public final class ReplyWriter {
     public void ok() {
         if (enabled) {
             buf().writeBytes(OK);
+        }
+    }
+
+    /** PING's reply, pre-encoded like {@link #ok()}: health checks send little else. */
+    public void pong() {
+        if (enabled) {
+            buf().writeBytes(PONG);
         }
     }
 
