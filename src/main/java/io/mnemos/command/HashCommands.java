@@ -7,6 +7,7 @@ import io.mnemos.store.Database;
 import io.mnemos.store.Entry;
 import io.mnemos.store.HashValue;
 import io.mnemos.store.ValueType;
+import io.mnemos.util.Numbers;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -274,7 +275,7 @@ public final class HashCommands implements CommandFamily {
             throw CommandError.OVERFLOW;
         }
         value += incr;
-        set(c, h, c.arg(2), Long.toString(value).getBytes(StandardCharsets.US_ASCII));
+        set(c, h, c.arg(2), Numbers.toBytes(value));
         dirty(c, 1);
         c.reply().integer(value);
         Events.hash(c, "hincrby", c.arg(1));

@@ -8,6 +8,7 @@ import io.mnemos.store.Entry;
 import io.mnemos.store.HashValue;
 import io.mnemos.store.ListValue;
 import io.mnemos.store.TypedValue;
+import io.mnemos.util.Numbers;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -267,7 +268,7 @@ public final class CommandPropagation {
                     }
                 }
                 return e.expireAt() == Entry.NO_EXPIRY ? null
-                        : new byte[][]{bytes("PEXPIREAT"), argv[1], num(e.expireAt())};
+                        : new byte[][]{bytes("PEXPIREAT"), argv[1], Numbers.toBytes(e.expireAt())};
             }
             case "getdel" -> {
                 return del(argv[1]);
@@ -314,7 +315,7 @@ public final class CommandPropagation {
                 } else {
                     cmd = Args.is(argv[where], "left") ? "LPOP" : "RPOP";
                 }
-                return new byte[][]{bytes(cmd), popKey, num(count)};
+                return new byte[][]{bytes(cmd), popKey, Numbers.toBytes(count)};
             }
             default -> {
                 return argv;
@@ -330,7 +331,7 @@ public final class CommandPropagation {
         if (e.expireAt() == Entry.NO_EXPIRY) {
             return null;
         }
-        return new byte[][]{bytes("PEXPIREAT"), key, num(e.expireAt())};
+        return new byte[][]{bytes("PEXPIREAT"), key, Numbers.toBytes(e.expireAt())};
     }
 
     private static byte[][] setPxat(Database db, byte[] key, byte[] value) {
@@ -341,16 +342,13 @@ public final class CommandPropagation {
         if (e.expireAt() == Entry.NO_EXPIRY) {
             return new byte[][]{bytes("SET"), key, value};
         }
-        return new byte[][]{bytes("SET"), key, value, bytes("PXAT"), num(e.expireAt())};
+        return new byte[][]{bytes("SET"), key, value, bytes("PXAT"), Numbers.toBytes(e.expireAt())};
     }
 
     static byte[][] del(byte[] key) {
         return new byte[][]{DEL, key};
     }
 
-    static byte[] num(long v) {
-        return io.mnemos.util.Numbers.toBytes(v);
-    }
 
     static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);

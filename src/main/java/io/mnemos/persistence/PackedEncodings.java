@@ -1,6 +1,7 @@
 package io.mnemos.persistence;
 
-import java.nio.charset.StandardCharsets;
+import io.mnemos.util.Numbers;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,10 +16,6 @@ final class PackedEncodings {
 
     private static RdbFormatException corrupt(String what) {
         return new RdbFormatException("Corrupt " + what + " encoding in RDB");
-    }
-
-    private static byte[] decimal(long v) {
-        return Long.toString(v).getBytes(StandardCharsets.US_ASCII);
     }
 
     private static int u8(byte[] b, int i) {
@@ -61,7 +58,7 @@ final class PackedEncodings {
             int start = p;
             byte[] value;
             if ((b & 0x80) == 0) {
-                value = decimal(b & 0x7f);
+                value = Numbers.toBytes(b & 0x7f);
                 p += 1;
             } else if ((b & 0xC0) == 0x80) {
                 int len = b & 0x3f;
@@ -74,7 +71,7 @@ final class PackedEncodings {
                 if (v >= 1 << 12) {
                     v -= 1 << 13;
                 }
-                value = decimal(v);
+                value = Numbers.toBytes(v);
                 p += 2;
             } else if ((b & 0xF0) == 0xE0) {
                 need(lp, p, 2, "listpack");
@@ -104,7 +101,7 @@ final class PackedEncodings {
                     int shift = 64 - 8 * n;
                     v = (v << shift) >> shift;
                 }
-                value = decimal(v);
+                value = Numbers.toBytes(v);
                 p += 1 + n;
             } else {
                 throw corrupt("listpack");
@@ -193,7 +190,7 @@ final class PackedEncodings {
                         int shift = 64 - 8 * n;
                         v = (v << shift) >> shift;
                     }
-                    out.add(decimal(v));
+                    out.add(Numbers.toBytes(v));
                     p += 1 + n;
                 }
             }

@@ -4,6 +4,7 @@ import io.mnemos.store.HashValue;
 import io.mnemos.store.ListValue;
 import io.mnemos.store.SetValue;
 import io.mnemos.store.ZSetValue;
+import io.mnemos.util.Numbers;
 
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -222,13 +223,13 @@ public final class RdbReader {
         if ((b >> 6) == 3) {
             switch (b & 0x3f) {
                 case Rdb.ENC_INT8:
-                    return Long.toString((byte) in.readByte()).getBytes(StandardCharsets.US_ASCII);
+                    return Numbers.toBytes((byte) in.readByte());
                 case Rdb.ENC_INT16: {
                     int v = in.readByte() | (in.readByte() << 8);
-                    return Long.toString((short) v).getBytes(StandardCharsets.US_ASCII);
+                    return Numbers.toBytes((short) v);
                 }
                 case Rdb.ENC_INT32:
-                    return Long.toString(in.readIntLE()).getBytes(StandardCharsets.US_ASCII);
+                    return Numbers.toBytes(in.readIntLE());
                 case Rdb.ENC_LZF: {
                     int clen = readCount();
                     int len = readCount();
@@ -385,7 +386,7 @@ public final class RdbReader {
                 long[] ints = PackedEncodings.intset(readString());
                 SetValue set = ints.length > limits.setMaxIntsetEntries() ? SetValue.hashtable() : SetValue.intset();
                 for (long v : ints) {
-                    set.add(Long.toString(v).getBytes(StandardCharsets.US_ASCII), limits.setMaxIntsetEntries());
+                    set.add(Numbers.toBytes(v), limits.setMaxIntsetEntries());
                 }
                 return nonEmpty(set, ints.length);
             }

@@ -1,5 +1,7 @@
 package io.mnemos.store;
 
+import io.mnemos.util.Numbers;
+
 import java.util.Arrays;
 
 /**
@@ -159,13 +161,9 @@ public final class Listpack {
         if (t == TAG_STR32) {
             return Arrays.copyOfRange(lp, p + 5, p + 5 + readInt(lp, p + 1));
         }
-        return longText(readLong(lp, p));
+        return Numbers.toBytes(readLong(lp, p));
     }
 
-    /** The bytes of a long's decimal text. */
-    static byte[] longText(long v) {
-        return Long.toString(v).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    }
 
     /** The decoded length of the string entry at {@code p} (without allocating). */
     static int stringLength(byte[] lp, int p) {

@@ -1,7 +1,7 @@
 package io.mnemos.store;
 
 import io.mnemos.util.Numbers;
-import java.nio.charset.StandardCharsets;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -137,7 +137,7 @@ public final class SetValue implements TypedValue {
     public void forEach(Consumer<byte[]> visitor) {
         if (ints != null) {
             for (int i = 0; i < intCount; i++) {
-                visitor.accept(toBytes(ints[i]));
+                visitor.accept(Numbers.toBytes(ints[i]));
             }
         } else {
             table.forEach(n -> visitor.accept(n.key()));
@@ -153,7 +153,7 @@ public final class SetValue implements TypedValue {
     /** A uniformly random member (intsetRandom / dictGetFairRandomKey), or null when empty. */
     public byte[] random() {
         if (ints != null) {
-            return intCount == 0 ? null : toBytes(ints[ThreadLocalRandom.current().nextInt(intCount)]);
+            return intCount == 0 ? null : Numbers.toBytes(ints[ThreadLocalRandom.current().nextInt(intCount)]);
         }
         BytesMap.Entry n = table.random();
         return n == null ? null : n.key();
@@ -174,14 +174,10 @@ public final class SetValue implements TypedValue {
     private void convertToHashtable() {
         BytesMap<BytesMap.Entry> t = new BytesMap<>(intCount);
         for (int i = 0; i < intCount; i++) {
-            t.insert(new BytesMap.Entry(toBytes(ints[i])));
+            t.insert(new BytesMap.Entry(Numbers.toBytes(ints[i])));
         }
         table = t;
         ints = null;
         intCount = 0;
-    }
-
-    static byte[] toBytes(long v) {
-        return Long.toString(v).getBytes(StandardCharsets.US_ASCII);
     }
 }
