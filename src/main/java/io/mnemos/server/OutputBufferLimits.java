@@ -31,7 +31,7 @@ public final class OutputBufferLimits {
      * has been continuously reached for more than the soft seconds. Starts and resets the client's
      * soft-limit clock as a side effect, exactly as Redis does.
      */
-    public static boolean exceeded(Client c, java.util.function.LongSupplier nowMillis) {
+    public static boolean exceeded(Client c) {
         long[] limit = c.server().config().clientOutputBufferLimits[classOf(c)];
         long hardBytes = limit[0];
         long softBytes = limit[1];
@@ -44,11 +44,13 @@ public final class OutputBufferLimits {
         boolean hard = hardBytes != 0 && used >= hardBytes;
         boolean soft = softBytes != 0 && used >= softBytes;
         if (soft) {
+            // Checked after every command: the clock is only read once the soft limit is reached.
+            long nowMillis = System.currentTimeMillis();
             long since = c.outputSoftLimitReachedAt();
             if (since == 0) {
-                c.outputSoftLimitReachedAt(nowMillis.getAsLong());
+                c.outputSoftLimitReachedAt(nowMillis);
                 soft = false;
-            } else if (nowMillis.getAsLong() - since <= softSeconds * 1000) {
+            } else if (nowMillis - since <= softSeconds * 1000) {
                 soft = false;
             }
         } else {
@@ -65,8 +67,7 @@ public final class OutputBufferLimits {
         if (c.closing()) {
             return false;
         }
-        // Checked after every command: the clock is only read once the soft limit is reached.
-        if (!exceeded(c, System::currentTimeMillis)) {
+        if (!exceeded(c)) {
             return false;
         }
         log.warn("Client {} scheduled to be closed ASAP for overcoming of output buffer limits.",

@@ -58,7 +58,9 @@ public final class Dict {
         if (size >= table.length) {
             resize(table.length * 2);
         }
-        return link(KeyHash.hash(key) & (table.length - 1), key, value);
+        Entry e = new Entry(key, value);
+        link(KeyHash.hash(key) & (table.length - 1), e);
+        return e;
     }
 
     /**
@@ -76,18 +78,14 @@ public final class Dict {
                 return false;
             }
         }
-        entry.next = table[bucket];
-        table[bucket] = entry;
-        size++;
+        link(bucket, entry);
         return true;
     }
 
-    private Entry link(int bucket, byte[] key, Object value) {
-        Entry e = new Entry(key, value);
+    private void link(int bucket, Entry e) {
         e.next = table[bucket];
         table[bucket] = e;
         size++;
-        return e;
     }
 
     /**
