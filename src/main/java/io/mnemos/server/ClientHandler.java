@@ -7,6 +7,7 @@ import io.mnemos.protocol.RespRequestDecoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,9 +35,8 @@ final class ClientHandler extends ByteToMessageDecoder implements RequestSink {
     private ChannelHandlerContext ctx;
     /** Requests held while CLIENT PAUSE postpones this client, in arrival order. */
     private final ArrayDeque<byte[][]> held = new ArrayDeque<>();
-    private boolean deliveryFlushScheduled;
-    /** Replies wait for the append-only file (see Server.holdReplies). */
-    private boolean repliesHeld;
+    /** Replies wait for the end of the event-loop iteration (see Server.queueReplies). */
+    private boolean repliesQueued;
 
     ClientHandler(Server server) {
         this.server = server;
@@ -68,7 +68,9 @@ final class ClientHandler extends ByteToMessageDecoder implements RequestSink {
             held.pollFirst();
             resumeHeld();
         }));
-        client.onDeliver(this::scheduleDeliveryFlush);
+        // Pub/Sub messages, keyspace events, MONITOR lines: written with this iteration's replies,
+        // so a burst of messages costs one write.
+        client.onDeliver(this::flushReplies);
         super.channelActive(ctx);
     }
 
@@ -175,26 +177,25 @@ final class ClientHandler extends ByteToMessageDecoder implements RequestSink {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
         flushReplies();
-        server.beforeSleep();
+        server.scheduleBeforeSleep();
         super.channelReadComplete(ctx);
     }
 
-    /** Writes what the last batch of commands replied, in one flush. */
+    /** Queues what the last batch of commands replied, for one write at the end of the iteration. */
     void flushReplies() {
-        if (client == null || repliesHeld) {
+        if (client == null || repliesQueued) {
             return;
         }
-        if (server.holdReplies(this)) {
-            // Acknowledged writes must be in the AOF first: flushed when the server releases them.
-            repliesHeld = true;
+        if (server.queueReplies(this)) {
+            repliesQueued = true;
             return;
         }
         flushRepliesNow();
     }
 
-    /** The AOF was written (and fsynced with appendfsync always): the held replies go out. */
-    void releaseReplies() {
-        repliesHeld = false;
+    /** beforeSleep: the AOF is written (and fsynced with appendfsync always), the replies go out. */
+    void writeQueuedReplies() {
+        repliesQueued = false;
         if (client != null) {
             flushRepliesNow();
         }
@@ -218,16 +219,21 @@ final class ClientHandler extends ByteToMessageDecoder implements RequestSink {
     }
 
     /**
-     * Pub/Sub messages for this connection are flushed once the current event-loop task (another
-     * client's read batch, the cron) is done, so a burst of messages costs one write.
+     * The peer shut down its side (EOF): what it sent before is answered, then the connection
+     * closes. Replies wait for the end of the event-loop iteration, and the EOF often arrives in
+     * the same read as the last requests (a script piping commands into nc), so Netty's half-closure
+     * is on and the close waits for those replies, as Redis writes them before it reads the EOF.
      */
-    private void scheduleDeliveryFlush() {
-        if (!deliveryFlushScheduled) {
-            deliveryFlushScheduled = true;
-            ctx.executor().execute(() -> {
-                deliveryFlushScheduled = false;
-                flushReplies();
-            });
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        super.userEventTriggered(ctx, evt);
+        if (evt instanceof ChannelInputShutdownEvent) {
+            if (client == null) {
+                ctx.close();
+                return;
+            }
+            client.closeAfterReply();
+            flushReplies();
         }
     }
 
