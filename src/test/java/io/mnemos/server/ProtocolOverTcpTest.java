@@ -127,6 +127,37 @@ class ProtocolOverTcpTest {
         });
     }
 
+    /** Sends the bytes, shuts down the sending side (EOF, as `printf ... | nc -N`) and reads to the close. */
+    private static String sentThenHalfClosed(int port, byte[] request) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(5_000);
+            s.getOutputStream().write(request);
+            s.shutdownOutput();
+            return readUntilClosed(s.getInputStream());
+        }
+    }
+
+    @Test
+    void aClientThatSendsAndThenClosesItsSideGetsEveryReplyBeforeTheClose() throws Exception {
+        StringBuilder request = new StringBuilder("SET piped 1\r\n");
+        StringBuilder expected = new StringBuilder("+OK\r\n");
+        for (int i = 2; i <= 100; i++) {
+            request.append("INCR piped\r\n");
+            expected.append(':').append(i).append("\r\n");
+        }
+        request.append("*2\r\n$3\r\nGET\r\n$5\r\npiped\r\n");
+        expected.append("$3\r\n100\r\n");
+        String reply = sentThenHalfClosed(mnemos.port(), bytes(request.toString()));
+        assertEquals(expected + CLOSED, reply);
+        assertSameAsRedis(reply, port -> {
+            try {
+                return sentThenHalfClosed(port, bytes(request.toString()));
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        });
+    }
+
     @Test
     void tooLongLinesAreProtocolErrorsLikeRedis() throws Exception {
         String[][] cases = {
