@@ -161,7 +161,7 @@ public final class CommandDispatcher {
             c.reply().simple("QUEUED");
             return true;
         }
-        call(c, spec, argv);
+        call(c, spec, argv, true);
         if (c.blocked()) {
             // The client waits for a key: its later requests are held until it is answered.
             return false;
@@ -175,11 +175,31 @@ public final class CommandDispatcher {
      * being served), accounts for it, and signals the keys it modified to WATCH and blocked clients.
      */
     void call(Client c, CommandSpec spec, byte[][] argv) {
+        call(c, spec, argv, false);
+    }
+
+    /**
+     * A connection's read batch begins or ends: the first command of a batch reads the clock itself
+     * (see {@link #batchClock}).
+     */
+    public void readBatchBoundary() {
+        batchClock = 0;
+    }
+
+    /**
+     * When the previous command of the current read batch ended ({@link System#nanoTime()}), or 0.
+     * The next top-level command of the batch starts then: one clock read per pipelined command
+     * instead of two. Its time then includes parsing its request, well under a microsecond.
+     */
+    private long batchClock;
+
+    private void call(Client c, CommandSpec spec, byte[][] argv, boolean inReadBatch) {
         c.setRequest(argv, spec);
         server.propagation().enter(c, spec, argv);
         long dirtyBefore = server.keyspace().stats().dirty;
         Object[] before = PARTIAL_WRITERS.contains(spec.fullName()) ? fingerprints(c, spec, argv) : null;
-        long start = System.nanoTime();
+        long start = inReadBatch && batchClock != 0 ? batchClock : System.nanoTime();
+        batchClock = 0;
         Keyspace keyspace = server.keyspace();
         keyspace.commandStarted(start);
         try {
@@ -210,7 +230,11 @@ public final class CommandDispatcher {
         if (c.blocked()) {
             return; // accounted for once it is answered, as Redis's updateStatsOnUnblock
         }
-        long micros = (System.nanoTime() - start) / 1000;
+        long end = System.nanoTime();
+        if (inReadBatch) {
+            batchClock = end;
+        }
+        long micros = (end - start) / 1000;
         spec.calls++;
         spec.micros += micros;
         server.latency().commandExecuted(spec, micros);

@@ -118,6 +118,7 @@ final class ClientHandler extends ByteToMessageDecoder implements RequestSink {
         // Like Redis's lastinteraction, stamped once per read rather than per request.
         client.touch(System.currentTimeMillis());
         decoder.maxBulkLength(server.config().protoMaxBulkLen);
+        server.dispatcher().readBatchBoundary();
         try {
             decoder.decode(in, this);
         } catch (ProtocolException e) {
@@ -126,6 +127,8 @@ final class ClientHandler extends ByteToMessageDecoder implements RequestSink {
             client.reply().error("ERR " + e.getMessage());
             client.closeAfterReply();
             in.skipBytes(in.readableBytes());
+        } finally {
+            server.dispatcher().readBatchBoundary();
         }
     }
 
