@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
  * bulk strings, booleans integers and the null type {@code $-1} or {@code *-1} in RESP2.
  */
 public final class ReplyWriter {
-    private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] OK = "+OK\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] PONG = "+PONG\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NULL_BULK = "$-1\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -23,8 +22,22 @@ public final class ReplyWriter {
     private static final byte[] EMPTY_ARRAY = "*0\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DIGITS_MIN_LONG = "-9223372036854775808".getBytes(StandardCharsets.US_ASCII);
 
+    /**
+     * A reply buffer up to this size stays with the connection for its next replies, as Redis keeps
+     * its 16 KB per-client buffer (PROTO_REPLY_CHUNK_BYTES); a bigger one is dropped once written.
+     */
+    private static final int KEPT_BYTES = 16 * 1024;
+    private static final int INITIAL_BYTES = 256;
+    private static final byte[] NONE = new byte[0];
+
     private final ByteBufAllocator allocator;
-    private ByteBuf out;
+    /**
+     * Replies are built in a plain array: a reply is many small writes, each an array store here,
+     * where a buffer write pays bounds, reference-count and (direct) liveness checks. {@link #take()}
+     * copies the batch once into a buffer of the transport's allocator (native memory for a socket).
+     */
+    private byte[] out = NONE;
+    private int length;
     private int protocol = 2;
     /** While false, replies are dropped (CLIENT REPLY OFF / SKIP). */
     private boolean enabled = true;
@@ -56,75 +69,112 @@ public final class ReplyWriter {
 
     /** Bytes written since the last {@link #take()}. */
     public int pendingBytes() {
-        return out == null ? 0 : out.readableBytes();
+        return length;
     }
 
-    /** Hands over what has been written so far; null if nothing. */
+    /** Hands over what has been written so far, in one buffer of the allocator; null if nothing. */
     public ByteBuf take() {
-        ByteBuf taken = out;
-        out = null;
+        if (length == 0) {
+            return null;
+        }
+        ByteBuf taken = allocator.buffer(length).writeBytes(out, 0, length);
+        reset();
+        return taken;
+    }
+
+    /** Hands over what has been written so far as bytes (a script reading its command's reply). */
+    public byte[] takeBytes() {
+        byte[] taken = java.util.Arrays.copyOf(out, length);
+        reset();
         return taken;
     }
 
     /** Drops anything written and not yet taken. */
     public void discard() {
-        if (out != null) {
-            out.release();
-            out = null;
+        reset();
+    }
+
+    private void reset() {
+        length = 0;
+        if (out.length > KEPT_BYTES) {
+            out = NONE;
         }
     }
 
-    /**
-     * Replies are built in a heap buffer: a reply is many small writes, and each write to a direct
-     * buffer pays the JDK's bounds and liveness checks, where a heap write is an array store. The
-     * transport copies the whole batch to native memory once, as it writes it.
-     */
-    private ByteBuf buf() {
-        if (out == null) {
-            out = allocator.heapBuffer(256);
+    /** Makes room for {@code n} more bytes. */
+    private void room(int n) {
+        if (n > out.length - length) {
+            grow(n);
         }
-        return out;
+    }
+
+    private void grow(int n) {
+        long needed = (long) length + n;
+        if (needed > Integer.MAX_VALUE - 16) {
+            throw new IllegalStateException("reply of " + needed + " bytes is too large to buffer");
+        }
+        long doubled = Math.max(INITIAL_BYTES, 2L * out.length);
+        out = java.util.Arrays.copyOf(out, (int) Math.min(Integer.MAX_VALUE - 16, Math.max(needed, doubled)));
+    }
+
+    private void put(int b) {
+        room(1);
+        out[length++] = (byte) b;
+    }
+
+    private void put(byte[] bytes) {
+        put(bytes, 0, bytes.length);
+    }
+
+    private void put(byte[] bytes, int offset, int count) {
+        room(count);
+        System.arraycopy(bytes, offset, out, length, count);
+        length += count;
+    }
+
+    private void crlf() {
+        room(2);
+        out[length] = '\r';
+        out[length + 1] = '\n';
+        length += 2;
     }
 
     public void ok() {
         if (enabled) {
-            buf().writeBytes(OK);
+            put(OK);
         }
     }
 
     /** PING's reply, pre-encoded like {@link #ok()}: health checks send little else. */
     public void pong() {
         if (enabled) {
-            buf().writeBytes(PONG);
+            put(PONG);
         }
     }
 
     public void simple(String text) {
         if (enabled) {
-            ByteBuf b = buf();
-            b.writeByte('+');
-            b.writeCharSequence(text, StandardCharsets.UTF_8);
-            b.writeBytes(CRLF);
+            put('+');
+            put(text.getBytes(StandardCharsets.UTF_8));
+            crlf();
         }
     }
 
     /** An error line; {@code message} starts with its code, e.g. {@code ERR syntax error}. */
     public void error(String message) {
         if (enabled) {
-            ByteBuf b = buf();
-            b.writeByte('-');
+            put('-');
             // An error line may not contain newlines; Redis replaces them with spaces too.
-            b.writeCharSequence(message.replace('\r', ' ').replace('\n', ' '), StandardCharsets.UTF_8);
-            b.writeBytes(CRLF);
+            put(message.replace('\r', ' ').replace('\n', ' ').getBytes(StandardCharsets.UTF_8));
+            crlf();
         }
     }
 
     public void integer(long value) {
         if (enabled) {
-            ByteBuf b = buf();
-            b.writeByte(':');
-            writeDecimal(b, value);
-            b.writeBytes(CRLF);
+            put(':');
+            decimal(value);
+            crlf();
         }
     }
 
@@ -134,23 +184,21 @@ public final class ReplyWriter {
             return;
         }
         if (enabled) {
-            ByteBuf b = buf();
-            b.writeByte('$');
-            writeDecimal(b, value.length);
-            b.writeBytes(CRLF);
-            b.writeBytes(value);
-            b.writeBytes(CRLF);
+            put('$');
+            decimal(value.length);
+            crlf();
+            put(value);
+            crlf();
         }
     }
 
     public void bulk(byte[] value, int offset, int length) {
         if (enabled) {
-            ByteBuf b = buf();
-            b.writeByte('$');
-            writeDecimal(b, length);
-            b.writeBytes(CRLF);
-            b.writeBytes(value, offset, length);
-            b.writeBytes(CRLF);
+            put('$');
+            decimal(length);
+            crlf();
+            put(value, offset, length);
+            crlf();
         }
     }
 
@@ -166,20 +214,20 @@ public final class ReplyWriter {
     /** The null bulk string: {@code $-1} in RESP2, {@code _} in RESP3. */
     public void nullBulk() {
         if (enabled) {
-            buf().writeBytes(protocol == 3 ? NULL_RESP3 : NULL_BULK);
+            put(protocol == 3 ? NULL_RESP3 : NULL_BULK);
         }
     }
 
     /** The null array: {@code *-1} in RESP2, {@code _} in RESP3. */
     public void nullArray() {
         if (enabled) {
-            buf().writeBytes(protocol == 3 ? NULL_RESP3 : NULL_ARRAY);
+            put(protocol == 3 ? NULL_RESP3 : NULL_ARRAY);
         }
     }
 
     public void emptyArray() {
         if (enabled) {
-            buf().writeBytes(EMPTY_ARRAY);
+            put(EMPTY_ARRAY);
         }
     }
 
@@ -211,7 +259,7 @@ public final class ReplyWriter {
             return;
         }
         if (protocol == 3) {
-            buf().writeBytes(value ? TRUE_RESP3 : FALSE_RESP3);
+            put(value ? TRUE_RESP3 : FALSE_RESP3);
         } else {
             integer(value ? 1 : 0);
         }
@@ -224,10 +272,9 @@ public final class ReplyWriter {
         }
         String text = RedisDoubles.format(value);
         if (protocol == 3) {
-            ByteBuf b = buf();
-            b.writeByte(',');
-            b.writeCharSequence(text, StandardCharsets.US_ASCII);
-            b.writeBytes(CRLF);
+            put(',');
+            put(text.getBytes(StandardCharsets.US_ASCII));
+            crlf();
         } else {
             bulk(text.getBytes(StandardCharsets.US_ASCII));
         }
@@ -240,14 +287,13 @@ public final class ReplyWriter {
         }
         byte[] body = text.getBytes(StandardCharsets.UTF_8);
         if (protocol == 3) {
-            ByteBuf b = buf();
-            b.writeByte('=');
-            writeDecimal(b, body.length + 4);
-            b.writeBytes(CRLF);
-            b.writeCharSequence(format, StandardCharsets.US_ASCII);
-            b.writeByte(':');
-            b.writeBytes(body);
-            b.writeBytes(CRLF);
+            put('=');
+            decimal(body.length + 4);
+            crlf();
+            put(format.getBytes(StandardCharsets.US_ASCII));
+            put(':');
+            put(body);
+            crlf();
         } else {
             bulk(body);
         }
@@ -256,26 +302,25 @@ public final class ReplyWriter {
     /** Bytes already in RESP form, written as they are. */
     public void raw(byte[] encoded) {
         if (enabled) {
-            buf().writeBytes(encoded);
+            put(encoded);
         }
     }
 
     private void aggregateHeader(char type, long count) {
         if (enabled) {
-            ByteBuf b = buf();
-            b.writeByte(type);
-            writeDecimal(b, count);
-            b.writeBytes(CRLF);
+            put(type);
+            decimal(count);
+            crlf();
         }
     }
 
-    private void writeDecimal(ByteBuf b, long value) {
+    private void decimal(long value) {
         if (value >= 0 && value < 10) {
-            b.writeByte('0' + (int) value);
+            put('0' + (int) value);
             return;
         }
         if (value == Long.MIN_VALUE) {
-            b.writeBytes(DIGITS_MIN_LONG);
+            put(DIGITS_MIN_LONG);
             return;
         }
         boolean negative = value < 0;
@@ -288,6 +333,6 @@ public final class ReplyWriter {
         if (negative) {
             scratch[--pos] = '-';
         }
-        b.writeBytes(scratch, pos, scratch.length - pos);
+        put(scratch, pos, scratch.length - pos);
     }
 }

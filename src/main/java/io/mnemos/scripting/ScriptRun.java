@@ -4,7 +4,6 @@ import io.mnemos.command.CommandFlag;
 import io.mnemos.command.CommandSpec;
 import io.mnemos.server.Client;
 import io.mnemos.server.Server;
-import io.netty.buffer.ByteBuf;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaValue;
 
@@ -146,16 +145,7 @@ final class ScriptRun {
         }
         luaClient.reply().protocol(resp);
         server.dispatcher().callFromScript(luaClient, spec, argv);
-        ByteBuf out = luaClient.reply().take();
-        if (out == null) {
-            return LuaValue.FALSE;
-        }
-        try {
-            byte[] bytes = new byte[out.readableBytes()];
-            out.readBytes(bytes);
-            return LuaConversions.toLua(bytes);
-        } finally {
-            out.release();
-        }
+        byte[] reply = luaClient.reply().takeBytes();
+        return reply.length == 0 ? LuaValue.FALSE : LuaConversions.toLua(reply);
     }
 }
