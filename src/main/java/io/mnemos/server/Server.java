@@ -157,15 +157,27 @@ public final class Server {
      */
     private void beforeSleep() {
         beforeSleepScheduled = false;
-        if (!scripting.busy()) {
-            activeExpire.runFast();
+        try {
+            if (!scripting.busy()) {
+                activeExpire.runFast();
+            }
+        } finally {
+            // Whatever went wrong above, queued connections are written: none waits forever.
+            aof.flush();
+            writeQueuedReplies();
         }
-        aof.flush();
+    }
+
+    private void writeQueuedReplies() {
         ArrayList<ClientHandler> batch = pendingWrites;
         pendingWrites = writing;
         writing = batch;
         for (int i = 0; i < batch.size(); i++) {
-            batch.get(i).writeQueuedReplies();
+            try {
+                batch.get(i).writeQueuedReplies();
+            } catch (RuntimeException e) {
+                log.warn("Writing a connection's replies failed", e);
+            }
         }
         batch.clear();
     }
