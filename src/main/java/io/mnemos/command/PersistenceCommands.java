@@ -97,7 +97,8 @@ public final class PersistenceCommands implements CommandFamily {
             c.reply().nullBulk();
             return;
         }
-        c.reply().bulk(DumpPayload.create(e.value()));
+        // Strings longer than 20 bytes are LZF-compressed as in a dump file: only with rdbcompression.
+        c.reply().bulk(DumpPayload.create(e.value(), c.server().config().rdb.compression));
     }
 
     private static void restore(Client c) {

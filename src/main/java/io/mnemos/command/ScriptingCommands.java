@@ -145,7 +145,7 @@ public final class ScriptingCommands implements CommandFamily {
                         .subcommand(command("dump", 2).flags(NOSCRIPT).since("7.0.0")
                                 .summary("Dump all functions into a serialized binary payload")
                                 .complexity("O(N) where N is the number of functions")
-                                .handler(c -> c.reply().bulk(scripting(c).functions().dump())))
+                                .handler(c -> c.reply().bulk(scripting(c).functions().dump(c.server().config().rdb.compression))))
                         .subcommand(command("flush", -2).flags(WRITE, NOSCRIPT).since("7.0.0")
                                 .summary("Deleting all functions")
                                 .complexity("O(N) where N is the number of functions deleted")

@@ -10,8 +10,8 @@ public final class DumpPayload {
     private DumpPayload() {
     }
 
-    public static byte[] create(Object value) {
-        RdbWriter w = RdbWriter.inMemory(true);
+    public static byte[] create(Object value, boolean compress) {
+        RdbWriter w = RdbWriter.inMemory(compress);
         w.writeByte(RdbWriter.typeOf(value));
         w.writeValue(value);
         return withFooter(w);
@@ -21,8 +21,8 @@ public final class DumpPayload {
      * FUNCTION DUMP's payload (rdbSaveFunctions into a buffer): per library RDB_OPCODE_FUNCTION2 and
      * its code as an RDB string, then the same footer as DUMP.
      */
-    public static byte[] ofFunctions(Iterable<byte[]> codes) {
-        RdbWriter w = RdbWriter.inMemory(true);
+    public static byte[] ofFunctions(Iterable<byte[]> codes, boolean compress) {
+        RdbWriter w = RdbWriter.inMemory(compress);
         for (byte[] code : codes) {
             w.writeByte(Rdb.OPCODE_FUNCTION2);
             w.writeString(code);

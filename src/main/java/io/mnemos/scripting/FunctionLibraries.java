@@ -484,12 +484,12 @@ public final class FunctionLibraries {
     // ---- FUNCTION DUMP / RESTORE --------------------------------------------------------------
 
     /** FUNCTION DUMP: each library's code in the DUMP payload format. */
-    public byte[] dump() {
+    public byte[] dump(boolean compress) {
         List<byte[]> codes = new ArrayList<>(libraries.size());
         for (Library l : libraries.values()) {
             codes.add(l.code);
         }
-        return DumpPayload.ofFunctions(codes);
+        return DumpPayload.ofFunctions(codes, compress);
     }
 
     /** FUNCTION RESTORE payload [FLUSH|APPEND|REPLACE]. */

@@ -14,7 +14,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * RESTORE's IDLETIME and FREQ played on Mnemos and a real redis-server with the same DUMP payload:
  * the errors byte for byte, and what OBJECT IDLETIME / OBJECT FREQ then report under an LRU and
- * an LFU maxmemory-policy (the option the policy does not use is accepted and ignored).
+ * an LFU maxmemory-policy (the option the policy does not use is accepted and ignored); and DUMP /
+ * FUNCTION DUMP payloads, compressed or not as rdbcompression says, byte for byte.
  */
 class RestoreDifferentialTest {
     /** "P" stands for the payload; "IDLE key" expects 1000 or 1001 seconds on both (the clock may tick). */
@@ -69,6 +70,35 @@ class RestoreDifferentialTest {
                 }
                 String expected = real.call(argv);
                 assertEquals(expected, ours.call(argv), "at " + step);
+            }
+        }
+    }
+
+    @Test
+    void dumpPayloadsFollowRdbcompressionLikeRealRedis() throws Exception {
+        assumeTrue(RealRedis.available(), "redis-server not on PATH");
+        String library = "#!lua name=dumplib\nredis.register_function('f', function() return '"
+                + "a".repeat(60) + "' end)";
+        try (RealRedis redis = RealRedis.start();
+             RunningServer mnemos = RunningServer.start();
+             RespConnection real = new RespConnection("127.0.0.1", redis.port());
+             RespConnection ours = new RespConnection(mnemos.host(), mnemos.port())) {
+            for (RespConnection conn : new RespConnection[] {real, ours}) {
+                conn.call("SET", "long", "a".repeat(50) + "b".repeat(50));
+                conn.call("SET", "short", "abc");
+                conn.call("FUNCTION", "LOAD", library);
+            }
+            for (String compression : new String[] {"yes", "no", "yes"}) {
+                assertEquals(real.call("CONFIG", "SET", "rdbcompression", compression),
+                        ours.call("CONFIG", "SET", "rdbcompression", compression));
+                for (String key : new String[] {"long", "short"}) {
+                    assertEquals(new String(real.callBytes("DUMP", key), StandardCharsets.ISO_8859_1),
+                            new String(ours.callBytes("DUMP", key), StandardCharsets.ISO_8859_1),
+                            "DUMP " + key + " with rdbcompression " + compression);
+                }
+                assertEquals(new String(real.callBytes("FUNCTION", "DUMP"), StandardCharsets.ISO_8859_1),
+                        new String(ours.callBytes("FUNCTION", "DUMP"), StandardCharsets.ISO_8859_1),
+                        "FUNCTION DUMP with rdbcompression " + compression);
             }
         }
     }

@@ -152,7 +152,7 @@ class RdbFormatTest {
 
     @Test
     void dumpPayloadHasVersionAndChecksumFooter() {
-        byte[] p = DumpPayload.create(b("hello"));
+        byte[] p = DumpPayload.create(b("hello"), true);
         // type 0, length 5, "hello", version 10 LE, crc64 LE
         assertEquals(0, p[0]);
         assertEquals(5, p[1]);
