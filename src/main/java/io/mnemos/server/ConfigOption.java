@@ -67,6 +67,29 @@ public final class ConfigOption {
         return getter.get();
     }
 
+    /** A byte count (see {@link #memory}): CONFIG REWRITE writes it with a unit. */
+    private boolean memoryValue;
+
+    /**
+     * The value as CONFIG REWRITE writes it: a byte count in the largest unit that divides it
+     * (rewriteConfigFormatMemory: 20mb, 1gb, 3000), anything else as CONFIG GET shows it.
+     */
+    public String rewriteValue() {
+        String value = get();
+        if (!memoryValue) {
+            return value;
+        }
+        long bytes = Long.parseLong(value);
+        String[] units = {"gb", "mb", "kb"};
+        long[] sizes = {1L << 30, 1L << 20, 1L << 10};
+        for (int i = 0; i < units.length; i++) {
+            if (bytes != 0 && bytes % sizes[i] == 0) {
+                return bytes / sizes[i] + units[i];
+            }
+        }
+        return value;
+    }
+
     public void set(String value) throws ConfigException {
         setter.set(value);
     }
@@ -98,7 +121,7 @@ public final class ConfigOption {
     /** A byte count that accepts Redis's units (1k, 1kb, 100mb, 2gb, ...). */
     public static ConfigOption memory(String name, boolean mutable, long min, long max,
                                       Supplier<Long> getter, Consumer<Long> setter) {
-        return new ConfigOption(name, mutable, () -> Long.toString(getter.get()), v -> {
+        ConfigOption option = new ConfigOption(name, mutable, () -> Long.toString(getter.get()), v -> {
             long parsed = parseMemory(v);
             if (parsed < 0) {
                 throw new ConfigException("argument must be a memory value");
@@ -108,6 +131,8 @@ public final class ConfigOption {
             }
             setter.accept(parsed);
         });
+        option.memoryValue = true;
+        return option;
     }
 
     public static ConfigOption bool(String name, boolean mutable, Supplier<Boolean> getter, Consumer<Boolean> setter) {

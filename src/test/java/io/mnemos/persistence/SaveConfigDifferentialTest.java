@@ -81,8 +81,8 @@ class SaveConfigDifferentialTest {
     }
 
     /**
-     * The file's lines from before the generated section, without blank ones (Redis blanks the
-     * save lines left over, Mnemos drops them), then the save lines of the generated section.
+     * The file's lines from before the generated section, without blank ones (left-over save lines
+     * become blank), then the save lines of the generated section.
      */
     private static List<String> saveLayout(Path file) throws Exception {
         List<String> out = new ArrayList<>();
