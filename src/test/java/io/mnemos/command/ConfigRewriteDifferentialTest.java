@@ -67,7 +67,7 @@ class ConfigRewriteDifferentialTest {
                     {"CONFIG", "SET", "client-query-buffer-limit", "3000000"},
                     {"CONFIG", "SET", "proto-max-bulk-len", "2gb"},
                     {"CONFIG", "SET", "dbfilename", "my dump.rdb"}, // protected: refused by both
-                    {"ACL", "SETUSER", "bob", "on", ">secret", "~cache:*", "+get", "+set"},
+                    {"ACL", "SETUSER", "bob", "on", ">secret", "~cache:*", "+get"},
                     {"CONFIG", "REWRITE"},
             };
             for (String[] change : changes) {
