@@ -70,7 +70,7 @@ final class ClientHandler extends ByteToMessageDecoder implements RequestSink {
         }));
         // Pub/Sub messages, keyspace events, MONITOR lines: written with this iteration's replies,
         // so a burst of messages costs one write.
-        client.onDeliver(this::flushReplies);
+        client.onDeliver(this::scheduleReplies);
         super.channelActive(ctx);
     }
 
@@ -165,7 +165,7 @@ final class ClientHandler extends ByteToMessageDecoder implements RequestSink {
         if (client.closing()) {
             held.clear();
         }
-        flushReplies();
+        scheduleReplies();
         if (held.isEmpty() && !client.closing()) {
             ctx.channel().config().setAutoRead(true);
             ctx.read();
@@ -179,13 +179,13 @@ final class ClientHandler extends ByteToMessageDecoder implements RequestSink {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
-        flushReplies();
+        scheduleReplies();
         server.scheduleBeforeSleep();
         super.channelReadComplete(ctx);
     }
 
     /** Queues what the last batch of commands replied, for one write at the end of the iteration. */
-    void flushReplies() {
+    private void scheduleReplies() {
         if (client == null || repliesQueued) {
             return;
         }
@@ -236,7 +236,7 @@ final class ClientHandler extends ByteToMessageDecoder implements RequestSink {
                 return;
             }
             client.closeAfterReply();
-            flushReplies();
+            scheduleReplies();
         }
     }
 
