@@ -67,11 +67,6 @@ public final class AppendOnlyFile implements CommandPropagation.Listener {
     private long rewrites;
     private long consecutiveFailures;
     private long delayedFsync;
-    private boolean flushScheduled;
-    private final Runnable flushTask = () -> {
-        flushScheduled = false;
-        flush();
-    };
 
     public AppendOnlyFile(Server server) {
         this.server = server;
@@ -258,11 +253,8 @@ public final class AppendOnlyFile implements CommandPropagation.Listener {
                 buf.raw(("#TS:" + now + "\r\n").getBytes(StandardCharsets.US_ASCII));
             }
         }
-        if (!flushScheduled) {
-            // Written once per event-loop batch, after the I/O of this iteration (beforeSleep).
-            flushScheduled = true;
-            server.executeLater(flushTask);
-        }
+        // Written once per event-loop iteration, in beforeSleep, before that iteration's replies.
+        server.scheduleBeforeSleep();
         if (db != selectedDb) {
             buf.command(new byte[][]{SELECT, AofRewriter.ascii(Integer.toString(db))});
             selectedDb = db;

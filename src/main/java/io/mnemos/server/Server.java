@@ -142,8 +142,11 @@ public final class Server {
         return true;
     }
 
-    /** Runs {@link #beforeSleep()} once the connections ready in this event-loop iteration are read. */
-    void scheduleBeforeSleep() {
+    /**
+     * Runs {@link #beforeSleep()} once the connections ready in this event-loop iteration are read
+     * (or, for a write from a timer, once the current task is done).
+     */
+    public void scheduleBeforeSleep() {
         if (!beforeSleepScheduled && keyspaceLoop != null && !stopping) {
             beforeSleepScheduled = true;
             keyspaceLoop.execute(beforeSleepTask);
