@@ -54,9 +54,12 @@ class ConfigRewriteDifferentialTest {
         assumeTrue(RealRedis.available(), "redis-server not on PATH");
         Path redisConf = Files.writeString(dir.resolve("redis.conf"), CONFIG);
         Path mnemosConf = Files.writeString(dir.resolve("mnemos.conf"), CONFIG);
+        // Own data directories: the save points make both servers save on shutdown.
+        Files.createDirectories(dir.resolve("r"));
+        Files.createDirectories(dir.resolve("m"));
         Server mnemos = new Server(ServerConfig.fromArgs(new String[]{mnemosConf.toString(), "--port", "0",
-                "--bind", "127.0.0.1"})).start();
-        try (RealRedis redis = RealRedis.startWithConfigFile(redisConf);
+                "--bind", "127.0.0.1", "--dir", dir.resolve("m").toString()})).start();
+        try (RealRedis redis = RealRedis.startWithConfigFile(redisConf, "--dir", dir.resolve("r").toString());
              RespConnection real = new RespConnection("127.0.0.1", redis.port());
              RespConnection ours = new RespConnection("127.0.0.1", mnemos.port())) {
             String[][] changes = {
@@ -73,18 +76,17 @@ class ConfigRewriteDifferentialTest {
             for (String[] change : changes) {
                 assertEquals(real.call(change), ours.call(change), String.join(" ", change));
             }
-            String dirLine = "dir " + io.mnemos.util.Repr.of(dir.toAbsolutePath().toString());
+            String dirLine = "dir " + io.mnemos.util.Repr.of(dir.resolve("m").toAbsolutePath().toString());
             assertEquals(oldPart(redisConf), oldPart(mnemosConf), Files.readString(mnemosConf));
             Set<String> expected = generatedPart(redisConf);
             expected.remove(REDIS_QUIRK);
-            // Redis writes its own working directory (where the test runs), Mnemos its dir option;
-            // each server its own ephemeral port.
+            // Each server writes its own data directory and its own ephemeral port.
             expected.removeIf(line -> line.startsWith("dir ") || line.startsWith("port "));
             Set<String> actual = generatedPart(mnemosConf);
             actual.removeIf(line -> line.startsWith("dir ") || line.startsWith("port "));
             assertEquals(expected, actual, Files.readString(mnemosConf));
-            assertEquals(1, Files.readAllLines(mnemosConf).stream().filter(l -> l.startsWith("dir ")).count(),
-                    "the directory is always written: " + dirLine);
+            assertEquals(List.of(dirLine), Files.readAllLines(mnemosConf).stream().filter(l -> l.startsWith("dir "))
+                    .toList(), "the directory is always written");
         } finally {
             mnemos.stop();
         }
