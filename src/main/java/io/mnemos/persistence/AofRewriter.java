@@ -1,5 +1,7 @@
 package io.mnemos.persistence;
 
+import io.mnemos.protocol.RespBuffer;
+
 import io.mnemos.protocol.RedisDoubles;
 import io.mnemos.store.Entry;
 import io.mnemos.store.Keyspace;
@@ -27,6 +29,8 @@ import java.util.List;
 public final class AofRewriter extends SnapshotFile {
     static final int ITEMS_PER_CMD = 64;
     private static final int CHUNK = 64 * 1024;
+    /** A RESP buffer grown past this by a burst of writes is dropped once written (AOF and rewrite). */
+    static final int KEPT_BYTES = 4 * 1024 * 1024;
     private static final byte[] SELECT = ascii("SELECT");
     private static final byte[] SET = ascii("SET");
     private static final byte[] RPUSH = ascii("RPUSH");
@@ -35,7 +39,7 @@ public final class AofRewriter extends SnapshotFile {
     private static final byte[] HMSET = ascii("HMSET");
     private static final byte[] PEXPIREAT = ascii("PEXPIREAT");
 
-    private final RespBuffer out = new RespBuffer(2 * CHUNK);
+    private final RespBuffer out = new RespBuffer(2 * CHUNK, KEPT_BYTES);
     private final long now;
     private int selected = -1;
 

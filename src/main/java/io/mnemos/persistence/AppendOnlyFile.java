@@ -1,5 +1,7 @@
 package io.mnemos.persistence;
 
+import io.mnemos.protocol.RespBuffer;
+
 import io.mnemos.command.CommandError;
 import io.mnemos.server.ConfigException;
 import io.mnemos.server.Server;
@@ -44,7 +46,7 @@ public final class AppendOnlyFile implements CommandPropagation.Listener {
     private final AofConfig config;
     private State state = State.OFF;
     private AofManifest manifest = new AofManifest();
-    private final RespBuffer buf = new RespBuffer(64 * 1024);
+    private final RespBuffer buf = new RespBuffer(64 * 1024, AofRewriter.KEPT_BYTES);
     private int selectedDb = -1;
     private long lastTimestamp;
 

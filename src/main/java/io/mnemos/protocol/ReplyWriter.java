@@ -20,7 +20,6 @@ public final class ReplyWriter {
     private static final byte[] TRUE_RESP3 = "#t\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] FALSE_RESP3 = "#f\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EMPTY_ARRAY = "*0\r\n".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] DIGITS_MIN_LONG = "-9223372036854775808".getBytes(StandardCharsets.US_ASCII);
 
     /**
      * A reply buffer up to this size stays with the connection for its next replies, as Redis keeps
@@ -28,20 +27,16 @@ public final class ReplyWriter {
      */
     private static final int KEPT_BYTES = 16 * 1024;
     private static final int INITIAL_BYTES = 256;
-    private static final byte[] NONE = new byte[0];
 
     private final ByteBufAllocator allocator;
     /**
-     * Replies are built in a plain array: a reply is many small writes, each an array store here,
-     * where a buffer write pays bounds, reference-count and (direct) liveness checks. {@link #take()}
-     * copies the batch once into a buffer of the transport's allocator (native memory for a socket).
+     * Replies are encoded into a plain array; {@link #take()} copies the batch once into a buffer of
+     * the transport's allocator (native memory for a socket).
      */
-    private byte[] out = NONE;
-    private int length;
+    private final RespBuffer out = new RespBuffer(INITIAL_BYTES, KEPT_BYTES);
     private int protocol = 2;
     /** While false, replies are dropped (CLIENT REPLY OFF / SKIP). */
     private boolean enabled = true;
-    private final byte[] scratch = new byte[20];
 
     public ReplyWriter(ByteBufAllocator allocator) {
         this.allocator = allocator;
@@ -69,112 +64,66 @@ public final class ReplyWriter {
 
     /** Bytes written since the last {@link #take()}. */
     public int pendingBytes() {
-        return length;
+        return out.length();
     }
 
     /** Hands over what has been written so far, in one buffer of the allocator; null if nothing. */
     public ByteBuf take() {
+        int length = out.length();
         if (length == 0) {
             return null;
         }
-        ByteBuf taken = allocator.buffer(length).writeBytes(out, 0, length);
-        reset();
+        ByteBuf taken = allocator.buffer(length).writeBytes(out.array(), 0, length);
+        out.clear();
         return taken;
     }
 
     /** Hands over what has been written so far as bytes (a script reading its command's reply). */
     public byte[] takeBytes() {
-        byte[] taken = java.util.Arrays.copyOf(out, length);
-        reset();
+        byte[] taken = out.toByteArray();
+        out.clear();
         return taken;
     }
 
     /** Drops anything written and not yet taken. */
     public void discard() {
-        reset();
-    }
-
-    private void reset() {
-        length = 0;
-        if (out.length > KEPT_BYTES) {
-            out = NONE;
-        }
-    }
-
-    /** Makes room for {@code n} more bytes. */
-    private void room(int n) {
-        if (n > out.length - length) {
-            grow(n);
-        }
-    }
-
-    private void grow(int n) {
-        long needed = (long) length + n;
-        if (needed > Integer.MAX_VALUE - 16) {
-            throw new IllegalStateException("reply of " + needed + " bytes is too large to buffer");
-        }
-        long doubled = Math.max(INITIAL_BYTES, 2L * out.length);
-        out = java.util.Arrays.copyOf(out, (int) Math.min(Integer.MAX_VALUE - 16, Math.max(needed, doubled)));
-    }
-
-    private void put(int b) {
-        room(1);
-        out[length++] = (byte) b;
-    }
-
-    private void put(byte[] bytes) {
-        put(bytes, 0, bytes.length);
-    }
-
-    private void put(byte[] bytes, int offset, int count) {
-        room(count);
-        System.arraycopy(bytes, offset, out, length, count);
-        length += count;
-    }
-
-    private void crlf() {
-        room(2);
-        out[length] = '\r';
-        out[length + 1] = '\n';
-        length += 2;
+        out.clear();
     }
 
     public void ok() {
         if (enabled) {
-            put(OK);
+            out.raw(OK);
         }
     }
 
     /** PING's reply, pre-encoded like {@link #ok()}: health checks send little else. */
     public void pong() {
         if (enabled) {
-            put(PONG);
+            out.raw(PONG);
         }
     }
 
     public void simple(String text) {
         if (enabled) {
-            put('+');
-            put(text.getBytes(StandardCharsets.UTF_8));
-            crlf();
+            out.put('+');
+            out.raw(text.getBytes(StandardCharsets.UTF_8));
+            out.crlf();
         }
     }
 
     /** An error line; {@code message} starts with its code, e.g. {@code ERR syntax error}. */
     public void error(String message) {
         if (enabled) {
-            put('-');
+            out.put('-');
             // An error line may not contain newlines; Redis replaces them with spaces too.
-            put(message.replace('\r', ' ').replace('\n', ' ').getBytes(StandardCharsets.UTF_8));
-            crlf();
+            out.raw(message.replace('\r', ' ').replace('\n', ' ').getBytes(StandardCharsets.UTF_8));
+            out.crlf();
         }
     }
 
     public void integer(long value) {
         if (enabled) {
-            put(':');
-            decimal(value);
-            crlf();
+            out.header(':', value);
         }
     }
 
@@ -184,21 +133,13 @@ public final class ReplyWriter {
             return;
         }
         if (enabled) {
-            put('$');
-            decimal(value.length);
-            crlf();
-            put(value);
-            crlf();
+            out.bulk(value);
         }
     }
 
     public void bulk(byte[] value, int offset, int length) {
         if (enabled) {
-            put('$');
-            decimal(length);
-            crlf();
-            put(value, offset, length);
-            crlf();
+            out.bulk(value, offset, length);
         }
     }
 
@@ -214,20 +155,20 @@ public final class ReplyWriter {
     /** The null bulk string: {@code $-1} in RESP2, {@code _} in RESP3. */
     public void nullBulk() {
         if (enabled) {
-            put(protocol == 3 ? NULL_RESP3 : NULL_BULK);
+            out.raw(protocol == 3 ? NULL_RESP3 : NULL_BULK);
         }
     }
 
     /** The null array: {@code *-1} in RESP2, {@code _} in RESP3. */
     public void nullArray() {
         if (enabled) {
-            put(protocol == 3 ? NULL_RESP3 : NULL_ARRAY);
+            out.raw(protocol == 3 ? NULL_RESP3 : NULL_ARRAY);
         }
     }
 
     public void emptyArray() {
         if (enabled) {
-            put(EMPTY_ARRAY);
+            out.raw(EMPTY_ARRAY);
         }
     }
 
@@ -259,7 +200,7 @@ public final class ReplyWriter {
             return;
         }
         if (protocol == 3) {
-            put(value ? TRUE_RESP3 : FALSE_RESP3);
+            out.raw(value ? TRUE_RESP3 : FALSE_RESP3);
         } else {
             integer(value ? 1 : 0);
         }
@@ -272,9 +213,9 @@ public final class ReplyWriter {
         }
         String text = RedisDoubles.format(value);
         if (protocol == 3) {
-            put(',');
-            put(text.getBytes(StandardCharsets.US_ASCII));
-            crlf();
+            out.put(',');
+            out.raw(text.getBytes(StandardCharsets.US_ASCII));
+            out.crlf();
         } else {
             bulk(text.getBytes(StandardCharsets.US_ASCII));
         }
@@ -287,13 +228,11 @@ public final class ReplyWriter {
         }
         byte[] body = text.getBytes(StandardCharsets.UTF_8);
         if (protocol == 3) {
-            put('=');
-            decimal(body.length + 4);
-            crlf();
-            put(format.getBytes(StandardCharsets.US_ASCII));
-            put(':');
-            put(body);
-            crlf();
+            out.header('=', body.length + 4);
+            out.raw(format.getBytes(StandardCharsets.US_ASCII));
+            out.put(':');
+            out.raw(body);
+            out.crlf();
         } else {
             bulk(body);
         }
@@ -302,37 +241,13 @@ public final class ReplyWriter {
     /** Bytes already in RESP form, written as they are. */
     public void raw(byte[] encoded) {
         if (enabled) {
-            put(encoded);
+            out.raw(encoded);
         }
     }
 
     private void aggregateHeader(char type, long count) {
         if (enabled) {
-            put(type);
-            decimal(count);
-            crlf();
+            out.header(type, count);
         }
-    }
-
-    private void decimal(long value) {
-        if (value >= 0 && value < 10) {
-            put('0' + (int) value);
-            return;
-        }
-        if (value == Long.MIN_VALUE) {
-            put(DIGITS_MIN_LONG);
-            return;
-        }
-        boolean negative = value < 0;
-        long v = negative ? -value : value;
-        int pos = scratch.length;
-        while (v > 0) {
-            scratch[--pos] = (byte) ('0' + (v % 10));
-            v /= 10;
-        }
-        if (negative) {
-            scratch[--pos] = '-';
-        }
-        put(scratch, pos, scratch.length - pos);
     }
 }
