@@ -1,7 +1,6 @@
 package io.mnemos.command;
 
-import io.mnemos.server.Server;
-import io.mnemos.server.ServerConfig;
+import io.mnemos.testing.ConfigFilePair;
 import io.mnemos.testing.RealRedis;
 import io.mnemos.testing.RespConnection;
 import org.junit.jupiter.api.Test;
@@ -52,16 +51,11 @@ class ConfigRewriteDifferentialTest {
     @Test
     void rewrittenFilesMatchRealRedis() throws Exception {
         assumeTrue(RealRedis.available(), "redis-server not on PATH");
-        Path redisConf = Files.writeString(dir.resolve("redis.conf"), CONFIG);
-        Path mnemosConf = Files.writeString(dir.resolve("mnemos.conf"), CONFIG);
-        // Own data directories: the save points make both servers save on shutdown.
-        Files.createDirectories(dir.resolve("r"));
-        Files.createDirectories(dir.resolve("m"));
-        Server mnemos = new Server(ServerConfig.fromArgs(new String[]{mnemosConf.toString(), "--port", "0",
-                "--bind", "127.0.0.1", "--dir", dir.resolve("m").toString()})).start();
-        try (RealRedis redis = RealRedis.startWithConfigFile(redisConf, "--dir", dir.resolve("r").toString());
-             RespConnection real = new RespConnection("127.0.0.1", redis.port());
-             RespConnection ours = new RespConnection("127.0.0.1", mnemos.port())) {
+        try (ConfigFilePair both = ConfigFilePair.start(dir, CONFIG)) {
+            RespConnection real = both.real;
+            RespConnection ours = both.ours;
+            Path redisConf = both.redisConf;
+            Path mnemosConf = both.mnemosConf;
             String[][] changes = {
                     {"CONFIG", "SET", "maxmemory", "20mb"},
                     {"CONFIG", "SET", "maxmemory-policy", "allkeys-lru"},
@@ -76,7 +70,7 @@ class ConfigRewriteDifferentialTest {
             for (String[] change : changes) {
                 assertEquals(real.call(change), ours.call(change), String.join(" ", change));
             }
-            String dirLine = "dir " + io.mnemos.util.Repr.of(dir.resolve("m").toAbsolutePath().toString());
+            String dirLine = "dir " + io.mnemos.util.Repr.of(both.mnemosDir.toAbsolutePath().toString());
             assertEquals(oldPart(redisConf), oldPart(mnemosConf), Files.readString(mnemosConf));
             Set<String> expected = generatedPart(redisConf);
             expected.remove(REDIS_QUIRK);
@@ -87,8 +81,6 @@ class ConfigRewriteDifferentialTest {
             assertEquals(expected, actual, Files.readString(mnemosConf));
             assertEquals(List.of(dirLine), Files.readAllLines(mnemosConf).stream().filter(l -> l.startsWith("dir "))
                     .toList(), "the directory is always written");
-        } finally {
-            mnemos.stop();
         }
     }
 

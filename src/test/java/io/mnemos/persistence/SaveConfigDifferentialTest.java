@@ -1,7 +1,7 @@
 package io.mnemos.persistence;
 
-import io.mnemos.server.Server;
 import io.mnemos.server.ServerConfig;
+import io.mnemos.testing.ConfigFilePair;
 import io.mnemos.testing.RealRedis;
 import io.mnemos.testing.RespConnection;
 import org.junit.jupiter.api.Test;
@@ -39,16 +39,12 @@ class SaveConfigDifferentialTest {
     @Test
     void repeatedSaveLinesAccumulateAndRewriteLikeRedis() throws Exception {
         assumeTrue(RealRedis.available(), "redis-server not on PATH");
-        Path redisConf = Files.writeString(dir.resolve("redis.conf"), CONFIG);
-        Path mnemosConf = Files.writeString(dir.resolve("mnemos.conf"), CONFIG);
-        Files.createDirectories(dir.resolve("r"));
-        Files.createDirectories(dir.resolve("m"));
-        Server mnemos = new Server(ServerConfig.fromArgs(new String[]{mnemosConf.toString(), "--port", "0",
-                "--bind", "127.0.0.1", "--dir", dir.resolve("m").toString(), "--save", "10 1"})).start();
-        try (RealRedis redis = RealRedis.startWithConfigFile(redisConf, "--dir", dir.resolve("r").toString(),
-                "--save", "10 1");
-             RespConnection real = new RespConnection("127.0.0.1", redis.port());
-             RespConnection ours = new RespConnection("127.0.0.1", mnemos.port())) {
+        Path mnemosConf;
+        try (ConfigFilePair both = ConfigFilePair.start(dir, CONFIG, "--save", "10 1")) {
+            RespConnection real = both.real;
+            RespConnection ours = both.ours;
+            Path redisConf = both.redisConf;
+            mnemosConf = both.mnemosConf;
             String get = real.call("CONFIG", "GET", "save");
             assertEquals("*2\r\n$4\r\nsave\r\n$19\r\n60 5 30 7 20 8 10 1\r\n", get, "the reference itself");
             assertEquals(get, ours.call("CONFIG", "GET", "save"));
@@ -66,8 +62,6 @@ class SaveConfigDifferentialTest {
             ours.call("CONFIG", "SET", "save", "");
             assertEquals(real.call("CONFIG", "GET", "save"), ours.call("CONFIG", "GET", "save"));
             rewriteBoth(real, ours, redisConf, mnemosConf, "no save points");
-        } finally {
-            mnemos.stop();
         }
         ServerConfig reread = ServerConfig.fromArgs(new String[]{mnemosConf.toString()});
         assertArrayEquals(new long[0], reread.rdb.savePoints, "save \"\" keeps the defaults away");
