@@ -69,13 +69,19 @@ public final class ReplyWriter {
 
     /** Hands over what has been written so far, in one buffer of the allocator; null if nothing. */
     public ByteBuf take() {
+        return take(null);
+    }
+
+    /**
+     * Hands over what has been written so far: first to {@code direct} (when not null), then what
+     * it did not take in one buffer of the allocator; null if nothing is left.
+     */
+    public ByteBuf take(DirectOutput direct) {
         int length = out.length();
-        if (length == 0) {
-            return null;
-        }
-        ByteBuf taken = allocator.buffer(length).writeBytes(out.array(), 0, length);
+        int taken = length == 0 || direct == null ? 0 : direct.write(out.array(), length);
+        ByteBuf rest = taken == length ? null : allocator.buffer(length - taken).writeBytes(out.array(), taken, length - taken);
         out.clear();
-        return taken;
+        return rest;
     }
 
     /** Hands over what has been written so far as bytes (a script reading its command's reply). */

@@ -8,9 +8,11 @@ import io.netty.util.concurrent.FastThreadLocal;
  * commands ({@code SET a b\n}), following Redis 7.0's {@code processMultibulkBuffer} and
  * {@code processInlineBuffer} so that limits and error texts match byte for byte.
  *
- * <p>Header lines are only consumed once complete, so the caller keeps the unread tail of the
- * buffer between reads. Bulk payloads are copied exactly once, straight from the network buffer
- * into the argument, and a bulk split across reads is filled in place rather than re-accumulated.
+ * <p>Every read is consumed whole: a header or inline line still incomplete at its end is kept
+ * by the decoder (at most {@link #INLINE_MAX_SIZE} bytes) and parsed with the next read, so the
+ * connection needs no cumulation buffer of its own. Bulk payloads are copied once more, straight
+ * from the parse copy into the argument, and a bulk split across reads is filled in place rather
+ * than re-accumulated.
  * Nothing is reserved on the strength of a declared length alone: the argument vector starts at
  * most 1024 slots long and a big bulk grows as its bytes arrive, so {@code *2147483647} or
  * {@code $536870912} without the data costs nothing.
@@ -54,9 +56,12 @@ public final class RespRequestDecoder {
         this.maxBulkLength = maxBulkLength;
     }
 
-    /** Payload bytes of a partially read bulk, counted against the query buffer limit. */
+    /**
+     * Bytes received and not yet part of a request, counted against the query buffer limit: an
+     * incomplete line and the payload of a partially read bulk.
+     */
     public long pendingBytes() {
-        return bulkLength < 0 ? 0 : bulkFilled;
+        return (carry == null ? 0 : carry.length) + (bulkLength < 0 ? 0 : bulkFilled);
     }
 
     /** True between the header of a multibulk and its last argument. */
@@ -65,15 +70,17 @@ public final class RespRequestDecoder {
     }
 
     /**
-     * Decodes every complete request in {@code in}, handing each to {@code sink}, and advances the
-     * reader index past what was consumed. Leaves an incomplete header line unread.
+     * Decodes every complete request in {@code in}, handing each to {@code sink}, and consumes all
+     * of its readable bytes: what follows the last complete request (or what is left when the sink
+     * stops the decoding) waits in the decoder for the next read.
      *
-     * <p>The readable bytes are first copied in one piece into a heap array of the event loop's
-     * thread: parsing an array is plain indexing, where every byte read from a direct buffer pays
-     * Netty's and the JDK's bounds and liveness checks.
+     * <p>The kept bytes and the readable ones are first copied in one piece into a heap array of
+     * the event loop's thread: parsing an array is plain indexing, where every byte read from a
+     * direct buffer pays Netty's and the JDK's bounds and liveness checks.
      */
     public void decode(ByteBuf in, RequestSink sink) throws ProtocolException {
-        int n = in.readableBytes();
+        int kept = carry == null ? 0 : carry.length;
+        int n = kept + in.readableBytes();
         if (n == 0) {
             return;
         }
@@ -83,21 +90,29 @@ public final class RespRequestDecoder {
         byte[] b = scratch.inUse ? new byte[n] : scratch.array(n);
         boolean owner = !scratch.inUse;
         scratch.inUse = true;
-        int start = in.readerIndex();
-        in.getBytes(start, b, 0, n);
+        if (kept > 0) {
+            System.arraycopy(carry, 0, b, 0, kept);
+            carry = null;
+        }
+        in.readBytes(b, kept, n - kept);
         buf = b;
         pos = 0;
         limit = n;
         try {
             decode(sink);
         } finally {
-            in.readerIndex(start + pos);
+            if (pos < limit) {
+                carry = java.util.Arrays.copyOfRange(b, pos, limit);
+            }
             buf = null;
             if (owner) {
                 scratch.inUse = false;
             }
         }
     }
+
+    /** Received bytes not yet parsed: an incomplete line, or what followed a stop; null if none. */
+    private byte[] carry;
 
     /** The copy being parsed, the next byte to read and the end of the copy. */
     private byte[] buf;

@@ -7,22 +7,21 @@ import io.mnemos.protocol.RespRequestDecoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.List;
 
 /**
  * The Netty side of one connection. Every complete request in a read is decoded and executed
  * immediately on this (the keyspace) thread, replies accumulate in one buffer, and that buffer is
  * flushed once when the read batch ends: a pipeline of N commands costs one write system call.
  */
-final class ClientHandler extends ByteToMessageDecoder implements RequestSink {
+final class ClientHandler extends ChannelInboundHandlerAdapter implements RequestSink {
     private static final Logger log = LoggerFactory.getLogger(ClientHandler.class);
     private static final byte[] MAX_CLIENTS = "-ERR max number of clients reached\r\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -33,6 +32,8 @@ final class ClientHandler extends ByteToMessageDecoder implements RequestSink {
     private final RespRequestDecoder decoder;
     private Client client;
     private ChannelHandlerContext ctx;
+    /** Sends replies without Netty's outbound path when nothing is queued; null for TLS or NIO. */
+    private SocketWriter socketWriter;
     /** Requests held while CLIENT PAUSE postpones this client, in arrival order. */
     private final ArrayDeque<byte[][]> held = new ArrayDeque<>();
     /** Replies wait for the end of the event-loop iteration (see Server.queueReplies). */
@@ -60,6 +61,7 @@ final class ClientHandler extends ByteToMessageDecoder implements RequestSink {
             return;
         }
         stats.totalConnectionsReceived++;
+        socketWriter = SocketWriter.forConnection(ctx);
         client = new Client(server.clients().nextId(), server, ctx.channel(), new ReplyWriter(ctx.alloc()));
         server.clients().add(client);
         client.onResume(() -> ctx.executor().execute(this::resumeHeld));
@@ -86,23 +88,22 @@ final class ClientHandler extends ByteToMessageDecoder implements RequestSink {
         super.channelInactive(ctx);
     }
 
+    /** One read: every complete request in it runs now; the decoder keeps an incomplete tail. */
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-        if (client == null || client.closing()) {
-            ((ByteBuf) msg).release();
-            return;
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf in = (ByteBuf) msg;
+        try {
+            if (client != null && !client.closing()) {
+                server.stats().netInputBytes += in.readableBytes();
+                server.stats().totalReadsProcessed++;
+                decode(in);
+            }
+        } finally {
+            in.release();
         }
-        server.stats().netInputBytes += ((ByteBuf) msg).readableBytes();
-        server.stats().totalReadsProcessed++;
-        super.channelRead(ctx, msg);
     }
 
-    @Override
-    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        if (client.closing()) {
-            in.skipBytes(in.readableBytes());
-            return;
-        }
+    private void decode(ByteBuf in) {
         // Redis checks the query buffer after each read, before parsing it, and frees the client
         // without a reply: a bulk is counted while it arrives, even one that would complete now.
         long queryBuffer = in.readableBytes() + decoder.pendingBytes();
@@ -111,7 +112,6 @@ final class ClientHandler extends ByteToMessageDecoder implements RequestSink {
                     client.id(), client.remoteAddress(), queryBuffer);
             client.closeAfterReply();
             client.reply().discard();
-            in.skipBytes(in.readableBytes());
             ctx.close();
             return;
         }
@@ -126,7 +126,6 @@ final class ClientHandler extends ByteToMessageDecoder implements RequestSink {
             server.recordError("ERR");
             client.reply().error("ERR " + e.getMessage());
             client.closeAfterReply();
-            in.skipBytes(in.readableBytes());
         } finally {
             server.dispatcher().readBatchBoundary();
         }
@@ -205,19 +204,25 @@ final class ClientHandler extends ByteToMessageDecoder implements RequestSink {
     }
 
     private void flushRepliesNow() {
-        ByteBuf out = client.reply().take();
-        if (out != null) {
-            server.stats().netOutputBytes += out.readableBytes();
-            server.stats().totalWritesProcessed++;
+        ReplyWriter reply = client.reply();
+        int pending = reply.pendingBytes();
+        if (pending == 0) {
             if (client.closing()) {
-                ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
-                return;
+                ctx.close();
             }
-            ctx.writeAndFlush(out, ctx.voidPromise());
+            return;
+        }
+        server.stats().netOutputBytes += pending;
+        server.stats().totalWritesProcessed++;
+        if (client.closing()) {
+            ctx.writeAndFlush(reply.take()).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        ByteBuf rest = reply.take(socketWriter);
+        if (rest != null) {
+            ctx.writeAndFlush(rest, ctx.voidPromise());
             // What the socket did not take stays in Netty's outbound buffer: hold it to the limits.
             OutputBufferLimits.closeIfReached(client);
-        } else if (client.closing()) {
-            ctx.close();
         }
     }
 

@@ -28,19 +28,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RespRequestDecoderTest {
     private static final long MAX_BULK = 512L * 1024 * 1024;
 
-    /** Feeds chunks the way ByteToMessageDecoder does: one cumulation buffer, read bytes discarded. */
+    /** Feeds chunks the way a connection does: each read in a buffer of its own, released after. */
     private static final class Feeder implements RequestSink {
         final RespRequestDecoder decoder = new RespRequestDecoder(MAX_BULK);
-        final ByteBuf cumulation = Unpooled.buffer();
         final List<List<String>> requests = new ArrayList<>();
         final List<byte[][]> raw = new ArrayList<>();
         boolean authRequired;
         int stopAfter = Integer.MAX_VALUE;
 
         void feed(byte[] chunk) throws ProtocolException {
-            cumulation.writeBytes(chunk);
-            decoder.decode(cumulation, this);
-            cumulation.discardReadBytes();
+            ByteBuf read = Unpooled.wrappedBuffer(chunk);
+            decoder.decode(read, this);
+            assertEquals(0, read.readableBytes(), "a read is consumed whole");
         }
 
         @Override
@@ -176,7 +175,7 @@ class RespRequestDecoderTest {
             f.feed(Arrays.copyOfRange(all, cut, all.length));
             assertEquals(expected, f.requests, "split at byte " + cut);
             assertFalse(f.decoder.inRequest());
-            assertEquals(0, f.cumulation.readableBytes());
+            assertEquals(0, f.decoder.pendingBytes());
         }
     }
 
@@ -237,19 +236,23 @@ class RespRequestDecoderTest {
     }
 
     @Test
-    void decodingStopsWhenTheSinkSaysSoAndLeavesTheRestUnread() throws Exception {
+    void decodingStopsWhenTheSinkSaysSoAndKeepsTheRestForLater() throws Exception {
         Feeder f = new Feeder();
         f.stopAfter = 1;
         f.feed(bytes("QUIT\r\nPING\r\n"));
         assertEquals(List.of(req("QUIT")), f.requests);
-        assertEquals("PING\r\n", f.cumulation.toString(StandardCharsets.ISO_8859_1));
+        assertEquals(6, f.decoder.pendingBytes());
+        f.stopAfter = Integer.MAX_VALUE;
+        f.feed(bytes("ECHO x\r\n"));
+        assertEquals(List.of(req("QUIT"), req("PING"), req("ECHO", "x")), f.requests);
+        assertEquals(0, f.decoder.pendingBytes());
     }
 
     @Test
-    void incompleteHeaderIsLeftUnreadUntilItsLineEnds() throws Exception {
+    void incompleteHeaderIsKeptUntilItsLineEnds() throws Exception {
         Feeder f = new Feeder();
         f.feed(bytes("*1\r"));
-        assertEquals(3, f.cumulation.readableBytes());
+        assertEquals(3, f.decoder.pendingBytes());
         f.feed(bytes("\n$4\r"));
         f.feed(bytes("\nPI"));
         f.feed(bytes("NG\r"));
