@@ -423,6 +423,7 @@ public final class Server {
                 // Netty 4.2's default adaptive allocator costs ~15% more CPU per request here than
                 // the pooled one (bench/compare.sh, redis-benchmark -P 16 GET/INCR).
                 .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new SharedReadBuffer())
                 .childOption(ChannelOption.SO_KEEPALIVE, config.tcpKeepAliveSeconds > 0)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
