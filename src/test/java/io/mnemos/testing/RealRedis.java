@@ -14,10 +14,13 @@ import java.util.concurrent.TimeUnit;
 public final class RealRedis implements AutoCloseable {
     private final Process process;
     private final int port;
+    /** The process's working directory, so its default {@code dir ./} is never the project's. */
+    private final java.nio.file.Path workDir;
 
-    private RealRedis(Process process, int port) {
+    private RealRedis(Process process, int port, java.nio.file.Path workDir) {
         this.process = process;
         this.port = port;
+        this.workDir = workDir;
     }
 
     public static boolean available() {
@@ -56,17 +59,20 @@ public final class RealRedis implements AutoCloseable {
         }
         List<String> cmd = new java.util.ArrayList<>(List.of(executable()));
         if (configFile != null) {
-            cmd.add(configFile);
+            cmd.add(java.nio.file.Path.of(configFile).toAbsolutePath().toString());
         }
         cmd.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1", "--appendonly", "no",
                 "--daemonize", "no"));
         cmd.addAll(extraArgs);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+        // A fresh working directory: no dump.rdb found in the project directory is loaded, and a
+        // shutdown save (a config file's save points) lands in a directory of its own.
+        java.nio.file.Path workDir = java.nio.file.Files.createTempDirectory("redis-test");
+        Process p = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
             try (Socket ignored = new Socket("127.0.0.1", port)) {
-                return new RealRedis(p, port);
+                return new RealRedis(p, port, workDir);
             } catch (IOException e) {
                 Thread.sleep(20);
             }
@@ -84,5 +90,11 @@ public final class RealRedis implements AutoCloseable {
         process.destroy();
         process.waitFor(5, TimeUnit.SECONDS);
         process.destroyForcibly();
+        process.waitFor(5, TimeUnit.SECONDS);
+        try (var files = java.nio.file.Files.walk(workDir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // A leftover temporary directory is harmless.
+        }
     }
 }
