@@ -54,7 +54,9 @@ class MemoryStressTest {
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--maxmemory", "64mb", "--maxmemory-policy", "allkeys-lru", "--save", "");
-        Process process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        // A fresh working directory: no dump.rdb of the project directory is loaded.
+        Process process = new ProcessBuilder(cmd).directory(java.nio.file.Files.createTempDirectory("mnemos-process").toFile())
+                .redirectErrorStream(true).start();
         List<String> lines = Collections.synchronizedList(new ArrayList<>());
         CompletableFuture<Void> ready = new CompletableFuture<>();
         Thread reader = new Thread(() -> {

@@ -44,10 +44,12 @@ class ServerProcessTest {
                     "-cp", System.getProperty("java.class.path"), Main.class.getName()));
             cmd.addAll(List.of(args));
             if (!List.of(args).contains("--save")) {
-                // Test servers never write dump.rdb into the working directory.
                 cmd.addAll(List.of("--save", ""));
             }
-            process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            // A fresh working directory (the default dir): no dump.rdb of the project directory is
+            // loaded, and none is written there.
+            process = new ProcessBuilder(cmd).directory(Files.createTempDirectory("mnemos-process").toFile())
+                    .redirectErrorStream(true).start();
             reader = new Thread(() -> {
                 try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                     String line;
