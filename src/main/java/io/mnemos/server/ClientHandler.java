@@ -18,8 +18,10 @@ import java.util.ArrayDeque;
 
 /**
  * The Netty side of one connection. Every complete request in a read is decoded and executed
- * immediately on this (the keyspace) thread, replies accumulate in one buffer, and that buffer is
- * flushed once when the read batch ends: a pipeline of N commands costs one write system call.
+ * immediately on this (the keyspace) thread, the read is consumed whole (the decoder keeps an
+ * incomplete tail), replies accumulate in one buffer, and that buffer is written once at the end
+ * of the event-loop iteration (Server's beforeSleep): a pipeline of N commands costs one write
+ * system call, sent directly when nothing waits in Netty's queue ({@link SocketWriter}).
  */
 final class ClientHandler extends ChannelInboundHandlerAdapter implements RequestSink {
     private static final Logger log = LoggerFactory.getLogger(ClientHandler.class);

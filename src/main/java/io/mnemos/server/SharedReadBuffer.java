@@ -8,9 +8,9 @@ import io.netty.util.concurrent.FastThreadLocal;
 
 /**
  * The buffer Netty reads a plain client connection into: one native buffer per event-loop thread,
- * handed to every read, where Netty's default allocates a pooled buffer per read and frees it after
- * (a tenth of the user CPU of an unpipelined request). Like Redis's 16 KB read into the query
- * buffer, but bigger, so a deep pipeline takes fewer reads.
+ * handed to every read, where Netty's default allocates a pooled buffer per read and frees it
+ * after (a twentieth of the user CPU of an unpipelined GET, by profile). Like Redis's 16 KB read
+ * into the query buffer, but bigger, so a deep pipeline takes fewer reads.
  *
  * <p>Sound because {@link ClientHandler} consumes each read whole before it returns (the decoder
  * copies what it parses and keeps an incomplete tail itself) and releases it: the buffer is free
