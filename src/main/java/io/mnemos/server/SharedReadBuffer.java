@@ -2,9 +2,7 @@ package io.mnemos.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.DefaultMaxMessagesRecvByteBufAllocator;
-import io.netty.util.concurrent.FastThreadLocal;
 
 /**
  * The buffer Netty reads a plain client connection into: one native buffer per event-loop thread,
@@ -22,18 +20,7 @@ final class SharedReadBuffer extends DefaultMaxMessagesRecvByteBufAllocator {
     /** Netty's default for a stream channel: reads per readiness event before others get a turn. */
     private static final int MAX_READS_PER_EVENT = 16;
 
-    private static final FastThreadLocal<ByteBuf> BUFFER = new FastThreadLocal<>() {
-        @Override
-        protected ByteBuf initialValue() {
-            return UnpooledByteBufAllocator.DEFAULT.directBuffer(CAPACITY, CAPACITY);
-        }
-
-        /** The event loop ended (Netty removes its thread locals). */
-        @Override
-        protected void onRemoval(ByteBuf buffer) {
-            buffer.release();
-        }
-    };
+    private static final ThreadNativeBuffer BUFFER = new ThreadNativeBuffer(CAPACITY);
 
     SharedReadBuffer() {
         super(MAX_READS_PER_EVENT);

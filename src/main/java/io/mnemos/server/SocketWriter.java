@@ -2,13 +2,11 @@ package io.mnemos.server;
 
 import io.mnemos.protocol.DirectOutput;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.epoll.AbstractEpollStreamChannel;
 import io.netty.channel.unix.Socket;
-import io.netty.util.concurrent.FastThreadLocal;
 
 import java.io.IOException;
 
@@ -28,22 +26,10 @@ final class SocketWriter implements DirectOutput {
     private static final int CAPACITY = 64 * 1024;
 
     /**
-     * The native memory the bytes are copied into for the kernel, one per event-loop thread, kept
-     * as long as the thread lives. Sent by address where Netty knows it (saves JNI's
-     * GetDirectBufferAddress per write).
+     * The native memory the bytes are copied into for the kernel. Sent by address where Netty
+     * knows it (saves JNI's GetDirectBufferAddress per write).
      */
-    private static final FastThreadLocal<ByteBuf> SCRATCH = new FastThreadLocal<>() {
-        @Override
-        protected ByteBuf initialValue() {
-            return UnpooledByteBufAllocator.DEFAULT.directBuffer(CAPACITY, CAPACITY);
-        }
-
-        /** The event loop ended (Netty removes its thread locals). */
-        @Override
-        protected void onRemoval(ByteBuf scratch) {
-            scratch.release();
-        }
-    };
+    private static final ThreadNativeBuffer SCRATCH = new ThreadNativeBuffer(CAPACITY);
 
     private final Channel channel;
     private final Socket socket;
