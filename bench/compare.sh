@@ -137,16 +137,30 @@ awk -v tests="$TESTS" -v pipes="$PIPELINES" '
         vals[k, "p99"] = vals[k, "p99"] " " $6
         vals[k, "cpu"] = vals[k, "cpu"] " " $7
     }
+    # The lowest and highest Mnemos/Redis throughput ratio of a single round (both servers ran the
+    # test back to back in each round): where the range spans 1.00, the rounds scatter more than
+    # the two servers differ.
+    function round_range(m, r,   n, i, a, b, x, lo, hi) {
+        n = split(vals[m SUBSEP "rps"], a, " "); split(vals[r SUBSEP "rps"], b, " ")
+        for (i = 1; i <= n; i++) {
+            if (b[i] <= 0) continue
+            x = a[i] / b[i]
+            if (lo == "" || x < lo) lo = x
+            if (hi == "" || x > hi) hi = x
+        }
+        return lo == "" ? "-" : sprintf("%.2f-%.2f", lo, hi)
+    }
     END {
-        printf "%-12s %3s %11s %11s %6s %15s %15s %9s %9s\n", "test", "P", "mnemos rps", "redis rps", "ratio", "mnemos p50/p99", "redis p50/p99", "mnemos µs", "redis µs"
+        printf "%-12s %3s %11s %11s %6s %9s %15s %15s %9s %9s\n", "test", "P", "mnemos rps", "redis rps", "ratio", "rounds", "mnemos p50/p99", "redis p50/p99", "mnemos µs", "redis µs"
         nt = split(tests, T, " "); np = split(pipes, PP, " ")
         for (i = 1; i <= np; i++) for (j = 1; j <= nt; j++) {
             m = T[j] SUBSEP PP[i] SUBSEP "mnemos"; r = T[j] SUBSEP PP[i] SUBSEP "redis"
             mr = median(m SUBSEP "rps"); rr = median(r SUBSEP "rps")
-            printf "%-12s %3s %11.0f %11.0f %6.2f %15s %15s %9.2f %9.2f\n", T[j], PP[i], mr, rr, (rr > 0 ? mr / rr : 0),
-                sprintf("%.3f/%.3f", median(m SUBSEP "p50"), median(m SUBSEP "p99")),
+            printf "%-12s %3s %11.0f %11.0f %6.2f %9s %15s %15s %9.2f %9.2f\n", T[j], PP[i], mr, rr, (rr > 0 ? mr / rr : 0),
+                round_range(m, r), sprintf("%.3f/%.3f", median(m SUBSEP "p50"), median(m SUBSEP "p99")),
                 sprintf("%.3f/%.3f", median(r SUBSEP "p50"), median(r SUBSEP "p99")),
                 median(m SUBSEP "cpu"), median(r SUBSEP "cpu")
         }
-        print "(rps, latency in ms and CPU µs/request are medians over the rounds; CPU = utime+stime of the server process / requests)"
+        print "(rps, latency in ms and CPU µs/request are medians over the rounds; rounds = lowest-highest ratio of a single round;"
+        print " CPU = utime+stime of the server process / requests)"
     }' "$RESULTS"
