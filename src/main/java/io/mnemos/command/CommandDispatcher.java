@@ -197,7 +197,8 @@ public final class CommandDispatcher {
         c.setRequest(argv, spec);
         server.propagation().enter(c, spec, argv);
         long dirtyBefore = server.keyspace().stats().dirty;
-        Object[] before = PARTIAL_WRITERS.contains(spec.fullName()) ? fingerprints(c, spec, argv) : null;
+        Object[] before = watchersOrBlocked() && PARTIAL_WRITERS.contains(spec.fullName())
+                ? fingerprints(c, spec, argv) : null;
         long start = inReadBatch && batchClock != 0 ? batchClock : System.nanoTime();
         batchClock = 0;
         Keyspace keyspace = server.keyspace();
@@ -306,11 +307,13 @@ public final class CommandDispatcher {
                 : spec.keyPositions(argv.length);
     }
 
+    /** Whether anyone waits on keys (WATCH, blocking commands): else no key change is signalled. */
+    private boolean watchersOrBlocked() {
+        return server.watchedKeys().any() || server.blockedClients().any();
+    }
+
     /** For {@link #PARTIAL_WRITERS}: each key's entry and length, to see which ones changed. */
     private Object[] fingerprints(Client c, CommandSpec spec, byte[][] argv) {
-        if (!server.watchedKeys().any() && !server.blockedClients().any()) {
-            return null;
-        }
         List<Integer> positions = keyPositions(spec, argv);
         Object[] prints = new Object[positions.size()];
         for (int i = 0; i < prints.length; i++) {
