@@ -118,7 +118,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
             return;
         }
         // Like Redis's lastinteraction, stamped once per read rather than per request.
-        client.touch(System.currentTimeMillis());
+        client.touch(server.iterationMillis());
         decoder.maxBulkLength(server.config().protoMaxBulkLen);
         server.dispatcher().readBatchBoundary();
         try {

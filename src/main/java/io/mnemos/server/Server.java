@@ -143,6 +143,21 @@ public final class Server {
     }
 
     /**
+     * The wall-clock time of this event-loop iteration, read at its first read: what a connection's
+     * last interaction is stamped with (Redis stamps it with its cached server time), one clock
+     * read per iteration rather than one per connection read. beforeSleep, which follows every
+     * iteration with reads, clears it.
+     */
+    long iterationMillis() {
+        if (iterationMillis == 0) {
+            iterationMillis = System.currentTimeMillis();
+        }
+        return iterationMillis;
+    }
+
+    private long iterationMillis;
+
+    /**
      * Runs {@link #beforeSleep()} once the connections ready in this event-loop iteration are read
      * (or, for a write from a timer, once the current task is done).
      */
@@ -160,6 +175,7 @@ public final class Server {
      */
     private void beforeSleep() {
         beforeSleepScheduled = false;
+        iterationMillis = 0;
         try {
             if (!scripting.busy()) {
                 activeExpire.runFast();
