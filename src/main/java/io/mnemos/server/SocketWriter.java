@@ -53,6 +53,8 @@ final class SocketWriter implements DirectOutput {
         if (length > CAPACITY) {
             return 0;
         }
+        // The outbound buffer (through Channel.Unsafe, meant for transports) is the one exact
+        // answer to "is anything waiting": writability only says whether a watermark was crossed.
         ChannelOutboundBuffer queued = channel.unsafe().outboundBuffer();
         if (queued == null || !queued.isEmpty() || queued.totalPendingWriteBytes() != 0) {
             return 0;
