@@ -68,13 +68,16 @@ bench_start_servers() {
     MNEMOS_PID=""
     trap bench_cleanup EXIT INT TERM
     REDIS_PORT=$(free_port)
+    # Each server in a directory of its own: neither loads a dump.rdb lying in the working directory.
+    mkdir -p "$WORK/redis" "$WORK/mnemos"
     "${REDIS_SERVER:-redis-server}" --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
-        --daemonize no --enable-debug-command local --logfile "$WORK/redis.log" &
+        --dir "$WORK/redis" --daemonize no --enable-debug-command local --logfile "$WORK/redis.log" &
     REDIS_PID=$!
     MNEMOS_PORT=$(free_port)
     while [[ "$MNEMOS_PORT" == "$REDIS_PORT" ]]; do MNEMOS_PORT=$(free_port); done
     # shellcheck disable=SC2086
-    "$java" $JVM_OPTS -jar "$MNEMOS_JAR" --port "$MNEMOS_PORT" --bind 127.0.0.1 --save '' >"$WORK/mnemos.log" 2>&1 &
+    "$java" $JVM_OPTS -jar "$MNEMOS_JAR" --port "$MNEMOS_PORT" --bind 127.0.0.1 --save '' \
+        --dir "$WORK/mnemos" >"$WORK/mnemos.log" 2>&1 &
     MNEMOS_PID=$!
     wait_ping "$REDIS_PORT"
     wait_ping "$MNEMOS_PORT"

@@ -36,7 +36,7 @@ trap cleanup EXIT INT TERM
 PORT=$(free_port)
 # shellcheck disable=SC2086
 "$JDK/bin/java" $JVM_OPTS -Dio.netty.leakDetection.level="$LEAK_LEVEL" -jar "$MNEMOS_JAR" \
-    --port "$PORT" --bind 127.0.0.1 --loglevel notice >"$WORK/mnemos.log" 2>&1 &
+    --port "$PORT" --bind 127.0.0.1 --loglevel notice --save '' --dir "$WORK" >"$WORK/mnemos.log" 2>&1 &
 MNEMOS_PID=$!
 wait_ping "$PORT"
 
