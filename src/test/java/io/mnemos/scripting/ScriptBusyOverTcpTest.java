@@ -17,14 +17,6 @@ class ScriptBusyOverTcpTest {
     private static final String BUSY =
             "-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n";
 
-    private static byte[] command(String... args) {
-        byte[][] argv = new byte[args.length][];
-        for (int i = 0; i < args.length; i++) {
-            argv[i] = args[i].getBytes(StandardCharsets.UTF_8);
-        }
-        return RespConnection.encode(argv);
-    }
-
     @Test
     void scriptKillStopsALongReadOnlyScript() throws Exception {
         try (RunningServer server = RunningServer.start();
@@ -32,8 +24,8 @@ class ScriptBusyOverTcpTest {
              RespConnection b = new RespConnection(server.host(), server.port())) {
             assertEquals("+OK\r\n", b.call("CONFIG", "SET", "busy-reply-threshold", "100"));
             String body = "while true do end";
-            byte[] eval = command("EVAL", body, "0");
-            byte[] ping = command("PING");
+            byte[] eval = RespConnection.encode("EVAL", body, "0");
+            byte[] ping = RespConnection.encode("PING");
             byte[] both = new byte[eval.length + ping.length];
             System.arraycopy(eval, 0, both, 0, eval.length);
             System.arraycopy(ping, 0, both, eval.length, ping.length);
@@ -62,7 +54,7 @@ class ScriptBusyOverTcpTest {
             assertEquals("$4\r\nloop\r\n", b.call("FUNCTION", "LOAD", "#!lua name=loop\n"
                     + "redis.register_function{function_name='spin', callback=function() while true do end end,"
                     + " flags={'no-writes'}}"));
-            a.sendRaw(command("FCALL", "spin", "0"));
+            a.sendRaw(RespConnection.encode("FCALL", "spin", "0"));
             Thread.sleep(400);
             String busy = "-BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.\r\n";
             assertEquals(busy, b.call("PING"));
@@ -88,7 +80,7 @@ class ScriptBusyOverTcpTest {
                     + "  if tonumber(t[1]) * 1000000 + tonumber(t[2]) - start > 700000 then break end\n"
                     + "end\n"
                     + "return redis.call('incr', 'w')";
-            a.sendRaw(command("EVAL", body, "0"));
+            a.sendRaw(RespConnection.encode("EVAL", body, "0"));
             Thread.sleep(350);
             assertEquals(BUSY, b.call("GET", "w"));
             assertEquals("-UNKILLABLE Sorry the script already executed write commands against the dataset. "

@@ -54,14 +54,14 @@ class SocketWriterTest {
             slow.setSoTimeout(30_000);
             OutputStream out = slow.getOutputStream();
             DataInputStream in = new DataInputStream(new BufferedInputStream(slow.getInputStream(), 1 << 16));
-            out.write(command("SET", "v", new String(value, StandardCharsets.ISO_8859_1)));
+            out.write(RespConnection.encode("SET", "v", new String(value, StandardCharsets.ISO_8859_1)));
             assertEquals("+OK", line(in));
             // 12 MB of replies to a client that reads nothing yet, one request pair per read (each
             // reply under the direct path's limit): the socket fills, a reply is written in part,
             // and the ones after it wait in Netty's queue until the client reads.
             for (int i = 0; i < ROUNDS; i++) {
-                out.write(command("GET", "v"));
-                out.write(command("ECHO", Integer.toString(i)));
+                out.write(RespConnection.encode("GET", "v"));
+                out.write(RespConnection.encode("ECHO", Integer.toString(i)));
                 out.flush();
                 Thread.sleep(1);
             }
@@ -77,7 +77,7 @@ class SocketWriterTest {
                 assertEquals(echoed, line(in));
             }
             // Drained: the next reply goes the direct way again.
-            out.write(command("PING"));
+            out.write(RespConnection.encode("PING"));
             out.flush();
             assertEquals("+PONG", line(in));
         }
@@ -170,14 +170,6 @@ class SocketWriterTest {
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         }
-    }
-
-    private static byte[] command(String... args) {
-        StringBuilder sb = new StringBuilder("*").append(args.length).append("\r\n");
-        for (String a : args) {
-            sb.append('$').append(a.length()).append("\r\n").append(a).append("\r\n");
-        }
-        return sb.toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 
     /** One CRLF-terminated line, without the CRLF. */

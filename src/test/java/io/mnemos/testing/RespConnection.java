@@ -26,11 +26,9 @@ public final class RespConnection implements AutoCloseable {
 
     /** Sends one command as a RESP multibulk and returns its raw reply. */
     public String call(String... args) throws IOException {
-        byte[][] argv = new byte[args.length][];
-        for (int i = 0; i < args.length; i++) {
-            argv[i] = args[i].getBytes(StandardCharsets.UTF_8);
-        }
-        return call(argv);
+        out.write(encode(args));
+        out.flush();
+        return readReply();
     }
 
     public String call(byte[][] argv) throws IOException {
@@ -41,11 +39,7 @@ public final class RespConnection implements AutoCloseable {
 
     /** Like {@link #call(String...)} but returns the reply's bytes undecoded, for binary values. */
     public byte[] callBytes(String... args) throws IOException {
-        byte[][] argv = new byte[args.length][];
-        for (int i = 0; i < args.length; i++) {
-            argv[i] = args[i].getBytes(StandardCharsets.UTF_8);
-        }
-        out.write(encode(argv));
+        out.write(encode(args));
         out.flush();
         ByteArrayOutputStream reply = new ByteArrayOutputStream();
         readValue(reply);
@@ -65,6 +59,15 @@ public final class RespConnection implements AutoCloseable {
     public void sendRaw(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
+    }
+
+    /** A command as a RESP multibulk, each argument in UTF-8. */
+    public static byte[] encode(String... args) {
+        byte[][] argv = new byte[args.length][];
+        for (int i = 0; i < args.length; i++) {
+            argv[i] = args[i].getBytes(StandardCharsets.UTF_8);
+        }
+        return encode(argv);
     }
 
     public static byte[] encode(byte[][] argv) {
