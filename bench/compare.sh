@@ -17,6 +17,8 @@
 #   MNEMOS_JAR=target/mnemos-server.jar
 #   REDIS_SERVER=redis-server  REDIS_BENCHMARK=redis-benchmark
 #   KEEP_CSV=dir      keep every raw CSV there
+#   SERVER_CPUS=1 CLIENT_CPUS=0   pin both servers and the benchmark client to CPU lists (taskset), as
+#                     Redis's own performance runs do, so neither competes with the other for a core
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -39,6 +41,8 @@ source bench/lib.sh
 JAVA=$(bench_find_jdk)/bin/java
 
 bench_require_jar
+CLIENT_PIN=()
+[[ -n "${CLIENT_CPUS:-}" ]] && CLIENT_PIN=(taskset -c "$CLIENT_CPUS")
 command -v "$REDIS_SERVER" >/dev/null || { echo "missing $REDIS_SERVER" >&2; exit 1; }
 command -v "$REDIS_BENCHMARK" >/dev/null || { echo "missing $REDIS_BENCHMARK" >&2; exit 1; }
 
@@ -68,12 +72,13 @@ bench_args() {  # test pipeline n
 }
 
 echo "# Mnemos $MNEMOS_JAR (java: $JAVA $JVM_OPTS) on :$MNEMOS_PORT, $("$REDIS_SERVER" --version | awk '{print $3}') on :$REDIS_PORT" >&2
+[[ -n "${SERVER_CPUS:-}${CLIENT_CPUS:-}" ]] && echo "# servers on CPUs ${SERVER_CPUS:-any}, benchmark client on CPUs ${CLIENT_CPUS:-any}" >&2
 echo "# warming up Mnemos (JIT): $WARMUP_N pipelined and $N_P1 unpipelined requests per test" >&2
 for t in $TESTS; do
     # shellcheck disable=SC2046
-    "$REDIS_BENCHMARK" -p "$MNEMOS_PORT" $(bench_args "$t" 16 "$WARMUP_N") >/dev/null 2>&1 || true
+    "${CLIENT_PIN[@]}" "$REDIS_BENCHMARK" -p "$MNEMOS_PORT" $(bench_args "$t" 16 "$WARMUP_N") >/dev/null 2>&1 || true
     # shellcheck disable=SC2046
-    "$REDIS_BENCHMARK" -p "$MNEMOS_PORT" $(bench_args "$t" 1 "$N_P1") >/dev/null 2>&1 || true
+    "${CLIENT_PIN[@]}" "$REDIS_BENCHMARK" -p "$MNEMOS_PORT" $(bench_args "$t" 1 "$N_P1") >/dev/null 2>&1 || true
 done
 
 # The warm-up wrote to Mnemos only: start both from an empty keyspace, so that the collection tests
@@ -90,7 +95,7 @@ run_one() {  # server port pid test pipeline
     csv="$WORK/$server-$t-P$p-$(date +%s%N).csv"
     before=$(cpu_ticks "$pid")
     # shellcheck disable=SC2046
-    "$REDIS_BENCHMARK" -p "$port" $(bench_args "$t" "$p" "$n") >"$csv" 2>/dev/null
+    "${CLIENT_PIN[@]}" "$REDIS_BENCHMARK" -p "$port" $(bench_args "$t" "$p" "$n") >"$csv" 2>/dev/null
     after=$(cpu_ticks "$pid")
     # One CSV row per test (ping_inline/ping_mbulk are separate tests here). lrange_* first runs an
     # LPUSH "(needed to benchmark LRANGE)" of its own: that row is not the test's and is left out

@@ -3,7 +3,7 @@
 #
 # After `bench_start_servers`: WORK (a temp dir, removed at exit), REDIS_PORT, REDIS_PID,
 # MNEMOS_PORT, MNEMOS_PID. A script may define `bench_on_cleanup` to save files from $WORK first.
-# Uses MNEMOS_JAR, JVM_OPTS and REDIS_SERVER (default redis-server) from the caller.
+# Uses MNEMOS_JAR, JVM_OPTS, REDIS_SERVER (default redis-server) and SERVER_CPUS from the caller.
 
 # The JDK directory: $JAVA_HOME, else the newest /usr/lib/jvm/temurin-*; exits if there is none.
 bench_find_jdk() {
@@ -62,7 +62,9 @@ bench_cleanup() {
 
 # Starts redis-server and Mnemos (java = $1) on two free ports and waits until both answer PING.
 bench_start_servers() {
-    local java=$1
+    local java=$1 pin=()
+    # SERVER_CPUS (a taskset CPU list) keeps both servers on those CPUs, away from the benchmark client.
+    [[ -n "${SERVER_CPUS:-}" ]] && pin=(taskset -c "$SERVER_CPUS")
     WORK=$(mktemp -d)
     REDIS_PID=""
     MNEMOS_PID=""
@@ -70,13 +72,13 @@ bench_start_servers() {
     REDIS_PORT=$(free_port)
     # Each server in a directory of its own: neither loads a dump.rdb lying in the working directory.
     mkdir -p "$WORK/redis" "$WORK/mnemos"
-    "${REDIS_SERVER:-redis-server}" --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
+    "${pin[@]}" "${REDIS_SERVER:-redis-server}" --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
         --dir "$WORK/redis" --daemonize no --enable-debug-command local --logfile "$WORK/redis.log" &
     REDIS_PID=$!
     MNEMOS_PORT=$(free_port)
     while [[ "$MNEMOS_PORT" == "$REDIS_PORT" ]]; do MNEMOS_PORT=$(free_port); done
     # shellcheck disable=SC2086
-    "$java" $JVM_OPTS -jar "$MNEMOS_JAR" --port "$MNEMOS_PORT" --bind 127.0.0.1 --save '' \
+    "${pin[@]}" "$java" $JVM_OPTS -jar "$MNEMOS_JAR" --port "$MNEMOS_PORT" --bind 127.0.0.1 --save '' \
         --dir "$WORK/mnemos" >"$WORK/mnemos.log" 2>&1 &
     MNEMOS_PID=$!
     wait_ping "$REDIS_PORT"

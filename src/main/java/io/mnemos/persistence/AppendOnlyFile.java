@@ -264,11 +264,6 @@ public final class AppendOnlyFile implements CommandPropagation.Listener {
         buf.command(argv);
     }
 
-    /** True when commands wait to be written: replies must wait for {@link #flush()}. */
-    public boolean hasUnwritten() {
-        return buf.length() > 0 && channel != null;
-    }
-
     /**
      * flushAppendOnlyFile: writes the buffer, and with appendfsync always fsyncs it, before any reply
      * acknowledging those writes leaves. On the keyspace thread.
