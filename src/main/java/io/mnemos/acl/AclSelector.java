@@ -75,10 +75,6 @@ public final class AclSelector {
         return root;
     }
 
-    boolean commandBit(int id) {
-        return allowed.get(id);
-    }
-
     void setCommandBit(int id, boolean value) {
         if (value) {
             allowed.set(id);
@@ -156,7 +152,7 @@ public final class AclSelector {
     }
 
     /** ACLCheckChannelAgainstList: patterns of PSUBSCRIBE are compared literally. */
-    static boolean channelAllowed(List<String> list, byte[] channel, boolean literal) {
+    public static boolean channelAllowed(List<String> list, byte[] channel, boolean literal) {
         for (String pattern : list) {
             byte[] p = AclText.bytes(pattern);
             if (literal ? java.util.Arrays.equals(p, channel) : Glob.matches(p, channel, false)) {
@@ -164,10 +160,6 @@ public final class AclSelector {
             }
         }
         return false;
-    }
-
-    boolean checkChannel(byte[] channel, boolean literal) {
-        return allChannels || channelAllowed(channels, channel, literal);
     }
 
     /** Whether the command bit (or an allowed first argument) lets the command run. */

@@ -234,16 +234,6 @@ public final class AclStore {
         };
     }
 
-    /** Whether a user may still use a channel (literal for patterns): ACLUserCheckChannelPerm. */
-    public static boolean channelPermitted(User u, byte[] channel, boolean literal) {
-        for (AclSelector s : u.selectors) {
-            if (s.allChannels || AclSelector.channelAllowed(s.channels, channel, literal)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     // ---- config file users and the ACL file --------------------------------------------------------
 
     /** ACLAppendUserForLoading's validation: null when fine, else {index into the line, message}. */

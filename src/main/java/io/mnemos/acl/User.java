@@ -70,9 +70,4 @@ public final class User {
         refresh();
     }
 
-    User copyAs(String newName) {
-        User u = new User(newName, false);
-        u.copyFrom(this);
-        return u;
-    }
 }

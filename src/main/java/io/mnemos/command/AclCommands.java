@@ -153,13 +153,13 @@ public final class AclCommands implements CommandFamily {
             }
             boolean kill = false;
             for (byte[] pattern : pubsub.subscriptions(other, io.mnemos.server.PubSub.Kind.PATTERN)) {
-                kill |= !allowedBy(upcoming, pattern, true);
+                kill |= !AclSelector.channelAllowed(upcoming, pattern, true);
             }
             for (byte[] ch : pubsub.subscriptions(other, io.mnemos.server.PubSub.Kind.CHANNEL)) {
-                kill |= !allowedBy(upcoming, ch, false);
+                kill |= !AclSelector.channelAllowed(upcoming, ch, false);
             }
             for (byte[] ch : pubsub.subscriptions(other, io.mnemos.server.PubSub.Kind.SHARD)) {
-                kill |= !allowedBy(upcoming, ch, false);
+                kill |= !AclSelector.channelAllowed(upcoming, ch, false);
             }
             if (kill) {
                 c.server().clients().remove(other);
@@ -172,16 +172,6 @@ public final class AclCommands implements CommandFamily {
                 }
             }
         }
-    }
-
-    private static boolean allowedBy(List<String> patterns, byte[] channel, boolean literal) {
-        for (String p : patterns) {
-            byte[] pb = AclText.bytes(p);
-            if (literal ? Arrays.equals(pb, channel) : io.mnemos.util.Glob.matches(pb, channel, false)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static void deluser(Client c) {

@@ -458,11 +458,6 @@ public final class CommandDispatcher {
         return pauseActive;
     }
 
-    /** True while writes are paused: Redis then also skips active and lazy expiry and eviction. */
-    public boolean writesPaused() {
-        return paused();
-    }
-
     public boolean pauseAll() {
         return paused() && pauseAll;
     }

@@ -32,10 +32,6 @@ public final class CommandMetadata {
 
     /** A RESP3 value: type is the RESP3 type byte; text for strings, number for integers, items for aggregates. */
     public record Node(char type, String text, long number, List<Node> items) {
-        public boolean isAggregate() {
-            return items != null;
-        }
-
         /** The value under {@code key} of a map node, or null. */
         public Node get(String key) {
             if (type != '%' || items == null) {

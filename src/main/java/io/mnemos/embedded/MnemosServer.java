@@ -79,11 +79,6 @@ public final class MnemosServer implements AutoCloseable {
         });
     }
 
-    /** The underlying server, for Mnemos's own tests; not a stable API. */
-    public Server unwrap() {
-        return server;
-    }
-
     /** Stops the server and releases its ports; idempotent. */
     @Override
     public void close() {

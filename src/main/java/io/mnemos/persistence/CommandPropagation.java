@@ -6,7 +6,6 @@ import io.mnemos.server.Client;
 import io.mnemos.store.Database;
 import io.mnemos.store.Entry;
 import io.mnemos.store.HashValue;
-import io.mnemos.store.ListValue;
 import io.mnemos.store.TypedValue;
 import io.mnemos.util.Numbers;
 
@@ -368,9 +367,5 @@ public final class CommandPropagation {
             out.add(argv);
         }
         return out;
-    }
-
-    static boolean isList(Object v) {
-        return v instanceof ListValue;
     }
 }

@@ -1,6 +1,5 @@
 package io.mnemos.scripting;
 
-import io.mnemos.protocol.RedisDoubles;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
@@ -363,10 +362,5 @@ final class CJson {
                 }
             }
         }
-    }
-
-    @SuppressWarnings("unused")
-    private static String g17(double d) {
-        return RedisDoubles.format(d);
     }
 }

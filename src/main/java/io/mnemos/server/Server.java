@@ -543,10 +543,6 @@ public final class Server {
         }
     }
 
-    public boolean inKeyspaceThread() {
-        return keyspaceLoop == null || keyspaceLoop.inEventLoop();
-    }
-
     private void scheduleCron() {
         keyspaceLoop.schedule(() -> {
             if (stopping) {

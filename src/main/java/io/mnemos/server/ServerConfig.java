@@ -209,22 +209,6 @@ public final class ServerConfig {
         });
     }
 
-    /** Sets one option by name at runtime (CONFIG SET), honouring mutability. */
-    public void setAtRuntime(String name, String value) throws ConfigException {
-        ConfigOption option = option(name);
-        if (option == null) {
-            throw new ConfigException("Unknown option");
-        }
-        if (!option.mutable()) {
-            throw new ConfigException("can't set immutable config");
-        }
-        if (option.isProtected()) {
-            throw new ConfigException("can't set protected config");
-        }
-        option.set(value);
-        fireChanged(option.name());
-    }
-
     /** Runs the listeners of an option whose value was just changed at runtime. */
     public void fireChanged(String name) {
         Runnable listener = changeListeners.get(name);

@@ -105,10 +105,6 @@ public final class StatsSampler {
         return peakMemory;
     }
 
-    public void resetPeak(long used) {
-        peakMemory = used;
-    }
-
     /** used_memory_startup: the accounting of the empty server. */
     public long startupMemory() {
         return startupMemory;

@@ -205,13 +205,6 @@ public final class Evictor {
         poolIdle[k] = 0;
     }
 
-    /** Empties the pool (FLUSHALL: its entries are gone; they would be skipped anyway). */
-    public void clearPool() {
-        for (int k = 0; k < POOL_SIZE; k++) {
-            removeFromPool(k);
-        }
-    }
-
     /** Candidates currently pooled, for tests. */
     int pooled() {
         int n = 0;
