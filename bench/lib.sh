@@ -79,7 +79,7 @@ bench_start_servers() {
     while [[ "$MNEMOS_PORT" == "$REDIS_PORT" ]]; do MNEMOS_PORT=$(free_port); done
     # shellcheck disable=SC2086
     "${pin[@]}" "$java" $JVM_OPTS -jar "$MNEMOS_JAR" --port "$MNEMOS_PORT" --bind 127.0.0.1 --save '' \
-        --dir "$WORK/mnemos" >"$WORK/mnemos.log" 2>&1 &
+        --dir "$WORK/mnemos" --enable-debug-command local >"$WORK/mnemos.log" 2>&1 &
     MNEMOS_PID=$!
     wait_ping "$REDIS_PORT"
     wait_ping "$MNEMOS_PORT"

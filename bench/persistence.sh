@@ -37,7 +37,7 @@ start_mnemos() {
     MNEMOS_PORT=$(free_port)
     # shellcheck disable=SC2086
     "$JDK/bin/java" ${JVM_OPTS:-} -jar "$MNEMOS_JAR" --port "$MNEMOS_PORT" --bind 127.0.0.1 --save '' \
-        --dir "$WORK/mnemos" >>"$WORK/mnemos/log" 2>&1 &
+        --dir "$WORK/mnemos" --enable-debug-command local >>"$WORK/mnemos/log" 2>&1 &
     MNEMOS_PID=$!
 }
 

@@ -42,6 +42,14 @@ public final class AclConfig {
                                 + "allchannels, resetchannels");
                     }
                 }));
+        // Immutable, as in Redis: a client must not be able to grant itself these at runtime.
+        config.register(ConfigOption.choice("enable-debug-command", false, ProtectedAction.names(),
+                () -> config.enableDebugCommand.configName(), v -> config.enableDebugCommand = ProtectedAction.of(v)));
+        config.register(ConfigOption.choice("enable-module-command", false, ProtectedAction.names(),
+                () -> config.enableModuleCommand.configName(), v -> config.enableModuleCommand = ProtectedAction.of(v)));
+        config.register(ConfigOption.choice("enable-protected-configs", false, ProtectedAction.names(),
+                () -> config.enableProtectedConfigs.configName(),
+                v -> config.enableProtectedConfigs = ProtectedAction.of(v)));
     }
 
     private static synchronized AclStore validator() {

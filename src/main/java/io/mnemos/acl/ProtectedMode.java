@@ -35,10 +35,15 @@ public final class ProtectedMode {
 
     /** The decision: refuse this peer? {@code peerIp} as Redis prints it ("127.0.0.1", "::1"). */
     public static boolean refuses(boolean protectedMode, boolean defaultUserNopass, String peerIp) {
-        if (!protectedMode || !defaultUserNopass || peerIp == null) {
-            return false; // like Redis's Unix socket connections, a non-IP peer is local
-        }
-        return !"127.0.0.1".equals(peerIp) && !"::1".equals(peerIp);
+        return protectedMode && defaultUserNopass && !isLoopback(peerIp);
+    }
+
+    /**
+     * islocalClient: 127.0.0.1 or ::1. A null peer (no IP: like Redis's Unix socket connections, or
+     * an in-process client) counts as local.
+     */
+    public static boolean isLoopback(String peerIp) {
+        return peerIp == null || "127.0.0.1".equals(peerIp) || "::1".equals(peerIp);
     }
 
     /** The peer's IP in Redis's textual form, or null for a non-IP peer (never refused). */

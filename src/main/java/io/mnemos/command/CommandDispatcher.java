@@ -30,6 +30,10 @@ public final class CommandDispatcher {
     private static final Logger log = LoggerFactory.getLogger(CommandDispatcher.class);
     private static final byte[] QUIT = "quit".getBytes(StandardCharsets.US_ASCII);
     /** shared.oomerr. */
+    /** processCommand's text for a protected command its enable-*-command setting does not allow. */
+    static final String DEBUG_NOT_ALLOWED = "ERR DEBUG command not allowed. If the enable-debug-command option is "
+            + "set to \"local\", you can run it from a local connection, otherwise you need to set this option "
+            + "in the configuration file, and then restart the server.";
     static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
 
     private final Server server;
@@ -98,6 +102,12 @@ public final class CommandDispatcher {
         if (!spec.arityMatches(argv.length)) {
             spec.rejectedCalls++;
             rejectCommand(c, "ERR wrong number of arguments for '" + spec.fullName() + "' command");
+            return true;
+        }
+        // DEBUG is the one protected command (Mnemos has no MODULE): enable-debug-command decides.
+        if (spec.has(CommandFlag.PROTECTED) && !server.config().enableDebugCommand.allows(c.peerIp())) {
+            spec.rejectedCalls++;
+            rejectCommand(c, DEBUG_NOT_ALLOWED);
             return true;
         }
         if (c.authRequired() && !spec.has(CommandFlag.NO_AUTH)) {

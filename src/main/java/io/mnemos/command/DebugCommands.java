@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 
 import static io.mnemos.command.CommandFlag.ADMIN;
+import static io.mnemos.command.CommandFlag.PROTECTED;
 import static io.mnemos.command.CommandFlag.ALLOW_BUSY;
 import static io.mnemos.command.CommandFlag.DENYOOM;
 import static io.mnemos.command.CommandFlag.LOADING;
@@ -141,7 +142,7 @@ public final class DebugCommands implements CommandFamily {
     @Override
     public List<CommandSpec> commands() {
         return List.of(
-                command("debug", -2).flags(ADMIN, NOSCRIPT, LOADING, STALE).group("server")
+                command("debug", -2).flags(ADMIN, NOSCRIPT, LOADING, STALE, PROTECTED).group("server")
                         .summary("A container for debugging commands").complexity("Depends on subcommand.")
                         .handler(DebugCommands::debug).build(),
                 command("shutdown", -1).flags(ADMIN, NOSCRIPT, LOADING, STALE, NO_MULTI, ALLOW_BUSY)

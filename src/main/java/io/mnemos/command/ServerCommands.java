@@ -316,7 +316,8 @@ public final class ServerCommands implements CommandFamily {
             if (invalid) {
                 continue;
             }
-            if (!option.mutable() || option.isProtected()) {
+            if (!option.mutable() || (option.isProtected()
+                    && !config.enableProtectedConfigs.allows(c.peerIp()))) {
                 error = option.mutable() ? "can't set protected config" : "can't set immutable config";
                 errorName = name;
                 invalid = true;

@@ -365,6 +365,11 @@ public final class Client {
         return format(channel == null ? null : channel.remoteAddress());
     }
 
+    /** The peer's IP as Redis prints it, null for a client without an IP peer (in-process). */
+    public String peerIp() {
+        return io.mnemos.acl.ProtectedMode.peerIp(channel == null ? null : channel.remoteAddress());
+    }
+
     public String localAddress() {
         return format(channel == null ? null : channel.localAddress());
     }

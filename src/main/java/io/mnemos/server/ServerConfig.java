@@ -77,6 +77,10 @@ public final class ServerConfig {
     public String aclfile = "";
     public long acllogMaxLen = 128;
     public boolean aclPubsubAllChannels = false;
+    /** enable-debug-command, enable-module-command, enable-protected-configs: Redis 7.0 defaults, no. */
+    public io.mnemos.acl.ProtectedAction enableDebugCommand = io.mnemos.acl.ProtectedAction.NO;
+    public io.mnemos.acl.ProtectedAction enableModuleCommand = io.mnemos.acl.ProtectedAction.NO;
+    public io.mnemos.acl.ProtectedAction enableProtectedConfigs = io.mnemos.acl.ProtectedAction.NO;
     /** "user" lines of the config file (each: user, name, rules...) and rename-command pairs, in order. */
     public final List<List<String>> userDirectives = new ArrayList<>();
     public final List<String[]> renamedCommands = new ArrayList<>();

@@ -35,7 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Jedis, unchanged, drives every core command over a real socket. */
 class JedisIntegrationTest {
     @RegisterExtension
-    static final MnemosExtension server = MnemosExtension.builder().build();
+    static final MnemosExtension server = MnemosExtension.builder()
+            .config("enable-debug-command", "local").build();
     private Jedis jedis;
 
     @BeforeEach

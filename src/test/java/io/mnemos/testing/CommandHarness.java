@@ -18,8 +18,15 @@ public final class CommandHarness {
     private final Client client;
     private final ManualClock clock;
 
+    /** The default configuration, except that DEBUG is allowed (as in Redis's own test suite). */
     public CommandHarness() {
-        this(new ServerConfig());
+        this(debugEnabled());
+    }
+
+    private static ServerConfig debugEnabled() {
+        ServerConfig config = new ServerConfig();
+        config.enableDebugCommand = io.mnemos.acl.ProtectedAction.YES;
+        return config;
     }
 
     public CommandHarness(ServerConfig config) {

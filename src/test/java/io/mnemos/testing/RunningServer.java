@@ -18,8 +18,9 @@ public final class RunningServer implements AutoCloseable {
     public static RunningServer start(String... flags) {
         try {
             // No save points and a fresh directory unless a test asks otherwise: test servers never
-            // write dump.rdb into the working directory, nor load one found there.
-            String[] args = new String[flags.length + 8];
+            // write dump.rdb into the working directory, nor load one found there. DEBUG is on, as in
+            // Redis's own test suite (its default is no; a test that checks that passes "no").
+            String[] args = new String[flags.length + 10];
             args[0] = "--port";
             args[1] = "0";
             args[2] = "--bind";
@@ -30,7 +31,9 @@ public final class RunningServer implements AutoCloseable {
             java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("mnemos-test");
             dir.toFile().deleteOnExit();
             args[7] = dir.toString();
-            System.arraycopy(flags, 0, args, 8, flags.length);
+            args[8] = "--enable-debug-command";
+            args[9] = "yes";
+            System.arraycopy(flags, 0, args, 10, flags.length);
             ServerConfig config = ServerConfig.fromArgs(args);
             return new RunningServer(new Server(config).start());
         } catch (ConfigException | java.io.IOException e) {
