@@ -406,7 +406,6 @@ public final class HashCommands implements CommandFamily {
         }
         HashValue h = TypedLookup.valueAs(e, HashValue.class);
         ScanArguments args = ScanArguments.parseOptions(c, 3, false);
-        long count = args.count;
         List<byte[]> collected = new ArrayList<>();
         if (h.isListpack()) {
             h.forEach((f, v) -> {
@@ -415,13 +414,10 @@ public final class HashCommands implements CommandFamily {
             });
             cursor = 0;
         } else {
-            long maxIterations = count * 10;
-            do {
-                cursor = h.scan(cursor, (f, v) -> {
-                    collected.add(f);
-                    collected.add(v);
-                });
-            } while (cursor != 0 && maxIterations-- > 0 && collected.size() / 2 < count);
+            cursor = args.scanBuckets(cursor, cur -> h.scan(cur, (f, v) -> {
+                collected.add(f);
+                collected.add(v);
+            }), () -> collected.size() / 2);
         }
         List<byte[]> out = new ArrayList<>(collected.size());
         for (int i = 0; i < collected.size(); i += 2) {

@@ -348,16 +348,11 @@ public final class KeyCommands implements CommandFamily {
     private static void scan(Client c) {
         long cursor = ScanArguments.parseCursor(c.arg(1));
         ScanArguments args = ScanArguments.parseOptions(c, 2, true);
-        long count = args.count;
         byte[] typeName = args.typeName;
 
         Database db = c.db();
         List<Entry> collected = new ArrayList<>();
-        // As Redis: stop after COUNT keys or ten times COUNT buckets, whichever comes first.
-        long maxIterations = count * 10;
-        do {
-            cursor = db.scan(cursor, collected::add);
-        } while (cursor != 0 && maxIterations-- > 0 && collected.size() < count);
+        cursor = args.scanBuckets(cursor, cur -> db.scan(cur, collected::add), collected::size);
 
         List<byte[]> keys = new ArrayList<>(collected.size());
         for (Entry e : collected) {

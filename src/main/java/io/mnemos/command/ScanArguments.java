@@ -108,6 +108,20 @@ final class ScanArguments {
     }
 
     /** The reply of every SCAN-family command: the next cursor (unsigned) and the elements. */
+    /**
+     * scanGenericCommand's loop over a hash table: one bucket per step until the cursor is back at 0,
+     * COUNT elements were found, or ten times COUNT buckets were visited. count * 10 wraps like C's
+     * long for a huge COUNT, and, as Redis's {@code maxiterations--} test, a wrapped negative budget
+     * is still a budget: such a SCAN walks the whole table in one call.
+     */
+    long scanBuckets(long cursor, java.util.function.LongUnaryOperator step, java.util.function.IntSupplier found) {
+        long maxIterations = count * 10;
+        do {
+            cursor = step.applyAsLong(cursor);
+        } while (cursor != 0 && maxIterations-- != 0 && found.getAsInt() < count);
+        return cursor;
+    }
+
     static void reply(ReplyWriter reply, long cursor, List<byte[]> elements) {
         reply.arrayHeader(2);
         reply.bulk(Long.toUnsignedString(cursor));

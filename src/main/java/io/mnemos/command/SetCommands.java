@@ -529,10 +529,7 @@ public final class SetCommands implements CommandFamily {
         if (set.isIntset()) {
             cursor = set.scan(cursor, found::add);
         } else {
-            long maxIterations = opts.count * 10;
-            do {
-                cursor = set.scan(cursor, found::add);
-            } while (cursor != 0 && maxIterations-- > 0 && found.size() < opts.count);
+            cursor = opts.scanBuckets(cursor, cur -> set.scan(cur, found::add), found::size);
         }
         List<byte[]> kept = new ArrayList<>(found.size());
         for (byte[] m : found) {

@@ -1280,10 +1280,7 @@ public final class SortedSetCommands implements CommandFamily {
         if (z.isListpack()) {
             cursor = z.scan(cursor, collect);
         } else {
-            long maxIterations = opts.count * 10;
-            do {
-                cursor = z.scan(cursor, collect);
-            } while (cursor != 0 && maxIterations-- > 0 && members.size() < opts.count);
+            cursor = opts.scanBuckets(cursor, cur -> z.scan(cur, collect), members::size);
         }
         ReplyWriter w = c.reply();
         w.arrayHeader(2);
