@@ -59,6 +59,22 @@ public final class Args {
      * Redis's strtold-based float parsing: accepts what C's strtod does (including inf, -inf,
      * exponents, leading/trailing none), rejects NaN and spaces.
      */
+    /**
+     * getIntFromObjectOrReply: not a long, or a long outside int range, with Redis's two texts; a
+     * non-null {@code message} replaces both.
+     */
+    public static int parseInt(byte[] arg, String message) {
+        Long v = parseLongOrNull(arg);
+        if (v == null) {
+            throw message == null ? CommandError.NOT_INTEGER : CommandError.err(message);
+        }
+        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+            throw CommandError.err(message != null ? message
+                    : "value is out of range, value must between " + Integer.MIN_VALUE + " and " + Integer.MAX_VALUE);
+        }
+        return (int) (long) v;
+    }
+
     public static Double parseDoubleOrNull(byte[] s) {
         int n = s.length;
         if (n == 0 || isSpace(s[0]) || isSpace(s[n - 1])) {

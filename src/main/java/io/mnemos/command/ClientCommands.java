@@ -373,7 +373,9 @@ public final class ClientCommands implements CommandFamily {
                 boolean moreArgs = c.argc() > i + 1;
                 byte[] option = c.arg(i);
                 if (Args.is(option, "id") && moreArgs) {
-                    id = Args.parseLong(c.arg(i + 1));
+                    // Redis parses with string2ull and has one message for garbage and for 0.
+                    Long parsed = Args.parseLongOrNull(c.arg(i + 1));
+                    id = parsed == null ? 0 : parsed;
                     if (id <= 0) {
                         throw CommandError.err("client-id should be greater than 0");
                     }

@@ -538,23 +538,37 @@ public final class CommandDispatcher {
     }
 
     /** Redis's texts for an unknown command or subcommand, quoting the first arguments. */
+    /**
+     * commandCheckExistence's texts. Redis prints the arguments with {@code %.*s}: at most so many
+     * bytes (not characters), and only up to a NUL byte; the argument list stops once 128 bytes long.
+     */
     private String unknownCommandError(byte[][] argv) {
-        String name = new String(argv[0], StandardCharsets.UTF_8);
         CommandSpec base = table.lookup(argv[0]);
         if (base != null && base.isContainer()) {
-            return "ERR unknown subcommand '" + truncate(new String(argv[1], StandardCharsets.UTF_8), 128)
-                    + "'. Try " + name.toUpperCase(Locale.ROOT) + " HELP.";
+            return "ERR unknown subcommand '" + cString(argv[1], 128) + "'. Try "
+                    + new String(argv[0], StandardCharsets.UTF_8).toUpperCase(Locale.ROOT) + " HELP.";
         }
         StringBuilder args = new StringBuilder();
-        for (int i = 1; i < argv.length && args.length() < 128; i++) {
-            String arg = new String(argv[i], StandardCharsets.UTF_8);
-            args.append('\'').append(truncate(arg, 128 - args.length())).append("' ");
+        int argsBytes = 0;
+        for (int i = 1; i < argv.length && argsBytes < 128; i++) {
+            int len = cLength(argv[i], 128 - argsBytes);
+            args.append('\'').append(new String(argv[i], 0, len, StandardCharsets.UTF_8)).append("' ");
+            argsBytes += len + 3;
         }
-        return "ERR unknown command '" + truncate(name, 128) + "', with args beginning with: " + args;
+        return "ERR unknown command '" + cString(argv[0], 128) + "', with args beginning with: " + args;
     }
 
-    private static String truncate(String s, int max) {
-        return s.length() <= max ? s : s.substring(0, Math.max(0, max));
+    /** printf's {@code %.Ns} of an argument: up to the first NUL, at most {@code maxBytes} bytes. */
+    private static String cString(byte[] arg, int maxBytes) {
+        return new String(arg, 0, cLength(arg, maxBytes), StandardCharsets.UTF_8);
+    }
+
+    private static int cLength(byte[] arg, int maxBytes) {
+        int n = 0;
+        while (n < arg.length && n < maxBytes && arg[n] != 0) {
+            n++;
+        }
+        return n;
     }
 
     private static boolean equalsIgnoreCase(byte[] a, byte[] lower) {

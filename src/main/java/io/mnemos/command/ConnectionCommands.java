@@ -63,11 +63,11 @@ public final class ConnectionCommands implements CommandFamily {
     }
 
     private static void select(Client c) {
-        long index = Args.parseLong(c.arg(1), "value is not an integer or out of range");
+        int index = Args.parseInt(c.arg(1), null);
         if (index < 0 || index >= c.server().keyspace().count()) {
             throw CommandError.DB_INDEX;
         }
-        c.select((int) index);
+        c.select(index);
         c.reply().ok();
     }
 

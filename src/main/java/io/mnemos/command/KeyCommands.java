@@ -423,19 +423,6 @@ public final class KeyCommands implements CommandFamily {
         }
     }
 
-    /** getIntFromObjectOrReply: not a long, or a long outside int range, with Redis's two texts. */
-    private static int parseInt(byte[] arg, String message) {
-        Long v = Args.parseLongOrNull(arg);
-        if (v == null) {
-            throw message == null ? CommandError.NOT_INTEGER : CommandError.err(message);
-        }
-        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-            throw CommandError.err(message != null ? message
-                    : "value is out of range, value must between " + Integer.MIN_VALUE + " and " + Integer.MAX_VALUE);
-        }
-        return (int) (long) v;
-    }
-
     private static Database dbOrError(Client c, int id) {
         Keyspace ks = c.server().keyspace();
         if (id < 0 || id >= ks.count()) {
@@ -453,7 +440,7 @@ public final class KeyCommands implements CommandFamily {
             if (Args.is(c.arg(j), "REPLACE")) {
                 replace = true;
             } else if (Args.is(c.arg(j), "DB") && additional >= 1) {
-                dst = dbOrError(c, parseInt(c.arg(j + 1), null));
+                dst = dbOrError(c, Args.parseInt(c.arg(j + 1), null));
                 j++;
             } else {
                 throw CommandError.SYNTAX;
@@ -490,7 +477,7 @@ public final class KeyCommands implements CommandFamily {
 
     private static void move(Client c) {
         Database src = c.db();
-        Database dst = dbOrError(c, parseInt(c.arg(2), null));
+        Database dst = dbOrError(c, Args.parseInt(c.arg(2), null));
         if (src == dst) {
             throw new CommandError(SAME_OBJECT);
         }
@@ -638,8 +625,8 @@ public final class KeyCommands implements CommandFamily {
     }
 
     private static void swapdb(Client c) {
-        int a = parseInt(c.arg(1), "invalid first DB index");
-        int b = parseInt(c.arg(2), "invalid second DB index");
+        int a = Args.parseInt(c.arg(1), "invalid first DB index");
+        int b = Args.parseInt(c.arg(2), "invalid second DB index");
         Keyspace ks = c.server().keyspace();
         if (a < 0 || a >= ks.count() || b < 0 || b >= ks.count()) {
             throw CommandError.DB_INDEX;

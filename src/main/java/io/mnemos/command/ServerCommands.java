@@ -640,7 +640,7 @@ public final class ServerCommands implements CommandFamily {
             }
         }
         ReplyWriter r = c.reply();
-        r.mapHeader(26 + dbs.size());
+        r.mapHeader(27 + dbs.size());
         r.bulk("peak.allocated");
         r.integer(peak);
         r.bulk("total.allocated");

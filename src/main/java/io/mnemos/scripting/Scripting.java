@@ -122,8 +122,14 @@ public final class Scripting {
 
     // ---- EVAL -------------------------------------------------------------------------------
 
+    private static final String NO_SCRIPT = "NOSCRIPT No matching script. Please use EVAL.";
+
     /** EVAL, EVALSHA and their _RO forms (evalGenericCommand). */
     public void eval(Client c, boolean bySha, boolean ro) {
+        // evalShaCommand: a SHA that is not 40 characters long cannot match, whatever follows it.
+        if (bySha && c.arg(1).length != 40) {
+            throw new CommandError(NO_SCRIPT);
+        }
         long numkeys = Args.parseLong(c.arg(2));
         if (numkeys > c.argc() - 3) {
             throw CommandError.err("Number of keys can't be greater than number of args");
@@ -135,7 +141,7 @@ public final class Scripting {
             String sha = new String(c.arg(1), StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
             script = sha.length() == 40 ? scripts.get(sha) : null;
             if (script == null) {
-                throw new CommandError("NOSCRIPT No matching script. Please use EVAL.");
+                throw new CommandError(NO_SCRIPT);
             }
         } else {
             script = createScript(c.arg(1));

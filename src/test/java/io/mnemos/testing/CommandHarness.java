@@ -66,9 +66,22 @@ public final class CommandHarness {
         return exec(c, argv);
     }
 
+    /**
+     * Executes one command and returns its raw reply, after checking it is whole: complete values
+     * only, and one value unless the command may answer with several (subscriptions, push messages
+     * a RESP3 client gets along with its reply, a MONITOR client's own command fed back to it).
+     */
     public String exec(Client c, byte[][] argv) {
         server.dispatcher().dispatch(c, argv);
-        return drain(c.reply());
+        String reply = drain(c.reply());
+        byte[] raw = reply.getBytes(StandardCharsets.UTF_8);
+        int values = RespFrames.count(raw);
+        String name = new String(argv[0], StandardCharsets.UTF_8).toUpperCase(java.util.Locale.ROOT);
+        if (values > 1 && !name.endsWith("SUBSCRIBE") && raw[0] != '>' && !reply.contains("\r\n>")
+                && !server.monitors().contains(c)) {
+            throw new IllegalStateException(values + " values in the reply to " + name + ": " + reply);
+        }
+        return reply;
     }
 
     /** Everything written to {@code reply} since the last take, as text ("" for nothing), released. */
@@ -89,14 +102,6 @@ public final class CommandHarness {
      * by another client's command or timed out ("" for nothing).
      */
     public String output(Client c) {
-        ByteBuf out = c.reply().take();
-        if (out == null) {
-            return "";
-        }
-        try {
-            return out.toString(StandardCharsets.UTF_8);
-        } finally {
-            out.release();
-        }
+        return drain(c.reply());
     }
 }
