@@ -370,15 +370,19 @@ public final class InfoReport {
                 + ",failed_calls=" + spec.failedCalls());
     }
 
-    /** Redis's latency-tracking-info-percentiles default (50 99 99.9). */
+    /** fillPercentileDistributionLatencies: p&lt;percentile&gt;=&lt;ms&gt; for each latency-tracking-info-percentile. */
     private static void latencystat(Section out, Server server, CommandSpec spec) {
         io.mnemos.server.LatencyHistogram h = server.latency().histogram(spec);
         if (h == null) {
             return;
         }
-        out.field("latency_percentiles_usec_" + spec.fullName(),
-                String.format(Locale.ROOT, "p50=%.3f,p99=%.3f,p99.9=%.3f", h.valueAtPercentile(50) / 1000.0,
-                        h.valueAtPercentile(99) / 1000.0, h.valueAtPercentile(99.9) / 1000.0));
+        double[] percentiles = server.config().latencyTrackingPercentiles;
+        StringBuilder line = new StringBuilder();
+        for (int j = 0; j < percentiles.length; j++) {
+            line.append(j == 0 ? "p" : ",p").append(io.mnemos.server.LatencyPercentiles.format(percentiles[j]))
+                    .append('=').append(String.format(Locale.ROOT, "%.3f", h.valueAtPercentile(percentiles[j]) / 1000.0));
+        }
+        out.field("latency_percentiles_usec_" + spec.fullName(), line.toString());
     }
 
     /** Mnemos's own section: the JVM's heap and garbage collectors. */

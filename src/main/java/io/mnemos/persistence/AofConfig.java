@@ -55,7 +55,7 @@ public final class AofConfig {
             }
             a.appendonly = on;
         }));
-        config.register(ConfigOption.choice("appendfsync", true, new String[]{"always", "everysec", "no"},
+        config.register(ConfigOption.choice("appendfsync", true, new String[]{"everysec", "always", "no"},
                 () -> a.appendfsync.configName(), v -> a.appendfsync = Fsync.valueOf(v.toUpperCase(Locale.ROOT))));
         config.register(ConfigOption.of("appendfilename", false, () -> a.appendfilename, v -> {
             if (v.isEmpty() || v.contains("/") || v.equals(".") || v.equals("..")) {

@@ -31,7 +31,7 @@ public final class RdbSettings {
             dbfilename = v;
         }).protectedConfig());
         config.register(ConfigOption.bool("rdbcompression", true, () -> compression, v -> compression = v));
-        config.register(ConfigOption.bool("rdbchecksum", true, () -> checksum, v -> checksum = v));
+        config.register(ConfigOption.bool("rdbchecksum", false, () -> checksum, v -> checksum = v));
     }
 
     /** CONFIG GET save: "seconds changes" pairs joined by spaces, "" without save points. */

@@ -123,10 +123,10 @@ public final class ConfigOption {
                                       Supplier<Long> getter, Consumer<Long> setter) {
         ConfigOption option = new ConfigOption(name, mutable, () -> Long.toString(getter.get()), v -> {
             long parsed = parseMemory(v);
-            if (parsed < 0) {
+            if (parsed == -1) {
                 throw new ConfigException("argument must be a memory value");
             }
-            if (parsed < min || parsed > max) {
+            if (parsed == MEMORY_TOO_LARGE || parsed < min || parsed > max) {
                 throw new ConfigException("argument must be between " + min + " and " + max + " inclusive");
             }
             setter.accept(parsed);
@@ -158,7 +158,13 @@ public final class ConfigOption {
         });
     }
 
-    /** Redis's memtoull: digits with an optional unit b, k, kb, m, mb, g, gb; -1 if malformed. */
+    /** What {@link #parseMemory} returns for a well-formed number beyond a long (memtoull saturates). */
+    public static final long MEMORY_TOO_LARGE = -2;
+
+    /**
+     * Redis's memtoull: digits with an optional unit b, k, kb, m, mb, g, gb; -1 if malformed,
+     * {@link #MEMORY_TOO_LARGE} if it does not fit a long.
+     */
     public static long parseMemory(String text) {
         String s = text.trim().toLowerCase(Locale.ROOT);
         long multiplier = 1;
@@ -173,7 +179,8 @@ public final class ConfigOption {
             }
         }
         if (digits.isEmpty()) {
-            return -1;
+            // memtoull: strtoull of nothing is 0, an empty value included; a unit alone is not a number.
+            return s.isEmpty() ? 0 : -1;
         }
         for (int i = 0; i < digits.length(); i++) {
             if (!Character.isDigit(digits.charAt(i))) {
@@ -183,7 +190,7 @@ public final class ConfigOption {
         try {
             return Math.multiplyExact(Long.parseLong(digits), multiplier);
         } catch (ArithmeticException | NumberFormatException e) {
-            return -1;
+            return MEMORY_TOO_LARGE; // all digits: only too many of them
         }
     }
 }

@@ -57,12 +57,10 @@ public final class LatencyMonitor {
      * first call. Each lives on its CommandSpec, so recording one is a field read, not a map lookup.
      */
     private final java.util.List<CommandSpec> histograms = new java.util.ArrayList<>();
-    private boolean tracking = true;
     private LongSupplier secondsClock = () -> System.currentTimeMillis() / 1000;
 
     public LatencyMonitor(ServerConfig config) {
         this.config = config;
-        config.register(ConfigOption.bool("latency-tracking", true, () -> tracking, v -> tracking = v));
     }
 
     /** For tests: the source of sample timestamps (Unix seconds). */
@@ -84,7 +82,7 @@ public final class LatencyMonitor {
      */
     public void commandExecuted(CommandSpec spec, long micros) {
         addSampleIfNeeded(spec.has(CommandFlag.FAST) ? "fast-command" : "command", micros / 1000);
-        if (tracking) {
+        if (config.latencyTracking) {
             LatencyHistogram h = spec.latencyHistogram();
             if (h == null) {
                 h = new LatencyHistogram();

@@ -49,25 +49,33 @@ public final class Main {
         Logging.applyLevel(config.loglevel);
         log.info("Mnemos version={} (Redis {} compatible), pid={}, just started",
                 Main.class.getPackage().getImplementationVersion(), Server.REDIS_VERSION, ProcessHandle.current().pid());
+        if (config.option("daemonize").get().equals("yes")) {
+            log.warn("daemonize yes is ignored: Mnemos stays in the foreground (a JVM cannot fork); "
+                    + "let systemd, docker or nohup put it in the background");
+        }
         Server server = new Server(config);
         server.onShutdown(() -> Runtime.getRuntime().halt(0));
         server.persistence().onLoadFailure(() -> Runtime.getRuntime().halt(1));
-        // Like Redis: SIGTERM and SIGINT stop the server cleanly and the process exits with 0.
+        // Like Redis: SIGTERM and SIGINT stop the server cleanly and the process exits with 0, as
+        // shutdown-on-sigterm / shutdown-on-sigint say (default: save if there are save points;
+        // save, nosave, force as SHUTDOWN's flags; now has no replicas to skip waiting for).
         for (String signal : new String[]{"TERM", "INT"}) {
             Signal.handle(new Signal(signal), s -> {
                 log.warn("Received SIG{} scheduling shutdown...", signal);
+                java.util.List<String> flags = java.util.List.of(
+                        config.option("shutdown-on-sig" + signal.toLowerCase(java.util.Locale.ROOT)).get().split(" "));
                 Thread stopper = new Thread(() -> {
                     // prepareForShutdown: the final RDB save when save points are configured.
                     boolean[] saved = {true};
                     if (server.started()) {
                         java.util.concurrent.CompletableFuture<Void> f = new java.util.concurrent.CompletableFuture<>();
                         server.execute(() -> {
-                            saved[0] = server.persistence().saveForShutdown(false, false);
+                            saved[0] = server.persistence().saveForShutdown(flags.contains("save"), flags.contains("nosave"));
                             f.complete(null);
                         });
                         f.join();
                     }
-                    if (!saved[0]) {
+                    if (!saved[0] && !flags.contains("force")) {
                         log.warn("Errors trying to shut down the server. Check the logs for more information.");
                         return;
                     }

@@ -410,6 +410,7 @@ public final class Server {
 
     /** Binds the configured addresses and starts serving; returns once listening. */
     public Server start() throws InterruptedException {
+        limitMaxclientsToOpenFiles();
         // ACLLoadUsersAtStartup: users from the config file or the ACL file (not both).
         io.mnemos.acl.AclConfig.loadUsersAtStartup(config, acl);
         // Load the append-only file (when appendonly is yes) before accepting any command.
@@ -431,7 +432,7 @@ public final class Server {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(keyspaceLoop)
                 .channel(channelType)
-                .option(ChannelOption.SO_BACKLOG, 511)
+                .option(ChannelOption.SO_BACKLOG, config.tcpBacklog)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 // EOF is an event, not a close: replies to the last requests go out first (ClientHandler).
@@ -488,6 +489,7 @@ public final class Server {
             }
         }
         config.tls.started();
+        config.running = true;
         if (config.port == 0) {
             // An ephemeral port: CONFIG GET port and INFO report the one actually bound.
             config.port = port;
@@ -621,6 +623,19 @@ public final class Server {
         aof.shutdown();
         log.info("Mnemos is now ready to exit, bye bye...");
         terminated.complete(null);
+    }
+
+    /** adjustOpenFilesLimit at startup: maxclients is lowered to what the open-files limit allows. */
+    private void limitMaxclientsToOpenFiles() {
+        long possible = OpenFilesLimit.maxClients();
+        if (config.maxclients > possible) {
+            log.warn("You requested maxclients of {} requiring at least {} max file descriptors.", config.maxclients,
+                    config.maxclients + OpenFilesLimit.RESERVED);
+            log.warn("Current maximum open files is {}. maxclients has been reduced to {} to compensate for low "
+                    + "ulimit. If you need higher maxclients increase 'ulimit -n'.", possible + OpenFilesLimit.RESERVED,
+                    possible);
+            config.maxclients = possible;
+        }
     }
 
     /** SHUTDOWN: stop the server without blocking the keyspace thread, then run the shutdown action. */

@@ -35,6 +35,14 @@ public final class ServerConfig {
     public long slowlogLogSlowerThan = 10000;
     public long slowlogMaxLen = 128;
     public long latencyMonitorThreshold = 0;
+    /** latency-tracking: per-command latency histograms (INFO latencystats, LATENCY HISTOGRAM). */
+    public boolean latencyTracking = true;
+    /** latency-tracking-info-percentiles: the percentiles INFO latencystats reports. */
+    public double[] latencyTrackingPercentiles = {50, 99, 99.9};
+    /** tcp-backlog: the listen(2) backlog of the server sockets. */
+    public int tcpBacklog = 511;
+    /** Set once the server runs: some options act differently at runtime (CONFIG SET) than at startup. */
+    public volatile boolean running;
     /** busy-reply-threshold (alias lua-time-limit): ms a script runs before other clients get -BUSY. */
     public long busyReplyThreshold = 5000;
     public String pidfile = "";
@@ -99,7 +107,19 @@ public final class ServerConfig {
         add(ConfigOption.integer("databases", false, 1, Integer.MAX_VALUE, () -> (long) databases, v -> databases = v.intValue()));
         add(ConfigOption.integer("timeout", true, 0, Integer.MAX_VALUE, () -> timeoutSeconds, v -> timeoutSeconds = v));
         add(ConfigOption.integer("tcp-keepalive", true, 0, Integer.MAX_VALUE, () -> tcpKeepAliveSeconds, v -> tcpKeepAliveSeconds = v));
-        add(ConfigOption.integer("maxclients", true, 1, 4294967295L, () -> maxclients, v -> maxclients = v));
+        ConfigOption maxclientsParser = ConfigOption.integer("maxclients", true, 1, 4294967295L, () -> maxclients,
+                v -> maxclients = v);
+        add(ConfigOption.of("maxclients", true, maxclientsParser::get, v -> {
+            long old = maxclients;
+            maxclientsParser.set(v);
+            long possible = OpenFilesLimit.maxClients();
+            // updateMaxclients: more clients than open files allow is refused at runtime (lowered at startup).
+            if (running && maxclients > possible) {
+                maxclients = old;
+                throw new ConfigException("The operating system is not able to handle the specified number of "
+                        + "clients, try with " + possible);
+            }
+        }));
         add(ConfigOption.choice("loglevel", true, new String[]{"debug", "verbose", "notice", "warning"},
                 () -> loglevel, v -> loglevel = v));
         add(ConfigOption.string("logfile", false, () -> logfile, v -> logfile = v));
@@ -187,6 +207,14 @@ public final class ServerConfig {
         io.mnemos.persistence.AofConfig.register(this);
         add(ConfigOption.integer("metrics-port", false, 0, 65535, () -> (long) metricsPort, v -> metricsPort = v.intValue()));
         rdb.register(this);
+        add(ConfigOption.integer("tcp-backlog", false, 0, Integer.MAX_VALUE, () -> (long) tcpBacklog,
+                v -> tcpBacklog = v.intValue()));
+        add(ConfigOption.bool("latency-tracking", true, () -> latencyTracking, v -> latencyTracking = v));
+        add(ConfigOption.of("latency-tracking-info-percentiles", true,
+                () -> LatencyPercentiles.format(latencyTrackingPercentiles, " "),
+                v -> latencyTrackingPercentiles = LatencyPercentiles.parse(v)));
+        // Last: every Redis 7.0 option not registered above is accepted for compatibility.
+        CompatibleOptions.register(this);
     }
 
     private void add(ConfigOption option) {

@@ -78,6 +78,16 @@ public final class TlsConfig {
             int old = tls.port;
             portParser.set(v);
             if (tls.live && tls.port != old) {
+                // applyTLSPort: TLS that was never set up must build first, with its own error.
+                if (tls.context == null) {
+                    try {
+                        tls.context = tls.build();
+                    } catch (TlsException e) {
+                        log.warn("{}", e.getMessage());
+                        tls.port = old;
+                        throw new ConfigException("Unable to update TLS configuration. Check server logs.");
+                    }
+                }
                 // Redis rebinds here; Mnemos binds tls-port at startup only.
                 tls.port = old;
                 log.warn("tls-port can only be changed with a restart");
@@ -144,8 +154,9 @@ public final class TlsConfig {
         }));
     }
 
+    /** applyTlsCfg: TLS counts as on with a tls-port, tls-replication or tls-cluster. */
     private void applyOrRevert(Runnable revert) throws ConfigException {
-        if (!live || port == 0) {
+        if (!live || (port == 0 && !replication && !cluster)) {
             return;
         }
         try {

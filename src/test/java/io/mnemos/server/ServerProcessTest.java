@@ -259,4 +259,144 @@ class ServerProcessTest {
             }
         }
     }
+
+    @Test
+    void shutdownOnSigtermDecidesTheFinalSaveAsInRedis() throws Exception {
+        // nosave: save points are configured, yet SIGTERM exits without writing the dump.
+        Path nosaveDir = Files.createDirectory(dir.resolve("nosave"));
+        int port = freePort();
+        try (ServerProcess server = new ServerProcess("--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--dir", nosaveDir.toString(), "--save", "3600 1000", "--shutdown-on-sigterm", "nosave")) {
+            server.awaitReady();
+            try (RespConnection c = new RespConnection("127.0.0.1", port)) {
+                assertEquals("+OK\r\n", c.call("SET", "k", "v"));
+                assertEquals("*2\r\n$19\r\nshutdown-on-sigterm\r\n$6\r\nnosave\r\n",
+                        c.call("CONFIG", "GET", "shutdown-on-sigterm"));
+            }
+            server.process.toHandle().destroy();
+            assertTrue(server.awaitExit(), "exits after SIGTERM");
+            assertEquals(0, server.process.exitValue());
+        }
+        assertTrue(Files.notExists(nosaveDir.resolve("dump.rdb")), "shutdown-on-sigterm nosave skips the final save");
+
+        // save: no save points, and SIGTERM saves all the same.
+        Path saveDir = Files.createDirectory(dir.resolve("save"));
+        int port2 = freePort();
+        try (ServerProcess server = new ServerProcess("--port", Integer.toString(port2), "--bind", "127.0.0.1",
+                "--dir", saveDir.toString(), "--save", "", "--shutdown-on-sigterm", "save")) {
+            server.awaitReady();
+            try (RespConnection c = new RespConnection("127.0.0.1", port2)) {
+                assertEquals("+OK\r\n", c.call("SET", "k", "v"));
+            }
+            server.process.toHandle().destroy();
+            assertTrue(server.awaitExit(), "exits after SIGTERM");
+        }
+        assertTrue(Files.exists(saveDir.resolve("dump.rdb")), "shutdown-on-sigterm save writes the dump");
+    }
+
+    @Test
+    void aRedisConfFullOfOptionsMnemosDoesNotActOnStartsItAndDaemonizeIsIgnoredWithAWarning() throws Exception {
+        int port = freePort();
+        Path conf = dir.resolve("redis.conf");
+        // Directives of the redis.conf Redis 7.0 ships (and Debian installs), with their values there.
+        Files.writeString(conf, """
+                bind 127.0.0.1 -::1
+                protected-mode yes
+                port %d
+                tcp-backlog 128
+                timeout 0
+                tcp-keepalive 300
+                daemonize yes
+                pidfile %s
+                loglevel notice
+                always-show-logo no
+                set-proc-title yes
+                proc-title-template "{title} {listen-addr} {server-mode}"
+                stop-writes-on-bgsave-error yes
+                rdbcompression yes
+                rdbchecksum yes
+                dbfilename dump.rdb
+                rdb-del-sync-files no
+                dir %s
+                replica-serve-stale-data yes
+                replica-read-only yes
+                repl-diskless-sync yes
+                repl-diskless-sync-delay 5
+                repl-diskless-sync-max-replicas 0
+                repl-diskless-load disabled
+                repl-disable-tcp-nodelay no
+                replica-priority 100
+                acllog-max-len 128
+                lazyfree-lazy-eviction no
+                lazyfree-lazy-expire no
+                lazyfree-lazy-server-del no
+                replica-lazy-flush no
+                lazyfree-lazy-user-del no
+                lazyfree-lazy-user-flush no
+                oom-score-adj no
+                oom-score-adj-values 0 200 800
+                disable-thp yes
+                appendonly no
+                appendfilename "appendonly.aof"
+                appenddirname "appendonlydir"
+                appendfsync everysec
+                no-appendfsync-on-rewrite no
+                auto-aof-rewrite-percentage 100
+                auto-aof-rewrite-min-size 64mb
+                aof-load-truncated yes
+                aof-use-rdb-preamble yes
+                aof-timestamp-enabled no
+                slowlog-log-slower-than 10000
+                slowlog-max-len 128
+                latency-monitor-threshold 0
+                notify-keyspace-events ""
+                hash-max-listpack-entries 512
+                hash-max-listpack-value 64
+                list-max-listpack-size -2
+                list-compress-depth 0
+                set-max-intset-entries 512
+                zset-max-listpack-entries 128
+                zset-max-listpack-value 64
+                hll-sparse-max-bytes 3000
+                stream-node-max-bytes 4096
+                stream-node-max-entries 100
+                activerehashing yes
+                client-output-buffer-limit normal 0 0 0
+                client-output-buffer-limit replica 256mb 64mb 60
+                client-output-buffer-limit pubsub 32mb 8mb 60
+                hz 10
+                dynamic-hz yes
+                aof-rewrite-incremental-fsync yes
+                rdb-save-incremental-fsync yes
+                jemalloc-bg-thread yes
+                """.formatted(port, dir.resolve("redis.pid"), dir));
+        try (ServerProcess server = new ServerProcess(conf.toString())) {
+            server.awaitReady();
+            assertTrue(server.output().contains("daemonize yes is ignored: Mnemos stays in the foreground"), server.output());
+            try (RespConnection c = new RespConnection("127.0.0.1", port)) {
+                assertEquals("*2\r\n$11\r\ntcp-backlog\r\n$3\r\n128\r\n", c.call("CONFIG", "GET", "tcp-backlog"));
+                assertEquals("*2\r\n$20\r\noom-score-adj-values\r\n$9\r\n0 200 800\r\n",
+                        c.call("CONFIG", "GET", "oom-score-adj-values"));
+                assertEquals("+OK\r\n", c.call("CONFIG", "SET", "lazyfree-lazy-user-flush", "yes"));
+                assertEquals("+PONG\r\n", c.call("PING"));
+            }
+        }
+    }
+
+    @Test
+    void valuesThatWouldMakeItAReplicaAClusterNodeOrAUnixSocketServerAreRefusedAtStartup() throws Exception {
+        String[][] refused = {
+                {"--cluster-enabled", "yes", "Mnemos has no cluster mode: cluster-enabled must be no"},
+                {"--replicaof", "10.0.0.1 6379", "Mnemos has no replication: it cannot be a replica (replicaof)"},
+                {"--unixsocket", "/tmp/mnemos.sock", "Mnemos listens on TCP only: unixsocket is not supported"},
+        };
+        for (String[] flag : refused) {
+            try (ServerProcess server = new ServerProcess("--port", Integer.toString(freePort()), flag[0], flag[1])) {
+                assertTrue(server.awaitExit(), String.join(" ", flag));
+                assertEquals(1, server.process.exitValue(), String.join(" ", flag));
+                assertTrue(server.output().contains("*** FATAL CONFIG FILE ERROR"), server.output());
+                assertTrue(server.output().contains(flag[2]), server.output());
+            }
+        }
+    }
 }
