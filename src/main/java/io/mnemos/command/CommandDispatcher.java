@@ -30,6 +30,17 @@ public final class CommandDispatcher {
     private static final Logger log = LoggerFactory.getLogger(CommandDispatcher.class);
     private static final byte[] QUIT = "quit".getBytes(StandardCharsets.US_ASCII);
     /** shared.oomerr. */
+    private static boolean rejectedOnOom(Client c, CommandSpec spec) {
+        if (spec.has(CommandFlag.DENYOOM)) {
+            return true;
+        }
+        return switch (spec.fullName()) {
+            case "exec" -> TransactionCommands.queuesDenyoom(c);
+            case "discard", "quit", "reset" -> false;
+            default -> c.inMulti();
+        };
+    }
+
     /** processCommand's text for a protected command its enable-*-command setting does not allow. */
     static final String DEBUG_NOT_ALLOWED = "ERR DEBUG command not allowed. If the enable-debug-command option is "
             + "set to \"local\", you can run it from a local connection, otherwise you need to set this option "
@@ -133,8 +144,9 @@ public final class CommandDispatcher {
             return true;
         }
         // processCommand: evict before any command while over the limit; refuse commands that may
-        // grow memory (DENYOOM) when nothing more could be evicted.
-        if (performEvictions() == Evictor.Result.FAIL && spec.has(CommandFlag.DENYOOM)) {
+        // grow memory (DENYOOM, or an EXEC of one) when nothing more could be evicted, and inside MULTI
+        // refuse to queue anything at all, since the queue itself grows.
+        if (performEvictions() == Evictor.Result.FAIL && rejectedOnOom(c, spec)) {
             spec.rejectedCalls++;
             rejectCommand(c, OOM);
             return true;
@@ -388,8 +400,8 @@ public final class CommandDispatcher {
     /** Redis's rejectCommand: the error reply, and a MULTI in progress is doomed (flagTransaction). */
     private void rejectCommand(Client c, String message) {
         c.transaction().flagError();
-        if (c.inMulti() && c.lastCommand().equals("exec")) {
-            // Redis's execCommandAbort: a rejected EXEC discards the transaction.
+        if (c.lastCommand().equals("exec")) {
+            // Redis's execCommandAbort: a rejected EXEC discards the transaction (if any) and says so.
             TransactionCommands.discardTransaction(c);
             String reason = message.startsWith("ERR ") ? message.substring(4) : message;
             message = "EXECABORT Transaction discarded because of: " + reason;

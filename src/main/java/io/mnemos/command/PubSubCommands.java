@@ -123,6 +123,11 @@ public final class PubSubCommands implements CommandFamily {
     }
 
     private static void subscribe(Client c, Kind kind) {
+        // Inside EXEC the client is CLIENT_DENY_BLOCKING; Redis 7.0 still lets SUBSCRIBE and
+        // PSUBSCRIBE through there for old clients, but not the new SSUBSCRIBE.
+        if (kind == Kind.SHARD && c.inMulti()) {
+            throw CommandError.err("SSUBSCRIBE isn't allowed for a DENY BLOCKING client");
+        }
         PubSub pubsub = c.server().pubsub();
         for (int j = 1; j < c.argc(); j++) {
             pubsub.subscribe(c, kind, c.arg(j));

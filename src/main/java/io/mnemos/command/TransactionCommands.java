@@ -56,6 +56,16 @@ public final class TransactionCommands implements CommandFamily {
         };
     }
 
+    /** True when a queued command may grow memory, which makes EXEC one too (mstate.cmd_flags). */
+    static boolean queuesDenyoom(Client c) {
+        for (Transaction.Queued q : c.transaction().queued()) {
+            if (q.spec().has(CommandFlag.DENYOOM)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** True when a queued command writes, which makes EXEC a write for CLIENT PAUSE WRITE. */
     static boolean queuesWrites(Client c) {
         for (Transaction.Queued q : c.transaction().queued()) {

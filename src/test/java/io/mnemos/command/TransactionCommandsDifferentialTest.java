@@ -61,6 +61,13 @@ class TransactionCommandsDifferentialTest {
         "A MULTI", "A FOO", "A EXEC",
         "A HELLO 2",
         "A WATCH k", "A MULTI", "A RESET", "A EXEC",
+        // Inside EXEC a client may not block: SSUBSCRIBE is refused there (SUBSCRIBE still runs).
+        "A MULTI", "A SSUBSCRIBE sx", "A EXEC",
+        // Any refused EXEC says EXECABORT, in a transaction or not (RESP2 subscribed mode here).
+        "A SUBSCRIBE sub", "A EXEC", "A UNSUBSCRIBE sub",
+        // Over maxmemory nothing is queued (the queue would grow); DISCARD and EXEC still run.
+        "A CONFIG SET maxmemory 1", "A MULTI", "A GET k", "A PING", "A EXEC", "A MULTI", "A DISCARD", "A EXEC",
+        "A CONFIG SET maxmemory 0",
     };
 
     @Test
