@@ -314,21 +314,42 @@ public final class Client {
     }
 
     /**
-     * Writes an out-of-band message (Pub/Sub message, keyspace notification) into this client's
-     * reply buffer and has its connection flush it when the current event-loop task ends,
-     * whichever client is executing. As in Redis 7.0, nothing
-     * is written to a client that is being closed or has replies switched off. Returns whether the
-     * message was written.
+     * Writes an out-of-band line (a MONITOR feed) into this client's reply buffer and has its
+     * connection flush it when the current event-loop task ends, whichever client is executing. As in
+     * Redis 7.0, nothing is written to a client that is being closed or has replies switched off.
+     * Returns whether the line was written.
      */
     public boolean deliver(java.util.function.Consumer<ReplyWriter> message) {
-        if (closeAfterReply || replyOff || !reply.enabled()) {
+        if (replyOff || !reply.enabled()) {
             return false;
         }
-        message.accept(reply);
+        return deliverPush(message);
+    }
+
+    /**
+     * Like {@link #deliver}, for a Pub/Sub message or keyspace notification: a push, which Redis
+     * writes even to a client with CLIENT REPLY OFF or SKIP (its CLIENT_PUSHING flag).
+     */
+    public boolean deliverPush(java.util.function.Consumer<ReplyWriter> message) {
+        if (closeAfterReply) {
+            return false;
+        }
+        push(message);
         if (deliveryHook != null) {
             deliveryHook.run();
         }
         return true;
+    }
+
+    /** Writes a push (a subscription confirmation, a message) whether replies are on or not. */
+    public void push(java.util.function.Consumer<ReplyWriter> message) {
+        boolean enabled = reply.enabled();
+        reply.enabled(true);
+        try {
+            message.accept(reply);
+        } finally {
+            reply.enabled(enabled);
+        }
     }
 
     /** Output not yet written to the socket: the reply buffer plus the connection's outbound queue. */

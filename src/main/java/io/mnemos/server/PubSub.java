@@ -172,15 +172,17 @@ public final class PubSub {
 
     /** Redis's addReplyPubsub(Un)Subscribed: a push frame in RESP3, a 3-element array in RESP2. */
     private static void confirm(Client c, byte[] word, byte[] name, int count) {
-        ReplyWriter w = c.reply();
-        w.pushHeader(3);
-        w.bulk(word);
-        if (name == null) {
-            w.nullBulk();
-        } else {
-            w.bulk(name);
-        }
-        w.integer(count);
+        // A push: written under CLIENT REPLY OFF or SKIP too, as Redis's addReplyPubsubSubscribed.
+        c.push(w -> {
+            w.pushHeader(3);
+            w.bulk(word);
+            if (name == null) {
+                w.nullBulk();
+            } else {
+                w.bulk(name);
+            }
+            w.integer(count);
+        });
     }
 
     // ---- state for commands, CLIENT LIST and INFO -------------------------------------------------
@@ -287,7 +289,7 @@ public final class PubSub {
 
     /** Writes a message to a subscriber, flushes it and enforces the output buffer limit. */
     private void send(Client c, Consumer<ReplyWriter> message) {
-        if (c.deliver(message)) {
+        if (c.deliverPush(message)) {
             OutputBufferLimits.closeIfReached(c);
         }
     }

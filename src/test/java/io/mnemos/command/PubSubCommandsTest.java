@@ -162,14 +162,15 @@ class PubSubCommandsTest {
         }
 
         @Test
-        void clientsWithRepliesOffReceiveNothing() {
+        void clientsWithRepliesOffStillReceiveMessagesWhichArePushes() {
             CommandHarness h = new CommandHarness();
             Client sub = h.newClient();
             h.exec(sub, "HELLO", "3");
             h.exec(sub, "SUBSCRIBE", "c");
             h.exec(sub, "CLIENT", "REPLY", "OFF");
+            assertEquals("", h.exec(sub, "GET", "k"), "replies are off");
             assertEquals(":1\r\n", h.exec("PUBLISH", "c", "m"));
-            assertEquals("", pending(sub));
+            assertEquals(">3\r\n$7\r\nmessage\r\n$1\r\nc\r\n$1\r\nm\r\n", pending(sub));
         }
     }
 

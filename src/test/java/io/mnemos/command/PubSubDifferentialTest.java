@@ -128,12 +128,13 @@ class PubSubDifferentialTest {
                     out.add(step + " -> " + c.readReply());
                     continue;
                 }
-                String[] w = words(line);
+                boolean send = line.startsWith("SEND ");
+                String[] w = words(send ? line.substring(5) : line);
                 c.sendRaw(RespConnection.encode(java.util.Arrays.stream(w)
                         .map(s -> s.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toArray(byte[][]::new)));
-                int replies = 1;
+                int replies = send ? 0 : 1; // SEND: no reply is read (CLIENT REPLY OFF)
                 String cmd = w[0].toUpperCase();
-                if (cmd.endsWith("SUBSCRIBE") && w.length > 2) {
+                if (!send && cmd.endsWith("SUBSCRIBE") && w.length > 2) {
                     replies = w.length - 1;
                 }
                 for (int i = 0; i < replies; i++) {
@@ -157,6 +158,22 @@ class PubSubDifferentialTest {
             "b: PUBLISH r3 self", "b: READ", "b: PUNSUBSCRIBE", "b: UNSUBSCRIBE r3", "b: SUBSCRIBE x", "b: RESET",
             "b: PUBSUB NUMSUB x", "a: PUBSUB HELP", "a: PUBSUB CHANNELS a b", "a: PUBSUB NUMPAT x", "a: PUBSUB foo",
             "a: SUBSCRIBE", "a: PUBLISH x",
+        };
+        assertEquals(String.join("\n", conversation(redis.port(), steps)),
+                String.join("\n", conversation(mnemos.port(), steps)));
+    }
+
+    @Test
+    void pushesReachClientsWithRepliesOffOrSkipped() throws IOException {
+        // Subscription confirmations and messages are pushes (Redis's CLIENT_PUSHING): CLIENT REPLY
+        // OFF and SKIP silence replies, not them.
+        String[] steps = {
+            // (RESP2 subscribed mode refuses CLIENT REPLY ON, silently under OFF: unsubscribe first.)
+            "a: SEND CLIENT REPLY OFF", "a: SEND SUBSCRIBE off1", "a: SEND GET k", "a: READ", "b: PUBLISH off1 m",
+            "a: READ", "a: SEND UNSUBSCRIBE off1", "a: READ", "a: SEND CLIENT REPLY ON", "a: READ",
+            "a: SEND CLIENT REPLY SKIP", "a: SUBSCRIBE sk1 sk2", "a: PING", "a: UNSUBSCRIBE sk1 sk2",
+            "b: HELLO 3", "b: SEND CLIENT REPLY OFF", "b: SEND SUBSCRIBE r3", "b: READ", "b: SEND GET k",
+            "a: PUBLISH r3 three", "b: READ", "b: SEND CLIENT REPLY ON", "b: READ", "b: UNSUBSCRIBE r3",
         };
         assertEquals(String.join("\n", conversation(redis.port(), steps)),
                 String.join("\n", conversation(mnemos.port(), steps)));
