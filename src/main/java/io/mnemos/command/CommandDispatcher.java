@@ -30,13 +30,17 @@ public final class CommandDispatcher {
     private static final Logger log = LoggerFactory.getLogger(CommandDispatcher.class);
     private static final byte[] QUIT = "quit".getBytes(StandardCharsets.US_ASCII);
     /** shared.oomerr. */
-    private static boolean rejectedOnOom(Client c, CommandSpec spec) {
+    private boolean rejectedOnOom(Client c, CommandSpec spec, byte[][] argv) {
         if (spec.has(CommandFlag.DENYOOM)) {
             return true;
         }
         return switch (spec.fullName()) {
             case "exec" -> TransactionCommands.queuesDenyoom(c);
             case "discard", "quit", "reset" -> false;
+            case "eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro" -> {
+                int declared = server.scripting().declaredFlags(spec.fullName(), argv);
+                yield c.inMulti() || (declared >= 0 && io.mnemos.scripting.Scripting.denyOom(declared));
+            }
             default -> c.inMulti();
         };
     }
@@ -146,7 +150,7 @@ public final class CommandDispatcher {
         // processCommand: evict before any command while over the limit; refuse commands that may
         // grow memory (DENYOOM, or an EXEC of one) when nothing more could be evicted, and inside MULTI
         // refuse to queue anything at all, since the queue itself grows.
-        if (performEvictions() == Evictor.Result.FAIL && rejectedOnOom(c, spec)) {
+        if (performEvictions() == Evictor.Result.FAIL && rejectedOnOom(c, spec, argv)) {
             spec.rejectedCalls++;
             rejectCommand(c, OOM);
             return true;

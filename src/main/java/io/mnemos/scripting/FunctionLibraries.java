@@ -342,6 +342,12 @@ public final class FunctionLibraries {
 
     // ---- FCALL ---------------------------------------------------------------------------------
 
+    /** fcallGetCommandFlags: the flags the named function declares, or -1 if there is none. */
+    int declaredFlags(byte[] name) {
+        Function f = functions.get(new String(name, StandardCharsets.ISO_8859_1));
+        return f == null ? -1 : f.flags();
+    }
+
     /** FCALL / FCALL_RO (fcallCommandGeneric). */
     public void fcall(Client c, boolean ro) {
         Function f = functions.get(new String(c.arg(1), StandardCharsets.ISO_8859_1));

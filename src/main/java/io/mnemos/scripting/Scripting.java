@@ -183,6 +183,42 @@ public final class Scripting {
         return s;
     }
 
+    /**
+     * evalGetCommandFlags / fcallGetCommandFlags: the flags a call's script or function declares,
+     * which replace the command's own (a script that is not no-writes nor allow-oom is a DENYOOM
+     * command), or -1 where the command's flags apply: no shebang, an unknown SHA or function, a
+     * malformed shebang (the command reports that itself).
+     */
+    public int declaredFlags(String command, byte[][] argv) {
+        if (argv.length < 2) {
+            return -1;
+        }
+        int flags;
+        switch (command) {
+            case "fcall", "fcall_ro" -> flags = functions.declaredFlags(argv[1]);
+            case "evalsha", "evalsha_ro" -> {
+                CachedScript s = argv[1].length == 40
+                        ? scripts.get(new String(argv[1], StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT)) : null;
+                flags = s == null ? -1 : s.flags();
+            }
+            case "eval", "eval_ro" -> {
+                CachedScript s = scripts.get(LuaEngine.sha1hex(argv[1]));
+                try {
+                    flags = s != null ? s.flags() : shebangFlags(argv[1], new int[1]);
+                } catch (CommandError e) {
+                    flags = -1;
+                }
+            }
+            default -> flags = -1;
+        }
+        return flags < 0 || (flags & FLAG_EVAL_COMPAT) != 0 ? -1 : flags;
+    }
+
+    /** scriptFlagsToCmdFlags: no-writes implies allow-oom; otherwise the script may grow memory. */
+    public static boolean denyOom(int declaredFlags) {
+        return (declaredFlags & (FLAG_ALLOW_OOM | FLAG_NO_WRITES)) == 0;
+    }
+
     /** evalExtractShebangFlags; sets shebang[0] to the length of the "#!" line (kept out of the chunk). */
     static int shebangFlags(byte[] body, int[] shebang) {
         if (body.length < 2 || body[0] != '#' || body[1] != '!') {
@@ -272,7 +308,8 @@ public final class Scripting {
         long maxmemory = server.config().eviction.maxmemory;
         boolean scriptOom = maxmemory > 0 && server.dispatcher().performEvictions() == Evictor.Result.FAIL;
         if (!compat) {
-            if ((flags & FLAG_ALLOW_OOM) == 0 && scriptOom) {
+            // Reached inside EXEC (processCommand refused the call otherwise); no-writes implies allow-oom.
+            if (denyOom(flags) && scriptOom) {
                 throw new CommandError("OOM allow-oom flag is not set on the script, "
                         + "can not run it when used memory > 'maxmemory'");
             }

@@ -118,6 +118,33 @@ class ScriptingDifferentialTest {
     }
 
     @Test
+    void overMaxmemoryAScriptRunsAsItsFlagsSay() throws Exception {
+        // A script with a shebang and neither no-writes nor allow-oom is a DENYOOM command (refused
+        // by processCommand); no-writes implies allow-oom; a script without shebang runs and only
+        // its writes are refused. Inside EXEC the script's own check speaks.
+        String[][] steps = {
+                {"FUNCTION", "LOAD", "#!lua name=oomlib\n"
+                        + "redis.register_function('w', function() return 1 end)\n"
+                        + "redis.register_function{function_name='r', callback=function() return 2 end, flags={'no-writes'}}"},
+                {"CONFIG", "SET", "maxmemory", "1"},
+                {"EVAL", "#!lua\nreturn 1", "0"},
+                {"EVAL", "#!lua flags=no-writes\nreturn 1", "0"},
+                {"EVAL", "#!lua flags=allow-oom\nreturn redis.call('set', 'k', 'v')", "0"},
+                {"EVAL", "return 1", "0"},
+                {"EVAL", "return redis.pcall('set', 'k', 'v')", "0"},
+                {"EVAL", "#!lua flags=bogus\nreturn 1", "0"},
+                {"FCALL", "w", "0"}, {"FCALL", "r", "0"}, {"FCALL", "nosuch", "0"},
+                {"CONFIG", "SET", "maxmemory", "0"},
+                {"FUNCTION", "FLUSH"},
+        };
+        try (DifferentialRun run = DifferentialRun.start()) {
+            for (String[] step : steps) {
+                run.send(step);
+            }
+        }
+    }
+
+    @Test
     void functionDumpPayloadIsRedisFormatAndRestoresBothWays() throws Exception {
         try (DifferentialRun run = DifferentialRun.start()) {
             RespConnection real = run.real();
