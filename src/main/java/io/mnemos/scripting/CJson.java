@@ -15,11 +15,11 @@ import java.nio.charset.StandardCharsets;
  * (tables whose keys are exactly 1..n), {@code cjson.null}, and its number format (%.14g).
  */
 final class CJson {
-    /** cjson.null: a light userdata in Redis, a unique userdata here. */
+    /** cjson.null: a light userdata in Redis, a unique userdata here, printed as Redis prints NULL. */
     static final LuaValue NULL = LuaValue.userdataOf(new Object() {
         @Override
         public String toString() {
-            return "null";
+            return "userdata: (nil)";
         }
     });
 

@@ -49,7 +49,7 @@ public final class LuaEngine {
     // A Globals instance, not a plain table: LuaJ only runs its debug hooks (our interrupt and
     // position hook) for closures whose environment is a Globals.
     private final Globals env = new Globals();
-    final LuaTable redis = new LuaTable();
+    final ReadOnlyTable redis = new ReadOnlyTable();
     /** While a FUNCTION library loads: the only globals its code sees (Redis's library API). */
     LuaTable loadApi;
     /** The run in progress on this engine, or null. */
@@ -76,8 +76,8 @@ public final class LuaEngine {
         globals.rawset("unpack", table.get("unpack"));
         globals.rawset("loadstring", globals.rawget("load"));
         table.set("getn", new OneArg(t -> LuaValue.valueOf(t.checktable().rawlen())));
-        globals.rawset("bit", BitLib.create());
-        globals.rawset("cjson", CJson.create());
+        globals.rawset("bit", ReadOnlyTable.of(BitLib.create()));
+        globals.rawset("cjson", ReadOnlyTable.of(CJson.create()));
         globals.rawset("redis", redis);
         globals.rawset("_G", env);
         LuaValue basePcall = globals.rawget("pcall");
@@ -95,8 +95,8 @@ public final class LuaEngine {
         globals.rawset("rawset", new ThreeArgFunction() {
             @Override
             public LuaValue call(LuaValue t, LuaValue k, LuaValue v) {
-                if (t == env || t == redis) {
-                    throw new LuaError("Attempt to modify a readonly table");
+                if (t == env) {
+                    throw new LuaError(ReadOnlyTable.ERROR);
                 }
                 return baseRawset.call(t, k, v);
             }
@@ -121,9 +121,7 @@ public final class LuaEngine {
             }
         });
         env.setmetatable(meta);
-        LuaTable redisMeta = new LuaTable();
-        redisMeta.rawset(NEWINDEX, meta.rawget(NEWINDEX));
-        redis.setmetatable(redisMeta);
+        redis.seal();
         // Not loaded as a library (no 'debug' global): only its per-instruction hook is used.
         globals.debuglib = interrupts;
         env.debuglib = interrupts;

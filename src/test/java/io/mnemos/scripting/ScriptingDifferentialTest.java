@@ -68,6 +68,10 @@ class ScriptingDifferentialTest {
         // misc API
         {"EVAL", "return redis.sha1hex('')", "0"}, {"EVAL", "return redis.REDIS_VERSION", "0"},
         {"EVAL", "return {redis.REPL_ALL, redis.REPL_AOF, redis.REPL_REPLICA, redis.REPL_NONE, redis.LOG_WARNING}", "0"},
+        // The library tables are read-only: no new field, no replaced one (lua_enablereadonlytable).
+        {"EVAL", "redis.call = nil", "0"}, {"EVAL", "redis.x = 1", "0"}, {"EVAL", "cjson.encode = nil", "0"},
+        {"EVAL", "cjson.x = 1", "0"}, {"EVAL", "bit.band = nil", "0"}, {"EVAL", "rawset(redis, 'call', 1)", "0"},
+        {"EVAL", "return tostring(cjson.null)", "0"}, {"EVAL", "return redis.call('ping')", "0"},
         {"EVAL", "return cjson.encode({a={1,2,3}})", "0"}, {"EVAL", "return cjson.decode('{\"a\":[1,2,3]}').a[2]", "0"},
         {"EVAL", "return bit.bxor(5, 3)", "0"}, {"EVAL", "return _VERSION", "0"},
         // script cache and NOSCRIPT
