@@ -95,8 +95,9 @@ public final class LuaEngine {
         globals.rawset("rawset", new ThreeArgFunction() {
             @Override
             public LuaValue call(LuaValue t, LuaValue k, LuaValue v) {
-                if (t == env) {
-                    throw new LuaError(ReadOnlyTable.ERROR);
+                // Raised by the C function rawset in Redis: no script position in front.
+                if (t == env || t instanceof ReadOnlyTable) {
+                    throw new ReadOnlyTable.RawsetError();
                 }
                 return baseRawset.call(t, k, v);
             }
@@ -201,8 +202,8 @@ public final class LuaEngine {
             counted[0] = obj.rawget(LuaConversions.IGNORE_STATS).toboolean();
         } else {
             String text = obj == null ? "nil" : obj.isstring() ? LuaConversions.latin1(obj) : obj.tojstring();
-            text = normalizePosition(text);
-            if (!text.matches("(?s)^[^\\s:]+:\\d+: .*") && source != null) {
+            text = e instanceof ReadOnlyTable.RawsetError ? ReadOnlyTable.ERROR : normalizePosition(text);
+            if (!text.matches("(?s)^[^\\s:]+:\\d+: .*") && source != null && !(e instanceof ReadOnlyTable.RawsetError)) {
                 text = (source.startsWith("@") ? source.substring(1) : source) + ":" + line + ": " + text;
             }
             msg = "ERR " + text;
