@@ -92,7 +92,11 @@ public final class Args {
             default -> {
             }
         }
-        // Java accepts suffixes like "d"/"f" and hex floats differently; keep to strtod's decimal grammar.
+        Double hex = parseHexDouble(t);
+        if (hex != null) {
+            return hex;
+        }
+        // Java accepts suffixes like "d"/"f"; keep to strtod's decimal grammar.
         for (int i = 0; i < n; i++) {
             byte b = s[i];
             if (!((b >= '0' && b <= '9') || b == '.' || b == 'e' || b == 'E' || b == '-' || b == '+')) {
@@ -105,6 +109,20 @@ public final class Args {
         } catch (NumberFormatException e) {
             return null;
         }
+    }
+
+    private static final java.util.regex.Pattern HEX_FLOAT =
+            java.util.regex.Pattern.compile("[+-]?0[xX](?=\\.?[0-9a-fA-F])[0-9a-fA-F]*(\\.[0-9a-fA-F]*)?([pP][+-]?[0-9]+)?");
+
+    /**
+     * strtod's hexadecimal form ({@code 0x10}, {@code -0x1.8p3}), correctly rounded; Java reads it
+     * too once it has its binary exponent, which strtod lets one leave out. Null if not hex.
+     */
+    private static Double parseHexDouble(String t) {
+        if (!HEX_FLOAT.matcher(t).matches()) {
+            return null;
+        }
+        return Double.parseDouble(t.indexOf('p') < 0 && t.indexOf('P') < 0 ? t + "p0" : t);
     }
 
     public static double parseDouble(byte[] s) {

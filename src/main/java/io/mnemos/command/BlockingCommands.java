@@ -131,16 +131,15 @@ public final class BlockingCommands implements CommandFamily {
 
     /**
      * Redis's getTimeoutFromObjectOrReply in seconds: a long double times 1000 truncated to ms, so
-     * "inf" and huge values wrap to LLONG_MIN and are negative; 0 means forever. Returns the
-     * absolute time on the keyspace clock, or 0.
+     * "inf" and huge values wrap to LLONG_MIN and are negative, and -0.001 (just above -1 ms as a long
+     * double) truncates to 0; 0 means forever. Returns the absolute time on the keyspace clock, or 0.
      */
     public static long timeout(Client c, byte[] arg) {
-        Double seconds = parseLongDouble(arg);
+        io.mnemos.util.LongDouble seconds = io.mnemos.util.LongDouble.parse(arg);
         if (seconds == null) {
             throw CommandError.err("timeout is not a float or out of range");
         }
-        double ms = seconds * 1000.0;
-        long tval = ms > -9.223372036854775E18 && ms < 9.223372036854775E18 ? (long) ms : Long.MIN_VALUE;
+        long tval = seconds.multiplyTruncated(1000);
         if (tval < 0) {
             throw CommandError.err("timeout is negative");
         }
@@ -152,26 +151,6 @@ public final class BlockingCommands implements CommandFamily {
             throw CommandError.err("timeout is out of range");
         }
         return tval + now;
-    }
-
-    /** strtold as Redis's string2ld uses it: decimal or hexadecimal, no spaces, no NaN. */
-    private static Double parseLongDouble(byte[] arg) {
-        if (arg.length > 5 * 1024) {
-            return null;
-        }
-        String t = Args.text(arg);
-        String body = t.startsWith("-") || t.startsWith("+") ? t.substring(1) : t;
-        if (body.length() > 2 && (body.startsWith("0x") || body.startsWith("0X"))
-                && body.substring(2).matches("[0-9a-fA-F]*\\.?[0-9a-fA-F]*([pP][+-]?[0-9]+)?")
-                && body.substring(2).matches(".*[0-9a-fA-F].*")) {
-            String hex = body.matches(".*[pP].*") ? t : t + "p0";
-            try {
-                return Double.parseDouble(hex);
-            } catch (NumberFormatException e) {
-                return null;
-            }
-        }
-        return Args.parseDoubleOrNull(arg);
     }
 
     /** Inside MULTI (and so inside EXEC) a blocking command answers at once (CLIENT_DENY_BLOCKING). */

@@ -282,7 +282,7 @@ public final class HashCommands implements CommandFamily {
     }
 
     private static void hincrbyfloat(Client c) {
-        StringCommands.LongDouble incr = StringCommands.LongDouble.parse(c.arg(3));
+        io.mnemos.util.LongDouble incr = io.mnemos.util.LongDouble.parse(c.arg(3));
         if (incr == null) {
             throw CommandError.NOT_FLOAT;
         }
@@ -291,14 +291,14 @@ public final class HashCommands implements CommandFamily {
         }
         HashValue h = lookupWriteOrCreate(c, c.arg(1));
         byte[] current = h.get(c.arg(2));
-        StringCommands.LongDouble value = StringCommands.LongDouble.ZERO;
+        io.mnemos.util.LongDouble value = io.mnemos.util.LongDouble.ZERO;
         if (current != null) {
-            value = StringCommands.LongDouble.parse(current);
+            value = io.mnemos.util.LongDouble.parse(current);
             if (value == null) {
                 throw CommandError.err("hash value is not a float");
             }
         }
-        StringCommands.LongDouble sum = value.add(incr);
+        io.mnemos.util.LongDouble sum = value.add(incr);
         if (sum == null) {
             throw CommandError.err("increment would produce NaN or Infinity");
         }

@@ -212,11 +212,14 @@ public final class SortedSetCommands implements CommandFamily {
             return null;
         }
         if (d == 0) {
-            int e = t.indexOf('e');
-            String mantissa = e < 0 ? t : t.substring(0, e);
+            // Underflow (ERANGE): a zero from digits that are not all zero. Hex (0x...p-2000) has
+            // its exponent after 'p' and letters among its digits.
+            boolean hex = t.contains("x");
+            int e = t.indexOf(hex ? 'p' : 'e');
+            String mantissa = (e < 0 ? t : t.substring(0, e)).replace("0x", "");
             for (int i = 0; i < mantissa.length(); i++) {
                 char ch = mantissa.charAt(i);
-                if (ch >= '1' && ch <= '9') {
+                if ((ch >= '1' && ch <= '9') || (hex && ch >= 'a' && ch <= 'f')) {
                     return null;
                 }
             }
