@@ -560,9 +560,55 @@ public final class SortedSetCommands implements CommandFamily {
     }
 
     private static long[] ranks(ZSetValue z, LexRange r) {
-        long a = z.countPrefix((s, m) -> !r.gteMin(m));
-        long b = z.countPrefix((s, m) -> r.lteMax(m));
-        return new long[] {a, b - 1};
+        return ranks(z, r, false);
+    }
+
+    /**
+     * Ascending ranks [first, last] of a lex range; first > last when empty. A lex range assumes
+     * equal scores; where they differ Redis still answers, by how it walks: nothing unless the last
+     * member is &gt;= min and the first &lt;= max (zzlIsInLexRange), then a listpack from the head to the
+     * first member &gt;= min, which must be &lt;= max, and on while &lt;= max (zzlFirstInLexRange), or
+     * from the tail for a reverse range (zzlLastInLexRange). Small sets are walked the same way;
+     * a skiplist is searched, as Redis's descent is (its answer there depends on node levels).
+     */
+    private static long[] ranks(ZSetValue z, LexRange r, boolean reverse) {
+        if (!z.isListpack()) {
+            long a = z.countPrefix((s, m) -> !r.gteMin(m));
+            long b = z.countPrefix((s, m) -> r.lteMax(m));
+            return new long[] {a, b - 1};
+        }
+        List<byte[]> members = new ArrayList<>((int) z.size());
+        z.range(0, z.size() - 1, false, (m, s) -> members.add(m));
+        int n = members.size();
+        if (n == 0 || !r.gteMin(members.get(n - 1)) || !r.lteMax(members.get(0))) {
+            return new long[] {0, -1};
+        }
+        if (!reverse) {
+            int a = 0;
+            while (a < n && !r.gteMin(members.get(a))) {
+                a++;
+            }
+            if (a == n || !r.lteMax(members.get(a))) {
+                return new long[] {0, -1};
+            }
+            int b = a;
+            while (b + 1 < n && r.lteMax(members.get(b + 1))) {
+                b++;
+            }
+            return new long[] {a, b};
+        }
+        int b = n - 1;
+        while (b >= 0 && !r.lteMax(members.get(b))) {
+            b--;
+        }
+        if (b < 0 || !r.gteMin(members.get(b))) {
+            return new long[] {0, -1};
+        }
+        int a = b;
+        while (a - 1 >= 0 && r.gteMin(members.get(a - 1))) {
+            a--;
+        }
+        return new long[] {a, b};
     }
 
     private static void zcount(Client c) {
@@ -712,7 +758,7 @@ public final class SortedSetCommands implements CommandFamily {
                 }
             }
         } else if (!(offset > 0 && offset >= llen) && offset >= 0 && limit != 0) {
-            long[] k = type == SCORE ? ranks(z, scoreRange) : ranks(z, lexRange);
+            long[] k = type == SCORE ? ranks(z, scoreRange) : ranks(z, lexRange, reverse);
             long matching = k[1] - k[0] + 1;
             long n = matching - offset;
             if (limit > 0) {
