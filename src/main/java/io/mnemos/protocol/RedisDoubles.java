@@ -13,7 +13,8 @@ public final class RedisDoubles {
 
     public static String format(double value) {
         if (Double.isNaN(value)) {
-            return "nan";
+            // glibc prints the NaN's sign bit, and x86's default NaN (0/0, inf-inf) has it set.
+            return Double.doubleToRawLongBits(value) < 0 ? "-nan" : "nan";
         }
         if (Double.isInfinite(value)) {
             return value > 0 ? "inf" : "-inf";

@@ -17,6 +17,8 @@ public final class LuaConversions {
     static final LuaString ERR = LuaValue.valueOf("err");
     static final LuaString OK = LuaValue.valueOf("ok");
     static final LuaString DOUBLE = LuaValue.valueOf("double");
+    /** The NaN an x86 FPU produces for 0/0 or inf-inf: sign bit set, printed "-nan". */
+    private static final double X86_DEFAULT_NAN = Double.longBitsToDouble(0xfff8000000000000L);
     static final LuaString BIG_NUMBER = LuaValue.valueOf("big_number");
     static final LuaString MAP = LuaValue.valueOf("map");
     static final LuaString SET = LuaValue.valueOf("set");
@@ -287,7 +289,9 @@ public final class LuaConversions {
         }
         LuaValue dbl = t.rawget(DOUBLE);
         if (dbl.type() == LuaValue.TNUMBER) {
-            out.doubleValue(dbl.todouble());
+            double d = dbl.todouble();
+            // LuaJ answers 0/0 with Java's positive NaN; Lua on x86 computes the negative one.
+            out.doubleValue(Double.isNaN(d) ? X86_DEFAULT_NAN : d);
             return;
         }
         LuaValue big = t.rawget(BIG_NUMBER);

@@ -36,7 +36,7 @@ class ScriptingDifferentialTest {
         {"EVAL", "return {ok='a\\r\\nb'}", "0"}, {"EVAL", "return {}", "0"}, {"EVAL", "return {a=1}", "0"},
         {"EVAL", "return redis.error_reply('CODE msg')", "0"}, {"EVAL", "return redis.error_reply('msg')", "0"},
         {"EVAL", "return redis.error_reply(1)", "0"}, {"EVAL", "return redis.status_reply('PONG')", "0"},
-        {"EVAL", "return {double=1.5}", "0"}, {"EVAL", "return {map={a=1}}", "0"}, {"EVAL", "return {set={a=true}}", "0"},
+        {"EVAL", "return {double=1.5}", "0"}, {"EVAL", "return {double=0/0}", "0"}, {"EVAL", "return {map={a=1}}", "0"}, {"EVAL", "return {set={a=true}}", "0"},
         {"EVAL", "return {big_number='123456789012345678901234567890'}", "0"},
         {"EVAL", "redis.setresp(3); return true", "0"}, {"EVAL", "redis.setresp(3); return false", "0"},
         {"EVAL", "return {KEYS[1], KEYS[2], ARGV[1], ARGV[2]}", "2", "k1", "k2", "a1", "a2"},
