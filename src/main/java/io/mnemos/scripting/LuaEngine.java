@@ -91,13 +91,24 @@ public final class LuaEngine {
                 return r;
             }
         });
+        LuaValue baseError = globals.rawget("error");
+        globals.rawset("error", new TwoArgFunction() {
+            @Override
+            public LuaValue call(LuaValue message, LuaValue level) {
+                // error(msg, 0): Lua adds no position; LuaJ's would, and ours adds one to other errors.
+                if (message.isstring() && !message.isnumber() && level.isnumber() && level.toint() == 0) {
+                    throw new PositionlessError(LuaConversions.latin1(message));
+                }
+                return baseError.call(message, level);
+            }
+        });
         LuaValue baseRawset = globals.rawget("rawset");
         globals.rawset("rawset", new ThreeArgFunction() {
             @Override
             public LuaValue call(LuaValue t, LuaValue k, LuaValue v) {
                 // Raised by the C function rawset in Redis: no script position in front.
                 if (t == env || t instanceof ReadOnlyTable) {
-                    throw new ReadOnlyTable.RawsetError();
+                    throw new PositionlessError(ReadOnlyTable.ERROR);
                 }
                 return baseRawset.call(t, k, v);
             }
@@ -202,8 +213,8 @@ public final class LuaEngine {
             counted[0] = obj.rawget(LuaConversions.IGNORE_STATS).toboolean();
         } else {
             String text = obj == null ? "nil" : obj.isstring() ? LuaConversions.latin1(obj) : obj.tojstring();
-            text = e instanceof ReadOnlyTable.RawsetError ? ReadOnlyTable.ERROR : normalizePosition(text);
-            if (!text.matches("(?s)^[^\\s:]+:\\d+: .*") && source != null && !(e instanceof ReadOnlyTable.RawsetError)) {
+            text = e instanceof PositionlessError p ? p.text() : normalizePosition(text);
+            if (!text.matches("(?s)^[^\\s:]+:\\d+: .*") && source != null && !(e instanceof PositionlessError)) {
                 text = (source.startsWith("@") ? source.substring(1) : source) + ":" + line + ": " + text;
             }
             msg = "ERR " + text;

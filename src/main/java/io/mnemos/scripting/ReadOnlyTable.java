@@ -13,13 +13,6 @@ final class ReadOnlyTable extends LuaTable {
     static final String ERROR = "Attempt to modify a readonly table";
     private boolean sealed;
 
-    /** The error of rawset() on a read-only table, which Redis raises from C: no position before it. */
-    static final class RawsetError extends LuaError {
-        RawsetError() {
-            super(ERROR);
-        }
-    }
-
     /** A read-only copy of {@code source}'s fields. */
     static ReadOnlyTable of(LuaTable source) {
         ReadOnlyTable t = new ReadOnlyTable();

@@ -71,7 +71,8 @@ class ScriptingDifferentialTest {
         // The library tables are read-only: no new field, no replaced one (lua_enablereadonlytable).
         {"EVAL", "redis.call = nil", "0"}, {"EVAL", "redis.x = 1", "0"}, {"EVAL", "cjson.encode = nil", "0"},
         {"EVAL", "cjson.x = 1", "0"}, {"EVAL", "bit.band = nil", "0"}, {"EVAL", "rawset(redis, 'call', 1)", "0"},
-        {"EVAL", "return tostring(cjson.null)", "0"}, {"EVAL", "return redis.call('ping')", "0"},
+        {"EVAL", "return tostring(cjson.null)", "0"}, {"EVAL", "error('boom', 0)", "0"},
+        {"EVAL", "local ok, e = pcall(function() error('boom', 0) end); return e", "0"}, {"EVAL", "error('boom', 1)", "0"}, {"EVAL", "return redis.call('ping')", "0"},
         {"EVAL", "return cjson.encode({a={1,2,3}})", "0"}, {"EVAL", "return cjson.decode('{\"a\":[1,2,3]}').a[2]", "0"},
         {"EVAL", "return bit.bxor(5, 3)", "0"}, {"EVAL", "return _VERSION", "0"},
         // script cache and NOSCRIPT
