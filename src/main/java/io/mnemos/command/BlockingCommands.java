@@ -74,7 +74,12 @@ public final class BlockingCommands implements CommandFamily {
                                 + "available")
                         .complexity("O(K) + O(M*log(N)) where K is the number of provided keys, N being the number "
                                 + "of elements in the sorted set, and M being the number of elements popped.")
-                        .handler(BlockingCommands::bzmpop).build());
+                        .handler(BlockingCommands::bzmpop).build(),
+                command("wait", 3).flags(NOSCRIPT).group("generic").since("3.0.0")
+                        .summary("Wait for the synchronous replication of all the write commands sent in the "
+                                + "context of the current connection")
+                        .complexity("O(1)")
+                        .handler(BlockingCommands::waitForReplicas).build());
     }
 
     private static final String BZPOP_COMPLEXITY = "O(log(N)) with N being the number of elements in the sorted set.";
@@ -151,6 +156,25 @@ public final class BlockingCommands implements CommandFamily {
             throw CommandError.err("timeout is out of range");
         }
         return tval + now;
+    }
+
+    /**
+     * WAIT numreplicas timeout (waitCommand): Mnemos has no replicas, so the count of replicas that
+     * acknowledged is 0. As in Redis, WAIT 0 answers at once; WAIT n for n &gt; 0 blocks until its
+     * timeout in milliseconds (0: until CLIENT UNBLOCK or a disconnection), then answers 0.
+     */
+    private static void waitForReplicas(Client c) {
+        long numreplicas = Args.parseLong(c.arg(1));
+        long timeout = Args.parseLong(c.arg(2), "timeout is not an integer or out of range");
+        if (timeout < 0) {
+            throw CommandError.err("timeout is negative");
+        }
+        if (numreplicas <= 0 || denyBlocking(c)) {
+            c.reply().integer(0);
+            return;
+        }
+        long at = timeout == 0 ? 0 : c.db().now() + timeout;
+        c.server().blockedClients().block(c, List.of(), null, at);
     }
 
     /** Inside MULTI (and so inside EXEC) a blocking command answers at once (CLIENT_DENY_BLOCKING). */

@@ -539,16 +539,17 @@ public final class ClientCommands implements CommandFamily {
         Client target = c.server().clients().get(id);
         boolean asError = error;
         CommandDispatcher dispatcher = c.server().dispatcher();
-        boolean done = target != null && c.server().blockedClients().unblock(target, (t, b) ->
-                dispatcher.answerBlocked(t, b, () -> {
-                    if (asError) {
-                        c.server().recordError("UNBLOCKED");
-                        t.reply().error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
-                        b.spec().failedCalls++;
-                    } else {
-                        t.reply().nullArray();
-                    }
-                }));
+        boolean done = target != null && c.server().blockedClients().unblock(target, (t, b) -> {
+            if (!asError) {
+                dispatcher.answerTimedOut(t, b);
+                return;
+            }
+            dispatcher.answerBlocked(t, b, () -> {
+                c.server().recordError("UNBLOCKED");
+                t.reply().error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
+                b.spec().failedCalls++;
+            });
+        });
         c.reply().integer(done ? 1 : 0);
     }
 

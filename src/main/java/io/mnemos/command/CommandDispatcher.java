@@ -66,7 +66,7 @@ public final class CommandDispatcher {
     public CommandDispatcher(Server server, CommandTable table) {
         this.server = server;
         this.table = table;
-        server.blockedClients().onTimeout((c, b) -> answerBlocked(c, b, () -> c.reply().nullArray()));
+        server.blockedClients().onTimeout(this::answerTimedOut);
     }
 
     public CommandTable table() {
@@ -383,6 +383,20 @@ public final class CommandDispatcher {
     private boolean reprocessing;
 
     /** A blocked client answered on timeout or CLIENT UNBLOCK: its command counts as one call. */
+    /**
+     * replyToBlockedClientTimedOut (a timeout, or CLIENT UNBLOCK): a blocking pop answers a null
+     * array, WAIT the number of replicas that acknowledged, which is 0 without replicas.
+     */
+    public void answerTimedOut(Client c, BlockedClients.Block b) {
+        answerBlocked(c, b, () -> {
+            if (b.spec().name().equals("wait")) {
+                c.reply().integer(0);
+            } else {
+                c.reply().nullArray();
+            }
+        });
+    }
+
     public void answerBlocked(Client c, BlockedClients.Block b, Runnable reply) {
         withReplyMode(c, reply);
         b.spec().calls++;

@@ -67,6 +67,7 @@ public final class BlockedClients {
     private final Keyspace keyspace;
     private final Map<Integer, Map<WatchedKeys.Key, LinkedHashSet<Client>>> byDb = new HashMap<>();
     private final LinkedHashMap<Ready, Boolean> ready = new LinkedHashMap<>();
+    private final LinkedHashSet<Client> keyless = new LinkedHashSet<>();
     private int count;
     private int withTimeout;
     private boolean serving;
@@ -114,6 +115,9 @@ public final class BlockedClients {
             }
         }
         Block b = new Block(c, c.db().id(), unique, type, c.argv(), c.command(), timeoutAt);
+        if (unique.isEmpty()) {
+            keyless.add(c); // WAIT: no key to wake it, only its timeout or CLIENT UNBLOCK
+        }
         Map<WatchedKeys.Key, LinkedHashSet<Client>> waiting = byDb.computeIfAbsent(b.db, i -> new HashMap<>());
         for (WatchedKeys.Key key : unique) {
             waiting.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(c);
@@ -257,6 +261,12 @@ public final class BlockedClients {
     public void handleTimeouts() {
         long now = keyspace.clock().millis();
         List<Client> expired = new ArrayList<>();
+        for (Client c : keyless) {
+            Block b = c.block();
+            if (b != null && b.timeoutAt != 0 && b.timeoutAt < now) {
+                expired.add(c);
+            }
+        }
         for (Map<WatchedKeys.Key, LinkedHashSet<Client>> waiting : byDb.values()) {
             for (LinkedHashSet<Client> clients : waiting.values()) {
                 for (Client c : clients) {
@@ -283,6 +293,7 @@ public final class BlockedClients {
     }
 
     private void unregister(Block b) {
+        keyless.remove(b.client);
         Map<WatchedKeys.Key, LinkedHashSet<Client>> waiting = byDb.get(b.db);
         for (WatchedKeys.Key key : b.keys) {
             LinkedHashSet<Client> clients = waiting.get(key);

@@ -225,6 +225,21 @@ class BlockingCommandsTest {
     }
 
     @Test
+    void waitBlocksForAReplicaThatNeverComesAndAnswersZero() {
+        Client waiter = connect();
+        assertEquals(":0\r\n", h.exec(waiter, "WAIT", "0", "0"), "no replica asked for: at once");
+        assertEquals("", h.exec(waiter, "WAIT", "1", "0"));
+        assertTrue(h.exec("INFO", "clients").contains("blocked_clients:1\r\n"));
+        assertEquals(":1\r\n", h.exec("CLIENT", "UNBLOCK", Long.toString(waiter.id())));
+        assertEquals(":0\r\n", h.output(waiter), "CLIENT UNBLOCK answers as the timeout would");
+        assertEquals("", h.exec(waiter, "WAIT", "2", "100"));
+        h.clock().advance(101);
+        h.server().blockedClients().handleTimeouts();
+        assertEquals(":0\r\n", h.output(waiter));
+        assertTrue(h.exec("INFO", "clients").contains("blocked_clients:0\r\n"));
+    }
+
+    @Test
     void commandStatsCountABlockedCommandOnceWhenAnswered() {
         Client waiter = connect();
         h.exec(waiter, "BLPOP", "q", "0");
