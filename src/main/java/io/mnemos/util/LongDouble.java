@@ -89,29 +89,11 @@ public final class LongDouble {
         if (!any) {
             return null;
         }
-        long exp = 0;
-        if (i < n && t.charAt(i) == 'e') {
-            int k = i + 1;
-            boolean eneg = false;
-            if (k < n && (t.charAt(k) == '+' || t.charAt(k) == '-')) {
-                eneg = t.charAt(k) == '-';
-                k++;
-            }
-            if (k >= n || t.charAt(k) < '0' || t.charAt(k) > '9') {
-                return null; // strtold stops before the 'e': not the whole string
-            }
-            while (k < n && t.charAt(k) >= '0' && t.charAt(k) <= '9') {
-                exp = Math.min(exp * 10 + (t.charAt(k) - '0'), 1_000_000_000L);
-                k++;
-            }
-            if (eneg) {
-                exp = -exp;
-            }
-            i = k;
-        }
-        if (i != n) {
+        Long exponent = exponentToEnd(t, i, 'e');
+        if (exponent == null) {
             return null;
         }
+        long exp = exponent;
         BigInteger unscaled = new BigInteger(digits.toString());
         if (unscaled.signum() == 0) {
             return BigDecimal.ZERO;
@@ -126,6 +108,39 @@ public final class LongDouble {
             return new BigDecimal("1e-5000");
         }
         return new BigDecimal(unscaled, (int) scale);
+    }
+
+    /**
+     * The exponent that ends a number's text from index i: 0 if the text ends there, else
+     * {@code marker} ('e', or 'p' for hex), an optional sign and digits (clamped far beyond any
+     * long double), and nothing after them; null otherwise (strtold would stop before the marker).
+     */
+    private static Long exponentToEnd(String t, int i, char marker) {
+        int n = t.length();
+        if (i == n) {
+            return 0L;
+        }
+        if (t.charAt(i) != marker) {
+            return null;
+        }
+        int k = i + 1;
+        boolean negative = false;
+        if (k < n && (t.charAt(k) == '+' || t.charAt(k) == '-')) {
+            negative = t.charAt(k) == '-';
+            k++;
+        }
+        if (k >= n) {
+            return null;
+        }
+        long e = 0;
+        for (; k < n; k++) {
+            char ch = t.charAt(k);
+            if (ch < '0' || ch > '9') {
+                return null;
+            }
+            e = Math.min(e * 10 + (ch - '0'), 1_000_000_000L);
+        }
+        return negative ? -e : e;
     }
 
     private static BigDecimal parseHex(String t) {
@@ -149,27 +164,11 @@ public final class LongDouble {
         if (!any) {
             return null;
         }
-        if (i < n && t.charAt(i) == 'p') {
-            int k = i + 1;
-            boolean eneg = false;
-            if (k < n && (t.charAt(k) == '+' || t.charAt(k) == '-')) {
-                eneg = t.charAt(k) == '-';
-                k++;
-            }
-            if (k >= n || t.charAt(k) < '0' || t.charAt(k) > '9') {
-                return null;
-            }
-            long e = 0;
-            while (k < n && t.charAt(k) >= '0' && t.charAt(k) <= '9') {
-                e = Math.min(e * 10 + (t.charAt(k) - '0'), 1_000_000_000L);
-                k++;
-            }
-            binExp += eneg ? -e : e;
-            i = k;
-        }
-        if (i != n) {
+        Long exponent = exponentToEnd(t, i, 'p');
+        if (exponent == null) {
             return null;
         }
+        binExp += exponent;
         if (mant.signum() == 0) {
             return BigDecimal.ZERO;
         }
