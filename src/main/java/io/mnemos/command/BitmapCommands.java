@@ -152,6 +152,7 @@ public final class BitmapCommands implements CommandFamily {
                 db.replaceValue(e, value);
             }
             dirty(c, 1);
+            Events.string(c, "setbit", c.arg(1));
         }
         if (e != null) {
             e.stringEncoding(Entry.STRING_RAW); // lookupStringForBitCommand unshares the string
@@ -379,8 +380,10 @@ public final class BitmapCommands implements CommandFamily {
             }
             db.put(target, res, false).stringEncoding(Entry.STRING_RAW); // createObject(OBJ_STRING, sds)
             dirty(c, 1);
+            Events.string(c, "set", target);
         } else if (db.delete(target)) {
             dirty(c, 1);
+            Events.generic(c, "del", target);
         }
         c.reply().integer(maxlen);
     }
@@ -533,6 +536,7 @@ public final class BitmapCommands implements CommandFamily {
         }
         if (changes > 0) {
             dirty(c, changes);
+            Events.string(c, "setbit", c.arg(1));
         }
     }
 

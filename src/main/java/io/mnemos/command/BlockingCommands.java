@@ -214,9 +214,7 @@ public final class BlockingCommands implements CommandFamily {
             c.reply().bulk(key);
             c.reply().bulk(value);
             dirty(c, 1);
-            if (l.isEmpty()) {
-                db.remove(e);
-            }
+            ListCommands.elementsRemoved(c, e, head);
             return;
         }
         if (denyBlocking(c)) {
@@ -281,9 +279,7 @@ public final class BlockingCommands implements CommandFamily {
             c.reply().arrayHeader(2);
             c.reply().bulk(key);
             ListCommands.popRange(c, l, left, count);
-            if (l.isEmpty()) {
-                db.remove(e);
-            }
+            ListCommands.elementsRemoved(c, e, left);
             return;
         }
         if (denyBlocking(c)) {

@@ -103,6 +103,7 @@ public final class HyperLogLogCommands implements CommandFamily {
             hll.invalidateCache();
             db.replaceValue(e, hll.toBytes());
             dirty(c, updated);
+            Events.string(c, "pfadd", key);
         }
         c.reply().integer(updated > 0 ? 1 : 0);
     }
@@ -187,6 +188,8 @@ public final class HyperLogLogCommands implements CommandFamily {
         dest.invalidateCache();
         db.replaceValue(e, dest.toBytes());
         dirty(c, 1);
+        // Redis's pfmergeCommand announces the merge as a "pfadd" on the destination.
+        Events.string(c, "pfadd", c.arg(1));
         c.reply().ok();
     }
 

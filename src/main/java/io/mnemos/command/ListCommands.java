@@ -235,7 +235,7 @@ public final class ListCommands implements CommandFamily {
     }
 
     /** listElementsRemoved: the pop event, and "del" when the list became empty and was deleted. */
-    private static void elementsRemoved(Client c, Entry e, boolean head) {
+    static void elementsRemoved(Client c, Entry e, boolean head) {
         Events.list(c, head ? "lpop" : "rpop", e.key());
         if (list(e).isEmpty()) {
             c.db().remove(e);

@@ -138,6 +138,9 @@ public final class SetCommands implements CommandFamily {
             }
         }
         dirty(c, added);
+        if (added > 0) {
+            Events.set(c, "sadd", key);
+        }
         c.reply().integer(added);
     }
 
@@ -149,16 +152,24 @@ public final class SetCommands implements CommandFamily {
             return;
         }
         long deleted = 0;
+        boolean emptied = false;
         for (int i = 2; i < c.argc(); i++) {
             if (set.remove(c.arg(i))) {
                 deleted++;
                 if (set.size() == 0) {
                     c.db().delete(key);
+                    emptied = true;
                     break;
                 }
             }
         }
         dirty(c, deleted);
+        if (deleted > 0) {
+            Events.set(c, "srem", key);
+            if (emptied) {
+                Events.generic(c, "del", key);
+            }
+        }
         c.reply().integer(deleted);
     }
 
@@ -204,8 +215,10 @@ public final class SetCommands implements CommandFamily {
         dirty(c, 1);
         // Propagated as SREM of the popped member, as Redis's spopCommand.
         c.server().propagation().propagateInstead(new byte[][]{"SREM".getBytes(), key, member});
+        Events.set(c, "spop", key);
         if (set.size() == 0) {
             c.db().delete(key);
+            Events.generic(c, "del", key);
         }
     }
 
@@ -231,6 +244,8 @@ public final class SetCommands implements CommandFamily {
             c.reply().setHeader(all.size());
             all.forEach(c.reply()::bulk);
             c.db().delete(key);
+            Events.set(c, "spop", key);
+            Events.generic(c, "del", key);
             dirty(c, size);
             c.server().propagation().propagateInstead(new byte[][]{"DEL".getBytes(), key});
             return;
@@ -247,6 +262,7 @@ public final class SetCommands implements CommandFamily {
             }
         }
         dirty(c, count);
+        Events.set(c, "spop", key);
         if (propagate) {
             // Redis's spopWithCountCommand: SREM of the popped members, 1024 per command.
             c.server().propagation().replaceWith(io.mnemos.persistence.CommandPropagation.sremBatches(key, popped));
@@ -327,8 +343,10 @@ public final class SetCommands implements CommandFamily {
             c.reply().integer(0);
             return;
         }
+        Events.set(c, "srem", src);
         if (srcSet.size() == 0) {
             db.delete(src);
+            Events.generic(c, "del", src);
         }
         if (dstSet == null) {
             dstSet = SetValue.createFor(member);
@@ -337,6 +355,7 @@ public final class SetCommands implements CommandFamily {
         dirty(c, 1);
         if (dstSet.add(member, maxIntset(c))) {
             dirty(c, 1);
+            Events.set(c, "sadd", dst);
         }
         c.reply().integer(1);
     }
@@ -398,6 +417,7 @@ public final class SetCommands implements CommandFamily {
             if (dstkey != null) {
                 if (db.delete(dstkey)) {
                     dirty(c, 1);
+                    Events.generic(c, "del", dstkey);
                 }
                 c.reply().integer(0);
             } else if (cardinalityOnly) {
@@ -440,21 +460,25 @@ public final class SetCommands implements CommandFamily {
             for (byte[] m : result) {
                 dst.add(m, max);
             }
-            store(c, dstkey, dst);
+            store(c, dstkey, dst, "sinterstore");
         } else {
             c.reply().setHeader(result.size());
             result.forEach(c.reply()::bulk);
         }
     }
 
-    private static void store(Client c, byte[] dstkey, SetValue dst) {
+    /** The *STORE result: written with its event, or the destination deleted ("del") when empty. */
+    private static void store(Client c, byte[] dstkey, SetValue dst, String event) {
         Database db = c.db();
         if (dst.size() > 0) {
             db.put(dstkey, dst, false);
             c.reply().integer(dst.size());
+            Events.set(c, event, dstkey);
         } else {
             c.reply().integer(0);
-            db.delete(dstkey);
+            if (db.delete(dstkey)) {
+                Events.generic(c, "del", dstkey);
+            }
         }
         dirty(c, 1);
     }
@@ -511,7 +535,7 @@ public final class SetCommands implements CommandFamily {
             c.reply().setHeader(dst.size());
             dst.forEach(c.reply()::bulk);
         } else {
-            store(c, dstkey, dst);
+            store(c, dstkey, dst, op == UNION ? "sunionstore" : "sdiffstore");
         }
     }
 

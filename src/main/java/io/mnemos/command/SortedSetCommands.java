@@ -269,9 +269,11 @@ public final class SortedSetCommands implements CommandFamily {
         return v;
     }
 
+    /** Deletes an emptied sorted set, with its "del" event. */
     private static void deleteIfEmpty(Client c, byte[] key, ZSetValue z) {
         if (z.size() == 0) {
             c.db().delete(key);
+            Events.generic(c, "del", key);
         }
     }
 
@@ -367,6 +369,9 @@ public final class SortedSetCommands implements CommandFamily {
             }
         }
         dirty(c, added + updated);
+        if (added + updated > 0) {
+            Events.zset(c, incr ? "zincr" : "zadd", key);
+        }
         replyZadd(c, incr, ch, added, updated, processed, score);
     }
 
@@ -397,10 +402,13 @@ public final class SortedSetCommands implements CommandFamily {
             if (z.remove(c.arg(i))) {
                 deleted++;
                 if (z.size() == 0) {
-                    c.db().delete(key);
                     break;
                 }
             }
+        }
+        if (deleted > 0) {
+            Events.zset(c, "zrem", key);
+            deleteIfEmpty(c, key, z);
         }
         dirty(c, deleted);
         c.reply().integer(deleted);
@@ -801,6 +809,7 @@ public final class SortedSetCommands implements CommandFamily {
             c.reply().integer(0);
             if (c.db().delete(dst)) {
                 dirty(c, 1);
+                Events.generic(c, "del", dst);
             }
             return;
         }
@@ -812,6 +821,7 @@ public final class SortedSetCommands implements CommandFamily {
         c.db().put(dst, z, false);
         c.reply().integer(members.size());
         dirty(c, 1);
+        Events.zset(c, "zrangestore", dst);
     }
 
     // ---- ZREMRANGEBY* ----
@@ -871,7 +881,10 @@ public final class SortedSetCommands implements CommandFamily {
             end = k[1];
         }
         long deleted = z.removeRange(start, end);
-        deleteIfEmpty(c, key, z);
+        if (deleted > 0) {
+            Events.zset(c, type == SCORE ? "zremrangebyscore" : type == LEX ? "zremrangebylex" : "zremrangebyrank", key);
+            deleteIfEmpty(c, key, z);
+        }
         dirty(c, deleted);
         c.reply().integer(deleted);
     }
@@ -975,6 +988,7 @@ public final class SortedSetCommands implements CommandFamily {
             w.bulk(m);
             w.doubleValue(s);
         }
+        Events.zset(c, max ? "zpopmax" : "zpopmin", key);
         deleteIfEmpty(c, key, z);
         dirty(c, rangelen);
     }
@@ -1291,10 +1305,12 @@ public final class SortedSetCommands implements CommandFamily {
                 db.put(dstkey, dst, false);
                 w.integer(dst.size());
                 dirty(c, 1);
+                Events.zset(c, op == OP_UNION ? "zunionstore" : op == OP_INTER ? "zinterstore" : "zdiffstore", dstkey);
             } else {
                 w.integer(0);
                 if (db.delete(dstkey)) {
                     dirty(c, 1);
+                    Events.generic(c, "del", dstkey);
                 }
             }
         } else if (cardinalityOnly) {
