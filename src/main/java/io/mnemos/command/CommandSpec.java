@@ -278,6 +278,16 @@ public final class CommandSpec {
         return failedCalls;
     }
 
+    /** A call that replied an error (commandstats failed_calls), e.g. a script whose reply is one. */
+    public void countFailedCall() {
+        failedCalls++;
+    }
+
+    /** A call refused before it ran (commandstats rejected_calls), e.g. by a script's checks. */
+    public void countRejectedCall() {
+        rejectedCalls++;
+    }
+
     void resetStats() {
         calls = 0;
         micros = 0;

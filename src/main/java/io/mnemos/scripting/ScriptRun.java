@@ -116,29 +116,41 @@ final class ScriptRun {
         }
     }
 
+    /**
+     * scriptCall's error label: the refusal counts as an error reply (errorstats, an "-CODE" prefix or
+     * ERR) and as a rejected call of the command, once; the error table says it was counted.
+     */
+    private LuaValue rejected(CommandSpec spec, String message) {
+        scripting.server().recordError(message.startsWith("-") ? message.substring(1) : "ERR " + message);
+        if (spec != null) {
+            spec.countRejectedCall();
+        }
+        return LuaConversions.errorTable(message, true);
+    }
+
     /** scriptCall: Redis's checks for commands from scripts, then the dispatcher's call path. */
     private LuaValue executeNow(byte[][] argv) {
         Server server = scripting.server();
         CommandSpec spec = server.commandTable().resolve(argv);
         if (spec == null || !spec.arityMatches(argv.length)) {
-            return LuaConversions.errorTable(spec == null
+            return rejected(spec, spec == null
                     ? "Unknown Redis command called from script"
-                    : "Wrong number of args calling Redis command from script", true);
+                    : "Wrong number of args calling Redis command from script");
         }
         luaClient.lastCommand(spec.fullName());
         if (spec.has(CommandFlag.NOSCRIPT)) {
-            return LuaConversions.errorTable("This Redis command is not allowed from script", true);
+            return rejected(spec, "This Redis command is not allowed from script");
         }
         String denied = io.mnemos.command.AclGuard.scriptDenied(luaClient, spec, argv);
         if (denied != null) {
-            return LuaConversions.errorTable(denied, true);
+            return rejected(spec, denied);
         }
         if (spec.has(CommandFlag.WRITE) && readOnly) {
-            return LuaConversions.errorTable("Write commands are not allowed from read-only scripts.", true);
+            return rejected(spec, "Write commands are not allowed from read-only scripts.");
         }
         if (!allowOom && scriptOom && !wrote && spec.has(CommandFlag.DENYOOM)
                 && server.config().eviction.maxmemory > 0) {
-            return LuaConversions.errorTable("-OOM command not allowed when used memory > 'maxmemory'.", true);
+            return rejected(spec, "-OOM command not allowed when used memory > 'maxmemory'.");
         }
         if (spec.has(CommandFlag.WRITE)) {
             wrote = true;

@@ -395,22 +395,33 @@ public final class Scripting {
     }
 
     /** Writes a script's outcome as the caller's reply (luaReplyToRedisReply / luaCallFunction). */
+    /**
+     * The script's reply to its caller. An error in it makes the EVAL/FCALL a failed call, counted in
+     * errorstats unless the command that raised it inside the script was counted already (Redis's
+     * ERR_REPLY_FLAG_NO_STATS_UPDATE, which still marks the call failed).
+     */
     private void reply(Client c, ScriptRun run, ScriptResult r) {
         ReplyWriter out = c.reply();
+        boolean[] failed = {false};
         if (r.error() != null) {
             if (!r.errorCounted()) {
                 server.recordError(r.error());
             }
             out.error(r.error());
-            return;
+            failed[0] = true;
+        } else {
+            LuaConversions.toReply(r.value(), out, run.resp, (w, dashMessage, counted) -> {
+                String m = dashMessage.substring(1);
+                if (!counted) {
+                    server.recordError(m);
+                }
+                w.error(m);
+                failed[0] = true;
+            }, 0);
         }
-        LuaConversions.toReply(r.value(), out, run.resp, (w, dashMessage, counted) -> {
-            String m = dashMessage.substring(1);
-            if (!counted) {
-                server.recordError(m);
-            }
-            w.error(m);
-        }, 0);
+        if (failed[0] && c.command() != null) {
+            c.command().countFailedCall();
+        }
     }
 
     private Client luaClient() {

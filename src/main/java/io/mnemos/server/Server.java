@@ -398,8 +398,10 @@ public final class Server {
 
     public void recordError(String message) {
         stats.totalErrorReplies++;
+        // afterErrorReply: the code is the first word if a space comes within 32 bytes of the "-",
+        // else ERR ("-My" and a one-word error count as ERR).
         int space = message.indexOf(' ');
-        String code = space < 0 ? message : message.substring(0, space);
+        String code = space < 0 || space >= 31 ? "ERR" : message.substring(0, space);
         errorStats.merge(code, 1L, Long::sum);
     }
 

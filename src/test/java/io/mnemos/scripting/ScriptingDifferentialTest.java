@@ -123,6 +123,31 @@ class ScriptingDifferentialTest {
     }
 
     @Test
+    void scriptErrorsCountInCommandstatsAndErrorstatsAsInRedis() throws Exception {
+        // A refusal inside a script counts once (errorstats, and a rejected call of the command);
+        // an error the script replies makes its EVAL a failed call, counted in errorstats unless the
+        // command that raised it was counted already.
+        String[] scripts = {"return redis.call('nosuch')", "return redis.call('get')",
+                "return redis.call('eval','return 1','0')", "return redis.call('incr','str')",
+                "return redis.pcall('incr','str')", "return {err='My'}", "return redis.error_reply('X y')",
+                "return {1, redis.pcall('incr','str')}", "local ok = pcall(redis.call, 'incr', 'str'); return 1"};
+        try (DifferentialRun run = DifferentialRun.start()) {
+            run.both("CONFIG", "RESETSTAT");
+            run.both("SET", "str", "x");
+            for (String script : scripts) {
+                run.send("EVAL", script, "0");
+            }
+            java.util.function.Function<String, Object> stats = reply -> java.util.Arrays.stream(reply.split("\r\n"))
+                    .filter(l -> l.startsWith("cmdstat_") || l.startsWith("errorstat_") || l.startsWith("total_error"))
+                    .map(l -> l.replaceAll("usec=\\d+,usec_per_call=[0-9.]+,", ""))
+                    .sorted().toList();
+            run.assertSame(stats, "INFO", "commandstats");
+            run.assertSame(stats, "INFO", "errorstats");
+            run.assertSame(stats, "INFO", "stats");
+        }
+    }
+
+    @Test
     void overMaxmemoryAScriptRunsAsItsFlagsSay() throws Exception {
         // A script with a shebang and neither no-writes nor allow-oom is a DENYOOM command (refused
         // by processCommand); no-writes implies allow-oom; a script without shebang runs and only
