@@ -180,7 +180,7 @@ public final class ConnectionCommands implements CommandFamily {
 
     /**
      * RESET: Redis's clearClientConnectionState. Back to db 0, RESP2, the default user (signed out
-     * when a password is required), no name, replies on, no-evict off.
+     * when a password is required), no name, replies on; CLIENT NO-EVICT stays, as in Redis 7.0.
      */
     private static void reset(Client c) {
         boolean repliesWereOff = c.replyOff();
@@ -190,7 +190,6 @@ public final class ConnectionCommands implements CommandFamily {
         c.aclUser(c.server().acl().defaultUser());
         c.authenticated(c.server().acl().defaultAuthenticated());
         c.name("");
-        c.noEvict(false);
         c.noTouch(false);
         c.replyMode(false, false);
         c.server().pubsub().unsubscribeAll(c);

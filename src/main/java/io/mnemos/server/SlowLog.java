@@ -26,8 +26,9 @@ public final class SlowLog {
                 && c.command().has(io.mnemos.command.CommandFlag.SKIP_SLOWLOG)) {
             return;
         }
-        records.addFirst(new Record(nextId++, System.currentTimeMillis() / 1000, micros, trim(argv),
-                c.remoteAddress(), c.name()));
+        // getClientPeerId of a client without a connection (a script's commands): "?:0".
+        String peer = c.scriptClient() ? "?:0" : c.remoteAddress();
+        records.addFirst(new Record(nextId++, System.currentTimeMillis() / 1000, micros, trim(argv), peer, c.name()));
         trimToMax();
     }
 
