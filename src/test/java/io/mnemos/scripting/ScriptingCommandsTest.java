@@ -14,6 +14,15 @@ class ScriptingCommandsTest {
     }
 
     @Test
+    void aScriptsCommandsAreLoggedInTheSlowlogWithRedissPeerForAClientWithoutConnection() {
+        h.exec("CONFIG", "SET", "slowlog-log-slower-than", "0");
+        h.exec("EVAL", "redis.call('set', 'z', '1')", "0");
+        String log = h.exec("SLOWLOG", "GET", "2");
+        // The inner SET (newest first after EVAL itself): argv, then peer "?:0" and an empty name.
+        assertTrue(log.contains("$3\r\nset\r\n$1\r\nz\r\n$1\r\n1\r\n$3\r\n?:0\r\n$0\r\n\r\n"), log);
+    }
+
+    @Test
     void numbersAreTruncatedToIntegers() {
         assertEquals(":3\r\n", h.exec("EVAL", "return 3.99", "0"));
         assertEquals(":-3\r\n", h.exec("EVAL", "return -3.99", "0"));
