@@ -545,8 +545,9 @@ public final class ClientCommands implements CommandFamily {
                 return;
             }
             dispatcher.answerBlocked(t, b, () -> {
-                c.server().recordError("UNBLOCKED");
-                t.reply().error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
+                String unblocked = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
+                c.server().recordError(unblocked);
+                t.reply().error(unblocked);
                 b.spec().failedCalls++;
             });
         });
