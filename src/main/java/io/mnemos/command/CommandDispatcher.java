@@ -291,10 +291,14 @@ public final class CommandDispatcher {
         }
         List<Integer> positions = keyPositions(spec, argv);
         Object[] after = before == null ? null : fingerprints(c, spec, argv);
+        int written = writtenKeyIndex(spec.fullName());
         for (int i = 0; i < positions.size(); i++) {
             int pos = positions.get(i);
             if (before != null && before[i].equals(after[i])) {
                 continue; // this key of a multi-key command was left alone
+            }
+            if (written >= 0 && i != written) {
+                continue; // a source the command only read
             }
             watches.touch(c.db(), argv[pos]);
             blocked.signalKeyAsReady(c.db(), argv[pos]);
@@ -326,6 +330,20 @@ public final class CommandDispatcher {
     private static final java.util.Set<String> PARTIAL_WRITERS =
             java.util.Set.of("del", "unlink", "lmpop", "blpop", "brpop", "blmpop",
                     "zmpop", "bzpopmin", "bzpopmax", "bzmpop");
+
+    /**
+     * Commands that write one destination and only read their other keys (COPY's source, the
+     * *STORE commands' inputs, BITOP's and PFMERGE's sources): Redis signals the destination alone,
+     * so a WATCH on a source survives them. The destination's index among the key positions, or -1.
+     */
+    private static int writtenKeyIndex(String command) {
+        return switch (command) {
+            case "copy" -> 1;
+            case "sinterstore", "sunionstore", "sdiffstore", "zunionstore", "zinterstore", "zdiffstore",
+                 "zrangestore", "bitop", "pfmerge" -> 0;
+            default -> -1;
+        };
+    }
 
     private static List<Integer> keyPositions(CommandSpec spec, byte[][] argv) {
         return spec.has(CommandFlag.MOVABLEKEYS)

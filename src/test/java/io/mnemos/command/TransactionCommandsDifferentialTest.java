@@ -68,6 +68,13 @@ class TransactionCommandsDifferentialTest {
         // Over maxmemory nothing is queued (the queue would grow); DISCARD and EXEC still run.
         "A CONFIG SET maxmemory 1", "A MULTI", "A GET k", "A PING", "A EXEC", "A MULTI", "A DISCARD", "A EXEC",
         "A CONFIG SET maxmemory 0",
+        // A command that only reads a watched key leaves the transaction alone, whatever it writes.
+        "A SADD src b", "A ZADD zsrc 1 a", "A SET bsrc x", "A PFADD hsrc a",
+        "A WATCH src zsrc bsrc hsrc", "B SINTERSTORE d1 src", "B SUNIONSTORE d2 src", "B SDIFFSTORE d3 src",
+        "B ZUNIONSTORE d4 1 zsrc", "B ZRANGESTORE d5 zsrc 0 -1", "B BITOP NOT d6 bsrc", "B PFMERGE d7 hsrc",
+        "B COPY src d8", "A MULTI", "A PING", "A EXEC",
+        "A WATCH d1", "B SINTERSTORE d1 src nokey", "A MULTI", "A PING", "A EXEC",
+        "A WATCH d8", "B COPY zsrc d8 REPLACE", "A MULTI", "A PING", "A EXEC",
     };
 
     @Test
