@@ -135,16 +135,16 @@ public final class BlockingCommands implements CommandFamily {
     }
 
     /**
-     * Redis's getTimeoutFromObjectOrReply in seconds: a long double times 1000 truncated to ms, so
-     * "inf" and huge values wrap to LLONG_MIN and are negative, and -0.001 (just above -1 ms as a long
-     * double) truncates to 0; 0 means forever. Returns the absolute time on the keyspace clock, or 0.
+     * Redis's getTimeoutFromObjectOrReply in seconds: a long double times 1000 rounded up to ms
+     * (ceill), so 1e-10 is 1 ms, "inf" and huge values wrap to LLONG_MIN and are negative, and -0.001
+     * (just above -1 ms as a long double) rounds up to 0; 0 means forever. Returns the absolute time on the keyspace clock, or 0.
      */
     public static long timeout(Client c, byte[] arg) {
         io.mnemos.util.LongDouble seconds = io.mnemos.util.LongDouble.parse(arg);
         if (seconds == null) {
             throw CommandError.err("timeout is not a float or out of range");
         }
-        long tval = seconds.multiplyTruncated(1000);
+        long tval = seconds.multiplyCeiling(1000);
         if (tval < 0) {
             throw CommandError.err("timeout is negative");
         }
@@ -152,10 +152,8 @@ public final class BlockingCommands implements CommandFamily {
             return 0;
         }
         long now = c.db().now();
-        if (tval > Long.MAX_VALUE - now) {
-            throw CommandError.err("timeout is out of range");
-        }
-        return tval + now;
+        // Redis adds without a check; a deadline past the end of time is no deadline at all.
+        return tval > Long.MAX_VALUE - now ? Long.MAX_VALUE : tval + now;
     }
 
     /**

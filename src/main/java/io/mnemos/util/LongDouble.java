@@ -253,10 +253,10 @@ public final class LongDouble {
 
     /** ld2string(..., LD_STR_HUMAN): "%.17Lf" with trailing zeros (and dot) removed, "-0" as "0". */
     /**
-     * {@code (long long)(this * factor)} on x86-64: the product rounded to a long double, then
-     * truncated toward zero; Long.MIN_VALUE (the x87 "integer indefinite") when it does not fit.
+     * {@code (long long) ceill(this * factor)} on x86-64: the product rounded to a long double, then
+     * rounded up; Long.MIN_VALUE (the x87 "integer indefinite") when it does not fit.
      */
-    public long multiplyTruncated(long factor) {
+    public long multiplyCeiling(long factor) {
         if (infinite) {
             return Long.MIN_VALUE;
         }
@@ -264,7 +264,7 @@ public final class LongDouble {
         if (product.infinite) {
             return Long.MIN_VALUE;
         }
-        BigDecimal whole = product.value.setScale(0, RoundingMode.DOWN);
+        BigDecimal whole = product.value.setScale(0, RoundingMode.CEILING);
         if (whole.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0 || whole.compareTo(BigDecimal.valueOf(Long.MIN_VALUE)) < 0) {
             return Long.MIN_VALUE;
         }

@@ -225,6 +225,15 @@ class BlockingCommandsTest {
     }
 
     @Test
+    void aSubMillisecondTimeoutRoundsUpToOneMillisecondInsteadOfForever() {
+        Client waiter = connect();
+        assertEquals("", h.exec(waiter, "BLPOP", "nokey", "1e-10"));
+        h.clock().advance(2);
+        h.server().blockedClients().handleTimeouts();
+        assertEquals(NIL_ARRAY, h.output(waiter), "ceill(1e-10 * 1000) = 1 ms, as Redis 7.0.15");
+    }
+
+    @Test
     void waitBlocksForAReplicaThatNeverComesAndAnswersZero() {
         Client waiter = connect();
         assertEquals(":0\r\n", h.exec(waiter, "WAIT", "0", "0"), "no replica asked for: at once");

@@ -33,15 +33,17 @@ class FloatArgumentsTest {
     }
 
     @Test
-    void aTimeoutJustAboveMinusOneMillisecondAsALongDoubleTruncatesToZero() throws Exception {
+    void aTimeoutIsALongDoubleOfMillisecondsRoundedUp() throws Exception {
         new ReplyScript()
                 .expect(":2\r\n", "RPUSH", "l", "a", "b")
-                // -0.001 is a hair above -0.001 as a long double: times 1000 it truncates to 0 ms.
+                // -0.001 is a hair above -0.001 as a long double: times 1000 it rounds up to 0 ms.
                 .expect("*2\r\n$1\r\nl\r\n$1\r\na\r\n", "BLPOP", "l", "-0.001")
                 .expect("-ERR timeout is negative\r\n", "BLPOP", "l", "-0.002")
                 .expect("*2\r\n$1\r\nl\r\n$1\r\nb\r\n", "BRPOP", "l", "0x1p-20")
                 .expect("-ERR timeout is not a float or out of range\r\n", "BLPOP", "l", "1x")
                 .expect("-ERR timeout is negative\r\n", "BLPOP", "l", "-inf")
+                .expect("-ERR timeout is negative\r\n", "BLPOP", "l", "inf")
+                .expect("-ERR timeout is negative\r\n", "BLPOP", "l", "1e300")
                 .verify();
     }
 }
