@@ -329,10 +329,8 @@ public final class SortedSetCommands implements CommandFamily {
             throw CommandError.err("INCR option supports a single increment-element pair");
         }
         double[] scores = new double[elements];
-        long maxelelen = 0;
         for (int j = 0; j < elements; j++) {
             scores[j] = score(c.arg(scoreidx + j * 2), null);
-            maxelelen = Math.max(maxelelen, c.arg(scoreidx + 1 + j * 2).length);
         }
         byte[] key = c.arg(1);
         ZSetValue z = writeZset(c, key);
@@ -346,7 +344,10 @@ public final class SortedSetCommands implements CommandFamily {
                 replyZadd(c, incr, ch, 0, 0, 0, 0);
                 return;
             }
-            z = ZSetValue.create(elements, maxelelen, cfg.zsetMaxListpackEntries, cfg.zsetMaxListpackValue);
+            // Redis 7.0 sizes a new set by its first member alone (the pairs may repeat a member):
+            // the adds below convert it once the members really outgrow the listpack.
+            z = ZSetValue.create(1, c.arg(scoreidx + 1).length, cfg.zsetMaxListpackEntries,
+                    cfg.zsetMaxListpackValue);
             c.db().add(key, z);
         }
         int flags = (incr ? ZSetValue.IN_INCR : 0) | (nx ? ZSetValue.IN_NX : 0) | (xx ? ZSetValue.IN_XX : 0)
@@ -1357,9 +1358,12 @@ public final class SortedSetCommands implements CommandFamily {
             }
         }
         w.arrayHeader(kept.size() * 2L);
+        boolean listpack = z.isListpack();
         for (int i : kept) {
             w.bulk(members.get(i));
-            w.bulk(RedisDoubles.format(scores.get(i)).getBytes(StandardCharsets.US_ASCII));
+            double score = scores.get(i);
+            String text = listpack ? RedisDoubles.formatListpackScore(score) : RedisDoubles.format(score);
+            w.bulk(text.getBytes(StandardCharsets.US_ASCII));
         }
     }
 }

@@ -7,6 +7,7 @@ import java.math.RoundingMode;
 /** Formats doubles exactly as C's {@code printf("%.17g")}, which Redis 7.0 uses in replies. */
 public final class RedisDoubles {
     private static final MathContext SEVENTEEN_DIGITS = new MathContext(17, RoundingMode.HALF_EVEN);
+    private static final double LISTPACK_INTEGER_BOUND = 0x1p62;
 
     private RedisDoubles() {
     }
@@ -52,6 +53,18 @@ public final class RedisDoubles {
             }
         }
         return plain;
+    }
+
+    /**
+     * The text a listpack holds for a sorted-set score, which ZSCAN of a small sorted set returns:
+     * Redis 7.0's d2string prints an integral value within +-2^62 (double2ll's range) as an integer,
+     * so 1e17 reads 100000000000000000 and -0.0 reads 0; anything else is {@code %.17g}.
+     */
+    public static String formatListpackScore(double value) {
+        if (value >= -LISTPACK_INTEGER_BOUND && value <= LISTPACK_INTEGER_BOUND && value == (long) value) {
+            return Long.toString((long) value);
+        }
+        return format(value);
     }
 
     private static String stripTrailingZeros(String s) {

@@ -24,7 +24,7 @@ class SortedSetCommandsDifferentialTest {
     private static final String[] KEYS = {"z1", "z2", "z3", "str", "set", "missing"};
     private static final String[] MEMBERS = {"a", "b", "c", "d", "e", "1", "", "x".repeat(20)};
     private static final String[] SCORES = {"1", "2", "3", "-1", "0", "1.5", "0.1", "-2.5", "inf", "-inf", "+inf",
-        "10", "1e3", "abc", "nan", "", " 1", "1e400", "1e-400", "007"};
+        "10", "1e3", "abc", "nan", "", " 1", "1e400", "1e-400", "007", "1e17", "-0.0", "4611686018427388928"};
     private static final String[] MINMAX = {"-inf", "+inf", "inf", "0", "1", "2", "(1", "(2", "1.5", "(inf", "x",
         "(", "", " 2", "2 ", "-1", "3", "(-inf"};
     private static final String[] LEX = {"-", "+", "[a", "(a", "[c", "(c", "[", "(", "a", "[1", "(e", "+x", "[z"};
@@ -129,7 +129,7 @@ class SortedSetCommandsDifferentialTest {
                         args.add(opt);
                     }
                 }
-                int n = rnd.nextInt(8) == 0 ? 2 : 1 + rnd.nextInt(3);
+                int n = rnd.nextInt(8) == 0 ? 2 + rnd.nextInt(5) : 1 + rnd.nextInt(3);
                 for (int i = 0; i < n; i++) {
                     args.add(pick(rnd, SCORES));
                     args.add(pick(rnd, MEMBERS));

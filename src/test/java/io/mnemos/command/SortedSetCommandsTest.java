@@ -58,4 +58,21 @@ class SortedSetCommandsTest {
         assertEquals("-ERR numkeys should be greater than 0\r\n", h.exec("ZMPOP", "0", "z", "MIN"));
         assertEquals("-ERR count should be greater than 0\r\n", h.exec("ZMPOP", "1", "z", "MIN", "COUNT", "0"));
     }
+
+    @Test
+    void aNewSetIsSizedByItsMembersNotByTheRepeatedPairsOfOneZadd() {
+        h.exec("CONFIG", "SET", "zset-max-listpack-entries", "2");
+        assertEquals(":1\r\n", h.exec("ZADD", "z", "1", "a", "2", "a", "3", "a"));
+        assertEquals("$8\r\nlistpack\r\n", h.exec("OBJECT", "ENCODING", "z"));
+        h.exec("ZADD", "long", "1", "a", "1", "x".repeat(65));
+        assertEquals("$8\r\nskiplist\r\n", h.exec("OBJECT", "ENCODING", "long"));
+    }
+
+    @Test
+    void zscanOfAPackedSetShowsScoresAsTheListpackHoldsThem() {
+        h.exec("ZADD", "z", "1e17", "a", "-0.0", "b", "4611686018427388928", "c");
+        assertEquals("*2\r\n$1\r\n0\r\n*6\r\n$1\r\nb\r\n$1\r\n0\r\n$1\r\na\r\n$18\r\n100000000000000000\r\n"
+                + "$1\r\nc\r\n$22\r\n4.6116860184273889e+18\r\n", h.exec("ZSCAN", "z", "0"));
+        assertEquals("$5\r\n1e+17\r\n", h.exec("ZSCORE", "z", "a"));
+    }
 }

@@ -52,6 +52,22 @@ class RedisDoublesTest {
         assertEquals(expected, RedisDoubles.format(value));
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "1e17|100000000000000000",
+            "-1e17|-100000000000000000",
+            "-0.0|0",
+            "4611686018427387904|4611686018427387904",
+            "-4611686018427387904|-4611686018427387904",
+            "4611686018427388928|4.6116860184273889e+18",
+            "-4611686018427388928|-4.6116860184273889e+18",
+            "0.1|0.10000000000000001",
+            "1e19|1e+19",
+    })
+    void listpackScoresAreIntegersWithinDouble2llRange(double value, String expected) {
+        assertEquals(expected, RedisDoubles.formatListpackScore(value));
+    }
+
     @Test
     void infinitiesAndNan() {
         assertEquals("inf", RedisDoubles.format(Double.POSITIVE_INFINITY));
