@@ -496,9 +496,15 @@ public final class SortedSetCommands implements CommandFamily {
         }
     }
 
-    /** zslParseRange's strtod: leading spaces allowed, an empty string is 0, overflow is infinity. */
+    /**
+     * zslParseRange's strtod: leading spaces allowed, an empty string is 0, overflow is infinity,
+     * and the text ends at the first NUL byte, as a C string does.
+     */
     private static Double rangeDouble(byte[] s, int from) {
-        int n = s.length;
+        int n = from;
+        while (n < s.length && s[n] != 0) {
+            n++;
+        }
         if (from == n) {
             return 0.0;
         }

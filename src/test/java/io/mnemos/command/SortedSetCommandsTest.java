@@ -75,4 +75,16 @@ class SortedSetCommandsTest {
                 + "$1\r\nc\r\n$22\r\n4.6116860184273889e+18\r\n", h.exec("ZSCAN", "z", "0"));
         assertEquals("$5\r\n1e+17\r\n", h.exec("ZSCORE", "z", "a"));
     }
+
+    @Test
+    void scoreRangeBoundsEndAtANulByteAsCStringsDo() {
+        h.exec("ZADD", "z", "1", "a", "2", "b", "3", "c");
+        assertEquals(":2\r\n", h.exec("ZCOUNT", "z", "(1\0garbage", "3"));
+        assertEquals(":3\r\n", h.exec("ZCOUNT", "z", "\0", "+inf"));
+        h.exec("SET", "s", "x");
+        assertEquals("-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+                h.exec("ZRANGEBYSCORE", "s", "1\0x", "+inf"));
+        assertEquals("-ERR min or max is not a float\r\n", h.exec("ZRANGEBYSCORE", "s", "x", "+inf"));
+        assertEquals("-ERR value is not a valid float\r\n", h.exec("ZADD", "z", "1\0", "d"));
+    }
 }
