@@ -313,7 +313,8 @@ public final class KeyCommands implements CommandFamily {
             return;
         }
         long value = absolute ? e.expireAt() : Math.max(0, e.expireAt() - db.now());
-        c.reply().integer(millis ? value : (value + 500) / 1000);
+        // value + 500 wraps near Long.MAX_VALUE; Redis's build divides the wrapped sum as unsigned.
+        c.reply().integer(millis ? value : Long.divideUnsigned(value + 500, 1000));
     }
 
     private static void persist(Client c) {

@@ -196,6 +196,8 @@ class KeyCommandsTest {
             assertEquals(ONE, h.exec("PEXPIREAT", "a", Long.toString(now + 1499)));
             assertEquals(":" + (now + 1499) + "\r\n", h.exec("PEXPIRETIME", "a"));
             assertEquals(":" + (now + 1499 + 500) / 1000 + "\r\n", h.exec("EXPIRETIME", "a"));
+            assertEquals(ONE, h.exec("PEXPIREAT", "a", Long.toString(Long.MAX_VALUE)));
+            assertEquals(":9223372036854776\r\n", h.exec("EXPIRETIME", "a"));
         }
 
         @Test
