@@ -132,6 +132,7 @@ public final class HyperLogLogCommands implements CommandFamily {
             return;
         }
         HyperLogLog hll = HyperLogLog.of(hllValue(e));
+        e.stringEncoding(Entry.STRING_RAW); // dbUnshareStringValue, cached cardinality or not
         long card;
         if (hll.validCache()) {
             card = hll.cachedCardinality();

@@ -303,6 +303,17 @@ class HyperLogLogCommandsTest {
     }
 
     @Test
+    void pfcountUnsharesAnEmbstrValueEvenWhenItsCardinalityIsCached() {
+        // Redis 7.0.15: SET of these 18 bytes makes an embstr; PFCOUNT's dbUnshareStringValue makes it raw.
+        byte[] emptyCounted = hex("48594c4c0100000000000000000000007fff");
+        CommandHarness h = new CommandHarness();
+        h.exec(h.client(), new byte[][] {"SET".getBytes(), "h".getBytes(), emptyCounted});
+        assertEquals("$6\r\nembstr\r\n", h.exec("OBJECT", "ENCODING", "h"));
+        assertEquals(num(0), h.exec("PFCOUNT", "h"));
+        assertEquals("$3\r\nraw\r\n", h.exec("OBJECT", "ENCODING", "h"));
+    }
+
+    @Test
     void pfdebugGetregConvertsToDenseAndListsEveryRegister() {
         CommandHarness h = new CommandHarness();
         h.exec("PFADD", "h", "a", "b", "c");
