@@ -623,6 +623,10 @@ public final class StringCommands implements CommandFamily {
         int alen = a.length;
         int blen = b.length;
         long dpSize = (long) (alen + 1) * (blen + 1);
+        // Redis bounds the table's bytes (4 per cell) by proto-max-bulk-len before allocating it.
+        if (dpSize <= Long.MAX_VALUE / 4 && dpSize * 4 > c.server().config().protoMaxBulkLen) {
+            throw CommandError.err("Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len");
+        }
         int[] dp;
         try {
             if (dpSize > Integer.MAX_VALUE - 8) {

@@ -679,6 +679,18 @@ class StringCommandsTest {
         }
 
         @Test
+        void theTableIsBoundedByProtoMaxBulkLen() {
+            h.exec("CONFIG", "SET", "proto-max-bulk-len", "1048576");
+            h.exec("SET", "a", "a".repeat(600));
+            h.exec("SET", "b", "b".repeat(600));
+            // 601 * 601 cells of 4 bytes exceed 1 MiB (Redis 7.0.15's reply)
+            assertEquals("-ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len\r\n",
+                    h.exec("LCS", "a", "b", "LEN"));
+            h.exec("SET", "b", "b".repeat(400));
+            assertEquals(":0\r\n", h.exec("LCS", "a", "b", "LEN"));
+        }
+
+        @Test
         void redisTestSuiteRnaSequences() {
             h.exec("SET", "v1", "CACCTTCCCAGGTAACAAACCAACCAACTTTCGATCTCTTGTAGATCTGTTCTCTAAACGAACTTTAAAATCTGTGTGGCTGTCACTCGGCTG"
                     + "CATGCTTAGTGCACTCACGCAGTATAATTAATAACTAATTACTGTCGTTGACAGGACACGAGTAACTCGTCTATCTTCTGCAGGCTGCTTACGGTTTCGT"
