@@ -1,6 +1,7 @@
 package io.mnemos.command;
 
 import io.mnemos.server.Client;
+import io.mnemos.store.DatasetDigest;
 import io.mnemos.store.Database;
 import io.mnemos.store.Entry;
 import io.mnemos.store.TypedValue;
@@ -189,6 +190,21 @@ public final class DebugCommands implements CommandFamily {
                     c.reply().ok();
                     return;
                 }
+            }
+            case "digest" -> {
+                if (argc == 2) {
+                    c.reply().simple(DatasetDigest.ofDataset(c.server().keyspace()));
+                    return;
+                }
+            }
+            case "digest-value" -> {
+                // Redis reads the dictionary directly: a logically expired key still has a digest.
+                c.reply().arrayHeader(argc - 2);
+                for (int j = 2; j < argc; j++) {
+                    Entry e = c.db().peek(c.arg(j));
+                    c.reply().simple(e == null ? DatasetDigest.ZERO : DatasetDigest.ofEntry(e));
+                }
+                return;
             }
             case "reload" -> {
                 reload(c);

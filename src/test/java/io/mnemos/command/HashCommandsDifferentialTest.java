@@ -65,6 +65,9 @@ class HashCommandsDifferentialTest {
                     run.note("HELLO " + proto);
                 }
                 run.send(randomCommand(rnd));
+                if (step % 500 == 499) {
+                    run.assertSameDataset();
+                }
             }
             run.check(DifferentialRun.ReplyCheck.EXACT);
             for (String key : KEYS) {

@@ -44,6 +44,9 @@ class ListCommandsDifferentialTest {
                     run.note("HELLO " + proto);
                 }
                 run.send(randomCommand(rnd));
+                if (step % 500 == 499) {
+                    run.assertSameDataset();
+                }
             }
             for (String key : KEYS) {
                 run.send("TYPE", key);

@@ -30,7 +30,7 @@ class SetCommandsDifferentialTest {
     @Test
     void randomSetCommandSequenceMatchesRealRedis() throws Exception {
         assumeTrue(RealRedis.available(), "redis-server not on PATH");
-        try (RealRedis redis = RealRedis.start("--set-max-intset-entries", "4");
+        try (RealRedis redis = RealRedis.start("--set-max-intset-entries", "4", "--enable-debug-command", "local");
              RunningServer mnemos = RunningServer.start("--set-max-intset-entries", "4");
              RespConnection real = new RespConnection("127.0.0.1", redis.port());
              RespConnection ours = new RespConnection(mnemos.host(), mnemos.port())) {
@@ -63,6 +63,9 @@ class SetCommandsDifferentialTest {
                 recent.addLast(shown + " -> " + expected.replace("\r\n", " "));
                 if (recent.size() > 30) {
                     recent.removeFirst();
+                }
+                if (step % 500 == 499) {
+                    assertEquals(real.call("DEBUG", "DIGEST"), ours.call("DEBUG", "DIGEST"), "dataset after step " + step);
                 }
             }
         }

@@ -35,7 +35,8 @@ class SortedSetCommandsDifferentialTest {
     @Test
     void randomSortedSetCommandSequenceMatchesRealRedis() throws Exception {
         assumeTrue(RealRedis.available(), "redis-server not on PATH");
-        try (RealRedis redis = RealRedis.start("--zset-max-listpack-entries", "4", "--zset-max-listpack-value", "10");
+        try (RealRedis redis = RealRedis.start("--zset-max-listpack-entries", "4", "--zset-max-listpack-value", "10",
+                     "--enable-debug-command", "local");
              RunningServer mnemos = RunningServer.start("--zset-max-listpack-entries", "4", "--zset-max-listpack-value", "10");
              RespConnection real = new RespConnection("127.0.0.1", redis.port());
              RespConnection ours = new RespConnection(mnemos.host(), mnemos.port())) {
@@ -70,6 +71,9 @@ class SortedSetCommandsDifferentialTest {
                 recent.addLast(shown + " -> " + expected.replace("\r\n", " "));
                 if (recent.size() > 30) {
                     recent.removeFirst();
+                }
+                if (step % 500 == 499) {
+                    assertEquals(real.call("DEBUG", "DIGEST"), ours.call("DEBUG", "DIGEST"), "dataset after step " + step);
                 }
             }
         }

@@ -42,6 +42,9 @@ class StringCommandsDifferentialTest {
             Random rnd = new Random(Long.getLong("strings.seed", 20240707L));
             for (int step = 0; step < STEPS; step++) {
                 run.send(randomCommand(rnd));
+                if (step % 500 == 499) {
+                    run.assertSameDataset();
+                }
             }
             // The final keyspace is the same too.
             String[] mget = new String[KEYS.length + 1];

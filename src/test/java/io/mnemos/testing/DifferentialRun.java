@@ -59,10 +59,17 @@ public final class DifferentialRun implements AutoCloseable {
         this.ours = new RespConnection(mnemos.host(), mnemos.port());
     }
 
-    /** Starts both servers with the same {@code flags}; skips the test if redis-server is missing. */
+    /**
+     * Starts both servers with the same {@code flags} (and DEBUG allowed from loopback, for
+     * {@link #assertSameDataset}); skips the test if redis-server is missing.
+     */
     public static DifferentialRun start(String... flags) throws IOException, InterruptedException {
         assumeTrue(RealRedis.available(), "redis-server not on PATH");
-        RealRedis redis = RealRedis.start(flags);
+        String[] redisFlags = new String[flags.length + 2];
+        redisFlags[0] = "--enable-debug-command";
+        redisFlags[1] = "local";
+        System.arraycopy(flags, 0, redisFlags, 2, flags.length);
+        RealRedis redis = RealRedis.start(redisFlags);
         RunningServer mnemos = null;
         try {
             mnemos = RunningServer.start(flags);
@@ -95,6 +102,14 @@ public final class DifferentialRun implements AutoCloseable {
         check.check(cmd, expected, actual, context(cmd));
         note(String.join(" ", cmd) + " -> " + expected.replace("\r\n", " "));
         return actual;
+    }
+
+    /**
+     * Asserts that both servers hold the same data: every key, value and whether it expires in every
+     * database (DEBUG DIGEST, which ignores encodings and iteration order).
+     */
+    public void assertSameDataset() throws IOException {
+        assertEquals(real.call("DEBUG", "DIGEST"), ours.call("DEBUG", "DIGEST"), "dataset digest, " + context());
     }
 
     /** Sends {@code cmd} to both servers without comparing (setup), e.g. filling a key. */
