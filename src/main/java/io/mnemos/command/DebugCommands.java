@@ -1,5 +1,6 @@
 package io.mnemos.command;
 
+import io.mnemos.protocol.ReplyWriter;
 import io.mnemos.server.Client;
 import io.mnemos.store.DatasetDigest;
 import io.mnemos.store.Database;
@@ -206,6 +207,12 @@ public final class DebugCommands implements CommandFamily {
                 }
                 return;
             }
+            case "protocol" -> {
+                if (argc == 3) {
+                    protocol(c, Args.text(c.arg(2)).toLowerCase(Locale.ROOT));
+                    return;
+                }
+            }
             case "reload" -> {
                 reload(c);
                 return;
@@ -221,6 +228,70 @@ public final class DebugCommands implements CommandFamily {
             }
         }
         throw subcommandSyntaxError(c);
+    }
+
+    /** DEBUG PROTOCOL: one sample of each RESP3 type (and its RESP2 downgrade), for client tests. */
+    private static void protocol(Client c, String type) {
+        ReplyWriter w = c.reply();
+        switch (type) {
+            case "string" -> w.bulk("Hello World");
+            case "integer" -> w.integer(12345);
+            case "double" -> w.doubleValue(3.141);
+            case "bignum" -> {
+                String digits = "1234567999999999999999999999999999999";
+                if (w.resp3()) {
+                    w.raw(("(" + digits + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                } else {
+                    w.bulk(digits);
+                }
+            }
+            case "null" -> w.nullBulk();
+            case "array", "set" -> {
+                if (type.equals("set")) {
+                    w.setHeader(3);
+                } else {
+                    w.arrayHeader(3);
+                }
+                for (int j = 0; j < 3; j++) {
+                    w.integer(j);
+                }
+            }
+            case "map" -> {
+                w.mapHeader(3);
+                for (int j = 0; j < 3; j++) {
+                    w.integer(j);
+                    w.bool(j == 1);
+                }
+            }
+            case "attrib" -> {
+                if (w.resp3()) {
+                    w.raw("|1\r\n".getBytes(StandardCharsets.US_ASCII));
+                    w.bulk("key-popularity");
+                    w.arrayHeader(2);
+                    w.bulk("key:123");
+                    w.integer(90);
+                }
+                // An attribute is not a reply: a real one follows.
+                w.bulk("Some real reply following the attribute");
+            }
+            case "push" -> {
+                if (!w.resp3()) {
+                    throw CommandError.err("RESP2 is not supported by this command");
+                }
+                c.push(p -> {
+                    p.pushHeader(2);
+                    p.bulk("server-cpu-usage");
+                    p.integer(42);
+                });
+                // A push is not a reply either: clients waiting for one get this.
+                w.bulk("Some real reply following the push reply");
+            }
+            case "verbatim" -> w.verbatim("txt", "This is a verbatim\nstring");
+            case "true" -> w.bool(true);
+            case "false" -> w.bool(false);
+            default -> throw CommandError.err("Wrong protocol type name. Please use one of the following: "
+                    + "string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false");
+        }
     }
 
     /** Redis's addReplySubcommandSyntaxError. */

@@ -26,6 +26,27 @@ class DebugCommandsTest {
     // ---- DEBUG ----
 
     @Test
+    void protocolAnswersOneSampleOfEachResp3TypeAsRedisDoes() {
+        h.exec("HELLO", "3");
+        assertEquals(",3.141\r\n", h.exec("DEBUG", "PROTOCOL", "double"));
+        assertEquals("(1234567999999999999999999999999999999\r\n", h.exec("DEBUG", "PROTOCOL", "bignum"));
+        assertEquals("%3\r\n:0\r\n#f\r\n:1\r\n#t\r\n:2\r\n#f\r\n", h.exec("DEBUG", "PROTOCOL", "map"));
+        assertEquals("|1\r\n$14\r\nkey-popularity\r\n*2\r\n$7\r\nkey:123\r\n:90\r\n"
+                + "$39\r\nSome real reply following the attribute\r\n", h.exec("DEBUG", "PROTOCOL", "attrib"));
+        assertEquals(">2\r\n$16\r\nserver-cpu-usage\r\n:42\r\n$40\r\nSome real reply following the push reply\r\n",
+                h.exec("DEBUG", "PROTOCOL", "push"));
+        assertEquals("=29\r\ntxt:This is a verbatim\nstring\r\n", h.exec("DEBUG", "PROTOCOL", "verbatim"));
+        assertEquals("-ERR Wrong protocol type name. Please use one of the following: "
+                + "string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false\r\n",
+                h.exec("DEBUG", "PROTOCOL", "nope"));
+        h.exec("HELLO", "2");
+        assertEquals("$37\r\n1234567999999999999999999999999999999\r\n", h.exec("DEBUG", "PROTOCOL", "bignum"));
+        assertEquals("*6\r\n:0\r\n:0\r\n:1\r\n:1\r\n:2\r\n:0\r\n", h.exec("DEBUG", "PROTOCOL", "map"));
+        assertEquals("$39\r\nSome real reply following the attribute\r\n", h.exec("DEBUG", "PROTOCOL", "attrib"));
+        assertEquals("-ERR RESP2 is not supported by this command\r\n", h.exec("DEBUG", "PROTOCOL", "push"));
+    }
+
+    @Test
     void populateCreatesKeyNValueN() {
         assertEquals("+OK\r\n", h.exec("DEBUG", "POPULATE", "3"));
         assertEquals(3, h.client().db().size());

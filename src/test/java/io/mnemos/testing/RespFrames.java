@@ -18,8 +18,12 @@ public final class RespFrames {
         RespFrames frames = new RespFrames(output);
         int n = 0;
         while (frames.pos < output.length) {
+            // An attribute (|) describes the value after it and is not a reply of its own.
+            boolean attribute = output[frames.pos] == '|';
             frames.value();
-            n++;
+            if (!attribute) {
+                n++;
+            }
         }
         return n;
     }
