@@ -42,17 +42,20 @@ class RdbInterchangeTest {
     void mnemosDumpLoadsIntoRedisWithIdenticalDataAndPassesRedisCheckRdb() throws Exception {
         assumeTrue(RealRedis.available(), "redis-server not on PATH");
         String expected;
+        String digest;
         try (RunningServer s = RunningServer.start("--dir", mnemosDir.toString());
              RespConnection c = new RespConnection(s.host(), s.port())) {
             KeyspaceText.populateAllTypes(c);
             assertEquals("+OK\r\n", c.call("SAVE"));
             expected = KeyspaceText.of(c, 16);
+            digest = c.call("DEBUG", "DIGEST");
         }
         Files.copy(mnemosDir.resolve("dump.rdb"), redisDir.resolve("dump.rdb"));
-        try (RealRedis redis = RealRedis.start("--dir", redisDir.toString());
+        try (RealRedis redis = RealRedis.start("--dir", redisDir.toString(), "--enable-debug-command", "local");
              RespConnection c = new RespConnection("127.0.0.1", redis.port())) {
             awaitLoaded(c);
             assertEquals(expected, KeyspaceText.of(c, 16));
+            assertEquals(digest, c.call("DEBUG", "DIGEST"));
         }
         String checker = onPath("redis-check-rdb");
         assumeTrue(checker != null, "redis-check-rdb not on PATH: the file was only checked by loading it");
@@ -68,7 +71,8 @@ class RdbInterchangeTest {
     void redisDumpOfEveryEncodingLoadsIntoMnemos() throws Exception {
         assumeTrue(RealRedis.available(), "redis-server not on PATH");
         String expected;
-        try (RealRedis redis = RealRedis.start("--dir", redisDir.toString());
+        String digest;
+        try (RealRedis redis = RealRedis.start("--dir", redisDir.toString(), "--enable-debug-command", "local");
              RespConnection c = new RespConnection("127.0.0.1", redis.port())) {
             KeyspaceText.populateAllTypes(c);
             // listpack, quicklist (several nodes and a plain node), intset, hashtable, skiplist.
@@ -79,12 +83,14 @@ class RdbInterchangeTest {
             assertTrue(c.call("OBJECT", "ENCODING", "bigz").contains("skiplist"));
             assertEquals("+OK\r\n", c.call("SAVE"));
             expected = KeyspaceText.of(c, 16);
+            digest = c.call("DEBUG", "DIGEST");
         }
         Files.copy(redisDir.resolve("dump.rdb"), mnemosDir.resolve("dump.rdb"));
         try (RunningServer s = RunningServer.start("--dir", mnemosDir.toString());
              RespConnection c = new RespConnection(s.host(), s.port())) {
             awaitLoaded(c);
             assertEquals(expected, KeyspaceText.of(c, 16));
+            assertEquals(digest, c.call("DEBUG", "DIGEST"));
         }
     }
 
