@@ -65,6 +65,9 @@ class PubSubDifferentialTest {
         "PFADD h1 a", "PFADD h1 a", "PFADD h2 b", "PFMERGE h3 h1 h2", "PFMERGE h1", "PFCOUNT h1 h2", "PFADD h4",
         "RPUSH bl a", "BLPOP bl 0", "RPUSH bl a b", "BLMOVE bl bl2 LEFT RIGHT 0", "BRPOPLPUSH bl bl2 0",
         "BLMPOP 0 1 bl2 LEFT COUNT 5", "BRPOP nokey 0.01",
+        // SORT ... STORE: "sortstore" on a result, "del" when an empty one removes the destination.
+        "RPUSH so 3 1 2", "SORT so STORE sod", "SORT so LIMIT 0 0 STORE sod", "SORT so LIMIT 0 0 STORE sod",
+        "SORT_RO so", "SORT so", "SORT nokey STORE so",
     };
 
     private RealRedis redis;
