@@ -59,51 +59,67 @@ public final class SortCommand implements CommandFamily {
         }
     }
 
+    /** SORT's options, parsed left to right as Redis does: the last ASC/DESC, LIMIT, BY and STORE win. */
+    private static final class Options {
+        boolean desc;
+        boolean alpha;
+        /** BY a pattern without '*': nothing to sort. Once set, a later BY with '*' does not clear it. */
+        boolean dontsort;
+        long limitStart;
+        long limitCount = -1;
+        byte[] sortby;
+        byte[] storekey;
+        final List<byte[]> gets = new ArrayList<>();
+
+        static Options parse(Client c, boolean readonly) {
+            Options o = new Options();
+            // BY with a real pattern and GET read keys no key spec names: they need access to every key.
+            boolean fullKeyAccess = c.server().acl().readsAllKeys(c.aclUser(), c.command(), c.argv(), AclGuard::keys);
+            int argc = c.argc();
+            for (int j = 2; j < argc; j++) {
+                byte[] arg = c.arg(j);
+                int leftargs = argc - j - 1;
+                if (Args.is(arg, "asc")) {
+                    o.desc = false;
+                } else if (Args.is(arg, "desc")) {
+                    o.desc = true;
+                } else if (Args.is(arg, "alpha")) {
+                    o.alpha = true;
+                } else if (Args.is(arg, "limit") && leftargs >= 2) {
+                    o.limitStart = Args.parseLong(c.arg(j + 1));
+                    o.limitCount = Args.parseLong(c.arg(j + 2));
+                    j += 2;
+                } else if (!readonly && Args.is(arg, "store") && leftargs >= 1) {
+                    o.storekey = c.arg(++j);
+                } else if (Args.is(arg, "by") && leftargs >= 1) {
+                    o.sortby = c.arg(++j);
+                    if (indexOf(o.sortby, (byte) '*', 0, cLength(o.sortby)) < 0) {
+                        o.dontsort = true;
+                    } else if (!fullKeyAccess) {
+                        throw CommandError.err("BY option of SORT denied due to insufficient ACL permissions.");
+                    }
+                } else if (Args.is(arg, "get") && leftargs >= 1) {
+                    if (!fullKeyAccess) {
+                        throw CommandError.err("GET option of SORT denied due to insufficient ACL permissions.");
+                    }
+                    o.gets.add(c.arg(++j));
+                } else {
+                    throw CommandError.SYNTAX;
+                }
+            }
+            return o;
+        }
+    }
+
     /** sortCommandGeneric. */
     private static void sort(Client c, boolean readonly) {
-        boolean desc = false;
-        boolean alpha = false;
-        boolean dontsort = false;
-        long limitStart = 0;
-        long limitCount = -1;
-        byte[] sortby = null;
-        byte[] storekey = null;
-        List<byte[]> gets = new ArrayList<>();
-        Boolean fullKeyAccess = null;
-        int argc = c.argc();
-        for (int j = 2; j < argc; j++) {
-            byte[] arg = c.arg(j);
-            int leftargs = argc - j - 1;
-            if (Args.is(arg, "asc")) {
-                desc = false;
-            } else if (Args.is(arg, "desc")) {
-                desc = true;
-            } else if (Args.is(arg, "alpha")) {
-                alpha = true;
-            } else if (Args.is(arg, "limit") && leftargs >= 2) {
-                limitStart = Args.parseLong(c.arg(j + 1));
-                limitCount = Args.parseLong(c.arg(j + 2));
-                j += 2;
-            } else if (!readonly && Args.is(arg, "store") && leftargs >= 1) {
-                storekey = c.arg(++j);
-            } else if (Args.is(arg, "by") && leftargs >= 1) {
-                sortby = c.arg(++j);
-                // A BY pattern without '*' is a constant: nothing to sort, nothing to look up. Once
-                // set, a later BY with '*' does not clear it, as in Redis.
-                if (indexOf(sortby, (byte) '*', 0, cLength(sortby)) < 0) {
-                    dontsort = true;
-                } else if (!(fullKeyAccess = fullKeyAccess(c, fullKeyAccess))) {
-                    throw CommandError.err("BY option of SORT denied due to insufficient ACL permissions.");
-                }
-            } else if (Args.is(arg, "get") && leftargs >= 1) {
-                if (!(fullKeyAccess = fullKeyAccess(c, fullKeyAccess))) {
-                    throw CommandError.err("GET option of SORT denied due to insufficient ACL permissions.");
-                }
-                gets.add(c.arg(++j));
-            } else {
-                throw CommandError.SYNTAX;
-            }
-        }
+        Options o = Options.parse(c, readonly);
+        boolean desc = o.desc;
+        boolean alpha = o.alpha;
+        boolean dontsort = o.dontsort;
+        byte[] sortby = o.sortby;
+        byte[] storekey = o.storekey;
+        List<byte[]> gets = o.gets;
 
         Database db = c.db();
         Entry entry = db.lookupRead(c.arg(1));
@@ -128,8 +144,8 @@ public final class SortCommand implements CommandFamily {
             default -> ((ZSetValue) sortval).size();
         };
         // LIMIT sanity checks, clamped to the size so that nothing overflows.
-        long start = Math.min(Math.max(limitStart, 0), vectorlen);
-        limitCount = Math.min(Math.max(limitCount, -1), vectorlen);
+        long start = Math.min(Math.max(o.limitStart, 0), vectorlen);
+        long limitCount = Math.min(Math.max(o.limitCount, -1), vectorlen);
         long end = limitCount < 0 ? vectorlen - 1 : start + limitCount - 1;
         if (start >= vectorlen) {
             start = vectorlen - 1;
@@ -250,14 +266,6 @@ public final class SortCommand implements CommandFamily {
             dirty(c, 1);
         }
         c.reply().integer(outputlen);
-    }
-
-    /** ACLUserCheckCmdWithUnrestrictedKeyAccess, asked once per command. */
-    private static boolean fullKeyAccess(Client c, Boolean known) {
-        if (known != null) {
-            return known;
-        }
-        return c.server().acl().readsAllKeys(c.aclUser(), c.command(), c.argv(), AclGuard::keys);
     }
 
     /**
