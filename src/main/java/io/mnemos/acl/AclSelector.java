@@ -151,6 +151,19 @@ public final class AclSelector {
         return false;
     }
 
+    /** ACLSelectorHasUnrestrictedKeyAccess for reads: allkeys, or a {@code *} pattern that grants reading. */
+    boolean readsAllKeys() {
+        if (allKeys) {
+            return true;
+        }
+        for (KeyPattern p : patterns) {
+            if ((p.flags & READ) == READ && p.pattern.equals("*")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** ACLCheckChannelAgainstList: patterns of PSUBSCRIBE are compared literally. */
     public static boolean channelAllowed(List<String> list, byte[] channel, boolean literal) {
         for (String pattern : list) {

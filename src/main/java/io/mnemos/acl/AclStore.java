@@ -177,51 +177,92 @@ public final class AclStore {
         int id = index.id(cmd);
         int relevant = DENIED_CMD;
         int lastIdx = 0;
-        int[] keys = null;
-        boolean keysInit = false;
+        SelectorCheck check = new SelectorCheck(id, cmd, argv, finder);
         for (AclSelector s : u.selectors) {
-            int ret = OK;
-            int idx = 0;
-            if (id < 0 || !s.commandAllowed(id, cmd, argv)) {
-                ret = DENIED_CMD;
+            int ret = check.run(s);
+            if (ret == OK) {
+                return OK;
             }
-            if (ret == OK && !s.allKeys) {
-                if (!keysInit) {
+            if (ret > relevant || (ret == relevant && check.deniedAt > lastIdx)) {
+                relevant = ret;
+                lastIdx = check.deniedAt;
+            }
+        }
+        return ((long) relevant << 32) | (lastIdx & 0xffffffffL);
+    }
+
+    /**
+     * ACLUserCheckCmdWithUnrestrictedKeyAccess with CMD_KEY_ACCESS (SORT's BY and GET): whether
+     * one selector both allows this command line and may read every key ({@code allkeys},
+     * {@code ~*} or {@code %R~*}). A null user (an internal client) may.
+     */
+    public boolean readsAllKeys(User u, CommandSpec cmd, byte[][] argv, KeyFinder finder) {
+        if (u == null || u.unrestricted()) {
+            return true;
+        }
+        SelectorCheck check = new SelectorCheck(index.id(cmd), cmd, argv, finder);
+        for (AclSelector s : u.selectors) {
+            if (check.run(s) == OK && s.readsAllKeys()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * ACLSelectorCheckCmd for one command line against each selector in turn; the command's keys
+     * are found once, when the first selector without allkeys needs them (aclKeyResultCache).
+     */
+    private final class SelectorCheck {
+        private final int id;
+        private final CommandSpec cmd;
+        private final byte[][] argv;
+        private final KeyFinder finder;
+        private int[] keys;
+        private boolean keysFound;
+        /** The argument position of the key or channel the last {@link #run} denied. */
+        int deniedAt;
+
+        SelectorCheck(int id, CommandSpec cmd, byte[][] argv, KeyFinder finder) {
+            this.id = id;
+            this.cmd = cmd;
+            this.argv = argv;
+            this.finder = finder;
+        }
+
+        int run(AclSelector s) {
+            deniedAt = 0;
+            if (id < 0 || !s.commandAllowed(id, cmd, argv)) {
+                return DENIED_CMD;
+            }
+            if (!s.allKeys) {
+                if (!keysFound) {
                     keys = finder.keys(cmd, argv);
-                    keysInit = true;
+                    keysFound = true;
                 }
                 if (keys != null) {
                     for (int j = 0; j + 1 < keys.length; j += 2) {
                         if (!s.checkKey(argv[keys[j]], keys[j + 1])) {
-                            ret = DENIED_KEY;
-                            idx = keys[j];
-                            break;
+                            deniedAt = keys[j];
+                            return DENIED_KEY;
                         }
                     }
                 }
             }
-            if (ret == OK && !s.allChannels) {
+            if (!s.allChannels) {
                 int[] channelRange = channelArgs(cmd, argv.length);
                 if (channelRange != null) {
                     boolean literal = channelRange[2] == 1;
                     for (int j = channelRange[0]; j < channelRange[1]; j++) {
                         if (!AclSelector.channelAllowed(s.channels, argv[j], literal)) {
-                            ret = DENIED_CHANNEL;
-                            idx = j;
-                            break;
+                            deniedAt = j;
+                            return DENIED_CHANNEL;
                         }
                     }
                 }
             }
-            if (ret == OK) {
-                return OK;
-            }
-            if (ret > relevant || (ret == relevant && idx > lastIdx)) {
-                relevant = ret;
-                lastIdx = idx;
-            }
+            return OK;
         }
-        return ((long) relevant << 32) | (lastIdx & 0xffffffffL);
     }
 
     /** {first, end, literal} of the channel arguments of PUBLISH/SUBSCRIBE-like commands, or null. */

@@ -125,6 +125,91 @@ public final class Args {
         return Double.parseDouble(t.indexOf('p') < 0 && t.indexOf('P') < 0 ? t + "p0" : t);
     }
 
+    /**
+     * Whether strtod, having read {@code s} (which {@link #parseDoubleOrNull} read as {@code d}),
+     * set ERANGE with an infinite or zero result: an overflow from finite digits, or an underflow
+     * to zero from digits that are not all zero. string2d refuses exactly these.
+     */
+    static boolean overflowsOrUnderflowsToZero(byte[] s, double d) {
+        if (!Double.isInfinite(d) && d != 0) {
+            return false;
+        }
+        String t = text(s).toLowerCase();
+        if (Double.isInfinite(d)) {
+            return !t.contains("inf");
+        }
+        // Hex (0x...p-2000) has its exponent after 'p' and letters among its digits.
+        boolean hex = t.contains("x");
+        int e = t.indexOf(hex ? 'p' : 'e');
+        String mantissa = (e < 0 ? t : t.substring(0, e)).replace("0x", "");
+        for (int i = 0; i < mantissa.length(); i++) {
+            char ch = mantissa.charAt(i);
+            if ((ch >= '1' && ch <= '9') || (hex && ch >= 'a' && ch <= 'f')) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * SORT's score parsing: glibc's strtod on the value as a C string, which must be consumed to its
+     * end, without NaN and without ERANGE ({@code eptr[0] != '\0' || errno == ERANGE || isnan}).
+     * Unlike string2d: leading white space is skipped, the string ends at its first NUL byte (so ""
+     * and "\0x" are 0), and a subnormal result that is not exact (1e-310) is an ERANGE underflow.
+     */
+    public static Double parseCStringDouble(byte[] s) {
+        int end = 0;
+        while (end < s.length && s[end] != 0) {
+            end++;
+        }
+        if (end == 0) {
+            return 0.0; // nothing to convert: eptr stays on the terminator
+        }
+        int start = 0;
+        while (start < end && isSpace(s[start])) {
+            start++;
+        }
+        byte[] number = start == 0 && end == s.length ? s : java.util.Arrays.copyOfRange(s, start, end);
+        Double d = parseDoubleOrNull(number);
+        if (d == null || overflowsOrUnderflowsToZero(number, d)) {
+            return null;
+        }
+        if (d != 0 && Math.abs(d) < Double.MIN_NORMAL && !exactly(text(number), d)) {
+            return null; // glibc reports an inexact subnormal result as an underflow
+        }
+        return d;
+    }
+
+    /** Whether the decimal or hexadecimal text {@code t} denotes exactly the double {@code d}. */
+    private static boolean exactly(String t, double d) {
+        java.math.BigDecimal exact;
+        java.util.regex.Matcher m = HEX_PARTS.matcher(t);
+        if (m.matches()) {
+            String fraction = m.group(3) == null ? "" : m.group(3);
+            java.math.BigInteger mantissa = new java.math.BigInteger("0" + m.group(2) + fraction, 16);
+            long exponent = (m.group(4) == null ? 0 : Long.parseLong(m.group(4))) - 4L * fraction.length();
+            if (exponent < -100_000 || exponent > 100_000) {
+                return false;
+            }
+            exact = exponent >= 0 ? new java.math.BigDecimal(mantissa.shiftLeft((int) exponent))
+                    : new java.math.BigDecimal(mantissa.multiply(java.math.BigInteger.valueOf(5).pow((int) -exponent)),
+                            (int) -exponent);
+            if (m.group(1).equals("-")) {
+                exact = exact.negate();
+            }
+        } else {
+            try {
+                exact = new java.math.BigDecimal(t);
+            } catch (NumberFormatException | ArithmeticException e) {
+                return false;
+            }
+        }
+        return exact.compareTo(new java.math.BigDecimal(d)) == 0;
+    }
+
+    private static final java.util.regex.Pattern HEX_PARTS =
+            java.util.regex.Pattern.compile("([+-]?)0[xX]([0-9a-fA-F]*)(?:\\.([0-9a-fA-F]*))?(?:[pP]([+-]?[0-9]+))?");
+
     public static double parseDouble(byte[] s) {
         Double d = parseDoubleOrNull(s);
         if (d == null) {

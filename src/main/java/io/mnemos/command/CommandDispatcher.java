@@ -333,12 +333,12 @@ public final class CommandDispatcher {
 
     /**
      * Commands that write one destination and only read their other keys (COPY's source, the
-     * *STORE commands' inputs, BITOP's and PFMERGE's sources): Redis signals the destination alone,
-     * so a WATCH on a source survives them. The destination's index among the key positions, or -1.
+     * *STORE commands' inputs, BITOP's and PFMERGE's sources, the key SORT ... STORE sorts): Redis
+     * signals the destination alone, so a WATCH on a source survives them. The destination's index among the key positions, or -1.
      */
     private static int writtenKeyIndex(String command) {
         return switch (command) {
-            case "copy" -> 1;
+            case "copy", "sort" -> 1;
             case "sinterstore", "sunionstore", "sdiffstore", "zunionstore", "zinterstore", "zdiffstore",
                  "zrangestore", "bitop", "pfmerge" -> 0;
             default -> -1;

@@ -14,6 +14,7 @@ public final class Commands {
                 new SetCommands(),
                 new SortedSetCommands(),
                 new KeyCommands(),
+                new SortCommand(),
                 new ListCommands(),
                 new HashCommands(),
                 new BitmapCommands(),

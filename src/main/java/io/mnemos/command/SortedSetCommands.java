@@ -204,27 +204,7 @@ public final class SortedSetCommands implements CommandFamily {
             return small;
         }
         Double d = Args.parseDoubleOrNull(s);
-        if (d == null || (!Double.isInfinite(d) && d != 0)) {
-            return d;
-        }
-        String t = Args.text(s).toLowerCase();
-        if (Double.isInfinite(d) && !t.contains("inf")) {
-            return null;
-        }
-        if (d == 0) {
-            // Underflow (ERANGE): a zero from digits that are not all zero. Hex (0x...p-2000) has
-            // its exponent after 'p' and letters among its digits.
-            boolean hex = t.contains("x");
-            int e = t.indexOf(hex ? 'p' : 'e');
-            String mantissa = (e < 0 ? t : t.substring(0, e)).replace("0x", "");
-            for (int i = 0; i < mantissa.length(); i++) {
-                char ch = mantissa.charAt(i);
-                if ((ch >= '1' && ch <= '9') || (hex && ch >= 'a' && ch <= 'f')) {
-                    return null;
-                }
-            }
-        }
-        return d;
+        return d == null || Args.overflowsOrUnderflowsToZero(s, d) ? null : d;
     }
 
     /**

@@ -381,6 +381,16 @@ public final class ZSetValue implements TypedValue {
         dict = null;
     }
 
+    /**
+     * zsetConvert(zobj, OBJ_ENCODING_SKIPLIST) outside of a write: SORT converts the sorted set it
+     * sorts, for good, so OBJECT ENCODING says "skiplist" afterwards, as in Redis 7.0.
+     */
+    public void toSkiplist() {
+        if (zsl == null) {
+            convertToSkiplist();
+        }
+    }
+
     private void convertToSkiplist() {
         SkipList list = new SkipList();
         BytesMap<SkipList.Node> index = new BytesMap<>(lpSize);

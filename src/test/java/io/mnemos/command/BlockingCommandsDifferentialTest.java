@@ -33,6 +33,9 @@ class BlockingCommandsDifferentialTest {
         {"W0 BLPOP q 0.05", "R0", "W0 BLMPOP 0.05 1 q LEFT", "R0", "W0 BLMOVE q d LEFT LEFT 0.05", "R0"},
         {"W0 HELLO 3", "X0", "W0 BLPOP q 0.05", "R0", "W0 BLPOP q 0", "P RPUSH q x", "R0"},
         {"W0 BLPOP q 0", "P SELECT 1", "P RPUSH q db1", "P SWAPDB 0 1", "R0", "P SELECT 0", "P FLUSHALL"},
+        // SORT ... STORE creates the list a client waits for; an empty result creates nothing.
+        {"W0 BLPOP d 0", "P RPUSH src 3 1 2", "P SORT src LIMIT 0 0 STORE d", "P SORT src DESC STORE d", "R0",
+            "P LRANGE d 0 -1"},
         // WAIT without replicas: 0 acknowledged, at once for 0 replicas or inside MULTI, else at the timeout.
         {"P WAIT 0 0", "P WAIT 1 abc", "P WAIT 1 -1", "P WAIT x 0", "P MULTI", "P WAIT 1 0", "P EXEC",
             "W0 WAIT 1 50", "R0", "P SET k v", "W1 WAIT 3 30", "R1"},

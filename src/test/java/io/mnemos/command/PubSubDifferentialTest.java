@@ -41,7 +41,8 @@ class PubSubDifferentialTest {
         "LMOVE l2 l2 LEFT LEFT", "LRANGE nokey 0 -1", "LMPOP 2 nol l2 LEFT COUNT 10", "RPUSH t a", "LTRIM t 5 10",
         "HSET h a 1 b 2", "HMSET h c 3", "HSETNX h a 1", "HSETNX h d 1", "HDEL h nothere", "HDEL h a b",
         "HINCRBY h c 5", "HINCRBYFLOAT h c 1.5", "HGET nokey a", "HDEL h c d", "HINCRBY h2 x 1",
-        "HINCRBYFLOAT h3 x 1", "SELECT 3", "SET in3 v", "DEL in3", "SELECT 0", "FLUSHDB",
+        "HINCRBYFLOAT h3 x 1", "RPUSH so2 2 1", "SET w_1 5", "SORT so2 BY w_* GET # GET w_* GET h_*->f",
+        "SORT nokey BY w_*", "SORT so2 BY nosort STORE so3", "SELECT 3", "SET in3 v", "DEL in3", "SELECT 0", "FLUSHDB",
     };
 
     /** Sets, sorted sets, bitmaps, HyperLogLogs and blocking commands served at once. */
@@ -65,6 +66,9 @@ class PubSubDifferentialTest {
         "PFADD h1 a", "PFADD h1 a", "PFADD h2 b", "PFMERGE h3 h1 h2", "PFMERGE h1", "PFCOUNT h1 h2", "PFADD h4",
         "RPUSH bl a", "BLPOP bl 0", "RPUSH bl a b", "BLMOVE bl bl2 LEFT RIGHT 0", "BRPOPLPUSH bl bl2 0",
         "BLMPOP 0 1 bl2 LEFT COUNT 5", "BRPOP nokey 0.01",
+        // SORT ... STORE: "sortstore" on a result, "del" when an empty one removes the destination.
+        "RPUSH so 3 1 2", "SORT so STORE sod", "SORT so LIMIT 0 0 STORE sod", "SORT so LIMIT 0 0 STORE sod",
+        "SORT_RO so", "SORT so", "SORT nokey STORE so",
     };
 
     private RealRedis redis;

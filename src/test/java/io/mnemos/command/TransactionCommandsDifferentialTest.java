@@ -75,6 +75,11 @@ class TransactionCommandsDifferentialTest {
         "B COPY src d8", "A MULTI", "A PING", "A EXEC",
         "A WATCH d1", "B SINTERSTORE d1 src nokey", "A MULTI", "A PING", "A EXEC",
         "A WATCH d8", "B COPY zsrc d8 REPLACE", "A MULTI", "A PING", "A EXEC",
+        // SORT ... STORE signals its destination only; sorting (even converting a sorted set) is a read.
+        "A WATCH src zsrc", "B SORT src ALPHA STORE d9", "B SORT zsrc ALPHA", "A MULTI", "A PING", "A EXEC",
+        "A WATCH d9", "B SORT src ALPHA STORE d9", "A MULTI", "A PING", "A EXEC",
+        "A WATCH d9", "B SORT nokey STORE d9", "A MULTI", "A PING", "A EXEC",
+        "A WATCH d9", "B SORT nokey STORE d9", "A MULTI", "A PING", "A EXEC",
     };
 
     @Test

@@ -18,6 +18,7 @@ import redis.clients.jedis.params.GetExParams;
 import redis.clients.jedis.params.LCSParams;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.params.SetParams;
+import redis.clients.jedis.params.SortingParams;
 import redis.clients.jedis.resps.LCSMatchResult;
 import redis.clients.jedis.resps.ScanResult;
 
@@ -137,6 +138,25 @@ class JedisIntegrationTest {
         assertEquals("12345", jedis.get("int"));
         assertEquals("OK", jedis.flushAll(FlushMode.SYNC));
         assertEquals(3, jedis.del("nothing", "here", "x") + 3);
+    }
+
+    @Test
+    void sortThroughJedis() {
+        jedis.rpush("ids", "3", "1", "2");
+        jedis.mset("name_1", "carol", "name_2", "alice", "name_3", "bob");
+        jedis.hset("user_1", "age", "30");
+        jedis.hset("user_2", "age", "25");
+        jedis.hset("user_3", "age", "35");
+        assertEquals(List.of("1", "2", "3"), jedis.sort("ids"));
+        SortingParams byName = new SortingParams().by("name_*").alpha().get("#", "name_*");
+        assertEquals(List.of("2", "alice", "3", "bob", "1", "carol"), jedis.sort("ids", byName));
+        assertEquals(List.of("35", "30"),
+                jedis.sortReadonly("ids", new SortingParams().by("user_*->age").desc().limit(0, 2).get("user_*->age")));
+        assertEquals(3, jedis.sort("ids", new SortingParams().desc(), "sorted"));
+        assertEquals(List.of("3", "2", "1"), jedis.lrange("sorted", 0, -1));
+        jedis.set("s", "x");
+        JedisDataException wrong = assertThrows(JedisDataException.class, () -> jedis.sort("s"));
+        assertTrue(wrong.getMessage().startsWith("WRONGTYPE"));
     }
 
     @Test

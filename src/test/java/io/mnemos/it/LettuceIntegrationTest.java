@@ -9,6 +9,7 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.SetArgs;
+import io.lettuce.core.SortArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -74,6 +75,26 @@ class LettuceIntegrationTest {
             assertTrue(redis.info("keyspace").contains("db0:keys="));
             assertEquals("10000", redis.configGet("maxclients").get("maxclients"));
             assertTrue(redis.clientList().contains("cmd=client|list"));
+            return null;
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(ProtocolVersion.class)
+    void sortWithPatternsAndStore(ProtocolVersion protocol) {
+        withConnection(protocol, connection -> {
+            RedisCommands<String, String> redis = connection.sync();
+            redis.sadd("ids", "3", "1", "2");
+            redis.mset(Map.of("w_1", "30", "w_2", "10", "w_3", "20"));
+            assertEquals(List.of("1", "2", "3"), redis.sort("ids"));
+            assertEquals(List.of("2", "3", "1"), redis.sort("ids", SortArgs.Builder.by("w_*")));
+            // A missing GET value is a null in both protocols.
+            assertEquals(java.util.Arrays.asList("10", null), redis.sortReadOnly("ids",
+                    SortArgs.Builder.by("w_*").get("w_*").get("missing_*").limit(0, 1)));
+            assertEquals(2L, redis.sortStore("ids", SortArgs.Builder.alpha().desc().limit(1, 5), "top"));
+            assertEquals(List.of("2", "1"), redis.lrange("top", 0, -1));
+            assertEquals(0L, redis.sortStore("nothing", SortArgs.Builder.asc(), "top"));
+            assertEquals(0L, redis.exists("top"));
             return null;
         });
     }

@@ -48,6 +48,16 @@ class CommandPropagationTest {
     }
 
     @Test
+    void sortPropagatesOnlyWhenItStoresOrDeletes() {
+        h.exec("RPUSH", "l", "2", "1");
+        assertEquals(List.of(), run("SORT", "l"));
+        assertEquals(List.of(), run("SORT_RO", "l", "BY", "nosort"));
+        assertEquals(List.of("0: SORT l STORE d"), run("SORT", "l", "STORE", "d"));
+        assertEquals(List.of("0: SORT nokey STORE d"), run("SORT", "nokey", "STORE", "d"));
+        assertEquals(List.of(), run("SORT", "nokey", "STORE", "d"));
+    }
+
+    @Test
     void relativeExpiriesBecomeAbsolute() {
         h.exec("SET", "k", "v");
         long at = now + 100_000;
