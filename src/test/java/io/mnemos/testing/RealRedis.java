@@ -67,8 +67,11 @@ public final class RealRedis implements AutoCloseable {
         // A fresh working directory: no dump.rdb found in the project directory is loaded, and a
         // shutdown save (a config file's save points) lands in a directory of its own.
         java.nio.file.Path workDir = java.nio.file.Files.createTempDirectory("redis-test");
-        Process p = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        ProcessBuilder builder = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        // SORT ALPHA compares with strcoll: the C locale makes that byte order, as Mnemos compares.
+        builder.environment().put("LC_ALL", "C");
+        Process p = builder.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
             try (Socket ignored = new Socket("127.0.0.1", port)) {
