@@ -75,6 +75,14 @@ class TransactionCommandsDifferentialTest {
         "B COPY src d8", "A MULTI", "A PING", "A EXEC",
         "A WATCH d1", "B SINTERSTORE d1 src nokey", "A MULTI", "A PING", "A EXEC",
         "A WATCH d8", "B COPY zsrc d8 REPLACE", "A MULTI", "A PING", "A EXEC",
+        // Geo stores write their destination only (GEORADIUS's is the last STORE/STOREDIST key).
+        "A GEOADD gsrc 1 1 a", "A WATCH gsrc", "B GEOSEARCHSTORE gd gsrc FROMLONLAT 1 1 BYRADIUS 1 km",
+        "B GEORADIUS gsrc 1 1 1 km STORE gd2 STOREDIST gd3", "B GEORADIUS gsrc 1 1 1 km", "A MULTI", "A PING", "A EXEC",
+        "A WATCH gd", "B GEOSEARCHSTORE gd gsrc FROMLONLAT 50 50 BYRADIUS 1 km", "A MULTI", "A PING", "A EXEC",
+        "A WATCH gd2", "B GEORADIUS gsrc 1 1 1 km STOREDIST gd3 STORE gd2", "A MULTI", "A PING", "A EXEC",
+        "A WATCH gd3", "B GEORADIUS gsrc 1 1 1 km STOREDIST gd3 STORE gd2", "A MULTI", "A PING", "A EXEC",
+        "A WATCH gsrc", "B GEOADD gsrc 1 1 a", "A MULTI", "A PING", "A EXEC",
+        "A WATCH gsrc", "B GEOADD gsrc 2 2 a", "A MULTI", "A PING", "A EXEC",
     };
 
     @Test
