@@ -291,7 +291,7 @@ public final class CommandDispatcher {
         }
         List<Integer> positions = keyPositions(spec, argv);
         Object[] after = before == null ? null : fingerprints(c, spec, argv);
-        int written = writtenKeyIndex(spec.fullName());
+        int written = writtenKeyIndex(spec.fullName(), positions);
         for (int i = 0; i < positions.size(); i++) {
             int pos = positions.get(i);
             if (before != null && before[i].equals(after[i])) {
@@ -333,14 +333,25 @@ public final class CommandDispatcher {
 
     /**
      * Commands that write one destination and only read their other keys (COPY's source, the
-     * *STORE commands' inputs, BITOP's and PFMERGE's sources, the key SORT ... STORE sorts): Redis
-     * signals the destination alone, so a WATCH on a source survives them. The destination's index among the key positions, or -1.
+     * *STORE commands' inputs, BITOP's and PFMERGE's sources, the key SORT ... STORE sorts, the source
+     * of GEOSEARCHSTORE and of GEORADIUS's STORE): Redis signals the destination alone, so a WATCH on
+     * a source survives them. The destination's index among the key positions, or -1.
      */
-    private static int writtenKeyIndex(String command) {
+    private static int writtenKeyIndex(String command, List<Integer> positions) {
         return switch (command) {
             case "copy", "sort" -> 1;
             case "sinterstore", "sunionstore", "sdiffstore", "zunionstore", "zinterstore", "zdiffstore",
-                 "zrangestore", "bitop", "pfmerge" -> 0;
+                 "zrangestore", "bitop", "pfmerge", "geosearchstore" -> 0;
+            // GEORADIUS ... STORE/STOREDIST: the destination is the last of those keys in argv.
+            case "georadius", "georadiusbymember" -> {
+                int last = -1;
+                for (int i = 1; i < positions.size(); i++) {
+                    if (last < 0 || positions.get(i) > positions.get(last)) {
+                        last = i;
+                    }
+                }
+                yield last;
+            }
             default -> -1;
         };
     }

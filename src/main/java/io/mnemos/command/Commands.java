@@ -13,6 +13,7 @@ public final class Commands {
                 new StringCommands(),
                 new SetCommands(),
                 new SortedSetCommands(),
+                new GeoCommands(),
                 new KeyCommands(),
                 new SortCommand(),
                 new ListCommands(),

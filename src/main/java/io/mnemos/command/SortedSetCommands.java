@@ -260,14 +260,22 @@ public final class SortedSetCommands implements CommandFamily {
     // ---- ZADD / ZINCRBY ----
 
     private static void zadd(Client c) {
-        zaddGeneric(c, false);
+        zaddGeneric(c, c.argv(), false);
     }
 
     private static void zincrby(Client c) {
-        zaddGeneric(c, true);
+        zaddGeneric(c, c.argv(), true);
     }
 
-    private static void zaddGeneric(Client c, boolean incrCommand) {
+    /**
+     * ZADD with the arguments {@code argv} rather than the client's own: GEOADD, like Redis's
+     * geoaddCommand, turns its arguments into a ZADD and runs it.
+     */
+    static void zadd(Client c, byte[][] argv) {
+        zaddGeneric(c, argv, false);
+    }
+
+    private static void zaddGeneric(Client c, byte[][] argv, boolean incrCommand) {
         boolean nx = false;
         boolean xx = false;
         boolean gt = false;
@@ -275,8 +283,8 @@ public final class SortedSetCommands implements CommandFamily {
         boolean ch = false;
         boolean incr = incrCommand;
         int scoreidx = 2;
-        while (scoreidx < c.argc()) {
-            byte[] opt = c.arg(scoreidx);
+        while (scoreidx < argv.length) {
+            byte[] opt = argv[scoreidx];
             if (Args.is(opt, "nx")) {
                 nx = true;
             } else if (Args.is(opt, "xx")) {
@@ -294,7 +302,7 @@ public final class SortedSetCommands implements CommandFamily {
             }
             scoreidx++;
         }
-        int elements = c.argc() - scoreidx;
+        int elements = argv.length - scoreidx;
         if (elements % 2 != 0 || elements == 0) {
             throw CommandError.SYNTAX;
         }
@@ -310,9 +318,9 @@ public final class SortedSetCommands implements CommandFamily {
         }
         double[] scores = new double[elements];
         for (int j = 0; j < elements; j++) {
-            scores[j] = score(c.arg(scoreidx + j * 2), null);
+            scores[j] = score(argv[scoreidx + j * 2], null);
         }
-        byte[] key = c.arg(1);
+        byte[] key = argv[1];
         ZSetValue z = writeZset(c, key);
         long added = 0;
         long updated = 0;
@@ -326,7 +334,7 @@ public final class SortedSetCommands implements CommandFamily {
             }
             // Redis 7.0 sizes a new set by its first member alone (the pairs may repeat a member):
             // the adds below convert it once the members really outgrow the listpack.
-            z = ZSetValue.create(1, c.arg(scoreidx + 1).length, cfg.zsetMaxListpackEntries,
+            z = ZSetValue.create(1, argv[scoreidx + 1].length, cfg.zsetMaxListpackEntries,
                     cfg.zsetMaxListpackValue);
             c.db().add(key, z);
         }
@@ -334,7 +342,7 @@ public final class SortedSetCommands implements CommandFamily {
                 | (gt ? ZSetValue.IN_GT : 0) | (lt ? ZSetValue.IN_LT : 0);
         double[] newScore = new double[1];
         for (int j = 0; j < elements; j++) {
-            int out = z.add(c.arg(scoreidx + 1 + j * 2), scores[j], flags, newScore,
+            int out = z.add(argv[scoreidx + 1 + j * 2], scores[j], flags, newScore,
                     cfg.zsetMaxListpackEntries, cfg.zsetMaxListpackValue);
             if (out == ZSetValue.OUT_NAN) {
                 throw CommandError.err("resulting score is not a number (NaN)");

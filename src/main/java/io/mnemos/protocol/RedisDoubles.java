@@ -67,6 +67,22 @@ public final class RedisDoubles {
         return format(value);
     }
 
+    /**
+     * C's {@code printf("%.<decimals>f")}: the exact binary value rounded half to even, "-" kept for
+     * negative values that round to zero, glibc's "inf" and "nan" spellings.
+     */
+    public static String fixed(double value, int decimals) {
+        if (Double.isNaN(value)) {
+            return Double.doubleToRawLongBits(value) < 0 ? "-nan" : "nan";
+        }
+        if (Double.isInfinite(value)) {
+            return value > 0 ? "inf" : "-inf";
+        }
+        String s = new BigDecimal(value).setScale(decimals, RoundingMode.HALF_EVEN).toPlainString();
+        boolean negative = value < 0 || (value == 0 && 1 / value < 0);
+        return negative && s.charAt(0) != '-' ? "-" + s : s;
+    }
+
     private static String stripTrailingZeros(String s) {
         int end = s.length();
         while (end > 1 && s.charAt(end - 1) == '0') {

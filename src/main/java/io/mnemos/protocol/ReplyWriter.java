@@ -217,7 +217,17 @@ public final class ReplyWriter {
         if (!enabled) {
             return;
         }
-        String text = RedisDoubles.format(value);
+        doubleText(RedisDoubles.format(value));
+    }
+
+    /**
+     * A double already formatted by the caller (Redis's addReplyHumanLongDouble, GEOPOS's
+     * coordinates): a RESP3 double, a bulk string in RESP2.
+     */
+    public void doubleText(String text) {
+        if (!enabled) {
+            return;
+        }
         if (protocol == 3) {
             out.put(',');
             out.raw(text.getBytes(StandardCharsets.US_ASCII));

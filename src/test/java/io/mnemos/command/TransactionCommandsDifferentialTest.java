@@ -80,6 +80,14 @@ class TransactionCommandsDifferentialTest {
         "A WATCH d9", "B SORT src ALPHA STORE d9", "A MULTI", "A PING", "A EXEC",
         "A WATCH d9", "B SORT nokey STORE d9", "A MULTI", "A PING", "A EXEC",
         "A WATCH d9", "B SORT nokey STORE d9", "A MULTI", "A PING", "A EXEC",
+        // Geo stores write their destination only (GEORADIUS's is the last STORE/STOREDIST key).
+        "A GEOADD gsrc 1 1 a", "A WATCH gsrc", "B GEOSEARCHSTORE gd gsrc FROMLONLAT 1 1 BYRADIUS 1 km",
+        "B GEORADIUS gsrc 1 1 1 km STORE gd2 STOREDIST gd3", "B GEORADIUS gsrc 1 1 1 km", "A MULTI", "A PING", "A EXEC",
+        "A WATCH gd", "B GEOSEARCHSTORE gd gsrc FROMLONLAT 50 50 BYRADIUS 1 km", "A MULTI", "A PING", "A EXEC",
+        "A WATCH gd2", "B GEORADIUS gsrc 1 1 1 km STOREDIST gd3 STORE gd2", "A MULTI", "A PING", "A EXEC",
+        "A WATCH gd3", "B GEORADIUS gsrc 1 1 1 km STOREDIST gd3 STORE gd2", "A MULTI", "A PING", "A EXEC",
+        "A WATCH gsrc", "B GEOADD gsrc 1 1 a", "A MULTI", "A PING", "A EXEC",
+        "A WATCH gsrc", "B GEOADD gsrc 2 2 a", "A MULTI", "A PING", "A EXEC",
     };
 
     @Test

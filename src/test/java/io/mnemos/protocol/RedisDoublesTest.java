@@ -88,4 +88,15 @@ class RedisDoublesTest {
             assertTrue(s.matches("-?[0-9](\\.[0-9]*[1-9])?e[-+][0-9]{2,3}|-?[0-9]+(\\.[0-9]*[1-9])?"), s);
         }
     }
+
+    @Test
+    void fixedIsPrintfPercentFOfTheExactBinaryValue() {
+        assertEquals("0.007812", RedisDoubles.fixed(0.0078125, 6)); // an exact tie rounds to even
+        assertEquals("166274.1516", RedisDoubles.fixed(166274.15156960033, 4));
+        assertEquals("-0.000000", RedisDoubles.fixed(-1e-9, 6));
+        assertEquals("-0.0000", RedisDoubles.fixed(-0.0, 4));
+        assertEquals("100000000000000000000.000000", RedisDoubles.fixed(1e20, 6));
+        assertEquals("inf", RedisDoubles.fixed(Double.POSITIVE_INFINITY, 6));
+        assertEquals("-nan", RedisDoubles.fixed(Double.longBitsToDouble(0xfff8000000000000L), 4));
+    }
 }

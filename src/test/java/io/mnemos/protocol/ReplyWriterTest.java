@@ -118,6 +118,11 @@ class ReplyWriterTest {
     }
 
     @Test
+    void preformattedDoublesKeepTheirText() {
+        differs("$20\r\n13.36138933897018433\r\n", ",13.36138933897018433\r\n", w -> w.doubleText("13.36138933897018433"));
+    }
+
+    @Test
     void verbatimStringsAreBulkStringsInResp2() {
         differs("$5\r\nab\r\nc\r\n", "=9\r\ntxt:ab\r\nc\r\n", w -> w.verbatim("txt", "ab\r\nc"));
         differs("$0\r\n\r\n", "=4\r\ntxt:\r\n", w -> w.verbatim("txt", ""));
