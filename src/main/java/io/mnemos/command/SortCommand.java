@@ -7,7 +7,7 @@ import io.mnemos.store.HashValue;
 import io.mnemos.store.ListValue;
 import io.mnemos.store.SetValue;
 import io.mnemos.store.ZSetValue;
-import io.mnemos.util.PartialQuickSort;
+import io.mnemos.util.LibcSorts;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,7 +23,7 @@ import static io.mnemos.command.CommandSpec.command;
 /**
  * SORT and SORT_RO, as Redis 7.0's sort.c: options parsed left to right (the last ASC/DESC,
  * LIMIT, BY and STORE win, GETs add up), weights looked up per element, a stable full sort (glibc's
- * qsort is a merge sort) or {@link PartialQuickSort} for BY with a LIMIT, and the elements' native
+ * qsort is a merge sort) or {@link LibcSorts#pqsort} for BY with a LIMIT, and the elements' native
  * order, without sorting, for a BY pattern without '*'.
  *
  * <p>Patterns are C strings in Redis (strchr, strstr): their first NUL byte ends the search for '*'
@@ -217,9 +217,9 @@ public final class SortCommand implements CommandFamily {
             }
             Comparator<Item> cmp = comparator(alpha, sortby != null, storekey != null, desc);
             if (sortby != null && (start != 0 || end != vectorlen - 1)) {
-                PartialQuickSort.sort(vector, cmp, start, end);
+                LibcSorts.pqsort(vector, vector.length, cmp, (int) start, (int) end);
             } else {
-                Arrays.sort(vector, cmp);
+                LibcSorts.qsort(vector, vector.length, cmp);
             }
         }
 

@@ -32,6 +32,18 @@ class SortCommandTest {
     }
 
     @Test
+    void byWithLimitLeavesTiedWeightsInPqsortsOrder() {
+        // Redis 7.0.15's pqsort has no "no swaps: insertion sort" shortcut: a1 stays before a2
+        // (the NetBSD original's shortcut would give a2 a1).
+        h.exec("RPUSH", "l", "a1", "a2", "b", "c", "d", "e", "f", "g", "h", "i");
+        String[] weights = {"a1", "1", "a2", "1", "b", "2", "c", "3", "d", "4", "e", "5", "f", "6", "g", "7", "h", "8", "i", "9"};
+        for (int i = 0; i < weights.length; i += 2) {
+            h.exec("SET", "w_" + weights[i], weights[i + 1]);
+        }
+        assertEquals(array("a1", "a2", "b"), h.exec("SORT", "l", "BY", "w_*", "ALPHA", "LIMIT", "0", "3"));
+    }
+
+    @Test
     void limitIsClampedToTheCollectionAsRedisDoes() {
         h.exec("RPUSH", "l", "3", "1", "2", "10");
         // A negative offset is 0 and a negative count means "all".
