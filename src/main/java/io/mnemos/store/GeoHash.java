@@ -160,40 +160,39 @@ public final class GeoHash {
         return new Cell(moveY(bits, cell.step(), dy), cell.step());
     }
 
-    /** geohash_move_x: one cell east (d > 0) or west, on the odd (longitude) bits. */
+    /** The odd bits of a cell: its longitude; the even ones hold its latitude. */
+    private static final long LONGITUDE_BITS = 0xaaaaaaaaaaaaaaaaL;
+    private static final long LATITUDE_BITS = 0x5555555555555555L;
+
+    /** geohash_move_x: one cell east (d > 0) or west. */
     private static long moveX(long bits, int step, int d) {
-        if (d == 0) {
-            return bits;
-        }
-        long x = bits & 0xaaaaaaaaaaaaaaaaL;
-        long y = bits & 0x5555555555555555L;
-        long zz = 0x5555555555555555L >>> (64 - step * 2);
-        if (d > 0) {
-            x = x + (zz + 1);
-        } else {
-            x = x | zz;
-            x = x - (zz + 1);
-        }
-        x &= 0xaaaaaaaaaaaaaaaaL >>> (64 - step * 2);
-        return x | y;
+        return move(bits, step, d, LONGITUDE_BITS);
     }
 
-    /** geohash_move_y: one cell north (d > 0) or south, on the even (latitude) bits. */
+    /** geohash_move_y: one cell north (d > 0) or south. */
     private static long moveY(long bits, int step, int d) {
+        return move(bits, step, d, LATITUDE_BITS);
+    }
+
+    /**
+     * Adds or subtracts one on the bits of one axis only: the other axis's bits in between are set
+     * (to carry across them) or cleared, then masked away, as geohash_move_x/_y do.
+     */
+    private static long move(long bits, int step, int d, long axis) {
         if (d == 0) {
             return bits;
         }
-        long x = bits & 0xaaaaaaaaaaaaaaaaL;
-        long y = bits & 0x5555555555555555L;
-        long zz = 0xaaaaaaaaaaaaaaaaL >>> (64 - step * 2);
+        long moved = bits & axis;
+        long kept = bits & ~axis;
+        long zz = ~axis >>> (64 - step * 2);
         if (d > 0) {
-            y = y + (zz + 1);
+            moved = moved + (zz + 1);
         } else {
-            y = y | zz;
-            y = y - (zz + 1);
+            moved = moved | zz;
+            moved = moved - (zz + 1);
         }
-        y &= 0x5555555555555555L >>> (64 - step * 2);
-        return x | y;
+        moved &= axis >>> (64 - step * 2);
+        return moved | kept;
     }
 
     /** interleave64: x's bits in the even positions, y's in the odd ones (x and y below 2^32). */
