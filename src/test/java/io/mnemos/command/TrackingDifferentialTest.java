@@ -36,7 +36,7 @@ class TrackingDifferentialTest {
     @BeforeAll
     void start() throws Exception {
         assumeTrue(RealRedis.available(), "redis-server not on PATH");
-        redis = RealRedis.start();
+        redis = RealRedis.start("--enable-debug-command", "yes");
         mnemos = RunningServer.start();
     }
 
@@ -245,6 +245,69 @@ class TrackingDifferentialTest {
                 "t CLIENT TRACKING on BCAST PREFIX x", "t CLIENT CACHING yes", "t CLIENT CACHING no",
                 "t CLIENT CACHING yes no", "t CLIENT GETREDIR extra", "t CLIENT TRACKINGINFO extra",
                 "t CLIENT TRACKING off", "t CLIENT CACHING yes", "t CLIENT GETREDIR", "@ @info"));
+    }
+
+    @Test
+    void expiredKeysAreInvalidatedWhenDeleted() throws IOException {
+        // Lazy expiry only, so that the deletion happens at a known step on both servers.
+        List<String> steps = new ArrayList<>(List.of("w DEBUG SET-ACTIVE-EXPIRE 0", "t HELLO 3",
+                "t CLIENT TRACKING on", "w SET a 1 PX 200", "w SET b 1 PX 200", "t GET c", "w SET c 1 PX 200",
+                "t MGET a b"));
+        List<String> after = List.of("w EXISTS a", "t GET b", "t GET b", "w SET b 2", "w DEBUG SET-ACTIVE-EXPIRE 1");
+        List<String> expected;
+        List<String> actual;
+        try (Session real = new Session(redis.port()); Session ours = new Session(mnemos.port())) {
+            for (String step : steps) {
+                real.step(step);
+                ours.step(step);
+            }
+            sleep(300);
+            for (String step : after) {
+                real.step(step);
+                ours.step(step);
+            }
+            expected = real.transcript;
+            actual = ours.transcript;
+        }
+        assertEquals(String.join("\n", expected), String.join("\n", actual));
+    }
+
+    /** Over tracking-table-max-keys, random keys are forgotten and their trackers told: how many matches Redis. */
+    @Test
+    void trackingTableMaxKeysEvictsKeysWithInvalidations() throws IOException {
+        List<String> expected = maxKeysOutcome(redis.port());
+        List<String> actual = maxKeysOutcome(mnemos.port());
+        assertEquals(expected, actual);
+    }
+
+    private static List<String> maxKeysOutcome(int port) throws IOException {
+        List<String> out = new ArrayList<>();
+        try (Session s = new Session(port)) {
+            RespConnection t = s.conns.get("t");
+            RespConnection w = s.conns.get("w");
+            t.call("HELLO", "3");
+            t.call("CLIENT", "TRACKING", "on");
+            for (int i = 0; i < 10; i++) {
+                t.call("GET", "key:" + i);
+            }
+            out.add(w.call("CONFIG", "SET", "tracking-table-max-keys", "4"));
+            out.add(w.call("CONFIG", "GET", "tracking-table-max-keys"));
+            out.add(Session.trackingInfoFields(w.call("INFO", "stats")));
+            // The next command of any client trims the table (processCommand); the pushes come first.
+            out.add("pushes before reply: " + s.sync("t", t).size());
+            out.add(Session.trackingInfoFields(w.call("INFO", "stats")));
+            out.add(w.call("CONFIG", "SET", "tracking-table-max-keys", "-1"));
+            out.add(w.call("CONFIG", "SET", "tracking-table-max-keys", "0"));
+        }
+        return out;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
