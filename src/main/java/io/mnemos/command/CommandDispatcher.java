@@ -267,7 +267,8 @@ public final class CommandDispatcher {
      */
     private void callAndTrack(Client c, CommandSpec spec, byte[][] argv, boolean inReadBatch) {
         callCommand(c, spec, argv, inReadBatch);
-        if (!spec.has(CommandFlag.READONLY)) {
+        // The whole cost for a client that does not track: a null check (and no script running).
+        if (c.tracking() == null && scriptCaller == null || !spec.has(CommandFlag.READONLY)) {
             return;
         }
         Client caller = scriptCaller != null && c != scriptCaller ? scriptCaller : c;
