@@ -589,6 +589,10 @@ public final class Server {
         dispatcher.performEvictions();
         aof.cron();
         persistence.cron();
+        // Also when idle, so that a lowered tracking-table-max-keys applies without a next command.
+        if (tracking.clientCount() > 0) {
+            tracking.limitUsedSlots();
+        }
         if (config.timeoutSeconds > 0) {
             long now = System.currentTimeMillis();
             for (Client c : List.copyOf(clients.all())) {

@@ -118,7 +118,10 @@ public final class Tracking {
         }
     }
 
-    /** A prefix of the PrefixTable: keys modified under it in this iteration (with who modified them last) and its clients. */
+    /**
+     * A prefix of the PrefixTable: the keys modified under it in this iteration, each with the client
+     * that modified it last (for NOLOOP), and the clients registered for it.
+     */
     private static final class Bcast {
         TreeMap<byte[], Client> keys = new TreeMap<>(Arrays::compareUnsigned);
         final LinkedHashSet<Client> clients = new LinkedHashSet<>();
@@ -464,7 +467,7 @@ public final class Tracking {
         }
     }
 
-    /** trackingBuildBroadcastReply: the keys as a RESP array, without those {@code c} modified; null if none is left. */
+    /** trackingBuildBroadcastReply: the keys as a RESP array, without those {@code c} modified; null if none left. */
     private static byte[] broadcastReply(Client c, TreeMap<byte[], Client> keys) {
         int count = 0;
         for (Client modifier : keys.values()) {

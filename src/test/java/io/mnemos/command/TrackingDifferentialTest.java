@@ -87,8 +87,9 @@ class TrackingDifferentialTest {
                 }
             }
             transcript.add(line + " -> " + reply);
-            if (words[0].equalsIgnoreCase("quit")) {
-                conns.remove(conn).close();
+            if (line.contains("KILL ID {R}")) {
+                // Killed at once on both servers (QUIT would close it only once its reply is written).
+                conns.remove("r").close();
             }
             for (Map.Entry<String, RespConnection> e : conns.entrySet()) {
                 List<String> pushes = sync(e.getKey(), e.getValue());
@@ -191,7 +192,8 @@ class TrackingDifferentialTest {
                 "t CLIENT TRACKINGINFO", "t GET a", "t MGET b c", "w SET a 1", "w DEL b c", "t GET a",
                 "w FLUSHALL", "t GET a", "t SET a 2", "t HELLO 3", "t GET a", "w SET a 1", "t GET b",
                 "r UNSUBSCRIBE", "w SET b 1", "t GET b", "r RESET", "w SET b 2", "t GET a",
-                "r QUIT", "w SET a 9", "t CLIENT TRACKINGINFO", "t GET a", "w SET a 10", "t CLIENT TRACKINGINFO",
+                "w CLIENT KILL ID {R}", "w SET a 9", "t CLIENT TRACKINGINFO", "t GET a", "w SET a 10",
+                "t CLIENT TRACKINGINFO",
                 "t CLIENT TRACKING on", "t CLIENT TRACKINGINFO"));
     }
 
@@ -321,14 +323,15 @@ class TrackingDifferentialTest {
             try (Session s = new Session(port)) {
                 RespConnection t = s.conns.get("t");
                 for (String[] cmd : List.of(new String[] {"CLIENT", "TRACKING", "on", "REDIRECT", s.redirectId},
-                        new String[] {"CLIENT", "TRACKING", "off"}, new String[] {"CLIENT", "TRACKING", "on", "BCAST"})) {
+                        new String[] {"CLIENT", "TRACKING", "off"},
+                        new String[] {"CLIENT", "TRACKING", "on", "BCAST"})) {
                     t.call(cmd);
                     out.add(flagsAndRedir(t.call("CLIENT", "INFO"), s.redirectId));
                 }
                 t.call("CLIENT", "TRACKING", "off");
                 t.call("CLIENT", "TRACKING", "on", "REDIRECT", s.redirectId);
                 t.call("GET", "a");
-                s.conns.get("r").call("QUIT");
+                s.conns.get("w").call("CLIENT", "KILL", "ID", s.redirectId);
                 s.conns.get("w").call("SET", "a", "1");
                 out.add(flagsAndRedir(t.call("CLIENT", "INFO"), s.redirectId));
             }

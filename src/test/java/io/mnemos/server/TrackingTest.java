@@ -129,6 +129,23 @@ class TrackingTest {
     }
 
     @Test
+    void evictedAndExpiredKeysAreInvalidatedLikeModifiedOnes() {
+        h.exec(reader, "CLIENT", "TRACKING", "on");
+        h.exec(writer, "SET", "gone", "x", "PX", "10");
+        h.exec(writer, "SET", "evicted", "x");
+        h.exec(reader, "MGET", "gone", "evicted");
+        h.clock().advance(20);
+        assertEquals(":0\r\n", h.exec(writer, "EXISTS", "gone"));
+        assertEquals(invalidate("gone"), h.output(reader));
+        h.exec(writer, "CONFIG", "SET", "maxmemory-policy", "allkeys-random");
+        h.exec(writer, "CONFIG", "SET", "maxmemory", "1");
+        h.exec(writer, "PING");
+        h.exec(writer, "CONFIG", "SET", "maxmemory", "0");
+        assertEquals(invalidate("evicted"), h.output(reader));
+        assertEquals(0, tracking.totalKeys());
+    }
+
+    @Test
     void bcastCollectsKeysUnderItsPrefixesAndBroadcastsThemInByteOrder() {
         h.exec(reader, "CLIENT", "TRACKING", "on", "BCAST", "PREFIX", "b", "PREFIX", "a");
         assertEquals(2, tracking.totalPrefixes());
