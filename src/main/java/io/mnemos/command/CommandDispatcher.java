@@ -85,6 +85,8 @@ public final class CommandDispatcher {
         c.clearSkipNextReply();
         reply.enabled(!c.replyOff() && !skipThis);
         Tracking tracking = server.tracking();
+        // Restored afterwards: CLIENT UNPAUSE may run the requests it released inside this one.
+        Client outer = tracking.current();
         tracking.current(c);
         try {
             boolean done = execute(c, argv);
@@ -99,7 +101,7 @@ public final class CommandDispatcher {
         } finally {
             reply.enabled(true);
             tracking.handlePending();
-            tracking.current(null);
+            tracking.current(outer);
         }
     }
 

@@ -220,6 +220,26 @@ class TrackingDifferentialTest {
     }
 
     @Test
+    void reenablingAddsPrefixesAndReplacesTheRedirect() throws IOException {
+        assertSameTranscripts(List.of(
+                "t HELLO 3", "r HELLO 3", "t CLIENT TRACKING on BCAST PREFIX a",
+                "t CLIENT TRACKING on BCAST PREFIX b", "r CLIENT TRACKING on BCAST PREFIX a NOLOOP", "@ @info",
+                "w MSET a1 1 b1 1 c1 1", "r SET a2 1", "t CLIENT TRACKING on BCAST REDIRECT {R}",
+                "t CLIENT TRACKINGINFO", "w SET b2 1", "r CLIENT TRACKING off",
+                "@ @info", "w SET a3 1", "t CLIENT TRACKING off", "@ @info", "t CLIENT TRACKING on REDIRECT {R}",
+                "t CLIENT TRACKING on", "t CLIENT GETREDIR", "t GET k", "w SET k 1",
+                "t CLIENT TRACKING on REDIRECT {R}",
+                "t GET k", "r HELLO 2", "w SET k 2", "t GET k", "r HELLO 3", "t GET k", "w SET k 3"));
+    }
+
+    @Test
+    void aClientMayRedirectToItself() throws IOException {
+        assertSameTranscripts(List.of(
+                "r HELLO 3", "r CLIENT TRACKING on REDIRECT {R}", "r GET a", "w SET a 1", "r GET a", "r SET a 2",
+                "r HELLO 2", "r GET b", "r SUBSCRIBE __redis__:invalidate", "w SET b 1", "w FLUSHDB"));
+    }
+
+    @Test
     void optinAndOptoutFollowClientCachingForTheNextCommandOrTransaction() throws IOException {
         assertSameTranscripts(List.of(
                 "t HELLO 3", "t CLIENT CACHING yes", "t CLIENT TRACKING on OPTIN", "t CLIENT CACHING no",
