@@ -1,6 +1,7 @@
 package io.mnemos.command;
 
 import io.mnemos.server.Client;
+import io.mnemos.server.Tracking;
 import io.netty.channel.Channel;
 import io.netty.channel.unix.UnixChannel;
 
@@ -86,7 +87,7 @@ public final class ClientCommands implements CommandFamily {
                         .handler(ClientCommands::getname))
                 .subcommand(sub("getredir", 2, false).since("6.0.0")
                         .summary("Get tracking notifications redirection client ID if any")
-                        .handler(c -> c.reply().integer(-1)))
+                        .handler(c -> c.reply().integer(c.tracking() == null ? -1 : c.tracking().redirect())))
                 .subcommand(command("help", 2).flags(LOADING, STALE).since("5.0.0").complexity("O(1)")
                         .summary("Show helpful text about the different subcommands").handler(ClientCommands::help))
                 .subcommand(sub("id", 2, false).since("5.0.0").summary("Returns the client ID for the current connection")
@@ -108,6 +109,10 @@ public final class ClientCommands implements CommandFamily {
                         .summary("Sets information specific to the client or connection.").handler(ClientCommands::setinfo))
                 .subcommand(sub("setname", 3, false).since("2.6.9").summary("Set the current connection name")
                         .handler(ClientCommands::setname))
+                .subcommand(sub("tracking", -3, false).since("6.0.0")
+                        .summary("Enable or disable server assisted client side caching support")
+                        .complexity("O(1). Some options may introduce additional complexity.")
+                        .handler(ClientCommands::tracking))
                 .subcommand(sub("trackinginfo", 2, false).since("6.2.0")
                         .summary("Return information about server assisted client side caching for the current connection")
                         .handler(ClientCommands::trackinginfo))
@@ -278,6 +283,16 @@ public final class ClientCommands implements CommandFamily {
         if (client.postponed() || client.blocked()) {
             flags.append('b');
         }
+        Tracking.ClientState tracking = client.tracking();
+        if (tracking != null) {
+            flags.append('t');
+            if (tracking.brokenRedirect()) {
+                flags.append('R');
+            }
+            if (tracking.bcast()) {
+                flags.append('B');
+            }
+        }
         if (client.transaction().dirtyCas()) {
             flags.append('d');
         }
@@ -314,7 +329,7 @@ public final class ClientCommands implements CommandFamily {
                 + " events=r"
                 + " cmd=" + client.lastCommand()
                 + " user=" + client.user()
-                + " redir=-1"
+                + " redir=" + (tracking == null ? -1 : tracking.redirect())
                 + " resp=" + client.protocol();
     }
 
@@ -554,20 +569,150 @@ public final class ClientCommands implements CommandFamily {
         c.reply().integer(done ? 1 : 0);
     }
 
-    /** Tracking is not supported yet: every client reports it off. */
-    private static void trackinginfo(Client c) {
-        c.reply().mapHeader(3);
-        c.reply().bulk("flags");
-        c.reply().setHeader(1);
-        c.reply().bulk("off");
-        c.reply().bulk("redirect");
-        c.reply().integer(-1);
-        c.reply().bulk("prefixes");
-        c.reply().arrayHeader(0);
+    /**
+     * CLIENT TRACKING on|off [REDIRECT id] [BCAST] [PREFIX p]... [OPTIN] [OPTOUT] [NOLOOP], with
+     * clientCommand's checks in its order: options first, then their compatibility for "on".
+     */
+    private static void tracking(Client c) {
+        long redirect = 0;
+        boolean bcast = false;
+        boolean optin = false;
+        boolean optout = false;
+        boolean noloop = false;
+        List<byte[]> prefixes = new ArrayList<>();
+        for (int j = 3; j < c.argc(); j++) {
+            boolean moreArgs = c.argc() - 1 - j > 0;
+            byte[] opt = c.arg(j);
+            if (Args.is(opt, "redirect") && moreArgs) {
+                j++;
+                if (redirect != 0) {
+                    throw CommandError.err("A client can only redirect to a single other client");
+                }
+                redirect = Args.parseLong(c.arg(j));
+                // The client must exist now, though it may go away later.
+                if (c.server().clients().get(redirect) == null) {
+                    throw CommandError.err("The client ID you want redirect to does not exist");
+                }
+            } else if (Args.is(opt, "bcast")) {
+                bcast = true;
+            } else if (Args.is(opt, "optin")) {
+                optin = true;
+            } else if (Args.is(opt, "optout")) {
+                optout = true;
+            } else if (Args.is(opt, "noloop")) {
+                noloop = true;
+            } else if (Args.is(opt, "prefix") && moreArgs) {
+                j++;
+                prefixes.add(c.arg(j));
+            } else {
+                throw CommandError.SYNTAX;
+            }
+        }
+        Tracking tracking = c.server().tracking();
+        if (Args.is(c.arg(2), "on")) {
+            if (!bcast && !prefixes.isEmpty()) {
+                throw CommandError.err("PREFIX option requires BCAST mode to be enabled");
+            }
+            Tracking.ClientState st = c.tracking();
+            if (st != null && st.bcast() != bcast) {
+                throw CommandError.err("You can't switch BCAST mode on/off before disabling tracking for this "
+                        + "client, and then re-enabling it with a different mode.");
+            }
+            if (bcast && (optin || optout)) {
+                throw CommandError.err("OPTIN and OPTOUT are not compatible with BCAST");
+            }
+            if (optin && optout) {
+                throw CommandError.err("You can't specify both OPTIN mode and OPTOUT mode");
+            }
+            if (st != null && (optin && st.optout() || optout && st.optin())) {
+                throw CommandError.err("You can't switch OPTIN/OPTOUT mode before disabling tracking for this "
+                        + "client, and then re-enabling it with a different mode.");
+            }
+            if (bcast) {
+                Tracking.Collision collision = tracking.checkPrefixCollisions(c, prefixes);
+                if (collision != null) {
+                    if (collision.abort()) {
+                        throw CommandError.err(collision.error());
+                    }
+                    // Redis's checkPrefixCollisionsOrReply reports it but goes on: error, then +OK.
+                    String error = "ERR " + collision.error();
+                    c.server().recordError(error);
+                    c.reply().error(error);
+                    c.command().failedCalls++;
+                }
+            }
+            tracking.enable(c, redirect, bcast, optin, optout, noloop, prefixes);
+        } else if (Args.is(c.arg(2), "off")) {
+            tracking.disable(c);
+        } else {
+            throw CommandError.SYNTAX;
+        }
+        c.reply().ok();
     }
 
+    /** CLIENT TRACKINGINFO: flags, redirect and prefixes of this connection's tracking. */
+    private static void trackinginfo(Client c) {
+        Tracking.ClientState st = c.tracking();
+        List<String> flags = new ArrayList<>();
+        flags.add(st != null ? "on" : "off");
+        if (st != null) {
+            if (st.bcast()) {
+                flags.add("bcast");
+            }
+            if (st.optin()) {
+                flags.add("optin");
+                if (st.caching()) {
+                    flags.add("caching-yes");
+                }
+            }
+            if (st.optout()) {
+                flags.add("optout");
+                if (st.caching()) {
+                    flags.add("caching-no");
+                }
+            }
+            if (st.noloop()) {
+                flags.add("noloop");
+            }
+            if (st.brokenRedirect()) {
+                flags.add("broken_redirect");
+            }
+        }
+        c.reply().mapHeader(3);
+        c.reply().bulk("flags");
+        c.reply().setHeader(flags.size());
+        for (String f : flags) {
+            c.reply().bulk(f);
+        }
+        c.reply().bulk("redirect");
+        c.reply().integer(st == null ? -1 : st.redirect());
+        c.reply().bulk("prefixes");
+        List<byte[]> prefixes = st == null ? List.of() : st.prefixes();
+        c.reply().arrayHeader(prefixes.size());
+        for (byte[] p : prefixes) {
+            c.reply().bulk(p);
+        }
+    }
+
+    /** CLIENT CACHING yes|no: OPTIN (yes) or OPTOUT (no) for the next command or transaction. */
     private static void caching(Client c) {
-        throw CommandError.err("CLIENT CACHING can be called only when the client is in tracking mode with "
-                + "OPTIN or OPTOUT mode enabled");
+        Tracking.ClientState st = c.tracking();
+        if (st == null) {
+            throw CommandError.err("CLIENT CACHING can be called only when the client is in tracking mode with "
+                    + "OPTIN or OPTOUT mode enabled");
+        }
+        if (Args.is(c.arg(2), "yes")) {
+            if (!st.optin()) {
+                throw CommandError.err("CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.");
+            }
+        } else if (Args.is(c.arg(2), "no")) {
+            if (!st.optout()) {
+                throw CommandError.err("CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.");
+            }
+        } else {
+            throw CommandError.SYNTAX;
+        }
+        st.caching(true);
+        c.reply().ok();
     }
 }

@@ -3,6 +3,7 @@ package io.mnemos.command;
 import io.mnemos.protocol.ReplyWriter;
 import io.mnemos.server.BlockedClients;
 import io.mnemos.server.Client;
+import io.mnemos.server.Tracking;
 import io.mnemos.server.WatchedKeys;
 import io.mnemos.server.Server;
 import io.mnemos.store.Entry;
@@ -83,15 +84,35 @@ public final class CommandDispatcher {
         boolean skipThis = c.skipNextReply();
         c.clearSkipNextReply();
         reply.enabled(!c.replyOff() && !skipThis);
+        Tracking tracking = server.tracking();
+        // Restored afterwards: CLIENT UNPAUSE may run the requests it released inside this one.
+        Client outer = tracking.current();
+        tracking.current(c);
         try {
             boolean done = execute(c, argv);
             if (!done && skipThis) {
                 // CLIENT REPLY SKIP applies to the postponed command when it finally runs.
                 c.replyMode(c.replyOff(), true);
             }
+            if (done && c.tracking() != null) {
+                resetCaching(c);
+            }
             return done;
         } finally {
             reply.enabled(true);
+            tracking.handlePending();
+            tracking.current(outer);
+        }
+    }
+
+    /**
+     * resetClient: CLIENT CACHING applies to the next command, or to the whole transaction, so the
+     * flag is cleared after any command but CLIENT and those queued or run while in MULTI.
+     */
+    private static void resetCaching(Client c) {
+        String last = c.lastCommand();
+        if (!c.inMulti() && !last.equals("client") && !last.startsWith("client|")) {
+            c.tracking().caching(false);
         }
     }
 
@@ -154,6 +175,10 @@ public final class CommandDispatcher {
             spec.rejectedCalls++;
             rejectCommand(c, OOM);
             return true;
+        }
+        // processCommand keeps the client side caching table within tracking-table-max-keys.
+        if (server.tracking().clientCount() > 0) {
+            server.tracking().limitUsedSlots();
         }
         // RESP2 subscribed mode: only the subscription commands, PING, QUIT and RESET.
         if (c.protocol() == 2 && server.pubsub().subscribed(c) && !PubSubCommands.allowedWhileSubscribed(spec)) {
@@ -219,7 +244,56 @@ public final class CommandDispatcher {
      */
     private long batchClock;
 
+    /** Nesting of {@link #call}: EXEC and scripts call commands inside a call (server.execution_nesting). */
+    private int callDepth;
+    /** The client whose script is running commands now (server.script_caller), or null. */
+    private Client scriptCaller;
+
     private void call(Client c, CommandSpec spec, byte[][] argv, boolean inReadBatch) {
+        callDepth++;
+        try {
+            callAndTrack(c, spec, argv, inReadBatch);
+        } finally {
+            callDepth--;
+        }
+        if (callDepth == 0) {
+            // afterCommand: invalidations for the current client follow its (whole) reply.
+            server.tracking().handlePending();
+        }
+    }
+
+    /**
+     * call() and then, for a read-only command, trackingRememberKeys: the keys read are remembered
+     * for the tracking client, or, for a command of a script, the keys its caller's EVAL or FCALL
+     * declared (EVAL_RO and FCALL_RO themselves remember nothing, only what their scripts read).
+     */
+    private void callAndTrack(Client c, CommandSpec spec, byte[][] argv, boolean inReadBatch) {
+        callCommand(c, spec, argv, inReadBatch);
+        // The whole cost for a client that does not track: a null check (and no script running).
+        if (c.tracking() == null && scriptCaller == null || !spec.has(CommandFlag.READONLY)) {
+            return;
+        }
+        Client caller = scriptCaller != null && c != scriptCaller ? scriptCaller : c;
+        Tracking.ClientState st = caller.tracking();
+        if (st == null || st.bcast() || c.blocked()) {
+            return;
+        }
+        String name = spec.fullName();
+        if (name.equals("eval_ro") || name.equals("evalsha_ro") || name.equals("fcall_ro")) {
+            return;
+        }
+        CommandSpec callerSpec = caller == c ? spec : caller.command();
+        byte[][] callerArgv = caller == c ? argv : caller.argv();
+        if (callerSpec == null || callerArgv == null || callerSpec.has(CommandFlag.PUBSUB)) {
+            return;
+        }
+        List<Integer> positions = keyPositions(callerSpec, callerArgv);
+        if (!positions.isEmpty()) {
+            server.tracking().rememberKeys(caller, callerArgv, positions);
+        }
+    }
+
+    private void callCommand(Client c, CommandSpec spec, byte[][] argv, boolean inReadBatch) {
         c.setRequest(argv, spec);
         server.propagation().enter(c, spec, argv);
         long dirtyBefore = server.keyspace().stats().dirty;
@@ -274,8 +348,14 @@ public final class CommandDispatcher {
      * {@link #call} path as EXEC (stats, slowlog, WATCH/blocked-key signals, dirty counting); the
      * script engine has already done Redis's scriptCall checks.
      */
-    public void callFromScript(Client scriptClient, CommandSpec spec, byte[][] argv) {
-        call(scriptClient, spec, argv);
+    public void callFromScript(Client scriptClient, Client caller, CommandSpec spec, byte[][] argv) {
+        Client outerCaller = scriptCaller;
+        scriptCaller = caller;
+        try {
+            call(scriptClient, spec, argv);
+        } finally {
+            scriptCaller = outerCaller;
+        }
         handleBlockedClients();
     }
 
@@ -286,7 +366,8 @@ public final class CommandDispatcher {
     private void signalModifiedKeys(Client c, CommandSpec spec, byte[][] argv, Object[] before) {
         WatchedKeys watches = server.watchedKeys();
         BlockedClients blocked = server.blockedClients();
-        if (!watches.any() && !blocked.any()) {
+        Tracking tracking = server.tracking();
+        if (!watches.any() && !blocked.any() && !tracking.any()) {
             return;
         }
         List<Integer> positions = keyPositions(spec, argv);
@@ -302,6 +383,9 @@ public final class CommandDispatcher {
             }
             watches.touch(c.db(), argv[pos]);
             blocked.signalKeyAsReady(c.db(), argv[pos]);
+            if (tracking.any()) {
+                tracking.invalidateKey(c, argv[pos], true);
+            }
         }
         // MOVE and COPY ... DB also write the key of another database.
         int targetDb = -1;
@@ -320,6 +404,9 @@ public final class CommandDispatcher {
         if (targetDb >= 0 && targetDb < server.keyspace().count()) {
             watches.touch(server.keyspace().db(targetDb), targetKey);
             blocked.signalKeyAsReady(server.keyspace().db(targetDb), targetKey);
+            if (tracking.any()) {
+                tracking.invalidateKey(c, targetKey, true);
+            }
         }
     }
 
@@ -364,7 +451,7 @@ public final class CommandDispatcher {
 
     /** Whether anyone waits on keys (WATCH, blocking commands): else no key change is signalled. */
     private boolean watchersOrBlocked() {
-        return server.watchedKeys().any() || server.blockedClients().any();
+        return server.watchedKeys().any() || server.blockedClients().any() || server.tracking().any();
     }
 
     /** For {@link #PARTIAL_WRITERS}: each key's entry and length, to see which ones changed. */
@@ -401,10 +488,14 @@ public final class CommandDispatcher {
     /** Runs a blocked client's command again now that its key holds data. */
     private void serveBlocked(Client c, BlockedClients.Block b) {
         reprocessing = true;
+        Tracking tracking = server.tracking();
+        Client current = tracking.current();
+        tracking.current(c); // handleClientsBlockedOnKeys sets server.current_client
         try {
             withReplyMode(c, () -> call(c, b.spec(), b.argv()));
         } finally {
             reprocessing = false;
+            tracking.current(current);
         }
     }
 
@@ -542,6 +633,7 @@ public final class CommandDispatcher {
         server.monitors().remove(c);
         server.blockedClients().remove(c);
         server.watchedKeys().unwatchAll(c);
+        server.tracking().disable(c);
         c.transaction().clear();
     }
 

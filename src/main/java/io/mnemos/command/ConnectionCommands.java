@@ -194,6 +194,7 @@ public final class ConnectionCommands implements CommandFamily {
         c.replyMode(false, false);
         c.server().pubsub().unsubscribeAll(c);
         c.server().monitors().remove(c);
+        c.server().tracking().disable(c); // clearClientConnectionState turns tracking off
         if (repliesWereOff) {
             // REPLY OFF is cleared before "+RESET" is queued, so it is sent; a SKIP still drops it.
             c.reply().enabled(true);

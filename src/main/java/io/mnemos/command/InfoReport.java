@@ -146,7 +146,7 @@ public final class InfoReport {
         out.field("client_recent_max_input_buffer", 0);
         out.field("client_recent_max_output_buffer", 0);
         out.field("blocked_clients", server.blockedClients().count() + server.dispatcher().postponedCount());
-        out.field("tracking_clients", 0);
+        out.field("tracking_clients", server.tracking().clientCount());
         out.field("clients_in_timeout_table", server.blockedClients().withTimeout());
     }
 
@@ -280,9 +280,9 @@ public final class InfoReport {
         out.field("active_defrag_key_misses", 0);
         out.field("total_active_defrag_time", 0);
         out.field("current_active_defrag_time", 0);
-        out.field("tracking_total_keys", 0);
-        out.field("tracking_total_items", 0);
-        out.field("tracking_total_prefixes", 0);
+        out.field("tracking_total_keys", server.tracking().totalKeys());
+        out.field("tracking_total_items", server.tracking().totalItems());
+        out.field("tracking_total_prefixes", server.tracking().totalPrefixes());
         out.field("unexpected_error_replies", st.unexpectedErrorReplies);
         out.field("total_error_replies", st.totalErrorReplies);
         out.field("dump_payload_sanitizations", 0);

@@ -612,6 +612,8 @@ public final class KeyCommands implements CommandFamily {
         checkFlushArgs(c);
         long removed = c.db().size();
         c.db().flush();
+        // signalFlushedDb: tracking clients are told all their keys are invalid.
+        c.server().tracking().invalidateOnFlush();
         dirty(c, removed);
         c.reply().ok();
     }
@@ -621,6 +623,7 @@ public final class KeyCommands implements CommandFamily {
         Keyspace ks = c.server().keyspace();
         long removed = ks.totalKeys();
         ks.flushAll();
+        c.server().tracking().invalidateOnFlush();
         dirty(c, removed);
         c.reply().ok();
     }

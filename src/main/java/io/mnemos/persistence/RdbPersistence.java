@@ -437,6 +437,7 @@ public final class RdbPersistence {
      */
     public void loadNow() throws IOException {
         server.keyspace().flushAll();
+        server.tracking().invalidateOnFlush(); // emptyData's signalFlushedDb
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file()), 1 << 16)) {
             loadInto(in, Files.size(file()));
         }

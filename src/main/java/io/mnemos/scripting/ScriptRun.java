@@ -156,7 +156,7 @@ final class ScriptRun {
             wrote = true;
         }
         luaClient.reply().protocol(resp);
-        server.dispatcher().callFromScript(luaClient, spec, argv);
+        server.dispatcher().callFromScript(luaClient, caller, spec, argv);
         byte[] reply = luaClient.reply().takeBytes();
         return reply.length == 0 ? LuaValue.FALSE : LuaConversions.toLua(reply);
     }

@@ -53,6 +53,8 @@ public final class Client {
     private Runnable deliveryHook;
     /** Redis's obuf_soft_limit_reached_time, in epoch milliseconds (see OutputBufferLimits). */
     private long outputSoftLimitReachedAt;
+    /** CLIENT TRACKING state; null while tracking is off (the one check commands pay). */
+    private Tracking.ClientState tracking;
 
     public Client(long id, Server server, Channel channel, ReplyWriter reply) {
         this.id = id;
@@ -66,6 +68,15 @@ public final class Client {
 
     public long id() {
         return id;
+    }
+
+    /** The client side caching state, or null when CLIENT TRACKING is off. */
+    public Tracking.ClientState tracking() {
+        return tracking;
+    }
+
+    void tracking(Tracking.ClientState state) {
+        this.tracking = state;
     }
 
     public Server server() {

@@ -55,6 +55,7 @@ public final class Server {
     private final SlowLog slowlog;
     private final ActiveExpireCycle activeExpire;
     private final PubSub pubsub = new PubSub(this);
+    private final Tracking tracking;
     private final Monitors monitors = new Monitors();
     private final Notifier notifier;
     private final Map<String, Long> errorStats = new LinkedHashMap<>();
@@ -101,6 +102,7 @@ public final class Server {
                 KeyspaceListener.both(notifier, transactionHooks()), config.eviction);
         this.watchedKeys = new WatchedKeys(keyspace);
         this.blockedClients = new BlockedClients(keyspace);
+        this.tracking = new Tracking(clients, pubsub, config, this::scheduleBeforeSleep);
         this.dispatcher = new CommandDispatcher(this, new CommandTable(Commands.families()));
         // ACL works on the original command table (server.orig_commands), before rename-command.
         this.acl = io.mnemos.acl.AclConfig.createStore(config, dispatcher.table());
@@ -180,6 +182,8 @@ public final class Server {
             if (!scripting.busy()) {
                 activeExpire.runFast();
             }
+            // Keys modified under BCAST prefixes since the last iteration, as Redis's beforeSleep.
+            tracking.broadcast();
         } finally {
             // Whatever went wrong above, queued connections are written: none waits forever.
             aof.flush();
@@ -256,12 +260,18 @@ public final class Server {
             @Override
             public void expired(Database db, byte[] key) {
                 watchedKeys.touch(db, key);
+                if (tracking.any()) {
+                    tracking.invalidateKey(null, key, true);
+                }
                 propagation.deleted(db, key);
             }
 
             @Override
             public void evicted(Database db, byte[] key) {
                 watchedKeys.touch(db, key);
+                if (tracking.any()) {
+                    tracking.invalidateKey(null, key, true);
+                }
                 propagation.deleted(db, key);
             }
 
@@ -283,6 +293,11 @@ public final class Server {
     /** EVAL's script cache and FUNCTION's libraries, and the script running now. */
     public io.mnemos.scripting.Scripting scripting() {
         return scripting;
+    }
+
+    /** Client side caching: the tracking table and BCAST prefixes. */
+    public Tracking tracking() {
+        return tracking;
     }
 
     /** WATCHed keys of all clients. */
@@ -574,6 +589,10 @@ public final class Server {
         dispatcher.performEvictions();
         aof.cron();
         persistence.cron();
+        // Also when idle, so that a lowered tracking-table-max-keys applies without a next command.
+        if (tracking.clientCount() > 0) {
+            tracking.limitUsedSlots();
+        }
         if (config.timeoutSeconds > 0) {
             long now = System.currentTimeMillis();
             for (Client c : List.copyOf(clients.all())) {

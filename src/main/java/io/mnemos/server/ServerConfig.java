@@ -41,6 +41,8 @@ public final class ServerConfig {
     public double[] latencyTrackingPercentiles = {50, 99, 99.9};
     /** tcp-backlog: the listen(2) backlog of the server sockets. */
     public int tcpBacklog = 511;
+    /** tracking-table-max-keys: keys the client side caching table holds before evicting some (0: no limit). */
+    public long trackingTableMaxKeys = 1_000_000;
     /** Set once the server runs: some options act differently at runtime (CONFIG SET) than at startup. */
     public volatile boolean running;
     /** busy-reply-threshold (alias lua-time-limit): ms a script runs before other clients get -BUSY. */
@@ -209,6 +211,8 @@ public final class ServerConfig {
         rdb.register(this);
         add(ConfigOption.integer("tcp-backlog", false, 0, Integer.MAX_VALUE, () -> (long) tcpBacklog,
                 v -> tcpBacklog = v.intValue()));
+        add(ConfigOption.integer("tracking-table-max-keys", true, 0, Long.MAX_VALUE, () -> trackingTableMaxKeys,
+                v -> trackingTableMaxKeys = v));
         add(ConfigOption.bool("latency-tracking", true, () -> latencyTracking, v -> latencyTracking = v));
         add(ConfigOption.of("latency-tracking-info-percentiles", true,
                 () -> LatencyPercentiles.format(latencyTrackingPercentiles, " "),
