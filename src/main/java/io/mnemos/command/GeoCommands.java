@@ -196,32 +196,30 @@ public final class GeoCommands implements CommandFamily {
     }
 
     private static void geopos(Client c) {
-        ZSetValue z = SortedSetCommands.readZset(c, c.arg(1));
         ReplyWriter w = c.reply();
-        w.arrayHeader(c.argc() - 2);
-        for (int j = 2; j < c.argc(); j++) {
-            Double score = z == null ? null : z.score(c.arg(j));
-            if (score == null) {
-                w.nullArray();
-            } else {
-                double[] xy = GeoHash.decodeScore(score);
-                w.arrayHeader(2);
-                replyCoordinate(w, xy[0]);
-                replyCoordinate(w, xy[1]);
-            }
-        }
+        replyPerMember(c, score -> {
+            double[] xy = GeoHash.decodeScore(score);
+            w.arrayHeader(2);
+            replyCoordinate(w, xy[0]);
+            replyCoordinate(w, xy[1]);
+        }, w::nullArray);
     }
 
     private static void geohash(Client c) {
-        ZSetValue z = SortedSetCommands.readZset(c, c.arg(1));
         ReplyWriter w = c.reply();
-        w.arrayHeader(c.argc() - 2);
+        replyPerMember(c, score -> w.bulk(GeoHash.standardGeohash(score)), w::nullBulk);
+    }
+
+    /** An array with one element per member argument: {@code present} given its score, or {@code missing}. */
+    private static void replyPerMember(Client c, java.util.function.DoubleConsumer present, Runnable missing) {
+        ZSetValue z = SortedSetCommands.readZset(c, c.arg(1));
+        c.reply().arrayHeader(c.argc() - 2);
         for (int j = 2; j < c.argc(); j++) {
             Double score = z == null ? null : z.score(c.arg(j));
             if (score == null) {
-                w.nullBulk();
+                missing.run();
             } else {
-                w.bulk(GeoHash.standardGeohash(score));
+                present.accept(score);
             }
         }
     }
