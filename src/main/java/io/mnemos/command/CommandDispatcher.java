@@ -3,6 +3,7 @@ package io.mnemos.command;
 import io.mnemos.protocol.ReplyWriter;
 import io.mnemos.server.BlockedClients;
 import io.mnemos.server.Client;
+import io.mnemos.persistence.DiskErrors;
 import io.mnemos.server.Tracking;
 import io.mnemos.server.WatchedKeys;
 import io.mnemos.server.Server;
@@ -43,6 +44,24 @@ public final class CommandDispatcher {
                 yield c.inMulti() || (declared >= 0 && io.mnemos.scripting.Scripting.denyOom(declared));
             }
             default -> c.inMulti();
+        };
+    }
+
+    /**
+     * processCommand's is_write_command: a WRITE command, an EXEC of one, or a script whose
+     * shebang does not declare no-writes.
+     */
+    private boolean writes(Client c, CommandSpec spec, byte[][] argv) {
+        if (spec.has(CommandFlag.WRITE)) {
+            return true;
+        }
+        return switch (spec.fullName()) {
+            case "exec" -> TransactionCommands.queuesFlag(c, CommandFlag.WRITE);
+            case "eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro" -> {
+                int declared = server.scripting().declaredFlags(spec.fullName(), argv);
+                yield declared >= 0 && io.mnemos.scripting.Scripting.writes(declared);
+            }
+            default -> false;
         };
     }
 
@@ -179,6 +198,13 @@ public final class CommandDispatcher {
         // processCommand keeps the client side caching table within tracking-table-max-keys.
         if (server.tracking().clientCount() > 0) {
             server.tracking().limitUsedSlots();
+        }
+        // No writes, nor PING, while the last BGSAVE or AOF write failed (MISCONF).
+        String diskError = DiskErrors.writeDenial(server.persistence(), server.aof());
+        if (diskError != null && (writes(c, spec, argv) || spec.fullName().equals("ping"))) {
+            spec.rejectedCalls++;
+            rejectCommand(c, diskError);
+            return true;
         }
         // RESP2 subscribed mode: only the subscription commands, PING, QUIT and RESET.
         if (c.protocol() == 2 && server.pubsub().subscribed(c) && !PubSubCommands.allowedWhileSubscribed(spec)) {

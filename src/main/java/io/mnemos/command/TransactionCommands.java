@@ -58,8 +58,13 @@ public final class TransactionCommands implements CommandFamily {
 
     /** True when a queued command may grow memory, which makes EXEC one too (mstate.cmd_flags). */
     static boolean queuesDenyoom(Client c) {
+        return queuesFlag(c, CommandFlag.DENYOOM);
+    }
+
+    /** True when a queued command has {@code flag} (Redis's mstate.cmd_flags). */
+    static boolean queuesFlag(Client c, CommandFlag flag) {
         for (Transaction.Queued q : c.transaction().queued()) {
-            if (q.spec().has(CommandFlag.DENYOOM)) {
+            if (q.spec().has(flag)) {
                 return true;
             }
         }

@@ -66,6 +66,8 @@ public final class AppendOnlyFile implements CommandPropagation.Listener {
     private long lastRewriteTimeSec = -1;
     private boolean lastBgrewriteOk = true;
     private boolean lastWriteOk = true;
+    /** strerror of the failed write while {@link #lastWriteOk} is false. */
+    private String lastWriteError = "";
     private long rewrites;
     private long consecutiveFailures;
     private long delayedFsync;
@@ -85,6 +87,11 @@ public final class AppendOnlyFile implements CommandPropagation.Listener {
 
     public boolean enabled() {
         return state != State.OFF;
+    }
+
+    /** The error of the last write while it has not been retried successfully, or null. */
+    public String lastWriteError() {
+        return lastWriteOk ? null : lastWriteError;
     }
 
     public boolean rewriteInProgress() {
@@ -311,6 +318,8 @@ public final class AppendOnlyFile implements CommandPropagation.Listener {
             log.warn("Error writing to the AOF file: {}", e.getMessage());
         }
         lastWriteOk = false;
+        // Java's message for the errno is strerror's text ("No space left on device").
+        lastWriteError = e.getMessage() == null ? e.toString() : e.getMessage();
         try {
             ch.truncate(before); // drop a partial command; the buffer is written again later
         } catch (IOException ignored) {

@@ -205,6 +205,11 @@ public final class RdbPersistence {
         }
     }
 
+    /** rdb_last_bgsave_status is ok: the last BGSAVE (or SAVE) succeeded, or none ran yet. */
+    public boolean lastBgsaveOk() {
+        return lastBgsaveOk;
+    }
+
     /** True when save points are configured (SHUTDOWN then saves unless NOSAVE). */
     public boolean savePointsConfigured() {
         return settings.savePoints.length > 0;

@@ -9,13 +9,18 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** The RDB options, with Redis's names and defaults: save, dbfilename, rdbcompression, rdbchecksum. */
+/**
+ * The RDB options, with Redis's names and defaults: save, dbfilename, rdbcompression, rdbchecksum,
+ * stop-writes-on-bgsave-error.
+ */
 public final class RdbSettings {
     /** Save points: seconds, changes, seconds, changes... (Redis 7 default "3600 1 300 100 60 10000"). */
     public volatile long[] savePoints = {3600, 1, 300, 100, 60, 10000};
     public volatile String dbfilename = "dump.rdb";
     public volatile boolean compression = true;
     public volatile boolean checksum = true;
+    /** stop-writes-on-bgsave-error: refuse writes (MISCONF) while the last BGSAVE failed and save points exist. */
+    public volatile boolean stopWritesOnBgsaveError = true;
 
     /** Whether a "save" directive of the config file (or command line) has replaced the defaults yet. */
     private boolean saveReadFromFile;
@@ -32,6 +37,8 @@ public final class RdbSettings {
         }).protectedConfig());
         config.register(ConfigOption.bool("rdbcompression", true, () -> compression, v -> compression = v));
         config.register(ConfigOption.bool("rdbchecksum", false, () -> checksum, v -> checksum = v));
+        config.register(ConfigOption.bool("stop-writes-on-bgsave-error", true, () -> stopWritesOnBgsaveError,
+                v -> stopWritesOnBgsaveError = v));
     }
 
     /** CONFIG GET save: "seconds changes" pairs joined by spaces, "" without save points. */

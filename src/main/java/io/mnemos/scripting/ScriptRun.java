@@ -2,6 +2,7 @@ package io.mnemos.scripting;
 
 import io.mnemos.command.CommandFlag;
 import io.mnemos.command.CommandSpec;
+import io.mnemos.persistence.DiskErrors;
 import io.mnemos.server.Client;
 import io.mnemos.server.Server;
 import org.luaj.vm2.LuaError;
@@ -147,6 +148,13 @@ final class ScriptRun {
         }
         if (spec.has(CommandFlag.WRITE) && readOnly) {
             return rejected(spec, "Write commands are not allowed from read-only scripts.");
+        }
+        // scriptVerifyWriteCommandAllow: once the script has written, it is not failed halfway.
+        if (spec.has(CommandFlag.WRITE) && !wrote) {
+            String diskError = DiskErrors.writeDenial(server.persistence(), server.aof());
+            if (diskError != null) {
+                return rejected(spec, "-" + diskError);
+            }
         }
         if (!allowOom && scriptOom && !wrote && spec.has(CommandFlag.DENYOOM)
                 && server.config().eviction.maxmemory > 0) {

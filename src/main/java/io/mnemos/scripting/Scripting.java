@@ -214,6 +214,11 @@ public final class Scripting {
         return flags < 0 || (flags & FLAG_EVAL_COMPAT) != 0 ? -1 : flags;
     }
 
+    /** scriptFlagsToCmdFlags: a script that does not declare no-writes is a write command. */
+    public static boolean writes(int declaredFlags) {
+        return (declaredFlags & FLAG_NO_WRITES) == 0;
+    }
+
     /** scriptFlagsToCmdFlags: no-writes implies allow-oom; otherwise the script may grow memory. */
     public static boolean denyOom(int declaredFlags) {
         return (declaredFlags & (FLAG_ALLOW_OOM | FLAG_NO_WRITES)) == 0;
