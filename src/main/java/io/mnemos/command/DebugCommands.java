@@ -31,8 +31,6 @@ public final class DebugCommands implements CommandFamily {
     private static final Logger log = LoggerFactory.getLogger(DebugCommands.class);
     /** Redis's LRU_CLOCK_MAX: object LRU clocks are 24-bit seconds. */
     private static final long LRU_CLOCK_MAX = (1 << 24) - 1;
-    /** OBJ_SHARED_REFCOUNT of Redis's shared integers 0..9999. */
-    private static final int SHARED_REFCOUNT = Integer.MAX_VALUE;
 
     private static final String[] DEBUG_HELP = {
             "AOF-FLUSH-SLEEP <microsec>",
@@ -363,17 +361,9 @@ public final class DebugCommands implements CommandFamily {
         Object value = e.value();
         String encoding;
         long serialized;
-        int refcount = 1;
+        long refcount = KeyCommands.refcount(c, e);
         if (value instanceof byte[] s) {
-            Long asLong = s.length <= 20 && e.stringEncoding() == 0 ? Args.parseLongOrNull(s) : null;
-            if (asLong != null) {
-                encoding = "int";
-                if (asLong >= 0 && asLong < 10000) {
-                    refcount = SHARED_REFCOUNT;
-                }
-            } else {
-                encoding = KeyCommands.encoding(e);
-            }
+            encoding = KeyCommands.encoding(e);
             serialized = serializedStringLength(s);
         } else {
             encoding = ((TypedValue) value).encoding();

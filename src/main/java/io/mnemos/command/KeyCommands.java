@@ -467,7 +467,8 @@ public final class KeyCommands implements CommandFamily {
         }
         Object value = e.value() instanceof byte[] b ? b.clone() : ((TypedValue) e.value()).copy();
         Entry created = dst.add(newKey, value);
-        created.stringEncoding(e.stringEncoding()); // dupStringObject keeps raw/embstr/int
+        // dupStringObject keeps raw/embstr/int, but an int copy is an object of its own, never shared.
+        created.stringEncoding(encoding(e).equals("int") ? Entry.STRING_UNSHARED : e.stringEncoding());
         if (e.isVolatile()) {
             dst.setExpire(created, e.expireAt());
         }
@@ -554,18 +555,22 @@ public final class KeyCommands implements CommandFamily {
     private static void objectRefcount(Client c) {
         Entry e = objectLookup(c);
         if (e != null) {
-            long refcount = 1;
-            if (e.value() instanceof byte[] b && b.length <= 20 && e.stringEncoding() == 0) {
-                Long v = Args.parseLongOrNull(b);
-                // Small integers are Redis's shared objects unless an LRU/LFU policy with a
-                // maxmemory needs one object per key (MAXMEMORY_FLAG_NO_SHARED_INTEGERS).
-                if (v != null && v >= 0 && v < SHARED_INTEGERS && (c.server().config().eviction.maxmemory == 0
-                        || !c.server().config().eviction.policy.noSharedIntegers())) {
-                    refcount = SHARED_REFCOUNT;
-                }
-            }
-            c.reply().integer(refcount);
+            c.reply().integer(refcount(c, e));
         }
+    }
+
+    /** The refcount OBJECT REFCOUNT and DEBUG OBJECT show: Redis's shared small integers, else 1. */
+    static long refcount(Client c, Entry e) {
+        if (e.value() instanceof byte[] b && b.length <= 20 && e.stringEncoding() == 0) {
+            Long v = Args.parseLongOrNull(b);
+            // Small integers are Redis's shared objects unless an LRU/LFU policy with a
+            // maxmemory needs one object per key (MAXMEMORY_FLAG_NO_SHARED_INTEGERS).
+            if (v != null && v >= 0 && v < SHARED_INTEGERS && (c.server().config().eviction.maxmemory == 0
+                    || !c.server().config().eviction.policy.noSharedIntegers())) {
+                return SHARED_REFCOUNT;
+            }
+        }
+        return 1;
     }
 
     private static void objectIdletime(Client c) {

@@ -17,7 +17,8 @@ public final class Entry {
     int volatileSlot = -1;
     /**
      * Last access time in seconds, the basis of OBJECT IDLETIME: Redis's 24-bit lru field (see
-     * {@link ObjectClock}). The bits above it hold {@link #STRING_RAW} / {@link #STRING_NOT_INT}.
+     * {@link ObjectClock}). The bits above it hold {@link #STRING_RAW} / {@link #STRING_NOT_INT} /
+     * {@link #STRING_UNSHARED}.
      */
     int accessTime;
 
@@ -27,6 +28,8 @@ public final class Entry {
     public static final int STRING_RAW = 1 << 24;
     /** A string value made by createStringObject, never "int" encoded (INCRBYFLOAT's result). */
     public static final int STRING_NOT_INT = 1 << 25;
+    /** An "int" string of its own rather than one of Redis's shared integers (COPY's dupStringObject). */
+    public static final int STRING_UNSHARED = 1 << 26;
 
     Entry(byte[] key, Object value) {
         this.key = key;

@@ -610,6 +610,19 @@ class KeyCommandsTest {
         }
 
         @Test
+        void aCopyOfASharedIntegerIsAnObjectOfItsOwn() {
+            // Redis 7.0.15: COPY's dupStringObject makes a new int-encoded object (refcount 1); a
+            // write that makes the value again shares it again.
+            h.exec("SET", "n", "12");
+            assertEquals(ONE, h.exec("COPY", "n", "m"));
+            assertEquals(ONE, h.exec("OBJECT", "REFCOUNT", "m"));
+            assertEquals("$3\r\nint\r\n", h.exec("OBJECT", "ENCODING", "m"));
+            assertEquals(":2147483647\r\n", h.exec("OBJECT", "REFCOUNT", "n"));
+            h.exec("INCR", "m");
+            assertEquals(":2147483647\r\n", h.exec("OBJECT", "REFCOUNT", "m"));
+        }
+
+        @Test
         void idletimeAndFreqUnderDefaultPolicy() {
             h.exec("SET", "a", "1");
             h.clock().advance(12_345);
