@@ -1,12 +1,11 @@
 package io.mnemos.command;
 
+import io.mnemos.persistence.DumpPayload;
 import io.mnemos.protocol.ReplyWriter;
 import io.mnemos.server.Client;
 import io.mnemos.store.DatasetDigest;
 import io.mnemos.store.Database;
 import io.mnemos.store.Entry;
-import io.mnemos.store.TypedValue;
-import io.mnemos.util.Lzf;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -359,16 +358,9 @@ public final class DebugCommands implements CommandFamily {
             throw CommandError.NO_SUCH_KEY;
         }
         Object value = e.value();
-        String encoding;
-        long serialized;
         long refcount = KeyCommands.refcount(c, e);
-        if (value instanceof byte[] s) {
-            encoding = KeyCommands.encoding(e);
-            serialized = serializedStringLength(s);
-        } else {
-            encoding = ((TypedValue) value).encoding();
-            serialized = 0;
-        }
+        String encoding = KeyCommands.encoding(e);
+        long serialized = serializedLength(c, value);
         long nowSeconds = c.db().now() / 1000;
         long lru = e.accessTime() & LRU_CLOCK_MAX;
         long clock = nowSeconds & LRU_CLOCK_MAX;
@@ -380,37 +372,12 @@ public final class DebugCommands implements CommandFamily {
     }
 
     /**
-     * rdbSavedObjectLen of a string, as rdbSaveRawString writes it: an integer encoding for small
-     * integers, LZF (rdbcompression yes) for strings over 20 bytes when that saves space, else a
-     * length prefix and the bytes.
+     * rdbSavedObjectLen: the bytes the value takes in an RDB file (or a DUMP payload, less its type
+     * byte and 10-byte footer), under the current rdbcompression. Mnemos writes collections in the
+     * plain RDB encodings, so for those the figure is its own, not the listpack length Redis shows.
      */
-    static long serializedStringLength(byte[] s) {
-        if (s.length <= 11) {
-            Long v = Args.parseLongOrNull(s);
-            if (v != null) {
-                if (v >= Byte.MIN_VALUE && v <= Byte.MAX_VALUE) {
-                    return 2;
-                }
-                if (v >= Short.MIN_VALUE && v <= Short.MAX_VALUE) {
-                    return 3;
-                }
-                if (v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE) {
-                    return 5;
-                }
-            }
-        }
-        if (s.length > 20) {
-            byte[] compressed = Lzf.compress(s, s.length - 4);
-            if (compressed != null) {
-                return 1 + lengthPrefix(compressed.length) + lengthPrefix(s.length) + compressed.length;
-            }
-        }
-        return lengthPrefix(s.length) + s.length;
-    }
-
-    /** Bytes of rdbSaveLen's length encoding. */
-    private static int lengthPrefix(long n) {
-        return n < (1 << 6) ? 1 : n < (1 << 14) ? 2 : n <= 0xffffffffL ? 5 : 9;
+    private static long serializedLength(Client c, Object value) {
+        return DumpPayload.create(value, c.server().config().rdb.compression).length - 11;
     }
 
     /** DEBUG POPULATE count [prefix] [size]: key:N = value:N, padded with zero bytes or cut to size. */

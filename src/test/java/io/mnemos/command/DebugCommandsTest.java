@@ -131,6 +131,21 @@ class DebugCommandsTest {
                         .replaceAll(" lru:.*", "");
                 assertEquals(theirs, ours, v);
             }
+            // Collections past their listpack/intset limits: Redis writes them plainly too.
+            for (int i = 0; i < 600; i++) {
+                for (String[] cmd : new String[][] {{"SADD", "set", "member:" + i}, {"HSET", "hash", "f" + i, "v" + i},
+                        {"ZADD", "zset", Double.toString(i / 7.0), "m" + i}}) {
+                    conn.call(cmd);
+                    h.exec(cmd);
+                }
+            }
+            for (String key : List.of("set", "hash", "zset")) {
+                String theirs = conn.call("DEBUG", "OBJECT", key).replaceAll("Value at:0x[0-9a-f]+ ", "")
+                        .replaceAll(" lru:.*", "");
+                String ours = h.exec("DEBUG", "OBJECT", key).replaceAll("Value at:0x[0-9a-f]+ ", "")
+                        .replaceAll(" lru:.*", "");
+                assertEquals(theirs, ours, key);
+            }
         }
     }
 
