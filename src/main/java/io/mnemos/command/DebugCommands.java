@@ -214,6 +214,10 @@ public final class DebugCommands implements CommandFamily {
                 reload(c);
                 return;
             }
+            case "loadaof" -> {
+                loadAof(c);
+                return;
+            }
             case "set-active-expire" -> {
                 if (argc == 3) {
                     c.server().activeExpire().enabled(atoi(c.arg(2)) != 0);
@@ -442,6 +446,23 @@ public final class DebugCommands implements CommandFamily {
             throw CommandError.err("Error trying to load the RDB dump, check server logs.");
         }
         log.warn("DB reloaded by DEBUG RELOAD");
+        c.reply().ok();
+    }
+
+    /** DEBUG LOADAOF: the keyspace is replaced by what the AOF holds (its buffer written first). */
+    private static void loadAof(Client c) {
+        io.mnemos.persistence.AppendOnlyFile aof = c.server().aof();
+        if (!aof.enabled()) {
+            // Redis 7.0 exits here (no manifest to load): refusing is kinder.
+            throw CommandError.err("DEBUG LOADAOF needs the append only file: appendonly is no");
+        }
+        try {
+            aof.reload();
+        } catch (io.mnemos.persistence.AofLoader.LoadException e) {
+            log.warn("DEBUG LOADAOF failed: {}", e.getMessage());
+            throw CommandError.err("Error trying to load the AOF files, check server logs.");
+        }
+        log.warn("Append Only File loaded by DEBUG LOADAOF");
         c.reply().ok();
     }
 

@@ -123,6 +123,20 @@ public final class AppendOnlyFile implements CommandPropagation.Listener {
         if (!config.appendonly) {
             return;
         }
+        loadFiles();
+        server.commandTable().resetStats();
+        try {
+            openOnStartup();
+        } catch (IOException e) {
+            throw new AofLoader.LoadException("Can't open the append-only file: " + e.getMessage());
+        }
+        state = State.ON;
+        server.propagation().addListener(this);
+        startFsyncThread();
+    }
+
+    /** Replays the manifest's files into the keyspace, logging nothing and leaving it clean (dirty 0). */
+    private void loadFiles() {
         server.propagation().suppress(true);
         server.keyspace().loading(true);
         try {
@@ -133,15 +147,18 @@ public final class AppendOnlyFile implements CommandPropagation.Listener {
             server.propagation().suppress(false);
         }
         server.keyspace().stats().dirty = 0;
-        server.commandTable().resetStats();
-        try {
-            openOnStartup();
-        } catch (IOException e) {
-            throw new AofLoader.LoadException("Can't open the append-only file: " + e.getMessage());
-        }
-        state = State.ON;
-        server.propagation().addListener(this);
-        startFsyncThread();
+    }
+
+    /**
+     * DEBUG LOADAOF: writes out what is buffered, empties the keyspace and loads the files again; the
+     * log stays open for appending. Throws {@link AofLoader.LoadException} if a file cannot be loaded
+     * (Redis exits then; the keyspace holds what was loaded so far).
+     */
+    public void reload() {
+        flush();
+        server.keyspace().flushAll();
+        server.tracking().invalidateOnFlush(); // emptyData's signalFlushedDb
+        loadFiles();
     }
 
     private void loadManifest() throws IOException, AofManifest.FormatException {

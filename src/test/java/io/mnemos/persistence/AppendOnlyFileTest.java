@@ -125,6 +125,28 @@ class AppendOnlyFileTest {
         }
     }
 
+    @Test
+    void debugLoadaofReplacesTheDatasetWithWhatTheLogHolds() throws Exception {
+        try (RunningServer s = start(); RespConnection c = new RespConnection(s.host(), s.port())) {
+            populate(c);
+            String logged = c.call("DEBUG", "DIGEST");
+            String dbsize = c.call("DBSIZE");
+            // DEBUG POPULATE is not propagated (as in Redis): its keys are not in the log.
+            assertEquals("+OK\r\n", c.call("DEBUG", "POPULATE", "100", "unlogged"));
+            assertEquals("+OK\r\n", c.call("DEBUG", "LOADAOF"));
+            assertEquals(dbsize, c.call("DBSIZE"));
+            assertEquals(logged, c.call("DEBUG", "DIGEST"));
+            // The log stays open: a write after the reload is logged and survives a restart.
+            assertEquals("+OK\r\n", c.call("SET", "after", "reload"));
+        }
+        try (RunningServer s = start(); RespConnection c = new RespConnection(s.host(), s.port())) {
+            assertEquals("$6\r\nreload\r\n", c.call("GET", "after"));
+        }
+        try (RunningServer s = RunningServer.start(); RespConnection c = new RespConnection(s.host(), s.port())) {
+            assertEquals("-ERR DEBUG LOADAOF needs the append only file: appendonly is no\r\n", c.call("DEBUG", "LOADAOF"));
+        }
+    }
+
     @ParameterizedTest(name = "aof-use-rdb-preamble {0}")
     @ValueSource(strings = {"yes", "no"})
     void bgrewriteaofCompactsIntoANewBaseAndDeletesTheHistory(String preamble) throws Exception {
