@@ -1,6 +1,7 @@
 package io.mnemos.command;
 
 import io.mnemos.protocol.ReplyWriter;
+import io.mnemos.protocol.RespBuffer;
 import io.mnemos.server.BlockedClients;
 import io.mnemos.server.Client;
 import io.mnemos.persistence.DiskErrors;
@@ -335,6 +336,12 @@ public final class CommandDispatcher {
         } catch (CommandError e) {
             spec.failedCalls++;
             reject(c, e.getMessage());
+        } catch (RespBuffer.TooLarge e) {
+            // Part of the reply may be on its way already: the connection cannot be kept in step.
+            spec.failedCalls++;
+            log.warn("Closing client id={} addr={}: the reply to {} is too large: {}", c.id(), c.remoteAddress(),
+                    spec.fullName(), e.getMessage());
+            c.closeAsap();
         } catch (RuntimeException e) {
             spec.failedCalls++;
             log.warn("Command {} failed unexpectedly", spec.fullName(), e);

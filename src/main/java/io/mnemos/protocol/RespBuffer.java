@@ -52,6 +52,16 @@ public final class RespBuffer {
         return Arrays.copyOf(buf, len);
     }
 
+    /**
+     * More bytes than one Java array holds (about 2 GB): a reply Redis would stream from its reply
+     * list (HRANDFIELD key -4611686018427387904, a huge LRANGE) cannot be buffered here.
+     */
+    public static final class TooLarge extends IllegalStateException {
+        TooLarge(long bytes) {
+            super("RESP of " + bytes + " bytes is too large to buffer (the largest is " + MAX_BYTES + ")");
+        }
+    }
+
     private void ensure(int extra) {
         if (extra > buf.length - len) {
             grow(extra);
@@ -61,7 +71,7 @@ public final class RespBuffer {
     private void grow(int extra) {
         long needed = (long) len + extra;
         if (needed > MAX_BYTES) {
-            throw new IllegalStateException("RESP of " + needed + " bytes is too large to buffer");
+            throw new TooLarge(needed);
         }
         long doubled = Math.max(initialBytes, 2L * buf.length);
         buf = Arrays.copyOf(buf, (int) Math.min(MAX_BYTES, Math.max(needed, doubled)));
