@@ -31,6 +31,7 @@ public final class Commands {
                 new MonitorCommands(),
                 new ScriptingCommands(),
                 new io.mnemos.persistence.AofCommands(),
-                new PersistenceCommands());
+                new PersistenceCommands(),
+                new ReplicationCommands());
     }
 }

@@ -13,9 +13,12 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Semaphore;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * RDB persistence of one server: SAVE, BGSAVE (fork-less, see {@link SnapshotJob}), save
@@ -141,6 +144,7 @@ public final class RdbPersistence {
         } catch (IOException e) {
             log.warn("Can't save in background: {}", e.getMessage());
             lastBgsaveOk = false;
+            notifyBgsaveWaiters("Can't save in background: " + e.getMessage());
             return false;
         }
         bgStartMillis = System.currentTimeMillis();
@@ -148,6 +152,32 @@ public final class RdbPersistence {
         bgJob = SnapshotJob.start(server, file, "mnemos-bgsave-sync", this::bgsaveDone);
         log.info("Background saving started ({} keys)", bgJob.total());
         return true;
+    }
+
+    /** Told null (the dump file is complete) or the error, when the running or scheduled BGSAVE ends. */
+    private final List<Consumer<String>> bgsaveWaiters = new ArrayList<>();
+
+    /**
+     * The BGSAVE of a full sync (disk-based, as Redis with repl-diskless-sync no): joins the one in
+     * progress, or starts one now, or as soon as the AOF rewrite that runs ends. {@code onDone} gets
+     * null once dbfilename holds the dump, or the error.
+     */
+    public void bgsaveForSync(Consumer<String> onDone) {
+        bgsaveWaiters.add(onDone);
+        if (bgsaveInProgress()) {
+            return;
+        }
+        if (server.backgroundJobActive()) {
+            scheduleBgsave();
+        } else {
+            bgsave();
+        }
+    }
+
+    private void notifyBgsaveWaiters(String error) {
+        List<Consumer<String>> waiters = List.copyOf(bgsaveWaiters);
+        bgsaveWaiters.clear();
+        waiters.forEach(w -> w.accept(error));
     }
 
     /** Schedules a BGSAVE for when the current one ends (BGSAVE SCHEDULE). */
@@ -161,6 +191,7 @@ public final class RdbPersistence {
         if (error != null) {
             log.warn("Background saving error: {}", error);
             lastBgsaveOk = false;
+            notifyBgsaveWaiters(error);
             return;
         }
         log.info("Background saving terminated with success");
@@ -169,6 +200,7 @@ public final class RdbPersistence {
         lastSaveSeconds = bgStartMillis / 1000;
         lastBgsaveOk = true;
         saves++;
+        notifyBgsaveWaiters(null);
     }
 
     /** Stops a BGSAVE in progress and removes its temporary file (SHUTDOWN, SAVE on stop). */

@@ -34,6 +34,8 @@ public final class Client {
     private long lastInteraction = createdAt;
     private String lastCommand = "NULL";
     private boolean closeAfterReply;
+    /** REPLCONF rdb-only 1: a SYNC of this client gets the dump and then the connection closes. */
+    private boolean rdbOnly;
     /** CLIENT REPLY SKIP: drop the reply of the next command only. */
     private boolean skipNextReply;
     private boolean replyOff;
@@ -210,6 +212,21 @@ public final class Client {
         closeAfterReply = true;
     }
 
+    public boolean rdbOnly() {
+        return rdbOnly;
+    }
+
+    public void rdbOnly(boolean rdbOnly) {
+        this.rdbOnly = rdbOnly;
+    }
+
+    /** Asks the connection to write out what was added to the reply outside a command (a push, a dump). */
+    public void flushSoon() {
+        if (deliveryHook != null) {
+            deliveryHook.run();
+        }
+    }
+
     public boolean closing() {
         return closeAfterReply;
     }
@@ -346,9 +363,7 @@ public final class Client {
             return false;
         }
         push(message);
-        if (deliveryHook != null) {
-            deliveryHook.run();
-        }
+        flushSoon();
         return true;
     }
 

@@ -59,6 +59,37 @@ class RedisCliIntegrationTest {
     }
 
     @Test
+    void rdbOptionTakesABackupOverTheWireThatLoadsIntoTheSameDataset(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        String digest;
+        java.nio.file.Path backup = tmp.resolve("backup.rdb");
+        try (RunningServer source = RunningServer.start("--dir", tmp.toString());
+             io.mnemos.testing.RespConnection c = new io.mnemos.testing.RespConnection(source.host(), source.port())) {
+            c.call("DEBUG", "POPULATE", "1000");
+            c.call("RPUSH", "list", "a", "b");
+            c.call("GEOADD", "geo", "13.361389", "38.115556", "Palermo");
+            c.call("PEXPIRE", "list", "100000000");
+            digest = c.call("DEBUG", "DIGEST");
+            String out = cli(source, null, "--rdb", backup.toString());
+            assertTrue(out.contains("Transfer finished with success."), out);
+            // A replica's SYNC and PSYNC are refused: Mnemos has no replication stream.
+            assertEquals("-ERR Mnemos does not replicate: SYNC serves only clients that sent REPLCONF rdb-only 1 "
+                    + "(redis-cli --rdb)\r\n", c.call("SYNC"));
+            assertEquals("+PONG\r\n", c.call("PING"));
+        }
+        java.nio.file.Path restored = java.nio.file.Files.createDirectories(tmp.resolve("restored"));
+        java.nio.file.Files.copy(backup, restored.resolve("dump.rdb"));
+        try (RunningServer copy = RunningServer.start("--dir", restored.toString());
+             io.mnemos.testing.RespConnection c = new io.mnemos.testing.RespConnection(copy.host(), copy.port())) {
+            for (int i = 0; i < 500 && c.call("DBSIZE").startsWith("-LOADING"); i++) {
+                Thread.sleep(10); // the dump loads while the server already answers
+            }
+            assertEquals(":1002\r\n", c.call("DBSIZE"));
+            assertEquals(digest, c.call("DEBUG", "DIGEST"));
+        }
+    }
+
+    @Test
     void pingAnswersPong() throws Exception {
         assertEquals("PONG\n", cli(server, null, "ping"));
     }

@@ -1,0 +1,112 @@
+package io.mnemos.command;
+
+import io.mnemos.server.Client;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static io.mnemos.command.CommandFlag.ADMIN;
+import static io.mnemos.command.CommandFlag.ALLOW_BUSY;
+import static io.mnemos.command.CommandFlag.LOADING;
+import static io.mnemos.command.CommandFlag.NOSCRIPT;
+import static io.mnemos.command.CommandFlag.NO_ASYNC_LOADING;
+import static io.mnemos.command.CommandFlag.NO_MULTI;
+import static io.mnemos.command.CommandFlag.STALE;
+import static io.mnemos.command.CommandSpec.command;
+
+/**
+ * The master side of a full sync, as far as Mnemos serves it: REPLCONF and SYNC for a client that
+ * wants the dump only (REPLCONF rdb-only 1, what {@code redis-cli --rdb <file>} sends), so a backup
+ * can be taken over the wire. Mnemos has no replication stream: a replica's SYNC or PSYNC is refused.
+ */
+public final class ReplicationCommands implements CommandFamily {
+    private static final Logger log = LoggerFactory.getLogger(ReplicationCommands.class);
+    static final String NO_REPLICATION = "ERR Mnemos does not replicate: SYNC serves only clients that sent "
+            + "REPLCONF rdb-only 1 (redis-cli --rdb)";
+
+    @Override
+    public List<CommandSpec> commands() {
+        return List.of(
+                command("replconf", -1).flags(ADMIN, NOSCRIPT, LOADING, STALE, ALLOW_BUSY)
+                        .categories("admin", "dangerous").group("server").since("3.0.0")
+                        .summary("An internal command for configuring the replication stream").complexity("O(1)")
+                        .handler(ReplicationCommands::replconf).build(),
+                command("sync", 1).flags(ADMIN, NOSCRIPT, NO_ASYNC_LOADING, NO_MULTI)
+                        .categories("admin", "dangerous").group("server").since("1.0.0")
+                        .summary("Internal command used for replication")
+                        .handler(ReplicationCommands::sync).build(),
+                command("psync", -3).flags(ADMIN, NOSCRIPT, NO_ASYNC_LOADING, NO_MULTI)
+                        .categories("admin", "dangerous").group("server").since("2.8.0")
+                        .summary("Internal command used for replication")
+                        .handler(c -> {
+                            throw CommandError.err(NO_REPLICATION.substring(4));
+                        }).build());
+    }
+
+    /** replconfCommand: option/value pairs; acks get no reply, anything else +OK. */
+    private static void replconf(Client c) {
+        if (c.argc() % 2 == 0) {
+            throw CommandError.SYNTAX;
+        }
+        for (int j = 1; j < c.argc(); j += 2) {
+            String option = Args.text(c.arg(j)).toLowerCase(java.util.Locale.ROOT);
+            switch (option) {
+                case "listening-port" -> Args.parseLong(c.arg(j + 1));
+                case "ip-address", "capa", "rdb-filter-only" -> {
+                    // accepted: they only matter to a replica Mnemos never feeds
+                }
+                case "ack", "fack", "getack" -> {
+                    return; // acknowledgements (and a master's request for one) are never answered
+                }
+                case "rdb-only" -> {
+                    long v = Args.parseLong(c.arg(j + 1));
+                    if (v < 0 || v > 1) {
+                        throw CommandError.err("value is out of range, value must between 0 and 1");
+                    }
+                    c.rdbOnly(v == 1);
+                }
+                default -> throw CommandError.err("Unrecognized REPLCONF option: " + Args.text(c.arg(j)));
+            }
+        }
+        c.reply().ok();
+    }
+
+    /** SYNC of a dump-only client: a BGSAVE, then the file as {@code $<length>\r\n<bytes>}, then close. */
+    private static void sync(Client c) {
+        if (!c.rdbOnly()) {
+            throw CommandError.err(NO_REPLICATION.substring(4));
+        }
+        log.info("Replica {} asks for synchronization (dump only)", c.remoteAddress());
+        c.server().persistence().bgsaveForSync(error -> sendDump(c, error));
+    }
+
+    private static void sendDump(Client c, String error) {
+        if (c.closing() || (c.channel() != null && !c.channel().isActive())) {
+            return;
+        }
+        if (error != null) {
+            log.warn("Background saving error, closing the dump-only replica {}: {}", c.remoteAddress(), error);
+            c.closeAsap();
+            return;
+        }
+        Path file = Path.of(c.server().config().dir).resolve(c.server().config().rdb.dbfilename);
+        byte[] dump;
+        try {
+            dump = Files.readAllBytes(file);
+        } catch (IOException | OutOfMemoryError e) {
+            log.warn("Can't read the dump for the dump-only replica {}: {}", c.remoteAddress(), e.toString());
+            c.closeAsap();
+            return;
+        }
+        c.reply().raw(("$" + dump.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        c.reply().raw(dump);
+        c.closeAfterReply();
+        c.flushSoon();
+        log.info("Synchronization with the dump-only replica {} succeeded ({} bytes)", c.remoteAddress(), dump.length);
+    }
+}
