@@ -27,35 +27,25 @@ public final class Libm {
     }
 
     public static double sin(double x) {
-        if (SIN == null) {
-            return StrictMath.sin(x);
-        }
-        try {
-            return (double) SIN.invokeExact(x);
-        } catch (Throwable e) {
-            throw new IllegalStateException("libm sin failed", e);
-        }
+        return call(SIN, StrictMath::sin, x);
     }
 
     public static double cos(double x) {
-        if (COS == null) {
-            return StrictMath.cos(x);
-        }
-        try {
-            return (double) COS.invokeExact(x);
-        } catch (Throwable e) {
-            throw new IllegalStateException("libm cos failed", e);
-        }
+        return call(COS, StrictMath::cos, x);
     }
 
     public static double asin(double x) {
-        if (ASIN == null) {
-            return StrictMath.asin(x);
+        return call(ASIN, StrictMath::asin, x);
+    }
+
+    private static double call(MethodHandle function, java.util.function.DoubleUnaryOperator fallback, double x) {
+        if (function == null) {
+            return fallback.applyAsDouble(x);
         }
         try {
-            return (double) ASIN.invokeExact(x);
+            return (double) function.invokeExact(x);
         } catch (Throwable e) {
-            throw new IllegalStateException("libm asin failed", e);
+            throw new IllegalStateException("libm call failed", e);
         }
     }
 
