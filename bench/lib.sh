@@ -29,7 +29,8 @@ bench_require_jar() {
 free_port() {
     local p
     while true; do
-        p=$((20000 + RANDOM % 30000))
+        # Below Linux's ephemeral range (32768-60999): a port a client connection holds cannot be bound.
+        p=$((20000 + RANDOM % 12000))
         if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
             echo "$p"
             return
@@ -46,6 +47,7 @@ wait_ping() {
         sleep 0.05
     done
     echo "server on port $port did not answer PING" >&2
+    tail -n 5 "$WORK"/*.log >&2 2>/dev/null
     exit 1
 }
 
