@@ -55,7 +55,7 @@ public final class PersistenceCommands implements CommandFamily {
         if (p.bgsaveInProgress()) {
             throw CommandError.err("Background save already in progress");
         }
-        if (p.save()) {
+        if (p.saveOnRequest()) {
             c.reply().ok();
         } else {
             c.reply().error("ERR");
