@@ -76,6 +76,8 @@ public final class MnemosServer implements AutoCloseable {
             server.errorStats().clear();
             server.sampler().reset();
             server.latency().resetHistograms();
+            server.persistence().resetStats();
+            server.aof().resetStats();
         });
     }
 

@@ -394,6 +394,13 @@ public final class AppendOnlyFile implements CommandPropagation.Listener {
 
     // ---- rewrite ----------------------------------------------------------------------------------------
 
+    /** CONFIG RESETSTAT (resetServerStats): aof_rewrites, the consecutive failures and aof_delayed_fsync. */
+    public void resetStats() {
+        rewrites = 0;
+        consecutiveFailures = 0;
+        delayedFsync = 0;
+    }
+
     /**
      * BGREWRITEAOF's reply text, or a CommandError. {@code inExec}: called from EXEC, where (as
      * while a BGSAVE runs) the rewrite is only scheduled.

@@ -176,6 +176,11 @@ public final class RdbPersistence {
         return true;
     }
 
+    /** CONFIG RESETSTAT (resetServerStats): rdb_saves starts again from 0. */
+    public void resetStats() {
+        saves = 0;
+    }
+
     /** Schedules a BGSAVE for when the current one ends (BGSAVE SCHEDULE). */
     public void scheduleBgsave() {
         bgsaveScheduled = true;

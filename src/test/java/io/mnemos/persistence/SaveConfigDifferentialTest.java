@@ -79,7 +79,8 @@ class SaveConfigDifferentialTest {
         }
         assertEquals(List.of(
                 "rdb_changes_since_last_save:0 rdb_saves:1", ":0\r\n", // FLUSHALL wrote an empty dump.rdb
-                "rdb_changes_since_last_save:3 rdb_saves:2", ":1\r\n"), ours); // without save points it does not
+                "rdb_changes_since_last_save:3 rdb_saves:2", ":1\r\n", // without save points it does not
+                "rdb_saves:2 aof_rewrites:1", "rdb_saves:0 aof_rewrites:0"), ours);
         assumeTrue(RealRedis.available(), "redis-server not on PATH");
         Path theirs = Files.createDirectories(dir.resolve("redis"));
         try (RealRedis redis = RealRedis.start("--dir", theirs.toString(), "--save", "3600 1",
@@ -102,6 +103,13 @@ class SaveConfigDifferentialTest {
             assertEquals("+OK\r\n", c.call("DEBUG", "RELOAD", "NOSAVE"));
             out.add(c.call("DBSIZE"));
         }
+        assertEquals("+Background append only file rewriting started\r\n", c.call("BGREWRITEAOF"));
+        for (int i = 0; i < 500 && !c.call("INFO", "persistence").contains("aof_rewrite_in_progress:0"); i++) {
+            Thread.sleep(10);
+        }
+        out.add(infoFields(c, "rdb_saves", "aof_rewrites"));
+        c.call("CONFIG", "RESETSTAT"); // resetServerStats zeroes both counters
+        out.add(infoFields(c, "rdb_saves", "aof_rewrites"));
         return out;
     }
 
