@@ -128,6 +128,7 @@ class DiskErrorsDifferentialTest {
         }
         assertEquals(List.of("-ERR\r\n",
                 "rdb_saves:1 rdb_last_bgsave_status:ok",
+                "errorstat_ERR:count=1 rejected_calls=0,failed_calls=1",
                 "-ERR Can't execute an AOF background rewriting. Please check the server logs for more information.\r\n",
                 "aof_last_bgrewrite_status:err aof_rewrites:0",
                 "+OK\r\n", "+OK\r\n", "rdb_saves:1 rdb_last_bgsave_status:ok"), replies);
@@ -152,6 +153,12 @@ class DiskErrorsDifferentialTest {
         List<String> replies = new ArrayList<>();
         replies.add(c.call("SAVE"));
         replies.add(infoFields(c, "rdb_saves", "rdb_last_bgsave_status"));
+        // shared.err is an error reply like any other: errorstats and the command's failed_calls count it.
+        String errors = c.call("INFO", "errorstats");
+        String stats = c.call("INFO", "commandstats");
+        int save = stats.indexOf("cmdstat_save:");
+        replies.add(errors.substring(errors.indexOf("errorstat_"), errors.indexOf("\r\n", errors.indexOf("errorstat_")))
+                + " " + stats.substring(stats.indexOf("rejected_calls", save), stats.indexOf("\r\n", save)));
         replies.add(c.call("BGREWRITEAOF"));
         replies.add(infoFields(c, "aof_last_bgrewrite_status", "aof_rewrites"));
         replies.add(c.call("CONFIG", "SET", "save", "3600 1"));
