@@ -65,7 +65,7 @@ public final class AclGuard {
      * logs the denial in ACL LOG and returns processCommand's NOPERM error.
      */
     static String check(Client c, CommandSpec spec, byte[][] argv) {
-        int reason = denial(c, spec, argv, c.inMulti() ? AclLog.CONTEXT_MULTI : AclLog.CONTEXT_TOPLEVEL);
+        int reason = denial(c, c, spec, argv, c.inMulti() ? AclLog.CONTEXT_MULTI : AclLog.CONTEXT_TOPLEVEL);
         return switch (reason) {
             case ALLOWED -> null;
             case AclStore.DENIED_CMD -> "NOPERM this user has no permissions to run the '" + spec.fullName() + "' command";
@@ -78,9 +78,11 @@ public final class AclGuard {
     /**
      * scriptVerifyACL: a command called by a script runs with the caller's permissions; null when
      * allowed, otherwise the denial is logged with the "lua" context and script.c's text returned.
+     * The entry's client-info is the caller's (addACLLogEntry swaps the script client for
+     * server.script_caller), so it shows the EVAL or FCALL, not the script's fake client.
      */
-    public static String scriptDenied(Client c, CommandSpec spec, byte[][] argv) {
-        return switch (denial(c, spec, argv, AclLog.CONTEXT_LUA)) {
+    public static String scriptDenied(Client luaClient, Client caller, CommandSpec spec, byte[][] argv) {
+        return switch (denial(luaClient, caller, spec, argv, AclLog.CONTEXT_LUA)) {
             case ALLOWED -> null;
             case AclStore.DENIED_CMD -> "The user executing the script can't run this command or subcommand";
             case AclStore.DENIED_KEY ->
@@ -93,7 +95,7 @@ public final class AclGuard {
 
     /** execCommand's re-check of a queued command; null when still allowed. */
     static String execDenied(Client c, CommandSpec spec, byte[][] argv) {
-        String why = switch (denial(c, spec, argv, AclLog.CONTEXT_MULTI)) {
+        String why = switch (denial(c, c, spec, argv, AclLog.CONTEXT_MULTI)) {
             case ALLOWED -> null;
             case AclStore.DENIED_CMD -> "no permission to execute the command or subcommand";
             case AclStore.DENIED_KEY -> "no permission to touch the specified keys";
@@ -109,9 +111,9 @@ public final class AclGuard {
 
     /**
      * ACLCheckAllPerm for the client's user: {@link #ALLOWED}, or the AclStore.DENIED_* reason after
-     * recording the denial in ACL LOG with {@code context}.
+     * recording the denial in ACL LOG with {@code context} and {@code reported}'s CLIENT LIST line.
      */
-    private static int denial(Client c, CommandSpec spec, byte[][] argv, int context) {
+    private static int denial(Client c, Client reported, CommandSpec spec, byte[][] argv, int context) {
         User u = c.aclUser();
         if (u == null || u.unrestricted()) {
             return ALLOWED;
@@ -122,7 +124,7 @@ public final class AclGuard {
         }
         int reason = (int) (result >>> 32);
         c.setRequest(argv, spec);
-        log(c, reason, context, objectOf(reason, spec, argv, (int) result), u.name());
+        log(reported, reason, context, objectOf(reason, spec, argv, (int) result), u.name());
         return reason;
     }
 

@@ -34,18 +34,40 @@ public final class CommandDispatcher {
     private static final byte[] QUIT = "quit".getBytes(StandardCharsets.US_ASCII);
     /** shared.oomerr. */
     private boolean rejectedOnOom(Client c, CommandSpec spec, byte[][] argv) {
-        if (spec.has(CommandFlag.DENYOOM)) {
+        if (hasFlag(spec, argv, CommandFlag.DENYOOM)) {
             return true;
         }
         return switch (spec.fullName()) {
             case "exec" -> TransactionCommands.queuesDenyoom(c);
             case "discard", "quit", "reset" -> false;
-            case "eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro" -> {
-                int declared = server.scripting().declaredFlags(spec.fullName(), argv);
-                yield c.inMulti() || (declared >= 0 && io.mnemos.scripting.Scripting.denyOom(declared));
-            }
             default -> c.inMulti();
         };
+    }
+
+    /**
+     * getCommandFlags: the command's own flag, except that a script with declared flags (a shebang,
+     * a function) replaces EVAL's and FCALL's write, deny-oom and may-replicate flags with the
+     * ones it declares (scriptFlagsToCmdFlags: no-writes implies allow-oom).
+     */
+    private boolean hasFlag(CommandSpec spec, byte[][] argv, CommandFlag flag) {
+        boolean scriptFlag = flag == CommandFlag.WRITE || flag == CommandFlag.DENYOOM || flag == CommandFlag.MAY_REPLICATE;
+        if (scriptFlag) {
+            switch (spec.fullName()) {
+                case "eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro" -> {
+                    int declared = server.scripting().declaredFlags(spec.fullName(), argv);
+                    if (declared >= 0) {
+                        return switch (flag) {
+                            case WRITE -> io.mnemos.scripting.Scripting.writes(declared);
+                            case DENYOOM -> io.mnemos.scripting.Scripting.denyOom(declared);
+                            default -> false;
+                        };
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        return spec.has(flag);
     }
 
     /**
@@ -53,17 +75,8 @@ public final class CommandDispatcher {
      * shebang does not declare no-writes.
      */
     private boolean writes(Client c, CommandSpec spec, byte[][] argv) {
-        if (spec.has(CommandFlag.WRITE)) {
-            return true;
-        }
-        return switch (spec.fullName()) {
-            case "exec" -> TransactionCommands.queuesFlag(c, CommandFlag.WRITE);
-            case "eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro" -> {
-                int declared = server.scripting().declaredFlags(spec.fullName(), argv);
-                yield declared >= 0 && io.mnemos.scripting.Scripting.writes(declared);
-            }
-            default -> false;
-        };
+        return hasFlag(spec, argv, CommandFlag.WRITE)
+                || spec.fullName().equals("exec") && TransactionCommands.queuesWrite(c);
     }
 
     /** processCommand's text for a protected command its enable-*-command setting does not allow. */
@@ -228,14 +241,15 @@ public final class CommandDispatcher {
             rejectCommand(c, "ERR Replica can't interact with the keyspace");
             return true;
         }
-        if (pausedFor(c, spec)) {
+        if (pausedFor(c, spec, argv)) {
             c.postponed(argv);
             postponed.add(c);
             return false;
         }
         if (c.inMulti() && !TransactionCommands.runsInMulti(spec)) {
             // Redis's queueMultiCommand: executed by EXEC, answered +QUEUED now.
-            c.transaction().queue(argv, spec);
+            c.transaction().queue(argv, spec, hasFlag(spec, argv, CommandFlag.WRITE),
+                    hasFlag(spec, argv, CommandFlag.DENYOOM), hasFlag(spec, argv, CommandFlag.MAY_REPLICATE));
             c.reply().simple("QUEUED");
             return true;
         }
@@ -670,14 +684,14 @@ public final class CommandDispatcher {
         c.transaction().clear();
     }
 
-    private boolean pausedFor(Client c, CommandSpec spec) {
+    private boolean pausedFor(Client c, CommandSpec spec, byte[][] argv) {
         if (!paused()) {
             return false;
         }
         if (pauseAll) {
             return true;
         }
-        if (spec.has(CommandFlag.WRITE) || spec.has(CommandFlag.MAY_REPLICATE)) {
+        if (hasFlag(spec, argv, CommandFlag.WRITE) || hasFlag(spec, argv, CommandFlag.MAY_REPLICATE)) {
             return true;
         }
         // EXEC of a transaction holding writes is a write (Redis's is_may_replicate_command).

@@ -436,8 +436,7 @@ public final class DebugCommands implements CommandFamily {
         }
         io.mnemos.persistence.RdbPersistence p = c.server().persistence();
         if (save && !p.save()) {
-            c.reply().error("ERR");
-            return;
+            throw new CommandError("ERR"); // shared.err, counted in errorstats and failed_calls
         }
         try {
             p.loadNow();

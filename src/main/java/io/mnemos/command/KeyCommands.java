@@ -620,6 +620,8 @@ public final class KeyCommands implements CommandFamily {
         // signalFlushedDb: tracking clients are told all their keys are invalid.
         c.server().tracking().invalidateOnFlush();
         dirty(c, removed);
+        // Propagated even when the database was already empty, as Redis does.
+        c.server().propagation().force();
         c.reply().ok();
     }
 
@@ -630,6 +632,9 @@ public final class KeyCommands implements CommandFamily {
         ks.flushAll();
         c.server().tracking().invalidateOnFlush();
         dirty(c, removed);
+        c.server().persistence().saveAfterFlushAll();
+        // The save above resets server.dirty, and the keyspace may have been empty: propagated anyway.
+        c.server().propagation().force();
         c.reply().ok();
     }
 

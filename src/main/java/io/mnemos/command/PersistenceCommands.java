@@ -55,10 +55,10 @@ public final class PersistenceCommands implements CommandFamily {
         if (p.bgsaveInProgress()) {
             throw CommandError.err("Background save already in progress");
         }
-        if (p.save()) {
+        if (p.saveOnRequest()) {
             c.reply().ok();
         } else {
-            c.reply().error("ERR");
+            throw new CommandError("ERR"); // shared.err, counted in errorstats and failed_calls
         }
     }
 
@@ -87,7 +87,7 @@ public final class PersistenceCommands implements CommandFamily {
         if (p.bgsave()) {
             c.reply().simple("Background saving started");
         } else {
-            c.reply().error("ERR");
+            throw new CommandError("ERR"); // shared.err, counted in errorstats and failed_calls
         }
     }
 

@@ -372,6 +372,8 @@ public final class ServerCommands implements CommandFamily {
         server.errorStats().clear();
         server.sampler().reset();
         server.latency().resetHistograms();
+        server.persistence().resetStats();
+        server.aof().resetStats();
         c.reply().ok();
     }
 

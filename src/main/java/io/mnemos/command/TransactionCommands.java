@@ -58,23 +58,28 @@ public final class TransactionCommands implements CommandFamily {
 
     /** True when a queued command may grow memory, which makes EXEC one too (mstate.cmd_flags). */
     static boolean queuesDenyoom(Client c) {
-        return queuesFlag(c, CommandFlag.DENYOOM);
-    }
-
-    /** True when a queued command has {@code flag} (Redis's mstate.cmd_flags). */
-    static boolean queuesFlag(Client c, CommandFlag flag) {
         for (Transaction.Queued q : c.transaction().queued()) {
-            if (q.spec().has(flag)) {
+            if (q.denyoom()) {
                 return true;
             }
         }
         return false;
     }
 
-    /** True when a queued command writes, which makes EXEC a write for CLIENT PAUSE WRITE. */
+    /** True when a queued command writes, which makes EXEC a write (MISCONF, READONLY). */
+    static boolean queuesWrite(Client c) {
+        for (Transaction.Queued q : c.transaction().queued()) {
+            if (q.write()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True when a queued command writes or may replicate, which makes EXEC one for CLIENT PAUSE WRITE. */
     static boolean queuesWrites(Client c) {
         for (Transaction.Queued q : c.transaction().queued()) {
-            if (q.spec().has(CommandFlag.WRITE) || q.spec().has(CommandFlag.MAY_REPLICATE)) {
+            if (q.write() || q.mayReplicate()) {
                 return true;
             }
         }

@@ -76,6 +76,8 @@ public final class MnemosServer implements AutoCloseable {
             server.errorStats().clear();
             server.sampler().reset();
             server.latency().resetHistograms();
+            server.persistence().resetStats();
+            server.aof().resetStats();
         });
     }
 
@@ -147,6 +149,12 @@ public final class MnemosServer implements AutoCloseable {
             StringBuilder directives = new StringBuilder();
             directives.append("port ").append(port).append('\n');
             directives.append("bind ").append(bind).append('\n');
+            // No save points unless asked for: with Redis's defaults every FLUSHALL (and every few
+            // hundred writes) would write dump.rdb into the working directory, and the next embedded
+            // server would load it.
+            if (!config.containsKey("save")) {
+                directives.append("save \"\"\n");
+            }
             for (Map.Entry<String, String> e : config.entrySet()) {
                 directives.append(e.getKey()).append(' ').append(quote(e.getValue())).append('\n');
             }

@@ -170,7 +170,7 @@ public final class AppendOnlyFile implements CommandPropagation.Listener {
         Path old = Path.of(server.config().dir).resolve(config.appendfilename);
         if (config.appendonly && Files.isRegularFile(old)) {
             // aofUpgradePrepare: an old single-file AOF becomes the base of a new directory.
-            Files.createDirectories(dir());
+            createIfMissing(dir());
             AofManifest upgraded = new AofManifest();
             upgraded.upgradeBase(config.appendfilename);
             persistManifest(upgraded);
@@ -182,7 +182,7 @@ public final class AppendOnlyFile implements CommandPropagation.Listener {
 
     /** aofOpenIfNeededOnServerStart: a base for an empty start, then the last incr file. */
     private void openOnStartup() throws IOException {
-        Files.createDirectories(dir());
+        createIfMissing(dir());
         if (manifest.isEmpty()) {
             boolean rdb = config.useRdbPreamble;
             String base = manifest.newBase(config.appendfilename, rdb);
@@ -234,7 +234,7 @@ public final class AppendOnlyFile implements CommandPropagation.Listener {
 
     /** startAppendOnly: the AOF waits for a rewrite to produce its base. */
     private void startAppendOnly() throws IOException {
-        Files.createDirectories(dir());
+        createIfMissing(dir());
         state = State.WAIT_REWRITE;
         server.propagation().addListener(this);
         startFsyncThread();
@@ -411,6 +411,13 @@ public final class AppendOnlyFile implements CommandPropagation.Listener {
 
     // ---- rewrite ----------------------------------------------------------------------------------------
 
+    /** CONFIG RESETSTAT (resetServerStats): aof_rewrites, the consecutive failures and aof_delayed_fsync. */
+    public void resetStats() {
+        rewrites = 0;
+        consecutiveFailures = 0;
+        delayedFsync = 0;
+    }
+
     /**
      * BGREWRITEAOF's reply text, or a CommandError. {@code inExec}: called from EXEC, where (as
      * while a BGSAVE runs) the rewrite is only scheduled.
@@ -442,21 +449,27 @@ public final class AppendOnlyFile implements CommandPropagation.Listener {
         if (channel == null) {
             buf.clear(); // AOF being enabled: the new base already holds these writes
         }
-        Files.createDirectories(dir());
-        rewriteStartMillis = System.currentTimeMillis();
         long keepFrom = Long.MAX_VALUE;
-        if (state != State.OFF) {
-            AofManifest m = manifest.copy();
-            String incr = m.newIncr(config.appendfilename);
-            openChannel(incr);
-            if (state == State.ON) {
-                // The old base and incr files plus the new incr are a valid chain at any moment.
-                persistManifest(m);
+        try {
+            createIfMissing(dir());
+            rewriteStartMillis = System.currentTimeMillis();
+            if (state != State.OFF) {
+                AofManifest m = manifest.copy();
+                String incr = m.newIncr(config.appendfilename);
+                openChannel(incr);
+                if (state == State.ON) {
+                    // The old base and incr files plus the new incr are a valid chain at any moment.
+                    persistManifest(m);
+                }
+                manifest = m;
+                keepFrom = m.currentIncrSeq();
+                updateSizes();
+                log.info("Creating AOF incr file {} on background rewrite", incr);
             }
-            manifest = m;
-            keepFrom = m.currentIncrSeq();
-            updateSizes();
-            log.info("Creating AOF incr file {} on background rewrite", incr);
+        } catch (IOException | RuntimeException e) {
+            // rewriteAppendOnlyFileBackground: no directory or no new incr file is a failed rewrite.
+            lastBgrewriteOk = false;
+            throw e;
         }
         rewrites++; // counted when started, as Redis does
         // Only rewriteDone changes the base, one rewrite at a time: this is the name it will record.
@@ -469,6 +482,18 @@ public final class AppendOnlyFile implements CommandPropagation.Listener {
         rewriteJob = SnapshotJob.start(server, file, "mnemos-aof-rewrite",
                 error -> rewriteDone(temp, baseName, rdb, keep, error));
         log.info("Background append only file rewriting started");
+    }
+
+    /**
+     * dirCreateIfMissing: the AOF directory is made inside {@code dir} if it is not there, but
+     * {@code dir} itself is never recreated (a deleted data directory fails the AOF, as in Redis).
+     */
+    private static void createIfMissing(Path directory) throws IOException {
+        try {
+            Files.createDirectory(directory);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            // mkdir's EEXIST is success; a file of that name fails when the AOF opens its files
+        }
     }
 
     private SnapshotFile baseFile(String name, String temp, boolean rdb) throws IOException {

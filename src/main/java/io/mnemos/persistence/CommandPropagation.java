@@ -41,6 +41,7 @@ public final class CommandPropagation {
     private static final class Frame {
         List<byte[][]> override;
         byte[] popKey;
+        boolean forced;
     }
 
     private final List<Listener> listeners = new ArrayList<>();
@@ -75,6 +76,7 @@ public final class CommandPropagation {
         Frame f = frames.get(depth++);
         f.override = null;
         f.popKey = null;
+        f.forced = false;
         if (active()) {
             f.popKey = popKeyBefore(c.db(), spec.fullName(), argv);
         }
@@ -86,7 +88,7 @@ public final class CommandPropagation {
      */
     public void exit(Client c, CommandSpec spec, byte[][] argv, boolean dirtied) {
         Frame f = frames.get(--depth);
-        if (dirtied && active() && !c.blocked() && !selfPropagating(spec.fullName())) {
+        if ((dirtied || f.forced) && active() && !c.blocked() && !selfPropagating(spec.fullName())) {
             int db = c.db().id();
             if (f.override != null) {
                 for (byte[][] a : f.override) {
@@ -112,6 +114,16 @@ public final class CommandPropagation {
     public void replaceWith(List<byte[][]> commands) {
         if (depth > 0 && active()) {
             frames.get(depth - 1).override = commands;
+        }
+    }
+
+    /**
+     * forceCommandPropagation: the running command is propagated even if it changed nothing that
+     * server.dirty counts (FLUSHALL and FLUSHDB of an empty keyspace, FLUSHALL whose save reset it).
+     */
+    public void force() {
+        if (depth > 0) {
+            frames.get(depth - 1).forced = true;
         }
     }
 

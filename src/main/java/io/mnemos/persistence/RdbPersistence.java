@@ -121,8 +121,29 @@ public final class RdbPersistence {
         ks.stats().dirty = 0;
         lastSaveSeconds = System.currentTimeMillis() / 1000;
         lastBgsaveOk = true;
-        saves++;
         return true;
+    }
+
+    /**
+     * saveCommand: SAVE counts in rdb_saves whether or not the file could be written; the saves
+     * FLUSHALL, DEBUG RELOAD and SHUTDOWN make do not count (they call rdbSave directly).
+     */
+    public boolean saveOnRequest() {
+        saves++;
+        return save();
+    }
+
+    /**
+     * flushAllDataAndResetRDB: with save points set, FLUSHALL stops a BGSAVE in progress and saves
+     * the emptied dataset at once, so that a restart does not bring the flushed keys back. A
+     * successful save resets the changes since the last save, as any rdbSave.
+     */
+    public void saveAfterFlushAll() {
+        if (!savePointsConfigured()) {
+            return;
+        }
+        abortBgsave();
+        save();
     }
 
     // ------------------------------------------------------------------ BGSAVE
@@ -135,20 +156,24 @@ public final class RdbPersistence {
         if (server.backgroundJobActive()) {
             return false;
         }
+        // rdbSaveBackground counts every attempt, before the fork.
+        saves++;
         lastBgsaveTry = System.currentTimeMillis() / 1000;
         Keyspace ks = server.keyspace();
+        bgStartMillis = System.currentTimeMillis();
+        dirtyAtBgStart = ks.stats().dirty;
         RdbFile file;
         try {
             file = new RdbFile(Path.of(server.config().dir), settings.dbfilename, tempName(), settings,
                     server.usedMemory(), false);
         } catch (IOException e) {
-            log.warn("Can't save in background: {}", e.getMessage());
-            lastBgsaveOk = false;
-            notifyBgsaveWaiters("Can't save in background: " + e.getMessage());
-            return false;
+            // In Redis the forked child is the one that cannot open its temporary file: the BGSAVE
+            // started (and is answered so), then ended at once in error.
+            log.warn("Failed opening the temp RDB file {} (in server root dir {}) for saving: {}",
+                    tempName(), server.config().dir, e.getMessage());
+            bgsaveDone("the temporary file could not be opened");
+            return true;
         }
-        bgStartMillis = System.currentTimeMillis();
-        dirtyAtBgStart = ks.stats().dirty;
         bgJob = SnapshotJob.start(server, file, "mnemos-bgsave-sync", this::bgsaveDone);
         log.info("Background saving started ({} keys)", bgJob.total());
         return true;
@@ -180,6 +205,11 @@ public final class RdbPersistence {
         waiters.forEach(w -> w.accept(error));
     }
 
+    /** CONFIG RESETSTAT (resetServerStats): rdb_saves starts again from 0. */
+    public void resetStats() {
+        saves = 0;
+    }
+
     /** Schedules a BGSAVE for when the current one ends (BGSAVE SCHEDULE). */
     public void scheduleBgsave() {
         bgsaveScheduled = true;
@@ -199,7 +229,6 @@ public final class RdbPersistence {
         ks.stats().dirty = Math.max(0, ks.stats().dirty - dirtyAtBgStart);
         lastSaveSeconds = bgStartMillis / 1000;
         lastBgsaveOk = true;
-        saves++;
         notifyBgsaveWaiters(null);
     }
 
@@ -208,6 +237,8 @@ public final class RdbPersistence {
         SnapshotJob job = bgJob;
         if (job != null && job.inProgress() && job.abort()) {
             bgJob = null;
+            // killRDBChild: the child's end is not an error (SIGUSR1), but it is timed like any other.
+            lastBgsaveTimeSec = (System.currentTimeMillis() - bgStartMillis) / 1000;
             log.warn("There is a background saving in progress: it was stopped.");
         }
     }

@@ -142,7 +142,7 @@ final class ScriptRun {
         if (spec.has(CommandFlag.NOSCRIPT)) {
             return rejected(spec, "This Redis command is not allowed from script");
         }
-        String denied = io.mnemos.command.AclGuard.scriptDenied(luaClient, spec, argv);
+        String denied = io.mnemos.command.AclGuard.scriptDenied(luaClient, caller, spec, argv);
         if (denied != null) {
             return rejected(spec, denied);
         }

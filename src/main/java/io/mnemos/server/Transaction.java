@@ -10,8 +10,12 @@ import java.util.List;
  * CLIENT_DIRTY_EXEC flags, and the keys it WATCHes.
  */
 public final class Transaction {
-    /** A command queued between MULTI and EXEC. */
-    public record Queued(byte[][] argv, CommandSpec spec) {
+    /**
+     * A command queued between MULTI and EXEC, with the flags it contributes to Redis's
+     * mstate.cmd_flags (getCommandFlags at queue time: a script's declared flags replace EVAL's
+     * and FCALL's own).
+     */
+    public record Queued(byte[][] argv, CommandSpec spec, boolean write, boolean denyoom, boolean mayReplicate) {
     }
 
     private boolean active;
@@ -51,8 +55,8 @@ public final class Transaction {
         }
     }
 
-    public void queue(byte[][] argv, CommandSpec spec) {
-        queued.add(new Queued(argv, spec));
+    public void queue(byte[][] argv, CommandSpec spec, boolean write, boolean denyoom, boolean mayReplicate) {
+        queued.add(new Queued(argv, spec, write, denyoom, mayReplicate));
         for (byte[] a : argv) {
             argvLenSums += a.length + 8;
         }

@@ -259,6 +259,20 @@ class ClientCommandsTest {
         }
 
         @Test
+        void writePauseJudgesScriptsByTheirDeclaredFlags() {
+            CommandHarness h = harness();
+            Client other = connect(h);
+            assertEquals("+OK\r\n", h.exec("CLIENT", "PAUSE", "1000", "WRITE"));
+            // scriptFlagsToCmdFlags: a no-writes shebang takes away EVAL's may-replicate flag, in EXEC too.
+            assertEquals(":1\r\n", h.exec(other, "EVAL", "#!lua flags=no-writes\nreturn 1", "0"));
+            assertEquals("+OK\r\n", h.exec(other, "MULTI"));
+            assertEquals("+QUEUED\r\n", h.exec(other, "EVAL", "#!lua flags=no-writes\nreturn 2", "0"));
+            assertEquals("*1\r\n:2\r\n", h.exec(other, "EXEC"));
+            assertEquals("", h.exec(other, "EVAL", "#!lua\nreturn 3", "0"));
+            assertTrue(other.postponed());
+        }
+
+        @Test
         void allPauseHoldsEveryCommandUntilUnpause() {
             CommandHarness h = harness();
             Client other = connect(h);

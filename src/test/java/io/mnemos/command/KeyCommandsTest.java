@@ -719,6 +719,7 @@ class KeyCommandsTest {
 
         @Test
         void flushallEmptiesEveryDatabase() {
+            assertEquals(OK, h.exec("CONFIG", "SET", "save", ""));
             h.exec("SET", "a", "1");
             h.client().select(2);
             h.exec("SET", "b", "1");
@@ -729,6 +730,15 @@ class KeyCommandsTest {
             assertEquals(OK, h.exec("FLUSHALL"));
             assertEquals(before + 3, dirty());
             assertEquals(0, h.server().keyspace().totalKeys());
+        }
+
+        @Test
+        void flushallWithSavePointsSavesTheEmptiedDataset() {
+            h.exec("SET", "a", "1");
+            assertEquals(OK, h.exec("FLUSHALL"));
+            assertEquals(0, dirty(), "rdbSave resets the changes since the last save");
+            assertTrue(java.nio.file.Files.isRegularFile(
+                    java.nio.file.Path.of(h.server().config().dir, "dump.rdb")));
         }
 
         @Test

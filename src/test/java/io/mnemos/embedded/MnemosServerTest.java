@@ -29,6 +29,23 @@ class MnemosServerTest {
     }
 
     @Test
+    void savePointsAreOffUnlessConfiguredSoFlushallWritesNoDumpFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws IOException {
+        try (MnemosServer redis = MnemosServer.builder().config("dir", dir.toString()).start();
+             RespConnection c = new RespConnection(redis.host(), redis.port())) {
+            assertEquals("*2\r\n$4\r\nsave\r\n$0\r\n\r\n", c.call("CONFIG", "GET", "save"));
+            c.call("SET", "k", "v");
+            assertEquals("+OK\r\n", c.call("FLUSHALL"));
+            assertFalse(java.nio.file.Files.exists(dir.resolve("dump.rdb")));
+        }
+        try (MnemosServer redis = MnemosServer.builder().config("dir", dir.toString()).config("save", "3600 1").start();
+             RespConnection c = new RespConnection(redis.host(), redis.port())) {
+            assertEquals("+OK\r\n", c.call("FLUSHALL"));
+            assertTrue(java.nio.file.Files.exists(dir.resolve("dump.rdb")), "given save points, FLUSHALL saves as in Redis");
+        }
+    }
+
+    @Test
     void twoEmbeddedServersAreIndependent() throws IOException {
         try (MnemosServer a = MnemosServer.start(); MnemosServer b = MnemosServer.start();
              RespConnection ca = new RespConnection(a.host(), a.port());

@@ -48,6 +48,19 @@ class CommandPropagationTest {
     }
 
     @Test
+    void flushesPropagateEvenWhenThereWasNothingToFlush() {
+        // forceCommandPropagation in flushdbCommand and flushallCommand
+        assertEquals(List.of("0: FLUSHALL"), run("FLUSHALL"));
+        assertEquals(List.of("0: FLUSHDB"), run("FLUSHDB"));
+        h.exec("SET", "k", "v");
+        assertEquals(List.of("0: FLUSHALL ASYNC"), run("FLUSHALL", "ASYNC"));
+        h.exec("MULTI");
+        h.exec("FLUSHDB");
+        h.exec("FLUSHALL");
+        assertEquals(List.of("0: MULTI", "0: FLUSHDB", "0: FLUSHALL", "0: EXEC"), run("EXEC"));
+    }
+
+    @Test
     void sortPropagatesOnlyWhenItStoresOrDeletes() {
         h.exec("RPUSH", "l", "2", "1");
         assertEquals(List.of(), run("SORT", "l"));

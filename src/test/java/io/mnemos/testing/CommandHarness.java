@@ -18,7 +18,10 @@ public final class CommandHarness {
     private final Client client;
     private final ManualClock clock;
 
-    /** The default configuration, except that DEBUG is allowed (as in Redis's own test suite). */
+    /**
+     * The default configuration, except that DEBUG is allowed (as in Redis's own test suite) and
+     * the directory is a fresh one: the default save points make FLUSHALL write dump.rdb there.
+     */
     public CommandHarness() {
         this(debugEnabled());
     }
@@ -26,6 +29,13 @@ public final class CommandHarness {
     private static ServerConfig debugEnabled() {
         ServerConfig config = new ServerConfig();
         config.enableDebugCommand = io.mnemos.acl.ProtectedAction.YES;
+        try {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("mnemos-harness");
+            dir.toFile().deleteOnExit();
+            config.dir = dir.toString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         return config;
     }
 
