@@ -331,7 +331,7 @@ public final class RdbReader {
                     if (Double.isNaN(score)) {
                         throw new RdbFormatException("Zset with NAN score detected");
                     }
-                    addZset(z, m, score);
+                    addZset(z, m, score, limits.zsetMaxValue());
                 }
                 return nonEmpty(z, n);
             }
@@ -341,16 +341,16 @@ public final class RdbReader {
                 for (int i = 0; i < n; i++) {
                     byte[] f = readString();
                     byte[] v = readString();
-                    addHash(h, f, v);
+                    addHash(h, f, v, limits.hashMaxValue());
                 }
                 return nonEmpty(h, n);
             }
             case Rdb.TYPE_HASH_ZIPMAP:
-                return hashOf(PackedEncodings.zipmap(readString()));
+                return hashOf(PackedEncodings.zipmap(readString()), limits.hashMaxValue());
             case Rdb.TYPE_HASH_ZIPLIST:
-                return hashOf(PackedEncodings.ziplist(readString()));
+                return hashOf(PackedEncodings.ziplist(readString()), Long.MAX_VALUE);
             case Rdb.TYPE_HASH_LISTPACK:
-                return hashOf(PackedEncodings.listpack(readString()));
+                return hashOf(PackedEncodings.listpack(readString()), Long.MAX_VALUE);
             case Rdb.TYPE_LIST_ZIPLIST: {
                 ListValue list = new ListValue();
                 for (byte[] e : PackedEncodings.ziplist(readString())) {
@@ -416,7 +416,7 @@ public final class RdbReader {
                     if (Double.isNaN(score)) {
                         throw new RdbFormatException("Zset with NAN score detected");
                     }
-                    addZset(z, items.get(i), score);
+                    addZset(z, items.get(i), score, Integer.MAX_VALUE);
                 }
                 return nonEmpty(z, n);
             }
@@ -436,27 +436,33 @@ public final class RdbReader {
         return value;
     }
 
-    private void addZset(ZSetValue z, byte[] member, double score) {
+    /**
+     * {@code maxValue} is the member length past which the value becomes a skiplist: Redis checks it
+     * for the unpacked encoding only; a packed one stays packed whatever its members' lengths (only
+     * its entry count is checked, the rest would cost a scan).
+     */
+    private void addZset(ZSetValue z, byte[] member, double score, int maxValue) {
         int before = z.size();
-        z.put(member, score, limits.zsetMaxEntries(), limits.zsetMaxValue());
+        z.put(member, score, limits.zsetMaxEntries(), maxValue);
         if (z.size() == before) {
             throw new RdbFormatException("Duplicate zset fields detected");
         }
     }
 
-    private void addHash(HashValue h, byte[] field, byte[] value) {
-        if (!h.set(field, value, limits.hashMaxEntries(), limits.hashMaxValue())) {
+    /** As {@link #addZset}: {@code maxValue} applies to the unpacked encoding and the zipmap only. */
+    private void addHash(HashValue h, byte[] field, byte[] value, long maxValue) {
+        if (!h.set(field, value, limits.hashMaxEntries(), maxValue)) {
             throw new RdbFormatException("Duplicate hash fields detected");
         }
     }
 
-    private HashValue hashOf(List<byte[]> items) {
+    private HashValue hashOf(List<byte[]> items, long maxValue) {
         if (items.size() % 2 != 0) {
             throw new RdbFormatException("Hash ziplist integrity check failed.");
         }
         HashValue h = new HashValue();
         for (int i = 0; i < items.size(); i += 2) {
-            addHash(h, items.get(i), items.get(i + 1));
+            addHash(h, items.get(i), items.get(i + 1), maxValue);
         }
         return nonEmpty(h, items.size() / 2);
     }

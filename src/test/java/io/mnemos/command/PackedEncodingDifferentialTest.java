@@ -1,6 +1,7 @@
 package io.mnemos.command;
 
 import io.mnemos.testing.DifferentialRun;
+import io.mnemos.testing.RespConnection;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -25,7 +26,7 @@ class PackedEncodingDifferentialTest {
     }
 
     /** Every element a full SCAN-family iteration returns (cursor until 0), sorted. */
-    private static List<String> fullScan(io.mnemos.testing.RespConnection conn, String cmd, String key)
+    private static List<String> fullScan(RespConnection conn, String cmd, String key)
             throws IOException {
         List<String> all = new ArrayList<>();
         String cursor = "0";
@@ -148,6 +149,42 @@ class PackedEncodingDifferentialTest {
             run.send("ZUNIONSTORE", "u", "1", "z");
             run.send("OBJECT", "ENCODING", "u");
             run.send("ZRANGE", "u", "0", "-1", "WITHSCORES");
+        }
+    }
+    /**
+     * Loading a packed hash or sorted set (RESTORE of a payload Redis dumped, or an RDB file it
+     * wrote) checks only its entry count against the limits, not its members' lengths: a listpack
+     * holding a value longer than a lowered *-max-listpack-value stays a listpack, while the same
+     * value in an unpacked encoding does not make it one. Later short writes keep it packed.
+     */
+    @Test
+    void loadingAPackedValueChecksOnlyItsEntryCount() throws Exception {
+        try (DifferentialRun run = DifferentialRun.start()) {
+            String longOne = "-9999999999999999999";
+            run.real().call("HSET", "h", "f", longOne, "g", "1");
+            run.real().call("ZADD", "z", "1", longOne, "2", "b");
+            run.real().call("CONFIG", "SET", "hash-max-listpack-entries", "2");
+            run.real().call("HSET", "big", "f", "1", "g", "1", longOne, "1");
+            run.real().call("CONFIG", "SET", "hash-max-listpack-entries", "128");
+            run.send("CONFIG", "SET", "hash-max-listpack-value", "8");
+            run.send("CONFIG", "SET", "zset-max-listpack-value", "8");
+            for (String key : new String[] {"h", "z", "big"}) {
+                byte[] payload = RespConnection.bulkPayload(run.real().callBytes("DUMP", key));
+                for (RespConnection conn : new RespConnection[] {run.real(), run.ours()}) {
+                    assertEquals("+OK\r\n", conn.call(new byte[][] {
+                        "RESTORE".getBytes(), (key + "2").getBytes(), "0".getBytes(), payload}));
+                }
+                run.note("RESTORE " + key + "2 0 <Redis's DUMP of " + key + ">");
+                run.send("OBJECT", "ENCODING", key + "2");
+            }
+            run.send("HSET", "h2", "short", "v");
+            run.send("ZADD", "z2", "3", "short");
+            run.send("OBJECT", "ENCODING", "h2");
+            run.send("OBJECT", "ENCODING", "z2");
+            run.send("HGETALL", "h2");
+            run.send("ZRANGE", "z2", "0", "-1", "WITHSCORES");
+            run.send("HSET", "h2", "long", "x".repeat(9));
+            run.send("OBJECT", "ENCODING", "h2");
         }
     }
 }
