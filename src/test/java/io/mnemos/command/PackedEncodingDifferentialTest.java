@@ -5,6 +5,7 @@ import io.mnemos.testing.RespConnection;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -185,6 +186,42 @@ class PackedEncodingDifferentialTest {
             run.send("ZRANGE", "z2", "0", "-1", "WITHSCORES");
             run.send("HSET", "h2", "long", "x".repeat(9));
             run.send("OBJECT", "ENCODING", "h2");
+        }
+    }
+    /**
+     * Packed hashes and sorted sets are written as Redis writes them, as one listpack blob (integer
+     * entries of every width, 6, 12 and 32 bit strings, scores in d2string's text): DUMP payloads
+     * are Redis's byte for byte, and DEBUG RELOAD keeps a listpack a listpack even when it holds a
+     * member longer than a since lowered *-max-listpack-value.
+     */
+    @Test
+    void packedValuesAreWrittenAsListpacksLikeRedis() throws Exception {
+        try (DifferentialRun run = DifferentialRun.start()) {
+            run.both("HSET", "h", "a", "1", "b", "hello", "c", "-5", "d", "100000", "e", "9999999999",
+                    "f", "x".repeat(60), "g", "-9223372036854775808", "h", "", "i", "-0", "j", "007",
+                    "k", "4095", "l", "-4096", "m", "200", "n", "70000", "o", "8388608", "p", "-2147483649");
+            run.both("ZADD", "z", "1", "a", "1.5", "b", "-3", "c", "1e17", "d", "inf", "e", "-inf", "f",
+                    "0", "g", "100000", "h", "2.5e-7", "i", "4503599627370497", "j", "-0", "k", "1e300", "l");
+            run.both("HSET", "wide", "f", "y".repeat(5000));
+            run.both("CONFIG", "SET", "hash-max-listpack-value", "8000");
+            run.both("HSET", "wide2", "f", "y".repeat(5000), "g", "z".repeat(100));
+            for (String compression : new String[] {"yes", "no"}) {
+                run.both("CONFIG", "SET", "rdbcompression", compression);
+                for (String key : new String[] {"h", "z", "wide2"}) {
+                    assertEquals(new String(run.real().callBytes("DUMP", key), StandardCharsets.ISO_8859_1),
+                            new String(run.ours().callBytes("DUMP", key), StandardCharsets.ISO_8859_1),
+                            "DUMP " + key + " with rdbcompression " + compression);
+                }
+            }
+            run.send("CONFIG", "SET", "hash-max-listpack-value", "4");
+            run.send("CONFIG", "SET", "zset-max-listpack-value", "4");
+            run.send("DEBUG", "RELOAD");
+            for (String key : new String[] {"h", "z", "wide", "wide2"}) {
+                run.send("OBJECT", "ENCODING", key);
+            }
+            run.send("HGETALL", "h");
+            run.send("ZRANGE", "z", "0", "-1", "WITHSCORES");
+            run.assertSameDataset();
         }
     }
 }
