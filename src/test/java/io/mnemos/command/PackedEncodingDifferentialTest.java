@@ -224,4 +224,40 @@ class PackedEncodingDifferentialTest {
             run.assertSameDataset();
         }
     }
+    /**
+     * Lowering an entries limit converts nothing by itself; the next write decides. A hash converts
+     * on any HSET/HINCRBY/HINCRBYFLOAT, even one that only updates a field (hashTypeSet checks the
+     * length after every set); a sorted set only when a member is added, never on a score update;
+     * an intset only when a member is added.
+     */
+    @Test
+    void writesToValuesOverALoweredEntriesLimit() throws Exception {
+        try (DifferentialRun run = DifferentialRun.start()) {
+            for (String key : new String[] {"h1", "h2", "h3", "h4"}) {
+                run.send("HSET", key, "a", "1", "b", "inf", "c", "x");
+            }
+            run.send("ZADD", "z", "1", "a", "2", "b", "3", "c");
+            run.send("SADD", "s", "1", "2", "3");
+            run.send("CONFIG", "SET", "hash-max-listpack-entries", "2");
+            run.send("CONFIG", "SET", "zset-max-listpack-entries", "2");
+            run.send("CONFIG", "SET", "set-max-intset-entries", "2");
+            run.send("HSETNX", "h1", "a", "2");
+            run.send("OBJECT", "ENCODING", "h1");
+            run.send("HSET", "h1", "b", "");
+            run.send("HSET", "h2", "a", "1");
+            run.send("HINCRBY", "h3", "a", "5");
+            run.send("HINCRBYFLOAT", "h4", "a", "0.5");
+            run.send("ZADD", "z", "5", "a");
+            run.send("ZINCRBY", "z", "1", "b");
+            run.send("SADD", "s", "1");
+            for (String key : new String[] {"h1", "h2", "h3", "h4", "z", "s"}) {
+                run.send("OBJECT", "ENCODING", key);
+            }
+            run.send("ZADD", "z", "0", "d");
+            run.send("SADD", "s", "4");
+            run.send("OBJECT", "ENCODING", "z");
+            run.send("OBJECT", "ENCODING", "s");
+            run.assertSameDataset();
+        }
+    }
 }
