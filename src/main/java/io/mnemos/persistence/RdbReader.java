@@ -324,14 +324,22 @@ public final class RdbReader {
             }
             case Rdb.TYPE_ZSET, Rdb.TYPE_ZSET_2: {
                 int n = readCount();
-                ZSetValue z = n > limits.zsetMaxEntries() ? ZSetValue.skiplist() : ZSetValue.listpack();
+                byte[][] members = new byte[n][];
+                double[] scores = new double[n];
+                long longest = 0;
                 for (int i = 0; i < n; i++) {
-                    byte[] m = readString();
-                    double score = type == Rdb.TYPE_ZSET_2 ? Double.longBitsToDouble(in.readLongLE()) : readOldDouble();
-                    if (Double.isNaN(score)) {
+                    members[i] = readString();
+                    scores[i] = type == Rdb.TYPE_ZSET_2 ? Double.longBitsToDouble(in.readLongLE()) : readOldDouble();
+                    if (Double.isNaN(scores[i])) {
                         throw new RdbFormatException("Zset with NAN score detected");
                     }
-                    addZset(z, m, score, limits.zsetMaxValue());
+                    longest = Math.max(longest, members[i].length);
+                }
+                // Redis loads a skiplist and packs it afterwards only if it fits: a value that does
+                // not never passes through a listpack, which would turn a -0 score into 0.
+                ZSetValue z = ZSetValue.create(n, longest, limits.zsetMaxEntries(), limits.zsetMaxValue());
+                for (int i = 0; i < n; i++) {
+                    addZset(z, members[i], scores[i]);
                 }
                 return nonEmpty(z, n);
             }
@@ -416,7 +424,7 @@ public final class RdbReader {
                     if (Double.isNaN(score)) {
                         throw new RdbFormatException("Zset with NAN score detected");
                     }
-                    addZset(z, items.get(i), score, Integer.MAX_VALUE);
+                    addZset(z, items.get(i), score);
                 }
                 return nonEmpty(z, n);
             }
@@ -437,19 +445,19 @@ public final class RdbReader {
     }
 
     /**
-     * {@code maxValue} is the member length past which the value becomes a skiplist: Redis checks it
-     * for the unpacked encoding only; a packed one stays packed whatever its members' lengths (only
-     * its entry count is checked, the rest would cost a scan).
+     * Adds a loaded member; the caller has chosen the encoding already. Members' lengths never
+     * unpack it: a packed RDB value stays packed whatever they are (Redis checks only its entry
+     * count, the rest would cost a scan), and an unpacked one is packed only if all of them fit.
      */
-    private void addZset(ZSetValue z, byte[] member, double score, int maxValue) {
+    private void addZset(ZSetValue z, byte[] member, double score) {
         int before = z.size();
-        z.put(member, score, limits.zsetMaxEntries(), maxValue);
+        z.put(member, score, limits.zsetMaxEntries(), Integer.MAX_VALUE);
         if (z.size() == before) {
             throw new RdbFormatException("Duplicate zset fields detected");
         }
     }
 
-    /** As {@link #addZset}: {@code maxValue} applies to the unpacked encoding and the zipmap only. */
+    /** {@code maxValue}: the length that unpacks the hash, checked for an unpacked RDB hash and a zipmap only. */
     private void addHash(HashValue h, byte[] field, byte[] value, long maxValue) {
         if (!h.set(field, value, limits.hashMaxEntries(), maxValue)) {
             throw new RdbFormatException("Duplicate hash fields detected");

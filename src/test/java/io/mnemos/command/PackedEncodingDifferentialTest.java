@@ -260,4 +260,29 @@ class PackedEncodingDifferentialTest {
             run.assertSameDataset();
         }
     }
+    /**
+     * A skiplist is loaded as a skiplist and packed afterwards only if it fits, as Redis does: a
+     * -0 score (0 times a negative weight) survives DEBUG RELOAD in a sorted set too long to pack,
+     * while packing a small one turns it into 0 on both servers.
+     */
+    @Test
+    void aNegativeZeroScoreSurvivesReloadUnlessTheSetIsPacked() throws Exception {
+        try (DifferentialRun run = DifferentialRun.start()) {
+            run.send("ZADD", "big", "-2", "1", "3", "10", "7", "m".repeat(70));
+            run.send("ZINTERSTORE", "big", "1", "big", "WEIGHTS", "0");
+            run.send("ZADD", "small", "-2", "1", "3", "10");
+            run.send("ZADD", "small", "1", "m".repeat(70));
+            run.send("ZINTERSTORE", "small", "1", "small", "WEIGHTS", "0");
+            run.send("ZREM", "small", "m".repeat(70));
+            run.send("ZRANGE", "big", "0", "-1", "WITHSCORES");
+            run.send("ZRANGE", "small", "0", "-1", "WITHSCORES");
+            run.send("DEBUG", "RELOAD");
+            for (String key : new String[] {"big", "small"}) {
+                run.send("OBJECT", "ENCODING", key);
+                run.send("ZRANGE", key, "0", "-1", "WITHSCORES");
+                run.send("DEBUG", "DIGEST-VALUE", key);
+            }
+            run.assertSameDataset();
+        }
+    }
 }
