@@ -135,7 +135,13 @@ def view(mode, v):
 
 # ---------------------------------------------------------------- command generator
 
-KEYS = ["a", "b", "c", "d", "e", "f", "g"]
+KEYS = ["a", "b", "c", "d", "e", "f", "g", "s1", "z1", "z2", "z3", "p1"]
+# The keys each family prefers, so that most commands meet a value of their type (the rest collide).
+PREFERRED = {
+    "strings": ["a", "b", "p1"], "bitmaps": ["a", "b"], "hll": ["p1", "a"], "lists": ["c", "d"],
+    "hashes": ["e", "f"], "sets": ["g", "s1"], "zsets": ["z1", "z2", "z3"], "geo": ["z3", "z2"],
+    "sort": ["c", "d", "g", "s1", "z1"],
+}
 WKEYS = ["w_1", "w_2", "w_3", "w_a", "w_b", "h_1", "h_a"]
 MEMBERS = ["1", "2", "3", "10", "-1", "7", "a", "b", "c", "d", "x", "yy", "100000", "9999999999",
            "1.5", "m" * 70]
@@ -167,8 +173,13 @@ class Gen:
     def __init__(self, rnd):
         self.r = rnd
 
+    pref = None
+
     def key(self):
-        return self.r.choice(KEYS) if self.r.random() < 0.93 else self.r.choice(WKEYS)
+        x = self.r.random()
+        if self.pref and x < 0.75:
+            return self.r.choice(self.pref)
+        return self.r.choice(KEYS) if x < 0.95 else self.r.choice(WKEYS)
 
     def keys(self, lo=1, hi=3):
         return [self.key() for _ in range(self.r.randint(lo, hi))]
@@ -689,23 +700,31 @@ class Gen:
                 [self.strings, self.lists, self.hashes, self.sets, self.zsets, self.bitmaps, self.hll,
                  self.geo, self.sort, self.keyspace],
                 weights=[12, 10, 9, 9, 14, 5, 3, 4, 3, 12])[0]
+            self.pref = PREFERRED.get(fam.__name__)
             got = fam()
             if got is None:
                 continue
             if isinstance(got, str):
                 return got
             cmd, mode = got
+            if cmd[0] == "SPOP":
+                return cmd, mode  # a garbled count would pop members chosen at random
             if r.random() < 0.03 and len(cmd) > 1:
                 # Garble an argument: wrong numbers, options in the wrong place.
                 cmd = list(cmd)
                 cmd[r.randrange(1, len(cmd))] = r.choice(GARBAGE)
-                scan_cursor = 1 if cmd[0] == "SCAN" else 2
-                if cmd[0].endswith("SCAN") and len(cmd) > scan_cursor and cmd[scan_cursor] != "0":
-                    # Another cursor visits the buckets it names: which keys sit there depends on
-                    # each server's hash seed.
-                    mode = "type"
             if r.random() < 0.01:
                 cmd = cmd[:r.randrange(1, len(cmd) + 1)]  # wrong arity
+            if cmd[0] == "SORT" and "BY" in cmd[:-1] and "*" not in cmd[cmd.index("BY") + 1] \
+                    and "STORE" not in cmd:
+                # BY without '*' does not sort: a set comes out in hash-table order.
+                mode = "shape" if "LIMIT" in cmd else "sorted"
+            scan_cursor = 1 if cmd[0] == "SCAN" else 2
+            if cmd[0].endswith("SCAN") and (len(cmd) <= scan_cursor or cmd[scan_cursor] != "0"
+                                            or "1000" not in cmd):
+                # Another cursor, or a smaller COUNT, visits only some buckets: which keys sit
+                # there depends on each server's hash seed.
+                mode = "type"
             return cmd, mode
 
 # ---------------------------------------------------------------- the run
@@ -870,7 +889,8 @@ class Run:
             m.call("SELECT", db)
             rs, ms = r.call("DBSIZE")[0], m.call("DBSIZE")[0]
             if rs != ms:
-                problems.append("db %s DBSIZE redis %r mnemos %r" % (db, rs, ms))
+                problems.append("db %s DBSIZE redis %r mnemos %r (INFO keyspace: redis %r mnemos %r)" % (
+                    db, rs, ms, r.call("INFO", "keyspace")[1][1], m.call("INFO", "keyspace")[1][1]))
             rk = sorted(x[1] for x in r.call("KEYS", "*")[1][1])
             mk = sorted(x[1] for x in m.call("KEYS", "*")[1][1])
             if rk != mk:
