@@ -661,7 +661,8 @@ class Gen:
             return ["SELECT", r.choice(["0", "0", "1", "2"])], "exact"
         if c in (8, 9):
             cmd = r.choice(["EXPIRE", "PEXPIRE"])
-            v = r.choice([str(r.randint(100, 100000)), str(r.randint(100000, 9999999)), "0", "-1",
+            unit = 1000 if cmd == "PEXPIRE" else 1  # at least 100 s either way
+            v = r.choice([str(r.randint(100, 100000) * unit), str(r.randint(100000, 9999999) * unit), "0", "-1",
                           "9223372036854775807", "9223372036854775", "-9223372036854775808", "abc"])
             return [cmd, k, v] + self.opt(0.3, r.choice(["NX", "XX", "GT", "LT", "BAD"])), "exact"
         if c == 10:
