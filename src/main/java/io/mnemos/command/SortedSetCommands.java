@@ -1129,12 +1129,16 @@ public final class SortedSetCommands implements CommandFamily {
         }
     }
 
+    /**
+     * zunionInterAggregate. MIN and MAX are C comparisons, not Math.min/max: a NaN value (0 times an
+     * infinite weight) compares false and leaves the target, and of 0 and -0 the target stays.
+     */
     private static double aggregate(int aggregate, double target, double val) {
         switch (aggregate) {
             case AGGR_MIN:
-                return Math.min(target, val);
+                return val < target ? val : target;
             case AGGR_MAX:
-                return Math.max(target, val);
+                return val > target ? val : target;
             default:
                 double r = target + val;
                 return Double.isNaN(r) ? 0.0 : r;

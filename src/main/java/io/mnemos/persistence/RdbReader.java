@@ -324,14 +324,22 @@ public final class RdbReader {
             }
             case Rdb.TYPE_ZSET, Rdb.TYPE_ZSET_2: {
                 int n = readCount();
-                ZSetValue z = n > limits.zsetMaxEntries() ? ZSetValue.skiplist() : ZSetValue.listpack();
+                byte[][] members = new byte[n][];
+                double[] scores = new double[n];
+                long longest = 0;
                 for (int i = 0; i < n; i++) {
-                    byte[] m = readString();
-                    double score = type == Rdb.TYPE_ZSET_2 ? Double.longBitsToDouble(in.readLongLE()) : readOldDouble();
-                    if (Double.isNaN(score)) {
+                    members[i] = readString();
+                    scores[i] = type == Rdb.TYPE_ZSET_2 ? Double.longBitsToDouble(in.readLongLE()) : readOldDouble();
+                    if (Double.isNaN(scores[i])) {
                         throw new RdbFormatException("Zset with NAN score detected");
                     }
-                    addZset(z, m, score);
+                    longest = Math.max(longest, members[i].length);
+                }
+                // Redis loads a skiplist and packs it afterwards only if it fits: a value that does
+                // not never passes through a listpack, which would turn a -0 score into 0.
+                ZSetValue z = ZSetValue.create(n, longest, limits.zsetMaxEntries(), limits.zsetMaxValue());
+                for (int i = 0; i < n; i++) {
+                    addZset(z, members[i], scores[i]);
                 }
                 return nonEmpty(z, n);
             }
@@ -341,16 +349,16 @@ public final class RdbReader {
                 for (int i = 0; i < n; i++) {
                     byte[] f = readString();
                     byte[] v = readString();
-                    addHash(h, f, v);
+                    addHash(h, f, v, limits.hashMaxValue());
                 }
                 return nonEmpty(h, n);
             }
             case Rdb.TYPE_HASH_ZIPMAP:
-                return hashOf(PackedEncodings.zipmap(readString()));
+                return hashOf(PackedEncodings.zipmap(readString()), limits.hashMaxValue());
             case Rdb.TYPE_HASH_ZIPLIST:
-                return hashOf(PackedEncodings.ziplist(readString()));
+                return hashOf(PackedEncodings.ziplist(readString()), Long.MAX_VALUE);
             case Rdb.TYPE_HASH_LISTPACK:
-                return hashOf(PackedEncodings.listpack(readString()));
+                return hashOf(PackedEncodings.listpack(readString()), Long.MAX_VALUE);
             case Rdb.TYPE_LIST_ZIPLIST: {
                 ListValue list = new ListValue();
                 for (byte[] e : PackedEncodings.ziplist(readString())) {
@@ -436,27 +444,33 @@ public final class RdbReader {
         return value;
     }
 
+    /**
+     * Adds a loaded member; the caller has chosen the encoding already. Members' lengths never
+     * unpack it: a packed RDB value stays packed whatever they are (Redis checks only its entry
+     * count, the rest would cost a scan), and an unpacked one is packed only if all of them fit.
+     */
     private void addZset(ZSetValue z, byte[] member, double score) {
         int before = z.size();
-        z.put(member, score, limits.zsetMaxEntries(), limits.zsetMaxValue());
+        z.put(member, score, limits.zsetMaxEntries(), Integer.MAX_VALUE);
         if (z.size() == before) {
             throw new RdbFormatException("Duplicate zset fields detected");
         }
     }
 
-    private void addHash(HashValue h, byte[] field, byte[] value) {
-        if (!h.set(field, value, limits.hashMaxEntries(), limits.hashMaxValue())) {
+    /** {@code maxValue}: the length that unpacks the hash, checked for an unpacked RDB hash and a zipmap only. */
+    private void addHash(HashValue h, byte[] field, byte[] value, long maxValue) {
+        if (!h.set(field, value, limits.hashMaxEntries(), maxValue)) {
             throw new RdbFormatException("Duplicate hash fields detected");
         }
     }
 
-    private HashValue hashOf(List<byte[]> items) {
+    private HashValue hashOf(List<byte[]> items, long maxValue) {
         if (items.size() % 2 != 0) {
             throw new RdbFormatException("Hash ziplist integrity check failed.");
         }
         HashValue h = new HashValue();
         for (int i = 0; i < items.size(); i += 2) {
-            addHash(h, items.get(i), items.get(i + 1));
+            addHash(h, items.get(i), items.get(i + 1), maxValue);
         }
         return nonEmpty(h, items.size() / 2);
     }

@@ -1,5 +1,6 @@
 package io.mnemos.persistence;
 
+import io.mnemos.protocol.RedisDoubles;
 import io.mnemos.store.HashValue;
 import io.mnemos.store.ListValue;
 import io.mnemos.store.SetValue;
@@ -112,10 +113,10 @@ public final class RdbWriter {
             return Rdb.TYPE_LIST;
         } else if (value instanceof SetValue) {
             return Rdb.TYPE_SET;
-        } else if (value instanceof ZSetValue) {
-            return Rdb.TYPE_ZSET_2;
-        } else if (value instanceof HashValue) {
-            return Rdb.TYPE_HASH;
+        } else if (value instanceof ZSetValue zset) {
+            return zset.isListpack() ? Rdb.TYPE_ZSET_LISTPACK : Rdb.TYPE_ZSET_2;
+        } else if (value instanceof HashValue hash) {
+            return hash.isListpack() ? Rdb.TYPE_HASH_LISTPACK : Rdb.TYPE_HASH;
         }
         throw new IllegalArgumentException("No RDB type for " + value.getClass());
     }
@@ -133,6 +134,20 @@ public final class RdbWriter {
         } else if (value instanceof SetValue set) {
             writeLength(set.size());
             set.forEach(this::writeString);
+        } else if (value instanceof ZSetValue zset && zset.isListpack()) {
+            ListpackBuilder lp = new ListpackBuilder();
+            zset.forEach((member, score) -> {
+                lp.append(member);
+                lp.append(RedisDoubles.formatListpackScore(score).getBytes(StandardCharsets.US_ASCII));
+            });
+            writeString(lp.build());
+        } else if (value instanceof HashValue hash && hash.isListpack()) {
+            ListpackBuilder lp = new ListpackBuilder();
+            hash.forEach((field, v) -> {
+                lp.append(field);
+                lp.append(v);
+            });
+            writeString(lp.build());
         } else if (value instanceof ZSetValue zset) {
             writeLength(zset.size());
             zset.forEach((member, score) -> {

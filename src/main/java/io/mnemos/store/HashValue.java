@@ -150,7 +150,7 @@ public final class HashValue implements TypedValue {
 
     /**
      * Sets a field; returns true when the field is new. Converts to a hashtable when the field or
-     * value is longer than {@code maxValue} or the hash grows past {@code maxEntries}.
+     * value is longer than {@code maxValue} or the hash is longer than {@code maxEntries}.
      */
     public boolean set(byte[] field, byte[] value, long maxEntries, long maxValue) {
         if (lp != null && (field.length > maxValue || value.length > maxValue)) {
@@ -168,6 +168,11 @@ public final class HashValue implements TypedValue {
                 } else {
                     lp = Listpack.splice(lp, lpUsed, vp, old, encValue, 0, encValue.length);
                     lpUsed += encValue.length - old;
+                }
+                // hashTypeSet checks the length after an update too: a hash left over a since
+                // lowered hash-max-listpack-entries converts on its next write.
+                if (size > maxEntries) {
+                    convert();
                 }
                 return false;
             }

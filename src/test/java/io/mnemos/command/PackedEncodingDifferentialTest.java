@@ -1,9 +1,11 @@
 package io.mnemos.command;
 
 import io.mnemos.testing.DifferentialRun;
+import io.mnemos.testing.RespConnection;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -25,7 +27,7 @@ class PackedEncodingDifferentialTest {
     }
 
     /** Every element a full SCAN-family iteration returns (cursor until 0), sorted. */
-    private static List<String> fullScan(io.mnemos.testing.RespConnection conn, String cmd, String key)
+    private static List<String> fullScan(RespConnection conn, String cmd, String key)
             throws IOException {
         List<String> all = new ArrayList<>();
         String cursor = "0";
@@ -148,6 +150,139 @@ class PackedEncodingDifferentialTest {
             run.send("ZUNIONSTORE", "u", "1", "z");
             run.send("OBJECT", "ENCODING", "u");
             run.send("ZRANGE", "u", "0", "-1", "WITHSCORES");
+        }
+    }
+    /**
+     * Loading a packed hash or sorted set (RESTORE of a payload Redis dumped, or an RDB file it
+     * wrote) checks only its entry count against the limits, not its members' lengths: a listpack
+     * holding a value longer than a lowered *-max-listpack-value stays a listpack, while the same
+     * value in an unpacked encoding does not make it one. Later short writes keep it packed.
+     */
+    @Test
+    void loadingAPackedValueChecksOnlyItsEntryCount() throws Exception {
+        try (DifferentialRun run = DifferentialRun.start()) {
+            String longOne = "-9999999999999999999";
+            run.real().call("HSET", "h", "f", longOne, "g", "1");
+            run.real().call("ZADD", "z", "1", longOne, "2", "b");
+            run.real().call("CONFIG", "SET", "hash-max-listpack-entries", "2");
+            run.real().call("HSET", "big", "f", "1", "g", "1", longOne, "1");
+            run.real().call("CONFIG", "SET", "hash-max-listpack-entries", "128");
+            run.send("CONFIG", "SET", "hash-max-listpack-value", "8");
+            run.send("CONFIG", "SET", "zset-max-listpack-value", "8");
+            for (String key : new String[] {"h", "z", "big"}) {
+                byte[] payload = RespConnection.bulkPayload(run.real().callBytes("DUMP", key));
+                for (RespConnection conn : new RespConnection[] {run.real(), run.ours()}) {
+                    assertEquals("+OK\r\n", conn.call(new byte[][] {
+                        "RESTORE".getBytes(), (key + "2").getBytes(), "0".getBytes(), payload}));
+                }
+                run.note("RESTORE " + key + "2 0 <Redis's DUMP of " + key + ">");
+                run.send("OBJECT", "ENCODING", key + "2");
+            }
+            run.send("HSET", "h2", "short", "v");
+            run.send("ZADD", "z2", "3", "short");
+            run.send("OBJECT", "ENCODING", "h2");
+            run.send("OBJECT", "ENCODING", "z2");
+            run.send("HGETALL", "h2");
+            run.send("ZRANGE", "z2", "0", "-1", "WITHSCORES");
+            run.send("HSET", "h2", "long", "x".repeat(9));
+            run.send("OBJECT", "ENCODING", "h2");
+        }
+    }
+    /**
+     * Packed hashes and sorted sets are written as Redis writes them, as one listpack blob (integer
+     * entries of every width, 6, 12 and 32 bit strings, scores in d2string's text): DUMP payloads
+     * are Redis's byte for byte, and DEBUG RELOAD keeps a listpack a listpack even when it holds a
+     * member longer than a since lowered *-max-listpack-value.
+     */
+    @Test
+    void packedValuesAreWrittenAsListpacksLikeRedis() throws Exception {
+        try (DifferentialRun run = DifferentialRun.start()) {
+            run.both("HSET", "h", "a", "1", "b", "hello", "c", "-5", "d", "100000", "e", "9999999999",
+                    "f", "x".repeat(60), "g", "-9223372036854775808", "h", "", "i", "-0", "j", "007",
+                    "k", "4095", "l", "-4096", "m", "200", "n", "70000", "o", "8388608", "p", "-2147483649");
+            run.both("ZADD", "z", "1", "a", "1.5", "b", "-3", "c", "1e17", "d", "inf", "e", "-inf", "f",
+                    "0", "g", "100000", "h", "2.5e-7", "i", "4503599627370497", "j", "-0", "k", "1e300", "l");
+            run.both("HSET", "wide", "f", "y".repeat(5000));
+            run.both("CONFIG", "SET", "hash-max-listpack-value", "8000");
+            run.both("HSET", "wide2", "f", "y".repeat(5000), "g", "z".repeat(100));
+            for (String compression : new String[] {"yes", "no"}) {
+                run.both("CONFIG", "SET", "rdbcompression", compression);
+                for (String key : new String[] {"h", "z", "wide2"}) {
+                    assertEquals(new String(run.real().callBytes("DUMP", key), StandardCharsets.ISO_8859_1),
+                            new String(run.ours().callBytes("DUMP", key), StandardCharsets.ISO_8859_1),
+                            "DUMP " + key + " with rdbcompression " + compression);
+                }
+            }
+            run.send("CONFIG", "SET", "hash-max-listpack-value", "4");
+            run.send("CONFIG", "SET", "zset-max-listpack-value", "4");
+            run.send("DEBUG", "RELOAD");
+            for (String key : new String[] {"h", "z", "wide", "wide2"}) {
+                run.send("OBJECT", "ENCODING", key);
+            }
+            run.send("HGETALL", "h");
+            run.send("ZRANGE", "z", "0", "-1", "WITHSCORES");
+            run.assertSameDataset();
+        }
+    }
+    /**
+     * Lowering an entries limit converts nothing by itself; the next write decides. A hash converts
+     * on any HSET/HINCRBY/HINCRBYFLOAT, even one that only updates a field (hashTypeSet checks the
+     * length after every set); a sorted set only when a member is added, never on a score update;
+     * an intset only when a member is added.
+     */
+    @Test
+    void writesToValuesOverALoweredEntriesLimit() throws Exception {
+        try (DifferentialRun run = DifferentialRun.start()) {
+            for (String key : new String[] {"h1", "h2", "h3", "h4"}) {
+                run.send("HSET", key, "a", "1", "b", "inf", "c", "x");
+            }
+            run.send("ZADD", "z", "1", "a", "2", "b", "3", "c");
+            run.send("SADD", "s", "1", "2", "3");
+            run.send("CONFIG", "SET", "hash-max-listpack-entries", "2");
+            run.send("CONFIG", "SET", "zset-max-listpack-entries", "2");
+            run.send("CONFIG", "SET", "set-max-intset-entries", "2");
+            run.send("HSETNX", "h1", "a", "2");
+            run.send("OBJECT", "ENCODING", "h1");
+            run.send("HSET", "h1", "b", "");
+            run.send("HSET", "h2", "a", "1");
+            run.send("HINCRBY", "h3", "a", "5");
+            run.send("HINCRBYFLOAT", "h4", "a", "0.5");
+            run.send("ZADD", "z", "5", "a");
+            run.send("ZINCRBY", "z", "1", "b");
+            run.send("SADD", "s", "1");
+            for (String key : new String[] {"h1", "h2", "h3", "h4", "z", "s"}) {
+                run.send("OBJECT", "ENCODING", key);
+            }
+            run.send("ZADD", "z", "0", "d");
+            run.send("SADD", "s", "4");
+            run.send("OBJECT", "ENCODING", "z");
+            run.send("OBJECT", "ENCODING", "s");
+            run.assertSameDataset();
+        }
+    }
+    /**
+     * A skiplist is loaded as a skiplist and packed afterwards only if it fits, as Redis does: a
+     * -0 score (0 times a negative weight) survives DEBUG RELOAD in a sorted set too long to pack,
+     * while packing a small one turns it into 0 on both servers.
+     */
+    @Test
+    void aNegativeZeroScoreSurvivesReloadUnlessTheSetIsPacked() throws Exception {
+        try (DifferentialRun run = DifferentialRun.start()) {
+            run.send("ZADD", "big", "-2", "1", "3", "10", "7", "m".repeat(70));
+            run.send("ZINTERSTORE", "big", "1", "big", "WEIGHTS", "0");
+            run.send("ZADD", "small", "-2", "1", "3", "10");
+            run.send("ZADD", "small", "1", "m".repeat(70));
+            run.send("ZINTERSTORE", "small", "1", "small", "WEIGHTS", "0");
+            run.send("ZREM", "small", "m".repeat(70));
+            run.send("ZRANGE", "big", "0", "-1", "WITHSCORES");
+            run.send("ZRANGE", "small", "0", "-1", "WITHSCORES");
+            run.send("DEBUG", "RELOAD");
+            for (String key : new String[] {"big", "small"}) {
+                run.send("OBJECT", "ENCODING", key);
+                run.send("ZRANGE", key, "0", "-1", "WITHSCORES");
+                run.send("DEBUG", "DIGEST-VALUE", key);
+            }
+            run.assertSameDataset();
         }
     }
 }

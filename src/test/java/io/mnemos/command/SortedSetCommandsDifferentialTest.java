@@ -1,5 +1,6 @@
 package io.mnemos.command;
 
+import io.mnemos.testing.DifferentialRun;
 import io.mnemos.testing.RealRedis;
 import io.mnemos.testing.RespConnection;
 import io.mnemos.testing.RunningServer;
@@ -76,6 +77,29 @@ class SortedSetCommandsDifferentialTest {
                     assertEquals(real.call("DEBUG", "DIGEST"), ours.call("DEBUG", "DIGEST"), "dataset after step " + step);
                 }
             }
+        }
+    }
+
+    /**
+     * AGGREGATE MIN/MAX compare like C: a NaN product (a 0 score times an infinite weight) loses
+     * every comparison and leaves the score so far, and between 0 and -0 the first one stays.
+     */
+    @Test
+    void minAndMaxAggregatesKeepTheScoreSoFarOnNanAndSignedZero() throws Exception {
+        try (DifferentialRun run = DifferentialRun.start()) {
+            run.send("ZADD", "z", "0", "b", "1", "c", "-1", "d");
+            run.send("ZADD", "neg", "-1", "b", "-1", "c");
+            for (String aggregate : new String[] {"MAX", "MIN", "SUM"}) {
+                run.send("ZINTERSTORE", "out", "3", "z", "z", "z", "WEIGHTS", "1.5", "inf", "2", "AGGREGATE", aggregate);
+                run.send("ZRANGE", "out", "0", "-1", "WITHSCORES");
+                run.send("ZINTER", "2", "z", "z", "WEIGHTS", "-inf", "1", "AGGREGATE", aggregate, "WITHSCORES");
+                run.send("ZINTER", "2", "z", "neg", "WEIGHTS", "1", "0", "AGGREGATE", aggregate, "WITHSCORES");
+                run.send("ZINTER", "2", "neg", "z", "WEIGHTS", "0", "1", "AGGREGATE", aggregate, "WITHSCORES");
+                run.send("ZUNION", "2", "z", "neg", "WEIGHTS", "inf", "0", "AGGREGATE", aggregate, "WITHSCORES");
+                run.send("ZUNIONSTORE", "out", "2", "neg", "z", "WEIGHTS", "0", "inf", "AGGREGATE", aggregate);
+                run.send("ZRANGE", "out", "0", "-1", "WITHSCORES");
+            }
+            run.assertSameDataset();
         }
     }
 
