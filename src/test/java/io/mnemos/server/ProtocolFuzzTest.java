@@ -72,7 +72,17 @@ class ProtocolFuzzTest {
 
     @BeforeContainer
     static void startServer() {
-        server = new Server(new ServerConfig());
+        ServerConfig config = new ServerConfig();
+        // The fuzzed commands include FLUSHALL, which saves under the default save points: not into
+        // the working directory, where the next server started there would load the dump.
+        try {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("mnemos-fuzz");
+            dir.toFile().deleteOnExit();
+            config.dir = dir.toString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        server = new Server(config);
         commandNames = new ArrayList<>();
         for (CommandSpec spec : server.commandTable().all()) {
             String name = spec.name().toLowerCase(Locale.ROOT);
