@@ -158,18 +158,10 @@ public final class Args {
      * and "\0x" are 0), and a subnormal result that is not exact (1e-310) is an ERANGE underflow.
      */
     public static Double parseCStringDouble(byte[] s) {
-        int end = 0;
-        while (end < s.length && s[end] != 0) {
-            end++;
+        byte[] number = cStringNumber(s, 0);
+        if (number == null) {
+            return 0.0;
         }
-        if (end == 0) {
-            return 0.0; // nothing to convert: eptr stays on the terminator
-        }
-        int start = 0;
-        while (start < end && isSpace(s[start])) {
-            start++;
-        }
-        byte[] number = start == 0 && end == s.length ? s : java.util.Arrays.copyOfRange(s, start, end);
         Double d = parseDoubleOrNull(number);
         if (d == null || overflowsOrUnderflowsToZero(number, d)) {
             return null;
@@ -178,6 +170,34 @@ public final class Args {
             return null; // glibc reports an inexact subnormal result as an underflow
         }
         return d;
+    }
+
+    /**
+     * strtod on {@code s[from..]} read as a C string, as zslParseRange uses it (overflow is
+     * infinity, no ERANGE check): null unless a number fills it, 0 for an empty string.
+     */
+    public static Double strtodCString(byte[] s, int from) {
+        byte[] number = cStringNumber(s, from);
+        return number == null ? Double.valueOf(0) : parseDoubleOrNull(number);
+    }
+
+    /**
+     * What strtod reads of {@code s[from..]} as a C string: up to the first NUL byte, leading white
+     * space skipped; null when that string is empty (nothing to convert: the result is 0).
+     */
+    private static byte[] cStringNumber(byte[] s, int from) {
+        int end = from;
+        while (end < s.length && s[end] != 0) {
+            end++;
+        }
+        if (end == from) {
+            return null;
+        }
+        int start = from;
+        while (start < end && isSpace(s[start])) {
+            start++;
+        }
+        return start == 0 && end == s.length ? s : java.util.Arrays.copyOfRange(s, start, end);
     }
 
     /** Whether the decimal or hexadecimal text {@code t} denotes exactly the double {@code d}. */

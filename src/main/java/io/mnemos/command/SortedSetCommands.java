@@ -484,36 +484,13 @@ public final class SortedSetCommands implements CommandFamily {
         }
     }
 
-    /**
-     * zslParseRange's strtod: leading spaces allowed, an empty string is 0, overflow is infinity,
-     * and the text ends at the first NUL byte, as a C string does.
-     */
-    private static Double rangeDouble(byte[] s, int from) {
-        int n = from;
-        while (n < s.length && s[n] != 0) {
-            n++;
-        }
-        if (from == n) {
-            return 0.0;
-        }
-        int i = from;
-        while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' || s[i] == 0x0b
-                || s[i] == '\f')) {
-            i++;
-        }
-        if (i == n) {
-            return null;
-        }
-        return Args.parseDoubleOrNull(Arrays.copyOfRange(s, i, n));
-    }
-
     private static double rangeItem(byte[] s, boolean[] exclusive, int idx) {
         Double d;
         if (s.length > 0 && s[0] == '(') {
             exclusive[idx] = true;
-            d = rangeDouble(s, 1);
+            d = Args.strtodCString(s, 1);
         } else {
-            d = rangeDouble(s, 0);
+            d = Args.strtodCString(s, 0);
         }
         if (d == null) {
             throw CommandError.err("min or max is not a float");
