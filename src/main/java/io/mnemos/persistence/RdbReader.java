@@ -324,19 +324,24 @@ public final class RdbReader {
             }
             case Rdb.TYPE_ZSET, Rdb.TYPE_ZSET_2: {
                 int n = readCount();
+                if (n > limits.zsetMaxEntries()) {
+                    ZSetValue z = ZSetValue.skiplist();
+                    for (int i = 0; i < n; i++) {
+                        addZset(z, readString(), readZsetScore(type));
+                    }
+                    return nonEmpty(z, n);
+                }
+                // Redis loads a skiplist and packs it afterwards only if it fits: a value that does
+                // not never passes through a listpack, which would turn a -0 score into 0. Few
+                // enough members to pack are read first, to see their lengths.
                 byte[][] members = new byte[n][];
                 double[] scores = new double[n];
                 long longest = 0;
                 for (int i = 0; i < n; i++) {
                     members[i] = readString();
-                    scores[i] = type == Rdb.TYPE_ZSET_2 ? Double.longBitsToDouble(in.readLongLE()) : readOldDouble();
-                    if (Double.isNaN(scores[i])) {
-                        throw new RdbFormatException("Zset with NAN score detected");
-                    }
+                    scores[i] = readZsetScore(type);
                     longest = Math.max(longest, members[i].length);
                 }
-                // Redis loads a skiplist and packs it afterwards only if it fits: a value that does
-                // not never passes through a listpack, which would turn a -0 score into 0.
                 ZSetValue z = ZSetValue.create(n, longest, limits.zsetMaxEntries(), limits.zsetMaxValue());
                 for (int i = 0; i < n; i++) {
                     addZset(z, members[i], scores[i]);
@@ -442,6 +447,14 @@ public final class RdbReader {
             throw new RdbFormatException("Empty keys are not allowed in RDB files");
         }
         return value;
+    }
+
+    private double readZsetScore(int type) {
+        double score = type == Rdb.TYPE_ZSET_2 ? Double.longBitsToDouble(in.readLongLE()) : readOldDouble();
+        if (Double.isNaN(score)) {
+            throw new RdbFormatException("Zset with NAN score detected");
+        }
+        return score;
     }
 
     /**
