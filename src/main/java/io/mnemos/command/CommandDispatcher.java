@@ -6,6 +6,7 @@ import io.mnemos.server.BlockedClients;
 import io.mnemos.server.Client;
 import io.mnemos.persistence.DiskErrors;
 import io.mnemos.server.Tracking;
+import io.mnemos.server.Transaction;
 import io.mnemos.server.WatchedKeys;
 import io.mnemos.server.Server;
 import io.mnemos.store.Entry;
@@ -38,7 +39,7 @@ public final class CommandDispatcher {
             return true;
         }
         return switch (spec.fullName()) {
-            case "exec" -> TransactionCommands.queuesDenyoom(c);
+            case "exec" -> TransactionCommands.queuesAny(c, Transaction.Queued::denyoom);
             case "discard", "quit", "reset" -> false;
             default -> c.inMulti();
         };
@@ -76,7 +77,7 @@ public final class CommandDispatcher {
      */
     private boolean writes(Client c, CommandSpec spec, byte[][] argv) {
         return hasFlag(spec, argv, CommandFlag.WRITE)
-                || spec.fullName().equals("exec") && TransactionCommands.queuesWrite(c);
+                || spec.fullName().equals("exec") && TransactionCommands.queuesAny(c, Transaction.Queued::write);
     }
 
     /** processCommand's text for a protected command its enable-*-command setting does not allow. */
@@ -695,7 +696,7 @@ public final class CommandDispatcher {
             return true;
         }
         // EXEC of a transaction holding writes is a write (Redis's is_may_replicate_command).
-        return spec.fullName().equals("exec") && c.inMulti() && TransactionCommands.queuesWrites(c);
+        return spec.fullName().equals("exec") && c.inMulti() && TransactionCommands.queuesAny(c, q -> q.write() || q.mayReplicate());
     }
 
     private long now() {

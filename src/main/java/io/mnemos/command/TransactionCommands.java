@@ -56,30 +56,14 @@ public final class TransactionCommands implements CommandFamily {
         };
     }
 
-    /** True when a queued command may grow memory, which makes EXEC one too (mstate.cmd_flags). */
-    static boolean queuesDenyoom(Client c) {
+    /**
+     * Whether a queued command is one the test accepts (Redis's mstate.cmd_flags): a DENYOOM one
+     * makes EXEC a command that may grow memory, a WRITE one a write (MISCONF), a WRITE or
+     * MAY_REPLICATE one a write for CLIENT PAUSE WRITE.
+     */
+    static boolean queuesAny(Client c, java.util.function.Predicate<Transaction.Queued> test) {
         for (Transaction.Queued q : c.transaction().queued()) {
-            if (q.denyoom()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** True when a queued command writes, which makes EXEC a write (MISCONF, READONLY). */
-    static boolean queuesWrite(Client c) {
-        for (Transaction.Queued q : c.transaction().queued()) {
-            if (q.write()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** True when a queued command writes or may replicate, which makes EXEC one for CLIENT PAUSE WRITE. */
-    static boolean queuesWrites(Client c) {
-        for (Transaction.Queued q : c.transaction().queued()) {
-            if (q.write() || q.mayReplicate()) {
+            if (test.test(q)) {
                 return true;
             }
         }
