@@ -26,7 +26,7 @@ import static io.mnemos.command.CommandSpec.command;
  */
 public final class ReplicationCommands implements CommandFamily {
     private static final Logger log = LoggerFactory.getLogger(ReplicationCommands.class);
-    static final String NO_REPLICATION = "ERR Mnemos does not replicate: SYNC serves only clients that sent "
+    static final String NO_REPLICATION = "Mnemos does not replicate: SYNC serves only clients that sent "
             + "REPLCONF rdb-only 1 (redis-cli --rdb)";
 
     @Override
@@ -44,7 +44,7 @@ public final class ReplicationCommands implements CommandFamily {
                         .categories("admin", "dangerous").group("server").since("2.8.0")
                         .summary("Internal command used for replication")
                         .handler(c -> {
-                            throw CommandError.err(NO_REPLICATION.substring(4));
+                            throw CommandError.err(NO_REPLICATION);
                         }).build());
     }
 
@@ -79,7 +79,7 @@ public final class ReplicationCommands implements CommandFamily {
     /** SYNC of a dump-only client: a BGSAVE, then the file as {@code $<length>\r\n<bytes>}, then close. */
     private static void sync(Client c) {
         if (!c.rdbOnly()) {
-            throw CommandError.err(NO_REPLICATION.substring(4));
+            throw CommandError.err(NO_REPLICATION);
         }
         log.info("Replica {} asks for synchronization (dump only)", c.remoteAddress());
         c.server().persistence().bgsaveForSync(error -> sendDump(c, error));

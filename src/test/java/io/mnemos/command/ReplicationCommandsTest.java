@@ -23,8 +23,8 @@ class ReplicationCommandsTest {
 
     @Test
     void syncAndPsyncAreRefusedToReplicas() {
-        assertEquals("-" + ReplicationCommands.NO_REPLICATION + "\r\n", h.exec("SYNC"));
-        assertEquals("-" + ReplicationCommands.NO_REPLICATION + "\r\n", h.exec("PSYNC", "?", "-1"));
+        assertEquals("-ERR " + ReplicationCommands.NO_REPLICATION + "\r\n", h.exec("SYNC"));
+        assertEquals("-ERR " + ReplicationCommands.NO_REPLICATION + "\r\n", h.exec("PSYNC", "?", "-1"));
         assertEquals("+OK\r\n", h.exec("REPLCONF", "rdb-only", "1"));
         assertEquals(true, h.client().rdbOnly());
     }
