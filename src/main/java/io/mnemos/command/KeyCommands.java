@@ -627,10 +627,8 @@ public final class KeyCommands implements CommandFamily {
 
     private static void flushall(Client c) {
         checkFlushArgs(c);
-        Keyspace ks = c.server().keyspace();
-        long removed = ks.totalKeys();
-        ks.flushAll();
-        c.server().tracking().invalidateOnFlush();
+        long removed = c.server().keyspace().totalKeys();
+        c.server().emptyData();
         dirty(c, removed);
         c.server().persistence().saveAfterFlushAll();
         // The save above resets server.dirty, and the keyspace may have been empty: propagated anyway.

@@ -156,8 +156,7 @@ public final class AppendOnlyFile implements CommandPropagation.Listener {
      */
     public void reload() {
         flush();
-        server.keyspace().flushAll();
-        server.tracking().invalidateOnFlush(); // emptyData's signalFlushedDb
+        server.emptyData();
         loadFiles();
     }
 

@@ -504,8 +504,7 @@ public final class RdbPersistence {
      * (DEBUG RELOAD).
      */
     public void loadNow() throws IOException {
-        server.keyspace().flushAll();
-        server.tracking().invalidateOnFlush(); // emptyData's signalFlushedDb
+        server.emptyData();
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file()), 1 << 16)) {
             loadInto(in, Files.size(file()));
         }

@@ -318,6 +318,15 @@ public final class Server {
         return keyspace;
     }
 
+    /**
+     * Redis's emptyData: empties every database and, as signalFlushedDb does, tells every tracking
+     * client that all its keys are invalid. Keyspace thread only.
+     */
+    public void emptyData() {
+        keyspace.flushAll();
+        tracking.invalidateOnFlush();
+    }
+
     /** ACL users, the ACL log and the permission check. */
     public io.mnemos.acl.AclStore acl() {
         return acl;
