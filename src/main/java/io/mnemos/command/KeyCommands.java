@@ -628,7 +628,7 @@ public final class KeyCommands implements CommandFamily {
     private static void flushall(Client c) {
         checkFlushArgs(c);
         long removed = c.server().keyspace().totalKeys();
-        c.server().emptyData();
+        c.server().emptyData(false);
         dirty(c, removed);
         c.server().persistence().saveAfterFlushAll();
         // The save above resets server.dirty, and the keyspace may have been empty: propagated anyway.

@@ -1,5 +1,7 @@
 package io.mnemos.command;
 
+import io.mnemos.persistence.RdbFile;
+import io.mnemos.protocol.InlineSplitter;
 import io.mnemos.server.Client;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +28,9 @@ import static io.mnemos.command.CommandSpec.command;
  */
 public final class ReplicationCommands implements CommandFamily {
     private static final Logger log = LoggerFactory.getLogger(ReplicationCommands.class);
+    /** slave_req bits: what a replica asked to leave out of its RDB. */
+    private static final int EXCLUDE_DATA = 1;
+    private static final int EXCLUDE_FUNCTIONS = 2;
     static final String NO_REPLICATION = "Mnemos does not replicate: SYNC serves only clients that sent "
             + "REPLCONF rdb-only 1 (redis-cli --rdb)";
 
@@ -57,9 +62,10 @@ public final class ReplicationCommands implements CommandFamily {
             String option = Args.text(c.arg(j)).toLowerCase(java.util.Locale.ROOT);
             switch (option) {
                 case "listening-port" -> Args.parseLong(c.arg(j + 1));
-                case "ip-address", "capa", "rdb-filter-only" -> {
+                case "ip-address", "capa" -> {
                     // accepted: they only matter to a replica Mnemos never feeds
                 }
+                case "rdb-filter-only" -> rdbFilterOnly(c, c.arg(j + 1));
                 case "ack", "fack", "getack" -> {
                     return; // acknowledgements (and a master's request for one) are never answered
                 }
@@ -76,16 +82,45 @@ public final class ReplicationCommands implements CommandFamily {
         c.reply().ok();
     }
 
-    /** SYNC of a dump-only client: a BGSAVE, then the file as {@code $<length>\r\n<bytes>}, then close. */
+    /**
+     * REPLCONF rdb-filter-only: the "include" filters of the replica's RDB, split as sdssplitargs
+     * does. Any filter list leaves the keys out; "functions" (the only filter there is) keeps the
+     * function libraries. As in Redis, what was set before an unsupported filter stays set.
+     */
+    private static void rdbFilterOnly(Client c, byte[] value) {
+        byte[][] filters = InlineSplitter.split(value);
+        if (filters == null) {
+            throw CommandError.err("Missing rdb-filter-only values");
+        }
+        c.replicaRequirements(c.replicaRequirements() | EXCLUDE_DATA | EXCLUDE_FUNCTIONS);
+        for (byte[] f : filters) {
+            if (!Args.is(f, "functions")) {
+                throw CommandError.err("Unsupported rdb-filter-only option: " + Args.text(f));
+            }
+            c.replicaRequirements(c.replicaRequirements() & ~EXCLUDE_FUNCTIONS);
+        }
+    }
+
+    /**
+     * SYNC of a dump-only client: a BGSAVE, then the file as {@code $<length>\r\n<bytes>}, then close.
+     * With rdb-filter-only the keys are left out, so the file is made in memory at once.
+     */
     private static void sync(Client c) {
         if (!c.rdbOnly()) {
             throw CommandError.err(NO_REPLICATION);
         }
         log.info("Replica {} asks for synchronization (dump only)", c.remoteAddress());
-        c.server().persistence().bgsaveForSync(error -> sendDump(c, error));
+        int requirements = c.replicaRequirements();
+        if ((requirements & EXCLUDE_DATA) != 0) {
+            List<byte[]> functions = (requirements & EXCLUDE_FUNCTIONS) != 0 ? List.of()
+                    : c.server().scripting().functions().codes();
+            sendDump(c, RdbFile.withoutKeys(c.server().config().rdb, c.server().usedMemory(), functions));
+            return;
+        }
+        c.server().persistence().bgsaveForSync(error -> sendSavedDump(c, error));
     }
 
-    private static void sendDump(Client c, String error) {
+    private static void sendSavedDump(Client c, String error) {
         if (c.closing() || (c.channel() != null && !c.channel().isActive())) {
             return;
         }
@@ -103,6 +138,10 @@ public final class ReplicationCommands implements CommandFamily {
             c.closeAsap();
             return;
         }
+        sendDump(c, dump);
+    }
+
+    private static void sendDump(Client c, byte[] dump) {
         c.reply().raw(("$" + dump.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
         c.reply().raw(dump);
         c.closeAfterReply();

@@ -69,7 +69,7 @@ public final class MnemosServer implements AutoCloseable {
      */
     public void reset() {
         onKeyspaceThread(() -> {
-            server.emptyData();
+            server.emptyData(false);
             server.stats().reset();
             server.keyspace().stats().reset();
             server.commandTable().resetStats();

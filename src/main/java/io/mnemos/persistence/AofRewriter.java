@@ -38,15 +38,23 @@ public final class AofRewriter extends SnapshotFile {
     private static final byte[] ZADD = ascii("ZADD");
     private static final byte[] HMSET = ascii("HMSET");
     private static final byte[] PEXPIREAT = ascii("PEXPIREAT");
+    private static final byte[] FUNCTION = ascii("FUNCTION");
+    private static final byte[] LOAD = ascii("LOAD");
 
     private final RespBuffer out = new RespBuffer(2 * CHUNK, KEPT_BYTES);
     private final long now;
     private int selected = -1;
 
-    /** A base named {@code filename} in {@code dir}, written to {@code tempName} first. */
-    public AofRewriter(Path dir, String filename, String tempName) throws IOException {
+    /**
+     * A base named {@code filename} in {@code dir}, written to {@code tempName} first. It starts
+     * with a FUNCTION LOAD per library, as rewriteFunctions writes them before the keys.
+     */
+    public AofRewriter(Path dir, String filename, String tempName, List<byte[]> functions) throws IOException {
         super(dir, filename, tempName);
         this.now = System.currentTimeMillis();
+        for (byte[] code : functions) {
+            out.command(new byte[][]{FUNCTION, LOAD, code});
+        }
     }
 
     @Override

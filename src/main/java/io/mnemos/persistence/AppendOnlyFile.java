@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -156,7 +157,7 @@ public final class AppendOnlyFile implements CommandPropagation.Listener {
      */
     public void reload() {
         flush();
-        server.emptyData();
+        server.emptyData(true);
         loadFiles();
     }
 
@@ -496,8 +497,9 @@ public final class AppendOnlyFile implements CommandPropagation.Listener {
     }
 
     private SnapshotFile baseFile(String name, String temp, boolean rdb) throws IOException {
-        return rdb ? new RdbFile(dir(), name, temp, server.config().rdb, server.usedMemory(), true)
-                : new AofRewriter(dir(), name, temp);
+        List<byte[]> functions = server.scripting().functions().codes();
+        return rdb ? new RdbFile(dir(), name, temp, server.config().rdb, server.usedMemory(), true, functions)
+                : new AofRewriter(dir(), name, temp, functions);
     }
 
     private static long pid() {

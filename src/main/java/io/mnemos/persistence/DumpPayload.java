@@ -23,10 +23,7 @@ public final class DumpPayload {
      */
     public static byte[] ofFunctions(Iterable<byte[]> codes, boolean compress) {
         RdbWriter w = RdbWriter.inMemory(compress);
-        for (byte[] code : codes) {
-            w.writeByte(Rdb.OPCODE_FUNCTION2);
-            w.writeString(code);
-        }
+        w.functions(codes);
         return withFooter(w);
     }
 

@@ -8,6 +8,7 @@ import io.mnemos.store.MaxmemoryPolicy;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Writing one RDB file: to a temporary file in the target directory, then fsync and an atomic
@@ -22,20 +23,39 @@ public final class RdbFile extends SnapshotFile {
     private RdbWriter[] pendingDbs;
 
     /**
-     * @param aofBase the file is an AOF base (the "aof-base" aux field is 1, as rdbSaveRio writes
-     *                it with RDBFLAGS_AOF_PREAMBLE)
+     * @param aofBase   the file is an AOF base (the "aof-base" aux field is 1, as rdbSaveRio writes
+     *                  it with RDBFLAGS_AOF_PREAMBLE)
+     * @param functions the function libraries' codes, written before the keys as rdbSaveRio does
      */
     public RdbFile(Path dir, String filename, String tempName, RdbSettings settings, long usedMemory,
-                   boolean aofBase) throws IOException {
+                   boolean aofBase, List<byte[]> functions) throws IOException {
         super(dir, filename, tempName);
         this.compress = settings.compression;
         this.writer = new RdbWriter(file.stream(), compress, settings.checksum);
-        writer.header();
-        writer.aux("redis-ver", Server.REDIS_VERSION);
-        writer.aux("redis-bits", "64");
-        writer.aux("ctime", Long.toString(System.currentTimeMillis() / 1000));
-        writer.aux("used-mem", Long.toString(usedMemory));
-        writer.aux("aof-base", aofBase ? "1" : "0");
+        begin(writer, usedMemory, aofBase, functions);
+    }
+
+    /** rdbSaveRio up to the keys: header, aux fields, function libraries. */
+    private static void begin(RdbWriter w, long usedMemory, boolean aofBase, List<byte[]> functions) {
+        w.header();
+        w.aux("redis-ver", Server.REDIS_VERSION);
+        w.aux("redis-bits", "64");
+        w.aux("ctime", Long.toString(System.currentTimeMillis() / 1000));
+        w.aux("used-mem", Long.toString(usedMemory));
+        w.aux("aof-base", aofBase ? "1" : "0");
+        w.functions(functions);
+    }
+
+    /**
+     * A whole RDB without keys, in memory: what a dump-only replica that sent REPLCONF
+     * rdb-filter-only gets (SLAVE_REQ_RDB_EXCLUDE_DATA), with {@code functions} (none when they are
+     * excluded too).
+     */
+    public static byte[] withoutKeys(RdbSettings settings, long usedMemory, List<byte[]> functions) {
+        RdbWriter w = new RdbWriter(null, settings.compression, settings.checksum);
+        begin(w, usedMemory, false, functions);
+        w.finish();
+        return w.toByteArray();
     }
 
     @Override

@@ -111,7 +111,8 @@ public final class RdbPersistence {
         Path dir = Path.of(server.config().dir);
         long start = System.nanoTime();
         try {
-            SnapshotJob.writeNow(ks, new RdbFile(dir, settings.dbfilename, tempName(), settings, server.usedMemory(), false));
+            SnapshotJob.writeNow(ks, new RdbFile(dir, settings.dbfilename, tempName(), settings, server.usedMemory(),
+                    false, server.scripting().functions().codes()));
         } catch (IOException | UncheckedIOException e) {
             log.warn("Failed opening or writing the .rdb file {} (in server root dir {}): {}",
                     tempName(), dir, e.getMessage());
@@ -165,7 +166,7 @@ public final class RdbPersistence {
         RdbFile file;
         try {
             file = new RdbFile(Path.of(server.config().dir), settings.dbfilename, tempName(), settings,
-                    server.usedMemory(), false);
+                    server.usedMemory(), false, server.scripting().functions().codes());
         } catch (IOException e) {
             // In Redis the forked child is the one that cannot open its temporary file: the BGSAVE
             // started (and is answered so), then ended at once in error.
@@ -337,6 +338,17 @@ public final class RdbPersistence {
                     }
 
                     @Override
+                    public void function(byte[] code) {
+                        loadQueue.add(() -> {
+                            try {
+                                createFunction(code);
+                            } catch (RdbFormatException e) {
+                                loadFailed(path, e.getMessage());
+                            }
+                        });
+                    }
+
+                    @Override
                     LoadBatch insert(LoadBatch batch) {
                         hand(batch, inFlight);
                         LoadBatch spare = spareBatches.poll();
@@ -504,7 +516,7 @@ public final class RdbPersistence {
      * (DEBUG RELOAD).
      */
     public void loadNow() throws IOException {
-        server.emptyData();
+        server.emptyData(true);
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file()), 1 << 16)) {
             loadInto(in, Files.size(file()));
         }
@@ -533,7 +545,20 @@ public final class RdbPersistence {
                 batch.clear();
                 return batch;
             }
+
+            @Override
+            public void function(byte[] code) {
+                createFunction(code);
+            }
         });
+    }
+
+    /** A library of the file, created on the keyspace thread; one that fails is fatal, as in rdbLoad. */
+    private void createFunction(byte[] code) {
+        String error = server.scripting().functions().loadFromRdb(code);
+        if (error != null) {
+            throw new RdbFormatException("Failed loading library, " + error);
+        }
     }
 
     public long lastLoadKeysLoaded() {

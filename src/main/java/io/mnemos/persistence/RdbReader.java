@@ -14,8 +14,8 @@ import java.util.List;
 /**
  * Reads RDB files of versions 1 to 10 and DUMP payloads: every opcode Redis 7.0 writes and every
  * value encoding Redis has used for the types Mnemos has (plain, ziplist, quicklist, quicklist 2,
- * listpack, intset, zipmap). Streams, modules and functions in a file are refused with a clear error;
- * FUNCTION RESTORE's payload is read by {@link #readPayloadFunctions}.
+ * listpack, intset, zipmap), and function libraries. Streams and modules in a file are refused with a
+ * clear error; FUNCTION RESTORE's payload is read by {@link #readPayloadFunctions}.
  */
 public final class RdbReader {
     /** Receives what the file holds. */
@@ -35,6 +35,15 @@ public final class RdbReader {
          */
         default void entry(int db, byte[] key, Object value, long expireAt, long idleSeconds, int freq) {
             entry(db, key, value, expireAt);
+        }
+
+        /**
+         * A function library's code (RDB_OPCODE_FUNCTION2), in file order before the keys.
+         *
+         * @throws RdbFormatException when the library cannot be created
+         */
+        default void function(byte[] code) {
+            throw new RdbFormatException("The RDB file contains functions, which this reader does not take");
         }
 
         /** The EOF opcode was read and the checksum verified: the last entry has been handed over. */
@@ -136,8 +145,12 @@ public final class RdbReader {
                 }
                 case Rdb.OPCODE_MODULE_AUX -> throw new RdbFormatException(
                         "The RDB file contains module AUX data, Mnemos has no modules");
-                case Rdb.OPCODE_FUNCTION, Rdb.OPCODE_FUNCTION2 -> throw new RdbFormatException(
-                        "The RDB file contains functions, Mnemos has no functions");
+                case Rdb.OPCODE_FUNCTION -> throw new RdbFormatException(
+                        "Pre-release function format not supported.");
+                case Rdb.OPCODE_FUNCTION2 -> {
+                    target.function(readString());
+                    continue;
+                }
                 default -> {
                 }
             }
@@ -173,7 +186,11 @@ public final class RdbReader {
         RdbReader r = new RdbReader(input, null);
         List<byte[]> codes = new ArrayList<>();
         while (input.position() < end) {
-            if (input.readByte() != Rdb.OPCODE_FUNCTION2) {
+            int type = input.readByte();
+            if (type == Rdb.OPCODE_FUNCTION) {
+                throw new RdbFormatException("Pre-GA function format not supported");
+            }
+            if (type != Rdb.OPCODE_FUNCTION2) {
                 throw new RdbFormatException("given type is not a function");
             }
             try {

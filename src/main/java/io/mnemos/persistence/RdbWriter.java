@@ -56,6 +56,14 @@ public final class RdbWriter {
         writeString(value.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** rdbSaveFunctions: per library RDB_OPCODE_FUNCTION2 and its code as an RDB string. */
+    public void functions(Iterable<byte[]> codes) {
+        for (byte[] code : codes) {
+            writeByte(Rdb.OPCODE_FUNCTION2);
+            writeString(code);
+        }
+    }
+
     public void selectDb(int db) {
         writeByte(Rdb.OPCODE_SELECTDB);
         writeLength(db);

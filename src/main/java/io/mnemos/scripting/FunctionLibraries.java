@@ -487,15 +487,37 @@ public final class FunctionLibraries {
         out.integer(functions.size());
     }
 
-    // ---- FUNCTION DUMP / RESTORE --------------------------------------------------------------
+    // ---- persistence ----------------------------------------------------------------------------
 
-    /** FUNCTION DUMP: each library's code in the DUMP payload format. */
-    public byte[] dump(boolean compress) {
+    /** Every library's code, in load order: what an RDB file, an AOF base or FUNCTION DUMP holds. */
+    public List<byte[]> codes() {
         List<byte[]> codes = new ArrayList<>(libraries.size());
         for (Library l : libraries.values()) {
             codes.add(l.code);
         }
-        return DumpPayload.ofFunctions(codes, compress);
+        return codes;
+    }
+
+    /**
+     * rdbFunctionLoad: creates a library read from an RDB file (never replacing one).
+     *
+     * @return null, or why the library could not be created (Redis's error text without "ERR ")
+     */
+    public String loadFromRdb(byte[] code) {
+        try {
+            create(code, false, libraries);
+            return null;
+        } catch (CommandError e) {
+            String m = e.getMessage();
+            return m.startsWith("ERR ") ? m.substring(4) : m;
+        }
+    }
+
+    // ---- FUNCTION DUMP / RESTORE --------------------------------------------------------------
+
+    /** FUNCTION DUMP: each library's code in the DUMP payload format. */
+    public byte[] dump(boolean compress) {
+        return DumpPayload.ofFunctions(codes(), compress);
     }
 
     /** FUNCTION RESTORE payload [FLUSH|APPEND|REPLACE]. */

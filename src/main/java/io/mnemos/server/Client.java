@@ -36,6 +36,7 @@ public final class Client {
     private boolean closeAfterReply;
     /** REPLCONF rdb-only 1: a SYNC of this client gets the dump and then the connection closes. */
     private boolean rdbOnly;
+    private int replicaRequirements;
     /** CLIENT REPLY SKIP: drop the reply of the next command only. */
     private boolean skipNextReply;
     private boolean replyOff;
@@ -214,6 +215,15 @@ public final class Client {
 
     public boolean rdbOnly() {
         return rdbOnly;
+    }
+
+    /** What a dump-only replica asked to leave out of its RDB (REPLCONF rdb-filter-only). */
+    public int replicaRequirements() {
+        return replicaRequirements;
+    }
+
+    public void replicaRequirements(int requirements) {
+        this.replicaRequirements = requirements;
     }
 
     public void rdbOnly(boolean rdbOnly) {

@@ -321,10 +321,16 @@ public final class Server {
     /**
      * Redis's emptyData: empties every database and, as signalFlushedDb does, tells every tracking
      * client that all its keys are invalid. Keyspace thread only.
+     *
+     * @param withFunctions drop the function libraries too (what reloading a file needs; FLUSHALL
+     *                      passes EMPTYDB_NOFUNCTIONS and keeps them)
      */
-    public void emptyData() {
+    public void emptyData(boolean withFunctions) {
         keyspace.flushAll();
         tracking.invalidateOnFlush();
+        if (withFunctions) {
+            scripting.functions().flush();
+        }
     }
 
     /** ACL users, the ACL log and the permission check. */

@@ -22,6 +22,15 @@ class ReplicationCommandsTest {
     }
 
     @Test
+    void rdbFilterOnlyTakesTheFunctionsFilterSplitAsSdssplitargs() {
+        assertEquals("-ERR Unsupported rdb-filter-only option: foo\r\n", h.exec("REPLCONF", "rdb-filter-only", "foo"));
+        assertEquals("-ERR Missing rdb-filter-only values\r\n", h.exec("REPLCONF", "rdb-filter-only", "\"abc"));
+        assertEquals("+OK\r\n", h.exec("REPLCONF", "rdb-filter-only", ""));
+        assertEquals("+OK\r\n", h.exec("REPLCONF", "rdb-filter-only", "functions FUNCTIONS"));
+        assertEquals(1, h.client().replicaRequirements(), "keys left out, functions kept");
+    }
+
+    @Test
     void syncAndPsyncAreRefusedToReplicas() {
         assertEquals("-ERR " + ReplicationCommands.NO_REPLICATION + "\r\n", h.exec("SYNC"));
         assertEquals("-ERR " + ReplicationCommands.NO_REPLICATION + "\r\n", h.exec("PSYNC", "?", "-1"));

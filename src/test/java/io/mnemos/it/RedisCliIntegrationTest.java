@@ -90,6 +90,29 @@ class RedisCliIntegrationTest {
     }
 
     @Test
+    void functionsRdbOptionSavesTheLibrariesWithoutTheKeys(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        java.nio.file.Path backup = tmp.resolve("functions.rdb");
+        try (RunningServer source = RunningServer.start("--dir", tmp.toString());
+             io.mnemos.testing.RespConnection c = new io.mnemos.testing.RespConnection(source.host(), source.port())) {
+            c.call("DEBUG", "POPULATE", "1000");
+            c.call("FUNCTION", "LOAD", io.mnemos.persistence.FunctionPersistenceTest.LIBRARY);
+            String out = cli(source, null, "--functions-rdb", backup.toString());
+            assertTrue(out.contains("Transfer finished with success"), out);
+        }
+        java.nio.file.Path restored = java.nio.file.Files.createDirectories(tmp.resolve("restored"));
+        java.nio.file.Files.copy(backup, restored.resolve("dump.rdb"));
+        try (RunningServer copy = RunningServer.start("--dir", restored.toString());
+             io.mnemos.testing.RespConnection c = new io.mnemos.testing.RespConnection(copy.host(), copy.port())) {
+            for (int i = 0; i < 500 && c.call("DBSIZE").startsWith("-LOADING"); i++) {
+                Thread.sleep(10);
+            }
+            assertEquals(":0\r\n", c.call("DBSIZE"));
+            assertEquals("$9\r\nhello you\r\n", c.call("FCALL", "greet", "0", "you"));
+        }
+    }
+
+    @Test
     void pingAnswersPong() throws Exception {
         assertEquals("PONG\n", cli(server, null, "ping"));
     }

@@ -315,7 +315,7 @@ class AofRewriteTest {
         }
     }
 
-    private static String awaitInfo(RespConnection c, String field) throws Exception {
+    static String awaitInfo(RespConnection c, String field) throws Exception {
         for (int i = 0; i < 1000; i++) {
             if (c.call("INFO", "persistence").contains(field)) {
                 return field;
