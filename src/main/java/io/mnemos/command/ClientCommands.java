@@ -241,6 +241,15 @@ public final class ClientCommands implements CommandFamily {
     }
 
     /**
+     * The request the caller sent (qbuf, argv-mem): EXEC's while a queued CLIENT LIST/INFO runs
+     * inside it, as Redis keeps EXEC's argv_len_sum and query buffer then.
+     */
+    private static byte[][] callerRequest(Client caller) {
+        byte[][] exec = caller.transaction().execArgv();
+        return exec != null ? exec : caller.argv();
+    }
+
+    /**
      * One CLIENT LIST line with Redis 7.0's fields in its order. Memory figures mimic a Redis
      * client: 1800 bytes for the client itself with its 1 KB reply buffer, plus a 20474-byte query
      * buffer that clientsCron frees after 2 idle seconds; the client running the command also
@@ -249,7 +258,7 @@ public final class ClientCommands implements CommandFamily {
     static String infoString(Client client, Client caller) {
         long nowSeconds = System.currentTimeMillis() / 1000;
         long idle = nowSeconds - client.lastInteraction() / 1000;
-        byte[][] argv = client == caller ? caller.argv()
+        byte[][] argv = client == caller ? callerRequest(caller)
                 : client.blocked() ? client.block().argv() : client.postponedArgv();
         long qbuf = client == caller && argv != null ? encodedLength(argv) : 0;
         long argvMem = 0;
@@ -263,7 +272,8 @@ public final class ClientCommands implements CommandFamily {
         long rbs = client == caller ? 16384 : 1024;
         io.mnemos.server.PubSub subs = client.server().pubsub();
         long totMem = 1800 + (queryBuffer ? 20472 : 0) + (rbs - 1024) + argvMem
-                + (argv == null ? 0 : allocationSize(8L * argv.length))
+                // The argv array is the running command's: execCommand swaps in the queued one's.
+                + (argv == null ? 0 : allocationSize(8L * (client == caller ? caller.argv() : argv).length))
                 + client.transaction().memOverhead()
                 // getClientMemoryUsage: a listNode per pattern, dict entries and slots per channel.
                 + 24L * subs.subscriptionCount(client, io.mnemos.server.PubSub.Kind.PATTERN)
@@ -324,7 +334,9 @@ public final class ClientCommands implements CommandFamily {
                 + " multi-mem=" + client.transaction().multiMem()
                 + " rbs=" + rbs
                 + " rbp=" + (client == caller ? rbs : 0)
-                + " obl=0 oll=0 omem=0"
+                // obl: the replies still in the caller's buffer (earlier pipelined commands, EXEC's so far).
+                + " obl=" + (client == caller ? Math.min(caller.reply().pendingBytes(), rbs) : 0)
+                + " oll=0 omem=0"
                 + " tot-mem=" + totMem
                 + " events=r"
                 + " cmd=" + client.lastCommand()

@@ -108,6 +108,7 @@ public final class TransactionCommands implements CommandFamily {
         List<Transaction.Queued> queued = List.copyOf(t.queued());
         CommandDispatcher dispatcher = c.server().dispatcher();
         c.reply().arrayHeader(queued.size());
+        t.execArgv(execArgv);
         try {
             for (Transaction.Queued q : queued) {
                 // ACL rules may have changed since the command was queued (execCommand checks again).
@@ -120,6 +121,7 @@ public final class TransactionCommands implements CommandFamily {
                 dispatcher.call(c, q.spec(), q.argv());
             }
         } finally {
+            t.execArgv(null);
             c.setRequest(execArgv, execSpec);
             discardTransaction(c);
         }

@@ -27,9 +27,20 @@ public final class Transaction {
     /** Redis's mstate.argv_len_sums: argument bytes plus one pointer per argument (CLIENT LIST multi-mem). */
     private long argvLenSums;
     final List<WatchedKeys.Watch> watches = new ArrayList<>();
+    /** EXEC's own request while its queued commands run (the client's argv is theirs then). */
+    private byte[][] execArgv;
 
     public boolean active() {
         return active;
+    }
+
+    /** EXEC's request while it runs the queue, else null: what CLIENT LIST reports as the query. */
+    public byte[][] execArgv() {
+        return execArgv;
+    }
+
+    public void execArgv(byte[][] argv) {
+        this.execArgv = argv;
     }
 
     public void begin() {

@@ -108,4 +108,35 @@ class ClientIntrospectionDifferentialTest {
             assertTrue(expected.contains("pubsub_channels=6"), expected.toString());
         }
     }
+
+    /** The caller's own line: inside EXEC it shows EXEC's request and the replies buffered so far. */
+    private static List<String> ownLines(int port) throws Exception {
+        List<String> seen = new ArrayList<>();
+        try (RespConnection c = new RespConnection("127.0.0.1", port)) {
+            c.call("MULTI");
+            c.call("SET", "a", "b");
+            c.call("CLIENT", "INFO");
+            // The connection's own fields (and so the bulk length) differ between the servers.
+            seen.add(c.call("EXEC").replaceAll("id=\\d+ addr=\\S+ laddr=\\S+ fd=\\d+ name= age=\\d+ idle=\\d+ ", "")
+                    .replaceAll("\\$\\d+\r\n", ""));
+            // Pipelined: the earlier command's reply is still in the output buffer.
+            c.sendRaw("*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\nb\r\n*2\r\n$6\r\nCLIENT\r\n$4\r\nINFO\r\n"
+                    .getBytes(StandardCharsets.UTF_8));
+            assertEquals("+OK\r\n", c.readReply());
+            Matcher obl = Pattern.compile(" obl=\\d+ ").matcher(c.readReply());
+            assertTrue(obl.find());
+            seen.add(obl.group());
+        }
+        return seen;
+    }
+
+    @Test
+    void theCallersOwnLineInsideExecAndAfterPipelinedRepliesMatchesRealRedis() throws Exception {
+        assumeTrue(RealRedis.available(), "redis-server not on PATH");
+        try (RealRedis redis = RealRedis.start(); RunningServer mnemos = RunningServer.start()) {
+            List<String> expected = ownLines(redis.port());
+            assertTrue(expected.get(0).contains("qbuf=14 qbuf-free=20460 argv-mem=4 "), expected.toString());
+            assertEquals(expected, ownLines(mnemos.port()));
+        }
+    }
 }
