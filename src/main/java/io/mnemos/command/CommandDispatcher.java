@@ -81,9 +81,14 @@ public final class CommandDispatcher {
     }
 
     /** processCommand's text for a protected command its enable-*-command setting does not allow. */
-    static final String DEBUG_NOT_ALLOWED = "ERR DEBUG command not allowed. If the enable-debug-command option is "
-            + "set to \"local\", you can run it from a local connection, otherwise you need to set this option "
-            + "in the configuration file, and then restart the server.";
+    static final String DEBUG_NOT_ALLOWED = notAllowed("DEBUG", "enable-debug-command");
+    static final String MODULE_NOT_ALLOWED = notAllowed("MODULE", "enable-module-command");
+    private static String notAllowed(String command, String option) {
+        return "ERR " + command + " command not allowed. If the " + option + " option is set to \"local\", you can "
+                + "run it from a local connection, otherwise you need to set this option in the configuration file, "
+                + "and then restart the server.";
+    }
+
     static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
 
     private final Server server;
@@ -174,11 +179,14 @@ public final class CommandDispatcher {
             rejectCommand(c, "ERR wrong number of arguments for '" + spec.fullName() + "' command");
             return true;
         }
-        // DEBUG is the one protected command (Mnemos has no MODULE): enable-debug-command decides.
-        if (spec.has(CommandFlag.PROTECTED) && !server.config().enableDebugCommand.allows(c.peerIp())) {
-            spec.rejectedCalls++;
-            rejectCommand(c, DEBUG_NOT_ALLOWED);
-            return true;
+        // DEBUG and MODULE LOAD/LOADEX/UNLOAD: enable-debug-command / enable-module-command decide.
+        if (spec.has(CommandFlag.PROTECTED)) {
+            boolean module = spec.fullName().startsWith("module|");
+            if (!(module ? server.config().enableModuleCommand : server.config().enableDebugCommand).allows(c.peerIp())) {
+                spec.rejectedCalls++;
+                rejectCommand(c, module ? MODULE_NOT_ALLOWED : DEBUG_NOT_ALLOWED);
+                return true;
+            }
         }
         if (c.authRequired() && !spec.has(CommandFlag.NO_AUTH)) {
             spec.rejectedCalls++;

@@ -32,6 +32,8 @@ public final class Commands {
                 new ScriptingCommands(),
                 new io.mnemos.persistence.AofCommands(),
                 new PersistenceCommands(),
-                new ReplicationCommands());
+                new ReplicationCommands(),
+                new ClusterCommands(),
+                new ModuleCommands());
     }
 }

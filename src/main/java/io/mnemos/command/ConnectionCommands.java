@@ -15,7 +15,7 @@ import static io.mnemos.command.CommandFlag.STALE;
 import static io.mnemos.command.CommandSpec.command;
 
 /**
- * Connection commands: PING, ECHO, SELECT, AUTH, HELLO, RESET (QUIT is answered by the
+ * Connection commands: PING, ECHO, SELECT, AUTH, HELLO, RESET, QUIT (answered by the
  * dispatcher). Texts and checks follow Redis 7.0.15's server.c/networking.c/acl.c.
  */
 public final class ConnectionCommands implements CommandFamily {
@@ -43,7 +43,15 @@ public final class ConnectionCommands implements CommandFamily {
                         .handler(ConnectionCommands::hello).build(),
                 command("reset", 1).flags(NOSCRIPT, LOADING, STALE, FAST, NO_AUTH, ALLOW_BUSY)
                         .group("connection").since("6.2.0").summary("Reset the connection").complexity("O(1)")
-                        .handler(ConnectionCommands::reset).build());
+                        .handler(ConnectionCommands::reset).build(),
+                // The dispatcher answers QUIT before any lookup; the entry gives COMMAND, ACL and
+                // scripts (NOSCRIPT) what Redis's table does.
+                command("quit", -1).flags(NOSCRIPT, LOADING, STALE, FAST, NO_AUTH, ALLOW_BUSY)
+                        .group("connection").since("1.0.0")
+                        .handler(c -> {
+                            c.reply().ok();
+                            c.closeAfterReply();
+                        }).build());
     }
 
     private static void ping(Client c) {

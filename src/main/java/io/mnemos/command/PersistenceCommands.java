@@ -11,6 +11,7 @@ import io.mnemos.store.Entry;
 import java.util.List;
 
 import static io.mnemos.command.CommandFlag.ADMIN;
+import static io.mnemos.command.CommandFlag.ASKING;
 import static io.mnemos.command.CommandFlag.DENYOOM;
 import static io.mnemos.command.CommandFlag.NOSCRIPT;
 import static io.mnemos.command.CommandFlag.NO_ASYNC_LOADING;
@@ -47,7 +48,10 @@ public final class PersistenceCommands implements CommandFamily {
                                 + "average size. For small string values the time complexity is thus O(1)+O(1*M) "
                                 + "where M is small, so simply O(1). However for sorted set values the complexity is "
                                 + "O(N*M*log(N)) because inserting values into sorted sets is O(log(N)).")
-                        .handler(PersistenceCommands::restore).build());
+                        .handler(PersistenceCommands::restore).build(),
+                // A cluster's RESTORE after an -ASK redirect; without a cluster it is RESTORE.
+                command("restore-asking", -4).flags(WRITE, DENYOOM, ASKING).keys(1, 1, 1).group("server")
+                        .since("3.0.0").handler(PersistenceCommands::restore).build());
     }
 
     private static void save(Client c) {

@@ -50,7 +50,60 @@ public final class ReplicationCommands implements CommandFamily {
                         .summary("Internal command used for replication")
                         .handler(c -> {
                             throw CommandError.err(NO_REPLICATION);
-                        }).build());
+                        }).build(),
+                command("replicaof", 3).flags(ADMIN, NOSCRIPT, STALE, NO_ASYNC_LOADING).group("server")
+                        .since("5.0.0").handler(ReplicationCommands::replicaof).build(),
+                command("slaveof", 3).flags(ADMIN, NOSCRIPT, STALE, NO_ASYNC_LOADING).group("server")
+                        .since("1.0.0").handler(ReplicationCommands::replicaof).build(),
+                command("failover", -1).flags(ADMIN, NOSCRIPT, STALE).group("server").since("6.2.0")
+                        .handler(ReplicationCommands::failover).build());
+    }
+
+    /**
+     * replicaofCommand: NO ONE is what a master answers +OK to (Mnemos always is one); making it a
+     * replica is refused after Redis's port check, since Mnemos cannot follow a master.
+     */
+    private static void replicaof(Client c) {
+        if (Args.is(c.arg(1), "no") && Args.is(c.arg(2), "one")) {
+            c.reply().ok();
+            return;
+        }
+        long port = Args.parseLong(c.arg(2), "Invalid master port");
+        if (port < 0 || port > 65535) {
+            throw CommandError.err("Invalid master port");
+        }
+        throw CommandError.err("Mnemos does not replicate: REPLICAOF NO ONE is the only form it takes");
+    }
+
+    /**
+     * failoverCommand for a master without replicas: ABORT finds no failover in progress; anything
+     * else is parsed as Redis does and then needs a replica Mnemos never has.
+     */
+    private static void failover(Client c) {
+        if (c.argc() == 2 && Args.is(c.arg(1), "abort")) {
+            throw CommandError.err("No failover in progress.");
+        }
+        long timeout = 0;
+        boolean force = false;
+        boolean host = false;
+        for (int j = 1; j < c.argc(); j++) {
+            if (Args.is(c.arg(j), "timeout") && j + 1 < c.argc() && timeout == 0) {
+                timeout = Args.parseLong(c.arg(j + 1));
+                if (timeout <= 0) {
+                    throw CommandError.err("FAILOVER timeout must be greater than 0");
+                }
+                j++;
+            } else if (Args.is(c.arg(j), "to") && j + 2 < c.argc() && !host) {
+                Args.parseLong(c.arg(j + 2));
+                host = true;
+                j += 2;
+            } else if (Args.is(c.arg(j), "force") && !force) {
+                force = true;
+            } else {
+                throw CommandError.SYNTAX;
+            }
+        }
+        throw CommandError.err("FAILOVER requires connected replicas.");
     }
 
     /** replconfCommand: option/value pairs; acks get no reply, anything else +OK. */
