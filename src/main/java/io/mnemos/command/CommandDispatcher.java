@@ -471,7 +471,7 @@ public final class CommandDispatcher {
      * (DEL deletes the existing ones, the multi-key pops pop one): Redis signals only those.
      */
     private static final java.util.Set<String> PARTIAL_WRITERS =
-            java.util.Set.of("del", "unlink", "lmpop", "blpop", "brpop", "blmpop",
+            java.util.Set.of("del", "unlink", "migrate", "lmpop", "blpop", "brpop", "blmpop",
                     "zmpop", "bzpopmin", "bzpopmax", "bzmpop");
 
     /**

@@ -16,6 +16,7 @@ public final class Commands {
                 new GeoCommands(),
                 new KeyCommands(),
                 new SortCommand(),
+                new MigrateCommand(),
                 new ListCommands(),
                 new HashCommands(),
                 new BitmapCommands(),

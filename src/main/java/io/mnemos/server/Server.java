@@ -67,6 +67,7 @@ public final class Server {
     private final LatencyMonitor latency;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private final io.mnemos.scripting.Scripting scripting;
+    private final MigrateSockets migrateSockets = new MigrateSockets();
     /** Where executed writes are propagated (the AOF listens); see io.mnemos.persistence. */
     private final io.mnemos.persistence.CommandPropagation propagation = new io.mnemos.persistence.CommandPropagation();
     private final io.mnemos.persistence.AppendOnlyFile aof;
@@ -298,6 +299,10 @@ public final class Server {
     /** Client side caching: the tracking table and BCAST prefixes. */
     public Tracking tracking() {
         return tracking;
+    }
+
+    public MigrateSockets migrateSockets() {
+        return migrateSockets;
     }
 
     /** WATCHed keys of all clients. */
@@ -604,6 +609,7 @@ public final class Server {
         dispatcher.performEvictions();
         aof.cron();
         persistence.cron();
+        migrateSockets.closeIdle(System.currentTimeMillis());
         // Also when idle, so that a lowered tracking-table-max-keys applies without a next command.
         if (tracking.clientCount() > 0) {
             tracking.limitUsedSlots();
@@ -651,6 +657,7 @@ public final class Server {
                         c.channel().close();
                     }
                 }
+                migrateSockets.closeIdle(Long.MAX_VALUE);
             }).awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
         if (group != null) {
