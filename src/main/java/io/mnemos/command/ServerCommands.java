@@ -209,15 +209,7 @@ public final class ServerCommands implements CommandFamily {
 
     /** Redis's addReplyHelp: the command name as typed, upper-cased, then the lines, then HELP. */
     static void help(Client c, String[] lines) {
-        ReplyWriter r = c.reply();
-        r.arrayHeader(lines.length + 3);
-        r.simple(Args.text(c.arg(0)).toUpperCase(Locale.ROOT)
-                + " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
-        for (String line : lines) {
-            r.simple(line);
-        }
-        r.simple("HELP");
-        r.simple("    Prints this help.");
+        CommandIntrospection.help(c, Args.text(c.arg(0)).toUpperCase(Locale.ROOT), lines);
     }
 
     /** Redis's addReplySubcommandSyntaxError. */
