@@ -17,6 +17,7 @@ public final class Commands {
                 new KeyCommands(),
                 new SortCommand(),
                 new MigrateCommand(),
+                new LolwutCommand(),
                 new ListCommands(),
                 new HashCommands(),
                 new BitmapCommands(),
