@@ -69,14 +69,7 @@ final class MemoryEstimate {
     static long setBytes(SetValue set, int samples) {
         int n = set.size();
         if (set.isIntset()) {
-            long[] width = {2};
-            set.forEach(m -> {
-                long v = Long.parseLong(new String(m, java.nio.charset.StandardCharsets.US_ASCII));
-                if (v != (short) v) {
-                    width[0] = Math.max(width[0], v == (int) v ? 4 : 8);
-                }
-            });
-            return jemallocSize(8 + n * width[0]);
+            return jemallocSize(8 + (long) n * set.intsetEncoding());
         }
         long[] sampled = {0, 0};
         long cursor = 0;

@@ -413,11 +413,13 @@ public final class RdbReader {
                 return nonEmpty(list, list.size());
             }
             case Rdb.TYPE_SET_INTSET: {
-                long[] ints = PackedEncodings.intset(readString());
+                byte[] blob = readString();
+                long[] ints = PackedEncodings.intset(blob);
                 SetValue set = ints.length > limits.setMaxIntsetEntries() ? SetValue.hashtable() : SetValue.intset();
                 for (long v : ints) {
                     set.add(Numbers.toBytes(v), limits.setMaxIntsetEntries());
                 }
+                set.widenIntset(blob[0]); // the header's width (little-endian 2, 4 or 8, checked above)
                 return nonEmpty(set, ints.length);
             }
             case Rdb.TYPE_SET_LISTPACK: {

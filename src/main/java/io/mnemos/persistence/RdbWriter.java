@@ -111,6 +111,22 @@ public final class RdbWriter {
         flush();
     }
 
+    /** An intset as Redis keeps it: width and length (32-bit little-endian), then the members. */
+    private static byte[] intsetBlob(SetValue set) {
+        int width = set.intsetEncoding();
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + set.size() * width)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putInt(width).putInt(set.size());
+        set.forEachInt(v -> {
+            switch (width) {
+                case 2 -> b.putShort((short) v);
+                case 4 -> b.putInt((int) v);
+                default -> b.putLong(v);
+            }
+        });
+        return b.array();
+    }
+
     // ------------------------------------------------------------------ objects
 
     /** rdbSaveObjectType for the encodings this writer uses. */
@@ -119,8 +135,8 @@ public final class RdbWriter {
             return Rdb.TYPE_STRING;
         } else if (value instanceof ListValue) {
             return Rdb.TYPE_LIST;
-        } else if (value instanceof SetValue) {
-            return Rdb.TYPE_SET;
+        } else if (value instanceof SetValue set) {
+            return set.isIntset() ? Rdb.TYPE_SET_INTSET : Rdb.TYPE_SET;
         } else if (value instanceof ZSetValue zset) {
             return zset.isListpack() ? Rdb.TYPE_ZSET_LISTPACK : Rdb.TYPE_ZSET_2;
         } else if (value instanceof HashValue hash) {
@@ -139,6 +155,8 @@ public final class RdbWriter {
             for (int i = 0; i < n; i++) {
                 writeString(list.get(i));
             }
+        } else if (value instanceof SetValue set && set.isIntset()) {
+            writeString(intsetBlob(set));
         } else if (value instanceof SetValue set) {
             writeLength(set.size());
             set.forEach(this::writeString);

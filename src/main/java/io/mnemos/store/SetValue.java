@@ -17,6 +17,11 @@ public final class SetValue implements TypedValue {
     /** Intset members in ascending order, or null once the set is a hashtable. */
     private long[] ints;
     private int intCount;
+    /**
+     * The intset's integer width in bytes (2, 4 or 8): raised by a member that needs more, never
+     * lowered (intsetUpgradeAndAdd), so RDB/DUMP blobs and MEMORY USAGE match Redis's.
+     */
+    private int intsetEncoding = 2;
     private BytesMap<BytesMap.Entry> table;
 
     private SetValue(boolean intset) {
@@ -56,6 +61,23 @@ public final class SetValue implements TypedValue {
         return ints != null;
     }
 
+    /** The intset's integer width in bytes (2, 4 or 8); meaningless for a hashtable. */
+    public int intsetEncoding() {
+        return intsetEncoding;
+    }
+
+    /** An intset loaded from a blob keeps the blob's width, which may exceed its members' needs. */
+    public void widenIntset(int encoding) {
+        intsetEncoding = Math.max(intsetEncoding, encoding);
+    }
+
+    /** The intset's members in ascending order. */
+    public void forEachInt(java.util.function.LongConsumer visitor) {
+        for (int i = 0; i < intCount; i++) {
+            visitor.accept(ints[i]);
+        }
+    }
+
     @Override
     public SetValue copy() {
         SetValue c;
@@ -63,6 +85,7 @@ public final class SetValue implements TypedValue {
             c = intset();
             c.ints = Arrays.copyOf(ints, Math.max(4, intCount));
             c.intCount = intCount;
+            c.intsetEncoding = intsetEncoding;
         } else {
             c = hashtable();
             BytesMap<BytesMap.Entry> t = new BytesMap<>(table.size());
@@ -98,6 +121,7 @@ public final class SetValue implements TypedValue {
                 System.arraycopy(ints, pos, ints, pos + 1, intCount - pos);
                 ints[pos] = v;
                 intCount++;
+                intsetEncoding = Math.max(intsetEncoding, v == (short) (long) v ? 2 : v == (int) (long) v ? 4 : 8);
                 if (intCount > maxIntsetEntries) {
                     convertToHashtable();
                 }

@@ -102,4 +102,49 @@ class RestoreDifferentialTest {
             }
         }
     }
+
+    /**
+     * Intsets are dumped as Redis's intset blob, whose integer width only ever grows: after the wide
+     * member is gone the blob, MEMORY USAGE and a RESTOREd or reloaded copy keep the width.
+     */
+    @Test
+    void intsetDumpsKeepTheirWidthLikeRealRedis() throws Exception {
+        assumeTrue(RealRedis.available(), "redis-server not on PATH");
+        String[][] script = {
+                {"SADD", "s16", "1", "-2", "3"}, {"SADD", "s32", "5", "100000"}, {"SREM", "s32", "100000"},
+                {"SADD", "s64", "7", "1099511627776", "-8"}, {"SREM", "s64", "1099511627776"},
+                {"SADD", "many", "1"}, {"SADD", "long", "x".repeat(30)},
+        };
+        try (RealRedis redis = RealRedis.start("--enable-debug-command", "yes");
+             RunningServer mnemos = RunningServer.start("--enable-debug-command", "yes");
+             RespConnection real = new RespConnection("127.0.0.1", redis.port());
+             RespConnection ours = new RespConnection(mnemos.host(), mnemos.port())) {
+            for (RespConnection conn : new RespConnection[] {real, ours}) {
+                for (String[] step : script) {
+                    conn.call(step);
+                }
+                for (int i = 0; i < 40; i++) {
+                    conn.call("SADD", "many", Integer.toString(i * 1000));
+                }
+            }
+            for (String round : new String[] {"written", "restored", "reloaded"}) {
+                for (String key : new String[] {"s16", "s32", "s64", "many"}) {
+                    byte[] dump = real.callBytes("DUMP", key);
+                    assertEquals(new String(dump, StandardCharsets.ISO_8859_1),
+                            new String(ours.callBytes("DUMP", key), StandardCharsets.ISO_8859_1), round + " DUMP " + key);
+                    assertEquals(real.call("MEMORY", "USAGE", key), ours.call("MEMORY", "USAGE", key), round + " " + key);
+                    assertEquals(real.call("OBJECT", "ENCODING", key), ours.call("OBJECT", "ENCODING", key));
+                    if (round.equals("written")) {
+                        byte[][] restore = {"RESTORE".getBytes(), key.getBytes(), "0".getBytes(),
+                                RespConnection.bulkPayload(dump), "REPLACE".getBytes()};
+                        assertEquals("+OK\r\n", ours.call(restore));
+                        assertEquals("+OK\r\n", real.call(restore));
+                    }
+                }
+                if (round.equals("restored")) {
+                    assertEquals(real.call("DEBUG", "RELOAD"), ours.call("DEBUG", "RELOAD"));
+                }
+            }
+        }
+    }
 }
