@@ -194,8 +194,9 @@ public final class ListCommands implements CommandFamily {
         } else {
             l = list(e);
         }
+        int fill = c.server().config().listFill();
         for (int j = 2; j < c.argc(); j++) {
-            l.push(c.arg(j), head);
+            l.push(c.arg(j), head, fill);
         }
         dirty(c, c.argc() - 2);
         c.reply().integer(l.size());
@@ -342,7 +343,7 @@ public final class ListCommands implements CommandFamily {
             c.reply().integer(-1);
             return;
         }
-        l.insert(after ? pivot + 1 : pivot, c.arg(4));
+        l.insert(after ? pivot + 1 : pivot, c.arg(4), c.server().config().listFill());
         Events.list(c, "linsert", c.arg(1));
         dirty(c, 1);
         c.reply().integer(l.size());
@@ -496,7 +497,7 @@ public final class ListCommands implements CommandFamily {
             to = new ListValue();
             db.add(c.arg(2), to);
         }
-        to.push(value, toLeft);
+        to.push(value, toLeft, c.server().config().listFill());
         Events.list(c, toLeft ? "lpush" : "rpush", c.arg(2));
         c.reply().bulk(value);
         elementsRemoved(c, src, fromLeft);

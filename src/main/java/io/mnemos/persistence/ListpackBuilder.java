@@ -69,7 +69,7 @@ final class ListpackBuilder {
 
     /** lpEncodeBacklen: the entry's length in 7 bit groups, most significant first, high bits set after the first. */
     private void appendBacklen(int len) {
-        int groups = len <= 127 ? 1 : len < 16383 ? 2 : len < 2097151 ? 3 : len < 268435455 ? 4 : 5;
+        int groups = io.mnemos.store.RedisListpack.backlenSize(len);
         ensure(groups);
         for (int g = groups - 1; g >= 0; g--) {
             int bits = (len >>> (7 * g)) & 127;

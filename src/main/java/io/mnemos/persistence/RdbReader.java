@@ -321,7 +321,7 @@ public final class RdbReader {
                 int n = readCount();
                 ListValue list = new ListValue();
                 for (int i = 0; i < n; i++) {
-                    list.pushTail(readString());
+                    list.pushTail(readString(), limits.listFill()); // quicklistPushTail, node by node
                 }
                 return nonEmpty(list, list.size());
             }
@@ -384,13 +384,14 @@ public final class RdbReader {
             case Rdb.TYPE_LIST_ZIPLIST: {
                 ListValue list = new ListValue();
                 for (byte[] e : PackedEncodings.ziplist(readString())) {
-                    list.pushTail(e);
+                    list.appendLoaded(e); // one node, converted to a listpack
                 }
                 return nonEmpty(list, list.size());
             }
             case Rdb.TYPE_LIST_QUICKLIST, Rdb.TYPE_LIST_QUICKLIST_2: {
                 int nodes = readCount();
                 ListValue list = new ListValue();
+                int loadedNodes = 0; // Redis skips empty ones
                 for (int i = 0; i < nodes; i++) {
                     int container = Rdb.QUICKLIST_NODE_PACKED;
                     if (type == Rdb.TYPE_LIST_QUICKLIST_2) {
@@ -401,15 +402,19 @@ public final class RdbReader {
                     }
                     byte[] blob = readString();
                     if (container == Rdb.QUICKLIST_NODE_PLAIN) {
-                        list.pushTail(blob);
+                        list.appendLoaded(blob);
+                        list.loadedNodes(2); // a plain node never shares: written back plain
+                        loadedNodes++;
                         continue;
                     }
                     List<byte[]> items = type == Rdb.TYPE_LIST_QUICKLIST
                             ? PackedEncodings.ziplist(blob) : PackedEncodings.listpack(blob);
                     for (byte[] e : items) {
-                        list.pushTail(e);
+                        list.appendLoaded(e);
                     }
+                    loadedNodes += items.isEmpty() ? 0 : 1;
                 }
+                list.loadedNodes(loadedNodes);
                 return nonEmpty(list, list.size());
             }
             case Rdb.TYPE_SET_INTSET: {

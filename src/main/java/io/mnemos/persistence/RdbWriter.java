@@ -133,8 +133,8 @@ public final class RdbWriter {
     public static int typeOf(Object value) {
         if (value instanceof byte[]) {
             return Rdb.TYPE_STRING;
-        } else if (value instanceof ListValue) {
-            return Rdb.TYPE_LIST;
+        } else if (value instanceof ListValue list) {
+            return list.singleNode() ? Rdb.TYPE_LIST_QUICKLIST_2 : Rdb.TYPE_LIST;
         } else if (value instanceof SetValue set) {
             return set.isIntset() ? Rdb.TYPE_SET_INTSET : Rdb.TYPE_SET;
         } else if (value instanceof ZSetValue zset) {
@@ -149,6 +149,15 @@ public final class RdbWriter {
     public void writeValue(Object value) {
         if (value instanceof byte[] s) {
             writeString(s);
+        } else if (value instanceof ListValue list && list.singleNode()) {
+            // Redis's quicklist of one packed node: its listpack as one string.
+            ListpackBuilder lp = new ListpackBuilder();
+            for (int i = 0; i < list.size(); i++) {
+                lp.append(list.get(i));
+            }
+            writeLength(1);
+            writeLength(Rdb.QUICKLIST_NODE_PACKED);
+            writeString(lp.build());
         } else if (value instanceof ListValue list) {
             int n = list.size();
             writeLength(n);

@@ -55,6 +55,11 @@ public final class ServerConfig {
     public String configFile = "";
     /** Lists: Redis 7.0 always encodes them as quicklists; kept for CONFIG GET/SET compatibility. */
     public long listMaxListpackSize = -2;
+
+    /** list-max-listpack-size as a quicklist fill (the option's range is that of an int). */
+    public int listFill() {
+        return (int) listMaxListpackSize;
+    }
     public long listCompressDepth = 0;
     /** Hashes stay "listpack" up to this many fields and values of at most hashMaxListpackValue bytes. */
     public long hashMaxListpackEntries = 512;

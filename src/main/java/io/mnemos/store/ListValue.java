@@ -18,15 +18,26 @@ public final class ListValue implements TypedValue {
     private int size;
     /** Sum of the elements' lengths, kept for memory estimates. */
     private long bytes;
+    /**
+     * Redis 7.0 keeps a list as a quicklist of listpack nodes. While every insertion found room in
+     * one node (quicklist's _quicklistNodeAllowInsert under list-max-listpack-size), Redis's list is
+     * that single node, and this is its listpack's size in bytes, so RDB files and DUMP can write it
+     * as Redis does. {@link #MULTI_NODE} once an insertion would have opened a second node: the
+     * layout then depends on the whole history, and the list is written in the plain encoding.
+     */
+    private int nodeBytes = EMPTY_NODE;
+    private static final int EMPTY_NODE = 7; // listpack header (6) and end byte
+    private static final int MULTI_NODE = -1;
 
     public ListValue() {
         items = EMPTY;
     }
 
-    private ListValue(byte[][] items, int size, long bytes) {
+    private ListValue(byte[][] items, int size, long bytes, int nodeBytes) {
         this.items = items;
         this.size = size;
         this.bytes = bytes;
+        this.nodeBytes = nodeBytes;
     }
 
     @Override
@@ -45,7 +56,7 @@ public final class ListValue implements TypedValue {
         for (int i = 0; i < size; i++) {
             a[i] = get(i).clone();
         }
-        return new ListValue(a, size, bytes);
+        return new ListValue(a, size, bytes, nodeBytes);
     }
 
     public int size() {
@@ -70,10 +81,79 @@ public final class ListValue implements TypedValue {
         return items[slot(index)];
     }
 
+    /** LSET: replaced in place; Redis 7.0 never splits a node for it. */
     public void set(int index, byte[] value) {
         int s = slot(index);
         bytes += value.length - items[s].length;
+        if (nodeBytes != MULTI_NODE) {
+            nodeBytes += RedisListpack.entrySize(value) - RedisListpack.entrySize(items[s]);
+        }
         items[s] = value;
+    }
+
+    /** Whether Redis would hold this list as one listpack node (see {@link #nodeBytes}). */
+    public boolean singleNode() {
+        return nodeBytes != MULTI_NODE && size > 0;
+    }
+
+    /**
+     * quicklist's insertion rule for the node the element goes to: an empty list opens a node; a
+     * single node takes the element if _quicklistNodeAllowInsert says so, else the list has more nodes.
+     */
+    private void noteInsert(byte[] value, int fill) {
+        if (size == 0) {
+            nodeBytes = value.length >= PACKED_THRESHOLD ? MULTI_NODE : EMPTY_NODE + RedisListpack.entrySize(value);
+        } else if (nodeBytes != MULTI_NODE) {
+            nodeBytes = allowInsert(nodeBytes, size, value.length, fill)
+                    ? nodeBytes + RedisListpack.entrySize(value) : MULTI_NODE;
+        }
+    }
+
+    /** Elements from 1 GB up get a plain node of their own (packed_threshold). */
+    private static final long PACKED_THRESHOLD = 1L << 30;
+    /** optimization_level: the byte limits of fill -1 to -5. */
+    private static final int[] OPTIMIZATION_LEVEL = {4096, 8192, 16384, 32768, 65536};
+    private static final int SIZE_SAFETY_LIMIT = 8192;
+    private static final int SIZE_ESTIMATE_OVERHEAD = 8;
+
+    /** _quicklistNodeAllowInsert, with fill clamped as quicklistSetFill does (-5 to 32767). */
+    private static boolean allowInsert(long nodeSize, int count, long length, int fill) {
+        if (length >= PACKED_THRESHOLD) {
+            return false;
+        }
+        fill = Math.max(-5, Math.min(fill, (1 << 15) - 1));
+        long newSize = nodeSize + length + SIZE_ESTIMATE_OVERHEAD;
+        if (fill < 0) {
+            return newSize <= OPTIMIZATION_LEVEL[-fill - 1];
+        }
+        return newSize <= SIZE_SAFETY_LIMIT && count < fill;
+    }
+
+    private void noteRemoved(byte[] value) {
+        if (nodeBytes != MULTI_NODE) {
+            nodeBytes -= RedisListpack.entrySize(value);
+        }
+    }
+
+    /**
+     * An element of a list read from an RDB quicklist: appended as loaded, without the insertion
+     * rule; {@link #loadedNodes} then says how many nodes the file had.
+     */
+    public void appendLoaded(byte[] value) {
+        if (size == 0) {
+            nodeBytes = EMPTY_NODE;
+        }
+        if (nodeBytes != MULTI_NODE) {
+            nodeBytes += RedisListpack.entrySize(value);
+        }
+        append(value);
+    }
+
+    /** The number of quicklist nodes the loaded list had: more than one keeps it multi-node. */
+    public void loadedNodes(int nodes) {
+        if (nodes > 1) {
+            nodeBytes = MULTI_NODE;
+        }
     }
 
     private void grow() {
@@ -103,7 +183,8 @@ public final class ListValue implements TypedValue {
         }
     }
 
-    public void pushHead(byte[] value) {
+    public void pushHead(byte[] value, int fill) {
+        noteInsert(value, fill);
         grow();
         head = head == 0 ? items.length - 1 : head - 1;
         items[head] = value;
@@ -111,18 +192,27 @@ public final class ListValue implements TypedValue {
         bytes += value.length;
     }
 
-    public void pushTail(byte[] value) {
+    /**
+     * @param fill list-max-listpack-size, which decides whether Redis's node has room (see
+     *             {@link #noteInsert})
+     */
+    public void pushTail(byte[] value, int fill) {
+        noteInsert(value, fill);
+        append(value);
+    }
+
+    private void append(byte[] value) {
         grow();
         items[slot(size)] = value;
         size++;
         bytes += value.length;
     }
 
-    public void push(byte[] value, boolean toHead) {
+    public void push(byte[] value, boolean toHead, int fill) {
         if (toHead) {
-            pushHead(value);
+            pushHead(value, fill);
         } else {
-            pushTail(value);
+            pushTail(value, fill);
         }
     }
 
@@ -132,6 +222,7 @@ public final class ListValue implements TypedValue {
         head = head + 1 == items.length ? 0 : head + 1;
         size--;
         bytes -= v.length;
+        noteRemoved(v);
         maybeShrink();
         return v;
     }
@@ -142,6 +233,7 @@ public final class ListValue implements TypedValue {
         items[s] = null;
         size--;
         bytes -= v.length;
+        noteRemoved(v);
         maybeShrink();
         return v;
     }
@@ -151,15 +243,16 @@ public final class ListValue implements TypedValue {
     }
 
     /** Inserts so that the new element ends up at {@code index} (0..size). */
-    public void insert(int index, byte[] value) {
+    public void insert(int index, byte[] value, int fill) {
         if (index == 0) {
-            pushHead(value);
+            pushHead(value, fill);
             return;
         }
         if (index == size) {
-            pushTail(value);
+            pushTail(value, fill);
             return;
         }
+        noteInsert(value, fill);
         grow();
         // Shift the tail part one slot to the right.
         for (int i = size; i > index; i--) {
@@ -205,6 +298,8 @@ public final class ListValue implements TypedValue {
                 byte[] v = get(i);
                 a[n++] = v;
                 b += v.length;
+            } else {
+                noteRemoved(get(i));
             }
         }
         items = n == 0 ? EMPTY : a;
@@ -216,6 +311,12 @@ public final class ListValue implements TypedValue {
 
     /** Keeps the elements from {@code start} to {@code end} inclusive (a valid, non-empty range). */
     public void keepRange(int start, int end) {
+        for (int i = 0; i < start; i++) {
+            noteRemoved(get(i));
+        }
+        for (int i = end + 1; i < size; i++) {
+            noteRemoved(get(i));
+        }
         int n = end - start + 1;
         byte[][] a = new byte[n][];
         long b = 0;
