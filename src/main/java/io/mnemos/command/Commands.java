@@ -18,6 +18,7 @@ public final class Commands {
                 new SortCommand(),
                 new ListCommands(),
                 new HashCommands(),
+                new StreamCommands(),
                 new BitmapCommands(),
                 new HyperLogLogCommands(),
                 new PubSubCommands(),
