@@ -7,21 +7,24 @@ import io.mnemos.store.Database;
 import io.mnemos.store.Entry;
 import io.mnemos.store.StreamId;
 import io.mnemos.store.StreamValue;
+import io.mnemos.store.ValueType;
 import io.mnemos.util.Numbers;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.mnemos.command.CommandFlag.BLOCKING;
 import static io.mnemos.command.CommandFlag.DENYOOM;
 import static io.mnemos.command.CommandFlag.FAST;
+import static io.mnemos.command.CommandFlag.MOVABLEKEYS;
 import static io.mnemos.command.CommandFlag.READONLY;
 import static io.mnemos.command.CommandFlag.WRITE;
 import static io.mnemos.command.CommandSpec.command;
 
 /**
  * Stream commands (Redis 7.0's t_stream.c), reply for reply and error for error: XADD, XLEN,
- * XRANGE, XREVRANGE, XDEL, XTRIM, XSETID. The data structure is {@link StreamValue}.
+ * XRANGE, XREVRANGE, XDEL, XTRIM, XSETID, XREAD. The data structure is {@link StreamValue}.
  *
  * <p>As in Redis every command parses its arguments before it looks the key up, so a syntax error
  * wins over WRONGTYPE (XDEL, which looks the key up first, excepted). XADD propagates the ID it
@@ -69,6 +72,15 @@ public final class StreamCommands implements CommandFamily {
                                 + "small however, since entries are organized in macro nodes containing multiple "
                                 + "entries that can be released with a single deallocation.")
                         .handler(StreamCommands::xtrim).build(),
+                command("xread", -4).flags(READONLY, BLOCKING, MOVABLEKEYS).keys(0, 0, 0).group("stream")
+                        .since("5.0.0")
+                        .summary("Return never seen elements in multiple streams, with IDs greater than the ones "
+                                + "reported by the caller for each stream. Can block.")
+                        .complexity("For each stream mentioned: O(N) with N being the number of elements being "
+                                + "returned, it means that XREAD-ing with a fixed COUNT is O(1). Note that when the "
+                                + "BLOCK option is used, XADD will pay O(M) time in order to serve the M clients "
+                                + "blocked on the stream getting new data.")
+                        .handler(StreamCommands::xread).build(),
                 command("xsetid", -3).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).group("stream").since("5.0.0")
                         .summary("An internal command for replicating stream values").complexity("O(1)")
                         .handler(StreamCommands::xsetid).build());
@@ -575,5 +587,136 @@ public final class StreamCommands implements CommandFamily {
         c.reply().ok();
         dirty(c, 1);
         Events.stream(c, "xsetid", c.arg(1));
+    }
+
+    /** XREAD's COUNT for a client served after blocking without one (XREAD_BLOCKED_DEFAULT_COUNT). */
+    private static final long BLOCKED_DEFAULT_COUNT = 1000;
+
+    /**
+     * XREAD [COUNT count] [BLOCK ms] STREAMS key [key ...] id [id ...] (xreadCommand without a
+     * group): the entries above each ID, for the streams that have some. With none and BLOCK the
+     * client waits; '$' is then rewritten into the stream's last ID so that the command, run again
+     * when an XADD makes the key ready, reads what was added. A client served after blocking gets
+     * only the stream that became ready, at most 1000 entries without COUNT, as Redis serves it.
+     */
+    private static void xread(Client c) {
+        long timeout = -1;
+        long count = 0;
+        int streamsArg = 0;
+        int streamsCount = 0;
+        for (int i = 1; i < c.argc(); i++) {
+            int moreargs = c.argc() - i - 1;
+            byte[] o = c.arg(i);
+            if (Args.is(o, "block") && moreargs > 0) {
+                if (c.scriptClient()) {
+                    // Redis refuses BLOCK in scripts outright rather than just not blocking.
+                    throw CommandError.err(Args.text(c.arg(0)) + " command is not allowed with BLOCK option from "
+                            + "scripts");
+                }
+                i++;
+                timeout = Args.parseLong(c.arg(i), "timeout is not an integer or out of range");
+                if (timeout < 0) {
+                    throw CommandError.err("timeout is negative");
+                }
+            } else if (Args.is(o, "count") && moreargs > 0) {
+                i++;
+                count = Math.max(0, Args.parseLong(c.arg(i)));
+            } else if (Args.is(o, "streams") && moreargs > 0) {
+                streamsArg = i + 1;
+                streamsCount = c.argc() - streamsArg;
+                if (streamsCount % 2 != 0) {
+                    throw CommandError.err("Unbalanced XREAD list of streams: for each stream key an ID or '$' "
+                            + "must be specified.");
+                }
+                streamsCount /= 2;
+                break;
+            } else if (Args.is(o, "group") && moreargs >= 2) {
+                throw CommandError.err("The GROUP option is only supported by XREADGROUP. You called XREAD instead.");
+            } else if (Args.is(o, "noack")) {
+                throw CommandError.err("The NOACK option is only supported by XREADGROUP. You called XREAD instead.");
+            } else {
+                throw CommandError.SYNTAX;
+            }
+        }
+        if (streamsArg == 0) {
+            throw CommandError.SYNTAX;
+        }
+        Database db = c.db();
+        StreamId[] ids = new StreamId[streamsCount];
+        for (int i = 0; i < streamsCount; i++) {
+            byte[] key = c.arg(streamsArg + i);
+            StreamValue s = TypedLookup.valueAs(db.lookupRead(key), StreamValue.class);
+            byte[] idArg = c.arg(streamsArg + streamsCount + i);
+            if (Args.text(idArg).equals("$")) {
+                ids[i] = s == null ? StreamId.MIN : s.lastId();
+            } else if (Args.text(idArg).equals(">")) {
+                throw CommandError.err("The > ID can be specified only when calling XREADGROUP using the GROUP "
+                        + "<group> <consumer> option.");
+            } else {
+                ids[i] = parseId(idArg, 0, true, null);
+            }
+        }
+
+        byte[] served = c.server().blockedClients().servingKey(c);
+        if (served != null && count == 0) {
+            count = BLOCKED_DEFAULT_COUNT;
+        }
+        List<Integer> ready = new ArrayList<>();
+        List<StreamValue> values = new ArrayList<>();
+        for (int i = 0; i < streamsCount; i++) {
+            byte[] key = c.arg(streamsArg + i);
+            if (served != null && !java.util.Arrays.equals(served, key)) {
+                continue;
+            }
+            Entry e = db.lookupRead(key);
+            if (e == null) {
+                continue;
+            }
+            StreamValue s = (StreamValue) e.value();
+            if (s.length() > 0 && s.lastValidId().compareTo(ids[i]) > 0) {
+                ready.add(i);
+                values.add(s);
+            }
+            if (served != null) {
+                break; // the ready key once, even if it was named twice
+            }
+        }
+        ReplyWriter reply = c.reply();
+        if (!ready.isEmpty()) {
+            boolean resp3 = reply.protocol() == 3;
+            if (resp3) {
+                reply.mapHeader(ready.size());
+            } else {
+                reply.arrayHeader(ready.size());
+            }
+            for (int j = 0; j < ready.size(); j++) {
+                int i = ready.get(j);
+                if (!resp3) {
+                    reply.arrayHeader(2);
+                }
+                reply.bulk(c.arg(streamsArg + i));
+                StreamId start = ids[i].next();
+                replyRange(reply, values.get(j), start == null ? StreamId.MIN : start, null, count, false);
+            }
+            return;
+        }
+        if (timeout != -1) {
+            if (BlockingCommands.denyBlocking(c)) {
+                reply.nullArray();
+                return;
+            }
+            List<byte[]> keys = new ArrayList<>();
+            for (int i = 0; i < streamsCount; i++) {
+                int idArg = streamsArg + streamsCount + i;
+                if (Args.text(c.arg(idArg)).equals("$")) {
+                    c.argv()[idArg] = ids[i].toBytes();
+                }
+                keys.add(c.arg(streamsArg + i));
+            }
+            long at = timeout == 0 ? 0 : timeout > Long.MAX_VALUE - db.now() ? Long.MAX_VALUE : db.now() + timeout;
+            c.server().blockedClients().block(c, keys, ValueType.STREAM, at);
+            return;
+        }
+        reply.nullArray();
     }
 }
