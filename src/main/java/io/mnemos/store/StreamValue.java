@@ -105,10 +105,13 @@ public final class StreamValue implements TypedValue {
         maxDeletedId = id;
     }
 
-    /** RDB loading: a node as stored, its valid entries counted into the length. */
-    public void loadNode(StreamId master, byte[] lp) {
-        nodes.put(master, new Node(lp));
+    /** RDB loading (and copies): a node as stored; false when one with that master ID exists. */
+    public boolean loadNode(StreamId master, byte[] lp) {
+        if (nodes.putIfAbsent(master, new Node(lp)) != null) {
+            return false;
+        }
         nodeBytes += lp.length;
+        return true;
     }
 
     /** RDB loading: the length Redis stored. */

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Random;
 
 import static io.mnemos.testing.DifferentialRun.pick;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -158,6 +159,10 @@ class StreamCommandsDifferentialTest {
         }
     }
 
+    private static byte[] b(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     private static String[] words(String line) {
         String[] w = line.split(" ");
         for (int i = 0; i < w.length; i++) {
@@ -210,7 +215,23 @@ class StreamCommandsDifferentialTest {
                     run.assertSameDataset();
                     for (String key : KEYS) {
                         run.send("DEBUG", "DIGEST-VALUE", key);
+                        // The payload holds the nodes as they are: same node splits, flags and metadata.
+                        byte[] payload = run.real().callBytes("DUMP", key);
+                        assertArrayEquals(payload, run.ours().callBytes("DUMP", key), run.context("DUMP " + key));
+                        if (payload[0] == '$' && payload[1] != '-') {
+                            byte[] bytes = io.mnemos.testing.RespConnection.bulkPayload(payload);
+                            byte[][] restore = {b("RESTORE"), b("copy-" + key), b("0"), bytes, b("REPLACE")};
+                            assertEquals(run.real().call(restore), run.ours().call(restore), run.context("RESTORE"));
+                            run.send("DEBUG", "DIGEST-VALUE", "copy-" + key);
+                            assertArrayEquals(run.real().callBytes("DUMP", "copy-" + key),
+                                    run.ours().callBytes("DUMP", "copy-" + key), run.context("DUMP copy-" + key));
+                        }
                     }
+                }
+                if (step == 2000) {
+                    // Saved and loaded again: the streams come back node for node.
+                    run.send("DEBUG", "RELOAD");
+                    run.note("DEBUG RELOAD");
                 }
             }
             for (String key : KEYS) {
