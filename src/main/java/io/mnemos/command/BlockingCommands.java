@@ -176,7 +176,7 @@ public final class BlockingCommands implements CommandFamily {
     }
 
     /** Inside MULTI (and so inside EXEC) a blocking command answers at once (CLIENT_DENY_BLOCKING). */
-    private static boolean denyBlocking(Client c) {
+    static boolean denyBlocking(Client c) {
         return c.inMulti() || c.scriptClient();
     }
 

@@ -375,7 +375,7 @@ public final class CommandDispatcher {
             keyspace.commandDone();
         }
         boolean dirtied = server.keyspace().stats().dirty != dirtyBefore;
-        if (dirtied) {
+        if (dirtied && !UNSIGNALLED.contains(spec.fullName())) {
             signalModifiedKeys(c, spec, argv, before);
         }
         // replicationFeedMonitors, after the command so that AUTH/HELLO arguments are redacted.
@@ -465,6 +465,12 @@ public final class CommandDispatcher {
             }
         }
     }
+
+    /**
+     * Writes after which Redis does not call signalModifiedKey: XSETID changes only a stream's
+     * metadata, so WATCH, blocked readers and client side caching are not told.
+     */
+    private static final java.util.Set<String> UNSIGNALLED = java.util.Set.of("xsetid");
 
     /**
      * Commands that modify only some of their keys, each by removing it or changing its length

@@ -20,6 +20,7 @@ public final class Commands {
                 new LolwutCommand(),
                 new ListCommands(),
                 new HashCommands(),
+                new StreamCommands(),
                 new BitmapCommands(),
                 new HyperLogLogCommands(),
                 new PubSubCommands(),

@@ -46,4 +46,9 @@ public final class Events {
     public static void zset(Client c, String event, byte[] key) {
         notify(c, Notifier.ZSET, event, key);
     }
+
+    /** Class t. */
+    public static void stream(Client c, String event, byte[] key) {
+        notify(c, Notifier.STREAM, event, key);
+    }
 }

@@ -4,6 +4,7 @@ import io.mnemos.store.Entry;
 import io.mnemos.store.MemoryModel;
 import io.mnemos.store.SetValue;
 import io.mnemos.store.SizedValue;
+import io.mnemos.store.StreamValue;
 import io.mnemos.store.ZSetValue;
 
 /**
@@ -28,7 +29,7 @@ final class MemoryEstimate {
     static long entryBytes(Entry e) {
         Object value = e.value();
         if (value instanceof byte[] || value instanceof SizedValue || value instanceof SetValue
-                || value instanceof ZSetValue) {
+                || value instanceof ZSetValue || value instanceof StreamValue) {
             return valueBytes(value) + sdsAlloc(e.key().length, false) + DICT_ENTRY;
         }
         return MemoryModel.entryBytes(e.key(), value);
@@ -52,6 +53,9 @@ final class MemoryEstimate {
         }
         if (value instanceof ZSetValue zset) {
             return ROBJ + zsetBytes(zset, 5);
+        }
+        if (value instanceof StreamValue stream) {
+            return streamBytes(stream, 5);
         }
         return MemoryModel.valueBytes(value);
     }
@@ -107,6 +111,25 @@ final class MemoryEstimate {
         });
         long perMember = sampled[1] == 0 ? 0 : sampled[0] / sampled[1];
         return 16 + 32 + dictBytes(n) + perMember * n;
+    }
+
+    /**
+     * objectComputeSize of a stream: robj and stream struct, the radix tree as
+     * streamRadixTreeMemoryUsage counts it (16 bytes per key, 4 + 30 words per node), and the node
+     * listpacks, the first {@code samples} measured and averaged over all but the last, which is
+     * measured too.
+     */
+    static long streamBytes(StreamValue s, int samples) {
+        long size = ROBJ + 80 + s.nodeCount() * 16L + s.raxNodes() * (4 + 8 * 30);
+        long[] sampled = s.nodeAllocations(samples);
+        long lpSize = 0;
+        for (long a : sampled) {
+            lpSize += jemallocSize(a);
+        }
+        if (s.nodeCount() <= sampled.length) {
+            return size + lpSize;
+        }
+        return size + lpSize / sampled.length * (s.nodeCount() - 1) + jemallocSize(s.lastNodeAllocation());
     }
 
     /** A listpack entry: encoding byte(s), data and the back-length. */

@@ -97,7 +97,7 @@ public final class AofLoader {
 
     /** Parses and executes one file; truncation and format errors as loadSingleAppendOnlyFile. */
     void loadSingle(Path file, String name, boolean last) throws IOException {
-        Client fake = new Client(-1, server, null, new ReplyWriter(new UnpooledByteBufAllocator(false)));
+        Client fake = new Client(Client.AOF_CLIENT_ID, server, null, new ReplyWriter(new UnpooledByteBufAllocator(false)));
         fake.authenticated(true);
         long validUpTo = startsWithRdb(file) ? loadRdb(file, name) : 0;
         long validBeforeMulti = 0;

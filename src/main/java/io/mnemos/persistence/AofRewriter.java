@@ -8,6 +8,8 @@ import io.mnemos.store.Keyspace;
 import io.mnemos.store.HashValue;
 import io.mnemos.store.ListValue;
 import io.mnemos.store.SetValue;
+import io.mnemos.store.StreamId;
+import io.mnemos.store.StreamValue;
 import io.mnemos.store.ZSetValue;
 
 import java.io.IOException;
@@ -37,6 +39,7 @@ public final class AofRewriter extends SnapshotFile {
     private static final byte[] SADD = ascii("SADD");
     private static final byte[] ZADD = ascii("ZADD");
     private static final byte[] HMSET = ascii("HMSET");
+    private static final byte[] XADD = ascii("XADD");
     private static final byte[] PEXPIREAT = ascii("PEXPIREAT");
     private static final byte[] FUNCTION = ascii("FUNCTION");
     private static final byte[] LOAD = ascii("LOAD");
@@ -126,9 +129,37 @@ public final class AofRewriter extends SnapshotFile {
                 items.add(value);
             });
             pairBatches(out, HMSET, key, items);
+        } else if (v instanceof StreamValue st) {
+            writeStream(out, key, st);
         } else {
             throw new IllegalStateException("Unknown value type " + v.getClass().getSimpleName());
         }
+    }
+
+    /**
+     * rewriteStreamObject: an XADD per entry (for an empty stream "XADD key MAXLEN 0 0-1 x y", which
+     * leaves it empty), then XSETID with the last ID, entries added and max deleted entry ID.
+     */
+    private static void writeStream(RespBuffer out, byte[] key, StreamValue s) {
+        if (s.length() > 0) {
+            StreamValue.Cursor cur = s.cursor(null, null, false);
+            for (StreamId id = cur.next(); id != null; id = cur.next()) {
+                byte[][] argv = new byte[3 + (int) cur.fieldCount() * 2][];
+                argv[0] = XADD;
+                argv[1] = key;
+                argv[2] = id.toBytes();
+                for (int i = 3; i < argv.length; i += 2) {
+                    cur.nextField();
+                    argv[i] = cur.field();
+                    argv[i + 1] = cur.value();
+                }
+                out.command(argv);
+            }
+        } else {
+            out.command(new byte[][]{XADD, key, ascii("MAXLEN"), ascii("0"), ascii("0-1"), ascii("x"), ascii("y")});
+        }
+        out.command(new byte[][]{ascii("XSETID"), key, s.lastId().toBytes(), ascii("ENTRIESADDED"),
+            ascii(Long.toString(s.entriesAdded())), ascii("MAXDELETEDID"), s.maxDeletedId().toBytes()});
     }
 
     private static void batches(RespBuffer out, byte[] cmd, byte[] key, List<byte[]> items) {

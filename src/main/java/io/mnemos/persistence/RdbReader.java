@@ -3,6 +3,8 @@ package io.mnemos.persistence;
 import io.mnemos.store.HashValue;
 import io.mnemos.store.ListValue;
 import io.mnemos.store.SetValue;
+import io.mnemos.store.StreamId;
+import io.mnemos.store.StreamValue;
 import io.mnemos.store.ZSetValue;
 import io.mnemos.util.Numbers;
 
@@ -457,13 +459,64 @@ public final class RdbReader {
                 }
                 return nonEmpty(z, n);
             }
-            case Rdb.TYPE_STREAM_LISTPACKS, Rdb.TYPE_STREAM_LISTPACKS_2, Rdb.TYPE_STREAM_LISTPACKS_3:
-                throw new RdbFormatException("The RDB file contains a stream, Mnemos has no streams");
+            case Rdb.TYPE_STREAM_LISTPACKS, Rdb.TYPE_STREAM_LISTPACKS_2:
+                return readStream(type);
+            case Rdb.TYPE_STREAM_LISTPACKS_3:
+                throw new RdbFormatException("Unknown RDB encoding type " + type);
             case Rdb.TYPE_MODULE, Rdb.TYPE_MODULE_2:
                 throw new RdbFormatException("The RDB file contains module data, Mnemos has no modules");
             default:
                 throw new RdbFormatException("Unknown RDB encoding type " + type);
         }
+    }
+
+    /**
+     * rdbLoadObject of a stream: the nodes (each a 16-byte master ID and a listpack, checked whole),
+     * the length and IDs, and for RDB_TYPE_STREAM_LISTPACKS (Redis 5 and 6) the metadata 7.0 derives:
+     * entries added = length, no tombstone, first ID from the nodes.
+     */
+    private StreamValue readStream(int type) {
+        StreamValue s = new StreamValue();
+        long nodes = readLength();
+        while (nodes-- > 0) {
+            byte[] key = readString();
+            if (key.length != 16) {
+                throw new RdbFormatException("Stream node key entry is not the size of a stream ID");
+            }
+            byte[] lp = readString();
+            if (!io.mnemos.store.RedisListpack.valid(lp)) {
+                throw new RdbFormatException("Stream listpack integrity check failed.");
+            }
+            if (io.mnemos.store.RedisListpack.first(lp) == -1) {
+                throw new RdbFormatException("Empty listpack inside stream");
+            }
+            java.nio.ByteBuffer k = java.nio.ByteBuffer.wrap(key);
+            if (!s.loadNode(new StreamId(k.getLong(), k.getLong()), lp)) {
+                throw new RdbFormatException("Listpack re-added with existing key");
+            }
+        }
+        s.setLength(readLength());
+        StreamId last = readId();
+        if (type == Rdb.TYPE_STREAM_LISTPACKS_2) {
+            StreamId first = readId();
+            StreamId maxDeleted = readId();
+            s.setMetadata(last, first, maxDeleted, readLength());
+        } else {
+            s.setMetadata(last, s.edgeId(true, true), StreamId.MIN, s.length());
+        }
+        if (s.length() != 0 && s.nodeCount() == 0) {
+            throw new RdbFormatException("Stream length inconsistent with rax entries");
+        }
+        long groups = readLength();
+        if (groups != 0) {
+            throw new RdbFormatException("Stream consumer groups are not supported yet");
+        }
+        return s;
+    }
+
+    private StreamId readId() {
+        long ms = readLength();
+        return new StreamId(ms, readLength());
     }
 
     private static <T> T nonEmpty(T value, int size) {

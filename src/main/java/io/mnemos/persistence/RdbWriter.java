@@ -4,6 +4,8 @@ import io.mnemos.protocol.RedisDoubles;
 import io.mnemos.store.HashValue;
 import io.mnemos.store.ListValue;
 import io.mnemos.store.SetValue;
+import io.mnemos.store.StreamId;
+import io.mnemos.store.StreamValue;
 import io.mnemos.store.ZSetValue;
 import io.mnemos.util.Numbers;
 
@@ -141,6 +143,8 @@ public final class RdbWriter {
             return zset.isListpack() ? Rdb.TYPE_ZSET_LISTPACK : Rdb.TYPE_ZSET_2;
         } else if (value instanceof HashValue hash) {
             return hash.isListpack() ? Rdb.TYPE_HASH_LISTPACK : Rdb.TYPE_HASH;
+        } else if (value instanceof StreamValue) {
+            return Rdb.TYPE_STREAM_LISTPACKS_2;
         }
         throw new IllegalArgumentException("No RDB type for " + value.getClass());
     }
@@ -195,9 +199,37 @@ public final class RdbWriter {
                 writeString(field);
                 writeString(v);
             });
+        } else if (value instanceof StreamValue stream) {
+            writeStream(stream);
         } else {
             throw new IllegalArgumentException("No RDB encoding for " + value.getClass());
         }
+    }
+
+    /**
+     * rdbSaveObject of a stream (RDB_TYPE_STREAM_LISTPACKS_2): the nodes as they are, each its
+     * 16-byte big-endian master ID and its listpack; length, last ID, first ID, max deleted entry
+     * ID and entries added; then the consumer groups.
+     */
+    private void writeStream(StreamValue s) {
+        java.util.Map<StreamId, byte[]> nodes = s.nodes();
+        writeLength(nodes.size());
+        for (java.util.Map.Entry<StreamId, byte[]> node : nodes.entrySet()) {
+            writeString(java.nio.ByteBuffer.allocate(16).putLong(node.getKey().ms()).putLong(node.getKey().seq())
+                    .array());
+            writeString(node.getValue());
+        }
+        writeLength(s.length());
+        writeId(s.lastId());
+        writeId(s.firstId());
+        writeId(s.maxDeletedId());
+        writeLength(s.entriesAdded());
+        writeLength(0); // consumer groups
+    }
+
+    private void writeId(StreamId id) {
+        writeLength(id.ms());
+        writeLength(id.seq());
     }
 
     // ------------------------------------------------------------------ primitives
@@ -258,14 +290,15 @@ public final class RdbWriter {
     }
 
     /** rdbSaveLen. */
+    /** rdbSaveLen; the length is unsigned (stream IDs use all 64 bits). */
     public void writeLength(long len) {
         ensure(9);
-        if (len < (1 << 6)) {
+        if (len >= 0 && len < (1 << 6)) {
             buf[pos++] = (byte) len;
-        } else if (len < (1 << 14)) {
+        } else if (len >= 0 && len < (1 << 14)) {
             buf[pos++] = (byte) (0x40 | (len >> 8));
             buf[pos++] = (byte) len;
-        } else if (len <= 0xffffffffL) {
+        } else if (len >= 0 && len <= 0xffffffffL) {
             buf[pos++] = (byte) 0x80;
             buf[pos++] = (byte) (len >> 24);
             buf[pos++] = (byte) (len >> 16);

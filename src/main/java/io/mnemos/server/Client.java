@@ -59,6 +59,9 @@ public final class Client {
     /** CLIENT TRACKING state; null while tracking is off (the one check commands pay). */
     private Tracking.ClientState tracking;
 
+    /** The id of the client that replays the append-only file (Redis's CLIENT_ID_AOF). */
+    public static final long AOF_CLIENT_ID = -1;
+
     public Client(long id, Server server, Channel channel, ReplyWriter reply) {
         this.id = id;
         this.server = server;

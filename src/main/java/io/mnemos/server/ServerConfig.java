@@ -70,6 +70,10 @@ public final class ServerConfig {
     public int zsetMaxListpackEntries = 128;
     /** ...of at most this many bytes each. */
     public int zsetMaxListpackValue = 64;
+    /** A stream node (listpack) takes entries until it holds this many bytes (0: no limit but 1 GB)... */
+    public long streamNodeMaxBytes = 4096;
+    /** ...or this many entries, deleted ones included (0: no limit). */
+    public long streamNodeMaxEntries = 100;
     /**
      * maxmemory and its policy knobs; the keyspace reads the very same object, so CONFIG SET takes
      * effect at the next command.
@@ -208,6 +212,10 @@ public final class ServerConfig {
                 () -> (long) zsetMaxListpackEntries, v -> zsetMaxListpackEntries = (int) Math.min(Integer.MAX_VALUE, v)));
         add(ConfigOption.memory("zset-max-listpack-value", true, 0, Long.MAX_VALUE,
                 () -> (long) zsetMaxListpackValue, v -> zsetMaxListpackValue = (int) Math.min(Integer.MAX_VALUE, v)));
+        add(ConfigOption.memory("stream-node-max-bytes", true, 0, Long.MAX_VALUE,
+                () -> streamNodeMaxBytes, v -> streamNodeMaxBytes = v));
+        add(ConfigOption.integer("stream-node-max-entries", true, 0, Long.MAX_VALUE,
+                () -> streamNodeMaxEntries, v -> streamNodeMaxEntries = v));
         PubSubOptions.register(this);
         io.mnemos.acl.AclConfig.register(this);
         TlsConfig.register(this, tls);

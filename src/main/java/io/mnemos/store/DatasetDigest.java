@@ -23,6 +23,7 @@ public final class DatasetDigest {
     private static final int OBJ_SET = 2;
     private static final int OBJ_ZSET = 3;
     private static final int OBJ_HASH = 4;
+    private static final int OBJ_STREAM = 6;
 
     private final MessageDigest sha1;
 
@@ -91,6 +92,19 @@ public final class DatasetDigest {
                 mix(pair, v);
                 xor(digest, pair);
             });
+            case StreamValue s -> {
+                // Entries in order, each as its "ms.seq" ID then its fields and values.
+                StreamValue.Cursor cur = s.cursor(null, null, false);
+                for (StreamId id = cur.next(); id != null; id = cur.next()) {
+                    mix(digest, (Long.toUnsignedString(id.ms()) + "." + Long.toUnsignedString(id.seq()))
+                            .getBytes(StandardCharsets.US_ASCII));
+                    for (long i = cur.fieldCount(); i > 0; i--) {
+                        cur.nextField();
+                        mix(digest, cur.field());
+                        mix(digest, cur.value());
+                    }
+                }
+            }
             default -> throw new IllegalArgumentException("no digest for " + value.getClass());
         }
     }
@@ -102,6 +116,7 @@ public final class DatasetDigest {
             case SetValue ignored -> OBJ_SET;
             case ZSetValue ignored -> OBJ_ZSET;
             case HashValue ignored -> OBJ_HASH;
+            case StreamValue ignored -> OBJ_STREAM;
             default -> throw new IllegalArgumentException("no type number for " + value.getClass());
         };
     }

@@ -36,6 +36,19 @@ class BlockingCommandsDifferentialTest {
         // SORT ... STORE creates the list a client waits for; an empty result creates nothing.
         {"W0 BLPOP d 0", "P RPUSH src 3 1 2", "P SORT src LIMIT 0 0 STORE d", "P SORT src DESC STORE d", "R0",
             "P LRANGE d 0 -1"},
+        // XREAD BLOCK: '$' waits for entries added after it; every waiter gets them; a waiter on several
+        // streams hears only of the one that became ready; explicit IDs wait for a greater entry.
+        {"W0 XREAD BLOCK 0 STREAMS s $", "W1 XREAD COUNT 1 BLOCK 0 STREAMS s $", "P XADD s 1-1 f v",
+            "R0", "R1", "P XADD s 2-1 f v", "W0 XREAD BLOCK 0 STREAMS s 2-1", "P XADD s 3-1 a b", "R0"},
+        {"P XADD a 5-0 f v", "W0 XREAD BLOCK 0 STREAMS a b $ $", "P XADD b 1-0 x y", "R0",
+            "W0 XREAD BLOCK 0 STREAMS a b 9-0 9-0", "P XADD a 6-0 f v", "P XADD b 9-1 f v", "R0"},
+        {"P XADD s 1-0 f v", "W0 XREAD BLOCK 0 STREAMS s 5-0", "P XADD s 3-0 f v", "P XADD s 5-1 g w", "R0"},
+        {"W0 XREAD BLOCK 0 STREAMS s $", "P MULTI", "P XADD s 1-0 f v", "P XADD s 2-0 f v", "P EXEC", "R0"},
+        {"W0 XREAD BLOCK 0 STREAMS s $", "P SET s str", "P DEL s", "P XADD s 7-0 f v", "R0"},
+        {"W0 XREAD BLOCK 50 STREAMS s $", "R0", "W0 HELLO 3", "X0", "W0 XREAD BLOCK 50 STREAMS s $", "R0",
+            "W0 XREAD BLOCK 0 STREAMS s $", "P XADD s 1-0 f v", "R0"},
+        {"P MULTI", "P XREAD BLOCK 0 STREAMS s $", "P EXEC", "P XADD s 1-0 f v", "P XREAD BLOCK 0 STREAMS s 0",
+            "P EVAL return(redis.call('XREAD','BLOCK','0','STREAMS','s','$')) 0"},
         // WAIT without replicas: 0 acknowledged, at once for 0 replicas or inside MULTI, else at the timeout.
         {"P WAIT 0 0", "P WAIT 1 abc", "P WAIT 1 -1", "P WAIT x 0", "P MULTI", "P WAIT 1 0", "P EXEC",
             "W0 WAIT 1 50", "R0", "P SET k v", "W1 WAIT 3 30", "R1"},
@@ -58,7 +71,7 @@ class BlockingCommandsDifferentialTest {
                         case 'W' -> {
                             RespConnection w = waiters[step.charAt(1) - '0'];
                             w.sendRaw((rest + "\r\n").getBytes(StandardCharsets.UTF_8));
-                            if (rest.startsWith("BL") || rest.startsWith("BR")) {
+                            if (rest.startsWith("BL") || rest.startsWith("BR") || rest.contains(" BLOCK 0 ")) {
                                 if (!rest.endsWith(" 0.05")) {
                                     awaitBlocked(admin, ++blocked);
                                 }

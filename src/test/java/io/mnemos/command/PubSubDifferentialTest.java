@@ -75,6 +75,14 @@ class PubSubDifferentialTest {
         "SORT_RO so", "SORT so", "SORT nokey STORE so",
     };
 
+    /** Streams: xadd (and xtrim when its trim removed something), xdel, xtrim, xsetid; none for no-ops. */
+    private static final String[] STREAMS_SCRIPT = {
+        "XADD s 1-1 a 1", "XADD s 1-1 a 1", "XADD s MAXLEN 1 2-1 a 1", "XADD s MAXLEN 5 3-1 a 1",
+        "XADD s MAXLEN x 4-1 a 1", "XADD nos NOMKSTREAM 1-1 a 1", "XDEL s 9-9", "XDEL s 3-1 9-9",
+        "XTRIM s MAXLEN 5", "XTRIM s MAXLEN 0", "XTRIM s MAXLEN 0", "XSETID s 10-0", "XSETID s 1-0 MAXDELETEDID 2-0",
+        "XADD s 11-0 a 1", "XTRIM s MINID 12", "XLEN s", "XRANGE s - +", "DEL s", "XTRIM s MAXLEN 0",
+    };
+
     private RealRedis redis;
     private RunningServer mnemos;
 
@@ -141,6 +149,12 @@ class PubSubDifferentialTest {
     @ValueSource(strings = {"KEA", "AKEnm", "gxE$m", "Kl", "Eh"})
     void keyspaceNotificationStreamsMatchRedis(String flags) throws IOException {
         assertSameStreams(flags, SCRIPT);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"KEA", "Kt", "Et", "E$g"})
+    void streamNotificationStreamsMatchRedis(String flags) throws IOException {
+        assertSameStreams(flags, STREAMS_SCRIPT);
     }
 
     /** The script's replies and the events a __key* subscriber hears, under these flags, on both. */

@@ -174,4 +174,40 @@ class CommandPropagationTest {
         h.server().propagation().suppress(false);
         assertEquals(List.of("0: SET k v"), run("SET", "k", "v"));
     }
+
+    @Test
+    void xaddPropagatesTheIdItAddedAndApproximateTrimsTheirExactResult() {
+        assertEquals(List.of("0: XADD s 1-1 f v"), run("XADD", "s", "1-1", "f", "v"));
+        assertEquals(List.of("0: XADD s " + now + "-0 f v"), run("XADD", "s", "*", "f", "v"));
+        assertEquals(List.of("0: XADD s " + now + "-1 f v"), run("XADD", "s", now + "-*", "f", "v"));
+        assertEquals(List.of("0: XADD s NOMKSTREAM " + now + "-2 f v"), run("XADD", "s", "NOMKSTREAM", "*", "f", "v"));
+        assertEquals(List.of(), run("XADD", "s", "1-1", "f", "v"));
+        assertEquals(List.of(), run("XADD", "nokey", "NOMKSTREAM", "*", "f", "v"));
+        assertEquals(List.of(), run("XADD", "s", "MAXLEN", "x", "*", "f", "v"));
+        for (int i = 0; i < 250; i++) {
+            h.exec("XADD", "big", (i + 1) + "-0", "f", Integer.toString(i));
+        }
+        // Two whole nodes of 100 entries go; the rest stays: "~ 10" becomes "= 51".
+        assertEquals(List.of("0: XADD big MAXLEN = 51 251-0 f v"), run("XADD", "big", "MAXLEN", "~", "10", "251-0",
+                "f", "v"));
+        assertEquals(List.of("0: XADD big MAXLEN 5 252-0 f v"), run("XADD", "big", "MAXLEN", "5", "252-0", "f", "v"));
+        for (int i = 253; i < 500; i++) {
+            h.exec("XADD", "big", i + "-0", "f", Integer.toString(i));
+        }
+        assertEquals(List.of("0: XTRIM big MINID = 401-0 LIMIT 1000"),
+                run("XTRIM", "big", "MINID", "~", "450", "LIMIT", "1000"));
+        assertEquals(List.of(), run("XTRIM", "big", "MAXLEN", "~", "90"));
+        assertEquals(List.of("0: XTRIM big MAXLEN 90"), run("XTRIM", "big", "MAXLEN", "90"));
+        assertEquals(List.of(), run("XTRIM", "big", "MAXLEN", "90"));
+    }
+
+    @Test
+    void streamDeletionsAndMetadataPropagateOnlyWhenTheyChangeSomething() {
+        h.exec("XADD", "s", "1-1", "f", "v");
+        assertEquals(List.of(), run("XDEL", "s", "9-9"));
+        assertEquals(List.of("0: XDEL s 1-1 9-9"), run("XDEL", "s", "1-1", "9-9"));
+        assertEquals(List.of("0: XSETID s 5-5 ENTRIESADDED 3"), run("XSETID", "s", "5-5", "ENTRIESADDED", "3"));
+        assertEquals(List.of(), run("XSETID", "s", "0-1", "MAXDELETEDID", "0-2"));
+        assertEquals(List.of(), run("XLEN", "s"));
+    }
 }

@@ -59,6 +59,7 @@ final class KeyspaceText {
                         }
                         yield m.toString();
                     }
+                    case "stream" -> elements(c.call("XRANGE", k, "-", "+")).toString();
                     default -> "?";
                 };
                 String expire = elements(c.call("PEXPIRETIME", k)).get(0);
@@ -114,6 +115,18 @@ final class KeyspaceText {
         }
         c.call(args.toArray(new String[0]));
         c.call("HSET", "longh", "f", "v".repeat(100));
+        // Streams: several nodes with tombstones, one emptied, one whose metadata XSETID moved.
+        for (int i = 1; i <= 250; i++) {
+            c.call("XADD", "stream", i + "-" + (i % 3), "f", "v" + i, "n", Integer.toString(i));
+        }
+        c.call("XADD", "stream", "300-0", "other", "fields", "x", "y".repeat(80));
+        c.call("XDEL", "stream", "3-0", "150-0", "151-1");
+        c.call("XTRIM", "stream", "MAXLEN", "230");
+        c.call("XADD", "emptystream", "MAXLEN", "0", "5-5", "f", "v");
+        c.call("XADD", "setidstream", "18446744073709551614-1", "f", "v");
+        c.call("XSETID", "setidstream", "18446744073709551615-7", "ENTRIESADDED", "9", "MAXDELETEDID", "18446744073709551615-2");
+        c.call("XADD", "ttlstream", "1-1", "f", "v");
+        c.call("PEXPIRE", "ttlstream", "60000000");
         c.call("PEXPIRE", "bigh", "50000000");
         c.call("SELECT", "2");
         c.call("SET", "in-db-2", "x");

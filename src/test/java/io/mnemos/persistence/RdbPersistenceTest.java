@@ -65,7 +65,7 @@ class RdbPersistenceTest {
             awaitLoaded(c);
             assertEquals(before, KeyspaceText.of(c, 16));
             assertEquals("0", info(c, "loading"));
-            assertEquals("21", info(c, "rdb_last_load_keys_loaded"));
+            assertEquals("25", info(c, "rdb_last_load_keys_loaded"));
         }
     }
 
