@@ -4,8 +4,8 @@
 Dev tool, not part of the test suite. It sends one seeded command stream to both servers over raw
 RESP sockets and compares every reply byte for byte (after sorting replies whose order is a hash
 table's iteration order, and reducing random choices and clock-dependent values to their shape).
-Every --check-every commands it also compares DEBUG DIGEST, DBSIZE and OBJECT ENCODING of every key
-in databases 0-2, so state divergences are caught even when replies agree. It mixes all data types
+Every --check-every commands it also compares DEBUG DIGEST, DBSIZE, OBJECT ENCODING and DUMP of
+every key in databases 0-2, so state divergences are caught even when replies agree. It mixes all data types
 with COPY/RENAME/MOVE/SWAPDB/SELECT, the EXPIRE family, CONFIG SET of the listpack/intset
 thresholds, DEBUG RELOAD, DUMP/RESTORE (each server's payload restored into itself), MULTI/EXEC
 batches, wrong types and garbled arguments.
@@ -905,6 +905,17 @@ class Run:
                 if rv_ != mv_:
                     problems.append("db %s key %r value digest differs (type %r)" % (
                         db, k, r.call("TYPE", k)[0]))
+                # DUMP payloads are Redis's byte for byte, except for hashtables and hashes (a
+                # hashtable's order follows each Redis process's random hash seed, and a hash
+                # packed again after DUMP/RESTORE or a reload keeps that order) and a list Mnemos
+                # writes with more than one node (it outgrew one quicklist node, whose layout
+                # Mnemos does not keep).
+                rdump, mdump = r.call("DUMP", k)[0], m.call("DUMP", k)[0]
+                ktype = r.call("TYPE", k)[1][1]
+                if rdump != mdump and b"hashtable" not in re_ and ktype != b"hash" and not (
+                        mdump[:1] == b"$" and mdump.split(b"\r\n", 1)[1][:2] != b"\x12\x01"
+                        and ktype == b"list"):
+                    problems.append("db %s key %r DUMP redis %r mnemos %r" % (db, k, rdump[:80], mdump[:80]))
                 rt, mt = r.call("PTTL", k)[1], m.call("PTTL", k)[1]
                 if (int(rt[1]) > 0) != (int(mt[1]) > 0):
                     problems.append("db %s key %r PTTL redis %r mnemos %r" % (db, k, rt, mt))

@@ -189,14 +189,13 @@ public final class ListCommands implements CommandFamily {
                 c.reply().integer(0);
                 return;
             }
-            l = new ListValue();
+            l = new ListValue(c.server().config().listFill());
             db.add(c.arg(1), l);
         } else {
             l = list(e);
         }
-        int fill = c.server().config().listFill();
         for (int j = 2; j < c.argc(); j++) {
-            l.push(c.arg(j), head, fill);
+            l.push(c.arg(j), head);
         }
         dirty(c, c.argc() - 2);
         c.reply().integer(l.size());
@@ -343,7 +342,7 @@ public final class ListCommands implements CommandFamily {
             c.reply().integer(-1);
             return;
         }
-        l.insert(after ? pivot + 1 : pivot, c.arg(4), c.server().config().listFill());
+        l.insert(after ? pivot + 1 : pivot, c.arg(4));
         Events.list(c, "linsert", c.arg(1));
         dirty(c, 1);
         c.reply().integer(l.size());
@@ -494,10 +493,10 @@ public final class ListCommands implements CommandFamily {
         ListValue to = dst == null ? null : list(dst);
         byte[] value = from.pop(fromLeft);
         if (to == null) {
-            to = new ListValue();
+            to = new ListValue(c.server().config().listFill());
             db.add(c.arg(2), to);
         }
-        to.push(value, toLeft, c.server().config().listFill());
+        to.push(value, toLeft);
         Events.list(c, toLeft ? "lpush" : "rpush", c.arg(2));
         c.reply().bulk(value);
         elementsRemoved(c, src, fromLeft);

@@ -246,16 +246,15 @@ public final class SortCommand implements CommandFamily {
             }
             return;
         }
-        ListValue stored = new ListValue();
-        int fill = c.server().config().listFill();
+        ListValue stored = new ListValue(c.server().config().listFill());
         for (long j = start; j <= end; j++) {
             byte[] element = vector[(int) j].value;
             if (gets.isEmpty()) {
-                stored.pushTail(element, fill);
+                stored.pushTail(element);
             }
             for (byte[] pattern : gets) {
                 byte[] val = lookupByPattern(db, pattern, element);
-                stored.pushTail(val == null ? new byte[0] : val, fill);
+                stored.pushTail(val == null ? new byte[0] : val);
             }
         }
         if (outputlen > 0) {

@@ -321,9 +321,9 @@ public final class RdbReader {
                 return readString();
             case Rdb.TYPE_LIST: {
                 int n = readCount();
-                ListValue list = new ListValue();
+                ListValue list = new ListValue(limits.listFill());
                 for (int i = 0; i < n; i++) {
-                    list.pushTail(readString(), limits.listFill()); // quicklistPushTail, node by node
+                    list.pushTail(readString()); // quicklistPushTail, node by node
                 }
                 return nonEmpty(list, list.size());
             }
@@ -384,7 +384,7 @@ public final class RdbReader {
             case Rdb.TYPE_HASH_LISTPACK:
                 return hashOf(PackedEncodings.listpack(readString()), Long.MAX_VALUE);
             case Rdb.TYPE_LIST_ZIPLIST: {
-                ListValue list = new ListValue();
+                ListValue list = new ListValue(limits.listFill());
                 for (byte[] e : PackedEncodings.ziplist(readString())) {
                     list.appendLoaded(e); // one node, converted to a listpack
                 }
@@ -392,7 +392,7 @@ public final class RdbReader {
             }
             case Rdb.TYPE_LIST_QUICKLIST, Rdb.TYPE_LIST_QUICKLIST_2: {
                 int nodes = readCount();
-                ListValue list = new ListValue();
+                ListValue list = new ListValue(limits.listFill());
                 int loadedNodes = 0; // Redis skips empty ones
                 for (int i = 0; i < nodes; i++) {
                     int container = Rdb.QUICKLIST_NODE_PACKED;

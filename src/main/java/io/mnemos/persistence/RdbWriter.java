@@ -136,7 +136,7 @@ public final class RdbWriter {
         if (value instanceof byte[]) {
             return Rdb.TYPE_STRING;
         } else if (value instanceof ListValue list) {
-            return list.singleNode() ? Rdb.TYPE_LIST_QUICKLIST_2 : Rdb.TYPE_LIST;
+            return Rdb.TYPE_LIST_QUICKLIST_2;
         } else if (value instanceof SetValue set) {
             return set.isIntset() ? Rdb.TYPE_SET_INTSET : Rdb.TYPE_SET;
         } else if (value instanceof ZSetValue zset) {
@@ -153,20 +153,18 @@ public final class RdbWriter {
     public void writeValue(Object value) {
         if (value instanceof byte[] s) {
             writeString(s);
-        } else if (value instanceof ListValue list && list.singleNode()) {
-            // Redis's quicklist of one packed node: its listpack as one string.
-            ListpackBuilder lp = new ListpackBuilder();
-            for (int i = 0; i < list.size(); i++) {
-                lp.append(list.get(i));
-            }
-            writeLength(1);
-            writeLength(Rdb.QUICKLIST_NODE_PACKED);
-            writeString(lp.build());
         } else if (value instanceof ListValue list) {
-            int n = list.size();
-            writeLength(n);
-            for (int i = 0; i < n; i++) {
-                writeString(list.get(i));
+            // Redis's quicklist: per node its container (packed) and its listpack as one string.
+            int[] nodes = list.nodeCounts();
+            writeLength(nodes.length);
+            int next = 0;
+            for (int count : nodes) {
+                ListpackBuilder lp = new ListpackBuilder();
+                for (int k = 0; k < count; k++) {
+                    lp.append(list.get(next++));
+                }
+                writeLength(Rdb.QUICKLIST_NODE_PACKED);
+                writeString(lp.build());
             }
         } else if (value instanceof SetValue set && set.isIntset()) {
             writeString(intsetBlob(set));
@@ -188,8 +186,9 @@ public final class RdbWriter {
             });
             writeString(lp.build());
         } else if (value instanceof ZSetValue zset) {
+            // From the greatest to the smallest, as Redis walks its skiplist backwards here.
             writeLength(zset.size());
-            zset.forEach((member, score) -> {
+            zset.range(0, zset.size() - 1, true, (member, score) -> {
                 writeString(member);
                 writeLongLE(Double.doubleToRawLongBits(score));
             });

@@ -29,15 +29,26 @@ public final class ListValue implements TypedValue {
     private static final int EMPTY_NODE = 7; // listpack header (6) and end byte
     private static final int MULTI_NODE = -1;
 
+    /** quicklist's fill, fixed when the list is created as Redis's is (list-max-listpack-size then). */
+    private final short fill;
+
+    /** A list with Redis's default list-max-listpack-size (-2). */
     public ListValue() {
-        items = EMPTY;
+        this(-2);
     }
 
-    private ListValue(byte[][] items, int size, long bytes, int nodeBytes) {
+    /** @param fill list-max-listpack-size when the list is created, clamped as quicklistSetFill does */
+    public ListValue(int fill) {
+        items = EMPTY;
+        this.fill = (short) Math.max(-5, Math.min(fill, (1 << 15) - 1));
+    }
+
+    private ListValue(byte[][] items, int size, long bytes, int nodeBytes, short fill) {
         this.items = items;
         this.size = size;
         this.bytes = bytes;
         this.nodeBytes = nodeBytes;
+        this.fill = fill;
     }
 
     @Override
@@ -56,7 +67,7 @@ public final class ListValue implements TypedValue {
         for (int i = 0; i < size; i++) {
             a[i] = get(i).clone();
         }
-        return new ListValue(a, size, bytes, nodeBytes);
+        return new ListValue(a, size, bytes, nodeBytes, fill);
     }
 
     public int size() {
@@ -97,10 +108,41 @@ public final class ListValue implements TypedValue {
     }
 
     /**
+     * The element counts of the quicklist nodes a save writes: the one node; for a list that outgrew
+     * it, the nodes RPUSHes would have filled (Redis's very layout for a list built that way), and at
+     * least two, so that loading the file keeps the list multi-node.
+     */
+    public int[] nodeCounts() {
+        if (nodeBytes != MULTI_NODE) {
+            return new int[]{size};
+        }
+        int[] counts = new int[Math.max(2, size)];
+        int nodes = 0;
+        long nodeSize = EMPTY_NODE;
+        int count = 0;
+        for (int i = 0; i < size; i++) {
+            byte[] e = get(i);
+            if (count > 0 && !allowInsert(nodeSize, count, e.length, fill)) {
+                counts[nodes++] = count;
+                nodeSize = EMPTY_NODE;
+                count = 0;
+            }
+            nodeSize += RedisListpack.entrySize(e);
+            count++;
+        }
+        counts[nodes++] = count;
+        if (nodes == 1 && size >= 2) {
+            counts[0] = size - 1;
+            counts[nodes++] = 1;
+        }
+        return java.util.Arrays.copyOf(counts, nodes);
+    }
+
+    /**
      * quicklist's insertion rule for the node the element goes to: an empty list opens a node; a
      * single node takes the element if _quicklistNodeAllowInsert says so, else the list has more nodes.
      */
-    private void noteInsert(byte[] value, int fill) {
+    private void noteInsert(byte[] value) {
         if (size == 0) {
             nodeBytes = value.length >= PACKED_THRESHOLD ? MULTI_NODE : EMPTY_NODE + RedisListpack.entrySize(value);
         } else if (nodeBytes != MULTI_NODE) {
@@ -116,12 +158,11 @@ public final class ListValue implements TypedValue {
     private static final int SIZE_SAFETY_LIMIT = 8192;
     private static final int SIZE_ESTIMATE_OVERHEAD = 8;
 
-    /** _quicklistNodeAllowInsert, with fill clamped as quicklistSetFill does (-5 to 32767). */
+    /** _quicklistNodeAllowInsert. */
     private static boolean allowInsert(long nodeSize, int count, long length, int fill) {
         if (length >= PACKED_THRESHOLD) {
             return false;
         }
-        fill = Math.max(-5, Math.min(fill, (1 << 15) - 1));
         long newSize = nodeSize + length + SIZE_ESTIMATE_OVERHEAD;
         if (fill < 0) {
             return newSize <= OPTIMIZATION_LEVEL[-fill - 1];
@@ -183,8 +224,8 @@ public final class ListValue implements TypedValue {
         }
     }
 
-    public void pushHead(byte[] value, int fill) {
-        noteInsert(value, fill);
+    public void pushHead(byte[] value) {
+        noteInsert(value);
         grow();
         head = head == 0 ? items.length - 1 : head - 1;
         items[head] = value;
@@ -192,12 +233,8 @@ public final class ListValue implements TypedValue {
         bytes += value.length;
     }
 
-    /**
-     * @param fill list-max-listpack-size, which decides whether Redis's node has room (see
-     *             {@link #noteInsert})
-     */
-    public void pushTail(byte[] value, int fill) {
-        noteInsert(value, fill);
+    public void pushTail(byte[] value) {
+        noteInsert(value);
         append(value);
     }
 
@@ -208,11 +245,11 @@ public final class ListValue implements TypedValue {
         bytes += value.length;
     }
 
-    public void push(byte[] value, boolean toHead, int fill) {
+    public void push(byte[] value, boolean toHead) {
         if (toHead) {
-            pushHead(value, fill);
+            pushHead(value);
         } else {
-            pushTail(value, fill);
+            pushTail(value);
         }
     }
 
@@ -243,16 +280,16 @@ public final class ListValue implements TypedValue {
     }
 
     /** Inserts so that the new element ends up at {@code index} (0..size). */
-    public void insert(int index, byte[] value, int fill) {
+    public void insert(int index, byte[] value) {
         if (index == 0) {
-            pushHead(value, fill);
+            pushHead(value);
             return;
         }
         if (index == size) {
-            pushTail(value, fill);
+            pushTail(value);
             return;
         }
-        noteInsert(value, fill);
+        noteInsert(value);
         grow();
         // Shift the tail part one slot to the right.
         for (int i = size; i > index; i--) {

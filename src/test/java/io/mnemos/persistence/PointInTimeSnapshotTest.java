@@ -79,10 +79,10 @@ class PointInTimeSnapshotTest {
             db2.add(k("other:" + i), k("v" + i));
         }
         ListValue list = new ListValue();
-        list.pushTail(k("a"), -2);
+        list.pushTail(k("a"));
         db0.add(k("list"), list);
         ListValue list2 = new ListValue();
-        list2.pushTail(k("x"), -2);
+        list2.pushTail(k("x"));
         db2.add(k("list2"), list2);
         Entry withTtl = db0.lookupWrite(k("key:7"));
         db0.setExpire(withTtl, 5_000_000);
@@ -99,10 +99,10 @@ class PointInTimeSnapshotTest {
             db0.delete(k("key:" + (2500 + j)));
             db0.add(k("new:" + j), k("created after start"));
             ListValue l = (ListValue) db0.lookupWrite(k("list")).value();
-            l.pushTail(k("pushed" + j), -2);
+            l.pushTail(k("pushed" + j));
             Entry e2 = db2.lookupWrite(k("list2"));
             if (e2 != null) {
-                ((ListValue) e2.value()).pushTail(k("pushed" + j), -2);
+                ((ListValue) e2.value()).pushTail(k("pushed" + j));
             }
             Entry e = db2.lookupWrite(k("other:" + (4000 + j)));
             if (e != null) {

@@ -85,9 +85,9 @@ class RdbFormatTest {
     @Test
     void everyTypeRoundTripsWithExpiry() {
         ListValue list = new ListValue();
-        list.pushTail(b("a"), -2);
-        list.pushTail(b("12"), -2);
-        list.pushTail(b("x".repeat(100)), -2);
+        list.pushTail(b("a"));
+        list.pushTail(b("12"));
+        list.pushTail(b("x".repeat(100)));
         SetValue set = SetValue.createFor(b("1"));
         set.add(b("1"), 512);
         set.add(b("-70000"), 512);

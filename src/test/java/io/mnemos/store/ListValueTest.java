@@ -31,7 +31,7 @@ class ListValueTest {
         ListValue l = new ListValue();
         assertEquals("quicklist", l.encoding());
         for (int i = 0; i < 10_000; i++) {
-            l.pushTail(b("element-" + i), -2);
+            l.pushTail(b("element-" + i));
         }
         assertEquals("quicklist", l.encoding());
         assertEquals(ValueType.LIST, l.type());
@@ -40,11 +40,11 @@ class ListValueTest {
     @Test
     void pushesAndPopsAtBothEndsAcrossWrapAround() {
         ListValue l = new ListValue();
-        l.pushTail(b("b"), -2);
-        l.pushHead(b("a"), -2);
-        l.pushTail(b("c"), -2);
+        l.pushTail(b("b"));
+        l.pushHead(b("a"));
+        l.pushTail(b("c"));
         for (int i = 0; i < 3; i++) {
-            l.pushHead(b("h" + i), -2);
+            l.pushHead(b("h" + i));
         }
         assertEquals(List.of("h2", "h1", "h0", "a", "b", "c"), contents(l));
         assertArrayEquals(b("h2"), l.popHead());
@@ -62,10 +62,10 @@ class ListValueTest {
             int op = rnd.nextInt(10);
             String v = Integer.toString(rnd.nextInt(50));
             if (op < 3) {
-                l.pushHead(b(v), -2);
+                l.pushHead(b(v));
                 model.addFirst(v);
             } else if (op < 6) {
-                l.pushTail(b(v), -2);
+                l.pushTail(b(v));
                 model.addLast(v);
             } else if (op < 8 && !model.isEmpty()) {
                 assertEquals(model.removeFirst(), new String(l.popHead(), StandardCharsets.UTF_8));
@@ -81,9 +81,9 @@ class ListValueTest {
     void insertRemoveMatchingAndKeepRange() {
         ListValue l = new ListValue();
         for (String s : new String[]{"a", "b", "a", "c", "a"}) {
-            l.pushTail(b(s), -2);
+            l.pushTail(b(s));
         }
-        l.insert(2, b("x"), -2);
+        l.insert(2, b("x"));
         assertEquals(List.of("a", "b", "x", "a", "c", "a"), contents(l));
         assertEquals(2, l.indexOf(b("x")));
         assertEquals(-1, l.indexOf(b("zz")));
@@ -100,7 +100,7 @@ class ListValueTest {
     @Test
     void copyIsDeep() {
         ListValue l = new ListValue();
-        l.pushTail(b("a"), -2);
+        l.pushTail(b("a"));
         ListValue c = l.copy();
         assertNotSame(l.get(0), c.get(0));
         c.set(0, b("z"));

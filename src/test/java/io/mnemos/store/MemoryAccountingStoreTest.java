@@ -64,14 +64,14 @@ class MemoryAccountingStoreTest {
     void inPlaceChangesAreSettledWhenTheCommandEnds() {
         keyspace.commandStarted();
         Entry e = db.add(k("list"), new ListValue());
-        ((ListValue) e.value()).pushTail(new byte[100], -2);
+        ((ListValue) e.value()).pushTail(new byte[100]);
         keyspace.commandDone();
         assertEquals(db.recomputeMemory(), db.memory());
 
         keyspace.commandStarted();
         Entry again = db.lookupWrite(k("list"));
         for (int i = 0; i < 50; i++) {
-            ((ListValue) again.value()).pushTail(new byte[i], -2);
+            ((ListValue) again.value()).pushTail(new byte[i]);
         }
         keyspace.commandDone();
         assertEquals(db.recomputeMemory(), db.memory());
