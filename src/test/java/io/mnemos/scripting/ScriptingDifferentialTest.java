@@ -123,6 +123,26 @@ class ScriptingDifferentialTest {
     }
 
     @Test
+    void errorAddsAPositionAsLuasErrorDoes() throws Exception {
+        // luaB_error: only a string or number gets a position, the one of the function `level`
+        // calls up ("" for pcall, a C function, and above the script); anything else is raised as
+        // it is, and Redis's handler replies tostring() of it.
+        String[] scripts = {"error()", "error(nil)", "error(true)", "error(false, 0)", "error(5)", "error(5, 0)",
+                "error(5.5, 0)", "error('x', 2)", "error('x', 3)", "error('x', '2')", "error('x', 2.7)", "error('x', -1)",
+                "local function f() error('x', 2) end\nf()", "local function f() error(nil, 2) end\nf()",
+                "local function f()\n error('x', 2)\n end\nlocal function g()\n\nf()\nend\ng()",
+                "local ok, e = pcall(error, 'x', 2); return e", "local ok, e = pcall(error, 'x'); return e",
+                "local ok, e = pcall(error, 5, 0); return e", "local ok, e = pcall(error, true); return e",
+                "local ok, e = pcall(function() error('y', 2) end); return e",
+                "local ok, e = xpcall(function() error('q', 2) end, function(m) return m end); return e"};
+        try (DifferentialRun run = DifferentialRun.start()) {
+            for (String script : scripts) {
+                run.send("EVAL", script, "0");
+            }
+        }
+    }
+
+    @Test
     void scriptErrorsCountInCommandstatsAndErrorstatsAsInRedis() throws Exception {
         // A refusal inside a script counts once (errorstats, and a rejected call of the command);
         // an error the script replies makes its EVAL a failed call, counted in errorstats unless the
