@@ -365,6 +365,10 @@ public final class LuaEngine {
             @Override
             public Varargs invoke(Varargs args) {
                 ScriptRun r = requireRun("redis.acl_check_cmd can only be called inside a script invocation");
+                if (args.narg() == 0) {
+                    throw new LuaError(LuaConversions.errorTable(
+                            "Please specify at least one argument for this redis lib call", false));
+                }
                 byte[][] argv = argv(args);
                 if (argv == null) {
                     throw new LuaError(LuaConversions.errorTable(

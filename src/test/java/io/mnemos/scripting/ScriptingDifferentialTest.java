@@ -67,6 +67,8 @@ class ScriptingDifferentialTest {
         {"EVAL", "return os", "0"}, {"EVAL", "return io", "0"}, {"EVAL", "return loadfile", "0"}, {"EVAL", "return dofile", "0"},
         // misc API
         {"EVAL", "return redis.sha1hex('')", "0"}, {"EVAL", "return redis.REDIS_VERSION", "0"},
+        {"EVAL", "return redis.acl_check_cmd()", "0"}, {"EVAL", "return redis.acl_check_cmd('get', 'k')", "0"},
+        {"EVAL", "return redis.acl_check_cmd('nosuch')", "0"}, {"EVAL", "return redis.acl_check_cmd({})", "0"},
         {"EVAL", "return {redis.REPL_ALL, redis.REPL_AOF, redis.REPL_REPLICA, redis.REPL_NONE, redis.LOG_WARNING}", "0"},
         // The library tables are read-only: no new field, no replaced one (lua_enablereadonlytable).
         {"EVAL", "redis.call = nil", "0"}, {"EVAL", "redis.x = 1", "0"}, {"EVAL", "cjson.encode = nil", "0"},
