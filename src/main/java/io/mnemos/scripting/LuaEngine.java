@@ -121,8 +121,22 @@ public final class LuaEngine {
                 return baseRawset.call(t, k, v);
             }
         });
+        LuaValue baseSetmetatable = globals.rawget("setmetatable");
+        globals.rawset("setmetatable", new TwoArgFunction() {
+            @Override
+            public LuaValue call(LuaValue t, LuaValue metatable) {
+                // Redis's Lua refuses a new metatable for a read-only table, from C (no position):
+                // replacing the global table's would let one script unprotect, or rig, the globals
+                // of every script after it.
+                if (t == env || t instanceof ReadOnlyTable) {
+                    throw new PositionlessError(ReadOnlyTable.ERROR);
+                }
+                return baseSetmetatable.call(t, metatable);
+            }
+        });
         installRedisApi();
-        LuaTable meta = new LuaTable();
+        // Read-only too, as Redis protects it: getmetatable(_G).__index = nil would do the same.
+        ReadOnlyTable meta = new ReadOnlyTable();
         meta.rawset(INDEX, new TwoArgFunction() {
             @Override
             public LuaValue call(LuaValue table, LuaValue key) {
@@ -140,6 +154,7 @@ public final class LuaEngine {
                 throw new LuaError("Attempt to modify a readonly table");
             }
         });
+        meta.seal();
         env.setmetatable(meta);
         redis.seal();
         // Not loaded as a library (no 'debug' global): only its per-instruction hook is used.

@@ -145,6 +145,21 @@ class ScriptingDifferentialTest {
     }
 
     @Test
+    void theGlobalTableAndItsMetatableStayReadOnly() throws Exception {
+        // Each attempt must fail, and leave the globals of the scripts that follow as they were.
+        String[] scripts = {"setmetatable(_G, nil)", "return os", "local m = getmetatable(_G); m.__index = nil",
+                "return os", "rawset(getmetatable(_G), '__index', nil)", "return os",
+                "local ok, e = pcall(setmetatable, _G, {}); return e", "setmetatable(redis, {})",
+                "setmetatable(cjson, nil)", "setmetatable(bit, {})", "return type(getmetatable(_G))",
+                "setmetatable(KEYS, {}); return #KEYS", "return string.char(65)"};
+        try (DifferentialRun run = DifferentialRun.start()) {
+            for (String script : scripts) {
+                run.send("EVAL", script, "0");
+            }
+        }
+    }
+
+    @Test
     void scriptErrorsCountInCommandstatsAndErrorstatsAsInRedis() throws Exception {
         // A refusal inside a script counts once (errorstats, and a rejected call of the command);
         // an error the script replies makes its EVAL a failed call, counted in errorstats unless the
