@@ -4,6 +4,7 @@ import io.mnemos.command.Args;
 import io.mnemos.command.CommandError;
 import io.mnemos.persistence.DumpPayload;
 import io.mnemos.persistence.RdbFormatException;
+import io.mnemos.protocol.InlineSplitter;
 import io.mnemos.protocol.ReplyWriter;
 import io.mnemos.server.Client;
 import io.mnemos.util.Glob;
@@ -113,15 +114,23 @@ public final class FunctionLibraries {
         if (end < 0) {
             throw CommandError.err("Invalid library metadata");
         }
-        String[] parts = new String(code, 0, end, StandardCharsets.ISO_8859_1).trim().split("[ \t\r]+");
-        String engineName = parts[0].substring(2);
+        // The shebang line is split with sdssplitargs: quotes work, unbalanced ones are invalid.
+        byte[][] words = InlineSplitter.split(java.util.Arrays.copyOf(code, end));
+        if (words == null || words.length == 0) {
+            throw CommandError.err("Invalid library metadata");
+        }
+        String engineName = new String(words[0], StandardCharsets.ISO_8859_1);
+        engineName = engineName.length() < 2 ? "" : engineName.substring(2);
         String name = null;
-        for (int j = 1; j < parts.length; j++) {
-            if (parts[j].startsWith("name=")) {
-                name = parts[j].substring(5);
-            } else {
-                throw CommandError.err("Invalid metadata value given: " + parts[j]);
+        for (int j = 1; j < words.length; j++) {
+            String part = new String(words[j], StandardCharsets.ISO_8859_1);
+            if (!part.regionMatches(true, 0, "name=", 0, 5)) {
+                throw CommandError.err("Invalid metadata value given: " + part);
             }
+            if (name != null) {
+                throw CommandError.err("Invalid metadata value, name argument was given multiple times");
+            }
+            name = part.substring(5);
         }
         if (name == null) {
             throw CommandError.err("Library name was not given");

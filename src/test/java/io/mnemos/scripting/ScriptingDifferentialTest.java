@@ -160,6 +160,23 @@ class ScriptingDifferentialTest {
     }
 
     @Test
+    void aLibraryHeaderIsReadAsRedisReadsIt() throws Exception {
+        // functionExtractLibMetaData: the first line split by sdssplitargs, "name=" in any case and
+        // only once, the engine name in any case.
+        String[] headers = {"#!lua name=a name=b", "#!lua name=a NAME=a", "#!lua Name=h1", "#!LUA name=h2",
+                "#!lua name=\"a b\"", "#!lua name=\"unbalanced", "#!lua \"name=h3\"", "#!", "#! lua name=x",
+                "#!lua  name=x\tfoo", "#!lua name=h4\r", "#!lua name='h5'"};
+        try (DifferentialRun run = DifferentialRun.start()) {
+            for (int i = 0; i < headers.length; i++) {
+                run.send("FUNCTION", "LOAD", headers[i] + "\nredis.register_function('f" + i + "', function() return 1 end)");
+            }
+            for (String lib : new String[]{"h1", "h2", "h3", "h4", "h5"}) {
+                run.send("FUNCTION", "LIST", "LIBRARYNAME", lib);
+            }
+        }
+    }
+
+    @Test
     void scriptErrorsCountInCommandstatsAndErrorstatsAsInRedis() throws Exception {
         // A refusal inside a script counts once (errorstats, and a rejected call of the command);
         // an error the script replies makes its EVAL a failed call, counted in errorstats unless the
