@@ -422,7 +422,7 @@ public final class FunctionLibraries {
         List<Library> selected = new ArrayList<>();
         for (Library l : libraries.values()) {
             if (pattern == null || Glob.matches(pattern.getBytes(StandardCharsets.ISO_8859_1),
-                    l.name.getBytes(StandardCharsets.ISO_8859_1), false)) {
+                    l.name.getBytes(StandardCharsets.ISO_8859_1), true)) {
                 selected.add(l);
             }
         }

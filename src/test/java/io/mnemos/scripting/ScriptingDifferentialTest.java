@@ -177,6 +177,16 @@ class ScriptingDifferentialTest {
     }
 
     @Test
+    void functionListMatchesLibraryNamesIgnoringCase() throws Exception {
+        try (DifferentialRun run = DifferentialRun.start()) {
+            run.send("FUNCTION", "LOAD", "#!lua name=MixedLib\nredis.register_function('m', function() return 1 end)");
+            for (String pattern : new String[]{"mixedlib", "MIXED*", "m?xed[l]ib", "Mixed", "*LIB"}) {
+                run.send("FUNCTION", "LIST", "LIBRARYNAME", pattern);
+            }
+        }
+    }
+
+    @Test
     void scriptErrorsCountInCommandstatsAndErrorstatsAsInRedis() throws Exception {
         // A refusal inside a script counts once (errorstats, and a rejected call of the command);
         // an error the script replies makes its EVAL a failed call, counted in errorstats unless the
