@@ -512,7 +512,7 @@ public final class FunctionLibraries {
         byte[] data = c.arg(2);
         String policy = "append";
         if (c.argc() > 4) {
-            throw CommandError.SYNTAX;
+            throw CommandError.subcommandSyntax(c);
         }
         if (c.argc() == 4) {
             policy = Args.text(c.arg(3)).toLowerCase(java.util.Locale.ROOT);

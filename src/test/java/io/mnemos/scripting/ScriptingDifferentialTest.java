@@ -104,7 +104,7 @@ class ScriptingDifferentialTest {
         {"FUNCTION", "LOAD", "#!lua name=x\nredis.register_function('echo', function() end)"},
         {"FUNCTION", "LOAD", "#!lua name=x\nredis.register_function{function_name='f', callback=function() end, flags={'x'}}"},
         {"FUNCTION", "LOAD", "REPLACE", LIB}, {"FUNCTION", "LOAD", "BAD", LIB},
-        {"FUNCTION", "RESTORE", "garbage"}, {"FUNCTION", "DELETE", "mylib"}, {"FUNCTION", "LIST"}, {"FCALL", "echo", "0"},
+        {"FUNCTION", "RESTORE", "garbage"}, {"FUNCTION", "RESTORE", "garbage", "APPEND", "x"}, {"FUNCTION", "DELETE", "mylib"}, {"FUNCTION", "LIST"}, {"FCALL", "echo", "0"},
         {"FUNCTION", "FLUSH", "bad"}, {"FUNCTION", "FLUSH"},
         // MULTI with EVAL
         {"MULTI"}, {"EVAL", "return redis.call('incr', 'm')", "0"}, {"EVAL", "return redis.call('incr', 'm')", "0"}, {"EXEC"},
