@@ -228,7 +228,8 @@ public final class FunctionLibraries {
     /** The globals a library's code sees while it loads: only a small {@code redis} table. */
     private LuaTable loadApi(Library lib) {
         LuaTable api = new LuaTable();
-        LuaTable redis = new LuaTable();
+        // Read-only as in Redis: the library's code may not add to it or replace its functions.
+        ReadOnlyTable redis = new ReadOnlyTable();
         for (String k : new String[]{"log", "LOG_DEBUG", "LOG_VERBOSE", "LOG_NOTICE", "LOG_WARNING", "REDIS_VERSION",
                 "REDIS_VERSION_NUM", "setresp"}) {
             redis.rawset(k, engine().redis.rawget(k));
@@ -248,6 +249,7 @@ public final class FunctionLibraries {
             }
         });
         redis.setmetatable(meta);
+        redis.seal();
         api.rawset("redis", redis);
         return api;
     }

@@ -187,6 +187,19 @@ class ScriptingDifferentialTest {
     }
 
     @Test
+    void whileALibraryLoadsItsRedisTableIsReadOnly() throws Exception {
+        String[] bodies = {"redis.log = nil", "redis.x = 1", "local r = redis; r.setresp = nil", "x = 1",
+                "redis.register_function('f', function() return 1 end)\nredis.register_function = 1",
+                "redis.register_function('g', function() return 1 end)\nreturn redis.nosuch"};
+        try (DifferentialRun run = DifferentialRun.start()) {
+            for (String body : bodies) {
+                run.send("FUNCTION", "LOAD", "#!lua name=ro\n" + body);
+            }
+            run.send("FUNCTION", "LIST");
+        }
+    }
+
+    @Test
     void scriptErrorsCountInCommandstatsAndErrorstatsAsInRedis() throws Exception {
         // A refusal inside a script counts once (errorstats, and a rejected call of the command);
         // an error the script replies makes its EVAL a failed call, counted in errorstats unless the
