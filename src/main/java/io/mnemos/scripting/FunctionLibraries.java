@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -277,21 +278,22 @@ public final class FunctionLibraries {
             for (Varargs e = t.next(LuaValue.NIL); !e.arg1().isnil(); e = t.next(e.arg1())) {
                 LuaValue k = e.arg1();
                 LuaValue v = e.arg(2);
-                if (k.type() != LuaValue.TSTRING) {
+                if (!isString(k)) {
                     throw registerError("named argument key given to redis.register_function is not a string");
                 }
-                switch (k.tojstring()) {
+                // strcasecmp on the key; a number is a string to lua_isstring (and never a name here).
+                switch (luaToString(k).toLowerCase(Locale.ROOT)) {
                     case "function_name" -> {
-                        if (v.type() != LuaValue.TSTRING) {
+                        if (!isString(v)) {
                             throw registerError("function_name argument given to redis.register_function must be a string");
                         }
-                        name = v.tojstring();
+                        name = luaToString(v);
                     }
                     case "description" -> {
-                        if (v.type() != LuaValue.TSTRING) {
+                        if (!isString(v)) {
                             throw registerError("description argument given to redis.register_function must be a string");
                         }
-                        description = v.tojstring();
+                        description = luaToString(v);
                     }
                     case "callback" -> {
                         if (!v.isfunction()) {
@@ -316,13 +318,13 @@ public final class FunctionLibraries {
                 throw registerError("redis.register_function must get a callback argument");
             }
         } else {
-            if (args.arg1().type() != LuaValue.TSTRING) {
+            if (!isString(args.arg1())) {
                 throw registerError("first argument to redis.register_function must be a string");
             }
             if (!args.arg(2).isfunction()) {
                 throw registerError("second argument to redis.register_function must be a function");
             }
-            name = args.arg1().tojstring();
+            name = luaToString(args.arg1());
             callback = args.arg(2);
         }
         if (!validName(name)) {
@@ -335,6 +337,16 @@ public final class FunctionLibraries {
         lib.functions.put(name, new Function(name, (LuaFunction) callback, description, flags, lib));
     }
 
+    /** lua_isstring: a string, or a number, which Lua converts where a string is wanted. */
+    private static boolean isString(LuaValue v) {
+        return v.type() == LuaValue.TSTRING || v.type() == LuaValue.TNUMBER;
+    }
+
+    /** lua_tostring: a number as Lua 5.1 writes it (%.14g). */
+    private static String luaToString(LuaValue v) {
+        return v.type() == LuaValue.TNUMBER ? CJson.number14(v.todouble()) : v.tojstring();
+    }
+
     private static int parseFlags(LuaTable t) {
         int flags = 0;
         for (int j = 1; ; j++) {
@@ -342,7 +354,8 @@ public final class FunctionLibraries {
             if (v.isnil()) {
                 break;
             }
-            int bit = v.type() == LuaValue.TSTRING ? Scripting.flagBit(v.tojstring()) : 0;
+            // strcasecmp, unlike a script's shebang flags.
+            int bit = isString(v) ? Scripting.flagBit(luaToString(v).toLowerCase(Locale.ROOT)) : 0;
             if (bit == 0) {
                 throw registerError("unknown flag given");
             }

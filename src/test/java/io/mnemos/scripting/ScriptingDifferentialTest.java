@@ -200,6 +200,29 @@ class ScriptingDifferentialTest {
     }
 
     @Test
+    void registerFunctionReadsItsArgumentsAsRedisDoes() throws Exception {
+        // Named arguments and flags compare with strcasecmp; a number is a string (lua_isstring),
+        // written as Lua writes it (%.14g).
+        String[] registrations = {"{FUNCTION_NAME='f1', CALLBACK=function() return 1 end}",
+                "{function_name='f2', callback=function() return 1 end, flags={'NO-WRITES'}}",
+                "{function_name='f3', Description='d', Flags={'Allow-Stale'}, callback=function() return 1 end}",
+                "{function_name='f4', callback=function() return 1 end, description=5}",
+                "{function_name='f5', callback=function() return 1 end, description=1e20}",
+                "{function_name=1.5, callback=function() return 1 end}",
+                "{[1]='x', function_name='f7', callback=function() return 1 end}",
+                "(8, function() return 1 end)",
+                "{function_name='f9', callback=function() return 1 end, flags={1}}"};
+        try (DifferentialRun run = DifferentialRun.start()) {
+            for (int i = 0; i < registrations.length; i++) {
+                run.send("FUNCTION", "LOAD", "#!lua name=reg" + i + "\nredis.register_function" + registrations[i]);
+                run.send("FUNCTION", "LIST", "LIBRARYNAME", "reg" + i);
+            }
+            run.send("FCALL_RO", "f2", "0");
+            run.send("FCALL", "8", "0");
+        }
+    }
+
+    @Test
     void scriptErrorsCountInCommandstatsAndErrorstatsAsInRedis() throws Exception {
         // A refusal inside a script counts once (errorstats, and a rejected call of the command);
         // an error the script replies makes its EVAL a failed call, counted in errorstats unless the
