@@ -276,7 +276,7 @@ public final class AclCommands implements CommandFamily {
             return;
         }
         if (c.argc() != 3) {
-            throw subcommandSyntax(c);
+            throw CommandError.subcommandSyntax(c);
         }
         long flag = CommandIndex.categoryFlag(AclText.str(c.arg(2)));
         if (flag == 0) {
@@ -296,7 +296,7 @@ public final class AclCommands implements CommandFamily {
 
     private static void genpass(Client c) {
         if (c.argc() > 3) {
-            throw subcommandSyntax(c);
+            throw CommandError.subcommandSyntax(c);
         }
         long bits = 256;
         if (c.argc() == 3) {
@@ -316,7 +316,7 @@ public final class AclCommands implements CommandFamily {
 
     private static void log(Client c) {
         if (c.argc() > 3) {
-            throw subcommandSyntax(c);
+            throw CommandError.subcommandSyntax(c);
         }
         long count = 10;
         AclLog log = acl(c).log();
@@ -415,10 +415,5 @@ public final class AclCommands implements CommandFamily {
                 "    List all the registered usernames.",
                 "WHOAMI",
                 "    Return the current connection username."});
-    }
-
-    private static CommandError subcommandSyntax(Client c) {
-        return CommandError.err("unknown subcommand or wrong number of arguments for '" + AclText.str(c.arg(1))
-                + "'. Try ACL HELP.");
     }
 }

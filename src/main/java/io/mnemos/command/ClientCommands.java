@@ -492,7 +492,7 @@ public final class ClientCommands implements CommandFamily {
                 throw CommandError.err("CLIENT PAUSE mode must be WRITE or ALL");
             }
         } else if (c.argc() != 3) {
-            throw subcommandSyntaxError(c);
+            throw CommandError.subcommandSyntax(c);
         }
         long timeout = Args.parseLong(c.arg(2), "timeout is not an integer or out of range");
         if (timeout < 0) {
@@ -502,14 +502,6 @@ public final class ClientCommands implements CommandFamily {
         long end = timeout > 0 ? timeout + c.server().keyspace().clock().millis() : 0;
         c.server().dispatcher().pauseClients(end, all, c.channel() == null ? null : c.channel().eventLoop());
         c.reply().ok();
-    }
-
-    /** Redis's addReplySubcommandSyntaxError: the subcommand as typed, the command upper-cased. */
-    private static CommandError subcommandSyntaxError(Client c) {
-        String sub = Args.text(c.arg(1));
-        return CommandError.err("unknown subcommand or wrong number of arguments for '"
-                + (sub.length() > 128 ? sub.substring(0, 128) : sub) + "'. Try "
-                + Args.text(c.arg(0)).toUpperCase(java.util.Locale.ROOT) + " HELP.");
     }
 
     private static void unpause(Client c) {
@@ -552,7 +544,7 @@ public final class ClientCommands implements CommandFamily {
      */
     private static void unblock(Client c) {
         if (c.argc() > 4) {
-            throw subcommandSyntaxError(c);
+            throw CommandError.subcommandSyntax(c);
         }
         boolean error = false;
         if (c.argc() == 4) {

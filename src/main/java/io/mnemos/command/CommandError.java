@@ -23,4 +23,15 @@ public final class CommandError extends RuntimeException {
     public static CommandError err(String message) {
         return new CommandError("ERR " + message);
     }
+
+    /**
+     * Redis's addReplySubcommandSyntaxError: the subcommand as typed (at most 128 bytes), the
+     * command upper-cased.
+     */
+    public static CommandError subcommandSyntax(io.mnemos.server.Client c) {
+        String sub = Args.text(c.arg(1));
+        return err("unknown subcommand or wrong number of arguments for '"
+                + (sub.length() > 128 ? sub.substring(0, 128) : sub) + "'. Try "
+                + Args.text(c.arg(0)).toUpperCase(java.util.Locale.ROOT) + " HELP.");
+    }
 }

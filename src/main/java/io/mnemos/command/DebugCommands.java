@@ -228,7 +228,7 @@ public final class DebugCommands implements CommandFamily {
             default -> {
             }
         }
-        throw subcommandSyntaxError(c);
+        throw CommandError.subcommandSyntax(c);
     }
 
     /** DEBUG PROTOCOL: one sample of each RESP3 type (and its RESP2 downgrade), for client tests. */
@@ -293,16 +293,6 @@ public final class DebugCommands implements CommandFamily {
             default -> throw CommandError.err("Wrong protocol type name. Please use one of the following: "
                     + "string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false");
         }
-    }
-
-    /** Redis's addReplySubcommandSyntaxError. */
-    static CommandError subcommandSyntaxError(Client c) {
-        String arg = Args.text(c.arg(1));
-        if (arg.length() > 128) {
-            arg = arg.substring(0, 128);
-        }
-        return CommandError.err("unknown subcommand or wrong number of arguments for '" + arg + "'. Try "
-                + Args.text(c.arg(0)).toUpperCase(Locale.ROOT) + " HELP.");
     }
 
     /** DEBUG SLEEP: strtod of the argument, no validation, as Redis; the whole server stops. */

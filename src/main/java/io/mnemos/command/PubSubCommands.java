@@ -145,7 +145,7 @@ public final class PubSubCommands implements CommandFamily {
     /** PUBSUB CHANNELS / SHARDCHANNELS [pattern]. */
     private static void channels(Client c, Kind kind) {
         if (c.argc() > 3) {
-            throw subcommandSyntaxError(c);
+            throw CommandError.subcommandSyntax(c);
         }
         List<byte[]> names = c.server().pubsub().names(kind, c.argc() == 3 ? c.arg(2) : null);
         ReplyWriter w = c.reply();
@@ -163,11 +163,5 @@ public final class PubSubCommands implements CommandFamily {
             w.bulk(c.arg(j));
             w.integer(c.server().pubsub().subscriberCount(kind, c.arg(j)));
         }
-    }
-
-    /** addReplySubcommandSyntaxError. */
-    private static CommandError subcommandSyntaxError(Client c) {
-        return CommandError.err("unknown subcommand or wrong number of arguments for '"
-                + Args.text(c.arg(1)) + "'. Try PUBSUB HELP.");
     }
 }

@@ -197,7 +197,7 @@ public final class ScriptingCommands implements CommandFamily {
 
     private static void functionFlush(Client c) {
         if (c.argc() > 3) {
-            throw DebugCommands.subcommandSyntaxError(c);
+            throw CommandError.subcommandSyntax(c);
         }
         if ((c.argc() == 3 && !Args.is(c.arg(2), "sync") && !Args.is(c.arg(2), "async"))) {
             throw CommandError.err("FUNCTION FLUSH only supports SYNC|ASYNC option");

@@ -212,16 +212,6 @@ public final class ServerCommands implements CommandFamily {
         CommandIntrospection.help(c, Args.text(c.arg(0)).toUpperCase(Locale.ROOT), lines);
     }
 
-    /** Redis's addReplySubcommandSyntaxError. */
-    private static CommandError subcommandSyntaxError(Client c) {
-        String sub = Args.text(c.arg(1));
-        if (sub.length() > 128) {
-            sub = sub.substring(0, 128);
-        }
-        return CommandError.err("unknown subcommand or wrong number of arguments for '" + sub + "'. Try "
-                + Args.text(c.arg(0)).toUpperCase(Locale.ROOT) + " HELP.");
-    }
-
     // ---------------------------------------------------------------- INFO
 
     private static void info(Client c) {
@@ -410,7 +400,7 @@ public final class ServerCommands implements CommandFamily {
 
     private static void slowlogGet(Client c) {
         if (c.argc() > 3) {
-            throw subcommandSyntaxError(c);
+            throw CommandError.subcommandSyntax(c);
         }
         SlowLog slowlog = c.server().slowlog();
         long count = 10;

@@ -4,6 +4,7 @@ import io.mnemos.command.Args;
 import io.mnemos.command.CommandError;
 import io.mnemos.persistence.DumpPayload;
 import io.mnemos.persistence.RdbFormatException;
+import io.mnemos.protocol.InlineSplitter;
 import io.mnemos.protocol.ReplyWriter;
 import io.mnemos.server.Client;
 import io.mnemos.util.Glob;
@@ -18,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -113,15 +115,23 @@ public final class FunctionLibraries {
         if (end < 0) {
             throw CommandError.err("Invalid library metadata");
         }
-        String[] parts = new String(code, 0, end, StandardCharsets.ISO_8859_1).trim().split("[ \t\r]+");
-        String engineName = parts[0].substring(2);
+        // The shebang line is split with sdssplitargs: quotes work, unbalanced ones are invalid.
+        byte[][] words = InlineSplitter.split(java.util.Arrays.copyOf(code, end));
+        if (words == null || words.length == 0) {
+            throw CommandError.err("Invalid library metadata");
+        }
+        String engineName = new String(words[0], StandardCharsets.ISO_8859_1);
+        engineName = engineName.length() < 2 ? "" : engineName.substring(2);
         String name = null;
-        for (int j = 1; j < parts.length; j++) {
-            if (parts[j].startsWith("name=")) {
-                name = parts[j].substring(5);
-            } else {
-                throw CommandError.err("Invalid metadata value given: " + parts[j]);
+        for (int j = 1; j < words.length; j++) {
+            String part = new String(words[j], StandardCharsets.ISO_8859_1);
+            if (!part.regionMatches(true, 0, "name=", 0, 5)) {
+                throw CommandError.err("Invalid metadata value given: " + part);
             }
+            if (name != null) {
+                throw CommandError.err("Invalid metadata value, name argument was given multiple times");
+            }
+            name = part.substring(5);
         }
         if (name == null) {
             throw CommandError.err("Library name was not given");
@@ -219,7 +229,8 @@ public final class FunctionLibraries {
     /** The globals a library's code sees while it loads: only a small {@code redis} table. */
     private LuaTable loadApi(Library lib) {
         LuaTable api = new LuaTable();
-        LuaTable redis = new LuaTable();
+        // Read-only as in Redis: the library's code may not add to it or replace its functions.
+        ReadOnlyTable redis = new ReadOnlyTable();
         for (String k : new String[]{"log", "LOG_DEBUG", "LOG_VERBOSE", "LOG_NOTICE", "LOG_WARNING", "REDIS_VERSION",
                 "REDIS_VERSION_NUM", "setresp"}) {
             redis.rawset(k, engine().redis.rawget(k));
@@ -239,6 +250,7 @@ public final class FunctionLibraries {
             }
         });
         redis.setmetatable(meta);
+        redis.seal();
         api.rawset("redis", redis);
         return api;
     }
@@ -266,21 +278,22 @@ public final class FunctionLibraries {
             for (Varargs e = t.next(LuaValue.NIL); !e.arg1().isnil(); e = t.next(e.arg1())) {
                 LuaValue k = e.arg1();
                 LuaValue v = e.arg(2);
-                if (k.type() != LuaValue.TSTRING) {
+                if (!isString(k)) {
                     throw registerError("named argument key given to redis.register_function is not a string");
                 }
-                switch (k.tojstring()) {
+                // strcasecmp on the key; a number is a string to lua_isstring (and never a name here).
+                switch (luaToString(k).toLowerCase(Locale.ROOT)) {
                     case "function_name" -> {
-                        if (v.type() != LuaValue.TSTRING) {
+                        if (!isString(v)) {
                             throw registerError("function_name argument given to redis.register_function must be a string");
                         }
-                        name = v.tojstring();
+                        name = luaToString(v);
                     }
                     case "description" -> {
-                        if (v.type() != LuaValue.TSTRING) {
+                        if (!isString(v)) {
                             throw registerError("description argument given to redis.register_function must be a string");
                         }
-                        description = v.tojstring();
+                        description = luaToString(v);
                     }
                     case "callback" -> {
                         if (!v.isfunction()) {
@@ -305,13 +318,13 @@ public final class FunctionLibraries {
                 throw registerError("redis.register_function must get a callback argument");
             }
         } else {
-            if (args.arg1().type() != LuaValue.TSTRING) {
+            if (!isString(args.arg1())) {
                 throw registerError("first argument to redis.register_function must be a string");
             }
             if (!args.arg(2).isfunction()) {
                 throw registerError("second argument to redis.register_function must be a function");
             }
-            name = args.arg1().tojstring();
+            name = luaToString(args.arg1());
             callback = args.arg(2);
         }
         if (!validName(name)) {
@@ -324,6 +337,16 @@ public final class FunctionLibraries {
         lib.functions.put(name, new Function(name, (LuaFunction) callback, description, flags, lib));
     }
 
+    /** lua_isstring: a string, or a number, which Lua converts where a string is wanted. */
+    private static boolean isString(LuaValue v) {
+        return v.type() == LuaValue.TSTRING || v.type() == LuaValue.TNUMBER;
+    }
+
+    /** lua_tostring: a number as Lua 5.1 writes it (%.14g). */
+    private static String luaToString(LuaValue v) {
+        return v.type() == LuaValue.TNUMBER ? CJson.number14(v.todouble()) : v.tojstring();
+    }
+
     private static int parseFlags(LuaTable t) {
         int flags = 0;
         for (int j = 1; ; j++) {
@@ -331,7 +354,8 @@ public final class FunctionLibraries {
             if (v.isnil()) {
                 break;
             }
-            int bit = v.type() == LuaValue.TSTRING ? Scripting.flagBit(v.tojstring()) : 0;
+            // strcasecmp, unlike a script's shebang flags.
+            int bit = isString(v) ? Scripting.flagBit(luaToString(v).toLowerCase(Locale.ROOT)) : 0;
             if (bit == 0) {
                 throw registerError("unknown flag given");
             }
@@ -413,7 +437,7 @@ public final class FunctionLibraries {
         List<Library> selected = new ArrayList<>();
         for (Library l : libraries.values()) {
             if (pattern == null || Glob.matches(pattern.getBytes(StandardCharsets.ISO_8859_1),
-                    l.name.getBytes(StandardCharsets.ISO_8859_1), false)) {
+                    l.name.getBytes(StandardCharsets.ISO_8859_1), true)) {
                 selected.add(l);
             }
         }
@@ -525,7 +549,7 @@ public final class FunctionLibraries {
         byte[] data = c.arg(2);
         String policy = "append";
         if (c.argc() > 4) {
-            throw CommandError.SYNTAX;
+            throw CommandError.subcommandSyntax(c);
         }
         if (c.argc() == 4) {
             policy = Args.text(c.arg(3)).toLowerCase(java.util.Locale.ROOT);

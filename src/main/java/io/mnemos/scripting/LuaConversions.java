@@ -245,7 +245,7 @@ public final class LuaConversions {
     public static void toReply(LuaValue v, ReplyWriter out, int scriptResp, ErrorSink errors, int depth) {
         if (depth > 1000) {
             // Redis: "reached lua stack limit" once the nesting is too deep for its C stack.
-            errors.error(out, "ERR reached lua stack limit", false);
+            errors.error(out, "-ERR reached lua stack limit", false);
             return;
         }
         switch (v.type()) {

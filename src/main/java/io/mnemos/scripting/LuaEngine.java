@@ -95,11 +95,19 @@ public final class LuaEngine {
         globals.rawset("error", new TwoArgFunction() {
             @Override
             public LuaValue call(LuaValue message, LuaValue level) {
-                // error(msg, 0): Lua adds no position; LuaJ's would, and ours adds one to other errors.
-                if (message.isstring() && !message.isnumber() && level.isnumber() && level.toint() == 0) {
-                    throw new PositionlessError(LuaConversions.latin1(message));
+                // Lua 5.1's luaB_error: only a string or number message gets a position, the one of
+                // the function `level` calls up (none for a C function or above the script). LuaJ
+                // would put a position on every message, and always the caller's.
+                int lvl = level.optint(1);
+                if (message.isstring() && lvl == 1) {
+                    return baseError.call(message, level);
                 }
-                return baseError.call(message, level);
+                if (message.isstring() && lvl > 1) {
+                    String where = interrupts.where(lvl);
+                    throw new PositionlessError(LuaValue.valueOf((where + LuaConversions.latin1(message))
+                            .getBytes(StandardCharsets.ISO_8859_1)));
+                }
+                throw new PositionlessError(message);
             }
         });
         LuaValue baseRawset = globals.rawget("rawset");
@@ -113,8 +121,22 @@ public final class LuaEngine {
                 return baseRawset.call(t, k, v);
             }
         });
+        LuaValue baseSetmetatable = globals.rawget("setmetatable");
+        globals.rawset("setmetatable", new TwoArgFunction() {
+            @Override
+            public LuaValue call(LuaValue t, LuaValue metatable) {
+                // Redis's Lua refuses a new metatable for a read-only table, from C (no position):
+                // replacing the global table's would let one script unprotect, or rig, the globals
+                // of every script after it.
+                if (t == env || t instanceof ReadOnlyTable) {
+                    throw new PositionlessError(ReadOnlyTable.ERROR);
+                }
+                return baseSetmetatable.call(t, metatable);
+            }
+        });
         installRedisApi();
-        LuaTable meta = new LuaTable();
+        // Read-only too, as Redis protects it: getmetatable(_G).__index = nil would do the same.
+        ReadOnlyTable meta = new ReadOnlyTable();
         meta.rawset(INDEX, new TwoArgFunction() {
             @Override
             public LuaValue call(LuaValue table, LuaValue key) {
@@ -132,6 +154,7 @@ public final class LuaEngine {
                 throw new LuaError("Attempt to modify a readonly table");
             }
         });
+        meta.seal();
         env.setmetatable(meta);
         redis.seal();
         // Not loaded as a library (no 'debug' global): only its per-instruction hook is used.
@@ -357,6 +380,10 @@ public final class LuaEngine {
             @Override
             public Varargs invoke(Varargs args) {
                 ScriptRun r = requireRun("redis.acl_check_cmd can only be called inside a script invocation");
+                if (args.narg() == 0) {
+                    throw new LuaError(LuaConversions.errorTable(
+                            "Please specify at least one argument for this redis lib call", false));
+                }
                 byte[][] argv = argv(args);
                 if (argv == null) {
                     throw new LuaError(LuaConversions.errorTable(
@@ -457,6 +484,8 @@ public final class LuaEngine {
     private final class Interrupts extends DebugLib {
         private int count;
         private LuaClosure[] frames = new LuaClosure[32];
+        /** The instruction each frame of {@link #frames} is at (for a caller, its call). */
+        private int[] pcs = new int[32];
         private int depth;
         private org.luaj.vm2.Prototype lastProto;
         private int lastPc;
@@ -469,7 +498,9 @@ public final class LuaEngine {
         private void push(LuaClosure c) {
             if (depth == frames.length) {
                 frames = java.util.Arrays.copyOf(frames, depth * 2);
+                pcs = java.util.Arrays.copyOf(pcs, depth * 2);
             }
+            pcs[depth] = -1;
             frames[depth++] = c;
         }
 
@@ -496,11 +527,31 @@ public final class LuaEngine {
             if (f != null) {
                 lastProto = f.p;
                 lastPc = pc;
+                pcs[depth - 1] = pc;
             }
             ScriptRun r = run;
             if (r != null && (r.killed || (++count & 0x3ff) == 0)) {
                 r.interrupt();
             }
+        }
+
+        /**
+         * luaL_where(level) for a Java function called from the script: "user_script:7: " for the
+         * Lua function {@code level} frames up, "" for pcall (a C function in Redis) or beyond the
+         * script's own frames.
+         */
+        String where(int level) {
+            int i = depth - level;
+            if (i < 0 || frames[i] == null) {
+                return "";
+            }
+            org.luaj.vm2.Prototype p = frames[i].p;
+            int pc = pcs[i];
+            if (p.lineinfo == null || pc < 0 || pc >= p.lineinfo.length) {
+                return "";
+            }
+            String source = p.source.tojstring();
+            return (source.startsWith("@") ? source.substring(1) : source) + ":" + p.lineinfo[pc] + ": ";
         }
 
         /** "source:line" of the last instruction executed, or null. */

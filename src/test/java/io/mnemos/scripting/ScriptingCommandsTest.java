@@ -41,6 +41,13 @@ class ScriptingCommandsTest {
     }
 
     @Test
+    void aTableNestedTooDeepEndsInRedissStackLimitError() {
+        String reply = h.exec("EVAL", "local t = {}; t[1] = t; return t", "0");
+        assertTrue(reply.startsWith("*1\r\n*1\r\n"), reply.substring(0, 20));
+        assertTrue(reply.endsWith("*1\r\n-ERR reached lua stack limit\r\n"), reply.substring(reply.length() - 40));
+    }
+
+    @Test
     void errAndOkTablesBecomeErrorAndStatusReplies() {
         assertEquals("-boom\r\n", h.exec("EVAL", "return {err='boom'}", "0"));
         assertEquals("+fine\r\n", h.exec("EVAL", "return {ok='fine'}", "0"));

@@ -67,6 +67,8 @@ class ScriptingDifferentialTest {
         {"EVAL", "return os", "0"}, {"EVAL", "return io", "0"}, {"EVAL", "return loadfile", "0"}, {"EVAL", "return dofile", "0"},
         // misc API
         {"EVAL", "return redis.sha1hex('')", "0"}, {"EVAL", "return redis.REDIS_VERSION", "0"},
+        {"EVAL", "return redis.acl_check_cmd()", "0"}, {"EVAL", "return redis.acl_check_cmd('get', 'k')", "0"},
+        {"EVAL", "return redis.acl_check_cmd('nosuch')", "0"}, {"EVAL", "return redis.acl_check_cmd({})", "0"},
         {"EVAL", "return {redis.REPL_ALL, redis.REPL_AOF, redis.REPL_REPLICA, redis.REPL_NONE, redis.LOG_WARNING}", "0"},
         // The library tables are read-only: no new field, no replaced one (lua_enablereadonlytable).
         {"EVAL", "redis.call = nil", "0"}, {"EVAL", "redis.x = 1", "0"}, {"EVAL", "cjson.encode = nil", "0"},
@@ -102,7 +104,7 @@ class ScriptingDifferentialTest {
         {"FUNCTION", "LOAD", "#!lua name=x\nredis.register_function('echo', function() end)"},
         {"FUNCTION", "LOAD", "#!lua name=x\nredis.register_function{function_name='f', callback=function() end, flags={'x'}}"},
         {"FUNCTION", "LOAD", "REPLACE", LIB}, {"FUNCTION", "LOAD", "BAD", LIB},
-        {"FUNCTION", "RESTORE", "garbage"}, {"FUNCTION", "DELETE", "mylib"}, {"FUNCTION", "LIST"}, {"FCALL", "echo", "0"},
+        {"FUNCTION", "RESTORE", "garbage"}, {"FUNCTION", "RESTORE", "garbage", "APPEND", "x"}, {"FUNCTION", "DELETE", "mylib"}, {"FUNCTION", "LIST"}, {"FCALL", "echo", "0"},
         {"FUNCTION", "FLUSH", "bad"}, {"FUNCTION", "FLUSH"},
         // MULTI with EVAL
         {"MULTI"}, {"EVAL", "return redis.call('incr', 'm')", "0"}, {"EVAL", "return redis.call('incr', 'm')", "0"}, {"EXEC"},
@@ -119,6 +121,104 @@ class ScriptingDifferentialTest {
             for (String[] step : STEPS) {
                 run.send(step);
             }
+        }
+    }
+
+    @Test
+    void errorAddsAPositionAsLuasErrorDoes() throws Exception {
+        // luaB_error: only a string or number gets a position, the one of the function `level`
+        // calls up ("" for pcall, a C function, and above the script); anything else is raised as
+        // it is, and Redis's handler replies tostring() of it.
+        String[] scripts = {"error()", "error(nil)", "error(true)", "error(false, 0)", "error(5)", "error(5, 0)",
+                "error(5.5, 0)", "error('x', 2)", "error('x', 3)", "error('x', '2')", "error('x', 2.7)", "error('x', -1)",
+                "local function f() error('x', 2) end\nf()", "local function f() error(nil, 2) end\nf()",
+                "local function f()\n error('x', 2)\n end\nlocal function g()\n\nf()\nend\ng()",
+                "local ok, e = pcall(error, 'x', 2); return e", "local ok, e = pcall(error, 'x'); return e",
+                "local ok, e = pcall(error, 5, 0); return e", "local ok, e = pcall(error, true); return e",
+                "local ok, e = pcall(function() error('y', 2) end); return e",
+                "local ok, e = xpcall(function() error('q', 2) end, function(m) return m end); return e"};
+        try (DifferentialRun run = DifferentialRun.start()) {
+            for (String script : scripts) {
+                run.send("EVAL", script, "0");
+            }
+        }
+    }
+
+    @Test
+    void theGlobalTableAndItsMetatableStayReadOnly() throws Exception {
+        // Each attempt must fail, and leave the globals of the scripts that follow as they were.
+        String[] scripts = {"setmetatable(_G, nil)", "return os", "local m = getmetatable(_G); m.__index = nil",
+                "return os", "rawset(getmetatable(_G), '__index', nil)", "return os",
+                "local ok, e = pcall(setmetatable, _G, {}); return e", "setmetatable(redis, {})",
+                "setmetatable(cjson, nil)", "setmetatable(bit, {})", "return type(getmetatable(_G))",
+                "setmetatable(KEYS, {}); return #KEYS", "return string.char(65)"};
+        try (DifferentialRun run = DifferentialRun.start()) {
+            for (String script : scripts) {
+                run.send("EVAL", script, "0");
+            }
+        }
+    }
+
+    @Test
+    void aLibraryHeaderIsReadAsRedisReadsIt() throws Exception {
+        // functionExtractLibMetaData: the first line split by sdssplitargs, "name=" in any case and
+        // only once, the engine name in any case.
+        String[] headers = {"#!lua name=a name=b", "#!lua name=a NAME=a", "#!lua Name=h1", "#!LUA name=h2",
+                "#!lua name=\"a b\"", "#!lua name=\"unbalanced", "#!lua \"name=h3\"", "#!", "#! lua name=x",
+                "#!lua  name=x\tfoo", "#!lua name=h4\r", "#!lua name='h5'"};
+        try (DifferentialRun run = DifferentialRun.start()) {
+            for (int i = 0; i < headers.length; i++) {
+                run.send("FUNCTION", "LOAD", headers[i] + "\nredis.register_function('f" + i + "', function() return 1 end)");
+            }
+            for (String lib : new String[]{"h1", "h2", "h3", "h4", "h5"}) {
+                run.send("FUNCTION", "LIST", "LIBRARYNAME", lib);
+            }
+        }
+    }
+
+    @Test
+    void functionListMatchesLibraryNamesIgnoringCase() throws Exception {
+        try (DifferentialRun run = DifferentialRun.start()) {
+            run.send("FUNCTION", "LOAD", "#!lua name=MixedLib\nredis.register_function('m', function() return 1 end)");
+            for (String pattern : new String[]{"mixedlib", "MIXED*", "m?xed[l]ib", "Mixed", "*LIB"}) {
+                run.send("FUNCTION", "LIST", "LIBRARYNAME", pattern);
+            }
+        }
+    }
+
+    @Test
+    void whileALibraryLoadsItsRedisTableIsReadOnly() throws Exception {
+        String[] bodies = {"redis.log = nil", "redis.x = 1", "local r = redis; r.setresp = nil", "x = 1",
+                "redis.register_function('f', function() return 1 end)\nredis.register_function = 1",
+                "redis.register_function('g', function() return 1 end)\nreturn redis.nosuch"};
+        try (DifferentialRun run = DifferentialRun.start()) {
+            for (String body : bodies) {
+                run.send("FUNCTION", "LOAD", "#!lua name=ro\n" + body);
+            }
+            run.send("FUNCTION", "LIST");
+        }
+    }
+
+    @Test
+    void registerFunctionReadsItsArgumentsAsRedisDoes() throws Exception {
+        // Named arguments and flags compare with strcasecmp; a number is a string (lua_isstring),
+        // written as Lua writes it (%.14g).
+        String[] registrations = {"{FUNCTION_NAME='f1', CALLBACK=function() return 1 end}",
+                "{function_name='f2', callback=function() return 1 end, flags={'NO-WRITES'}}",
+                "{function_name='f3', Description='d', Flags={'Allow-Stale'}, callback=function() return 1 end}",
+                "{function_name='f4', callback=function() return 1 end, description=5}",
+                "{function_name='f5', callback=function() return 1 end, description=1e20}",
+                "{function_name=1.5, callback=function() return 1 end}",
+                "{[1]='x', function_name='f7', callback=function() return 1 end}",
+                "(8, function() return 1 end)",
+                "{function_name='f9', callback=function() return 1 end, flags={1}}"};
+        try (DifferentialRun run = DifferentialRun.start()) {
+            for (int i = 0; i < registrations.length; i++) {
+                run.send("FUNCTION", "LOAD", "#!lua name=reg" + i + "\nredis.register_function" + registrations[i]);
+                run.send("FUNCTION", "LIST", "LIBRARYNAME", "reg" + i);
+            }
+            run.send("FCALL_RO", "f2", "0");
+            run.send("FCALL", "8", "0");
         }
     }
 
