@@ -6,6 +6,7 @@ import io.mnemos.server.Client;
 import io.mnemos.store.DatasetDigest;
 import io.mnemos.store.Database;
 import io.mnemos.store.Entry;
+import io.mnemos.store.ListValue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -362,13 +363,26 @@ public final class DebugCommands implements CommandFamily {
         long idle = clock >= lru ? clock - lru : clock + (LRU_CLOCK_MAX - lru);
         String address = String.format("0x7f%010x", ((long) System.identityHashCode(value) << 4) & 0xffffffffffL);
         c.reply().simple("Value at:" + address + " refcount:" + refcount + " encoding:" + encoding
-                + " serializedlength:" + serialized + " lru:" + lru + " lru_seconds_idle:" + idle);
+                + " serializedlength:" + serialized + " lru:" + lru + " lru_seconds_idle:" + idle
+                + (value instanceof ListValue list ? quicklistFields(c, list) : ""));
+    }
+
+    /**
+     * debugCommand's quicklist fields, for the nodes the list is saved as (Redis's own while it never
+     * outgrew one node, see ListValue#nodeCounts).
+     */
+    private static String quicklistFields(Client c, ListValue list) {
+        int nodes = list.nodeCounts().length;
+        return String.format(java.util.Locale.ROOT,
+                " ql_nodes:%d ql_avg_node:%.2f ql_listpack_max:%d ql_compressed:%d ql_uncompressed_size:%d",
+                nodes, (double) list.size() / nodes, list.fill(),
+                c.server().config().listCompressDepth != 0 ? 1 : 0, list.quicklistBytes());
     }
 
     /**
      * rdbSavedObjectLen: the bytes the value takes in an RDB file (or a DUMP payload, less its type
-     * byte and 10-byte footer), under the current rdbcompression. Mnemos writes collections in the
-     * plain RDB encodings, so for those the figure is its own, not the listpack length Redis shows.
+     * byte and 10-byte footer), under the current rdbcompression: Redis's for the encodings Mnemos
+     * writes as Redis does.
      */
     private static long serializedLength(Client c, Object value) {
         return DumpPayload.create(value, c.server().config().rdb.compression).length - 11;

@@ -107,6 +107,23 @@ public final class ListValue implements TypedValue {
         return nodeBytes != MULTI_NODE && size > 0;
     }
 
+    /** The quicklist fill the list was created with (list-max-listpack-size then, clamped). */
+    public int fill() {
+        return fill;
+    }
+
+    /** The bytes of the listpacks of the nodes {@link #nodeCounts} describes, all together. */
+    public long quicklistBytes() {
+        if (nodeBytes != MULTI_NODE) {
+            return nodeBytes;
+        }
+        long total = (long) EMPTY_NODE * nodeCounts().length;
+        for (int i = 0; i < size; i++) {
+            total += RedisListpack.entrySize(get(i));
+        }
+        return total;
+    }
+
     /**
      * The element counts of the quicklist nodes a save writes: the one node; for a list that outgrew
      * it, the nodes RPUSHes would have filled (Redis's very layout for a list built that way), and at
