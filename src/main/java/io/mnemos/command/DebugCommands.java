@@ -369,14 +369,14 @@ public final class DebugCommands implements CommandFamily {
 
     /**
      * debugCommand's quicklist fields, for the nodes the list is saved as (Redis's own while it never
-     * outgrew one node, see ListValue#nodeCounts).
+     * outgrew one node, see ListValue#nodes).
      */
     private static String quicklistFields(Client c, ListValue list) {
-        int nodes = list.nodeCounts().length;
+        ListValue.Nodes nodes = list.nodes();
         return String.format(java.util.Locale.ROOT,
                 " ql_nodes:%d ql_avg_node:%.2f ql_listpack_max:%d ql_compressed:%d ql_uncompressed_size:%d",
-                nodes, (double) list.size() / nodes, list.fill(),
-                c.server().config().listCompressDepth != 0 ? 1 : 0, list.quicklistBytes());
+                nodes.size(), (double) list.size() / nodes.size(), list.fill(),
+                c.server().config().listCompressDepth != 0 ? 1 : 0, nodes.totalBytes());
     }
 
     /**

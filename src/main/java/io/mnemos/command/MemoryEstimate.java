@@ -1,6 +1,7 @@
 package io.mnemos.command;
 
 import io.mnemos.store.Entry;
+import io.mnemos.store.ListValue;
 import io.mnemos.store.MemoryModel;
 import io.mnemos.store.SetValue;
 import io.mnemos.store.SizedValue;
@@ -8,12 +9,12 @@ import io.mnemos.store.StreamValue;
 import io.mnemos.store.ZSetValue;
 
 /**
- * MEMORY USAGE. Strings are answered in Redis's units: what Redis 7.0 with jemalloc would allocate
- * for the same key and value (dictEntry, key sds, robj and string sds rounded up to jemalloc size
- * classes), so the numbers clients and tests know from Redis stay exact. Every other type reports
- * the same figure used_memory accounts for the key ({@link MemoryModel#entryBytes}: JVM heap
- * bytes of entry, key and value), so MEMORY USAGE and INFO agree for them. A type implementing
- * {@link SizedValue} still answers with its own Redis-style estimate.
+ * MEMORY USAGE in Redis's units: what Redis 7.0 with jemalloc would allocate for the same key and
+ * value (dictEntry, key sds, robj, and the value's structures rounded up to jemalloc size classes,
+ * as objectComputeSize counts them) for strings, lists, sets, sorted sets and streams, so the
+ * numbers clients and tests know from Redis stay exact where the encodings are Redis's. Other
+ * values report the figure used_memory accounts for the key ({@link MemoryModel#entryBytes}: JVM
+ * heap bytes of entry, key and value), or a {@link SizedValue}'s own Redis-style estimate.
  */
 final class MemoryEstimate {
     /** sizeof(dictEntry) and sizeof(robj) on 64-bit Redis. */
@@ -29,7 +30,7 @@ final class MemoryEstimate {
     static long entryBytes(Entry e) {
         Object value = e.value();
         if (value instanceof byte[] || value instanceof SizedValue || value instanceof SetValue
-                || value instanceof ZSetValue || value instanceof StreamValue) {
+                || value instanceof ZSetValue || value instanceof StreamValue || value instanceof ListValue) {
             return valueBytes(value) + sdsAlloc(e.key().length, false) + DICT_ENTRY;
         }
         return MemoryModel.entryBytes(e.key(), value);
@@ -53,6 +54,9 @@ final class MemoryEstimate {
         }
         if (value instanceof ZSetValue zset) {
             return ROBJ + zsetBytes(zset, 5);
+        }
+        if (value instanceof ListValue list) {
+            return listBytes(list, 5);
         }
         if (value instanceof StreamValue stream) {
             return streamBytes(stream, 5);
@@ -130,6 +134,26 @@ final class MemoryEstimate {
             return size + lpSize;
         }
         return size + lpSize / sampled.length * (s.nodeCount() - 1) + jemallocSize(s.lastNodeAllocation());
+    }
+
+    /** sizeof(quicklist) and sizeof(quicklistNode) on 64-bit Redis. */
+    private static final long QUICKLIST = 40;
+    private static final long QUICKLIST_NODE = 40;
+
+    /**
+     * objectComputeSize of a list: robj and quicklist, and per node its struct and listpack
+     * allocation, the first {@code samples} nodes averaged over all (nodes as ListValue#nodes lays
+     * them out: Redis's own while the list never outgrew one node).
+     */
+    static long listBytes(ListValue list, int samples) {
+        ListValue.Nodes nodes = list.nodes();
+        long sampled = 0;
+        int n = 0;
+        do {
+            sampled += QUICKLIST_NODE + jemallocSize(nodes.bytes()[n]);
+            n++;
+        } while (n < nodes.size() && n < samples);
+        return ROBJ + QUICKLIST + (long) ((double) sampled / n * nodes.size());
     }
 
     /** A listpack entry: encoding byte(s), data and the back-length. */

@@ -155,7 +155,7 @@ public final class RdbWriter {
             writeString(s);
         } else if (value instanceof ListValue list) {
             // Redis's quicklist: per node its container (packed) and its listpack as one string.
-            int[] nodes = list.nodeCounts();
+            int[] nodes = list.nodes().counts();
             writeLength(nodes.length);
             int next = 0;
             for (int count : nodes) {

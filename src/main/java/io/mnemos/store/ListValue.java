@@ -112,47 +112,52 @@ public final class ListValue implements TypedValue {
         return fill;
     }
 
-    /** The bytes of the listpacks of the nodes {@link #nodeCounts} describes, all together. */
-    public long quicklistBytes() {
-        if (nodeBytes != MULTI_NODE) {
-            return nodeBytes;
+    /** Quicklist nodes: each one's element count and listpack size in bytes. */
+    public record Nodes(int[] counts, long[] bytes) {
+        public int size() {
+            return counts.length;
         }
-        long total = (long) EMPTY_NODE * nodeCounts().length;
-        for (int i = 0; i < size; i++) {
-            total += RedisListpack.entrySize(get(i));
+
+        public long totalBytes() {
+            long total = 0;
+            for (long b : bytes) {
+                total += b;
+            }
+            return total;
         }
-        return total;
     }
 
     /**
-     * The element counts of the quicklist nodes a save writes: the one node; for a list that outgrew
-     * it, the nodes RPUSHes would have filled (Redis's very layout for a list built that way), and at
-     * least two, so that loading the file keeps the list multi-node.
+     * The quicklist nodes a save writes: the one node; for a list that outgrew it, the nodes RPUSHes
+     * would have filled (Redis's very layout for a list built that way), and at least two, so that
+     * loading the file keeps the list multi-node.
      */
-    public int[] nodeCounts() {
+    public Nodes nodes() {
         if (nodeBytes != MULTI_NODE) {
-            return new int[]{size};
+            return new Nodes(new int[]{size}, new long[]{nodeBytes});
         }
         int[] counts = new int[Math.max(2, size)];
+        long[] sizes = new long[counts.length];
         int nodes = 0;
         long nodeSize = EMPTY_NODE;
         int count = 0;
         for (int i = 0; i < size; i++) {
             byte[] e = get(i);
-            if (count > 0 && !allowInsert(nodeSize, count, e.length, fill)) {
-                counts[nodes++] = count;
+            int entry = RedisListpack.entrySize(e);
+            boolean split = count > 0 && (!allowInsert(nodeSize, count, e.length, fill)
+                    || nodes == 0 && i == size - 1); // the last element opens a second node at least
+            if (split) {
+                counts[nodes] = count;
+                sizes[nodes++] = nodeSize;
                 nodeSize = EMPTY_NODE;
                 count = 0;
             }
-            nodeSize += RedisListpack.entrySize(e);
+            nodeSize += entry;
             count++;
         }
-        counts[nodes++] = count;
-        if (nodes == 1 && size >= 2) {
-            counts[0] = size - 1;
-            counts[nodes++] = 1;
-        }
-        return java.util.Arrays.copyOf(counts, nodes);
+        counts[nodes] = count;
+        sizes[nodes++] = nodeSize;
+        return new Nodes(java.util.Arrays.copyOf(counts, nodes), java.util.Arrays.copyOf(sizes, nodes));
     }
 
     /**

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * (RDB_TYPE_LIST_QUICKLIST_2, one packed listpack node), byte for byte. Random list commands run on
  * Mnemos and a real redis-server under several list-max-listpack-size settings; whenever Mnemos
  * writes one node, Redis must report one node too (DEBUG OBJECT's ql_nodes:1) and the DUMP payloads
- * must be equal (and DEBUG OBJECT's serializedlength and ql_* fields), and stay equal through RESTORE and DEBUG RELOAD. A list that once had more nodes is
+ * must be equal (and DEBUG OBJECT's serializedlength and ql_* fields, and MEMORY USAGE), and stay equal through RESTORE and DEBUG RELOAD. A list that once had more nodes is
  * dumped as the nodes RPUSHes would have filled, which both servers read.
  */
 class ListDumpDifferentialTest {
@@ -103,6 +103,7 @@ class ListDumpDifferentialTest {
                     String expected = dump(real);
                     assertEquals(expected, dump(ours), context);
                     assertEquals(objectFields(object), objectFields(ours.call("DEBUG", "OBJECT", "l")), context);
+                    assertEquals(real.call("MEMORY", "USAGE", "l"), ours.call("MEMORY", "USAGE", "l"), context);
                     compared++;
                     if (i % 50 == 0) {
                         byte[] payload = RespConnection.bulkPayload(real.callBytes("DUMP", "l"));
