@@ -167,12 +167,16 @@ public final class BlockingCommands implements CommandFamily {
         if (timeout < 0) {
             throw CommandError.err("timeout is negative");
         }
-        if (numreplicas <= 0 || denyBlocking(c)) {
-            c.reply().integer(0);
+        // The offset this connection's writes reached (Redis's c->woff): the stream so far.
+        long target = c.server().replication().offset();
+        int acked = c.server().replication().ackedAtLeast(target);
+        if (acked >= numreplicas || denyBlocking(c)) {
+            c.reply().integer(acked);
             return;
         }
         long at = timeout == 0 ? 0 : c.db().now() + timeout;
         c.server().blockedClients().block(c, List.of(), null, at);
+        c.server().replication().await(c, numreplicas, target);
     }
 
     /** Inside MULTI (and so inside EXEC) a blocking command answers at once (CLIENT_DENY_BLOCKING). */

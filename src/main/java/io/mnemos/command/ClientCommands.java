@@ -232,7 +232,7 @@ public final class ClientCommands implements CommandFamily {
     }
 
     private static int typeOf(Client c) {
-        return c.server().pubsub().subscribed(c) ? TYPE_PUBSUB : TYPE_NORMAL;
+        return io.mnemos.server.OutputBufferLimits.classOf(c); // CLIENT_CLASS_* are the TYPE_* numbers
     }
 
     /** The CLIENT LIST line of a client, as Redis logs it (e.g. when closing a slow subscriber). */
@@ -281,6 +281,9 @@ public final class ClientCommands implements CommandFamily {
                 + dictOverhead(subs.subscriptionCount(client, io.mnemos.server.PubSub.Kind.SHARD));
         StringBuilder flags = new StringBuilder();
         io.mnemos.server.PubSub pubsub = client.server().pubsub();
+        if (client.server().replication().isReplica(client)) {
+            flags.append('S');
+        }
         if (client.server().monitors().contains(client)) {
             flags.append('O');
         }

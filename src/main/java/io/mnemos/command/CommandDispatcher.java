@@ -567,12 +567,12 @@ public final class CommandDispatcher {
     /** A blocked client answered on timeout or CLIENT UNBLOCK: its command counts as one call. */
     /**
      * replyToBlockedClientTimedOut (a timeout, or CLIENT UNBLOCK): a blocking pop answers a null
-     * array, WAIT the number of replicas that acknowledged, which is 0 without replicas.
+     * array, WAIT the number of replicas that acknowledged.
      */
     public void answerTimedOut(Client c, BlockedClients.Block b) {
         answerBlocked(c, b, () -> {
             if (b.spec().name().equals("wait")) {
-                c.reply().integer(0);
+                c.reply().integer(server.replication().waitEnded(c));
             } else {
                 c.reply().nullArray();
             }

@@ -295,12 +295,19 @@ public final class InfoReport {
     }
 
     private static void replication(Section out, Server server) {
+        io.mnemos.replication.ReplicationMaster repl = server.replication();
+        List<io.mnemos.replication.ReplicationMaster.ReplicaInfo> replicas = repl.describe();
         out.field("role", "master");
-        out.field("connected_slaves", 0);
+        out.field("connected_slaves", replicas.size());
+        int n = 0;
+        for (io.mnemos.replication.ReplicationMaster.ReplicaInfo r : replicas) {
+            out.field("slave" + n++, "ip=" + r.ip() + ",port=" + r.port() + ",state=" + r.state() + ",offset="
+                    + r.offset() + ",lag=" + r.lagSeconds());
+        }
         out.field("master_failover_state", "no-failover");
         out.field("master_replid", server.masterReplId());
         out.field("master_replid2", "0000000000000000000000000000000000000000");
-        out.field("master_repl_offset", 0);
+        out.field("master_repl_offset", repl.offset());
         out.field("second_repl_offset", -1);
         out.field("repl_backlog_active", 0);
         out.field("repl_backlog_size", 1048576);

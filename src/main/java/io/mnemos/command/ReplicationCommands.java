@@ -22,17 +22,16 @@ import static io.mnemos.command.CommandFlag.STALE;
 import static io.mnemos.command.CommandSpec.command;
 
 /**
- * The master side of a full sync, as far as Mnemos serves it: REPLCONF and SYNC for a client that
- * wants the dump only (REPLCONF rdb-only 1, what {@code redis-cli --rdb <file>} sends), so a backup
- * can be taken over the wire. Mnemos has no replication stream: a replica's SYNC or PSYNC is refused.
+ * Replication commands of a master: SYNC/PSYNC of a replica (served by
+ * {@link io.mnemos.replication.ReplicationMaster}) or of a client that wants the dump only
+ * (REPLCONF rdb-only 1, what {@code redis-cli --rdb <file>} sends); REPLCONF; REPLICAOF NO ONE and
+ * FAILOVER as a master that never becomes a replica answers them.
  */
 public final class ReplicationCommands implements CommandFamily {
     private static final Logger log = LoggerFactory.getLogger(ReplicationCommands.class);
     /** slave_req bits: what a replica asked to leave out of its RDB. */
     private static final int EXCLUDE_DATA = 1;
     private static final int EXCLUDE_FUNCTIONS = 2;
-    static final String NO_REPLICATION = "Mnemos does not replicate: SYNC serves only clients that sent "
-            + "REPLCONF rdb-only 1 (redis-cli --rdb)";
 
     @Override
     public List<CommandSpec> commands() {
@@ -48,15 +47,27 @@ public final class ReplicationCommands implements CommandFamily {
                 command("psync", -3).flags(ADMIN, NOSCRIPT, NO_ASYNC_LOADING, NO_MULTI)
                         .categories("admin", "dangerous").group("server").since("2.8.0")
                         .summary("Internal command used for replication")
-                        .handler(c -> {
-                            throw CommandError.err(NO_REPLICATION);
-                        }).build(),
+                        .handler(ReplicationCommands::psync).build(),
                 command("replicaof", 3).flags(ADMIN, NOSCRIPT, STALE, NO_ASYNC_LOADING).group("server")
                         .since("5.0.0").handler(ReplicationCommands::replicaof).build(),
                 command("slaveof", 3).flags(ADMIN, NOSCRIPT, STALE, NO_ASYNC_LOADING).group("server")
                         .since("1.0.0").handler(ReplicationCommands::replicaof).build(),
                 command("failover", -1).flags(ADMIN, NOSCRIPT, STALE).group("server").since("6.2.0")
                         .handler(ReplicationCommands::failover).build());
+    }
+
+    /**
+     * PSYNC replid offset: a replica's (always a full resync: Mnemos keeps no backlog for a partial
+     * one), or a dump-only client's, which gets the same +FULLRESYNC line before its file.
+     */
+    private static void psync(Client c) {
+        if (c.rdbOnly()) {
+            c.reply().raw(("+FULLRESYNC " + c.server().masterReplId() + " " + c.server().replication().offset()
+                    + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            sync(c);
+            return;
+        }
+        c.server().replication().sync(c, true);
     }
 
     /**
@@ -103,7 +114,10 @@ public final class ReplicationCommands implements CommandFamily {
                 throw CommandError.SYNTAX;
             }
         }
-        throw CommandError.err("FAILOVER requires connected replicas.");
+        if (c.server().replication().connectedReplicas() == 0) {
+            throw CommandError.err("FAILOVER requires connected replicas.");
+        }
+        throw CommandError.err("Mnemos does not fail over to a replica: promote it with REPLICAOF NO ONE");
     }
 
     /** replconfCommand: option/value pairs; acks get no reply, anything else +OK. */
@@ -114,13 +128,21 @@ public final class ReplicationCommands implements CommandFamily {
         for (int j = 1; j < c.argc(); j += 2) {
             String option = Args.text(c.arg(j)).toLowerCase(java.util.Locale.ROOT);
             switch (option) {
-                case "listening-port" -> Args.parseLong(c.arg(j + 1));
+                case "listening-port" -> c.listeningPort(Long.toString(Args.parseLong(c.arg(j + 1))));
                 case "ip-address", "capa" -> {
                     // accepted: they only matter to a replica Mnemos never feeds
                 }
                 case "rdb-filter-only" -> rdbFilterOnly(c, c.arg(j + 1));
-                case "ack", "fack", "getack" -> {
-                    return; // acknowledgements (and a master's request for one) are never answered
+                case "ack" -> {
+                    // A replica's acknowledgement (with FACK, its fsynced offset) is never answered.
+                    Long acked = Args.parseLongOrNull(c.arg(j + 1));
+                    if (acked != null) {
+                        c.server().replication().ack(c, acked);
+                    }
+                    return;
+                }
+                case "fack", "getack" -> {
+                    return; // never answered either
                 }
                 case "rdb-only" -> {
                     long v = Args.parseLong(c.arg(j + 1));
@@ -160,7 +182,8 @@ public final class ReplicationCommands implements CommandFamily {
      */
     private static void sync(Client c) {
         if (!c.rdbOnly()) {
-            throw CommandError.err(NO_REPLICATION);
+            c.server().replication().sync(c, false);
+            return;
         }
         log.info("Replica {} asks for synchronization (dump only)", c.remoteAddress());
         int requirements = c.replicaRequirements();

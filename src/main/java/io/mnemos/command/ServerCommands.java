@@ -388,12 +388,21 @@ public final class ServerCommands implements CommandFamily {
         c.reply().bulk(now.getNano() / 1000);
     }
 
+    /** ROLE of a master: its replication offset and each replica's ip, port and acknowledged offset. */
     private static void role(Client c) {
         ReplyWriter r = c.reply();
+        io.mnemos.replication.ReplicationMaster repl = c.server().replication();
+        List<io.mnemos.replication.ReplicationMaster.ReplicaInfo> replicas = repl.describe();
         r.arrayHeader(3);
         r.bulk("master");
-        r.integer(0);
-        r.arrayHeader(0);
+        r.integer(repl.offset());
+        r.arrayHeader(replicas.size());
+        for (io.mnemos.replication.ReplicationMaster.ReplicaInfo info : replicas) {
+            r.arrayHeader(3);
+            r.bulk(info.ip());
+            r.bulk(info.port());
+            r.bulk(Long.toString(info.offset()));
+        }
     }
 
     // ---------------------------------------------------------------- SLOWLOG

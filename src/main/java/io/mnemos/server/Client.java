@@ -36,6 +36,8 @@ public final class Client {
     private boolean closeAfterReply;
     /** REPLCONF rdb-only 1: a SYNC of this client gets the dump and then the connection closes. */
     private boolean rdbOnly;
+    /** REPLCONF listening-port: the port a replica says it serves clients on ("0" if it did not). */
+    private String listeningPort = "0";
     private int replicaRequirements;
     /** CLIENT REPLY SKIP: drop the reply of the next command only. */
     private boolean skipNextReply;
@@ -218,6 +220,14 @@ public final class Client {
 
     public boolean rdbOnly() {
         return rdbOnly;
+    }
+
+    public String listeningPort() {
+        return listeningPort;
+    }
+
+    public void listeningPort(String port) {
+        this.listeningPort = port;
     }
 
     /** What a dump-only replica asked to leave out of its RDB (REPLCONF rdb-filter-only). */

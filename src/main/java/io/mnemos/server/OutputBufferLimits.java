@@ -21,8 +21,11 @@ public final class OutputBufferLimits {
     private OutputBufferLimits() {
     }
 
-    /** getClientType for limit purposes: pubsub when subscribed, normal otherwise (no replicas yet). */
+    /** getClientType for limit purposes: replica, pubsub when subscribed, normal otherwise. */
     public static int classOf(Client c) {
+        if (c.server().replication().isReplica(c)) {
+            return ServerConfig.CLIENT_CLASS_REPLICA;
+        }
         return c.server().pubsub().subscribed(c) ? ServerConfig.CLIENT_CLASS_PUBSUB : ServerConfig.CLIENT_CLASS_NORMAL;
     }
 

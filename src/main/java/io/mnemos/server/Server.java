@@ -68,6 +68,7 @@ public final class Server {
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private final io.mnemos.scripting.Scripting scripting;
     private final MigrateSockets migrateSockets = new MigrateSockets();
+    private final io.mnemos.replication.ReplicationMaster replication = new io.mnemos.replication.ReplicationMaster(this);
     /** Where executed writes are propagated (the AOF listens); see io.mnemos.persistence. */
     private final io.mnemos.persistence.CommandPropagation propagation = new io.mnemos.persistence.CommandPropagation();
     private final io.mnemos.persistence.AppendOnlyFile aof;
@@ -303,6 +304,10 @@ public final class Server {
 
     public MigrateSockets migrateSockets() {
         return migrateSockets;
+    }
+
+    public io.mnemos.replication.ReplicationMaster replication() {
+        return replication;
     }
 
     /** WATCHed keys of all clients. */
@@ -610,6 +615,7 @@ public final class Server {
         aof.cron();
         persistence.cron();
         migrateSockets.closeIdle(System.currentTimeMillis());
+        replication.cron(System.currentTimeMillis());
         // Also when idle, so that a lowered tracking-table-max-keys applies without a next command.
         if (tracking.clientCount() > 0) {
             tracking.limitUsedSlots();
@@ -619,7 +625,8 @@ public final class Server {
             for (Client c : List.copyOf(clients.all())) {
                 // clientsCronHandleTimeout: monitors, blocked and Pub/Sub clients never time out.
                 if (now - c.lastInteraction() > config.timeoutSeconds * 1000 && c.channel() != null
-                        && !monitors.contains(c) && !c.blocked() && !pubsub.subscribed(c)) {
+                        && !monitors.contains(c) && !c.blocked() && !pubsub.subscribed(c)
+                        && !replication.isReplica(c)) {
                     log.debug("Closing idle client");
                     c.channel().close();
                 }

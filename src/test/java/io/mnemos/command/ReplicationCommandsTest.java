@@ -5,7 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** REPLCONF's replies and errors as redis-server 7.0.15 gives them; SYNC without rdb-only refused. */
+/** REPLCONF's replies and errors as redis-server 7.0.15 gives them. */
 class ReplicationCommandsTest {
     private final CommandHarness h = new CommandHarness();
 
@@ -31,10 +31,10 @@ class ReplicationCommandsTest {
     }
 
     @Test
-    void syncAndPsyncAreRefusedToReplicas() {
-        assertEquals("-ERR " + ReplicationCommands.NO_REPLICATION + "\r\n", h.exec("SYNC"));
-        assertEquals("-ERR " + ReplicationCommands.NO_REPLICATION + "\r\n", h.exec("PSYNC", "?", "-1"));
+    void rdbOnlyMarksADumpOnlyClient() {
         assertEquals("+OK\r\n", h.exec("REPLCONF", "rdb-only", "1"));
         assertEquals(true, h.client().rdbOnly());
+        assertEquals("+OK\r\n", h.exec("REPLCONF", "listening-port", "6380"));
+        assertEquals("6380", h.client().listeningPort());
     }
 }

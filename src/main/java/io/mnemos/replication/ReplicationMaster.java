@@ -1,0 +1,312 @@
+package io.mnemos.replication;
+
+import io.mnemos.persistence.CommandPropagation;
+import io.mnemos.protocol.RespBuffer;
+import io.mnemos.server.Client;
+import io.mnemos.server.Server;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The master side of Redis replication (replication.c), so that real Redis replicas can follow a
+ * Mnemos server: a replica's SYNC or PSYNC gets a full resynchronization (+FULLRESYNC with this
+ * server's replication ID and offset, the RDB of a BGSAVE started for it, then every write
+ * propagated since the snapshot point), and from then on the replication stream: the propagated
+ * commands, with SELECT where the database changes, and a PING every repl-ping-replica-period
+ * seconds. Replicas acknowledge with REPLCONF ACK. Keyspace thread only.
+ *
+ * <p>Mnemos keeps no replication backlog: every PSYNC is answered with a full resync, as Redis
+ * answers one its backlog cannot serve.
+ */
+public final class ReplicationMaster implements CommandPropagation.Listener {
+    private static final Logger log = LoggerFactory.getLogger(ReplicationMaster.class);
+    private static final byte[] SELECT = "SELECT".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[][] PING = {"PING".getBytes(StandardCharsets.US_ASCII)};
+    private static final byte[][] GETACK = {"REPLCONF".getBytes(StandardCharsets.US_ASCII),
+            "GETACK".getBytes(StandardCharsets.US_ASCII), "*".getBytes(StandardCharsets.US_ASCII)};
+
+    enum State {
+        /** Waiting for a BGSAVE to start (another background job runs). */
+        WAIT_BGSAVE_START("wait_bgsave"),
+        /** The snapshot is being written; the stream since its start is kept for the replica. */
+        WAIT_BGSAVE_END("wait_bgsave"),
+        ONLINE("online");
+
+        final String info;
+
+        State(String info) {
+            this.info = info;
+        }
+    }
+
+    /** A connected replica. */
+    static final class Replica {
+        final Client client;
+        final boolean psync;
+        State state = State.WAIT_BGSAVE_START;
+        /** The stream since the replica's snapshot point, while its RDB is being made. */
+        final RespBuffer pending = new RespBuffer(1024, Integer.MAX_VALUE);
+        long ackOffset;
+        long ackMillis = System.currentTimeMillis();
+
+        Replica(Client client, boolean psync) {
+            this.client = client;
+            this.psync = psync;
+        }
+    }
+
+    private final Server server;
+    private final List<Replica> replicas = new ArrayList<>();
+    private final RespBuffer encoded = new RespBuffer(1024, 1 << 20);
+    /** master_repl_offset: the bytes of replication stream produced so far. */
+    private long offset;
+    /** slaveseldb: the database the stream last selected (-1: SELECT before the next command). */
+    private int selectedDb = -1;
+    private boolean listening;
+    private long lastPingMillis = System.currentTimeMillis();
+
+    public ReplicationMaster(Server server) {
+        this.server = server;
+    }
+
+    public long offset() {
+        return offset;
+    }
+
+    public List<Replica> replicas() {
+        return replicas;
+    }
+
+    public int connectedReplicas() {
+        return (int) replicas.stream().filter(r -> r.state == State.ONLINE).count();
+    }
+
+    public boolean isReplica(Client c) {
+        return find(c) != null;
+    }
+
+    private Replica find(Client c) {
+        for (Replica r : replicas) {
+            if (r.client == c) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /** syncCommand: a replica asks for the dataset; {@code psync} when it came as PSYNC. */
+    public void sync(Client c, boolean psync) {
+        if (find(c) != null) {
+            return; // a replica already syncing: ignored, as Redis does
+        }
+        log.info("Replica {} asks for synchronization", c.remoteAddress());
+        if (psync) {
+            log.info("Full resync requested by replica {}", c.remoteAddress());
+        }
+        replicas.add(new Replica(c, psync));
+        startFullSyncs();
+    }
+
+    /**
+     * Starts the BGSAVE of the replicas waiting for one, unless another background job runs (the
+     * cron tries again). The replicas' stream starts at the snapshot point, taken here.
+     */
+    private void startFullSyncs() {
+        if (replicas.stream().noneMatch(r -> r.state == State.WAIT_BGSAVE_START)
+                || server.backgroundJobActive()) {
+            return;
+        }
+        if (!listening) {
+            server.propagation().addListener(this);
+            listening = true;
+        }
+        selectedDb = -1; // a new stream starts with SELECT
+        for (Replica r : replicas) {
+            if (r.state == State.WAIT_BGSAVE_START) {
+                r.state = State.WAIT_BGSAVE_END;
+                if (r.psync) {
+                    r.client.reply().raw(("+FULLRESYNC " + server.masterReplId() + " " + offset + "\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+                    r.client.flushSoon();
+                }
+            }
+        }
+        log.info("Starting BGSAVE for SYNC with target: disk");
+        server.persistence().bgsaveForSync(this::snapshotDone);
+    }
+
+    /** The BGSAVE ended: each replica waiting for it gets the file, then the stream kept for it. */
+    private void snapshotDone(String error) {
+        List<Replica> waiting = replicas.stream().filter(r -> r.state == State.WAIT_BGSAVE_END).toList();
+        if (waiting.isEmpty()) {
+            return;
+        }
+        byte[] dump = null;
+        if (error == null) {
+            Path file = Path.of(server.config().dir).resolve(server.config().rdb.dbfilename);
+            try {
+                dump = Files.readAllBytes(file);
+            } catch (IOException | OutOfMemoryError e) {
+                error = e.toString();
+            }
+        }
+        for (Replica r : waiting) {
+            if (error != null) {
+                log.warn("SYNC failed. BGSAVE child returned an error: {}", error);
+                drop(r);
+                continue;
+            }
+            r.client.reply().raw(("$" + dump.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            r.client.reply().raw(dump);
+            if (r.pending.length() > 0) {
+                r.client.reply().raw(r.pending.toByteArray());
+            }
+            r.pending.clear();
+            r.state = State.ONLINE;
+            r.ackMillis = System.currentTimeMillis();
+            r.client.flushSoon();
+            log.info("Synchronization with replica {} succeeded", r.client.remoteAddress());
+        }
+        startFullSyncs(); // replicas that arrived during this BGSAVE need a snapshot of their own
+    }
+
+    /** replicationFeedSlaves: one propagated command, after a SELECT if its database differs. */
+    @Override
+    public void propagate(int db, byte[][] argv) {
+        feed(db, argv);
+    }
+
+    private void feed(int db, byte[][] argv) {
+        pruneClosed();
+        if (replicas.isEmpty()) {
+            return;
+        }
+        encoded.clear();
+        if (db >= 0 && db != selectedDb) {
+            encoded.command(new byte[][]{SELECT, Integer.toString(db).getBytes(StandardCharsets.US_ASCII)});
+            selectedDb = db;
+        }
+        encoded.command(argv);
+        offset += encoded.length();
+        byte[] bytes = encoded.toByteArray();
+        for (Replica r : replicas) {
+            if (r.state == State.ONLINE) {
+                r.client.reply().raw(bytes);
+                r.client.flushSoon();
+                // client-output-buffer-limit replica: a replica too far behind is disconnected.
+                io.mnemos.server.OutputBufferLimits.closeIfReached(r.client);
+            } else if (r.state == State.WAIT_BGSAVE_END) {
+                r.pending.raw(bytes);
+            }
+        }
+    }
+
+    /** REPLCONF ACK offset from a replica: WAITs it satisfies are answered. */
+    public void ack(Client c, long replicaOffset) {
+        Replica r = find(c);
+        if (r == null) {
+            return;
+        }
+        r.ackOffset = replicaOffset;
+        r.ackMillis = System.currentTimeMillis();
+        for (Client waiting : List.copyOf(waits.keySet())) {
+            long[] w = waits.get(waiting);
+            int acked = ackedAtLeast(w[1]);
+            if (acked >= w[0]) {
+                waits.remove(waiting);
+                server.blockedClients().unblock(waiting,
+                        (t, b) -> server.dispatcher().answerBlocked(t, b, () -> t.reply().integer(acked)));
+            }
+        }
+    }
+
+    /** Clients blocked in WAIT: numreplicas and the offset their writes reached. */
+    private final java.util.Map<Client, long[]> waits = new java.util.HashMap<>();
+
+    /** replicationCountAcksByOffset: replicas that acknowledged at least {@code target}. */
+    public int ackedAtLeast(long target) {
+        int n = 0;
+        for (Replica r : replicas) {
+            if (r.state == State.ONLINE && r.ackOffset >= target) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * A WAIT blocks until {@code numreplicas} replicas acknowledged {@code target}: the replicas are
+     * asked for an acknowledgement at once (REPLCONF GETACK, in the stream).
+     */
+    public void await(Client c, long numreplicas, long target) {
+        waits.put(c, new long[]{numreplicas, target});
+        if (connectedReplicas() > 0) {
+            feed(-1, GETACK);
+        }
+    }
+
+    /** A WAIT timed out (or was unblocked): how many replicas got there. */
+    public int waitEnded(Client c) {
+        long[] w = waits.remove(c);
+        return w == null ? 0 : ackedAtLeast(w[1]);
+    }
+
+    /**
+     * replicationCron: PINGs the replicas every repl-ping-replica-period seconds (in the stream, so
+     * they see the link alive), drops replicas whose connection closed and starts pending syncs.
+     */
+    public void cron(long now) {
+        pruneClosed();
+        if (replicas.isEmpty()) {
+            return;
+        }
+        startFullSyncs();
+        long period = Long.parseLong(server.config().option("repl-ping-replica-period").get()) * 1000;
+        if (now - lastPingMillis >= period) {
+            lastPingMillis = now;
+            feed(-1, PING);
+        }
+    }
+
+    private void pruneClosed() {
+        waits.keySet().removeIf(c -> c.channel() != null && !c.channel().isActive());
+        replicas.removeIf(r -> {
+            boolean gone = r.client.closing() || (r.client.channel() != null && !r.client.channel().isActive());
+            if (gone) {
+                log.info("Connection with replica {} lost.", r.client.remoteAddress());
+            }
+            return gone;
+        });
+        if (replicas.isEmpty() && listening) {
+            server.propagation().removeListener(this);
+            listening = false;
+        }
+    }
+
+    private void drop(Replica r) {
+        replicas.remove(r);
+        r.client.closeAsap();
+    }
+
+    /** INFO replication's slave<N> lines and ROLE's entries: ip, port, state, offset, lag. */
+    public record ReplicaInfo(String ip, String port, String state, long offset, long lagSeconds) {
+    }
+
+    public List<ReplicaInfo> describe() {
+        long now = System.currentTimeMillis();
+        List<ReplicaInfo> out = new ArrayList<>();
+        for (Replica r : replicas) {
+            String ip = r.client.peerIp() == null ? "?" : r.client.peerIp();
+            out.add(new ReplicaInfo(ip, r.client.listeningPort(), r.state.info, r.ackOffset,
+                    (now - r.ackMillis) / 1000));
+        }
+        return out;
+    }
+}

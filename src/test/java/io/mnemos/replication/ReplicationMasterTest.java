@@ -1,0 +1,122 @@
+package io.mnemos.replication;
+
+import io.mnemos.testing.RealRedis;
+import io.mnemos.testing.RespConnection;
+import io.mnemos.testing.RunningServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * A real redis-server started with --replicaof a Mnemos server follows it: the full resync brings
+ * the dataset (with writes made while the snapshot is written), the stream brings every later write
+ * (databases, expiries, transactions, scripts, random pops, flushes, keys expired by the master),
+ * and the datasets' DEBUG DIGESTs end up equal. WAIT counts the replica's acknowledgements; INFO,
+ * ROLE and CLIENT LIST show it; a replica that comes back syncs again.
+ */
+class ReplicationMasterTest {
+    @TempDir
+    Path dir;
+
+    private static String field(String info, String name) {
+        Matcher m = Pattern.compile(name + ":(\\S+)").matcher(info);
+        return m.find() ? m.group(1) : null;
+    }
+
+    /** Waits until the replica's link is up and it processed the master's whole stream. */
+    private static void awaitInSync(RespConnection master, RespConnection replica) throws Exception {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (true) {
+            String mi = master.call("INFO", "replication");
+            String ri = replica.call("INFO", "replication");
+            if ("up".equals(field(ri, "master_link_status"))
+                    && field(mi, "master_repl_offset").equals(field(ri, "slave_repl_offset"))) {
+                return;
+            }
+            assertTrue(System.currentTimeMillis() < deadline, "replica not in sync:\n" + mi + "\n" + ri);
+            Thread.sleep(20);
+        }
+    }
+
+    private static void writeEveryKind(RespConnection m) throws Exception {
+        m.call("SET", "s", "v");
+        m.call("INCRBYFLOAT", "f", "1.5");
+        m.call("SELECT", "2");
+        m.call("RPUSH", "l", "a", "b", "c");
+        m.call("EXPIRE", "l", "1000");
+        m.call("SELECT", "0");
+        m.call("SADD", "set", "1", "2", "3", "4");
+        m.call("SPOP", "set");
+        m.call("MULTI");
+        m.call("HSET", "h", "f", "v");
+        m.call("ZADD", "z", "1", "a");
+        m.call("EXEC");
+        m.call("EVAL", "redis.call('SET', KEYS[1], ARGV[1]); return redis.call('INCR', KEYS[2])", "2", "e", "n", "x");
+        m.call("XADD", "stream", "1-1", "k", "v");
+        m.call("SET", "short", "lived", "PX", "30");
+        m.call("SELECT", "3");
+        m.call("SET", "gone", "1");
+        m.call("FLUSHDB");
+        m.call("SELECT", "0");
+    }
+
+    @Test
+    void aRealReplicaFollowsTheFullSyncAndTheStream() throws Exception {
+        assumeTrue(RealRedis.available(), "redis-server not on PATH");
+        try (RunningServer master = RunningServer.start("--dir", dir.toString());
+             RespConnection m = new RespConnection(master.host(), master.port())) {
+            m.call("DEBUG", "POPULATE", "50000");
+            try (RealRedis replica = RealRedis.start("--replicaof", "127.0.0.1", Integer.toString(master.port()),
+                    "--enable-debug-command", "yes");
+                 RespConnection r = new RespConnection("127.0.0.1", replica.port())) {
+                // Writes while the replica connects and the snapshot is written.
+                for (int i = 0; i < 2000; i++) {
+                    m.call("SET", "during:" + i, Integer.toString(i));
+                }
+                writeEveryKind(m);
+                awaitInSync(m, r);
+                Thread.sleep(100); // "short" expires on the master, whose active expiry propagates DEL
+                m.call("GET", "short");
+                awaitInSync(m, r);
+                assertEquals(m.call("DEBUG", "DIGEST"), r.call("DEBUG", "DIGEST"));
+                assertEquals(":0\r\n", r.call("EXISTS", "short"));
+                assertEquals("-READONLY You can't write against a read only replica.\r\n", r.call("SET", "x", "1"));
+
+                m.call("SET", "acked", "1");
+                assertEquals(":1\r\n", m.call("WAIT", "1", "5000"), "WAIT counts the replica's acknowledgement");
+                String info = m.call("INFO", "replication");
+                assertEquals("1", field(info, "connected_slaves"), info);
+                assertTrue(info.contains("slave0:ip=127.0.0.1,port=" + replica.port() + ",state=online,offset="), info);
+                String role = m.call("ROLE");
+                assertTrue(role.startsWith("*3\r\n$6\r\nmaster\r\n:"), role);
+                assertTrue(role.contains("$9\r\n127.0.0.1\r\n$" + Integer.toString(replica.port()).length() + "\r\n"
+                        + replica.port() + "\r\n"), role);
+                assertTrue(m.call("CLIENT", "LIST").contains(" flags=S "), "the replica's connection is flagged S");
+                assertTrue(m.call("CLIENT", "LIST", "TYPE", "replica").contains(" flags=S "));
+                assertTrue(!m.call("CLIENT", "LIST", "TYPE", "normal").contains(" flags=S "));
+            }
+            // The replica is gone: its connection is dropped, WAIT for one times out with 0.
+            long deadline = System.currentTimeMillis() + 5000;
+            while (!"0".equals(field(m.call("INFO", "replication"), "connected_slaves"))) {
+                assertTrue(System.currentTimeMillis() < deadline);
+                Thread.sleep(20);
+            }
+            assertEquals(":0\r\n", m.call("WAIT", "1", "100"));
+            // A new replica (or the old one back) syncs from scratch.
+            m.call("SET", "later", "1");
+            try (RealRedis again = RealRedis.start("--replicaof", "127.0.0.1", Integer.toString(master.port()),
+                    "--enable-debug-command", "yes");
+                 RespConnection r = new RespConnection("127.0.0.1", again.port())) {
+                awaitInSync(m, r);
+                assertEquals(m.call("DEBUG", "DIGEST"), r.call("DEBUG", "DIGEST"));
+            }
+        }
+    }
+}
