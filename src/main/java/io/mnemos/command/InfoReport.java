@@ -254,9 +254,9 @@ public final class InfoReport {
         out.field("instantaneous_input_repl_kbps", "0.00");
         out.field("instantaneous_output_repl_kbps", "0.00");
         out.field("rejected_connections", st.rejectedConnections);
-        out.field("sync_full", 0);
-        out.field("sync_partial_ok", 0);
-        out.field("sync_partial_err", 0);
+        out.field("sync_full", server.replication().syncFull());
+        out.field("sync_partial_ok", server.replication().syncPartialOk());
+        out.field("sync_partial_err", server.replication().syncPartialErr());
         out.field("expired_keys", ks.expiredKeys);
         out.field("expired_stale_perc", fixed2(ks.expiredStalePercent));
         out.field("expired_time_cap_reached_count", ks.expiredTimeCapReached);
@@ -309,10 +309,11 @@ public final class InfoReport {
         out.field("master_replid2", "0000000000000000000000000000000000000000");
         out.field("master_repl_offset", repl.offset());
         out.field("second_repl_offset", -1);
-        out.field("repl_backlog_active", 0);
-        out.field("repl_backlog_size", 1048576);
-        out.field("repl_backlog_first_byte_offset", 0);
-        out.field("repl_backlog_histlen", 0);
+        long[] backlog = repl.backlogInfo();
+        out.field("repl_backlog_active", backlog[0]);
+        out.field("repl_backlog_size", backlog[1]);
+        out.field("repl_backlog_first_byte_offset", backlog[2]);
+        out.field("repl_backlog_histlen", backlog[3]);
     }
 
     private static void errorstats(Section out, Server server) {

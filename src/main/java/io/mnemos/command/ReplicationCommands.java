@@ -57,8 +57,8 @@ public final class ReplicationCommands implements CommandFamily {
     }
 
     /**
-     * PSYNC replid offset: a replica's (always a full resync: Mnemos keeps no backlog for a partial
-     * one), or a dump-only client's, which gets the same +FULLRESYNC line before its file.
+     * PSYNC replid offset: a replica's (a partial resync when the backlog still holds the offset,
+     * else a full one), or a dump-only client's, which gets a +FULLRESYNC line before its file.
      */
     private static void psync(Client c) {
         if (c.rdbOnly()) {
@@ -67,7 +67,7 @@ public final class ReplicationCommands implements CommandFamily {
             sync(c);
             return;
         }
-        c.server().replication().sync(c, true);
+        c.server().replication().sync(c, Args.text(c.arg(1)), Args.text(c.arg(2)));
     }
 
     /**
@@ -182,7 +182,7 @@ public final class ReplicationCommands implements CommandFamily {
      */
     private static void sync(Client c) {
         if (!c.rdbOnly()) {
-            c.server().replication().sync(c, false);
+            c.server().replication().sync(c, null, null);
             return;
         }
         log.info("Replica {} asks for synchronization (dump only)", c.remoteAddress());

@@ -22,8 +22,9 @@ import java.util.List;
  * commands, with SELECT where the database changes, and a PING every repl-ping-replica-period
  * seconds. Replicas acknowledge with REPLCONF ACK. Keyspace thread only.
  *
- * <p>Mnemos keeps no replication backlog: every PSYNC is answered with a full resync, as Redis
- * answers one its backlog cannot serve.
+ * <p>Once a replica connected, the stream's last repl-backlog-size bytes are kept
+ * ({@link ReplicationBacklog}, freed after repl-backlog-ttl seconds without replicas): a PSYNC with
+ * this server's replication ID and an offset still held continues (+CONTINUE) from there.
  */
 public final class ReplicationMaster implements CommandPropagation.Listener {
     private static final Logger log = LoggerFactory.getLogger(ReplicationMaster.class);
@@ -70,6 +71,25 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
     /** slaveseldb: the database the stream last selected (-1: SELECT before the next command). */
     private int selectedDb = -1;
     private boolean listening;
+    private ReplicationBacklog backlog;
+    /** When the last replica went away (repl_no_slaves_since), for repl-backlog-ttl. */
+    private long noReplicasSince = System.currentTimeMillis();
+    /** INFO stats sync_full, sync_partial_ok, sync_partial_err. */
+    private long syncFull;
+    private long syncPartialOk;
+    private long syncPartialErr;
+
+    public long syncFull() {
+        return syncFull;
+    }
+
+    public long syncPartialOk() {
+        return syncPartialOk;
+    }
+
+    public long syncPartialErr() {
+        return syncPartialErr;
+    }
     private long lastPingMillis = System.currentTimeMillis();
 
     public ReplicationMaster(Server server) {
@@ -101,17 +121,68 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
         return null;
     }
 
-    /** syncCommand: a replica asks for the dataset; {@code psync} when it came as PSYNC. */
-    public void sync(Client c, boolean psync) {
+    /**
+     * syncCommand: a replica asks for the dataset. {@code replid}/{@code psyncOffset} are PSYNC's
+     * arguments (null for SYNC): the replication ID and offset a partial resync would go on from.
+     */
+    public void sync(Client c, String replid, String psyncOffset) {
         if (find(c) != null) {
             return; // a replica already syncing: ignored, as Redis does
         }
         log.info("Replica {} asks for synchronization", c.remoteAddress());
-        if (psync) {
-            log.info("Full resync requested by replica {}", c.remoteAddress());
+        if (backlog == null) {
+            backlog = new ReplicationBacklog(configured("repl-backlog-size"), offset);
+            listen();
+            log.info("Replication backlog created, my new replication IDs are '{}' and "
+                    + "'0000000000000000000000000000000000000000'", server.masterReplId());
         }
-        replicas.add(new Replica(c, psync));
+        Replica r = new Replica(c, replid != null);
+        replicas.add(r);
+        if (replid != null && continuePartially(r, replid, psyncOffset)) {
+            syncPartialOk++;
+            return;
+        }
+        if (replid != null) {
+            log.info("Full resync requested by replica {}", c.remoteAddress());
+            if (!replid.equals("?")) {
+                syncPartialErr++; // a partial resync asked for and refused
+            }
+        }
+        syncFull++;
         startFullSyncs();
+    }
+
+    /** masterTryPartialResynchronization: our ID and an offset the backlog still holds. */
+    private boolean continuePartially(Replica r, String replid, String psyncOffset) {
+        Long from = io.mnemos.util.Numbers.string2ll(psyncOffset.getBytes(StandardCharsets.US_ASCII));
+        if (!replid.equals(server.masterReplId()) || from == null || !backlog.covers(from, offset)) {
+            return false;
+        }
+        byte[] missed = backlog.since(from, offset);
+        r.client.reply().raw(("+CONTINUE " + server.masterReplId() + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        r.client.reply().raw(missed);
+        r.client.flushSoon();
+        r.state = State.ONLINE;
+        log.info("Partial resynchronization request from {} accepted. Sending {} bytes of backlog starting "
+                + "from offset {}.", r.client.remoteAddress(), missed.length, from);
+        return true;
+    }
+
+    private void listen() {
+        if (!listening) {
+            server.propagation().addListener(this);
+            listening = true;
+        }
+    }
+
+    private long configured(String option) {
+        return Long.parseLong(server.config().option(option).get());
+    }
+
+    /** INFO replication's repl_backlog_* fields: active, size, first byte offset, histlen. */
+    public long[] backlogInfo() {
+        return backlog == null ? new long[]{0, configured("repl-backlog-size"), 0, 0}
+                : new long[]{1, backlog.size(), backlog.firstByteOffset(offset), backlog.histlen()};
     }
 
     /**
@@ -123,10 +194,7 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
                 || server.backgroundJobActive()) {
             return;
         }
-        if (!listening) {
-            server.propagation().addListener(this);
-            listening = true;
-        }
+        listen();
         selectedDb = -1; // a new stream starts with SELECT
         for (Replica r : replicas) {
             if (r.state == State.WAIT_BGSAVE_START) {
@@ -185,7 +253,7 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
 
     private void feed(int db, byte[][] argv) {
         pruneClosed();
-        if (replicas.isEmpty()) {
+        if (replicas.isEmpty() && backlog == null) {
             return;
         }
         encoded.clear();
@@ -196,6 +264,9 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
         encoded.command(argv);
         offset += encoded.length();
         byte[] bytes = encoded.toByteArray();
+        if (backlog != null) {
+            backlog.append(bytes);
+        }
         for (Replica r : replicas) {
             if (r.state == State.ONLINE) {
                 r.client.reply().raw(bytes);
@@ -265,6 +336,14 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
     public void cron(long now) {
         pruneClosed();
         if (replicas.isEmpty()) {
+            // repl-backlog-ttl seconds without replicas: the backlog goes (0 = kept for ever).
+            long ttl = configured("repl-backlog-ttl");
+            if (backlog != null && ttl > 0 && now - noReplicasSince > ttl * 1000) {
+                log.info("Replication backlog freed after {} seconds without connected replicas.", ttl);
+                backlog = null;
+                server.propagation().removeListener(this);
+                listening = false;
+            }
             return;
         }
         startFullSyncs();
@@ -284,9 +363,10 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
             }
             return gone;
         });
-        if (replicas.isEmpty() && listening) {
-            server.propagation().removeListener(this);
-            listening = false;
+        if (replicas.isEmpty() && noReplicasSince == 0) {
+            noReplicasSince = System.currentTimeMillis();
+        } else if (!replicas.isEmpty()) {
+            noReplicasSince = 0;
         }
     }
 

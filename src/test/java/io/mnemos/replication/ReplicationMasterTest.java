@@ -19,7 +19,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * the dataset (with writes made while the snapshot is written), the stream brings every later write
  * (databases, expiries, transactions, scripts, random pops, flushes, keys expired by the master),
  * and the datasets' DEBUG DIGESTs end up equal. WAIT counts the replica's acknowledgements; INFO,
- * ROLE and CLIENT LIST show it; a replica that comes back syncs again.
+ * ROLE and CLIENT LIST show it; a replica whose link broke continues from the backlog, and one that
+ * comes back after its replication ID is forgotten (a new replica) syncs in full again.
  */
 class ReplicationMasterTest {
     @TempDir
@@ -101,6 +102,19 @@ class ReplicationMasterTest {
                 assertTrue(m.call("CLIENT", "LIST").contains(" flags=S "), "the replica's connection is flagged S");
                 assertTrue(m.call("CLIENT", "LIST", "TYPE", "replica").contains(" flags=S "));
                 assertTrue(!m.call("CLIENT", "LIST", "TYPE", "normal").contains(" flags=S "));
+
+                // A broken link: the replica reconnects and continues from the backlog (+CONTINUE).
+                assertEquals(":1\r\n", m.call("CLIENT", "KILL", "TYPE", "replica"));
+                m.call("SET", "while-away", "1");
+                m.call("LPUSH", "l2", "x");
+                awaitInSync(m, r);
+                String stats = m.call("INFO", "stats");
+                assertEquals("1", field(stats, "sync_full"), stats);
+                assertEquals("1", field(stats, "sync_partial_ok"), stats);
+                assertEquals(m.call("DEBUG", "DIGEST"), r.call("DEBUG", "DIGEST"));
+                String backlog = m.call("INFO", "replication");
+                assertEquals("1", field(backlog, "repl_backlog_active"), backlog);
+                assertEquals(field(backlog, "master_repl_offset"), field(backlog, "repl_backlog_histlen"), backlog);
             }
             // The replica is gone: its connection is dropped, WAIT for one times out with 0.
             long deadline = System.currentTimeMillis() + 5000;
