@@ -774,12 +774,17 @@ public final class StreamValue implements TypedValue {
      * node where they part, and a leaf per key. 1 for an empty tree (its root).
      */
     public long raxNodes() {
-        if (nodes.isEmpty()) {
+        return raxNodes(nodes.keySet());
+    }
+
+    /** {@link #raxNodes()} of any set of IDs in order (a group's or a consumer's PEL). */
+    public static long raxNodes(java.util.Collection<StreamId> ids) {
+        if (ids.isEmpty()) {
             return 1;
         }
-        byte[][] keys = new byte[nodes.size()][];
+        byte[][] keys = new byte[ids.size()][];
         int i = 0;
-        for (StreamId id : nodes.keySet()) {
+        for (StreamId id : ids) {
             keys[i++] = java.nio.ByteBuffer.allocate(16).putLong(id.ms()).putLong(id.seq()).array();
         }
         return raxNodes(keys, 0, keys.length, 0);

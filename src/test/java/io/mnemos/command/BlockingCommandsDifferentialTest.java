@@ -49,6 +49,17 @@ class BlockingCommandsDifferentialTest {
             "W0 XREAD BLOCK 0 STREAMS s $", "P XADD s 1-0 f v", "R0"},
         {"P MULTI", "P XREAD BLOCK 0 STREAMS s $", "P EXEC", "P XADD s 1-0 f v", "P XREAD BLOCK 0 STREAMS s 0",
             "P EVAL return(redis.call('XREAD','BLOCK','0','STREAMS','s','$')) 0"},
+        // XREADGROUP BLOCK: an entry goes to one reader of the group, the next reader waits for the next
+        // entry; NOACK leaves nothing pending; a destroyed group answers its blocked readers -NOGROUP.
+        {"P XGROUP CREATE s g $ MKSTREAM", "W0 XREADGROUP GROUP g alice BLOCK 0 STREAMS s >",
+            "W1 XREADGROUP GROUP g bob COUNT 5 BLOCK 0 STREAMS s >", "P XADD s 1-0 f v", "R0", "P XADD s 2-0 f v",
+            "R1", "P XPENDING s g", "P XINFO GROUPS s"},
+        {"P XGROUP CREATE s g $ MKSTREAM", "W0 XREADGROUP GROUP g c NOACK BLOCK 0 STREAMS s >", "P XADD s 1-0 f v",
+            "R0", "P XPENDING s g", "P XINFO GROUPS s"},
+        {"P XGROUP CREATE s g $ MKSTREAM", "W0 XREADGROUP GROUP g c BLOCK 0 STREAMS s >", "P XGROUP DESTROY s g",
+            "R0", "P MULTI", "P XREADGROUP GROUP g c BLOCK 0 STREAMS s >", "P EXEC"},
+        {"P XGROUP CREATE s g $ MKSTREAM", "W0 XREADGROUP GROUP g c BLOCK 50 STREAMS s >", "R0",
+            "P XINFO GROUPS s"},
         // WAIT without replicas: 0 acknowledged, at once for 0 replicas or inside MULTI, else at the timeout.
         {"P WAIT 0 0", "P WAIT 1 abc", "P WAIT 1 -1", "P WAIT x 0", "P MULTI", "P WAIT 1 0", "P EXEC",
             "W0 WAIT 1 50", "R0", "P SET k v", "W1 WAIT 3 30", "R1"},
