@@ -170,6 +170,16 @@ public final class StreamGroupCommands implements CommandFamily {
         return consumer;
     }
 
+    /** streamLookupConsumer (which refreshes the seen time), else streamCreateConsumer: who claims. */
+    private static StreamGroup.Consumer claimant(Client c, byte[] key, StreamGroup g, byte[] name, long now) {
+        StreamGroup.Consumer consumer = g.consumer(name);
+        if (consumer == null) {
+            return createConsumer(c, key, g, name);
+        }
+        consumer.seenTime = now;
+        return consumer;
+    }
+
     /** XREADGROUP's group name argument (GROUP g consumer, wherever it appears). */
     private static byte[] groupNameOf(Client c) {
         for (int i = 1; i + 2 < c.argc(); i++) {
@@ -641,10 +651,7 @@ public final class StreamGroupCommands implements CommandFamily {
                 continue;
             }
             if (consumer == null) {
-                consumer = g.consumer(name);
-                if (consumer == null) {
-                    consumer = createConsumer(c, key, g, name);
-                }
+                consumer = claimant(c, key, g, name, now);
             }
             if (n.consumer != consumer && n.consumer != null) {
                 n.consumer.pel.remove(id);
@@ -745,10 +752,7 @@ public final class StreamGroupCommands implements CommandFamily {
                 continue;
             }
             if (consumer == null) {
-                consumer = g.consumer(name);
-                if (consumer == null) {
-                    consumer = createConsumer(c, key, g, name);
-                }
+                consumer = claimant(c, key, g, name, now);
             }
             if (n.consumer != consumer && n.consumer != null) {
                 n.consumer.pel.remove(id);

@@ -110,6 +110,9 @@ class StreamGroupsDifferentialTest {
         "WATCH w", "XGROUP CREATE w g $ MKSTREAM", "MULTI", "PING", "EXEC", "WATCH w", "XGROUP CREATE w g2 0",
         "XGROUP CREATECONSUMER w g c", "XGROUP SETID w g 0", "XGROUP DESTROY w g2", "MULTI", "PING", "EXEC",
         "XADD w 1-0 f v", "WATCH w", "XREADGROUP GROUP g c STREAMS w >", "XACK w g 1-0", "MULTI", "PING", "EXEC",
+        // COPY duplicates the groups, consumers and pending entries, independently of the original
+        "COPY s scopy", "XINFO STREAM scopy FULL", "XACK scopy g 4-1 5-1", "XGROUP DESTROY scopy g5", "XPENDING s g",
+        "XPENDING scopy g", "XINFO GROUPS s", "XINFO GROUPS scopy",
         // RESTORE of a stream with groups, DEBUG RELOAD keeps them
         "DEBUG RELOAD", "XINFO STREAM s FULL", "XPENDING s g", "XINFO STREAM l FULL",
     };
