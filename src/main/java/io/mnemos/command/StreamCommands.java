@@ -738,7 +738,14 @@ public final class StreamCommands implements CommandFamily {
             boolean serve = false;
             boolean history = false;
             StreamGroup.Consumer consumer = null;
-            if (gr != null) {
+            if (served != null) {
+                // serveClientBlockedOnKey: served once the stream's last ID passed the awaited one (for
+                // a group, its last delivered ID), even if the entries that moved it are gone again.
+                if (gr != null) {
+                    gt = groups[i].lastId;
+                }
+                serve = s.lastId().compareTo(gt) > 0;
+            } else if (gr != null) {
                 StreamGroup g = groups[i];
                 if (!gt.equals(StreamId.MAX)) {
                     serve = true;

@@ -44,6 +44,8 @@ class BlockingCommandsDifferentialTest {
             "W0 XREAD BLOCK 0 STREAMS a b 9-0 9-0", "P XADD a 6-0 f v", "P XADD b 9-1 f v", "R0"},
         {"P XADD s 1-0 f v", "W0 XREAD BLOCK 0 STREAMS s 5-0", "P XADD s 3-0 f v", "P XADD s 5-1 g w", "R0"},
         {"W0 XREAD BLOCK 0 STREAMS s $", "P MULTI", "P XADD s 1-0 f v", "P XADD s 2-0 f v", "P EXEC", "R0"},
+        {"P XGROUP CREATE s g $ MKSTREAM", "W0 XREAD BLOCK 0 STREAMS s $", "W1 XREADGROUP GROUP g c BLOCK 0 STREAMS s >",
+            "P MULTI", "P XADD s 1-0 f v", "P XDEL s 1-0", "P EXEC", "R0", "R1", "P XINFO GROUPS s"},
         {"W0 XREAD BLOCK 0 STREAMS s $", "P SET s str", "P DEL s", "P XADD s 7-0 f v", "R0"},
         {"W0 XREAD BLOCK 50 STREAMS s $", "R0", "W0 HELLO 3", "X0", "W0 XREAD BLOCK 50 STREAMS s $", "R0",
             "W0 XREAD BLOCK 0 STREAMS s $", "P XADD s 1-0 f v", "R0"},
