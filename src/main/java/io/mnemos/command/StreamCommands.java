@@ -815,6 +815,9 @@ public final class StreamCommands implements CommandFamily {
                 keys.add(c.arg(streamsArg + i));
             }
             long at = timeout == 0 ? 0 : timeout > Long.MAX_VALUE - db.now() ? Long.MAX_VALUE : db.now() + timeout;
+            if (served != null) {
+                at = c.server().blockedClients().servingTimeoutAt(c); // still the deadline it blocked with
+            }
             c.server().blockedClients().block(c, keys, ValueType.STREAM, at);
             return;
         }
