@@ -135,7 +135,7 @@ class StreamGroupsDifferentialTest {
 
     // ---------------------------------------------------------------- random sequence
 
-    private static final int STEPS = 3000;
+    private static final int STEPS = 5000;
     private static final String[] KEYS = {"s1", "s2", "missing"};
     private static final String[] GROUPS = {"g1", "g2", "nog"};
     private static final String[] CONSUMERS = {"alice", "bob", "carol"};
@@ -148,6 +148,10 @@ class StreamGroupsDifferentialTest {
             long[] next = {1, 1, 1};
             int delivered = 0;
             for (int step = 0; step < STEPS; step++) {
+                if (step == STEPS / 2) {
+                    run.both("HELLO", "3");
+                    run.note("HELLO 3");
+                }
                 String[] cmd = randomCommand(rnd, next);
                 String reply = run.send(cmd);
                 if (cmd[0].equals("XREADGROUP") && reply.startsWith("*1\r\n*2")) {
