@@ -86,7 +86,6 @@ public final class StreamGroup {
     /** A deep copy (COPY): consumers, and PEL entries shared between the group and its consumers. */
     StreamGroup copy() {
         StreamGroup g = new StreamGroup(lastId, entriesRead);
-        java.util.IdentityHashMap<Nack, Nack> copies = new java.util.IdentityHashMap<>();
         java.util.IdentityHashMap<Consumer, Consumer> owners = new java.util.IdentityHashMap<>();
         for (Consumer c : consumers.values()) {
             Consumer cc = new Consumer(c.name, c.seenTime);
@@ -97,7 +96,6 @@ public final class StreamGroup {
             Nack n = e.getValue();
             Nack nn = new Nack(owners.get(n.consumer), n.deliveryTime);
             nn.deliveryCount = n.deliveryCount;
-            copies.put(n, nn);
             g.pel.put(e.getKey(), nn);
             if (nn.consumer != null) {
                 nn.consumer.pel.put(e.getKey(), nn);
