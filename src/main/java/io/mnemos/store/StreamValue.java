@@ -834,9 +834,23 @@ public final class StreamValue implements TypedValue {
         return s;
     }
 
-    /** The object, its tree (an entry, key and node object per node) and the node arrays. */
+    /**
+     * The object, its tree (an entry, key and node object per node), the node arrays and the
+     * groups: per pending entry a tree entry, its ID and its NACK in the group PEL plus a tree entry
+     * in its consumer's; per consumer its object, name and tree. Walks groups and consumers only
+     * (PEL sizes are kept by their trees), so it stays cheap for the few groups a stream has.
+     */
     @Override
     public long memoryUsage() {
-        return 80 + nodes.size() * 96L + MemoryModel.byteArrays(nodes.size(), nodeBytes);
+        long bytes = 80 + nodes.size() * 96L + MemoryModel.byteArrays(nodes.size(), nodeBytes);
+        if (groups != null) {
+            for (Map.Entry<byte[], StreamGroup> g : groups.entrySet()) {
+                bytes += 120 + MemoryModel.byteArray(g.getKey().length) + g.getValue().pel.size() * 112L;
+                for (StreamGroup.Consumer c : g.getValue().consumers.values()) {
+                    bytes += 120 + MemoryModel.byteArray(c.name.length) + c.pel.size() * 40L;
+                }
+            }
+        }
+        return bytes;
     }
 }
