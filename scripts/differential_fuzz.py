@@ -5,8 +5,9 @@ Dev tool, not part of the test suite. It sends one seeded command stream to both
 RESP sockets and compares every reply byte for byte (after sorting replies whose order is a hash
 table's iteration order, and reducing random choices and clock-dependent values to their shape).
 Every --check-every commands it also compares DEBUG DIGEST, DBSIZE, OBJECT ENCODING and DUMP of
-every key in databases 0-2, so state divergences are caught even when replies agree. It mixes all data types
-with COPY/RENAME/MOVE/SWAPDB/SELECT, the EXPIRE family, CONFIG SET of the listpack/intset
+every key in databases 0-2, so state divergences are caught even when replies agree. It mixes all data
+types with COPY/RENAME/MOVE/SWAPDB/SELECT, streams (explicit IDs only: a '*' ID reads each server's
+clock), the EXPIRE family, CONFIG SET of the listpack/intset
 thresholds, DEBUG RELOAD, DUMP/RESTORE (each server's payload restored into itself), MULTI/EXEC
 batches, wrong types and garbled arguments.
 
@@ -135,12 +136,12 @@ def view(mode, v):
 
 # ---------------------------------------------------------------- command generator
 
-KEYS = ["a", "b", "c", "d", "e", "f", "g", "s1", "z1", "z2", "z3", "p1"]
+KEYS = ["a", "b", "c", "d", "e", "f", "g", "s1", "z1", "z2", "z3", "p1", "x1", "x2"]
 # The keys each family prefers, so that most commands meet a value of their type (the rest collide).
 PREFERRED = {
     "strings": ["a", "b", "p1"], "bitmaps": ["a", "b"], "hll": ["p1", "a"], "lists": ["c", "d"],
     "hashes": ["e", "f"], "sets": ["g", "s1"], "zsets": ["z1", "z2", "z3"], "geo": ["z3", "z2"],
-    "sort": ["c", "d", "g", "s1", "z1"],
+    "sort": ["c", "d", "g", "s1", "z1"], "streams": ["x1", "x2"],
 }
 WKEYS = ["w_1", "w_2", "w_3", "w_a", "w_b", "h_1", "h_a"]
 MEMBERS = ["1", "2", "3", "10", "-1", "7", "a", "b", "c", "d", "x", "yy", "100000", "9999999999",
@@ -378,6 +379,47 @@ class Gen:
         if c == 16:
             return ["HSET", r.choice(["h_1", "h_a"]), "f", str(r.randint(-5, 20))], "exact"
         return ["HSET", k, self.mem(), self.val()], "exact"
+
+    def sid(self):
+        """A stream ID near the small range the fuzzer adds in (explicit IDs: '*' reads the clock)."""
+        r = self.r
+        x = r.random()
+        if x < 0.1:
+            return r.choice(["-", "+", "0", "abc", "1-*", "18446744073709551615-18446744073709551615"])
+        return "%d-%d" % (r.randint(0, 60), r.randint(0, 3)) if x < 0.8 else str(r.randint(0, 60))
+
+    def streams(self):
+        r, k = self.r, self.key()
+        c = r.randint(0, 14)
+        if c <= 4:
+            trim = []
+            if r.random() < 0.2:
+                trim = [r.choice(["MAXLEN", "MINID"])] + self.opt(0.6, r.choice(["~", "="]))
+                trim += [str(r.randint(0, 8)) if trim[0] == "MAXLEN" else self.sid()]
+            fv = []
+            for _ in range(r.randint(1, 3)):
+                fv += [r.choice(["f", "g", self.mem()]), self.val()]
+            return ["XADD", k] + self.opt(0.1, "NOMKSTREAM") + trim + [self.sid()] + fv, "exact"
+        if c == 5:
+            return ["XDEL", k] + [self.sid() for _ in range(r.randint(1, 3))], "exact"
+        if c == 6:
+            return ["XTRIM", k, r.choice(["MAXLEN", "MINID"])] + self.opt(0.5, r.choice(["~", "="])) \
+                + [str(r.randint(0, 8)) if r.random() < 0.5 else self.sid()], "exact"
+        if c <= 9:
+            cmd = r.choice(["XRANGE", "XREVRANGE"])
+            lo, hi = ("-", "+") if cmd == "XRANGE" else ("+", "-")
+            return [cmd, k, self.sid() if r.random() < 0.5 else lo, self.sid() if r.random() < 0.5 else hi] \
+                + self.opt(0.4, "COUNT", self.i(-1, 5)), "exact"
+        if c == 10:
+            return ["XLEN", k], "exact"
+        if c == 11:
+            return ["XREAD"] + self.opt(0.4, "COUNT", self.i(0, 4)) + ["STREAMS", k, self.sid()], "exact"
+        if c == 12:
+            return ["XSETID", k, self.sid()] + self.opt(0.3, "ENTRIESADDED", str(r.randint(0, 80))) \
+                + self.opt(0.3, "MAXDELETEDID", self.sid()), "exact"
+        if c == 13:
+            return ["XINFO", "STREAM", k], "exact"
+        return ["XADD", r.choice(["x1", "x2"]), "%d-*" % r.randint(0, 60), "f", self.val()], "exact"
 
     def sets(self):
         r, k = self.r, self.key()
@@ -699,8 +741,8 @@ class Gen:
         while True:
             fam = r.choices(
                 [self.strings, self.lists, self.hashes, self.sets, self.zsets, self.bitmaps, self.hll,
-                 self.geo, self.sort, self.keyspace],
-                weights=[12, 10, 9, 9, 14, 5, 3, 4, 3, 12])[0]
+                 self.geo, self.sort, self.keyspace, self.streams],
+                weights=[12, 10, 9, 9, 14, 5, 3, 4, 3, 12, 8])[0]
             self.pref = PREFERRED.get(fam.__name__)
             got = fam()
             if got is None:

@@ -467,10 +467,13 @@ public final class CommandDispatcher {
     }
 
     /**
-     * Writes after which Redis does not call signalModifiedKey: XSETID changes only a stream's
-     * metadata, so WATCH, blocked readers and client side caching are not told.
+     * Writes after which Redis does not call signalModifiedKey: XSETID and the consumer-group
+     * commands change only a stream's metadata and groups, so WATCH, blocked readers and client side
+     * caching are not told (XGROUP CREATE ... MKSTREAM and XGROUP DESTROY signal what they must themselves).
      */
-    private static final java.util.Set<String> UNSIGNALLED = java.util.Set.of("xsetid");
+    private static final java.util.Set<String> UNSIGNALLED = java.util.Set.of("xsetid", "xgroup|create",
+            "xgroup|setid", "xgroup|destroy", "xgroup|createconsumer", "xgroup|delconsumer", "xreadgroup", "xack",
+            "xclaim", "xautoclaim");
 
     /**
      * Commands that modify only some of their keys, each by removing it or changing its length

@@ -21,6 +21,7 @@ public final class Commands {
                 new ListCommands(),
                 new HashCommands(),
                 new StreamCommands(),
+                new StreamGroupCommands(),
                 new BitmapCommands(),
                 new HyperLogLogCommands(),
                 new PubSubCommands(),

@@ -5,6 +5,7 @@ import io.mnemos.store.ListValue;
 import io.mnemos.store.MemoryModel;
 import io.mnemos.store.SetValue;
 import io.mnemos.store.SizedValue;
+import io.mnemos.store.StreamGroup;
 import io.mnemos.store.StreamValue;
 import io.mnemos.store.ZSetValue;
 
@@ -131,9 +132,23 @@ final class MemoryEstimate {
             lpSize += jemallocSize(a);
         }
         if (s.nodeCount() <= sampled.length) {
-            return size + lpSize;
+            size += lpSize;
+        } else {
+            size += lpSize / sampled.length * (s.nodeCount() - 1) + jemallocSize(s.lastNodeAllocation());
         }
-        return size + lpSize / sampled.length * (s.nodeCount() - 1) + jemallocSize(s.lastNodeAllocation());
+        // Groups: streamCG, its PEL tree and NACKs; each consumer, its name and its PEL tree.
+        for (StreamGroup g : s.groups().values()) {
+            size += 40 + raxBytes(g.pel.keySet()) + 24L * g.pel.size();
+            for (StreamGroup.Consumer consumer : g.consumers.values()) {
+                size += 24 + consumer.name.length + raxBytes(consumer.pel.keySet());
+            }
+        }
+        return size;
+    }
+
+    /** streamRadixTreeMemoryUsage of a tree of stream IDs. */
+    private static long raxBytes(java.util.Collection<io.mnemos.store.StreamId> ids) {
+        return ids.size() * 16L + StreamValue.raxNodes(ids) * (4 + 8 * 30);
     }
 
     /** sizeof(quicklist) and sizeof(quicklistNode) on 64-bit Redis. */

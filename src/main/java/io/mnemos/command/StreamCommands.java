@@ -5,6 +5,7 @@ import io.mnemos.server.Client;
 import io.mnemos.server.ServerConfig;
 import io.mnemos.store.Database;
 import io.mnemos.store.Entry;
+import io.mnemos.store.StreamGroup;
 import io.mnemos.store.StreamId;
 import io.mnemos.store.StreamValue;
 import io.mnemos.store.ValueType;
@@ -80,7 +81,16 @@ public final class StreamCommands implements CommandFamily {
                                 + "returned, it means that XREAD-ing with a fixed COUNT is O(1). Note that when the "
                                 + "BLOCK option is used, XADD will pay O(M) time in order to serve the M clients "
                                 + "blocked on the stream getting new data.")
-                        .handler(StreamCommands::xread).build(),
+                        .handler(c -> xread(c, false)).build(),
+                command("xreadgroup", -7).flags(WRITE, BLOCKING, MOVABLEKEYS).keys(0, 0, 0).group("stream")
+                        .since("5.0.0")
+                        .summary("Return new entries from a stream using a consumer group, or access the history of "
+                                + "the pending entries for a given consumer. Can block.")
+                        .complexity("For each stream mentioned: O(M) with M being the number of elements returned. "
+                                + "If M is constant (e.g. always asking for the first 10 elements with COUNT), you "
+                                + "can consider it O(1). On the other side when XREADGROUP blocks, XADD will pay the "
+                                + "O(N) time in order to serve the N clients blocked on the stream getting new data.")
+                        .handler(c -> xread(c, true)).build(),
                 command("xsetid", -3).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).group("stream").since("5.0.0")
                         .summary("An internal command for replicating stream values").complexity("O(1)")
                         .handler(StreamCommands::xsetid).build());
@@ -184,7 +194,7 @@ public final class StreamCommands implements CommandFamily {
     }
 
     /** streamParseIntervalIDOrReply: an ID, or with a '(' prefix an exclusive (strict) one. */
-    private static StreamId parseInterval(byte[] arg, long missingSeq, boolean[] exclusive) {
+    static StreamId parseIntervalId(byte[] arg, long missingSeq, boolean[] exclusive) {
         exclusive[0] = arg.length > 1 && arg[0] == '(';
         if (exclusive[0]) {
             return parseId(java.util.Arrays.copyOfRange(arg, 1, arg.length), missingSeq, true, null);
@@ -412,14 +422,14 @@ public final class StreamCommands implements CommandFamily {
         byte[] startArg = rev ? c.arg(3) : c.arg(2);
         byte[] endArg = rev ? c.arg(2) : c.arg(3);
         boolean[] exclusive = new boolean[1];
-        StreamId start = parseInterval(startArg, 0, exclusive);
+        StreamId start = parseIntervalId(startArg, 0, exclusive);
         if (exclusive[0]) {
             start = start.next();
             if (start == null) {
                 throw CommandError.err("invalid start ID for the interval");
             }
         }
-        StreamId end = parseInterval(endArg, -1L, exclusive);
+        StreamId end = parseIntervalId(endArg, -1L, exclusive);
         if (exclusive[0]) {
             end = end.previous();
             if (end == null) {
@@ -592,18 +602,29 @@ public final class StreamCommands implements CommandFamily {
     /** XREAD's COUNT for a client served after blocking without one (XREAD_BLOCKED_DEFAULT_COUNT). */
     private static final long BLOCKED_DEFAULT_COUNT = 1000;
 
+    /** Where XREADGROUP's group and consumer are, and what its deliveries propagate as. */
+    private record GroupRead(byte[] groupName, byte[] consumerName, boolean noack, List<byte[][]> propagated) {
+    }
+
     /**
-     * XREAD [COUNT count] [BLOCK ms] STREAMS key [key ...] id [id ...] (xreadCommand without a
-     * group): the entries above each ID, for the streams that have some. With none and BLOCK the
-     * client waits; '$' is then rewritten into the stream's last ID so that the command, run again
-     * when an XADD makes the key ready, reads what was added. A client served after blocking gets
-     * only the stream that became ready, at most 1000 entries without COUNT, as Redis serves it.
+     * xreadCommand: XREAD [COUNT count] [BLOCK ms] STREAMS key [key ...] id [id ...], and
+     * XREADGROUP GROUP group consumer [COUNT count] [BLOCK ms] [NOACK] STREAMS key ... id ...: the
+     * entries above each ID for the streams that have some. XREAD's '$' is the stream's last ID;
+     * XREADGROUP's '>' delivers entries never delivered to the group (creating pending entries
+     * unless NOACK), any other ID re-reads the consumer's own pending entries. With nothing to
+     * return and BLOCK the client waits; '$' is then rewritten into the stream's last ID so that
+     * the command, run again when an XADD makes the key ready, reads what was added. A client
+     * served after blocking gets only the stream that became ready, at most 1000 entries without
+     * COUNT, as Redis serves it.
      */
-    private static void xread(Client c) {
+    static void xread(Client c, boolean xreadgroup) {
         long timeout = -1;
         long count = 0;
         int streamsArg = 0;
         int streamsCount = 0;
+        byte[] groupName = null;
+        byte[] consumerName = null;
+        boolean noack = false;
         for (int i = 1; i < c.argc(); i++) {
             int moreargs = c.argc() - i - 1;
             byte[] o = c.arg(i);
@@ -631,9 +652,19 @@ public final class StreamCommands implements CommandFamily {
                 streamsCount /= 2;
                 break;
             } else if (Args.is(o, "group") && moreargs >= 2) {
-                throw CommandError.err("The GROUP option is only supported by XREADGROUP. You called XREAD instead.");
+                if (!xreadgroup) {
+                    throw CommandError.err("The GROUP option is only supported by XREADGROUP. You called XREAD "
+                            + "instead.");
+                }
+                groupName = c.arg(i + 1);
+                consumerName = c.arg(i + 2);
+                i += 2;
             } else if (Args.is(o, "noack")) {
-                throw CommandError.err("The NOACK option is only supported by XREADGROUP. You called XREAD instead.");
+                if (!xreadgroup) {
+                    throw CommandError.err("The NOACK option is only supported by XREADGROUP. You called XREAD "
+                            + "instead.");
+                }
+                noack = true;
             } else {
                 throw CommandError.SYNTAX;
             }
@@ -641,28 +672,58 @@ public final class StreamCommands implements CommandFamily {
         if (streamsArg == 0) {
             throw CommandError.SYNTAX;
         }
+        if (xreadgroup && groupName == null) {
+            throw CommandError.err("Missing GROUP option for XREADGROUP");
+        }
+        GroupRead gr = xreadgroup ? new GroupRead(groupName, consumerName, noack, new ArrayList<>()) : null;
+        if (gr != null) {
+            // preventCommandPropagation: what XREADGROUP did propagates as XCLAIM / XGROUP commands only.
+            c.server().propagation().replaceWith(gr.propagated());
+        }
         Database db = c.db();
         StreamId[] ids = new StreamId[streamsCount];
+        StreamGroup[] groups = new StreamGroup[streamsCount];
+        byte[] served = c.server().blockedClients().servingKey(c);
         for (int i = 0; i < streamsCount; i++) {
             byte[] key = c.arg(streamsArg + i);
             StreamValue s = TypedLookup.valueAs(db.lookupRead(key), StreamValue.class);
-            byte[] idArg = c.arg(streamsArg + streamsCount + i);
-            if (Args.text(idArg).equals("$")) {
+            if (gr != null) {
+                groups[i] = s == null ? null : s.group(groupName);
+                if (groups[i] == null) {
+                    if (served != null && s != null) {
+                        throw new CommandError("NOGROUP the consumer group this client was blocked on no longer "
+                                + "exists");
+                    }
+                    throw new CommandError("NOGROUP No such key '" + Args.text(key) + "' or consumer group '"
+                            + Args.text(groupName) + "' in XREADGROUP with GROUP option");
+                }
+            }
+            String idArg = Args.text(c.arg(streamsArg + streamsCount + i));
+            if (idArg.equals("$")) {
+                if (gr != null) {
+                    throw CommandError.err("The $ ID is meaningless in the context of XREADGROUP: you want to read "
+                            + "the history of this consumer by specifying a proper ID, or use the > ID to get new "
+                            + "messages. The $ ID would just return an empty result set.");
+                }
                 ids[i] = s == null ? StreamId.MIN : s.lastId();
-            } else if (Args.text(idArg).equals(">")) {
-                throw CommandError.err("The > ID can be specified only when calling XREADGROUP using the GROUP "
-                        + "<group> <consumer> option.");
+            } else if (idArg.equals(">")) {
+                if (gr == null) {
+                    throw CommandError.err("The > ID can be specified only when calling XREADGROUP using the GROUP "
+                            + "<group> <consumer> option.");
+                }
+                ids[i] = StreamId.MAX; // ">": the group's last delivered ID, looked up when serving
             } else {
-                ids[i] = parseId(idArg, 0, true, null);
+                ids[i] = parseId(c.arg(streamsArg + streamsCount + i), 0, true, null);
             }
         }
 
-        byte[] served = c.server().blockedClients().servingKey(c);
         if (served != null && count == 0) {
             count = BLOCKED_DEFAULT_COUNT;
         }
-        List<Integer> ready = new ArrayList<>();
-        List<StreamValue> values = new ArrayList<>();
+        ReplyWriter reply = c.reply();
+        boolean resp3 = reply.protocol() == 3;
+        // Replies are built per stream first: the count of streams served comes before them.
+        List<Runnable> parts = new ArrayList<>();
         for (int i = 0; i < streamsCount; i++) {
             byte[] key = c.arg(streamsArg + i);
             if (served != null && !java.util.Arrays.equals(served, key)) {
@@ -673,30 +734,70 @@ public final class StreamCommands implements CommandFamily {
                 continue;
             }
             StreamValue s = (StreamValue) e.value();
-            if (s.length() > 0 && s.lastValidId().compareTo(ids[i]) > 0) {
-                ready.add(i);
-                values.add(s);
+            StreamId gt = ids[i];
+            boolean serve = false;
+            boolean history = false;
+            StreamGroup.Consumer consumer = null;
+            if (served != null) {
+                // serveClientBlockedOnKey: served once the stream's last ID passed the awaited one (for
+                // a group, its last delivered ID), even if the entries that moved it are gone again.
+                if (gr != null) {
+                    gt = groups[i].lastId;
+                }
+                serve = s.lastId().compareTo(gt) > 0;
+            } else if (gr != null) {
+                StreamGroup g = groups[i];
+                if (!gt.equals(StreamId.MAX)) {
+                    serve = true;
+                    history = true;
+                } else if (s.length() > 0 && s.lastValidId().compareTo(g.lastId) > 0) {
+                    serve = true;
+                    gt = g.lastId;
+                }
+            } else if (s.length() > 0 && s.lastValidId().compareTo(gt) > 0) {
+                serve = true;
             }
+            if (!serve) {
+                continue;
+            }
+            if (gr != null) {
+                // Only a read that serves something creates (or refreshes) the consumer.
+                consumer = StreamGroupCommands.lookupOrCreateConsumer(c, key, groups[i], consumerName, noack,
+                        gr.propagated());
+                consumer.seenTime = db.now();
+            }
+            StreamId start = gt.next();
+            StreamId from = start == null ? StreamId.MIN : start;
+            long n = count;
+            StreamGroup.Consumer who = consumer;
+            boolean pelOnly = history;
+            StreamGroup g = groups[i];
+            parts.add(() -> {
+                if (!resp3) {
+                    reply.arrayHeader(2);
+                }
+                reply.bulk(key);
+                if (gr == null) {
+                    replyRange(reply, s, from, null, n, false);
+                } else if (pelOnly) {
+                    StreamGroupCommands.replyFromConsumerPel(c, s, from, n, who);
+                } else {
+                    StreamGroupCommands.deliver(c, key, s, g, who, from, n, gr.noack(), gr.groupName(),
+                            gr.propagated());
+                }
+            });
             if (served != null) {
                 break; // the ready key once, even if it was named twice
             }
         }
-        ReplyWriter reply = c.reply();
-        if (!ready.isEmpty()) {
-            boolean resp3 = reply.protocol() == 3;
+        if (!parts.isEmpty()) {
             if (resp3) {
-                reply.mapHeader(ready.size());
+                reply.mapHeader(parts.size());
             } else {
-                reply.arrayHeader(ready.size());
+                reply.arrayHeader(parts.size());
             }
-            for (int j = 0; j < ready.size(); j++) {
-                int i = ready.get(j);
-                if (!resp3) {
-                    reply.arrayHeader(2);
-                }
-                reply.bulk(c.arg(streamsArg + i));
-                StreamId start = ids[i].next();
-                replyRange(reply, values.get(j), start == null ? StreamId.MIN : start, null, count, false);
+            for (Runnable part : parts) {
+                part.run();
             }
             return;
         }
@@ -714,9 +815,21 @@ public final class StreamCommands implements CommandFamily {
                 keys.add(c.arg(streamsArg + i));
             }
             long at = timeout == 0 ? 0 : timeout > Long.MAX_VALUE - db.now() ? Long.MAX_VALUE : db.now() + timeout;
+            if (served != null) {
+                at = c.server().blockedClients().servingTimeoutAt(c); // still the deadline it blocked with
+            }
             c.server().blockedClients().block(c, keys, ValueType.STREAM, at);
             return;
         }
         reply.nullArray();
+    }
+
+    /** signalModifiedKey, for the stream writes the dispatcher leaves alone (see CommandDispatcher). */
+    static void signalModifiedKey(Client c, byte[] key) {
+        c.server().watchedKeys().touch(c.db(), key);
+        c.server().blockedClients().signalKeyAsReady(c.db(), key);
+        if (c.server().tracking().any()) {
+            c.server().tracking().invalidateKey(c, key, true);
+        }
     }
 }

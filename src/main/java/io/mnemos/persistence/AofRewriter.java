@@ -8,6 +8,7 @@ import io.mnemos.store.Keyspace;
 import io.mnemos.store.HashValue;
 import io.mnemos.store.ListValue;
 import io.mnemos.store.SetValue;
+import io.mnemos.store.StreamGroup;
 import io.mnemos.store.StreamId;
 import io.mnemos.store.StreamValue;
 import io.mnemos.store.ZSetValue;
@@ -160,6 +161,26 @@ public final class AofRewriter extends SnapshotFile {
         }
         out.command(new byte[][]{ascii("XSETID"), key, s.lastId().toBytes(), ascii("ENTRIESADDED"),
             ascii(Long.toString(s.entriesAdded())), ascii("MAXDELETEDID"), s.maxDeletedId().toBytes()});
+        // The groups: XGROUP CREATE, then per consumer an XCLAIM per pending entry (or, for a
+        // consumer without any, XGROUP CREATECONSUMER).
+        for (java.util.Map.Entry<byte[], StreamGroup> ge : s.groups().entrySet()) {
+            byte[] group = ge.getKey();
+            StreamGroup g = ge.getValue();
+            out.command(new byte[][]{ascii("XGROUP"), ascii("CREATE"), key, group, g.lastId.toBytes(),
+                ascii("ENTRIESREAD"), ascii(Long.toString(g.entriesRead))});
+            for (StreamGroup.Consumer consumer : g.consumers.values()) {
+                if (consumer.pel.isEmpty()) {
+                    out.command(new byte[][]{ascii("XGROUP"), ascii("CREATECONSUMER"), key, group, consumer.name});
+                    continue;
+                }
+                for (java.util.Map.Entry<StreamId, StreamGroup.Nack> pe : consumer.pel.entrySet()) {
+                    out.command(new byte[][]{ascii("XCLAIM"), key, group, consumer.name, ascii("0"),
+                        pe.getKey().toBytes(), ascii("TIME"), ascii(Long.toString(pe.getValue().deliveryTime)),
+                        ascii("RETRYCOUNT"), ascii(Long.toString(pe.getValue().deliveryCount)), ascii("JUSTID"),
+                        ascii("FORCE")});
+                }
+            }
+        }
     }
 
     private static void batches(RespBuffer out, byte[] cmd, byte[] key, List<byte[]> items) {

@@ -3,6 +3,7 @@ package io.mnemos.persistence;
 import io.mnemos.store.HashValue;
 import io.mnemos.store.ListValue;
 import io.mnemos.store.SetValue;
+import io.mnemos.store.StreamGroup;
 import io.mnemos.store.StreamId;
 import io.mnemos.store.StreamValue;
 import io.mnemos.store.ZSetValue;
@@ -508,10 +509,60 @@ public final class RdbReader {
             throw new RdbFormatException("Stream length inconsistent with rax entries");
         }
         long groups = readLength();
-        if (groups != 0) {
-            throw new RdbFormatException("Stream consumer groups are not supported yet");
+        while (groups-- > 0) {
+            byte[] name = readString();
+            StreamId lastId = readId();
+            long entriesRead = type == Rdb.TYPE_STREAM_LISTPACKS_2 ? readLength()
+                    : s.estimateDistanceFromFirstEverEntry(lastId);
+            StreamGroup g = s.createGroup(name, lastId, entriesRead);
+            if (g == null) {
+                throw new RdbFormatException("Duplicated consumer group name " + new String(name,
+                        StandardCharsets.UTF_8));
+            }
+            // The group PEL first, owners unknown until the consumers' PELs name them.
+            long pelSize = readLength();
+            while (pelSize-- > 0) {
+                StreamId id = rawId();
+                StreamGroup.Nack n = new StreamGroup.Nack(null, in.readLongLE());
+                n.deliveryCount = readLength();
+                if (g.pel.putIfAbsent(id, n) != null) {
+                    throw new RdbFormatException("Duplicated global PEL entry loading stream consumer group");
+                }
+            }
+            long consumers = readLength();
+            while (consumers-- > 0) {
+                byte[] cname = readString();
+                StreamGroup.Consumer consumer = g.createConsumer(cname, 0);
+                if (consumer == null) {
+                    throw new RdbFormatException("Duplicate stream consumer detected.");
+                }
+                consumer.seenTime = in.readLongLE();
+                long owned = readLength();
+                while (owned-- > 0) {
+                    StreamId id = rawId();
+                    StreamGroup.Nack n = g.pel.get(id);
+                    if (n == null) {
+                        throw new RdbFormatException("Consumer entry not found in group global PEL");
+                    }
+                    n.consumer = consumer;
+                    if (consumer.pel.putIfAbsent(id, n) != null) {
+                        throw new RdbFormatException("Duplicated consumer PEL entry  loading a stream consumer "
+                                + "group");
+                    }
+                }
+            }
+            for (StreamGroup.Nack n : g.pel.values()) {
+                if (n.consumer == null) {
+                    throw new RdbFormatException("Stream CG PEL entry without consumer");
+                }
+            }
         }
         return s;
+    }
+
+    private StreamId rawId() {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(in.read(16));
+        return new StreamId(b.getLong(), b.getLong());
     }
 
     private StreamId readId() {

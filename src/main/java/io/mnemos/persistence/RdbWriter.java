@@ -4,6 +4,7 @@ import io.mnemos.protocol.RedisDoubles;
 import io.mnemos.store.HashValue;
 import io.mnemos.store.ListValue;
 import io.mnemos.store.SetValue;
+import io.mnemos.store.StreamGroup;
 import io.mnemos.store.StreamId;
 import io.mnemos.store.StreamValue;
 import io.mnemos.store.ZSetValue;
@@ -223,7 +224,34 @@ public final class RdbWriter {
         writeId(s.firstId());
         writeId(s.maxDeletedId());
         writeLength(s.entriesAdded());
-        writeLength(0); // consumer groups
+        writeLength(s.groups().size());
+        for (java.util.Map.Entry<byte[], StreamGroup> ge : s.groups().entrySet()) {
+            StreamGroup g = ge.getValue();
+            writeString(ge.getKey());
+            writeId(g.lastId);
+            writeLength(g.entriesRead);
+            // rdbSaveStreamPEL with its NACKs, then each consumer with its own PEL of IDs only.
+            writeLength(g.pel.size());
+            for (java.util.Map.Entry<StreamId, StreamGroup.Nack> pe : g.pel.entrySet()) {
+                writeRawId(pe.getKey());
+                writeLongLE(pe.getValue().deliveryTime);
+                writeLength(pe.getValue().deliveryCount);
+            }
+            writeLength(g.consumers.size());
+            for (StreamGroup.Consumer consumer : g.consumers.values()) {
+                writeString(consumer.name);
+                writeLongLE(consumer.seenTime);
+                writeLength(consumer.pel.size());
+                for (StreamId id : consumer.pel.keySet()) {
+                    writeRawId(id);
+                }
+            }
+        }
+    }
+
+    /** A stream ID as Redis's rax key: 16 bytes, big-endian. */
+    private void writeRawId(StreamId id) {
+        writeRaw(java.nio.ByteBuffer.allocate(16).putLong(id.ms()).putLong(id.seq()).array());
     }
 
     private void writeId(StreamId id) {

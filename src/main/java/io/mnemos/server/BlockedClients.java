@@ -75,6 +75,7 @@ public final class BlockedClients {
     /** The client being served and the ready key it is served from (Redis pops from that key). */
     private Client servingClient;
     private byte[] servingKey;
+    private long servingTimeoutAt;
 
     /**
      * While {@code c}'s command runs again to serve it, the key that became ready: a client blocked
@@ -82,6 +83,14 @@ public final class BlockedClients {
      */
     public byte[] servingKey(Client c) {
         return c == servingClient ? servingKey : null;
+    }
+
+    /**
+     * While {@code c}'s command runs again to serve it, the deadline it was blocked with (0 for
+     * none): a stream reader that finds nothing after all waits on until that same deadline.
+     */
+    public long servingTimeoutAt(Client c) {
+        return c == servingClient ? servingTimeoutAt : 0;
     }
 
     public BlockedClients(Keyspace keyspace) {
@@ -206,6 +215,7 @@ public final class BlockedClients {
                         receiver.block(null);
                         servingClient = receiver;
                         servingKey = r.key().bytes();
+                        servingTimeoutAt = b.timeoutAt;
                         try {
                             serve.accept(receiver, b);
                         } finally {

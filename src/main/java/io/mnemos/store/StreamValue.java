@@ -41,6 +41,8 @@ public final class StreamValue implements TypedValue {
     private long entriesAdded;
     /** Sum of the nodes' array lengths, for the O(1) memory estimate. */
     private long nodeBytes;
+    /** Consumer groups by name, created on demand as Redis's s->cgroups. */
+    private TreeMap<byte[], StreamGroup> groups;
 
     @Override
     public ValueType type() {
@@ -649,6 +651,94 @@ public final class StreamValue implements TypedValue {
         }
     }
 
+    // ---------------------------------------------------------------- consumer groups
+
+    /** The groups in name order (empty when there are none). */
+    public Map<byte[], StreamGroup> groups() {
+        return groups == null ? Map.of() : groups;
+    }
+
+    public StreamGroup group(byte[] name) {
+        return groups == null ? null : groups.get(name);
+    }
+
+    /** streamCreateCG: the new group, or null when the name is taken. */
+    public StreamGroup createGroup(byte[] name, StreamId lastId, long entriesRead) {
+        if (groups == null) {
+            groups = new TreeMap<>(java.util.Arrays::compareUnsigned);
+        }
+        if (groups.containsKey(name)) {
+            return null;
+        }
+        StreamGroup g = new StreamGroup(lastId, entriesRead);
+        groups.put(name.clone(), g);
+        return g;
+    }
+
+    public boolean destroyGroup(byte[] name) {
+        return groups != null && groups.remove(name) != null;
+    }
+
+    /** streamEntryExists: a live entry with that ID. */
+    public boolean entryExists(StreamId id) {
+        return new Cursor(id, id, false).next() != null;
+    }
+
+    /** streamRangeHasTombstones: whether max_deleted_entry_id lies in [start, end] (null: the ends). */
+    public boolean rangeHasTombstones(StreamId start, StreamId end) {
+        if (length == 0 || maxDeletedId.isZero()) {
+            return false;
+        }
+        if (firstId.compareTo(maxDeletedId) > 0) {
+            return false; // the latest tombstone is before the first entry
+        }
+        StreamId s = start == null ? StreamId.MIN : start;
+        StreamId e = end == null ? StreamId.MAX : end;
+        return s.compareTo(maxDeletedId) <= 0 && maxDeletedId.compareTo(e) <= 0;
+    }
+
+    /**
+     * streamEstimateDistanceFromFirstEverEntry: the logical read counter of {@code id} (how many
+     * entries were added up to it), or {@link StreamGroup#INVALID_ENTRIES_READ} when deletions or
+     * an arbitrary ID make it unknowable.
+     */
+    public long estimateDistanceFromFirstEverEntry(StreamId id) {
+        if (entriesAdded == 0) {
+            return 0;
+        }
+        if (length == 0 && id.compareTo(lastId) < 1) {
+            return entriesAdded;
+        }
+        int cmpLast = id.compareTo(lastId);
+        if (cmpLast == 0) {
+            return entriesAdded;
+        } else if (cmpLast > 0) {
+            return StreamGroup.INVALID_ENTRIES_READ;
+        }
+        int cmpIdFirst = id.compareTo(firstId);
+        int cmpXdelFirst = maxDeletedId.compareTo(firstId);
+        if (maxDeletedId.isZero() || cmpXdelFirst < 0) {
+            if (cmpIdFirst < 0) {
+                return entriesAdded - length;
+            } else if (cmpIdFirst == 0) {
+                return entriesAdded - length + 1;
+            }
+        }
+        return StreamGroup.INVALID_ENTRIES_READ;
+    }
+
+    /** streamReplyWithCGLag's figure: entries not yet delivered to the group, or null when unknown. */
+    public Long lag(StreamGroup g) {
+        if (entriesAdded == 0) {
+            return 0L;
+        }
+        if (g.entriesRead != StreamGroup.INVALID_ENTRIES_READ && !rangeHasTombstones(g.lastId, null)) {
+            return entriesAdded - g.entriesRead;
+        }
+        long read = estimateDistanceFromFirstEverEntry(g.lastId);
+        return read == StreamGroup.INVALID_ENTRIES_READ ? null : entriesAdded - read;
+    }
+
     // ---------------------------------------------------------------- sizes
 
     /**
@@ -684,12 +774,17 @@ public final class StreamValue implements TypedValue {
      * node where they part, and a leaf per key. 1 for an empty tree (its root).
      */
     public long raxNodes() {
-        if (nodes.isEmpty()) {
+        return raxNodes(nodes.keySet());
+    }
+
+    /** {@link #raxNodes()} of any set of IDs in order (a group's or a consumer's PEL). */
+    public static long raxNodes(java.util.Collection<StreamId> ids) {
+        if (ids.isEmpty()) {
             return 1;
         }
-        byte[][] keys = new byte[nodes.size()][];
+        byte[][] keys = new byte[ids.size()][];
         int i = 0;
-        for (StreamId id : nodes.keySet()) {
+        for (StreamId id : ids) {
             keys[i++] = java.nio.ByteBuffer.allocate(16).putLong(id.ms()).putLong(id.seq()).array();
         }
         return raxNodes(keys, 0, keys.length, 0);
@@ -730,12 +825,32 @@ public final class StreamValue implements TypedValue {
         s.firstId = firstId;
         s.maxDeletedId = maxDeletedId;
         s.entriesAdded = entriesAdded;
+        if (groups != null) {
+            for (Map.Entry<byte[], StreamGroup> g : groups.entrySet()) {
+                s.createGroup(g.getKey(), g.getValue().lastId, g.getValue().entriesRead);
+                s.groups.put(g.getKey(), g.getValue().copy());
+            }
+        }
         return s;
     }
 
-    /** The object, its tree (an entry, key and node object per node) and the node arrays. */
+    /**
+     * The object, its tree (an entry, key and node object per node), the node arrays and the
+     * groups: per pending entry a tree entry, its ID and its NACK in the group PEL plus a tree entry
+     * in its consumer's; per consumer its object, name and tree. Walks groups and consumers only
+     * (PEL sizes are kept by their trees), so it stays cheap for the few groups a stream has.
+     */
     @Override
     public long memoryUsage() {
-        return 80 + nodes.size() * 96L + MemoryModel.byteArrays(nodes.size(), nodeBytes);
+        long bytes = 80 + nodes.size() * 96L + MemoryModel.byteArrays(nodes.size(), nodeBytes);
+        if (groups != null) {
+            for (Map.Entry<byte[], StreamGroup> g : groups.entrySet()) {
+                bytes += 120 + MemoryModel.byteArray(g.getKey().length) + g.getValue().pel.size() * 112L;
+                for (StreamGroup.Consumer c : g.getValue().consumers.values()) {
+                    bytes += 120 + MemoryModel.byteArray(c.name.length) + c.pel.size() * 40L;
+                }
+            }
+        }
+        return bytes;
     }
 }

@@ -42,6 +42,28 @@ class MemoryAccountingTest {
     }
 
     @Test
+    void streamsAreCountedByTheirNodesAndPendingEntries() {
+        long empty = used();
+        for (int i = 1; i <= 1000; i++) {
+            h.exec("XADD", "s", i + "-0", "field", "value-" + i);
+        }
+        long full = used();
+        assertTrue(full - empty > 1000L * 8, "1000 entries grew by " + (full - empty));
+        assertConsistent();
+        h.exec("XGROUP", "CREATE", "s", "g", "0");
+        h.exec("XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", ">");
+        long pending = used();
+        assertTrue(pending - full > 1000L * 100, "1000 pending entries grew by " + (pending - full));
+        assertConsistent();
+        h.exec("XACK", "s", "g", "1-0", "2-0", "3-0");
+        h.exec("XTRIM", "s", "MAXLEN", "10");
+        assertTrue(used() < pending);
+        assertConsistent();
+        h.exec("DEL", "s");
+        assertEquals(empty, used());
+    }
+
+    @Test
     void growsAndShrinksWithSetAndDel() {
         long empty = used();
         h.exec("SET", "k", "x".repeat(1000));

@@ -81,6 +81,12 @@ class PubSubDifferentialTest {
         "XADD s MAXLEN x 4-1 a 1", "XADD nos NOMKSTREAM 1-1 a 1", "XDEL s 9-9", "XDEL s 3-1 9-9",
         "XTRIM s MAXLEN 5", "XTRIM s MAXLEN 0", "XTRIM s MAXLEN 0", "XSETID s 10-0", "XSETID s 1-0 MAXDELETEDID 2-0",
         "XADD s 11-0 a 1", "XTRIM s MINID 12", "XLEN s", "XRANGE s - +", "DEL s", "XTRIM s MAXLEN 0",
+        // groups: xgroup-* events; reads, acks and claims fire none but xgroup-createconsumer
+        "XGROUP CREATE g grp $ MKSTREAM", "XGROUP CREATE g grp $", "XADD g 1-0 f v", "XGROUP CREATECONSUMER g grp c",
+        "XGROUP CREATECONSUMER g grp c", "XREADGROUP GROUP grp alice STREAMS g >", "XREADGROUP GROUP grp bob STREAMS g >",
+        "XACK g grp 1-0", "XCLAIM g grp carol 0 1-0 FORCE JUSTID", "XAUTOCLAIM g grp dave 0 0 JUSTID",
+        "XGROUP SETID g grp 0", "XGROUP DELCONSUMER g grp alice", "XGROUP DELCONSUMER g grp nobody",
+        "XGROUP DESTROY g grp", "XGROUP DESTROY g grp",
     };
 
     private RealRedis redis;

@@ -138,6 +138,13 @@ class StreamCommandsDifferentialTest {
             }
             run.send("MEMORY", "USAGE", "m");
             run.send("MEMORY", "USAGE", "m", "SAMPLES", "0");
+            // Groups add their PEL trees, pending entries and consumers.
+            run.send("XGROUP", "CREATE", "m", "g", "0");
+            run.send("MEMORY", "USAGE", "m");
+            run.both("XREADGROUP", "GROUP", "g", "alice", "COUNT", "37", "STREAMS", "m", ">");
+            run.both("XREADGROUP", "GROUP", "g", "bob", "COUNT", "5", "STREAMS", "m", ">");
+            run.both("XGROUP", "CREATECONSUMER", "m", "g", "carol");
+            run.send("MEMORY", "USAGE", "m");
         }
     }
 

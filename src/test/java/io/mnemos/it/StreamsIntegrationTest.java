@@ -8,9 +8,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.params.XAddParams;
+import redis.clients.jedis.params.XClaimParams;
+import redis.clients.jedis.params.XReadGroupParams;
 import redis.clients.jedis.params.XReadParams;
 import redis.clients.jedis.params.XTrimParams;
 import redis.clients.jedis.resps.StreamEntry;
+import redis.clients.jedis.resps.StreamGroupInfo;
+import redis.clients.jedis.resps.StreamPendingSummary;
 
 import java.util.List;
 import java.util.Map;
@@ -22,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Jedis, unchanged, drives the stream commands over real sockets. */
+/** Jedis, unchanged, drives the stream and consumer-group commands over real sockets. */
 class StreamsIntegrationTest {
     @RegisterExtension
     static final MnemosExtension server = MnemosExtension.builder().build();
@@ -85,6 +89,35 @@ class StreamsIntegrationTest {
         assertEquals("q", got.get(0).getKey());
         assertEquals(new StreamEntryID(2, 0), got.get(0).getValue().get(0).getID());
         assertEquals(Map.of("new", "entry"), got.get(0).getValue().get(0).getFields());
+    }
+
+    @Test
+    void jedisConsumesThroughAGroupAndAcknowledges() {
+        for (int i = 1; i <= 3; i++) {
+            jedis.xadd("jobs", new StreamEntryID(i, 0), Map.of("job", "j" + i));
+        }
+        assertEquals("OK", jedis.xgroupCreate("jobs", "workers", new StreamEntryID(0, 0), false));
+        Map<String, List<StreamEntry>> got = jedis.xreadGroupAsMap("workers", "w1",
+                XReadGroupParams.xReadGroupParams().count(2),
+                Map.of("jobs", StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
+        assertEquals(List.of(new StreamEntryID(1, 0), new StreamEntryID(2, 0)),
+                got.get("jobs").stream().map(StreamEntry::getID).toList());
+        assertEquals(Map.of("job", "j1"), got.get("jobs").get(0).getFields());
+
+        StreamPendingSummary pending = jedis.xpending("jobs", "workers");
+        assertEquals(2, pending.getTotal());
+        assertEquals(new StreamEntryID(1, 0), pending.getMinId());
+        assertEquals(Map.of("w1", 2L), pending.getConsumerMessageCount());
+
+        assertEquals(1, jedis.xack("jobs", "workers", new StreamEntryID(1, 0)));
+        List<StreamEntry> claimed = jedis.xclaim("jobs", "workers", "w2", 0, XClaimParams.xClaimParams(),
+                new StreamEntryID(2, 0));
+        assertEquals(new StreamEntryID(2, 0), claimed.get(0).getID());
+        List<StreamGroupInfo> groups = jedis.xinfoGroups("jobs");
+        assertEquals("workers", groups.get(0).getName());
+        assertEquals(1, groups.get(0).getPending());
+        assertEquals(2, groups.get(0).getConsumers());
+        assertEquals(new StreamEntryID(2, 0), groups.get(0).getLastDeliveredId());
     }
 
     @Test

@@ -210,4 +210,28 @@ class CommandPropagationTest {
         assertEquals(List.of(), run("XSETID", "s", "0-1", "MAXDELETEDID", "0-2"));
         assertEquals(List.of(), run("XLEN", "s"));
     }
+
+    @Test
+    void groupReadsAndClaimsPropagateAsIdempotentXclaimsNeverAsThemselves() {
+        h.exec("XADD", "s", "1-1", "f", "v");
+        h.exec("XADD", "s", "2-1", "f", "v");
+        assertEquals(List.of("0: XGROUP CREATE s g 0"), run("XGROUP", "CREATE", "s", "g", "0"));
+        assertEquals(List.of("0: XCLAIM s g alice 0 1-1 TIME " + now + " RETRYCOUNT 1 FORCE JUSTID LASTID 1-1"),
+                run("XREADGROUP", "GROUP", "g", "alice", "COUNT", "1", "STREAMS", "s", ">"));
+        // A NOACK read: the consumer it created, then the group's new last ID and read counter.
+        assertEquals(List.of("0: MULTI", "0: XGROUP CREATECONSUMER s g bob", "0: XGROUP SETID s g 2-1 ENTRIESREAD 2",
+                "0: EXEC"), run("XREADGROUP", "GROUP", "g", "bob", "NOACK", "STREAMS", "s", ">"));
+        assertEquals(List.of(), run("XREADGROUP", "GROUP", "g", "alice", "STREAMS", "s", ">"));
+        assertEquals(List.of(), run("XCLAIM", "s", "g", "carol", "0", "9-9"));
+        h.clock().advance(50);
+        assertEquals(List.of("0: XCLAIM s g carol 0 1-1 TIME " + (now + 50) + " RETRYCOUNT 2 FORCE JUSTID LASTID 2-1"),
+                run("XCLAIM", "s", "g", "carol", "10", "1-1"));
+        assertEquals(List.of("0: XGROUP SETID s g 5-0 ENTRIESREAD 2"),
+                run("XCLAIM", "s", "g", "carol", "0", "9-9", "LASTID", "5-0"));
+        assertEquals(List.of("0: XCLAIM s g dave 0 1-1 TIME " + (now + 50) + " RETRYCOUNT 2 FORCE JUSTID LASTID 5-0"),
+                run("XAUTOCLAIM", "s", "g", "dave", "0", "0", "JUSTID"));
+        assertEquals(List.of("0: XACK s g 1-1 7-7"), run("XACK", "s", "g", "1-1", "7-7"));
+        assertEquals(List.of(), run("XACK", "s", "g", "1-1"));
+        assertEquals(List.of("0: XGROUP DESTROY s g"), run("XGROUP", "DESTROY", "s", "g"));
+    }
 }

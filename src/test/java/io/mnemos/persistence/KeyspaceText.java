@@ -59,7 +59,8 @@ final class KeyspaceText {
                         }
                         yield m.toString();
                     }
-                    case "stream" -> elements(c.call("XRANGE", k, "-", "+")).toString();
+                    case "stream" -> elements(c.call("XRANGE", k, "-", "+")) + " groups="
+                            + elements(c.call("XINFO", "GROUPS", k)) + " pending=" + pending(c, k);
                     default -> "?";
                 };
                 String expire = elements(c.call("PEXPIRETIME", k)).get(0);
@@ -68,6 +69,21 @@ final class KeyspaceText {
             }
         }
         c.call("SELECT", "0");
+        return sb.toString();
+    }
+
+    /** Each group's pending entries with their consumers and delivery counts (not times). */
+    private static String pending(RespConnection c, String key) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        List<String> info = elements(c.call("XINFO", "GROUPS", key));
+        for (int i = 0; i + 1 < info.size(); i++) {
+            if ("name".equals(info.get(i))) {
+                List<String> p = elements(c.call("XPENDING", key, info.get(i + 1), "-", "+", "1000"));
+                for (int j = 0; j + 3 < p.size(); j += 4) {
+                    sb.append(p.get(j)).append('/').append(p.get(j + 1)).append('/').append(p.get(j + 3)).append(' ');
+                }
+            }
+        }
         return sb.toString();
     }
 
@@ -125,6 +141,12 @@ final class KeyspaceText {
         c.call("XADD", "emptystream", "MAXLEN", "0", "5-5", "f", "v");
         c.call("XADD", "setidstream", "18446744073709551614-1", "f", "v");
         c.call("XSETID", "setidstream", "18446744073709551615-7", "ENTRIESADDED", "9", "MAXDELETEDID", "18446744073709551615-2");
+        c.call("XGROUP", "CREATE", "stream", "readers", "0");
+        c.call("XGROUP", "CREATE", "stream", "idle", "$", "ENTRIESREAD", "5");
+        c.call("XREADGROUP", "GROUP", "readers", "alice", "COUNT", "3", "STREAMS", "stream", ">");
+        c.call("XREADGROUP", "GROUP", "readers", "bob", "COUNT", "2", "STREAMS", "stream", ">");
+        c.call("XACK", "stream", "readers", "101-2");
+        c.call("XGROUP", "CREATECONSUMER", "stream", "readers", "carol");
         c.call("XADD", "ttlstream", "1-1", "f", "v");
         c.call("PEXPIRE", "ttlstream", "60000000");
         c.call("PEXPIRE", "bigh", "50000000");

@@ -121,6 +121,90 @@ class RdbInterchangeTest {
     }
 
     @Test
+    void aRedis6StreamPayloadRestoresWithTheMetadata70Derives() throws Exception {
+        assumeTrue(RealRedis.available(), "redis-server not on PATH");
+        byte[] payload = redis6StreamPayload();
+        try (RealRedis redis = RealRedis.start();
+             RespConnection r = new RespConnection("127.0.0.1", redis.port());
+             RunningServer s = RunningServer.start();
+             RespConnection m = new RespConnection(s.host(), s.port())) {
+            for (String[] cmd : new String[][]{{"XINFO", "STREAM", "old"}, {"XINFO", "GROUPS", "old"},
+                {"XPENDING", "old", "g"}, {"XRANGE", "old", "-", "+"}}) {
+                if (cmd[1].equals("STREAM")) {
+                    byte[][] restore = {"RESTORE".getBytes(), "old".getBytes(), "0".getBytes(), payload};
+                    assertEquals("+OK\r\n", r.call(restore), "Redis takes the payload");
+                    assertEquals("+OK\r\n", m.call(restore));
+                }
+                // entries added = length, first ID from the nodes, the group's read counter estimated.
+                assertEquals(r.call(cmd), m.call(cmd), String.join(" ", cmd));
+            }
+            assertTrue(m.call("XRANGE", "old", "-", "+").contains("v1"));
+            byte[] again = r.callBytes("DUMP", "old");
+            org.junit.jupiter.api.Assertions.assertArrayEquals(again, m.callBytes("DUMP", "old"),
+                    "saved again as RDB_TYPE_STREAM_LISTPACKS_2");
+        }
+    }
+
+    /**
+     * A DUMP payload as Redis 6.2 wrote it (RDB_TYPE_STREAM_LISTPACKS, RDB version 9): one node of
+     * two entries 5-0 and 6-0 sharing the master's field, last ID 6-0, a group at 5-0 whose consumer
+     * c has 5-0 pending; no first ID, max deleted ID, entries added or read counter.
+     */
+    private static byte[] redis6StreamPayload() {
+        byte[] lp = io.mnemos.store.RedisListpack.create(64);
+        long[] master = {2, 0, 1};
+        for (long v : master) {
+            lp = io.mnemos.store.RedisListpack.appendInteger(lp, v);
+        }
+        lp = io.mnemos.store.RedisListpack.append(lp, "f".getBytes());
+        lp = io.mnemos.store.RedisListpack.appendInteger(lp, 0);
+        for (int i = 0; i < 2; i++) {
+            lp = io.mnemos.store.RedisListpack.appendInteger(lp, 2); // SAMEFIELDS
+            lp = io.mnemos.store.RedisListpack.appendInteger(lp, i); // ms delta
+            lp = io.mnemos.store.RedisListpack.appendInteger(lp, 0); // seq delta
+            lp = io.mnemos.store.RedisListpack.append(lp, ("v" + i).getBytes());
+            lp = io.mnemos.store.RedisListpack.appendInteger(lp, 4);
+        }
+        lp = io.mnemos.store.RedisListpack.shrinkToFit(lp);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(Rdb.TYPE_STREAM_LISTPACKS);
+        out.write(1); // one node
+        out.write(16);
+        out.writeBytes(rawId(5, 0));
+        out.write(0x40 | (lp.length >> 8));
+        out.write(lp.length & 0xff);
+        out.writeBytes(lp);
+        out.write(2); // length
+        out.write(6); // last ID 6-0
+        out.write(0);
+        out.write(1); // one group
+        out.write(1);
+        out.write('g');
+        out.write(5); // its last ID 5-0
+        out.write(0);
+        out.write(1); // global PEL: 5-0, delivered at 1000 ms, once
+        out.writeBytes(rawId(5, 0));
+        out.writeBytes(java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(1000).array());
+        out.write(1);
+        out.write(1); // one consumer c, seen at 2000 ms, owning 5-0
+        out.write(1);
+        out.write('c');
+        out.writeBytes(java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(2000).array());
+        out.write(1);
+        out.writeBytes(rawId(5, 0));
+        out.write(9); // RDB version 9
+        out.write(0);
+        byte[] body = out.toByteArray();
+        long crc = Crc64.of(body, 0, body.length);
+        out.writeBytes(java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(crc).array());
+        return out.toByteArray();
+    }
+
+    private static byte[] rawId(long ms, long seq) {
+        return java.nio.ByteBuffer.allocate(16).putLong(ms).putLong(seq).array();
+    }
+
+    @Test
     void dumpPayloadsRestoreAcrossServersBothWays() throws Exception {
         assumeTrue(RealRedis.available(), "redis-server not on PATH");
         try (RealRedis redis = RealRedis.start();
