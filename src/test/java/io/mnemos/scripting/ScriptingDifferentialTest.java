@@ -223,6 +223,26 @@ class ScriptingDifferentialTest {
     }
 
     @Test
+    void scriptDebugIsRefusedBehindUnsentReplies() throws Exception {
+        try (DifferentialRun run = DifferentialRun.start()) {
+            run.send("SCRIPT", "DEBUG", "NO");
+            for (String arg : new String[]{"NO", "YES", "bogus"}) {
+                run.send("MULTI");
+                run.send("SCRIPT", "DEBUG", arg);
+                run.send("EXEC");
+                // In one write: PING's reply is still unsent when SCRIPT DEBUG runs.
+                byte[] pipeline = (new String(RespConnection.encode("PING"), java.nio.charset.StandardCharsets.UTF_8)
+                        + new String(RespConnection.encode("SCRIPT", "DEBUG", arg), java.nio.charset.StandardCharsets.UTF_8))
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                run.real().sendRaw(pipeline);
+                run.ours().sendRaw(pipeline);
+                assertEquals(run.real().readReply() + run.real().readReply(),
+                        run.ours().readReply() + run.ours().readReply(), "pipelined SCRIPT DEBUG " + arg);
+            }
+        }
+    }
+
+    @Test
     void scriptErrorsCountInCommandstatsAndErrorstatsAsInRedis() throws Exception {
         // A refusal inside a script counts once (errorstats, and a rejected call of the command);
         // an error the script replies makes its EVAL a failed call, counted in errorstats unless the
