@@ -574,9 +574,30 @@ public final class CommandIntrospection implements CommandFamily {
                     keys.add(new KeyRef(first + i, List.of("RW", "access", "delete")));
                 }
             }
+            // genericGetKeys(storeKeyOfs, keyCountOfs, firstKeyOfs, 1): where the key spec could not
+            // read numkeys (string2ll), Redis counts with atoi ("1.5" and " 2" are keys too).
+            case "eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro", "blmpop", "bzmpop" ->
+                    genericKeys(argv, 0, 2, 3, keys);
+            case "zunionstore", "zinterstore", "zdiffstore" -> genericKeys(argv, 1, 2, 3, keys);
+            case "zunion", "zinter", "zdiff", "zintercard", "sintercard", "lmpop", "zmpop" ->
+                    genericKeys(argv, 0, 1, 2, keys);
             default -> {
             }
         }
         return keys;
+    }
+
+    /** Redis's genericGetKeys with a key step of 1: the numkeys keys, then the destination; no flags. */
+    private static void genericKeys(byte[][] argv, int storeKeyOfs, int keyCountOfs, int firstKeyOfs, List<KeyRef> keys) {
+        int num = io.mnemos.util.Numbers.atoi(argv[keyCountOfs]);
+        if (num < 1 || num > argv.length - firstKeyOfs) {
+            return;
+        }
+        for (int i = 0; i < num; i++) {
+            keys.add(new KeyRef(firstKeyOfs + i, List.of()));
+        }
+        if (storeKeyOfs > 0) {
+            keys.add(new KeyRef(storeKeyOfs, List.of()));
+        }
     }
 }

@@ -221,7 +221,7 @@ public final class DebugCommands implements CommandFamily {
             }
             case "set-active-expire" -> {
                 if (argc == 3) {
-                    c.server().activeExpire().enabled(atoi(c.arg(2)) != 0);
+                    c.server().activeExpire().enabled(io.mnemos.util.Numbers.atoi(c.arg(2)) != 0);
                     c.reply().ok();
                     return;
                 }
@@ -326,25 +326,6 @@ public final class DebugCommands implements CommandFamily {
             return Double.NEGATIVE_INFINITY;
         }
         return 0;
-    }
-
-    /** C's atoi: optional sign and leading digits, 0 otherwise. */
-    static long atoi(byte[] s) {
-        int i = 0;
-        while (i < s.length && Character.isWhitespace(s[i])) {
-            i++;
-        }
-        boolean negative = false;
-        if (i < s.length && (s[i] == '-' || s[i] == '+')) {
-            negative = s[i] == '-';
-            i++;
-        }
-        long v = 0;
-        while (i < s.length && s[i] >= '0' && s[i] <= '9') {
-            v = v * 10 + (s[i] - '0');
-            i++;
-        }
-        return negative ? -v : v;
     }
 
     private static void object(Client c) {

@@ -177,6 +177,10 @@ public final class ScriptingCommands implements CommandFamily {
     }
 
     private static void scriptDebug(Client c) {
+        // clientHasPendingReplies: refused after unsent replies (a pipeline, or inside EXEC).
+        if (c.outputBufferBytes() > 0) {
+            throw CommandError.err("SCRIPT DEBUG must be called outside a pipeline");
+        }
         if (Args.is(c.arg(2), "no")) {
             c.reply().ok();
         } else if (Args.is(c.arg(2), "yes") || Args.is(c.arg(2), "sync")) {

@@ -368,7 +368,8 @@ public final class LuaConversions {
 
     /** A Lua number as redis.call passes it: "%.17g". */
     static byte[] numberArg(double d) {
-        return RedisDoubles.format(d).getBytes(StandardCharsets.US_ASCII);
+        // As for {double=}: a NaN is the one x86 computes for 0/0, which glibc prints "-nan".
+        return RedisDoubles.format(Double.isNaN(d) ? X86_DEFAULT_NAN : d).getBytes(StandardCharsets.US_ASCII);
     }
 
     /** How an error reply from a script's return value is written (and counted). */

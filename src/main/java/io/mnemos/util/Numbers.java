@@ -48,6 +48,37 @@ public final class Numbers {
     }
 
     /**
+     * C's {@code atoi} as glibc has it, {@code (int) strtol(s, NULL, 10)}: leading white space, an
+     * optional sign and the digits that follow (0 without any), clamped to the long range, then cut
+     * to an int ("4294967297" is 1).
+     */
+    public static int atoi(byte[] s) {
+        int i = 0;
+        while (i < s.length && (s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r'))) {
+            i++;
+        }
+        boolean negative = false;
+        if (i < s.length && (s[i] == '+' || s[i] == '-')) {
+            negative = s[i] == '-';
+            i++;
+        }
+        long v = 0;
+        boolean overflow = false;
+        for (; i < s.length && s[i] >= '0' && s[i] <= '9'; i++) {
+            int d = s[i] - '0';
+            // Accumulated negatively, so that LONG_MIN fits.
+            if (v < (Long.MIN_VALUE + d) / 10) {
+                overflow = true;
+            } else {
+                v = v * 10 - d;
+            }
+        }
+        long value = overflow ? (negative ? Long.MIN_VALUE : Long.MAX_VALUE)
+                : negative ? v : (v == Long.MIN_VALUE ? Long.MAX_VALUE : -v);
+        return (int) value;
+    }
+
+    /**
      * C's {@code strtoll} where Redis then requires the whole string consumed ({@code eptr[0] ==
      * '\0'}): leading white space, an optional sign, decimal digits, clamped to the long range on
      * overflow. The empty string is 0 (strtoll stops at its terminator); a string without digits,

@@ -294,6 +294,28 @@ class CommandIntrospectionTest {
             assertEquals(List.of(), mismatches);
         }
 
+        @Test
+        void getkeysFallsBackToAtoiWhereNumkeysIsNoInteger() throws Exception {
+            // The key spec needs string2ll; Redis then falls back to genericGetKeys, whose atoi reads
+            // "1.5", " 2", "+1" and "1e400" as numbers too (keys without flags, the destination last).
+            String[][] lines = {{"EVAL", "s", "1.5", "a", "b"}, {"EVALSHA_RO", "s", " 2", "a", "b"},
+                    {"FCALL", "f", "1e400", "a"}, {"FCALL_RO", "f", "+1", "a"}, {"EVAL", "s", "0x1", "a"},
+                    {"EVAL", "s", "-1.5", "a"}, {"ZUNIONSTORE", "d", "1.5", "a", "b"}, {"ZINTERSTORE", "d", "2.9", "a", "b"},
+                    {"ZDIFFSTORE", "d", "0.5", "a"}, {"ZUNION", "1.5", "a"}, {"ZINTER", "2x", "a", "b"}, {"ZDIFF", "3.5", "a"},
+                    {"ZINTERCARD", "1.5", "a"}, {"SINTERCARD", "1.5", "a"}, {"LMPOP", "2.0", "a", "b", "LEFT"},
+                    {"BLMPOP", "0", "1.5", "a", "LEFT"}, {"ZMPOP", "1.5", "a", "MIN"}, {"BZMPOP", "0", "1.5", "a", "MIN"},
+                    {"ZUNION", "4294967297", "a"}, {"ZUNIONSTORE", "d", "1", "a"}};
+            for (String[] line : lines) {
+                for (String sub : List.of("GETKEYS", "GETKEYSANDFLAGS")) {
+                    String[] cmd = new String[line.length + 2];
+                    cmd[0] = "COMMAND";
+                    cmd[1] = sub;
+                    System.arraycopy(line, 0, cmd, 2, line.length);
+                    assertEquals(conn.call(cmd), h.exec(cmd), String.join(" ", cmd));
+                }
+            }
+        }
+
         /** The flags real Redis declares for a command, so that a bare spec behaves as Redis's does. */
         private CommandFlag[] realFlags(String fullName) throws Exception {
             List<?> entry = (List<?>) Resp.parse(conn.call("COMMAND", "INFO", fullName)).get(0);

@@ -47,6 +47,9 @@ class ScriptingDifferentialTest {
         {"EVAL", "return redis.call('incr', 'n')", "0"}, {"EVAL", "return type(redis.call('ping'))", "0"},
         {"EVAL", "return redis.call('ping')", "0"}, {"EVAL", "return redis.call('set', 'num', 3.5)", "0"},
         {"EVAL", "return redis.call('get', 'num')", "0"}, {"EVAL", "return redis.call('set', 'num', 10)", "0"},
+        {"EVAL", "redis.call('set', 'num', 0/0); return redis.call('get', 'num')", "0"},
+        {"EVAL", "redis.call('set', 'num', 1/0); return redis.call('get', 'num')", "0"},
+        {"EVAL", "return redis.call('echo', 0.1)", "0"}, {"EVAL", "return redis.call('echo', -1e300)", "0"},
         {"EVAL", "redis.setresp(3); return redis.call('hgetall', 'h')", "0"},
         {"EVAL", "redis.setresp(3); local r = redis.call('hgetall', 'h'); return r.map.f", "0"},
         {"EVAL", "redis.setresp(3); return redis.call('smembers', 'noset')", "0"},
@@ -219,6 +222,26 @@ class ScriptingDifferentialTest {
             }
             run.send("FCALL_RO", "f2", "0");
             run.send("FCALL", "8", "0");
+        }
+    }
+
+    @Test
+    void scriptDebugIsRefusedBehindUnsentReplies() throws Exception {
+        try (DifferentialRun run = DifferentialRun.start()) {
+            run.send("SCRIPT", "DEBUG", "NO");
+            for (String arg : new String[]{"NO", "YES", "bogus"}) {
+                run.send("MULTI");
+                run.send("SCRIPT", "DEBUG", arg);
+                run.send("EXEC");
+                // In one write: PING's reply is still unsent when SCRIPT DEBUG runs.
+                byte[] pipeline = (new String(RespConnection.encode("PING"), java.nio.charset.StandardCharsets.UTF_8)
+                        + new String(RespConnection.encode("SCRIPT", "DEBUG", arg), java.nio.charset.StandardCharsets.UTF_8))
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                run.real().sendRaw(pipeline);
+                run.ours().sendRaw(pipeline);
+                assertEquals(run.real().readReply() + run.real().readReply(),
+                        run.ours().readReply() + run.ours().readReply(), "pipelined SCRIPT DEBUG " + arg);
+            }
         }
     }
 

@@ -23,6 +23,15 @@ class NumbersTest {
     }
 
     @Test
+    void atoiReadsLeadingDigitsAsGlibcDoes() {
+        String[] in = {"12", " \t-3x", "+7", "1.9", "abc", "", "-", "4294967297", "9223372036854775808", "-99999999999999999999"};
+        int[] out = {12, -3, 7, 1, 0, 0, 0, 1, -1, 0};
+        for (int i = 0; i < in.length; i++) {
+            assertEquals(out[i], Numbers.atoi(in[i].getBytes(StandardCharsets.US_ASCII)), in[i]);
+        }
+    }
+
+    @Test
     void string2llRejectsWhatRedisRejects() {
         for (String s : new String[] {"", "-", "-0", "007", "+1", " 1", "1 ", "1a", "1.0",
                 "9223372036854775808", "-9223372036854775809", "123456789012345678901"}) {
