@@ -93,7 +93,7 @@ public final class MigrateCommand implements CommandFamily {
             return;
         }
         String host = new String(c.arg(1), StandardCharsets.UTF_8);
-        int port = atoi(c.arg(2));
+        int port = io.mnemos.util.Numbers.atoi(c.arg(2)); // as Redis reads the port
         MigrateSockets sockets = c.server().migrateSockets();
         boolean mayRetry = true;
         while (true) {
@@ -241,23 +241,6 @@ public final class MigrateCommand implements CommandFamily {
                 return e;
             }
         }
-    }
-
-    /** C's atoi, as Redis reads the port: leading blanks, a sign, digits; anything else ends it. */
-    private static int atoi(byte[] s) {
-        int i = 0;
-        while (i < s.length && (s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r'))) {
-            i++;
-        }
-        boolean negative = false;
-        if (i < s.length && (s[i] == '+' || s[i] == '-')) {
-            negative = s[i++] == '-';
-        }
-        long v = 0;
-        while (i < s.length && s[i] >= '0' && s[i] <= '9' && v <= Integer.MAX_VALUE) {
-            v = v * 10 + (s[i++] - '0');
-        }
-        return (int) (negative ? -v : v);
     }
 
     private static byte[] bytes(String s) {
