@@ -228,6 +228,25 @@ public final class StreamCommands implements CommandFamily {
     private static final int TRIM_MINID = 2;
 
     /** streamAddTrimArgs. */
+    /**
+     * MAXLEN or MINID at {@code i}: refuses a second strategy, takes an optional '~' (approximate)
+     * or '=', and returns the index of the threshold.
+     */
+    private static int trimThreshold(Client c, AddTrimArgs args, int i, int moreargs) {
+        if (args.strategy != TRIM_NONE) {
+            throw CommandError.err("syntax error, MAXLEN and MINID options at the same time are not compatible");
+        }
+        args.approx = false;
+        byte[] next = c.arg(i + 1);
+        if (moreargs >= 2 && isSymbol(next, '~')) {
+            args.approx = true;
+            i++;
+        } else if (moreargs >= 2 && isSymbol(next, '=')) {
+            i++;
+        }
+        return i + 1;
+    }
+
     private static final class AddTrimArgs {
         StreamId id;
         boolean idGiven;
@@ -255,40 +274,16 @@ public final class StreamCommands implements CommandFamily {
             if (xadd && opt.length >= 1 && opt[0] == '*' && (opt.length == 1 || opt[1] == 0)) {
                 break; // the common case of an auto-generated ID
             } else if (Args.is(opt, "maxlen") && moreargs > 0) {
-                if (args.strategy != TRIM_NONE) {
-                    throw CommandError.err("syntax error, MAXLEN and MINID options at the same time are not "
-                            + "compatible");
-                }
-                args.approx = false;
-                byte[] next = c.arg(i + 1);
-                if (moreargs >= 2 && isSymbol(next, '~')) {
-                    args.approx = true;
-                    i++;
-                } else if (moreargs >= 2 && isSymbol(next, '=')) {
-                    i++;
-                }
-                args.maxLen = Args.parseLong(c.arg(i + 1));
+                i = trimThreshold(c, args, i, moreargs);
+                args.maxLen = Args.parseLong(c.arg(i));
                 if (args.maxLen < 0) {
                     throw CommandError.err("The MAXLEN argument must be >= 0.");
                 }
-                i++;
                 args.strategy = TRIM_MAXLEN;
                 args.strategyArgIdx = i;
             } else if (Args.is(opt, "minid") && moreargs > 0) {
-                if (args.strategy != TRIM_NONE) {
-                    throw CommandError.err("syntax error, MAXLEN and MINID options at the same time are not "
-                            + "compatible");
-                }
-                args.approx = false;
-                byte[] next = c.arg(i + 1);
-                if (moreargs >= 2 && isSymbol(next, '~')) {
-                    args.approx = true;
-                    i++;
-                } else if (moreargs >= 2 && isSymbol(next, '=')) {
-                    i++;
-                }
-                args.minId = parseId(c.arg(i + 1), 0, true, null);
-                i++;
+                i = trimThreshold(c, args, i, moreargs);
+                args.minId = parseId(c.arg(i), 0, true, null);
                 args.strategy = TRIM_MINID;
                 args.strategyArgIdx = i;
             } else if (Args.is(opt, "limit") && moreargs > 0) {
@@ -462,11 +457,8 @@ public final class StreamCommands implements CommandFamily {
         replyRange(c.reply(), s, start, end, count == -1 ? 0 : count, rev);
     }
 
-    /** streamReplyWithRange without a group: [[id, [field, value, ...]], ...], at most count (0: all). */
-    static long replyRange(ReplyWriter reply, StreamValue s, StreamId start, StreamId end, long count, boolean rev) {
-        List<StreamId> ids = new ArrayList<>();
-        List<byte[][]> bodies = new ArrayList<>();
-        StreamValue.Cursor cur = s.cursor(start, end, rev);
+    /** The entries a cursor walks, at most {@code count} (0: all): their IDs and field/value pairs. */
+    static void collect(StreamValue.Cursor cur, long count, List<StreamId> ids, List<byte[][]> bodies) {
         for (StreamId id = cur.next(); id != null; id = cur.next()) {
             byte[][] body = new byte[(int) cur.fieldCount() * 2][];
             for (int i = 0; i < body.length; i += 2) {
@@ -480,6 +472,13 @@ public final class StreamCommands implements CommandFamily {
                 break;
             }
         }
+    }
+
+    /** streamReplyWithRange without a group: [[id, [field, value, ...]], ...], at most count (0: all). */
+    static long replyRange(ReplyWriter reply, StreamValue s, StreamId start, StreamId end, long count, boolean rev) {
+        List<StreamId> ids = new ArrayList<>();
+        List<byte[][]> bodies = new ArrayList<>();
+        collect(s.cursor(start, end, rev), count, ids, bodies);
         reply.arrayHeader(ids.size());
         for (int i = 0; i < ids.size(); i++) {
             reply.arrayHeader(2);

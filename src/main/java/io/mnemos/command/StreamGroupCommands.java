@@ -216,20 +216,7 @@ public final class StreamGroupCommands implements CommandFamily {
         long now = c.db().now();
         List<StreamId> ids = new ArrayList<>();
         List<byte[][]> bodies = new ArrayList<>();
-        StreamValue.Cursor cur = s.cursor(start, null, false);
-        for (StreamId id = cur.next(); id != null; id = cur.next()) {
-            byte[][] body = new byte[(int) cur.fieldCount() * 2][];
-            for (int i = 0; i < body.length; i += 2) {
-                cur.nextField();
-                body[i] = cur.field();
-                body[i + 1] = cur.value();
-            }
-            ids.add(id);
-            bodies.add(body);
-            if (count != 0 && ids.size() == count) {
-                break;
-            }
-        }
+        StreamCommands.collect(s.cursor(start, null, false), count, ids, bodies);
         boolean propagateLastId = false;
         ReplyWriter reply = c.reply();
         reply.arrayHeader(ids.size());
