@@ -409,14 +409,23 @@ public final class DebugCommands implements CommandFamily {
         return r;
     }
 
-    /** DEBUG RELOAD [NOSAVE]: save the RDB file, empty the keyspace and load the file back. */
+    /**
+     * DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save the RDB file, empty the keyspace (not with
+     * NOFLUSH) and load the file back (with MERGE its keys replace those present).
+     */
     private static void reload(Client c) {
         boolean save = true;
+        boolean flush = true;
+        boolean merge = false;
         for (int i = 2; i < c.argc(); i++) {
-            if (Args.is(c.arg(i), "nosave")) {
+            if (Args.is(c.arg(i), "merge")) {
+                merge = true;
+            } else if (Args.is(c.arg(i), "noflush")) {
+                flush = false;
+            } else if (Args.is(c.arg(i), "nosave")) {
                 save = false;
             } else {
-                throw CommandError.err("DEBUG RELOAD only supports the NOSAVE option in Mnemos");
+                throw CommandError.err("DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
             }
         }
         io.mnemos.persistence.RdbPersistence p = c.server().persistence();
@@ -424,7 +433,7 @@ public final class DebugCommands implements CommandFamily {
             throw new CommandError("ERR"); // shared.err, counted in errorstats and failed_calls
         }
         try {
-            p.loadNow();
+            p.loadNow(flush, merge);
         } catch (java.io.IOException | RuntimeException e) {
             log.warn("DEBUG RELOAD failed: {}", e.getMessage());
             throw CommandError.err("Error trying to load the RDB dump, check server logs.");

@@ -487,16 +487,27 @@ public final class RdbPersistence {
         }
     }
 
-    /** Inserts a batch on the keyspace thread; a key already present is fatal, as in rdbLoad. */
+    /**
+     * Inserts a batch on the keyspace thread; a key already present is fatal, as in rdbLoad, unless
+     * duplicates are allowed (DEBUG RELOAD MERGE, RDBFLAGS_ALLOW_DUP): then the file's key replaces it.
+     */
     private void insert(LoadBatch batch) {
-        int duplicate = server.keyspace().addLoaded(batch);
-        if (duplicate >= 0) {
-            loadKeysLoaded += duplicate;
-            throw new RdbFormatException("RDB has duplicated key '" + new String(batch.key(duplicate))
-                    + "' in DB " + batch.db(duplicate));
+        int from = 0;
+        int duplicate;
+        while ((duplicate = server.keyspace().addLoaded(batch, from)) >= 0) {
+            if (!allowDuplicates) {
+                loadKeysLoaded += duplicate;
+                throw new RdbFormatException("RDB has duplicated key '" + new String(batch.key(duplicate))
+                        + "' in DB " + batch.db(duplicate));
+            }
+            server.keyspace().db(batch.db(duplicate)).delete(batch.key(duplicate));
+            from = duplicate;
         }
         loadKeysLoaded += batch.size();
     }
+
+    /** While DEBUG RELOAD MERGE loads: keys and libraries of the file replace those present. */
+    private boolean allowDuplicates;
 
     private void loadFailed(Path path, String message) {
         if (loadError != null) {
@@ -512,13 +523,19 @@ public final class RdbPersistence {
     }
 
     /**
-     * Loads a file synchronously on the calling (keyspace) thread, after emptying the keyspace
-     * (DEBUG RELOAD).
+     * Loads a file synchronously on the calling (keyspace) thread (DEBUG RELOAD): after emptying the
+     * keyspace when {@code flush}; {@code merge} lets the file's keys and libraries replace those
+     * present (RDBFLAGS_ALLOW_DUP), else one already present fails the load.
      */
-    public void loadNow() throws IOException {
-        server.emptyData(true);
+    public void loadNow(boolean flush, boolean merge) throws IOException {
+        if (flush) {
+            server.emptyData(true);
+        }
+        allowDuplicates = merge;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file()), 1 << 16)) {
             loadInto(in, Files.size(file()));
+        } finally {
+            allowDuplicates = false;
         }
     }
 
@@ -555,7 +572,7 @@ public final class RdbPersistence {
 
     /** A library of the file, created on the keyspace thread; one that fails is fatal, as in rdbLoad. */
     private void createFunction(byte[] code) {
-        String error = server.scripting().functions().loadFromRdb(code);
+        String error = server.scripting().functions().loadFromRdb(code, allowDuplicates);
         if (error != null) {
             throw new RdbFormatException("Failed loading library, " + error);
         }

@@ -523,13 +523,14 @@ public final class FunctionLibraries {
     }
 
     /**
-     * rdbFunctionLoad: creates a library read from an RDB file (never replacing one).
+     * rdbFunctionLoad: creates a library read from an RDB file, replacing one of the same name only
+     * when {@code replace} (RDBFLAGS_ALLOW_DUP).
      *
      * @return null, or why the library could not be created (Redis's error text without "ERR ")
      */
-    public String loadFromRdb(byte[] code) {
+    public String loadFromRdb(byte[] code, boolean replace) {
         try {
-            create(code, false, libraries);
+            create(code, replace, libraries);
             return null;
         } catch (CommandError e) {
             String m = e.getMessage();

@@ -74,7 +74,12 @@ public final class Keyspace {
      * in the batch of a key that was already present, at which insertion stopped, or -1.
      */
     public int addLoaded(LoadBatch batch) {
-        for (int i = 0; i < batch.size(); i++) {
+        return addLoaded(batch, 0);
+    }
+
+    /** {@link #addLoaded(LoadBatch)} from entry {@code from} on. */
+    public int addLoaded(LoadBatch batch, int from) {
+        for (int i = from; i < batch.size(); i++) {
             if (!databases[batch.db(i)].addLoaded(batch.entry(i), batch.hash(i), batch.cost(i))) {
                 return i;
             }
