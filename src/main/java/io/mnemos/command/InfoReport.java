@@ -140,7 +140,7 @@ public final class InfoReport {
     }
 
     private static void clients(Section out, Server server) {
-        out.field("connected_clients", server.clients().size());
+        out.field("connected_clients", server.connectedClients());
         out.field("cluster_connections", 0);
         out.field("maxclients", server.config().maxclients);
         out.field("client_recent_max_input_buffer", 0);

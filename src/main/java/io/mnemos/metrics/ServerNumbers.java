@@ -71,7 +71,7 @@ record ServerNumbers(
         return new ServerNumbers(
                 (now - server.startMillis()) / 1000,
                 server.startMillis() / 1000,
-                server.clients().size(),
+                server.connectedClients(),
                 server.blockedClients().count() + server.dispatcher().postponedCount(),
                 server.config().maxclients,
                 used,

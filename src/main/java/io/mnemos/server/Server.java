@@ -310,6 +310,11 @@ public final class Server {
         return replication;
     }
 
+    /** INFO's connected_clients: replicas are not counted, as Redis lists them apart. */
+    public int connectedClients() {
+        return clients.size() - replication.replicas().size();
+    }
+
     /** WATCHed keys of all clients. */
     public WatchedKeys watchedKeys() {
         return watchedKeys;

@@ -94,6 +94,7 @@ class ReplicationMasterTest {
                 assertEquals(":1\r\n", m.call("WAIT", "1", "5000"), "WAIT counts the replica's acknowledgement");
                 String info = m.call("INFO", "replication");
                 assertEquals("1", field(info, "connected_slaves"), info);
+                assertEquals("1", field(m.call("INFO", "clients"), "connected_clients"), "the replica is no client");
                 assertTrue(info.contains("slave0:ip=127.0.0.1,port=" + replica.port() + ",state=online,offset="), info);
                 String role = m.call("ROLE");
                 assertTrue(role.startsWith("*3\r\n$6\r\nmaster\r\n:"), role);
