@@ -175,7 +175,8 @@ final class CompatibleOptions {
     private static ConfigOption flagsEnum(String name, boolean mutable, String[] names, String[] value) {
         return ConfigOption.of(name, mutable, () -> value[0], v -> {
             boolean[] set = new boolean[names.length];
-            for (String word : v.strip().split("\\s+")) {
+            // A multi-argument config: split at each single space (sdssplitlen), empty words included.
+            for (String word : v.split(" ", -1)) {
                 int i = indexOf(names, word);
                 if (i < 0) {
                     throw new ConfigException("argument(s) must be one of the following: " + String.join(", ", names));
@@ -197,17 +198,21 @@ final class CompatibleOptions {
             throw new IllegalStateException("no parser for Redis's special option " + canonical);
         }
         return ConfigOption.of(name, mutable, () -> value[0], v -> {
-            String[] words = v.strip().split("\\s+");
+            // Split at each single space (sdssplitlen); each value read with strtoll, as Redis: "+5",
+            // " 007" and "" (0) are numbers, shown back as "%d".
+            String[] words = v.split(" ", -1);
             if (words.length != 3) {
                 throw new ConfigException("wrong number of arguments");
             }
-            for (String w : words) {
-                Long n = io.mnemos.command.Args.parseLongOrNull(w.getBytes(StandardCharsets.UTF_8));
+            long[] values = new long[3];
+            for (int i = 0; i < 3; i++) {
+                Long n = io.mnemos.util.Numbers.strtollWhole(words[i]);
                 if (n == null || n < -2000 || n > 2000) {
                     throw new ConfigException("Invalid oom-score-adj-values, elements must be between -2000 and 2000.");
                 }
+                values[i] = n;
             }
-            value[0] = String.join(" ", words);
+            value[0] = values[0] + " " + values[1] + " " + values[2];
         });
     }
 

@@ -166,7 +166,8 @@ public final class ConfigOption {
      * {@link #MEMORY_TOO_LARGE} if it does not fit a long.
      */
     public static long parseMemory(String text) {
-        String s = text.trim().toLowerCase(Locale.ROOT);
+        // No trimming: memtoull reads digits from the first byte, so " 1" and "1 " are malformed.
+        String s = text.toLowerCase(Locale.ROOT);
         long multiplier = 1;
         String digits = s;
         String[][] units = {{"gb", "1073741824"}, {"mb", "1048576"}, {"kb", "1024"},
@@ -182,8 +183,11 @@ public final class ConfigOption {
             // memtoull: strtoull of nothing is 0, an empty value included; a unit alone is not a number.
             return s.isEmpty() ? 0 : -1;
         }
+        if (digits.length() >= 128) {
+            return -1; // memtoull copies the digits into a 128-byte buffer first
+        }
         for (int i = 0; i < digits.length(); i++) {
-            if (!Character.isDigit(digits.charAt(i))) {
+            if (digits.charAt(i) < '0' || digits.charAt(i) > '9') {
                 return -1;
             }
         }

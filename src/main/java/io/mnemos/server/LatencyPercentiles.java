@@ -9,11 +9,12 @@ public final class LatencyPercentiles {
 
     /** setConfigLatencyTrackingInfoPercentilesOutputOption: "" is no percentiles at all. */
     static double[] parse(String value) throws ConfigException {
-        String trimmed = value.strip();
-        if (trimmed.isEmpty()) {
+        if (value.isEmpty()) {
             return new double[0];
         }
-        String[] words = trimmed.split("\\s+");
+        // A multi-argument config: CONFIG SET splits the value at each single space (sdssplitlen),
+        // so a leading, trailing or doubled space makes an empty, invalid percentile.
+        String[] words = value.split(" ", -1);
         double[] out = new double[words.length];
         for (int j = 0; j < words.length; j++) {
             Double p = io.mnemos.command.Args.parseDoubleOrNull(words[j].getBytes(java.nio.charset.StandardCharsets.UTF_8));

@@ -43,7 +43,7 @@ class CompatibleOptionsDifferentialTest {
      */
     private static final String[] PROBES = {"abc", "-1", "0", "1", "7", "65536", "yes", "NO", "10%", "101%", "1mb",
             "", "default", "save now", "ip", "hostname", "1 2 3", "0 200 2001", "4294967296", "9223372036854775808",
-            "99999999999999999999"};
+            "99999999999999999999", " 1", "1 ", "50  99", "1\t2", "+5 007 -0", "save  now"};
 
     @Test
     void configGetListsTheNamesAndDefaultsOfRedis() throws Exception {
