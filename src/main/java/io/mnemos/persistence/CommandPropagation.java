@@ -356,7 +356,8 @@ public final class CommandPropagation {
         return new byte[][]{bytes("SET"), key, value, bytes("PXAT"), Numbers.toBytes(e.expireAt())};
     }
 
-    static byte[][] del(byte[] key) {
+    /** DEL key: what a write that deleted its key propagates. */
+    public static byte[][] del(byte[] key) {
         return new byte[][]{DEL, key};
     }
 

@@ -96,6 +96,36 @@ class CommandPropagationTest {
     }
 
     @Test
+    void restorePropagatesAnAbsoluteTtlAndAnAlreadyExpiredRestoreTheDeletion() {
+        String payload = "<payload>";
+        // restoreCommand: the TTL becomes the absolute time, with ABSTTL appended
+        assertEquals(List.of("0: RESTORE k " + (now + 5000) + " " + payload + " REPLACE ABSTTL"),
+                restore("k", "5000", "REPLACE"));
+        String at = Long.toString(now + 9000);
+        assertEquals(List.of("0: RESTORE a " + at + " " + payload + " ABSTTL"), restore("a", at, "ABSTTL"));
+        // restoring over a key with a TTL already in the past deletes it: DEL, not the RESTORE
+        assertEquals(List.of("0: DEL a"), restore("a", "1", "REPLACE", "ABSTTL"));
+        assertEquals(List.of(), restore("a", "1", "REPLACE", "ABSTTL"));
+        assertEquals(List.of("0: RESTORE b 0 " + payload), restore("b", "0"));
+    }
+
+    /** RESTORE key ttl PAYLOAD options..., with the payload of the string "v" (shown as &lt;payload&gt;). */
+    private List<String> restore(String key, String ttl, String... options) {
+        byte[] payload = DumpPayload.create("v".getBytes(StandardCharsets.UTF_8), false);
+        byte[][] argv = new byte[4 + options.length][];
+        argv[0] = "RESTORE".getBytes(StandardCharsets.UTF_8);
+        argv[1] = key.getBytes(StandardCharsets.UTF_8);
+        argv[2] = ttl.getBytes(StandardCharsets.UTF_8);
+        argv[3] = payload;
+        for (int i = 0; i < options.length; i++) {
+            argv[4 + i] = options[i].getBytes(StandardCharsets.UTF_8);
+        }
+        propagated.clear();
+        h.exec(h.client(), argv);
+        return propagated.stream().map(p -> p.replace(new String(payload, StandardCharsets.UTF_8), "<payload>")).toList();
+    }
+
+    @Test
     void setGetIsPropagatedWithoutGet() {
         assertEquals(List.of("0: SET k v"), run("SET", "k", "v", "GET"));
         assertEquals(List.of("0: SET k w KEEPTTL"), run("SET", "k", "w", "GET", "KEEPTTL"));
