@@ -24,7 +24,7 @@ dataset, which tests Mnemos's command propagation (the stream the AOF also gets)
 fuzzer waits until the replica's slave_repl_offset reaches Mnemos's master_repl_offset (link up),
 then compares DEBUG DIGEST, and on a mismatch DBSIZE and DEBUG DIGEST-VALUE of each key (logically
 expired keys included: a replica never expires keys itself) and XINFO STREAM FULL of streams. This
-mode also generates consumer-group commands, and leaves out what Redis 7.0 itself does not
+mode also generates consumer-group commands and EVAL scripts running several commands, and leaves out what Redis 7.0 itself does not
 replicate faithfully (BITFIELD OVERFLOW FAIL: a failed write pads the string unpropagated).
   redis-server --port 7712 --replicaof 127.0.0.1 7655 --save '' --enable-debug-command yes --daemonize yes
   scripts/differential_fuzz.py --redis 7650 --mnemos 7655 --replica-port 7712 --seeds 1-50
@@ -821,6 +821,17 @@ class Gen:
 
 # ---------------------------------------------------------------- the run
 
+# Runs the commands in ARGV (each a count, then that many arguments) with redis.pcall, returning
+# how many ran: replies converted to Lua and back are not compared.
+SCRIPT_BATCH = """local i, n = 1, 0
+while i <= #ARGV do
+  local c = tonumber(ARGV[i])
+  redis.pcall(unpack(ARGV, i + 1, i + c))
+  i, n = i + c + 1, n + 1
+end
+return n"""
+
+
 class Divergence(Exception):
     pass
 
@@ -1136,6 +1147,16 @@ class Run:
                 if rnd.random() < 0.2:
                     self.cmd(["WATCH"] + g.keys(1, 2), "exact")
                 self.exec_batch(items)
+                continue
+            if self.p.rep and x < 0.07:
+                # A script's writes propagate as their effects (MULTI/EXEC around several).
+                argv = ["EVAL", SCRIPT_BATCH, "0"]
+                for _ in range(rnd.randint(1, 4)):
+                    got = g.one()
+                    if isinstance(got, tuple) and got[0][0] not in ("SELECT", "MULTI") \
+                            and lex_source(got[0]) is None:
+                        argv += [str(len(got[0]))] + got[0]
+                self.cmd(argv, "exact")
                 continue
             got = g.one()
             if got == "DUMPRESTORE":
