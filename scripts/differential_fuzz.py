@@ -24,8 +24,10 @@ dataset, which tests Mnemos's command propagation (the stream the AOF also gets)
 fuzzer waits until the replica's slave_repl_offset reaches Mnemos's master_repl_offset (link up),
 then compares DEBUG DIGEST, and on a mismatch DBSIZE and DEBUG DIGEST-VALUE of each key (logically
 expired keys included: a replica never expires keys itself) and XINFO STREAM FULL of streams. This
-mode also generates consumer-group commands and EVAL scripts running several commands, and leaves out what Redis 7.0 itself does not
-replicate faithfully (BITFIELD OVERFLOW FAIL: a failed write pads the string unpropagated).
+mode also generates consumer-group commands, EVAL scripts running several commands, and full
+resynchronizations (the replica loads an RDB Mnemos made for it), and leaves out what Redis 7.0
+itself does not replicate faithfully (BITFIELD OVERFLOW FAIL: a failed write pads the string
+unpropagated; a group's entries-read and lag; consumers an XREADGROUP created).
   redis-server --port 7712 --replicaof 127.0.0.1 7655 --save '' --enable-debug-command yes --daemonize yes
   scripts/differential_fuzz.py --redis 7650 --mnemos 7655 --replica-port 7712 --seeds 1-50
 
@@ -1087,6 +1089,17 @@ class Run:
                 self.fail("replica did not catch up (%s): master_repl_offset %d, replica %r" % (why, target, f))
             time.sleep(0.002)
 
+    def resync(self):
+        """A full resynchronization: the replica loads an RDB Mnemos makes for it. REPLICAOF NO ONE
+        gives the replica a replication ID of its own, which its PSYNC then offers in vain."""
+        self.log.append(["resync"])
+        self.check_replica("before resync")
+        rep = self.p.rep
+        rep.call("REPLICAOF", "NO", "ONE")
+        rep.call("REPLICAOF", "127.0.0.1", str(self.p.mport))
+        self.note("replica: REPLICAOF NO ONE, REPLICAOF (full resync)")
+        self.check_replica("after resync")
+
     def check_replica(self, why):
         """Waits until the replica applied all of Mnemos's stream, then compares their datasets."""
         m, rep = self.p.mc, self.p.rep
@@ -1148,6 +1161,9 @@ class Run:
                     self.cmd(["WATCH"] + g.keys(1, 2), "exact")
                 self.exec_batch(items)
                 continue
+            if self.p.rep and 0.07 <= x < 0.072:
+                self.resync()
+                continue
             if self.p.rep and x < 0.07:
                 # A script's writes propagate as their effects (MULTI/EXEC around several).
                 argv = ["EVAL", SCRIPT_BATCH, "0"]
@@ -1190,6 +1206,9 @@ class Run:
                 self.dump_restore(item[1], item[2], item[3])
             elif kind == "reload":
                 self.reload()
+            elif kind == "resync":
+                if self.p.rep:
+                    self.resync()
             elif kind == "check":
                 self.log.append(item)
                 self.check()
