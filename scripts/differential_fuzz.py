@@ -1136,7 +1136,8 @@ class Run:
             for k in sorted(names):
                 mv_, pv_ = m.call("DEBUG", "DIGEST-VALUE", k)[0], rep.call("DEBUG", "DIGEST-VALUE", k)[0]
                 if mv_ != pv_:
-                    problems.append("db %s key %r value digest differs (type %r)" % (db, k, m.call("TYPE", k)[0]))
+                    problems.append("db %s key %r value digest differs (type %r)" % (
+                        db, k, m.call("TYPE", k)[0]))
                 mt, pt = m.call("PTTL", k)[1], rep.call("PTTL", k)[1]
                 if (int(mt[1]) > 0) != (int(pt[1]) > 0):
                     problems.append("db %s key %r PTTL mnemos %r replica %r" % (db, k, mt, pt))
@@ -1237,7 +1238,10 @@ def signature(msg):
         return first.split(",")[0]
     if first.startswith("state differs") or first.startswith("replica differs"):
         lines = msg.split("\n")
-        return first.split(" (")[0] + " " + lines[1].split(" redis")[0].split(" value digest")[0].strip()[:60] if len(lines) > 1 else first
+        if len(lines) < 2:
+            return first
+        finding = lines[1].split(" redis")[0].split(" mnemos")[0].split(" value digest")[0].strip()[:60]
+        return first.split(" (")[0] + " " + finding
     return first[:40]
 
 
