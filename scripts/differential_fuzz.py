@@ -23,12 +23,13 @@ Replica mode (--replica-port P): a real redis-server replicates Mnemos and must 
 dataset, which tests Mnemos's command propagation (the stream the AOF also gets). At every check the
 fuzzer waits until the replica's slave_repl_offset reaches Mnemos's master_repl_offset (link up),
 then compares DEBUG DIGEST and XINFO STREAM FULL of each stream, and on a mismatch DBSIZE and DEBUG
-DIGEST-VALUE of each key (logically expired keys included: a replica never expires keys itself). This
-mode also generates consumer-group commands, EVAL scripts running several commands, and full
-resynchronizations (the replica loads an RDB Mnemos made for it), and leaves out what Redis 7.0
-itself does not replicate faithfully (BITFIELD OVERFLOW FAIL: a failed write pads the string
-unpropagated; a group's entries-read and lag; consumers an XREADGROUP created; XREADGROUP of a
-consumer's history, which counts deliveries unpropagated).
+DIGEST-VALUE of each key (logically expired keys included: a replica never expires keys itself).
+This mode also generates consumer-group commands, EVAL scripts running several commands, full
+resynchronizations (the replica loads an RDB Mnemos made for it) and broken links (the replica
+continues from Mnemos's backlog). It leaves out what Redis 7.0 does not replicate faithfully either
+(BITFIELD OVERFLOW FAIL: a failed write pads the string unpropagated; a group's entries-read and
+lag; consumers an XREADGROUP created; XREADGROUP of a consumer's history, which counts deliveries
+unpropagated). The replica gets the fuzzer's CONFIG SETs too.
   redis-server --port 7712 --replicaof 127.0.0.1 7655 --save '' --enable-debug-command yes --daemonize yes
   scripts/differential_fuzz.py --redis 7650 --mnemos 7655 --replica-port 7712 --seeds 1-50
 
@@ -1092,16 +1093,20 @@ class Run:
                 self.fail("replica did not catch up (%s): master_repl_offset %d, replica %r" % (why, target, f))
             time.sleep(0.002)
 
-    def resync(self):
-        """A full resynchronization: the replica loads an RDB Mnemos makes for it. REPLICAOF NO ONE
-        gives the replica a replication ID of its own, which its PSYNC then offers in vain."""
-        self.log.append(["resync"])
+    def resync(self, full=True):
+        """A full resynchronization, where the replica loads an RDB Mnemos makes for it (REPLICAOF
+        NO ONE gives the replica a replication ID of its own, which its PSYNC then offers in vain),
+        or a broken link the replica's PSYNC continues from Mnemos's backlog."""
+        self.log.append(["resync", "full" if full else "partial"])
         self.check_replica("before resync")
         rep = self.p.rep
-        rep.call("REPLICAOF", "NO", "ONE")
-        rep.call("REPLICAOF", "127.0.0.1", str(self.p.mport))
-        self.note("replica: REPLICAOF NO ONE, REPLICAOF (full resync)")
-        self.check_replica("after resync")
+        if full:
+            rep.call("REPLICAOF", "NO", "ONE")
+            rep.call("REPLICAOF", "127.0.0.1", str(self.p.mport))
+        else:
+            rep.call("CLIENT", "KILL", "TYPE", "master")
+        self.note("replica: %s resync" % ("full" if full else "partial"))
+        self.check_replica("after %s resync" % ("full" if full else "partial"))
 
     def check_replica(self, why):
         """Waits until the replica applied all of Mnemos's stream, then compares their datasets."""
@@ -1169,7 +1174,7 @@ class Run:
                 self.exec_batch(items)
                 continue
             if self.p.rep and 0.07 <= x < 0.072:
-                self.resync()
+                self.resync(full=x < 0.071)
                 continue
             if self.p.rep and x < 0.07:
                 # A script's writes propagate as their effects (MULTI/EXEC around several).
@@ -1215,7 +1220,7 @@ class Run:
                 self.reload()
             elif kind == "resync":
                 if self.p.rep:
-                    self.resync()
+                    self.resync(item[1:] != ["partial"])
             elif kind == "check":
                 self.log.append(item)
                 self.check()
