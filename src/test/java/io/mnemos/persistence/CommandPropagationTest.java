@@ -126,6 +126,34 @@ class CommandPropagationTest {
     }
 
     @Test
+    void publishGoesToReplicasButNotToTheAof() {
+        // publishCommand: forceCommandPropagation(c, PROPAGATE_REPL), so a replica's subscribers get it
+        List<String> toReplicas = new ArrayList<>();
+        h.server().propagation().addListener(new CommandPropagation.Listener() {
+            @Override
+            public void propagate(int db, byte[][] argv) {
+                toReplicas.add(new String(argv[0], StandardCharsets.UTF_8) + (argv.length > 1
+                        ? " " + new String(argv[1], StandardCharsets.UTF_8) : ""));
+            }
+
+            @Override
+            public boolean feedsReplicas() {
+                return true;
+            }
+        });
+        assertEquals(List.of(), run("PUBLISH", "ch", "hello"));
+        assertEquals(List.of(), run("SPUBLISH", "sch", "hello"));
+        assertEquals(List.of("PUBLISH ch", "SPUBLISH sch"), toReplicas);
+        toReplicas.clear();
+        h.exec("MULTI");
+        h.exec("PUBLISH", "ch", "m");
+        h.exec("SET", "k", "v");
+        // more than one command: MULTI/EXEC for every listener, as propagatePendingCommands does
+        assertEquals(List.of("0: MULTI", "0: SET k v", "0: EXEC"), run("EXEC"));
+        assertEquals(List.of("MULTI", "PUBLISH ch", "SET k", "EXEC"), toReplicas);
+    }
+
+    @Test
     void setGetIsPropagatedWithoutGet() {
         assertEquals(List.of("0: SET k v"), run("SET", "k", "v", "GET"));
         assertEquals(List.of("0: SET k w KEEPTTL"), run("SET", "k", "w", "GET", "KEEPTTL"));
