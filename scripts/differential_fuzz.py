@@ -19,6 +19,20 @@ Usage (servers must run with --enable-debug-command yes and --save ''):
   scripts/differential_fuzz.py ... --seed 7 --minimize    # shrink the failing stream, print it
   scripts/differential_fuzz.py ... --replay FILE          # replay a saved stream (one JSON list a line)
 
+Replica mode (--replica-port P): a real redis-server replicates Mnemos and must end up with the same
+dataset, which tests Mnemos's command propagation (the stream the AOF also gets). At every check the
+fuzzer waits until the replica's slave_repl_offset reaches Mnemos's master_repl_offset (link up),
+then compares DEBUG DIGEST and XINFO STREAM FULL of each stream, and on a mismatch DBSIZE and DEBUG
+DIGEST-VALUE of each key (logically expired keys included: a replica never expires keys itself).
+This mode also generates consumer-group commands, EVAL scripts running several commands, full
+resynchronizations (the replica loads an RDB Mnemos made for it) and broken links (the replica
+continues from Mnemos's backlog). It leaves out what Redis 7.0 does not replicate faithfully either
+(BITFIELD OVERFLOW FAIL: a failed write pads the string unpropagated; a group's entries-read and
+lag; consumers an XREADGROUP created; XREADGROUP of a consumer's history, which counts deliveries
+unpropagated). The replica gets the fuzzer's CONFIG SETs too.
+  redis-server --port 7712 --replicaof 127.0.0.1 7655 --save '' --enable-debug-command yes --daemonize yes
+  scripts/differential_fuzz.py --redis 7650 --mnemos 7655 --replica-port 7712 --seeds 1-50
+
 On a divergence the full stream is saved to --out-dir (default /tmp) as fuzz-SEED.jsonl. The
 fuzzer FLUSHALLs both servers and resets the thresholds it changes before each seed; it never uses
 relative TTLs under 100 s, so no reply depends on timing.
@@ -29,6 +43,7 @@ import os
 import random
 import socket
 import sys
+import time
 
 # ---------------------------------------------------------------- RESP
 
@@ -141,7 +156,7 @@ KEYS = ["a", "b", "c", "d", "e", "f", "g", "s1", "z1", "z2", "z3", "p1", "x1", "
 PREFERRED = {
     "strings": ["a", "b", "p1"], "bitmaps": ["a", "b"], "hll": ["p1", "a"], "lists": ["c", "d"],
     "hashes": ["e", "f"], "sets": ["g", "s1"], "zsets": ["z1", "z2", "z3"], "geo": ["z3", "z2"],
-    "sort": ["c", "d", "g", "s1", "z1"], "streams": ["x1", "x2"],
+    "sort": ["c", "d", "g", "s1", "z1"], "streams": ["x1", "x2"], "groups": ["x1", "x2"],
 }
 WKEYS = ["w_1", "w_2", "w_3", "w_a", "w_b", "h_1", "h_a"]
 MEMBERS = ["1", "2", "3", "10", "-1", "7", "a", "b", "c", "d", "x", "yy", "100000", "9999999999",
@@ -421,6 +436,42 @@ class Gen:
             return ["XINFO", "STREAM", k], "exact"
         return ["XADD", r.choice(["x1", "x2"]), "%d-*" % r.randint(0, 60), "f", self.val()], "exact"
 
+    def groups(self):
+        """Consumer groups (only with a replica: each server stamps deliveries with its own clock,
+        so their DUMPs differ from Redis's; min-idle-time 0 keeps claims clock-independent)."""
+        r, k = self.r, self.key()
+        g = r.choice(["g1", "g2"])
+        cons = r.choice(["c1", "c2", "c3"])
+        c = r.randint(0, 14)
+        if c <= 1:
+            return ["XGROUP", "CREATE", k, g, r.choice(["0", "$", self.sid()])] + self.opt(0.4, "MKSTREAM") \
+                + self.opt(0.2, "ENTRIESREAD", str(r.randint(0, 20))), "exact"
+        if c == 2:
+            return ["XGROUP", "SETID", k, g, r.choice(["0", "$", self.sid()])] \
+                + self.opt(0.2, "ENTRIESREAD", str(r.randint(0, 20))), "exact"
+        if c == 3:
+            return ["XGROUP", r.choice(["DESTROY", "CREATECONSUMER", "DELCONSUMER"]), k, g] \
+                + ([] if r.random() < 0.3 else [cons]), "exact"
+        if c <= 7:
+            # Only '>': a read of the consumer's history counts a delivery Redis 7.0 does not
+            # propagate (its replicas diverge too).
+            return ["XREADGROUP", "GROUP", g, cons] + self.opt(0.5, "COUNT", str(r.randint(1, 4))) \
+                + self.opt(0.2, "NOACK") + ["STREAMS", k, ">"], "exact"
+        if c == 8:
+            return ["XACK", k, g] + [self.sid() for _ in range(r.randint(1, 3))], "exact"
+        if c <= 10:
+            return ["XCLAIM", k, g, cons, "0"] + [self.sid() for _ in range(r.randint(1, 3))] \
+                + self.opt(0.3, "JUSTID") + self.opt(0.2, "FORCE") \
+                + self.opt(0.2, "RETRYCOUNT", str(r.randint(0, 5))) + self.opt(0.2, "LASTID", self.sid()), "exact"
+        if c == 11:
+            return ["XAUTOCLAIM", k, g, cons, "0", r.choice(["0", "0-0", self.sid()])] \
+                + self.opt(0.4, "COUNT", str(r.randint(1, 4))) + self.opt(0.3, "JUSTID"), "exact"
+        if c == 12:
+            return ["XPENDING", k, g], "exact"
+        if c == 13:
+            return ["XINFO", "GROUPS", k], "exact"
+        return ["XADD", k, self.sid(), "f", self.val()], "exact"
+
     def sets(self):
         r, k = self.r, self.key()
         c = r.randint(0, 18)
@@ -600,7 +651,9 @@ class Gen:
                 elif op < 0.85:
                     a += ["INCRBY", t, off, self.i(-200, 300)]
                 else:
-                    a += ["OVERFLOW", r.choice(["WRAP", "SAT", "FAIL", "BAD"])]
+                    # With a replica, no FAIL: a BITFIELD whose every write fails still pads the
+                    # string, and Redis 7.0 does not propagate it (its own replicas diverge too).
+                    a += ["OVERFLOW", r.choice(["WRAP", "SAT", "SAT" if self.replica else "FAIL", "BAD"])]
             return a, "exact"
         return ["SETBIT", k, str(r.randint(0, 64)), "1"], "exact"
 
@@ -736,13 +789,15 @@ class Gen:
             return ["SET", k, self.val(), "EX", str(r.randint(100, 5000))], "exact"
         return ["EXISTS", k], "exact"
 
+    replica = False
+
     def one(self):
         r = self.r
         while True:
             fam = r.choices(
                 [self.strings, self.lists, self.hashes, self.sets, self.zsets, self.bitmaps, self.hll,
-                 self.geo, self.sort, self.keyspace, self.streams],
-                weights=[12, 10, 9, 9, 14, 5, 3, 4, 3, 12, 8])[0]
+                 self.geo, self.sort, self.keyspace, self.streams, self.groups],
+                weights=[12, 10, 9, 9, 14, 5, 3, 4, 3, 12, 8, 8 if self.replica else 0])[0]
             self.pref = PREFERRED.get(fam.__name__)
             got = fam()
             if got is None:
@@ -772,6 +827,17 @@ class Gen:
 
 # ---------------------------------------------------------------- the run
 
+# Runs the commands in ARGV (each a count, then that many arguments) with redis.pcall, returning
+# how many ran: replies converted to Lua and back are not compared.
+SCRIPT_BATCH = """local i, n = 1, 0
+while i <= #ARGV do
+  local c = tonumber(ARGV[i])
+  redis.pcall(unpack(ARGV, i + 1, i + c))
+  i, n = i + c + 1, n + 1
+end
+return n"""
+
+
 class Divergence(Exception):
     pass
 
@@ -789,16 +855,53 @@ def lex_source(argv):
 
 
 class Pair:
-    """One connection per server for the stream, and one per server for the state checks."""
+    """One connection per server for the stream, and one per server for the state checks; with a
+    replica port, one more to the redis-server replicating Mnemos."""
 
-    def __init__(self, rport, mport):
+    def __init__(self, rport, mport, replica_port=None):
         self.rport, self.mport = rport, mport
         self.r, self.m = Conn(rport), Conn(mport)
         self.rc, self.mc = Conn(rport), Conn(mport)
+        self.rep = Conn(replica_port) if replica_port else None
 
     def close(self):
-        for c in (self.r, self.m, self.rc, self.mc):
-            c.sock.close()
+        for c in (self.r, self.m, self.rc, self.mc, self.rep):
+            if c:
+                c.sock.close()
+
+
+# Fields of XINFO STREAM FULL a Redis 7.0 replica of Redis does not reproduce either: when a
+# consumer was last seen (the replica's clock), and a group's entries-read and lag (an XREADGROUP
+# propagates as XCLAIMs, which do not carry the read counter).
+UNREPLICATED = {b"seen-time", b"entries-read", b"lag"}
+
+
+def idle_consumer(v):
+    """A consumer without pending entries: one XREADGROUP created and Redis 7.0 did not propagate."""
+    t, p = v
+    if t != b"*" or p is None or (b"$", b"seen-time") not in p:
+        return False
+    i = p.index((b"$", b"pel-count"))
+    return p[i + 1] == (b":", b"0")
+
+
+def without_unreplicated(v):
+    """RESP value v with the value after every UNREPLICATED field blanked, idle consumers left out."""
+    t, p = v
+    if t != b"*" or p is None:
+        return encode(v)
+    out = []
+    for i, x in enumerate(p):
+        if idle_consumer(x):
+            continue
+        blank = i > 0 and p[i - 1][0] == b"$" and p[i - 1][1] in UNREPLICATED
+        out.append(b"<time>" if blank else without_unreplicated(x))
+    return b"*[" + b",".join(out) + b"]"
+
+
+def info_fields(conn, section):
+    raw = conn.call("INFO", section)[1][1].decode()
+    return dict(line.split(":", 1) for line in raw.split("\r\n") if ":" in line)
 
 
 class Run:
@@ -810,9 +913,17 @@ class Run:
         self.in_multi = False
         self.db = 0
 
+    def configured(self):
+        """The servers CONFIG SET applies to: a replica is configured like its master (a listpack
+        and a skiplist keep a -0 score differently), once it applied the stream so far."""
+        if self.p.rep:
+            self.sync_replica("before CONFIG SET")
+        return [c for c in (self.p.rc, self.p.mc, self.p.rep) if c]
+
     def reset(self):
         for c in (self.p.rc, self.p.mc):
             c.call("FLUSHALL")
+        for c in self.configured():
             for name, v in CONFIG_DEFAULTS.items():
                 c.call("CONFIG", "SET", name, v)
         for c in (self.p.r, self.p.m):
@@ -883,7 +994,7 @@ class Run:
         name = rnd.choice(list(CONFIGS))
         v = rnd.choice(CONFIGS[name])
         self.log.append(["config", name, v])
-        for c in (self.p.rc, self.p.mc):
+        for c in self.configured():
             c.call("CONFIG", "SET", name, v)
         self.note("CONFIG SET %s %s" % (name, v))
 
@@ -954,7 +1065,9 @@ class Run:
                 # Mnemos does not keep).
                 rdump, mdump = r.call("DUMP", k)[0], m.call("DUMP", k)[0]
                 ktype = r.call("TYPE", k)[1][1]
-                if rdump != mdump and b"hashtable" not in re_ and ktype != b"hash" and not (
+                # A consumer group's pending entries carry each server's delivery times.
+                grouped = ktype == b"stream" and r.call("XINFO", "GROUPS", k)[1][1]
+                if rdump != mdump and not grouped and b"hashtable" not in re_ and ktype != b"hash" and not (
                         mdump[:1] == b"$" and mdump.split(b"\r\n", 1)[1][:2] != b"\x12\x01"
                         and ktype == b"list"):
                     problems.append("db %s key %r DUMP redis %r mnemos %r" % (db, k, rdump[:80], mdump[:80]))
@@ -965,10 +1078,82 @@ class Run:
             problems.append("DEBUG DIGEST redis %r mnemos %r" % (rd, md))
         if problems:
             self.fail("state differs (%s):\n  " % why + "\n  ".join(problems))
+        if self.p.rep:
+            self.check_replica(why)
+
+    def sync_replica(self, why):
+        """Waits until the replica applied all of Mnemos's stream (its link up)."""
+        target = int(info_fields(self.p.mc, "replication")["master_repl_offset"])
+        deadline = time.time() + 10
+        while True:
+            f = info_fields(self.p.rep, "replication")
+            if f.get("master_link_status") == "up" and int(f.get("slave_repl_offset", -1)) >= target:
+                return
+            if time.time() > deadline:
+                self.fail("replica did not catch up (%s): master_repl_offset %d, replica %r" % (why, target, f))
+            time.sleep(0.002)
+
+    def resync(self, full=True):
+        """A full resynchronization, where the replica loads an RDB Mnemos makes for it (REPLICAOF
+        NO ONE gives the replica a replication ID of its own, which its PSYNC then offers in vain),
+        or a broken link the replica's PSYNC continues from Mnemos's backlog."""
+        self.log.append(["resync", "full" if full else "partial"])
+        self.check_replica("before resync")
+        rep = self.p.rep
+        if full:
+            rep.call("REPLICAOF", "NO", "ONE")
+            rep.call("REPLICAOF", "127.0.0.1", str(self.p.mport))
+        else:
+            rep.call("CLIENT", "KILL", "TYPE", "master")
+        self.note("replica: %s resync" % ("full" if full else "partial"))
+        self.check_replica("after %s resync" % ("full" if full else "partial"))
+
+    def check_replica(self, why):
+        """Waits until the replica applied all of Mnemos's stream, then compares their datasets."""
+        m, rep = self.p.mc, self.p.rep
+        self.sync_replica(why)
+        problems = []
+        for db in ("0", "1", "2"):
+            # DEBUG DIGEST covers a stream's entries only: compare the groups, their consumers and
+            # pending entries too.
+            m.call("SELECT", db)
+            rep.call("SELECT", db)
+            for k in [x[1] for x in m.call("SCAN", "0", "COUNT", "1000", "TYPE", "stream")[1][1][1][1]]:
+                mx, px = m.call("XINFO", "STREAM", k, "FULL")[1], rep.call("XINFO", "STREAM", k, "FULL")[1]
+                if without_unreplicated(mx) != without_unreplicated(px):
+                    problems.append("db %s key %r XINFO STREAM FULL mnemos %r replica %r" % (
+                        db, k, encode(mx)[:1500], encode(px)[:1500]))
+        md, pd = m.call("DEBUG", "DIGEST")[0], rep.call("DEBUG", "DIGEST")[0]
+        if md == pd and not problems:
+            return
+        for db in ("0", "1", "2"):
+            m.call("SELECT", db)
+            rep.call("SELECT", db)
+            mk = sorted(x[1] for x in m.call("KEYS", "*")[1][1])
+            pk = sorted(x[1] for x in rep.call("KEYS", "*")[1][1])
+            if mk != pk:
+                problems.append("db %s keys mnemos %r replica %r" % (db, mk, pk))
+            ms, ps = m.call("DBSIZE")[0], rep.call("DBSIZE")[0]
+            if ms != ps:
+                # A replica never expires keys itself: KEYS hides the ones past their TTL, DBSIZE not.
+                problems.append("db %s DBSIZE mnemos %r replica %r" % (db, ms, ps))
+            names = set(mk) | set(pk) | {k.encode() for k in KEYS + WKEYS}
+            for k in sorted(names):
+                mv_, pv_ = m.call("DEBUG", "DIGEST-VALUE", k)[0], rep.call("DEBUG", "DIGEST-VALUE", k)[0]
+                if mv_ != pv_:
+                    problems.append("db %s key %r value digest differs (type %r)" % (
+                        db, k, m.call("TYPE", k)[0]))
+                mt, pt = m.call("PTTL", k)[1], rep.call("PTTL", k)[1]
+                if (int(mt[1]) > 0) != (int(pt[1]) > 0):
+                    problems.append("db %s key %r PTTL mnemos %r replica %r" % (db, k, mt, pt))
+        if md != pd and not problems:
+            problems.append("DEBUG DIGEST mnemos %r replica %r" % (md, pd))
+        self.fail("replica differs (%s):\n  " % why + "\n  ".join(problems))
 
     def run_seed(self, seed, steps, check_every):
         rnd = random.Random(seed)
         g = Gen(rnd)
+        g.replica = self.p.rep is not None
         self.reset()
         for _ in range(rnd.randint(0, 4)):
             self.config(rnd)
@@ -987,6 +1172,19 @@ class Run:
                 if rnd.random() < 0.2:
                     self.cmd(["WATCH"] + g.keys(1, 2), "exact")
                 self.exec_batch(items)
+                continue
+            if self.p.rep and 0.07 <= x < 0.072:
+                self.resync(full=x < 0.071)
+                continue
+            if self.p.rep and x < 0.07:
+                # A script's writes propagate as their effects (MULTI/EXEC around several).
+                argv = ["EVAL", SCRIPT_BATCH, "0"]
+                for _ in range(rnd.randint(1, 4)):
+                    got = g.one()
+                    if isinstance(got, tuple) and got[0][0] not in ("SELECT", "MULTI") \
+                            and lex_source(got[0]) is None:
+                        argv += [str(len(got[0]))] + got[0]
+                self.cmd(argv, "exact")
                 continue
             got = g.one()
             if got == "DUMPRESTORE":
@@ -1013,13 +1211,16 @@ class Run:
                 self.exec_batch([tuple(x) for x in item[1]])
             elif kind == "config":
                 self.log.append(item)
-                for c in (self.p.rc, self.p.mc):
+                for c in self.configured():
                     c.call("CONFIG", "SET", item[1], item[2])
                 self.note("CONFIG SET %s %s" % (item[1], item[2]))
             elif kind == "dumprestore":
                 self.dump_restore(item[1], item[2], item[3])
             elif kind == "reload":
                 self.reload()
+            elif kind == "resync":
+                if self.p.rep:
+                    self.resync(item[1:] != ["partial"])
             elif kind == "check":
                 self.log.append(item)
                 self.check()
@@ -1040,9 +1241,12 @@ def signature(msg):
     first = msg.split("\n")[0]
     if first.startswith("reply differs for"):
         return first.split(",")[0]
-    if first.startswith("state differs"):
+    if first.startswith("state differs") or first.startswith("replica differs"):
         lines = msg.split("\n")
-        return "state " + lines[1].split(" redis")[0].split(" value digest")[0].strip()[:60] if len(lines) > 1 else first
+        if len(lines) < 2:
+            return first
+        finding = lines[1].split(" redis")[0].split(" mnemos")[0].split(" value digest")[0].strip()[:60]
+        return first.split(" (")[0] + " " + finding
     return first[:40]
 
 
@@ -1095,8 +1299,10 @@ def main():
     ap.add_argument("--minimize", action="store_true")
     ap.add_argument("--replay")
     ap.add_argument("--out-dir", default="/tmp")
+    ap.add_argument("--replica-port", type=int,
+                    help="a redis-server replicating Mnemos (--replicaof): at every check, compare its dataset")
     a = ap.parse_args()
-    pair = Pair(a.redis, a.mnemos)
+    pair = Pair(a.redis, a.mnemos, a.replica_port)
     if a.replay:
         with open(a.replay) as fh:
             log = [json.loads(line) for line in fh if line.strip()]

@@ -1,5 +1,6 @@
 package io.mnemos.command;
 
+import io.mnemos.persistence.CommandPropagation;
 import io.mnemos.persistence.DumpPayload;
 import io.mnemos.persistence.EncodingLimits;
 import io.mnemos.persistence.RdbFormatException;
@@ -7,6 +8,7 @@ import io.mnemos.persistence.RdbPersistence;
 import io.mnemos.server.Client;
 import io.mnemos.store.Database;
 import io.mnemos.store.Entry;
+import io.mnemos.util.Numbers;
 
 import java.util.List;
 
@@ -22,6 +24,8 @@ import static io.mnemos.command.CommandSpec.command;
 
 /** RDB persistence commands: SAVE, BGSAVE, DUMP, RESTORE. */
 public final class PersistenceCommands implements CommandFamily {
+    private static final byte[] ABSTTL = "ABSTTL".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     @Override
     public List<CommandSpec> commands() {
         return List.of(
@@ -157,6 +161,9 @@ public final class PersistenceCommands implements CommandFamily {
         }
         if (ttl != 0 && ttl < db.now()) {
             if (deleted) {
+                // A replica (or the AOF) keeps a key restored already expired until told to
+                // delete it: propagate the deletion, as Redis does, not the RESTORE.
+                c.server().propagation().propagateInstead(CommandPropagation.del(key));
                 Events.generic(c, "del", key);
                 c.server().keyspace().stats().dirty++;
             }
@@ -166,6 +173,16 @@ public final class PersistenceCommands implements CommandFamily {
         Entry e = db.add(key, value);
         if (ttl != 0) {
             db.setExpire(e, ttl);
+            if (!absttl) {
+                // Propagate the TTL as the absolute time it became here, with ABSTTL appended.
+                byte[][] argv = new byte[c.argc() + 1][];
+                for (int i = 0; i < c.argc(); i++) {
+                    argv[i] = c.arg(i);
+                }
+                argv[2] = Numbers.toBytes(ttl);
+                argv[c.argc()] = ABSTTL;
+                c.server().propagation().propagateInstead(argv);
+            }
         }
         db.setAccess(e, freq, idle);
         Events.generic(c, "restore", key);

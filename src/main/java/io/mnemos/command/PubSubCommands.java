@@ -65,7 +65,10 @@ public final class PubSubCommands implements CommandFamily {
                         .summary("Post a message to a channel")
                         .complexity("O(N+M) where N is the number of clients subscribed to the receiving channel and "
                                 + "M is the total number of subscribed patterns (by any client).")
-                        .handler(c -> c.reply().integer(c.server().pubsub().publish(c.arg(1), c.arg(2)))).build(),
+                        .handler(c -> {
+                            c.reply().integer(c.server().pubsub().publish(c.arg(1), c.arg(2)));
+                            c.server().propagation().forceToReplicas(); // their subscribers get it too
+                        }).build(),
                 command("pubsub", -2).group("pubsub").since("2.8.0").summary("A container for Pub/Sub commands")
                         .complexity("Depends on subcommand.")
                         .subcommand(sub("numsub", -2).since("2.8.0").summary("Get the count of subscribers for channels")
@@ -102,7 +105,10 @@ public final class PubSubCommands implements CommandFamily {
                 command("spublish", 3).flags(PUBSUB, LOADING, STALE, FAST).keys(1, 1, 1).group("pubsub")
                         .since("7.0.0").summary("Post a message to a shard channel")
                         .complexity("O(N) where N is the number of clients subscribed to the receiving shard channel.")
-                        .handler(c -> c.reply().integer(c.server().pubsub().spublish(c.arg(1), c.arg(2)))).build());
+                        .handler(c -> {
+                            c.reply().integer(c.server().pubsub().spublish(c.arg(1), c.arg(2)));
+                            c.server().propagation().forceToReplicas();
+                        }).build());
     }
 
     private static CommandSpec.Builder sub(String name, int arity) {

@@ -28,13 +28,22 @@ public final class CommandPropagation {
     @FunctionalInterface
     public interface Listener {
         void propagate(int db, byte[][] argv);
+
+        /** A listener feeding replicas also gets what Redis propagates to replicas only (PROPAGATE_REPL). */
+        default boolean feedsReplicas() {
+            return false;
+        }
     }
 
     private static final byte[] MULTI = bytes("MULTI");
     private static final byte[] EXEC = bytes("EXEC");
     private static final byte[] DEL = bytes("DEL");
 
-    private record Op(int db, byte[][] argv) {
+    /** {@code replicasOnly}: for replicas, not the AOF (PUBLISH). */
+    private record Op(int db, byte[][] argv, boolean replicasOnly) {
+        Op(int db, byte[][] argv) {
+            this(db, argv, false);
+        }
     }
 
     /** Per nesting level: a handler's explicit propagation (Redis's rewriteClientCommandVector). */
@@ -42,6 +51,7 @@ public final class CommandPropagation {
         List<byte[][]> override;
         byte[] popKey;
         boolean forced;
+        boolean replicasOnly;
     }
 
     private final List<Listener> listeners = new ArrayList<>();
@@ -77,6 +87,7 @@ public final class CommandPropagation {
         f.override = null;
         f.popKey = null;
         f.forced = false;
+        f.replicasOnly = false;
         if (active()) {
             f.popKey = popKeyBefore(c.db(), spec.fullName(), argv);
         }
@@ -97,7 +108,7 @@ public final class CommandPropagation {
             } else {
                 byte[][] rewritten = rewrite(c.db(), spec.fullName(), argv, f.popKey);
                 if (rewritten != null) {
-                    pending.add(new Op(db, rewritten));
+                    pending.add(new Op(db, rewritten, f.replicasOnly && !dirtied));
                 }
             }
         }
@@ -124,6 +135,18 @@ public final class CommandPropagation {
     public void force() {
         if (depth > 0) {
             frames.get(depth - 1).forced = true;
+        }
+    }
+
+    /**
+     * forceCommandPropagation(c, PROPAGATE_REPL): the running command goes to replicas, not to the
+     * AOF (PUBLISH and SPUBLISH, so that a replica's subscribers get the message too).
+     */
+    public void forceToReplicas() {
+        if (depth > 0) {
+            Frame f = frames.get(depth - 1);
+            f.forced = true;
+            f.replicasOnly = true;
         }
     }
 
@@ -167,21 +190,25 @@ public final class CommandPropagation {
             return;
         }
         boolean wrap = pending.size() > 1;
+        // As propagatePendingCommands: MULTI/EXEC for more than one command, whatever their targets.
         if (wrap) {
-            deliver(pending.get(0).db(), new byte[][]{MULTI});
+            deliver(pending.get(0).db(), new byte[][]{MULTI}, false);
         }
         for (Op op : pending) {
-            deliver(op.db(), op.argv());
+            deliver(op.db(), op.argv(), op.replicasOnly());
         }
         if (wrap) {
-            deliver(pending.get(pending.size() - 1).db(), new byte[][]{EXEC});
+            deliver(pending.get(pending.size() - 1).db(), new byte[][]{EXEC}, false);
         }
         pending.clear();
     }
 
-    private void deliver(int db, byte[][] argv) {
+    private void deliver(int db, byte[][] argv, boolean replicasOnly) {
         for (int i = 0; i < listeners.size(); i++) {
-            listeners.get(i).propagate(db, argv);
+            Listener l = listeners.get(i);
+            if (!replicasOnly || l.feedsReplicas()) {
+                l.propagate(db, argv);
+            }
         }
     }
 
@@ -356,7 +383,8 @@ public final class CommandPropagation {
         return new byte[][]{bytes("SET"), key, value, bytes("PXAT"), Numbers.toBytes(e.expireAt())};
     }
 
-    static byte[][] del(byte[] key) {
+    /** DEL key: what a write that deleted its key propagates. */
+    public static byte[][] del(byte[] key) {
         return new byte[][]{DEL, key};
     }
 

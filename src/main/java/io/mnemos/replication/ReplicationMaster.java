@@ -247,6 +247,11 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
 
     /** replicationFeedSlaves: one propagated command, after a SELECT if its database differs. */
     @Override
+    public boolean feedsReplicas() {
+        return true;
+    }
+
+    @Override
     public void propagate(int db, byte[][] argv) {
         feed(db, argv);
     }

@@ -7,17 +7,19 @@ package io.mnemos.store;
  * transaction, and a request reads the system clock once instead of at every lookup.
  *
  * <p>With the system clock the frozen time is derived from the {@link System#nanoTime()} the
- * dispatcher reads anyway to time the command, plus an offset to the wall clock taken again every
- * {@link #RESYNC_NANOS}: one clock read per command instead of two.
+ * dispatcher reads anyway to time the command: the wall clock read every {@link #RESYNC_NANOS},
+ * plus the whole milliseconds elapsed since then, so one clock read per command instead of two.
+ * The derived time is never ahead of the wall clock (at most a millisecond behind): a replica
+ * applying a time this server stamped (XCLAIM ... TIME) caps it at its own clock.
  */
 final class CommandClock implements Clock {
-    private static final long RESYNC_NANOS = 100_000_000L;
+    static final long RESYNC_NANOS = 100_000_000L;
 
     private final Clock source;
     private long frozenAt;
     private int depth;
-    /** Wall-clock milliseconds minus nanoTime in milliseconds, as of {@link #syncedAt}. */
-    private long offsetMillis;
+    /** The wall clock read just before {@link #syncedAt} was. */
+    private long wallAtSync;
     private long syncedAt;
     private boolean synced;
 
@@ -39,11 +41,15 @@ final class CommandClock implements Clock {
 
     private long systemMillisAt(long nanoTime) {
         if (!synced || nanoTime - syncedAt > RESYNC_NANOS || nanoTime < syncedAt) {
-            offsetMillis = System.currentTimeMillis() - Math.floorDiv(nanoTime, 1_000_000L);
-            syncedAt = nanoTime;
+            // Wall clock first, then nanoTime: the nanoseconds counted from syncedAt never exceed
+            // the time elapsed since the wall clock was read. (The old offset, wall millis minus
+            // nanoTime millis, mixed two truncations and could run a millisecond ahead.)
+            wallAtSync = System.currentTimeMillis();
+            syncedAt = System.nanoTime();
             synced = true;
         }
-        return offsetMillis + Math.floorDiv(nanoTime, 1_000_000L);
+        // A command whose nanoTime was read before the resync: a millisecond earlier, never later.
+        return wallAtSync + Math.floorDiv(nanoTime - syncedAt, 1_000_000L);
     }
 
     void commandDone() {

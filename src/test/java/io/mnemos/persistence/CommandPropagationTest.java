@@ -96,6 +96,64 @@ class CommandPropagationTest {
     }
 
     @Test
+    void restorePropagatesAnAbsoluteTtlAndAnAlreadyExpiredRestoreTheDeletion() {
+        String payload = "<payload>";
+        // restoreCommand: the TTL becomes the absolute time, with ABSTTL appended
+        assertEquals(List.of("0: RESTORE k " + (now + 5000) + " " + payload + " REPLACE ABSTTL"),
+                restore("k", "5000", "REPLACE"));
+        String at = Long.toString(now + 9000);
+        assertEquals(List.of("0: RESTORE a " + at + " " + payload + " ABSTTL"), restore("a", at, "ABSTTL"));
+        // restoring over a key with a TTL already in the past deletes it: DEL, not the RESTORE
+        assertEquals(List.of("0: DEL a"), restore("a", "1", "REPLACE", "ABSTTL"));
+        assertEquals(List.of(), restore("a", "1", "REPLACE", "ABSTTL"));
+        assertEquals(List.of("0: RESTORE b 0 " + payload), restore("b", "0"));
+    }
+
+    /** RESTORE key ttl PAYLOAD options..., with the payload of the string "v" (shown as &lt;payload&gt;). */
+    private List<String> restore(String key, String ttl, String... options) {
+        byte[] payload = DumpPayload.create("v".getBytes(StandardCharsets.UTF_8), false);
+        byte[][] argv = new byte[4 + options.length][];
+        argv[0] = "RESTORE".getBytes(StandardCharsets.UTF_8);
+        argv[1] = key.getBytes(StandardCharsets.UTF_8);
+        argv[2] = ttl.getBytes(StandardCharsets.UTF_8);
+        argv[3] = payload;
+        for (int i = 0; i < options.length; i++) {
+            argv[4 + i] = options[i].getBytes(StandardCharsets.UTF_8);
+        }
+        propagated.clear();
+        h.exec(h.client(), argv);
+        return propagated.stream().map(p -> p.replace(new String(payload, StandardCharsets.UTF_8), "<payload>")).toList();
+    }
+
+    @Test
+    void publishGoesToReplicasButNotToTheAof() {
+        // publishCommand: forceCommandPropagation(c, PROPAGATE_REPL), so a replica's subscribers get it
+        List<String> toReplicas = new ArrayList<>();
+        h.server().propagation().addListener(new CommandPropagation.Listener() {
+            @Override
+            public void propagate(int db, byte[][] argv) {
+                toReplicas.add(new String(argv[0], StandardCharsets.UTF_8) + (argv.length > 1
+                        ? " " + new String(argv[1], StandardCharsets.UTF_8) : ""));
+            }
+
+            @Override
+            public boolean feedsReplicas() {
+                return true;
+            }
+        });
+        assertEquals(List.of(), run("PUBLISH", "ch", "hello"));
+        assertEquals(List.of(), run("SPUBLISH", "sch", "hello"));
+        assertEquals(List.of("PUBLISH ch", "SPUBLISH sch"), toReplicas);
+        toReplicas.clear();
+        h.exec("MULTI");
+        h.exec("PUBLISH", "ch", "m");
+        h.exec("SET", "k", "v");
+        // more than one command: MULTI/EXEC for every listener, as propagatePendingCommands does
+        assertEquals(List.of("0: MULTI", "0: SET k v", "0: EXEC"), run("EXEC"));
+        assertEquals(List.of("MULTI", "PUBLISH ch", "SET k", "EXEC"), toReplicas);
+    }
+
+    @Test
     void setGetIsPropagatedWithoutGet() {
         assertEquals(List.of("0: SET k v"), run("SET", "k", "v", "GET"));
         assertEquals(List.of("0: SET k w KEEPTTL"), run("SET", "k", "w", "GET", "KEEPTTL"));

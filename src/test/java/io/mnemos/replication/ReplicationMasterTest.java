@@ -134,4 +134,23 @@ class ReplicationMasterTest {
             }
         }
     }
+
+    @Test
+    void messagesPublishedOnTheMasterReachTheReplicasSubscribers() throws Exception {
+        assumeTrue(RealRedis.available(), "redis-server not on PATH");
+        try (RunningServer master = RunningServer.start("--dir", dir.toString());
+             RespConnection m = new RespConnection(master.host(), master.port());
+             RealRedis replica = RealRedis.start("--replicaof", "127.0.0.1", Integer.toString(master.port()));
+             RespConnection r = new RespConnection("127.0.0.1", replica.port());
+             RespConnection sub = new RespConnection("127.0.0.1", replica.port())) {
+            awaitInSync(m, r);
+            sub.call("SUBSCRIBE", "news");
+            assertEquals("*3\r\n$10\r\nssubscribe\r\n$5\r\nshard\r\n:1\r\n", sub.call("SSUBSCRIBE", "shard"));
+            // Nobody listens on the master itself; PUBLISH and SPUBLISH still go down the stream.
+            assertEquals(":0\r\n", m.call("PUBLISH", "news", "hello"));
+            assertEquals("*3\r\n$7\r\nmessage\r\n$4\r\nnews\r\n$5\r\nhello\r\n", sub.readReply());
+            assertEquals(":0\r\n", m.call("SPUBLISH", "shard", "hi"));
+            assertEquals("*3\r\n$8\r\nsmessage\r\n$5\r\nshard\r\n$2\r\nhi\r\n", sub.readReply());
+        }
+    }
 }
