@@ -19,12 +19,6 @@ class BlockingCommandsTest {
 
     private final CommandHarness h = new CommandHarness();
 
-    private Client connect() {
-        Client c = h.newClient();
-        h.server().clients().add(c);
-        return c;
-    }
-
     @Test
     void withDataTheyBehaveAsTheirNonBlockingForms() {
         h.exec("RPUSH", "a", "1", "2", "3");
@@ -64,7 +58,7 @@ class BlockingCommandsTest {
 
     @Test
     void blockedClientIsServedByAnotherClientsPush() {
-        Client waiter = connect();
+        Client waiter = h.connect();
         assertEquals("", h.exec(waiter, "BLPOP", "q", "0"));
         assertTrue(waiter.blocked());
         assertEquals(":1\r\n", h.exec("RPUSH", "q", "x"));
@@ -75,7 +69,7 @@ class BlockingCommandsTest {
 
     @Test
     void clientsAreServedFirstBlockedFirst() {
-        Client[] waiters = {connect(), connect(), connect()};
+        Client[] waiters = {h.connect(), h.connect(), h.connect()};
         for (Client w : waiters) {
             h.exec(w, "BRPOP", "q", "0");
         }
@@ -90,7 +84,7 @@ class BlockingCommandsTest {
 
     @Test
     void pushesInsideATransactionAreServedAfterExec() {
-        Client waiter = connect();
+        Client waiter = h.connect();
         h.exec(waiter, "BLPOP", "q", "0");
         h.exec("MULTI");
         h.exec("RPUSH", "q", "1");
@@ -107,8 +101,8 @@ class BlockingCommandsTest {
 
     @Test
     void blmoveServesAndItsPushWakesTheNextWaiter() {
-        Client mover = connect();
-        Client waiter = connect();
+        Client mover = h.connect();
+        Client waiter = h.connect();
         h.exec(mover, "BLMOVE", "src", "dst", "LEFT", "RIGHT", "0");
         h.exec(waiter, "BLPOP", "dst", "0");
         h.exec("RPUSH", "src", "v");
@@ -120,7 +114,7 @@ class BlockingCommandsTest {
 
     @Test
     void blmpopIsServedWithItsCount() {
-        Client waiter = connect();
+        Client waiter = h.connect();
         h.exec(waiter, "BLMPOP", "0", "2", "a", "b", "LEFT", "COUNT", "2");
         h.exec("RPUSH", "b", "1", "2", "3");
         assertEquals("*2\r\n$1\r\nb\r\n*2\r\n$1\r\n1\r\n$1\r\n2\r\n", h.output(waiter));
@@ -128,7 +122,7 @@ class BlockingCommandsTest {
 
     @Test
     void aKeyOfAnotherTypeDoesNotServe() {
-        Client waiter = connect();
+        Client waiter = h.connect();
         h.exec(waiter, "BLPOP", "k", "0");
         h.exec("SET", "k", "string");
         assertTrue(waiter.blocked());
@@ -139,7 +133,7 @@ class BlockingCommandsTest {
 
     @Test
     void waitsAreByDatabase() {
-        Client waiter = connect();
+        Client waiter = h.connect();
         h.exec(waiter, "SELECT", "1");
         h.exec(waiter, "BLPOP", "q", "0");
         h.exec("RPUSH", "q", "db0");
@@ -151,7 +145,7 @@ class BlockingCommandsTest {
 
     @Test
     void swapdbServesClientsWaitingOnTheSwappedInKeys() {
-        Client waiter = connect();
+        Client waiter = h.connect();
         h.exec(waiter, "BLPOP", "q", "0");
         h.exec("SELECT", "1");
         h.exec("RPUSH", "q", "from1");
@@ -161,7 +155,7 @@ class BlockingCommandsTest {
 
     @Test
     void timeoutAnswersWithANullArray() {
-        Client waiter = connect();
+        Client waiter = h.connect();
         h.exec(waiter, "BLPOP", "q", "0.1");
         h.clock().advance(100);
         h.server().blockedClients().handleTimeouts();
@@ -178,8 +172,8 @@ class BlockingCommandsTest {
 
     @Test
     void infoCountsBlockedClients() {
-        Client a = connect();
-        Client b = connect();
+        Client a = h.connect();
+        Client b = h.connect();
         h.exec(a, "BLPOP", "q", "0");
         h.exec(b, "BLPOP", "q", "5");
         String info = h.exec("INFO", "clients");
@@ -196,8 +190,8 @@ class BlockingCommandsTest {
 
     @Test
     void disconnectWhileBlockedCleansUp() {
-        Client waiter = connect();
-        Client next = connect();
+        Client waiter = h.connect();
+        Client next = h.connect();
         h.exec(waiter, "BLPOP", "q", "0");
         h.exec(next, "BLPOP", "q", "0");
         h.server().clients().remove(waiter);
@@ -210,7 +204,7 @@ class BlockingCommandsTest {
 
     @Test
     void clientUnblockAnswersAsTimeoutOrWithAnError() {
-        Client waiter = connect();
+        Client waiter = h.connect();
         h.exec(waiter, "BLPOP", "q", "0");
         String id = Long.toString(waiter.id());
         assertEquals("-ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR\r\n", h.exec("CLIENT", "UNBLOCK", id, "x"));
@@ -226,7 +220,7 @@ class BlockingCommandsTest {
 
     @Test
     void aSubMillisecondTimeoutRoundsUpToOneMillisecondInsteadOfForever() {
-        Client waiter = connect();
+        Client waiter = h.connect();
         assertEquals("", h.exec(waiter, "BLPOP", "nokey", "1e-10"));
         h.clock().advance(2);
         h.server().blockedClients().handleTimeouts();
@@ -235,7 +229,7 @@ class BlockingCommandsTest {
 
     @Test
     void waitBlocksForAReplicaThatNeverComesAndAnswersZero() {
-        Client waiter = connect();
+        Client waiter = h.connect();
         assertEquals(":0\r\n", h.exec(waiter, "WAIT", "0", "0"), "no replica asked for: at once");
         assertEquals("", h.exec(waiter, "WAIT", "1", "0"));
         assertTrue(h.exec("INFO", "clients").contains("blocked_clients:1\r\n"));
@@ -250,7 +244,7 @@ class BlockingCommandsTest {
 
     @Test
     void commandStatsCountABlockedCommandOnceWhenAnswered() {
-        Client waiter = connect();
+        Client waiter = h.connect();
         h.exec(waiter, "BLPOP", "q", "0");
         assertFalse(h.exec("INFO", "commandstats").contains("cmdstat_blpop"));
         h.exec("RPUSH", "q", "v");
@@ -259,7 +253,7 @@ class BlockingCommandsTest {
 
     @Test
     void resp3TimeoutIsNull() {
-        Client waiter = connect();
+        Client waiter = h.connect();
         h.exec(waiter, "HELLO", "3");
         h.exec(waiter, "BLPOP", "q", "1");
         h.clock().advance(2000);

@@ -20,13 +20,7 @@ class MonitorCommandsTest {
     private static final Pattern LINE = Pattern.compile("\\+\\d+\\.\\d{6} \\[(\\d+) ([^\\]]*)\\] (.*)\r\n");
 
     private final CommandHarness h = new CommandHarness();
-    private final Client monitor = connect();
-
-    private Client connect() {
-        Client c = h.newClient();
-        h.server().clients().add(c);
-        return c;
-    }
+    private final Client monitor = h.connect();
 
     /** The monitor's output with the timestamps and (empty, no socket) addresses taken out. */
     private String seen() {
@@ -97,7 +91,7 @@ class MonitorCommandsTest {
     @Test
     void blockedCommandsAreShownOnceWhenTheyBlock() {
         h.exec(monitor, "MONITOR");
-        Client waiter = connect();
+        Client waiter = h.connect();
         h.exec(waiter, "BLPOP", "q", "0");
         assertEquals("[0] \"BLPOP\" \"q\" \"0\"\n", seen());
         h.exec("RPUSH", "q", "x");

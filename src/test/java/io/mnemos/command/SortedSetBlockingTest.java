@@ -19,12 +19,6 @@ class SortedSetBlockingTest {
 
     private final CommandHarness h = new CommandHarness();
 
-    private Client connect() {
-        Client c = h.newClient();
-        h.server().clients().add(c);
-        return c;
-    }
-
     @Test
     void withDataTheyPopAtOnce() {
         h.exec("ZADD", "z", "1", "a", "2", "b", "3", "c");
@@ -63,7 +57,7 @@ class SortedSetBlockingTest {
 
     @Test
     void waitersAreServedFirstBlockedFirstWhenAnotherClientAdds() {
-        Client[] waiters = {connect(), connect(), connect()};
+        Client[] waiters = {h.connect(), h.connect(), h.connect()};
         assertEquals("", h.exec(waiters[0], "BZPOPMIN", "z", "0"));
         assertEquals("", h.exec(waiters[1], "BZPOPMAX", "z", "0"));
         assertEquals("", h.exec(waiters[2], "BZMPOP", "0", "1", "z", "MIN", "COUNT", "5"));
@@ -79,8 +73,8 @@ class SortedSetBlockingTest {
 
     @Test
     void zincrbyAndZunionstoreWakeWaiters() {
-        Client a = connect();
-        Client b = connect();
+        Client a = h.connect();
+        Client b = h.connect();
         h.exec(a, "BZPOPMAX", "x", "y", "0");
         h.exec(b, "BZPOPMIN", "dst", "0");
         h.exec("ZINCRBY", "y", "2.5", "m");
@@ -93,7 +87,7 @@ class SortedSetBlockingTest {
 
     @Test
     void aKeyOfAnotherTypeDoesNotServe() {
-        Client waiter = connect();
+        Client waiter = h.connect();
         h.exec(waiter, "BZPOPMIN", "k", "0");
         h.exec("RPUSH", "k", "l");
         assertTrue(waiter.blocked());
@@ -114,7 +108,7 @@ class SortedSetBlockingTest {
 
     @Test
     void addsInsideATransactionAreServedAfterExec() {
-        Client waiter = connect();
+        Client waiter = h.connect();
         h.exec(waiter, "BZPOPMIN", "a", "b", "0");
         h.exec("MULTI");
         h.exec("ZADD", "b", "1", "x");
@@ -126,7 +120,7 @@ class SortedSetBlockingTest {
 
     @Test
     void fractionalTimeoutsAnswerWithANullArray() {
-        Client waiter = connect();
+        Client waiter = h.connect();
         h.exec(waiter, "BZPOPMIN", "z", "0.1");
         h.clock().advance(100);
         h.server().blockedClients().handleTimeouts();
@@ -144,8 +138,8 @@ class SortedSetBlockingTest {
 
     @Test
     void disconnectWhileBlockedCleansUp() {
-        Client gone = connect();
-        Client next = connect();
+        Client gone = h.connect();
+        Client next = h.connect();
         h.exec(gone, "BZPOPMIN", "z", "0");
         h.exec(next, "BZPOPMIN", "z", "0");
         h.server().clients().remove(gone);
@@ -157,7 +151,7 @@ class SortedSetBlockingTest {
 
     @Test
     void clientUnblockAnswersAsTimeoutOrWithAnError() {
-        Client waiter = connect();
+        Client waiter = h.connect();
         String id = Long.toString(waiter.id());
         h.exec(waiter, "BZPOPMAX", "z", "0");
         assertEquals(":1\r\n", h.exec("CLIENT", "UNBLOCK", id, "TIMEOUT"));
@@ -170,7 +164,7 @@ class SortedSetBlockingTest {
 
     @Test
     void clientListShowsTheBlockedCommand() {
-        Client waiter = connect();
+        Client waiter = h.connect();
         h.exec(waiter, "BZMPOP", "5", "1", "z", "MIN");
         String list = h.exec("CLIENT", "LIST");
         assertTrue(list.contains("flags=b db=0"), list);

@@ -15,16 +15,10 @@ class StreamBlockingTest {
     private static final String NIL_ARRAY = "*-1\r\n";
     private final CommandHarness h = new CommandHarness();
 
-    private Client connect() {
-        Client c = h.newClient();
-        h.server().clients().add(c);
-        return c;
-    }
-
     @Test
     void aWriteThatAddsNothingLeavesTheReaderWaitingUntilItsOwnDeadline() {
         h.exec("XADD", "s", "1-0", "f", "v");
-        Client reader = connect();
+        Client reader = h.connect();
         h.exec(reader, "XREAD", "BLOCK", "100", "STREAMS", "s", "$");
         assertTrue(reader.blocked());
         h.clock().advance(60);
@@ -41,7 +35,7 @@ class StreamBlockingTest {
     @Test
     void aGroupReaderIsServedFromTheGroupsLastDeliveredId() {
         h.exec("XGROUP", "CREATE", "s", "g", "$", "MKSTREAM");
-        Client reader = connect();
+        Client reader = h.connect();
         h.exec(reader, "XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">");
         assertTrue(reader.blocked());
         h.exec("XADD", "s", "5-0", "f", "v");

@@ -51,6 +51,13 @@ public final class CommandHarness {
                 null, new ReplyWriter(new UnpooledByteBufAllocator(false)));
     }
 
+    /** A new client the server's registry knows, as a connected one (CLIENT LIST, KILL, UNBLOCK). */
+    public Client connect() {
+        Client c = newClient();
+        server.clients().add(c);
+        return c;
+    }
+
     public Server server() {
         return server;
     }
