@@ -2,14 +2,12 @@ package io.mnemos.command;
 
 import io.mnemos.persistence.RdbFile;
 import io.mnemos.protocol.InlineSplitter;
+import io.mnemos.replication.ReplicationMaster;
 import io.mnemos.server.Client;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 
 import static io.mnemos.command.CommandFlag.ADMIN;
@@ -62,8 +60,7 @@ public final class ReplicationCommands implements CommandFamily {
      */
     private static void psync(Client c) {
         if (c.rdbOnly()) {
-            c.reply().raw(("+FULLRESYNC " + c.server().masterReplId() + " " + c.server().replication().offset()
-                    + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            c.server().replication().replyFullResync(c);
             sync(c);
             return;
         }
@@ -130,7 +127,8 @@ public final class ReplicationCommands implements CommandFamily {
             switch (option) {
                 case "listening-port" -> c.listeningPort(Long.toString(Args.parseLong(c.arg(j + 1))));
                 case "ip-address", "capa" -> {
-                    // accepted: they only matter to a replica Mnemos never feeds
+                    // accepted: Mnemos always sends the RDB with its length (no capa eof needed) and
+                    // lists a replica under its connection's own address
                 }
                 case "rdb-filter-only" -> rdbFilterOnly(c, c.arg(j + 1));
                 case "ack" -> {
@@ -205,10 +203,9 @@ public final class ReplicationCommands implements CommandFamily {
             c.closeAsap();
             return;
         }
-        Path file = Path.of(c.server().config().dir).resolve(c.server().config().rdb.dbfilename);
         byte[] dump;
         try {
-            dump = Files.readAllBytes(file);
+            dump = c.server().persistence().readDump();
         } catch (IOException | OutOfMemoryError e) {
             log.warn("Can't read the dump for the dump-only replica {}: {}", c.remoteAddress(), e.toString());
             c.closeAsap();
@@ -218,8 +215,7 @@ public final class ReplicationCommands implements CommandFamily {
     }
 
     private static void sendDump(Client c, byte[] dump) {
-        c.reply().raw(("$" + dump.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        c.reply().raw(dump);
+        ReplicationMaster.sendRdb(c, dump);
         c.closeAfterReply();
         c.flushSoon();
         log.info("Synchronization with the dump-only replica {} succeeded ({} bytes)", c.remoteAddress(), dump.length);

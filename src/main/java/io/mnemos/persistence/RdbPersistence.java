@@ -95,6 +95,11 @@ public final class RdbPersistence {
         return Path.of(server.config().dir).resolve(settings.dbfilename);
     }
 
+    /** The dump file's bytes (a full sync sends them once its BGSAVE is done). */
+    public byte[] readDump() throws IOException {
+        return Files.readAllBytes(file());
+    }
+
     private String tempName() {
         return "temp-" + ProcessHandle.current().pid() + ".rdb";
     }

@@ -9,8 +9,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -78,6 +76,9 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
     private long syncFull;
     private long syncPartialOk;
     private long syncPartialErr;
+    private long lastPingMillis = System.currentTimeMillis();
+    /** Clients blocked in WAIT: numreplicas and the offset their writes reached. */
+    private final java.util.Map<Client, long[]> waits = new java.util.HashMap<>();
 
     public long syncFull() {
         return syncFull;
@@ -90,7 +91,6 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
     public long syncPartialErr() {
         return syncPartialErr;
     }
-    private long lastPingMillis = System.currentTimeMillis();
 
     public ReplicationMaster(Server server) {
         this.server = server;
@@ -152,6 +152,18 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
         startFullSyncs();
     }
 
+    /** PSYNC's answer when a full resync follows: this server's replication ID and offset. */
+    public void replyFullResync(Client c) {
+        c.reply().raw(("+FULLRESYNC " + server.masterReplId() + " " + offset + "\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** A full sync's RDB as a disk-based sync sends it: {@code $<length>\r\n} and the bytes, no CRLF. */
+    public static void sendRdb(Client c, byte[] dump) {
+        c.reply().raw(("$" + dump.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        c.reply().raw(dump);
+    }
+
     /** masterTryPartialResynchronization: our ID and an offset the backlog still holds. */
     private boolean continuePartially(Replica r, String replid, String psyncOffset) {
         Long from = io.mnemos.util.Numbers.string2ll(psyncOffset.getBytes(StandardCharsets.US_ASCII));
@@ -200,8 +212,7 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
             if (r.state == State.WAIT_BGSAVE_START) {
                 r.state = State.WAIT_BGSAVE_END;
                 if (r.psync) {
-                    r.client.reply().raw(("+FULLRESYNC " + server.masterReplId() + " " + offset + "\r\n")
-                            .getBytes(StandardCharsets.US_ASCII));
+                    replyFullResync(r.client);
                     r.client.flushSoon();
                 }
             }
@@ -218,9 +229,8 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
         }
         byte[] dump = null;
         if (error == null) {
-            Path file = Path.of(server.config().dir).resolve(server.config().rdb.dbfilename);
             try {
-                dump = Files.readAllBytes(file);
+                dump = server.persistence().readDump();
             } catch (IOException | OutOfMemoryError e) {
                 error = e.toString();
             }
@@ -231,8 +241,7 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
                 drop(r);
                 continue;
             }
-            r.client.reply().raw(("$" + dump.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            r.client.reply().raw(dump);
+            sendRdb(r.client, dump);
             if (r.pending.length() > 0) {
                 r.client.reply().raw(r.pending.toByteArray());
             }
@@ -245,7 +254,6 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
         startFullSyncs(); // replicas that arrived during this BGSAVE need a snapshot of their own
     }
 
-    /** replicationFeedSlaves: one propagated command, after a SELECT if its database differs. */
     @Override
     public boolean feedsReplicas() {
         return true;
@@ -256,6 +264,10 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
         feed(db, argv);
     }
 
+    /**
+     * replicationFeedSlaves: one command into the stream (after a SELECT if its database differs;
+     * {@code db} -1 for PING and GETACK, which need none), the backlog and every replica.
+     */
     private void feed(int db, byte[][] argv) {
         pruneClosed();
         if (replicas.isEmpty() && backlog == null) {
@@ -303,9 +315,6 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
         }
     }
 
-    /** Clients blocked in WAIT: numreplicas and the offset their writes reached. */
-    private final java.util.Map<Client, long[]> waits = new java.util.HashMap<>();
-
     /** replicationCountAcksByOffset: replicas that acknowledged at least {@code target}. */
     public int ackedAtLeast(long target) {
         int n = 0;
@@ -352,7 +361,7 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
             return;
         }
         startFullSyncs();
-        long period = Long.parseLong(server.config().option("repl-ping-replica-period").get()) * 1000;
+        long period = configured("repl-ping-replica-period") * 1000;
         if (now - lastPingMillis >= period) {
             lastPingMillis = now;
             feed(-1, PING);
