@@ -65,17 +65,17 @@ public final class RedisListpack {
 
     /** The encoded entry (encoding and back-length) of a string, as lpInsert builds it. */
     static byte[] encode(byte[] s) {
-        Long v = s.length <= 20 ? Numbers.string2ll(s) : null;
+        Long v = integerValue(s);
         if (v != null) {
             return encodeInteger(v);
         }
         int len = s.length;
-        int head = len < 64 ? 1 : len < 4096 ? 2 : 5;
+        int head = stringHeaderSize(len);
         int backlen = backlenSize(head + len);
         byte[] e = new byte[head + len + backlen];
-        if (len < 64) {
+        if (head == 1) {
             e[0] = (byte) (0x80 | len);
-        } else if (len < 4096) {
+        } else if (head == 2) {
             e[0] = (byte) (0xE0 | (len >> 8));
             e[1] = (byte) len;
         } else {
@@ -90,38 +90,42 @@ public final class RedisListpack {
         return e;
     }
 
-    /** lpEncodeIntegerGetType: 7 bit unsigned, 13 bit, then 16, 24, 32 or 64 bit signed. */
+    /** lpStringToInt64: the string as the integer lpAppend stores it as, or null. */
+    private static Long integerValue(byte[] s) {
+        return s.length <= 20 ? Numbers.string2ll(s) : null;
+    }
+
+    /** A string entry's encoding byte(s): 6, 12 or 32 bit length. */
+    private static int stringHeaderSize(int len) {
+        return len < 64 ? 1 : len < 4096 ? 2 : 5;
+    }
+
+    /**
+     * lpEncodeIntegerGetType's choice as the encoding's size: 7 bit unsigned (1 byte), 13 bit (2),
+     * then a tag and 16, 24, 32 or 64 bit signed (3, 4, 5 or 9).
+     */
+    private static int integerEncodingSize(long v) {
+        return v >= 0 && v <= 127 ? 1 : v >= -4096 && v <= 4095 ? 2 : v == (short) v ? 3
+                : v >= -8388608 && v <= 8388607 ? 4 : v == (int) v ? 5 : 9;
+    }
+
+    /** An integer entry: its encoding (see {@link #integerEncodingSize}) and back-length. */
     static byte[] encodeInteger(long v) {
-        byte[] e;
-        if (v >= 0 && v <= 127) {
-            e = new byte[]{(byte) v, 1};
-            return e;
+        int size = integerEncodingSize(v);
+        if (size == 1) {
+            return new byte[]{(byte) v, 1};
         }
-        if (v >= -4096 && v <= 4095) {
+        if (size == 2) {
             long u = v < 0 ? (1 << 13) + v : v;
             return new byte[]{(byte) (0xC0 | (u >> 8)), (byte) u, 2};
         }
-        int width;
-        int tag;
-        if (v >= -32768 && v <= 32767) {
-            width = 2;
-            tag = 0xF1;
-        } else if (v >= -8388608 && v <= 8388607) {
-            width = 3;
-            tag = 0xF2;
-        } else if (v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE) {
-            width = 4;
-            tag = 0xF3;
-        } else {
-            width = 8;
-            tag = 0xF4;
-        }
-        e = new byte[1 + width + 1];
-        e[0] = (byte) tag;
+        int width = size - 1;
+        byte[] e = new byte[size + 1];
+        e[0] = (byte) (width == 8 ? 0xF4 : 0xF0 + width - 1); // 0xF1..0xF3 for 16, 24, 32 bits
         for (int k = 0; k < width; k++) {
             e[1 + k] = (byte) (v >>> (8 * k));
         }
-        e[1 + width] = (byte) (1 + width);
+        e[size] = (byte) size;
         return e;
     }
 
@@ -130,16 +134,8 @@ public final class RedisListpack {
      * a list's quicklist node would grow by (see ListValue).
      */
     public static int entrySize(byte[] s) {
-        Long v = s.length <= 20 ? Numbers.string2ll(s) : null;
-        int encoded;
-        if (v != null) {
-            long n = v;
-            encoded = n >= 0 && n <= 127 ? 1 : n >= -4096 && n <= 4095 ? 2 : n == (short) n ? 3
-                    : n >= -8388608 && n <= 8388607 ? 4 : n == (int) n ? 5 : 9;
-        } else {
-            int len = s.length;
-            encoded = (len < 64 ? 1 : len < 4096 ? 2 : 5) + len;
-        }
+        Long v = integerValue(s);
+        int encoded = v != null ? integerEncodingSize(v) : stringHeaderSize(s.length) + s.length;
         return encoded + backlenSize(encoded);
     }
 
