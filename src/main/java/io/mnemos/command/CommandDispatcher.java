@@ -96,6 +96,7 @@ public final class CommandDispatcher {
 
     // CLIENT PAUSE state: Redis's client_pause_type and end time (milliseconds on the keyspace clock).
     private boolean pauseActive;
+    private boolean shutdownPause;
     private boolean pauseAll;
     private long pauseEnd;
     private ScheduledExecutorService pauseTimer;
@@ -668,10 +669,26 @@ public final class CommandDispatcher {
             pauseCheck.cancel(false);
             pauseCheck = null;
         }
+        resumePostponed();
+    }
+
+    /** Held clients go on in the order they waited; those a remaining pause still holds wait again. */
+    private void resumePostponed() {
         List<Client> waiting = new ArrayList<>(postponed);
         postponed.clear();
         for (Client c : waiting) {
             c.resume();
+        }
+    }
+
+    /**
+     * The shutdown sequence's pause (Redis's PAUSE_DURING_SHUTDOWN): writes wait while replicas
+     * catch up, whatever CLIENT PAUSE / UNPAUSE do meanwhile. Ending it resumes the held clients.
+     */
+    public void pauseWritesForShutdown(boolean pause) {
+        shutdownPause = pause;
+        if (!pause) {
+            resumePostponed();
         }
     }
 
@@ -680,11 +697,11 @@ public final class CommandDispatcher {
         if (pauseActive && pauseEnd < now()) {
             unpauseClients();
         }
-        return pauseActive;
+        return pauseActive || shutdownPause;
     }
 
     public boolean pauseAll() {
-        return paused() && pauseAll;
+        return paused() && pauseActive && pauseAll;
     }
 
     /** Clients currently held by a pause (Redis counts them in blocked_clients). */
@@ -706,7 +723,7 @@ public final class CommandDispatcher {
         if (!paused()) {
             return false;
         }
-        if (pauseAll) {
+        if (pauseActive && pauseAll) {
             return true;
         }
         if (hasFlag(spec, argv, CommandFlag.WRITE) || hasFlag(spec, argv, CommandFlag.MAY_REPLICATE)) {

@@ -332,6 +332,11 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
      */
     public void await(Client c, long numreplicas, long target) {
         waits.put(c, new long[]{numreplicas, target});
+        requestAcks();
+    }
+
+    /** sendGetackToReplicas: REPLCONF GETACK down the stream, each replica answers with its offset. */
+    public void requestAcks() {
         if (connectedReplicas() > 0) {
             feed(-1, GETACK);
         }

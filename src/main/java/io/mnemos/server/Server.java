@@ -69,6 +69,7 @@ public final class Server {
     private final io.mnemos.scripting.Scripting scripting;
     private final MigrateSockets migrateSockets = new MigrateSockets();
     private final io.mnemos.replication.ReplicationMaster replication = new io.mnemos.replication.ReplicationMaster(this);
+    private final ShutdownSequence shutdown = new ShutdownSequence(this);
     /** Where executed writes are propagated (the AOF listens); see io.mnemos.persistence. */
     private final io.mnemos.persistence.CommandPropagation propagation = new io.mnemos.persistence.CommandPropagation();
     private final io.mnemos.persistence.AppendOnlyFile aof;
@@ -181,7 +182,8 @@ public final class Server {
         beforeSleepScheduled = false;
         iterationMillis = 0;
         try {
-            if (!scripting.busy()) {
+            // activeExpireCycle: the dataset stays as it is while clients are paused.
+            if (!scripting.busy() && !dispatcher.paused()) {
                 activeExpire.runFast();
             }
             // Keys modified under BCAST prefixes since the last iteration, as Redis's beforeSleep.
@@ -304,6 +306,11 @@ public final class Server {
 
     public MigrateSockets migrateSockets() {
         return migrateSockets;
+    }
+
+    /** SHUTDOWN and SIGTERM/SIGINT: the wait for replicas, the final save, the exit. */
+    public ShutdownSequence shutdown() {
+        return shutdown;
     }
 
     public io.mnemos.replication.ReplicationMaster replication() {
@@ -611,9 +618,11 @@ public final class Server {
         if (scripting.busy()) {
             return; // like Redis, no time events while a script is past busy-reply-threshold
         }
-        long cycleStart = System.nanoTime();
-        activeExpire.runSlow(config.hz);
-        latency.addSampleIfNeeded("expire-cycle", (System.nanoTime() - cycleStart) / 1_000_000);
+        if (!dispatcher.paused()) {
+            long cycleStart = System.nanoTime();
+            activeExpire.runSlow(config.hz);
+            latency.addSampleIfNeeded("expire-cycle", (System.nanoTime() - cycleStart) / 1_000_000);
+        }
         sampler.cronTick(stats, System.currentTimeMillis());
         sampler.notePeak(usedMemory());
         dispatcher.performEvictions();
@@ -621,6 +630,7 @@ public final class Server {
         persistence.cron();
         migrateSockets.closeIdle(System.currentTimeMillis());
         replication.cron(System.currentTimeMillis());
+        shutdown.cron(System.currentTimeMillis());
         // Also when idle, so that a lowered tracking-table-max-keys applies without a next command.
         if (tracking.clientCount() > 0) {
             tracking.limitUsedSlots();
@@ -693,9 +703,8 @@ public final class Server {
         }
     }
 
-    /** SHUTDOWN: stop the server without blocking the keyspace thread, then run the shutdown action. */
-    public void shutdownFromCommand() {
-        log.warn("User requested shutdown...");
+    /** The end of a shutdown: stop the server without blocking the keyspace thread, then run the shutdown action. */
+    void exitAfterStop() {
         Thread stopper = new Thread(() -> {
             stop();
             shutdownAction.run();
