@@ -18,6 +18,8 @@ import static io.mnemos.command.CommandFlag.NO_ASYNC_LOADING;
 import static io.mnemos.command.CommandFlag.NO_MULTI;
 import static io.mnemos.command.CommandFlag.STALE;
 import static io.mnemos.command.CommandSpec.command;
+import static io.mnemos.replication.ReplicationMaster.EXCLUDE_DATA;
+import static io.mnemos.replication.ReplicationMaster.EXCLUDE_FUNCTIONS;
 
 /**
  * Replication commands of a master: SYNC/PSYNC of a replica (served by
@@ -27,9 +29,6 @@ import static io.mnemos.command.CommandSpec.command;
  */
 public final class ReplicationCommands implements CommandFamily {
     private static final Logger log = LoggerFactory.getLogger(ReplicationCommands.class);
-    /** slave_req bits: what a replica asked to leave out of its RDB. */
-    private static final int EXCLUDE_DATA = 1;
-    private static final int EXCLUDE_FUNCTIONS = 2;
 
     @Override
     public List<CommandSpec> commands() {
@@ -126,9 +125,13 @@ public final class ReplicationCommands implements CommandFamily {
             String option = Args.text(c.arg(j)).toLowerCase(java.util.Locale.ROOT);
             switch (option) {
                 case "listening-port" -> c.listeningPort(Long.toString(Args.parseLong(c.arg(j + 1))));
-                case "ip-address", "capa" -> {
-                    // accepted: Mnemos always sends the RDB with its length (no capa eof needed) and
-                    // lists a replica under its connection's own address
+                case "ip-address" -> {
+                    // accepted: Mnemos lists a replica under its connection's own address
+                }
+                case "capa" -> {
+                    if (Args.is(c.arg(j + 1), "eof")) {
+                        c.capaEof(true); // psync2, the other capability, needs nothing of a master
+                    }
                 }
                 case "rdb-filter-only" -> rdbFilterOnly(c, c.arg(j + 1));
                 case "ack" -> {
@@ -184,11 +187,9 @@ public final class ReplicationCommands implements CommandFamily {
             return;
         }
         log.info("Replica {} asks for synchronization (dump only)", c.remoteAddress());
-        int requirements = c.replicaRequirements();
-        if ((requirements & EXCLUDE_DATA) != 0) {
-            List<byte[]> functions = (requirements & EXCLUDE_FUNCTIONS) != 0 ? List.of()
-                    : c.server().scripting().functions().codes();
-            sendDump(c, RdbFile.withoutKeys(c.server().config().rdb, c.server().usedMemory(), functions));
+        byte[] withoutKeys = ReplicationMaster.dumpWithoutKeys(c);
+        if (withoutKeys != null) {
+            sendDump(c, withoutKeys);
             return;
         }
         c.server().persistence().bgsaveForSync(error -> sendSavedDump(c, error));

@@ -1,6 +1,7 @@
 package io.mnemos.replication;
 
 import io.mnemos.persistence.CommandPropagation;
+import io.mnemos.persistence.RdbFile;
 import io.mnemos.protocol.RespBuffer;
 import io.mnemos.server.Client;
 import io.mnemos.server.Server;
@@ -31,6 +32,12 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
     private static final byte[][] GETACK = {"REPLCONF".getBytes(StandardCharsets.US_ASCII),
             "GETACK".getBytes(StandardCharsets.US_ASCII), "*".getBytes(StandardCharsets.US_ASCII)};
 
+    /** slave_req bits (REPLCONF rdb-filter-only): what a replica asked to leave out of its RDB. */
+    public static final int EXCLUDE_DATA = 1;
+    public static final int EXCLUDE_FUNCTIONS = 2;
+    /** RDB_EOF_MARK_SIZE: the random mark that ends a diskless transfer. */
+    private static final int EOF_MARK_SIZE = 40;
+
     enum State {
         /** Waiting for a BGSAVE to start (another background job runs). */
         WAIT_BGSAVE_START("wait_bgsave"),
@@ -54,6 +61,12 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
         final RespBuffer pending = new RespBuffer(1024, Integer.MAX_VALUE);
         long ackOffset;
         long ackMillis = System.currentTimeMillis();
+        /**
+         * repl_start_cmd_stream_on_ack: after a diskless transfer the stream waits in {@link #pending}
+         * for the replica's first REPLCONF ACK, since a replica reading up to the EOF mark could
+         * otherwise take the stream's first bytes for the end of the RDB.
+         */
+        boolean streamOnAck;
 
         Replica(Client client, boolean psync) {
             this.client = client;
@@ -158,10 +171,43 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
                 .getBytes(StandardCharsets.US_ASCII));
     }
 
-    /** A full sync's RDB as a disk-based sync sends it: {@code $<length>\r\n} and the bytes, no CRLF. */
-    public static void sendRdb(Client c, byte[] dump) {
-        c.reply().raw(("$" + dump.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        c.reply().raw(dump);
+    /**
+     * A full sync's RDB, framed as Redis frames it for this replica: a diskless transfer
+     * ({@code $EOF:<mark>\r\n}, the bytes, the mark) where the replica declared capa eof and
+     * repl-diskless-sync is on or it filters the RDB (startBgsaveForReplication's socket target), else
+     * as a disk-based sync sends the file ({@code $<length>\r\n} and the bytes, no CRLF). Returns
+     * whether the transfer was diskless.
+     */
+    public static boolean sendRdb(Client c, byte[] dump) {
+        boolean diskless = c.capaEof() && (c.server().config().option("repl-diskless-sync").get().equals("yes")
+                || (c.replicaRequirements() & (EXCLUDE_DATA | EXCLUDE_FUNCTIONS)) != 0);
+        if (diskless) {
+            byte[] mark = Server.randomHex(EOF_MARK_SIZE).getBytes(StandardCharsets.US_ASCII);
+            c.reply().raw("$EOF:".getBytes(StandardCharsets.US_ASCII));
+            c.reply().raw(mark);
+            c.reply().raw("\r\n".getBytes(StandardCharsets.US_ASCII));
+            c.reply().raw(dump);
+            c.reply().raw(mark);
+        } else {
+            c.reply().raw(("$" + dump.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            c.reply().raw(dump);
+        }
+        return diskless;
+    }
+
+    /**
+     * The RDB of a replica that asked for no keys (REPLCONF rdb-filter-only): the function libraries
+     * if it included them, else nothing (an empty filter asks for an empty RDB). Null when it wants
+     * the keys.
+     */
+    public static byte[] dumpWithoutKeys(Client c) {
+        int requirements = c.replicaRequirements();
+        if ((requirements & EXCLUDE_DATA) == 0) {
+            return null;
+        }
+        List<byte[]> functions = (requirements & EXCLUDE_FUNCTIONS) != 0 ? List.of()
+                : c.server().scripting().functions().codes();
+        return RdbFile.withoutKeys(c.server().config().rdb, c.server().usedMemory(), functions);
     }
 
     /** masterTryPartialResynchronization: our ID and an offset the backlog still holds. */
@@ -241,17 +287,29 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
                 drop(r);
                 continue;
             }
-            sendRdb(r.client, dump);
-            if (r.pending.length() > 0) {
-                r.client.reply().raw(r.pending.toByteArray());
-            }
-            r.pending.clear();
+            byte[] withoutKeys = dumpWithoutKeys(r.client);
             r.state = State.ONLINE;
             r.ackMillis = System.currentTimeMillis();
+            if (sendRdb(r.client, withoutKeys != null ? withoutKeys : dump)) {
+                r.streamOnAck = true;
+                log.info("Streamed RDB transfer with replica {} succeeded (socket). Waiting for REPLCONF ACK "
+                        + "from replica to enable streaming", r.client.remoteAddress());
+            } else {
+                startStream(r);
+                log.info("Synchronization with replica {} succeeded", r.client.remoteAddress());
+            }
             r.client.flushSoon();
-            log.info("Synchronization with replica {} succeeded", r.client.remoteAddress());
         }
         startFullSyncs(); // replicas that arrived during this BGSAVE need a snapshot of their own
+    }
+
+    /** The stream kept since the replica's snapshot point, then the live stream from here on. */
+    private static void startStream(Replica r) {
+        r.streamOnAck = false;
+        if (r.pending.length() > 0) {
+            r.client.reply().raw(r.pending.toByteArray());
+        }
+        r.pending.clear();
     }
 
     @Override
@@ -285,12 +343,12 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
             backlog.append(bytes);
         }
         for (Replica r : replicas) {
-            if (r.state == State.ONLINE) {
+            if (r.state == State.ONLINE && !r.streamOnAck) {
                 r.client.reply().raw(bytes);
                 r.client.flushSoon();
                 // client-output-buffer-limit replica: a replica too far behind is disconnected.
                 io.mnemos.server.OutputBufferLimits.closeIfReached(r.client);
-            } else if (r.state == State.WAIT_BGSAVE_END) {
+            } else if (r.state == State.WAIT_BGSAVE_END || r.streamOnAck) {
                 r.pending.raw(bytes);
             }
         }
@@ -304,6 +362,10 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
         }
         r.ackOffset = replicaOffset;
         r.ackMillis = System.currentTimeMillis();
+        if (r.streamOnAck) {
+            startStream(r);
+            r.client.flushSoon();
+        }
         for (Client waiting : List.copyOf(waits.keySet())) {
             long[] w = waits.get(waiting);
             int acked = ackedAtLeast(w[1]);

@@ -39,6 +39,8 @@ public final class Client {
     /** REPLCONF listening-port: the port a replica says it serves clients on ("0" if it did not). */
     private String listeningPort = "0";
     private int replicaRequirements;
+    /** REPLCONF capa eof: the replica reads an RDB delimited by an EOF mark (a diskless transfer). */
+    private boolean capaEof;
     /** CLIENT REPLY SKIP: drop the reply of the next command only. */
     private boolean skipNextReply;
     private boolean replyOff;
@@ -237,6 +239,14 @@ public final class Client {
 
     public void replicaRequirements(int requirements) {
         this.replicaRequirements = requirements;
+    }
+
+    public boolean capaEof() {
+        return capaEof;
+    }
+
+    public void capaEof(boolean capaEof) {
+        this.capaEof = capaEof;
     }
 
     public void rdbOnly(boolean rdbOnly) {

@@ -720,7 +720,8 @@ public final class Server {
         return stopping;
     }
 
-    private static String randomHex(int length) {
+    /** getRandomHexChars: run IDs, replication IDs, a diskless transfer's EOF mark. */
+    public static String randomHex(int length) {
         StringBuilder sb = new StringBuilder(length);
         java.util.concurrent.ThreadLocalRandom rnd = java.util.concurrent.ThreadLocalRandom.current();
         for (int i = 0; i < length; i++) {
