@@ -1,8 +1,10 @@
 package io.mnemos.command;
 
 import io.mnemos.store.Entry;
+import io.mnemos.store.HashValue;
 import io.mnemos.store.ListValue;
 import io.mnemos.store.MemoryModel;
+import io.mnemos.store.RedisListpack;
 import io.mnemos.store.SetValue;
 import io.mnemos.store.SizedValue;
 import io.mnemos.store.StreamGroup;
@@ -12,7 +14,7 @@ import io.mnemos.store.ZSetValue;
 /**
  * MEMORY USAGE in Redis's units: what Redis 7.0 with jemalloc would allocate for the same key and
  * value (dictEntry, key sds, robj, and the value's structures rounded up to jemalloc size classes,
- * as objectComputeSize counts them) for strings, lists, sets, sorted sets and streams, so the
+ * as objectComputeSize counts them) for strings, lists, hashes, sets, sorted sets and streams, so the
  * numbers clients and tests know from Redis stay exact where the encodings are Redis's. Other
  * values report the figure used_memory accounts for the key ({@link MemoryModel#entryBytes}: JVM
  * heap bytes of entry, key and value), or a {@link SizedValue}'s own Redis-style estimate.
@@ -27,17 +29,29 @@ final class MemoryEstimate {
     private MemoryEstimate() {
     }
 
-    /** Redis's MEMORY USAGE: the value's size, plus the key's sds, plus one dict entry. */
-    static long entryBytes(Entry e) {
+    /** OBJ_COMPUTE_SIZE_DEF_SAMPLES: MEMORY USAGE without SAMPLES. */
+    static final int DEFAULT_SAMPLES = 5;
+
+    /**
+     * Redis's MEMORY USAGE: the value's size, plus the key's sds, plus one dict entry; the nested
+     * elements' cost averaged over the first {@code samples} of them (0: all).
+     */
+    static long entryBytes(Entry e, long samples) {
         Object value = e.value();
         if (value instanceof byte[] || value instanceof SizedValue || value instanceof SetValue
-                || value instanceof ZSetValue || value instanceof StreamValue || value instanceof ListValue) {
-            return valueBytes(value) + sdsAlloc(e.key().length, false) + DICT_ENTRY;
+                || value instanceof ZSetValue || value instanceof StreamValue || value instanceof ListValue
+                || value instanceof HashValue) {
+            int sampled = samples == 0 || samples > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) samples;
+            return valueBytes(value, sampled) + sdsAlloc(e.key().length, false) + DICT_ENTRY;
         }
         return MemoryModel.entryBytes(e.key(), value);
     }
 
     static long valueBytes(Object value) {
+        return valueBytes(value, DEFAULT_SAMPLES);
+    }
+
+    private static long valueBytes(Object value, int samples) {
         if (value instanceof byte[] bytes) {
             if (bytes.length <= 20 && Args.isLong(bytes)) {
                 return ROBJ; // OBJ_ENCODING_INT: the integer lives in the robj's pointer.
@@ -48,27 +62,45 @@ final class MemoryEstimate {
             return ROBJ + sdsAlloc(bytes.length, true);
         }
         if (value instanceof SizedValue sized) {
-            return sized.estimatedBytes(5);
+            return sized.estimatedBytes(samples);
         }
         if (value instanceof SetValue set) {
-            return ROBJ + setBytes(set, 5);
+            return ROBJ + setBytes(set, samples);
         }
         if (value instanceof ZSetValue zset) {
-            return ROBJ + zsetBytes(zset, 5);
+            return ROBJ + zsetBytes(zset, samples);
+        }
+        if (value instanceof HashValue hash) {
+            return ROBJ + hashBytes(hash, samples);
         }
         if (value instanceof ListValue list) {
-            return listBytes(list, 5);
+            return listBytes(list, samples);
         }
         if (value instanceof StreamValue stream) {
-            return streamBytes(stream, 5);
+            return streamBytes(stream, samples);
         }
         return MemoryModel.valueBytes(value);
     }
 
-    /** sizeof(dict) plus its bucket array (the next power of two), as objectComputeSize counts it. */
+    /** sizeof(dict) plus its bucket array, as objectComputeSize counts it. */
     private static long dictBytes(long size) {
-        long buckets = size == 0 ? 0 : Long.highestOneBit(Math.max(4, size - 1)) << 1;
-        return 56 + buckets * 8;
+        return 56 + dictSlots(size) * 8;
+    }
+
+    /**
+     * The buckets of a dict grown one add at a time to {@code size} entries: DICT_HT_INITIAL_SIZE (4)
+     * at the first, then the next power of two above the entries once they fill the table.
+     */
+    private static long dictSlots(long size) {
+        return size == 0 ? 0 : Math.max(4, Long.highestOneBit(size - 1) << 1);
+    }
+
+    /**
+     * objectComputeSize's sampling: the cost of the {@code sampled} elements measured, averaged
+     * (in double, as Redis computes it) over all {@code size}.
+     */
+    private static long averaged(long bytes, long sampled, long size) {
+        return sampled == 0 ? 0 : (long) ((double) bytes / sampled * size);
     }
 
     /**
@@ -90,9 +122,37 @@ final class MemoryEstimate {
                 }
             });
         } while (cursor != 0 && sampled[1] < samples);
-        long perMember = sampled[1] == 0 ? DICT_ENTRY : sampled[0] / sampled[1];
-        return dictBytes(n) + perMember * n;
+        return dictBytes(n) + averaged(sampled[0], sampled[1], n);
     }
+
+    /**
+     * objectComputeSize of a hash: a listpack's allocation (fields and values as Redis's listpack
+     * encodes them, integers compactly), or a dict whose per-field cost (dictEntry, field and value
+     * sds) is averaged over the first {@code samples} fields.
+     */
+    static long hashBytes(HashValue hash, int samples) {
+        long[] sampled = {0, 0};
+        if (hash.isListpack()) {
+            hash.forEach((f, v) -> sampled[0] += RedisListpack.entrySize(f) + RedisListpack.entrySize(v));
+            return jemallocSize(LISTPACK_EMPTY + sampled[0]);
+        }
+        long cursor = 0;
+        do {
+            cursor = hash.scan(cursor, (f, v) -> {
+                if (sampled[1] < samples) {
+                    sampled[0] += sdsAlloc(f.length, false) + sdsAlloc(v.length, false) + DICT_ENTRY;
+                    sampled[1]++;
+                }
+            });
+        } while (cursor != 0 && sampled[1] < samples);
+        return dictBytes(hash.size()) + averaged(sampled[0], sampled[1], hash.size());
+    }
+
+    /** A listpack's header (total bytes, count) and end byte. */
+    private static final long LISTPACK_EMPTY = 7;
+
+    /** zmalloc_size of a skiplist's header node: ZSKIPLIST_MAXLEVEL (32) levels of 16 bytes. */
+    private static final long ZSKIPLIST_HEADER = jemallocSize(24 + 32 * 16);
 
     /**
      * objectComputeSize of a sorted set: a listpack's bytes (member and score entries), or the
@@ -104,18 +164,18 @@ final class MemoryEstimate {
         long[] sampled = {0, 0};
         if (zset.isListpack()) {
             zset.forEach((m, score) -> {
-                String s = io.mnemos.protocol.RedisDoubles.format(score);
-                sampled[0] += lpEntry(m.length) + lpEntry(s.length());
+                byte[] s = io.mnemos.protocol.RedisDoubles.format(score).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                sampled[0] += RedisListpack.entrySize(m) + RedisListpack.entrySize(s);
             });
-            return jemallocSize(7 + sampled[0]);
+            return jemallocSize(LISTPACK_EMPTY + sampled[0]);
         }
         zset.range(0, Math.min(n, samples) - 1, false, (m, score) -> {
             // zskiplistNode: ele, score, backward (24 bytes) and 16 bytes per level; most nodes have one.
             sampled[0] += sdsAlloc(m.length, false) + jemallocSize(24 + 16) + DICT_ENTRY;
             sampled[1]++;
         });
-        long perMember = sampled[1] == 0 ? 0 : sampled[0] / sampled[1];
-        return 16 + 32 + dictBytes(n) + perMember * n;
+        // zset and zskiplist structs, the dict, the skiplist's header node, then the members.
+        return 16 + 32 + dictBytes(n) + ZSKIPLIST_HEADER + averaged(sampled[0], sampled[1], n);
     }
 
     /**
@@ -171,11 +231,6 @@ final class MemoryEstimate {
         return ROBJ + QUICKLIST + (long) ((double) sampled / n * nodes.size());
     }
 
-    /** A listpack entry: encoding byte(s), data and the back-length. */
-    private static long lpEntry(int length) {
-        return length + (length < 64 ? 1 : length < 4096 ? 2 : 5) + (length < 127 ? 1 : 2);
-    }
-
     /** An sds string's allocation: header by length class, data and the terminating NUL. */
     static long sdsAlloc(int length, boolean noType5) {
         int header;
@@ -210,10 +265,6 @@ final class MemoryEstimate {
      * main table) and the bucket array, whose size is the next power of two.
      */
     static long hashtableOverhead(long size, boolean main) {
-        if (size == 0) {
-            return 0;
-        }
-        long buckets = Long.highestOneBit(Math.max(4, size - 1)) << 1;
-        return size * (DICT_ENTRY + (main ? ROBJ : 0)) + buckets * 8;
+        return size * (DICT_ENTRY + (main ? ROBJ : 0)) + dictSlots(size) * 8;
     }
 }

@@ -545,9 +545,10 @@ public final class ServerCommands implements CommandFamily {
     // ---------------------------------------------------------------- MEMORY
 
     private static void memoryUsage(Client c) {
+        long samples = MemoryEstimate.DEFAULT_SAMPLES;
         for (int j = 3; j < c.argc(); j++) {
             if (Args.is(c.arg(j), "samples") && j + 1 < c.argc()) {
-                long samples = Args.parseLong(c.arg(j + 1));
+                samples = Args.parseLong(c.arg(j + 1));
                 if (samples < 0) {
                     throw CommandError.SYNTAX;
                 }
@@ -561,7 +562,7 @@ public final class ServerCommands implements CommandFamily {
             c.reply().nullBulk();
             return;
         }
-        c.reply().integer(MemoryEstimate.entryBytes(e));
+        c.reply().integer(MemoryEstimate.entryBytes(e, samples));
     }
 
     private static void memoryPurge(Client c) {
