@@ -1,16 +1,12 @@
 package io.mnemos.it;
 
+import io.mnemos.testing.RedisCli;
 import io.mnemos.testing.RunningServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,7 +19,7 @@ class RedisCliIntegrationTest {
 
     @BeforeAll
     static void start() {
-        assumeTrue(onPath("redis-cli"), "redis-cli is not installed (apt-get install redis-tools)");
+        assumeTrue(RedisCli.available(), "redis-cli is not installed (apt-get install redis-tools)");
         server = RunningServer.start();
         secured = RunningServer.start("--requirepass", "s3cret");
     }
@@ -36,26 +32,8 @@ class RedisCliIntegrationTest {
         }
     }
 
-    static boolean onPath(String program) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (new File(dir, program).canExecute()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private static String cli(RunningServer target, String stdin, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("redis-cli", "-h", target.host(), "-p", Integer.toString(target.port())));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        if (stdin != null) {
-            p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-        }
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(20, TimeUnit.SECONDS), "redis-cli finished");
-        return out;
+        return RedisCli.run(target.port(), stdin, args).out();
     }
 
     @Test

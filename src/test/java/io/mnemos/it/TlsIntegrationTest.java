@@ -232,7 +232,7 @@ class TlsIntegrationTest {
 
     @Test
     void redisCliConnectsWithTls() throws Exception {
-        assumeTrue(RedisCliIntegrationTest.onPath("redis-cli"), "redis-cli is not installed");
+        assumeTrue(io.mnemos.testing.RedisCli.available(), "redis-cli is not installed");
         try (RunningServer server = tlsServer()) {
             String tlsPort = Integer.toString(server.server().tlsPort());
             List<String> cmd = List.of("redis-cli", "-h", "127.0.0.1", "-p", tlsPort, "--tls",
