@@ -48,6 +48,8 @@ class RedisCliModesDifferentialTest {
         {"RPUSH", "biglist", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"},
         {"SADD", "set", "x", "y", "z"},
         {"SADD", "intset", "1", "2", "3", "4"},
+        {"SADD", "single", "member"},
+        {"HSET", "hlong", "f".repeat(70), "1.5"},
         {"HSET", "hash", "f1", "v1", "f2", "v2", "f3", "v3"},
         {"HSET", "hbig", "f", "x".repeat(100), "g", "1"},
         {"ZADD", "zset", "1", "a", "2", "b", "3.5", "c"},
@@ -62,8 +64,13 @@ class RedisCliModesDifferentialTest {
     void start() throws Exception {
         assumeTrue(RealRedis.available(), "redis-server not on PATH");
         assumeTrue(RedisCli.available(), "redis-cli not on PATH");
-        redis = RealRedis.start("--enable-debug-command", "yes", "--maxmemory-policy", "allkeys-lfu");
-        mnemos = RunningServer.start("--maxmemory-policy", "allkeys-lfu");
+        // No diskless sync delay (Redis would wait 5 s for more replicas before a transfer), and no
+        // replication PING (every 10 s by default) that --replica would print at a random point.
+        String[] flags = {"--maxmemory-policy", "allkeys-lfu", "--repl-diskless-sync-delay", "0",
+                "--repl-ping-replica-period", "3600"};
+        redis = RealRedis.start(flags[0], flags[1], flags[2], flags[3], flags[4], flags[5],
+                "--enable-debug-command", "yes");
+        mnemos = RunningServer.start(flags);
         both(DATASET);
     }
 
@@ -303,8 +310,6 @@ class RedisCliModesDifferentialTest {
 
     @Test
     void replicaModePrintsTheStreamAfterTheSync() throws Exception {
-        // No diskless delay: Redis would otherwise wait 5 s for more replicas before the transfer.
-        both(new String[]{"CONFIG", "SET", "repl-diskless-sync-delay", "0"});
         List<List<String>> outputs = new ArrayList<>();
         for (int port : ports()) {
             try (RedisCli replica = RedisCli.start(port, "--replica");
@@ -341,6 +346,50 @@ class RedisCliModesDifferentialTest {
             assertEquals(outputs.get(0), outputs.get(1), Arrays.toString(cmd));
             assertTrue(outputs.get(1).contains("is not configured as a cluster node"), outputs.get(1));
         }
+    }
+
+    /**
+     * Interactive redis-cli on a pseudo-terminal (python3's pty): what it echoes while commands are
+     * typed, the argument hints after each command name included.
+     */
+    private static final String TYPE_ON_A_TERMINAL = """
+            import os, pty, select, sys, time
+            pid, fd = pty.fork()
+            if pid == 0:
+                os.environ['TERM'] = 'xterm'
+                os.execvp('redis-cli', ['redis-cli', '-p', sys.argv[1]])
+            out = b''
+            def drain(seconds):
+                global out
+                end = time.time() + seconds
+                while time.time() < end:
+                    if select.select([fd], [], [], 0.05)[0]:
+                        try:
+                            out += os.read(fd, 4096)
+                        except OSError:
+                            return
+            drain(1.0)
+            for typed in sys.argv[2:]:
+                os.write(fd, typed.encode() + b'\\x15')  # the line, then ^U to erase it
+                drain(0.3)
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+            sys.stdout.write(repr(out))
+            """;
+
+    @Test
+    void interactiveHintsAreRedisOnes() throws Exception {
+        assumeTrue(RedisCli.onPath("python3"), "python3 not on PATH");
+        List<String> outputs = new ArrayList<>();
+        for (int port : ports()) {
+            Process p = new ProcessBuilder("python3", "-c", TYPE_ON_A_TERMINAL, Integer.toString(port),
+                    "set k ", "zadd z ", "client kill ", "xadd s ", "geosearch ", "object ", "acl setuser ", "hello ")
+                    .redirectErrorStream(true).start();
+            outputs.add(ports(new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)));
+            assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+        }
+        assertEquals(outputs.get(0), outputs.get(1));
+        assertTrue(outputs.get(1).contains("FROMMEMBER member|FROMLONLAT longitude latitude"), outputs.get(1));
     }
 
     @Test
