@@ -153,4 +153,116 @@ class ReplicationMasterTest {
             assertEquals("*3\r\n$8\r\nsmessage\r\n$5\r\nshard\r\n$2\r\nhi\r\n", sub.readReply());
         }
     }
+
+    /** A replica's raw link: the RDB framing and the stream as bytes. */
+    private static final class RawReplica implements AutoCloseable {
+        private final java.net.Socket socket;
+        private final java.io.InputStream in;
+
+        RawReplica(RunningServer master, String... replconf) throws Exception {
+            socket = new java.net.Socket(master.host(), master.port());
+            socket.setSoTimeout(10_000);
+            in = new java.io.BufferedInputStream(socket.getInputStream());
+            for (int i = 0; i < replconf.length; i += 2) {
+                send("REPLCONF", replconf[i], replconf[i + 1]);
+                assertEquals("+OK", line());
+            }
+            send("SYNC");
+        }
+
+        void send(String... cmd) throws Exception {
+            socket.getOutputStream().write(RespConnection.encode(cmd));
+        }
+
+        String line() throws Exception {
+            StringBuilder b = new StringBuilder();
+            for (int c = in.read(); c != '\n'; c = in.read()) {
+                assertTrue(c >= 0, "link closed after " + b);
+                b.append((char) c);
+            }
+            return b.toString().stripTrailing();
+        }
+
+        /** The RDB after a header: {@code $<length>}, or {@code $EOF:<mark>} read up to the mark. */
+        byte[] rdb(String header) throws Exception {
+            if (!header.startsWith("$EOF:")) {
+                return in.readNBytes(Integer.parseInt(header.substring(1)));
+            }
+            byte[] mark = header.substring(5).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            java.io.ByteArrayOutputStream rdb = new java.io.ByteArrayOutputStream();
+            while (true) {
+                int c = in.read();
+                assertTrue(c >= 0, "link closed inside the RDB");
+                rdb.write(c);
+                byte[] sofar = rdb.toByteArray();
+                if (sofar.length >= mark.length && java.util.Arrays.equals(sofar, sofar.length - mark.length,
+                        sofar.length, mark, 0, mark.length)) {
+                    return java.util.Arrays.copyOf(sofar, sofar.length - mark.length);
+                }
+            }
+        }
+
+        /** Whether anything arrives within {@code millis}. */
+        boolean quietFor(int millis) throws Exception {
+            socket.setSoTimeout(millis);
+            try {
+                return in.read() < 0;
+            } catch (java.net.SocketTimeoutException e) {
+                return true;
+            } finally {
+                socket.setSoTimeout(10_000);
+            }
+        }
+
+        byte[] read(int n) throws Exception {
+            return in.readNBytes(n);
+        }
+
+        @Override
+        public void close() throws Exception {
+            socket.close();
+        }
+    }
+
+    @Test
+    void aReplicaWithCapaEofGetsADisklessTransferAndTheStreamAfterItsFirstAck() throws Exception {
+        try (RunningServer master = RunningServer.start("--repl-ping-replica-period", "3600");
+             RespConnection m = new RespConnection(master.host(), master.port())) {
+            m.call("SET", "findme", "v");
+            try (RawReplica replica = new RawReplica(master, "capa", "eof")) {
+                String header = replica.line();
+                assertTrue(header.matches("\\$EOF:[0-9a-f]{40}"), header);
+                String rdb = new String(replica.rdb(header), java.nio.charset.StandardCharsets.ISO_8859_1);
+                assertTrue(rdb.startsWith("REDIS0010") && rdb.contains("findme"), rdb);
+                m.call("SET", "after", "1");
+                assertTrue(replica.quietFor(300), "the stream waits for the replica's first REPLCONF ACK");
+                replica.send("REPLCONF", "ACK", "0");
+                byte[] stream = RespConnection.encode("SELECT", "0");
+                byte[] set = RespConnection.encode("SET", "after", "1");
+                assertEquals(new String(stream) + new String(set), new String(replica.read(stream.length + set.length)));
+                assertTrue(m.call("INFO", "replication").contains("state=online"));
+            }
+        }
+    }
+
+    @Test
+    void anEmptyRdbFilterGivesAnEmptyRdbAndDiskBasedSyncsSendTheLength() throws Exception {
+        try (RunningServer master = RunningServer.start("--repl-diskless-sync", "no");
+             RespConnection m = new RespConnection(master.host(), master.port())) {
+            m.call("SET", "findme", "v");
+            try (RawReplica replica = new RawReplica(master, "capa", "eof")) {
+                String header = replica.line();
+                assertTrue(header.matches("\\$\\d+"), header);
+                String rdb = new String(replica.rdb(header), java.nio.charset.StandardCharsets.ISO_8859_1);
+                assertTrue(rdb.contains("findme"), rdb);
+            }
+            // A filter makes Redis's transfer diskless whatever repl-diskless-sync says; "" keeps nothing.
+            try (RawReplica replica = new RawReplica(master, "capa", "eof", "rdb-filter-only", "")) {
+                String header = replica.line();
+                assertTrue(header.startsWith("$EOF:"), header);
+                String rdb = new String(replica.rdb(header), java.nio.charset.StandardCharsets.ISO_8859_1);
+                assertTrue(rdb.startsWith("REDIS0010") && !rdb.contains("findme"), rdb);
+            }
+        }
+    }
 }
