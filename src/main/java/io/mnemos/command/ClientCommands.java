@@ -232,6 +232,9 @@ public final class ClientCommands implements CommandFamily {
     }
 
     private static int typeOf(Client c) {
+        if (c.master()) {
+            return TYPE_MASTER;
+        }
         return io.mnemos.server.OutputBufferLimits.classOf(c); // CLIENT_CLASS_* are the TYPE_* numbers
     }
 
@@ -283,6 +286,9 @@ public final class ClientCommands implements CommandFamily {
         io.mnemos.server.PubSub pubsub = client.server().pubsub();
         if (client.server().replication().isReplica(client)) {
             flags.append('S');
+        }
+        if (client.master()) {
+            flags.append('M');
         }
         if (client.server().monitors().contains(client)) {
             flags.append('O');

@@ -90,6 +90,9 @@ public final class CommandDispatcher {
     }
 
     static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
+    static final String READONLY_REPLICA = "READONLY You can't write against a read only replica.";
+    static final String MASTERDOWN =
+            "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
 
     private final Server server;
     private final CommandTable table;
@@ -229,10 +232,24 @@ public final class CommandDispatcher {
             rejectCommand(c, diskError);
             return true;
         }
+        // A read-only replica takes writes from its master only (shared.roslaveerr).
+        if (server.isReplica() && !c.mustObey() && writes(c, spec, argv)
+                && server.config().option("replica-read-only").get().equals("yes")) {
+            spec.rejectedCalls++;
+            rejectCommand(c, READONLY_REPLICA);
+            return true;
+        }
         // RESP2 subscribed mode: only the subscription commands, PING, QUIT and RESET.
         if (c.protocol() == 2 && server.pubsub().subscribed(c) && !PubSubCommands.allowedWhileSubscribed(spec)) {
             spec.rejectedCalls++;
             rejectCommand(c, PubSubCommands.subscribedModeError(spec));
+            return true;
+        }
+        // replica-serve-stale-data no: while the link is down only STALE commands (INFO, REPLICAOF, ...).
+        if (server.isReplica() && !server.masterLink().linkUp() && !spec.has(CommandFlag.STALE)
+                && server.config().option("replica-serve-stale-data").get().equals("no")) {
+            spec.rejectedCalls++;
+            rejectCommand(c, MASTERDOWN);
             return true;
         }
         if (server.persistence().loading() && !spec.has(CommandFlag.LOADING)) {
@@ -626,6 +643,10 @@ public final class CommandDispatcher {
             return Evictor.Result.OK;
         }
         if (paused()) {
+            return Evictor.Result.OK;
+        }
+        // isSafeToPerformEvictions: a replica's memory follows its master (replica-ignore-maxmemory).
+        if (server.isReplica() && server.config().option("replica-ignore-maxmemory").get().equals("yes")) {
             return Evictor.Result.OK;
         }
         Evictor.Result result = keyspace.evictor().perform();

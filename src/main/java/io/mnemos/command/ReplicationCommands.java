@@ -20,10 +20,11 @@ import static io.mnemos.command.CommandFlag.STALE;
 import static io.mnemos.command.CommandSpec.command;
 
 /**
- * Replication commands of a master: SYNC/PSYNC of a replica (served by
+ * Replication commands: SYNC/PSYNC of a replica (served by
  * {@link io.mnemos.replication.ReplicationMaster}) or of a client that wants the dump only
- * (REPLCONF rdb-only 1, what {@code redis-cli --rdb <file>} sends); REPLCONF; REPLICAOF NO ONE and
- * FAILOVER as a master that never becomes a replica answers them.
+ * (REPLCONF rdb-only 1, what {@code redis-cli --rdb <file>} sends); REPLCONF; REPLICAOF, which makes
+ * this server a replica ({@link io.mnemos.replication.MasterLink}) or a master again; FAILOVER as a
+ * master that does not fail over answers it.
  */
 public final class ReplicationCommands implements CommandFamily {
     private static final Logger log = LoggerFactory.getLogger(ReplicationCommands.class);
@@ -59,6 +60,7 @@ public final class ReplicationCommands implements CommandFamily {
      * else a full one), or a dump-only client's, which gets a +FULLRESYNC line before its file.
      */
     private static void psync(Client c) {
+        refuseWithoutMasterLink(c);
         if (c.rdbOnly()) {
             c.server().replication().replyFullResync(c);
             sync(c);
@@ -67,20 +69,45 @@ public final class ReplicationCommands implements CommandFamily {
         c.server().replication().sync(c, Args.text(c.arg(1)), Args.text(c.arg(2)));
     }
 
+    /** syncCommand: a replica serves its own replicas only while its master link is up. */
+    private static void refuseWithoutMasterLink(Client c) {
+        if (c.server().isReplica() && !c.server().masterLink().linkUp()) {
+            throw new CommandError("NOMASTERLINK Can't SYNC while not connected with my master");
+        }
+    }
+
     /**
-     * replicaofCommand: NO ONE is what a master answers +OK to (Mnemos always is one); making it a
-     * replica is refused after Redis's port check, since Mnemos cannot follow a master.
+     * replicaofCommand: REPLICAOF host port follows that master (+OK at once, the sync goes on in the
+     * background); the same master again changes nothing; NO ONE makes a replica a master again.
      */
     private static void replicaof(Client c) {
+        io.mnemos.replication.MasterLink link = c.server().masterLink();
         if (Args.is(c.arg(1), "no") && Args.is(c.arg(2), "one")) {
+            if (c.server().isReplica()) {
+                link.unfollow();
+                log.info("MASTER MODE enabled (user request from '{}')", ClientCommands.describe(c));
+            }
             c.reply().ok();
             return;
+        }
+        if (c.server().replication().isReplica(c)) {
+            throw CommandError.err("Command is not valid when client is a replica.");
         }
         long port = Args.parseLong(c.arg(2), "Invalid master port");
         if (port < 0 || port > 65535) {
             throw CommandError.err("Invalid master port");
         }
-        throw CommandError.err("Mnemos does not replicate: REPLICAOF NO ONE is the only form it takes");
+        String host = Args.text(c.arg(1));
+        io.mnemos.server.ServerConfig config = c.server().config();
+        if (config.masterHost != null && config.masterHost.equalsIgnoreCase(host) && config.masterPort == port) {
+            log.info("REPLICAOF would result into synchronization with the master we are already connected with. "
+                    + "No operation performed.");
+            c.reply().simple("OK Already connected to specified master");
+            return;
+        }
+        link.follow(host, (int) port);
+        log.info("REPLICAOF {}:{} enabled (user request from '{}')", host, port, ClientCommands.describe(c));
+        c.reply().ok();
     }
 
     /**
@@ -139,7 +166,14 @@ public final class ReplicationCommands implements CommandFamily {
                     }
                     return;
                 }
-                case "fack", "getack" -> {
+                case "getack" -> {
+                    // Only the master asks us; the answer is an ACK with our offset (replicationSendAck).
+                    if (c.master()) {
+                        c.server().masterLink().sendAck();
+                    }
+                    return;
+                }
+                case "fack" -> {
                     return; // never answered either
                 }
                 case "rdb-only" -> {
@@ -179,6 +213,7 @@ public final class ReplicationCommands implements CommandFamily {
      * With rdb-filter-only the keys are left out, so the file is made in memory at once.
      */
     private static void sync(Client c) {
+        refuseWithoutMasterLink(c);
         if (!c.rdbOnly()) {
             c.server().replication().sync(c, null, null);
             return;

@@ -425,7 +425,7 @@ public final class RdbPersistence {
     /**
      * Parses into batches made ready off the keyspace thread ({@link LoadBatch}); the subclass
      * decides where they are inserted. Keys already expired are dropped here, as a master's rdbLoad
-     * does, and counted.
+     * does (a replica keeps them), and counted.
      */
     private abstract class Loader implements RdbReader.Target {
         private final Keyspace ks = server.keyspace();
@@ -468,7 +468,8 @@ public final class RdbPersistence {
                 throw new RdbFormatException("FATAL: Data file was created with a Redis server configured to "
                         + "handle more than " + ks.count() + " databases. Exiting");
             }
-            if (expireAt >= 0 && expireAt < now) {
+            // A replica keeps them (iAmMaster): its master's DEL will remove them.
+            if (expireAt >= 0 && expireAt < now && !server.isReplica()) {
                 loadKeysExpired++;
                 return;
             }

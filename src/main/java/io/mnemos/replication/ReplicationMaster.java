@@ -61,8 +61,15 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
         }
     }
 
+    private static final String NO_REPLID = "0000000000000000000000000000000000000000";
+
     private final Server server;
     private final List<Replica> replicas = new ArrayList<>();
+    /** master_replid: the history this server's stream belongs to; a master picks a random one. */
+    private String replid = randomReplId();
+    /** master_replid2 and second_repl_offset: the history before the last promotion (shiftReplicationId). */
+    private String replid2 = NO_REPLID;
+    private long secondReplOffset = -1;
     private final RespBuffer encoded = new RespBuffer(1024, 1 << 20);
     /** master_repl_offset: the bytes of replication stream produced so far. */
     private long offset;
@@ -100,6 +107,105 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
         return offset;
     }
 
+    public String replid() {
+        return replid;
+    }
+
+    public String replid2() {
+        return replid2;
+    }
+
+    public long secondReplOffset() {
+        return secondReplOffset;
+    }
+
+    /** A new random replication ID (genRedisInfoString's 40 hex characters). */
+    static String randomReplId() {
+        StringBuilder sb = new StringBuilder(40);
+        java.util.concurrent.ThreadLocalRandom rnd = java.util.concurrent.ThreadLocalRandom.current();
+        for (int i = 0; i < 40; i++) {
+            sb.append(Character.forDigit(rnd.nextInt(16), 16));
+        }
+        return sb.toString();
+    }
+
+    /**
+     * shiftReplicationId: a replica promoted to master keeps serving partial resyncs of the old
+     * history (replid2, up to its offset) and starts a new one; the stream starts with SELECT.
+     */
+    void shiftReplicationId() {
+        replid2 = replid;
+        secondReplOffset = offset + 1;
+        replid = randomReplId();
+        selectedDb = -1;
+        log.info("Setting secondary replication ID to {}, valid up to offset: {}. New replication ID is {}",
+                replid2, secondReplOffset, replid);
+    }
+
+    /**
+     * After a full resync from a master (replicationCreateMasterClient and the backlog reset of
+     * readSyncBulkPayload): this server's history is the master's, at its offset; sub-replicas
+     * must resync, and the backlog starts empty at that offset.
+     */
+    void adoptMasterHistory(String masterReplid, long masterOffset) {
+        replid = masterReplid;
+        replid2 = NO_REPLID;
+        secondReplOffset = -1;
+        offset = masterOffset;
+        disconnectReplicas();
+        backlog = new ReplicationBacklog(configured("repl-backlog-size"), offset);
+    }
+
+    /** +CONTINUE with another ID: the master was promoted, its old ID is now our second one. */
+    void masterReplIdChanged(String newReplid) {
+        replid2 = replid;
+        secondReplOffset = offset + 1;
+        replid = newReplid;
+        disconnectReplicas();
+    }
+
+    /**
+     * replicationFeedStreamFromMasterStream: what this replica applied of its master's stream, as it
+     * came, into the backlog and to our own replicas (chained replication); the offset follows.
+     */
+    void feedFromMaster(byte[] bytes) {
+        pruneClosed();
+        offset += bytes.length;
+        if (backlog == null) {
+            backlog = new ReplicationBacklog(configured("repl-backlog-size"), offset - bytes.length);
+        }
+        backlog.append(bytes);
+        for (Replica r : replicas) {
+            if (r.state == State.ONLINE) {
+                r.client.reply().raw(bytes);
+                r.client.flushSoon();
+                io.mnemos.server.OutputBufferLimits.closeIfReached(r.client);
+            } else if (r.state == State.WAIT_BGSAVE_END) {
+                r.pending.raw(bytes);
+            }
+        }
+    }
+
+    /**
+     * replicationUnsetMaster's part here: a new history (the old one still served as replid2), our
+     * replicas reconnect to learn it, and from now on our own writes make the stream.
+     */
+    void promoted() {
+        shiftReplicationId();
+        disconnectReplicas();
+        noReplicasSince = System.currentTimeMillis();
+        if (backlog != null) {
+            listen();
+        }
+    }
+
+    /** disconnectSlaves: every replica goes and must sync again (a new master, a new history). */
+    void disconnectReplicas() {
+        for (Replica r : List.copyOf(replicas)) {
+            drop(r);
+        }
+    }
+
     public List<Replica> replicas() {
         return replicas;
     }
@@ -134,7 +240,7 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
             backlog = new ReplicationBacklog(configured("repl-backlog-size"), offset);
             listen();
             log.info("Replication backlog created, my new replication IDs are '{}' and "
-                    + "'0000000000000000000000000000000000000000'", server.masterReplId());
+                    + "'{}'", replid, replid2);
         }
         Replica r = new Replica(c, replid != null);
         replicas.add(r);
@@ -154,7 +260,7 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
 
     /** PSYNC's answer when a full resync follows: this server's replication ID and offset. */
     public void replyFullResync(Client c) {
-        c.reply().raw(("+FULLRESYNC " + server.masterReplId() + " " + offset + "\r\n")
+        c.reply().raw(("+FULLRESYNC " + replid + " " + offset + "\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
     }
 
@@ -164,14 +270,18 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
         c.reply().raw(dump);
     }
 
-    /** masterTryPartialResynchronization: our ID and an offset the backlog still holds. */
-    private boolean continuePartially(Replica r, String replid, String psyncOffset) {
+    /**
+     * masterTryPartialResynchronization: our ID (or the one before our promotion, up to the offset
+     * where it ended) and an offset the backlog still holds.
+     */
+    private boolean continuePartially(Replica r, String asked, String psyncOffset) {
         Long from = io.mnemos.util.Numbers.string2ll(psyncOffset.getBytes(StandardCharsets.US_ASCII));
-        if (!replid.equals(server.masterReplId()) || from == null || !backlog.covers(from, offset)) {
+        boolean ours = asked.equals(replid) || asked.equals(replid2) && from != null && from <= secondReplOffset;
+        if (!ours || from == null || !backlog.covers(from, offset)) {
             return false;
         }
         byte[] missed = backlog.since(from, offset);
-        r.client.reply().raw(("+CONTINUE " + server.masterReplId() + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        r.client.reply().raw(("+CONTINUE " + replid + "\r\n").getBytes(StandardCharsets.US_ASCII));
         r.client.reply().raw(missed);
         r.client.flushSoon();
         r.state = State.ONLINE;
@@ -187,7 +297,7 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
         }
     }
 
-    private long configured(String option) {
+    long configured(String option) {
         return Long.parseLong(server.config().option(option).get());
     }
 
@@ -259,9 +369,15 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
         return true;
     }
 
+    /**
+     * A replica's stream is its master's, fed by {@link #feedFromMaster}: its own execution of those
+     * commands (and PINGs or GETACKs of its own) is not propagated to sub-replicas again.
+     */
     @Override
     public void propagate(int db, byte[][] argv) {
-        feed(db, argv);
+        if (!server.isReplica()) {
+            feed(db, argv);
+        }
     }
 
     /**
@@ -332,7 +448,7 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
      */
     public void await(Client c, long numreplicas, long target) {
         waits.put(c, new long[]{numreplicas, target});
-        if (connectedReplicas() > 0) {
+        if (connectedReplicas() > 0 && !server.isReplica()) {
             feed(-1, GETACK);
         }
     }
@@ -352,7 +468,8 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
         if (replicas.isEmpty()) {
             // repl-backlog-ttl seconds without replicas: the backlog goes (0 = kept for ever).
             long ttl = configured("repl-backlog-ttl");
-            if (backlog != null && ttl > 0 && now - noReplicasSince > ttl * 1000) {
+            // A replica keeps its backlog: it may be promoted and serve partial resyncs then.
+            if (backlog != null && ttl > 0 && now - noReplicasSince > ttl * 1000 && !server.isReplica()) {
                 log.info("Replication backlog freed after {} seconds without connected replicas.", ttl);
                 backlog = null;
                 server.propagation().removeListener(this);
@@ -362,7 +479,7 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
         }
         startFullSyncs();
         long period = configured("repl-ping-replica-period") * 1000;
-        if (now - lastPingMillis >= period) {
+        if (now - lastPingMillis >= period && !server.isReplica()) {
             lastPingMillis = now;
             feed(-1, PING);
         }
