@@ -90,7 +90,6 @@ public final class CommandDispatcher {
     }
 
     static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
-    static final String READONLY_REPLICA = "READONLY You can't write against a read only replica.";
     static final String MASTERDOWN =
             "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
 
@@ -233,10 +232,9 @@ public final class CommandDispatcher {
             return true;
         }
         // A read-only replica takes writes from its master only (shared.roslaveerr).
-        if (server.isReplica() && !c.mustObey() && writes(c, spec, argv)
-                && server.config().option("replica-read-only").get().equals("yes")) {
+        if (server.masterLink().refusesWritesOf(c) && writes(c, spec, argv)) {
             spec.rejectedCalls++;
-            rejectCommand(c, READONLY_REPLICA);
+            rejectCommand(c, io.mnemos.replication.MasterLink.READONLY);
             return true;
         }
         // RESP2 subscribed mode: only the subscription commands, PING, QUIT and RESET.

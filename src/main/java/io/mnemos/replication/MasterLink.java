@@ -44,6 +44,8 @@ import java.util.List;
 public final class MasterLink {
     private static final Logger log = LoggerFactory.getLogger(MasterLink.class);
     private static final int EOF_MARK_SIZE = 40;
+    /** shared.roslaveerr. */
+    public static final String READONLY = "READONLY You can't write against a read only replica.";
 
     /** server.repl_state; ROLE shows the names (every handshake step as "handshake"). */
     enum State {
@@ -105,6 +107,11 @@ public final class MasterLink {
     /** server.masterhost != NULL. */
     public boolean replica() {
         return config().masterHost != null;
+    }
+
+    /** A read-only replica (replica-read-only yes) takes writes from its master (or the AOF) only. */
+    public boolean refusesWritesOf(Client c) {
+        return replica() && !c.mustObey() && option("replica-read-only").equals("yes");
     }
 
     /** master_link_status:up. */

@@ -1,0 +1,266 @@
+package io.mnemos.replication;
+
+import io.mnemos.testing.RealRedis;
+import io.mnemos.testing.RespConnection;
+import io.mnemos.testing.RunningServer;
+import org.junit.jupiter.api.Test;
+
+import java.net.ServerSocket;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Mnemos as a replica (REPLICAOF) of a real redis-server master, and of a Mnemos master: the full
+ * sync (diskless with an EOF mark, and disk-based with a length) brings the dataset, the stream
+ * every later write of every kind, and the DEBUG DIGESTs end up equal. A replica refuses writes,
+ * shows its link in INFO replication, ROLE and CLIENT LIST, continues a broken link with a partial
+ * resync, authenticates with masterauth, and REPLICAOF NO ONE makes it a master that keeps the data.
+ */
+class MasterLinkTest {
+    private static final String READONLY = "-READONLY You can't write against a read only replica.\r\n";
+
+    static String field(String info, String name) {
+        Matcher m = Pattern.compile("(?m)^" + name + ":(\\S*)").matcher(info);
+        return m.find() ? m.group(1) : null;
+    }
+
+    static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.currentTimeMillis() < deadline, "timed out waiting for " + what);
+            Thread.sleep(20);
+        }
+    }
+
+    /** The replica's link is up and it applied the master's whole stream. */
+    static void awaitInSync(RespConnection master, RespConnection replica) throws Exception {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (true) {
+            String mi = master.call("INFO", "replication");
+            String ri = replica.call("INFO", "replication");
+            if ("up".equals(field(ri, "master_link_status"))
+                    && field(mi, "master_repl_offset").equals(field(ri, "slave_repl_offset"))) {
+                return;
+            }
+            assertTrue(System.currentTimeMillis() < deadline, "replica not in sync:\n" + mi + "\n" + ri);
+            Thread.sleep(20);
+        }
+    }
+
+    static RealRedis redisMaster(String... extra) throws Exception {
+        String[] args = new String[extra.length + 4];
+        args[0] = "--enable-debug-command";
+        args[1] = "yes";
+        args[2] = "--repl-diskless-sync-delay";
+        args[3] = "0";
+        System.arraycopy(extra, 0, args, 4, extra.length);
+        return RealRedis.start(args);
+    }
+
+    /** Strings, lists, hashes, sets, sorted sets, streams, expiries, MULTI, EVAL, other databases, flushes. */
+    static void writeEveryKind(RespConnection m) throws Exception {
+        m.call("SET", "s", "v");
+        m.call("APPEND", "s", "w");
+        m.call("INCRBYFLOAT", "f", "1.5");
+        m.call("SELECT", "2");
+        m.call("RPUSH", "l", "a", "b", "c");
+        m.call("LPOP", "l");
+        m.call("EXPIRE", "l", "1000");
+        m.call("SELECT", "0");
+        m.call("SADD", "set", "1", "2", "3", "4", "x");
+        m.call("SPOP", "set");
+        m.call("HSET", "h", "f", "v", "g", "w");
+        m.call("HINCRBYFLOAT", "h", "n", "2.5");
+        m.call("ZADD", "z", "1", "a", "2", "b", "3", "c");
+        m.call("ZINCRBY", "z", "5", "a");
+        m.call("MULTI");
+        m.call("HSET", "h2", "f", "v");
+        m.call("ZADD", "z2", "1", "a");
+        m.call("LPUSH", "l3", "x");
+        m.call("EXEC");
+        m.call("EVAL", "redis.call('SET', KEYS[1], ARGV[1]); return redis.call('INCR', KEYS[2])", "2", "e", "n", "x");
+        m.call("XADD", "stream", "1-1", "k", "v");
+        m.call("XADD", "stream", "*", "k2", "v2");
+        m.call("XGROUP", "CREATE", "stream", "g", "0");
+        m.call("XREADGROUP", "GROUP", "g", "c", "COUNT", "1", "STREAMS", "stream", ">");
+        m.call("SET", "ttl", "v", "EX", "1000");
+        m.call("PEXPIRE", "s", "500000");
+        m.call("SETEX", "ex", "100", "v");
+        m.call("PERSIST", "ex");
+        m.call("SELECT", "3");
+        m.call("SET", "gone", "1");
+        m.call("FLUSHDB");
+        m.call("SET", "kept", "1");
+        m.call("SELECT", "0");
+        m.call("SELECT", "5");
+        m.call("SET", "five", "5");
+        m.call("FLUSHALL");
+        m.call("SELECT", "1");
+        m.call("SET", "after-flushall", "1");
+        m.call("SELECT", "0");
+    }
+
+    @Test
+    void followsARealRedisMasterThroughTheFullSyncTheStreamAndAPartialResync() throws Exception {
+        assumeTrue(RealRedis.available(), "redis-server not on PATH");
+        try (RealRedis redis = redisMaster();
+             RespConnection m = new RespConnection("127.0.0.1", redis.port());
+             RunningServer replica = RunningServer.start();
+             RespConnection r = new RespConnection(replica.host(), replica.port())) {
+            m.call("DEBUG", "POPULATE", "20000");
+            r.call("SET", "replaced", "by the master's data");
+            String port = Integer.toString(redis.port());
+            assertEquals("+OK\r\n", r.call("REPLICAOF", "127.0.0.1", port));
+            assertEquals("+OK Already connected to specified master\r\n", r.call("SLAVEOF", "127.0.0.1", port));
+            for (int i = 0; i < 2000; i++) {
+                m.call("SET", "during:" + i, Integer.toString(i)); // while the replica syncs
+            }
+            awaitInSync(m, r);
+            assertEquals(m.call("DEBUG", "DIGEST"), r.call("DEBUG", "DIGEST"));
+            assertEquals(":0\r\n", r.call("EXISTS", "replaced"), "a full sync flushes the old data");
+
+            writeEveryKind(m);
+            awaitInSync(m, r);
+            assertEquals(m.call("DEBUG", "DIGEST"), r.call("DEBUG", "DIGEST"));
+
+            assertEquals(READONLY, r.call("SET", "x", "1"));
+            assertEquals("-READONLY You can't write against a read only replica. script: "
+                    + "8d2da2533bbf4d10590876b5c755f716f5ffa077, on @user_script:1.\r\n",
+                    r.call("EVAL", "return redis.call('SET', 'x', '1')", "0"));
+            assertEquals("+OK\r\n", r.call("MULTI"));
+            assertEquals(READONLY, r.call("INCR", "x"));
+            assertEquals("-EXECABORT Transaction discarded because of previous errors.\r\n", r.call("EXEC"));
+            assertTrue(r.call("WAIT", "0", "0").startsWith("-ERR WAIT cannot be used with replica instances."));
+
+            String info = r.call("INFO", "replication");
+            assertEquals("slave", field(info, "role"), info);
+            assertEquals("127.0.0.1", field(info, "master_host"));
+            assertEquals(port, field(info, "master_port"));
+            assertEquals("0", field(info, "master_sync_in_progress"));
+            assertEquals(field(m.call("INFO", "replication"), "master_replid"), field(info, "master_replid"));
+            assertEquals("1", field(info, "repl_backlog_active"));
+            long offset = Long.parseLong(field(info, "slave_repl_offset"));
+            assertEquals("*5\r\n$5\r\nslave\r\n$9\r\n127.0.0.1\r\n:" + port + "\r\n$9\r\nconnected\r\n:" + offset + "\r\n",
+                    r.call("ROLE"));
+            assertEquals("*2\r\n$9\r\nreplicaof\r\n$" + (10 + port.length()) + "\r\n127.0.0.1 " + port + "\r\n",
+                    r.call("CONFIG", "GET", "replicaof"));
+            String masterClient = r.call("CLIENT", "LIST", "TYPE", "master");
+            assertTrue(masterClient.contains(" flags=M ") && masterClient.contains(" user=(superuser) "), masterClient);
+            await("the master to see the replica's ACK", () -> {
+                try {
+                    return m.call("INFO", "replication").contains("state=online,offset=" + offset);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            String mi = m.call("INFO", "replication");
+            assertTrue(mi.contains("slave0:ip=127.0.0.1,port=" + replica.port() + ",state=online"), mi);
+
+            // The link killed on our side: the master continues the stream from its backlog.
+            long partial = Long.parseLong(field(m.call("INFO", "stats"), "sync_partial_ok"));
+            assertEquals(":1\r\n", r.call("CLIENT", "KILL", "TYPE", "master"));
+            m.call("SET", "while-away", "1");
+            m.call("SELECT", "4");
+            m.call("RPUSH", "away-list", "1");
+            awaitInSync(m, r);
+            assertEquals(Long.toString(partial + 1), field(m.call("INFO", "stats"), "sync_partial_ok"));
+            // ... and on the master's side.
+            assertEquals(":1\r\n", m.call("CLIENT", "KILL", "TYPE", "replica"));
+            m.call("HSET", "away-hash", "f", "v");
+            awaitInSync(m, r);
+            assertEquals(Long.toString(partial + 2), field(m.call("INFO", "stats"), "sync_partial_ok"));
+            assertEquals("1", field(m.call("INFO", "stats"), "sync_full"));
+            assertEquals(m.call("DEBUG", "DIGEST"), r.call("DEBUG", "DIGEST"));
+
+            // Promoted: the data stays, writes are taken, a new history starts after the old one.
+            String digest = r.call("DEBUG", "DIGEST");
+            String oldReplid = field(r.call("INFO", "replication"), "master_replid");
+            assertEquals("+OK\r\n", r.call("REPLICAOF", "NO", "ONE"));
+            assertEquals(digest, r.call("DEBUG", "DIGEST"));
+            assertEquals("+OK\r\n", r.call("SET", "x", "1"));
+            String promoted = r.call("INFO", "replication");
+            assertEquals("master", field(promoted, "role"));
+            assertEquals(oldReplid, field(promoted, "master_replid2"));
+            assertNotEquals(oldReplid, field(promoted, "master_replid"));
+            assertEquals("*2\r\n$9\r\nreplicaof\r\n$0\r\n\r\n", r.call("CONFIG", "GET", "replicaof"));
+        }
+    }
+
+    @Test
+    void aDiskBasedSyncFromAMasterWithAPasswordAndExpiredKeysLeftToTheMaster() throws Exception {
+        assumeTrue(RealRedis.available(), "redis-server not on PATH");
+        try (RealRedis redis = redisMaster("--requirepass", "secret", "--repl-diskless-sync", "no");
+             RespConnection m = new RespConnection("127.0.0.1", redis.port());
+             RunningServer replica = RunningServer.start("--masterauth", "secret");
+             RespConnection r = new RespConnection(replica.host(), replica.port())) {
+            m.call("AUTH", "secret");
+            m.call("DEBUG", "SET-ACTIVE-EXPIRE", "0"); // only a read on the master expires keys now
+            m.call("DEBUG", "POPULATE", "1000");
+            m.call("SET", "soon", "v", "PX", "50");
+            assertEquals("+OK\r\n", r.call("REPLICAOF", "127.0.0.1", Integer.toString(redis.port())));
+            awaitInSync(m, r);
+            assertEquals(m.call("DEBUG", "DIGEST"), r.call("DEBUG", "DIGEST"));
+            Thread.sleep(60);
+            // Logically expired on the replica, but kept until the master's DEL: no divergence.
+            assertEquals("$-1\r\n", r.call("GET", "soon"));
+            assertEquals(":1001\r\n", r.call("DBSIZE"));
+            assertEquals(m.call("DEBUG", "DIGEST"), r.call("DEBUG", "DIGEST"));
+            m.call("GET", "soon"); // the master expires it and propagates DEL
+            awaitInSync(m, r);
+            assertEquals(":1000\r\n", r.call("DBSIZE"));
+            assertEquals(m.call("DEBUG", "DIGEST"), r.call("DEBUG", "DIGEST"));
+        }
+    }
+
+    @Test
+    void aMnemosReplicaOfAMnemosMasterStartedWithReplicaof() throws Exception {
+        try (RunningServer master = RunningServer.start();
+             RespConnection m = new RespConnection(master.host(), master.port())) {
+            m.call("DEBUG", "POPULATE", "5000");
+            try (RunningServer replica = RunningServer.start("--replicaof", "127.0.0.1", Integer.toString(master.port()));
+                 RespConnection r = new RespConnection(replica.host(), replica.port())) {
+                awaitInSync(m, r);
+                writeEveryKind(m);
+                awaitInSync(m, r);
+                assertEquals(m.call("DEBUG", "DIGEST"), r.call("DEBUG", "DIGEST"));
+                assertEquals(":1\r\n", m.call("WAIT", "1", "5000"));
+                assertEquals(":1\r\n", r.call("CLIENT", "KILL", "TYPE", "master"));
+                m.call("SET", "while-away", "1");
+                awaitInSync(m, r);
+                assertEquals("1", field(m.call("INFO", "stats"), "sync_partial_ok"));
+                assertEquals(m.call("DEBUG", "DIGEST"), r.call("DEBUG", "DIGEST"));
+            }
+        }
+    }
+
+    @Test
+    void whileTheLinkIsDownStaleDataIsServedOrRefused() throws Exception {
+        int nobody;
+        try (ServerSocket s = new ServerSocket(0)) {
+            nobody = s.getLocalPort();
+        }
+        try (RunningServer replica = RunningServer.start();
+             RespConnection r = new RespConnection(replica.host(), replica.port())) {
+            r.call("SET", "k", "v");
+            assertEquals("+OK\r\n", r.call("REPLICAOF", "127.0.0.1", Integer.toString(nobody)));
+            String info = r.call("INFO", "replication");
+            assertEquals("down", field(info, "master_link_status"), info);
+            assertEquals("-1", field(info, "master_link_down_since_seconds"), info);
+            assertEquals("$1\r\nv\r\n", r.call("GET", "k"), "replica-serve-stale-data yes: the data is served");
+            assertEquals("+OK\r\n", r.call("CONFIG", "SET", "replica-serve-stale-data", "no"));
+            assertEquals("-MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.\r\n",
+                    r.call("GET", "k"));
+            assertTrue(r.call("INFO", "replication").contains("role:slave"), "INFO is a stale command");
+            String role = r.call("ROLE");
+            assertTrue(role.matches("(?s)\\*5\r\n\\$5\r\nslave\r\n.*\\$(7\r\nconnect|10\r\nconnecting)\r\n:-1\r\n"), role);
+            assertEquals("+OK\r\n", r.call("REPLICAOF", "NO", "ONE"));
+            assertEquals("$1\r\nv\r\n", r.call("GET", "k"));
+        }
+    }
+}
