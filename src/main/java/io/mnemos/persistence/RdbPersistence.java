@@ -117,7 +117,7 @@ public final class RdbPersistence {
         long start = System.nanoTime();
         try {
             SnapshotJob.writeNow(ks, new RdbFile(dir, settings.dbfilename, tempName(), settings, server.usedMemory(),
-                    false, server.scripting().functions().codes()));
+                    false, server.scripting().functions().codes(), server.replication().rdbSaveInfo()));
         } catch (IOException | UncheckedIOException e) {
             log.warn("Failed opening or writing the .rdb file {} (in server root dir {}): {}",
                     tempName(), dir, e.getMessage());
@@ -171,7 +171,8 @@ public final class RdbPersistence {
         RdbFile file;
         try {
             file = new RdbFile(Path.of(server.config().dir), settings.dbfilename, tempName(), settings,
-                    server.usedMemory(), false, server.scripting().functions().codes());
+                    server.usedMemory(), false, server.scripting().functions().codes(),
+                    server.replication().rdbSaveInfo());
         } catch (IOException e) {
             // In Redis the forked child is the one that cannot open its temporary file: the BGSAVE
             // started (and is answered so), then ended at once in error.
@@ -553,10 +554,20 @@ public final class RdbPersistence {
      * @throws RdbFormatException for anything wrong with the data
      */
     public long loadInto(InputStream in, long fileBytes) {
+        return loadInto(in, fileBytes, (key, value) -> { });
+    }
+
+    /** {@link #loadInto(InputStream, long)}, handing the file's aux fields to {@code aux} (a replica's repl-stream-db). */
+    public long loadInto(InputStream in, long fileBytes, BiConsumer<byte[], byte[]> aux) {
         Keyspace ks = server.keyspace();
         loadKeysLoaded = 0;
         loadKeysExpired = 0;
         return RdbReader.load(in, EncodingLimits.of(server.config()), settings.checksum, new Loader(fileBytes) {
+            @Override
+            public void aux(byte[] key, byte[] value) {
+                aux.accept(key, value);
+            }
+
             @Override
             void reserve(int db, long size, long expires) {
                 ks.db(db).reserve(size, expires);

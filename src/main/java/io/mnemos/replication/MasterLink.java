@@ -477,8 +477,14 @@ public final class MasterLink {
         log.info("MASTER <-> REPLICA sync: Flushing old data");
         server.emptyData(true);
         log.info("MASTER <-> REPLICA sync: Loading DB in memory");
+        int[] streamDb = {0};
         try {
-            server.persistence().loadInto(new ByteArrayInputStream(payload, 0, length), length);
+            server.persistence().loadInto(new ByteArrayInputStream(payload, 0, length), length, (key, value) -> {
+                if (new String(key, StandardCharsets.US_ASCII).equals("repl-stream-db")) {
+                    Long db = io.mnemos.util.Numbers.string2ll(value);
+                    streamDb[0] = db == null || db < 0 || db >= server.keyspace().count() ? 0 : db.intValue();
+                }
+            });
         } catch (RdbFormatException | java.io.UncheckedIOException e) {
             log.warn("Failed trying to load the MASTER synchronization DB from disk, check server logs. ({})",
                     e.getMessage());
@@ -489,7 +495,8 @@ public final class MasterLink {
         log.info("Done loading RDB, keys loaded: {}, keys expired: {}.",
                 server.persistence().lastLoadKeysLoaded(), server.persistence().lastLoadKeysExpired());
         server.replication().adoptMasterHistory(fullSyncReplid, fullSyncOffset);
-        linkEstablished(0);
+        // The stream goes on in the database the master's stream had selected when the RDB was made.
+        linkEstablished(streamDb[0]);
         log.info("MASTER <-> REPLICA sync: Finished with success");
         // The first ACK at once: a master with a diskless sync puts us online on it.
         sendAck();
@@ -697,6 +704,11 @@ public final class MasterLink {
             out.add(new Object[]{"master_link_down_since_seconds", downSince == 0 ? -1 : (now - downSince) / 1000});
         }
         return out;
+    }
+
+    /** The database the master's stream has selected: the master client's, or the cached one's. */
+    int streamDb() {
+        return master != null ? master.db().id() : cachedDb;
     }
 
     /** ROLE's state word. */

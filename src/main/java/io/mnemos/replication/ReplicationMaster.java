@@ -199,6 +199,23 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
         }
     }
 
+    /**
+     * rdbPopulateSaveInfo: the aux fields repl-stream-db, repl-id and repl-offset of an RDB made
+     * while this server is part of a replication chain (a master with a backlog, or a replica), so
+     * that a replica loading it knows the database its master's stream has selected; else null.
+     */
+    public String[] rdbSaveInfo() {
+        int streamDb;
+        if (server.isReplica()) {
+            streamDb = server.masterLink().streamDb();
+        } else if (backlog != null) {
+            streamDb = Math.max(selectedDb, 0);
+        } else {
+            return null;
+        }
+        return new String[]{Integer.toString(streamDb), replid, Long.toString(offset)};
+    }
+
     /** disconnectSlaves: every replica goes and must sync again (a new master, a new history). */
     void disconnectReplicas() {
         for (Replica r : List.copyOf(replicas)) {

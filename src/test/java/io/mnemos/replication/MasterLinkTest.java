@@ -240,6 +240,39 @@ class MasterLinkTest {
     }
 
     @Test
+    void aRedisReplicaOfTheMnemosReplicaFollowsTheChainInTheStreamsDatabase() throws Exception {
+        assumeTrue(RealRedis.available(), "redis-server not on PATH");
+        try (RealRedis redis = redisMaster();
+             RespConnection m = new RespConnection("127.0.0.1", redis.port());
+             RunningServer replica = RunningServer.start("--replicaof", "127.0.0.1", Integer.toString(redis.port()));
+             RespConnection r = new RespConnection(replica.host(), replica.port())) {
+            m.call("DEBUG", "POPULATE", "1000");
+            awaitInSync(m, r);
+            m.call("SELECT", "2"); // the master's stream selects db 2 once, after our full sync
+            m.call("RPUSH", "l", "a");
+            awaitInSync(m, r);
+            try (RealRedis sub = RealRedis.start("--replicaof", "127.0.0.1", Integer.toString(replica.port()),
+                    "--enable-debug-command", "yes");
+                 RespConnection s = new RespConnection("127.0.0.1", sub.port())) {
+                awaitInSync(r, s);
+                // No SELECT in the stream now: the sub-replica knows db 2 from the RDB's repl-stream-db.
+                m.call("RPUSH", "l", "b");
+                m.call("SET", "in-two", "1");
+                awaitInSync(m, r);
+                awaitInSync(r, s);
+                assertEquals(m.call("DEBUG", "DIGEST"), s.call("DEBUG", "DIGEST"));
+                // The middle link breaks and continues: so does the chain.
+                assertEquals(":1\r\n", r.call("CLIENT", "KILL", "TYPE", "master"));
+                m.call("SET", "after", "1");
+                awaitInSync(m, r);
+                awaitInSync(r, s);
+                assertEquals(m.call("DEBUG", "DIGEST"), s.call("DEBUG", "DIGEST"));
+                assertEquals("1", field(r.call("INFO", "stats"), "sync_full"));
+            }
+        }
+    }
+
+    @Test
     void whileTheLinkIsDownStaleDataIsServedOrRefused() throws Exception {
         int nobody;
         try (ServerSocket s = new ServerSocket(0)) {
