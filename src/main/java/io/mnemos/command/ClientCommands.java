@@ -572,12 +572,7 @@ public final class ClientCommands implements CommandFamily {
                 dispatcher.answerTimedOut(t, b);
                 return;
             }
-            dispatcher.answerBlocked(t, b, () -> {
-                String unblocked = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
-                c.server().recordError(unblocked);
-                t.reply().error(unblocked);
-                b.spec().failedCalls++;
-            });
+            dispatcher.answerBlockedWithError(t, b, "UNBLOCKED client unblocked via CLIENT UNBLOCK");
         });
         c.reply().integer(done ? 1 : 0);
     }

@@ -597,6 +597,15 @@ public final class CommandDispatcher {
         });
     }
 
+    /** A blocked client's command ends in an error (CLIENT UNBLOCK ERROR, a master turned replica). */
+    public void answerBlockedWithError(Client c, BlockedClients.Block b, String error) {
+        answerBlocked(c, b, () -> {
+            server.recordError(error);
+            c.reply().error(error);
+            b.spec().failedCalls++;
+        });
+    }
+
     public void answerBlocked(Client c, BlockedClients.Block b, Runnable reply) {
         withReplyMode(c, reply);
         b.spec().calls++;

@@ -144,10 +144,26 @@ public final class MasterLink {
         config().masterHost = host;
         config().masterPort = port;
         server.keyspace().replicaExpiry(true);
+        disconnectBlockedClients();
         dropMaster();
         cancelHandshake();
         state = State.CONNECT;
         connect();
+    }
+
+    /**
+     * disconnectAllBlockedClients: what blocked clients wait for may never come on a replica; they
+     * get an error and their connection closes (clients held by CLIENT PAUSE are left alone).
+     */
+    private void disconnectBlockedClients() {
+        for (Client c : List.copyOf(server.clients().all())) {
+            if (c.blocked()) {
+                server.blockedClients().unblock(c, (t, b) -> server.dispatcher().answerBlockedWithError(t, b,
+                        "UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)"));
+                c.closeAfterReply();
+                c.flushSoon();
+            }
+        }
     }
 
     /** replicationUnsetMaster (REPLICAOF NO ONE): a master again, with the data and a new history. */

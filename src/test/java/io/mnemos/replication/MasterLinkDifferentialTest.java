@@ -92,4 +92,51 @@ class MasterLinkDifferentialTest {
             redis.close();
         }
     }
+
+    @Test
+    void becomingAReplicaOfAnUnreachableMasterAsRedisDoes() throws Exception {
+        assumeTrue(RealRedis.available(), "redis-server not on PATH");
+        int nobody;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            nobody = socket.getLocalPort();
+        }
+        try (RealRedis reference = RealRedis.start();
+             RunningServer mnemos = RunningServer.start();
+             RespConnection expected = new RespConnection("127.0.0.1", reference.port());
+             RespConnection actual = new RespConnection(mnemos.host(), mnemos.port());
+             RespConnection expectedBlocked = new RespConnection("127.0.0.1", reference.port());
+             RespConnection actualBlocked = new RespConnection(mnemos.host(), mnemos.port())) {
+            // A client blocked on a master is told the instance changed and disconnected.
+            expectedBlocked.sendRaw(RespConnection.encode("BLPOP", "list", "0"));
+            actualBlocked.sendRaw(RespConnection.encode("BLPOP", "list", "0"));
+            await("both clients blocked", () -> {
+                try {
+                    return "1".equals(field(expected.call("INFO", "clients"), "blocked_clients"))
+                            && "1".equals(field(actual.call("INFO", "clients"), "blocked_clients"));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            String port = Integer.toString(nobody);
+            assertEquals(expected.call("REPLICAOF", "127.0.0.1", port), actual.call("REPLICAOF", "127.0.0.1", port));
+            String unblocked = expectedBlocked.readReply();
+            assertTrue(unblocked.startsWith("-UNBLOCKED force unblock"), unblocked);
+            assertEquals(unblocked, actualBlocked.readReply());
+            assertTrue(expectedBlocked.closedByServer());
+            assertTrue(actualBlocked.closedByServer());
+
+            List<String> down = replicationFields(expected.call("INFO", "replication"), false);
+            assertEquals(down, replicationFields(actual.call("INFO", "replication"), false));
+            String e = expected.call("INFO", "replication");
+            String a = actual.call("INFO", "replication");
+            for (String name : List.of("master_link_status", "master_last_io_seconds_ago", "master_sync_in_progress",
+                    "master_link_down_since_seconds", "slave_read_only", "connected_slaves")) {
+                assertEquals(field(e, name), field(a, name), name);
+            }
+            assertEquals(role(expected), role(actual));
+            assertEquals(expected.call("REPLICAOF", "127.0.0.1", port), actual.call("REPLICAOF", "127.0.0.1", port));
+            assertEquals(expected.call("REPLICAOF", "NO", "ONE"), actual.call("REPLICAOF", "NO", "ONE"));
+            assertEquals(expected.call("REPLICAOF", "NO", "ONE"), actual.call("REPLICAOF", "NO", "ONE"));
+        }
+    }
 }
