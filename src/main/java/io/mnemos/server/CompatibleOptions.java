@@ -220,9 +220,12 @@ final class CompatibleOptions {
 
     /**
      * replicaof (slaveof) "host port", or "no one": setConfigReplicaOfOption and its getter, which
-     * shows "host port" for a replica and "" for a master.
+     * shows "host port" for a replica and "" for a master. CONFIG REWRITE writes {@code replicaof
+     * host port} for a replica and drops the directive (and its alias) for a master, as
+     * rewriteConfigReplicaOfOption.
      */
     private static ConfigOption replicaof(ServerConfig config, String name, boolean mutable) {
+        boolean canonical = name.equals("replicaof");
         return ConfigOption.of(name, mutable,
                 () -> config.masterHost == null ? "" : config.masterHost + " " + config.masterPort, v -> {
                     if (v.isBlank()) {
@@ -243,7 +246,8 @@ final class CompatibleOptions {
                     }
                     config.masterHost = words[0];
                     config.masterPort = port.intValue();
-                });
+                }).rewrittenAsLines(() -> !canonical || config.masterHost == null ? List.of()
+                        : List.of("replicaof " + config.masterHost + " " + config.masterPort));
     }
 
     private static String unsupported(String name) {
