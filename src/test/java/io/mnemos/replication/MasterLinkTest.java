@@ -273,6 +273,35 @@ class MasterLinkTest {
     }
 
     @Test
+    void aSilentMasterTimesOutAndTheLinkContinuesOnceItIsBack() throws Exception {
+        assumeTrue(RealRedis.available(), "redis-server not on PATH");
+        try (RealRedis redis = redisMaster("--repl-ping-replica-period", "1");
+             RespConnection m = new RespConnection("127.0.0.1", redis.port());
+             RespConnection sleeper = new RespConnection("127.0.0.1", redis.port());
+             RunningServer replica = RunningServer.start("--repl-timeout", "2",
+                     "--replicaof", "127.0.0.1", Integer.toString(redis.port()));
+             RespConnection r = new RespConnection(replica.host(), replica.port())) {
+            m.call("SET", "k", "v");
+            awaitInSync(m, r);
+            long partial = Long.parseLong(field(m.call("INFO", "stats"), "sync_partial_ok"));
+            sleeper.sendRaw(RespConnection.encode("DEBUG", "SLEEP", "4")); // no data nor PING for 4 s
+            await("repl-timeout to close the link", () -> {
+                try {
+                    return "down".equals(field(r.call("INFO", "replication"), "master_link_status"));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            assertEquals("$1\r\nv\r\n", r.call("GET", "k"), "stale data is served meanwhile");
+            assertEquals("+OK\r\n", sleeper.readReply());
+            m.call("SET", "k", "after");
+            awaitInSync(m, r);
+            assertEquals(Long.toString(partial + 1), field(m.call("INFO", "stats"), "sync_partial_ok"));
+            assertEquals("$5\r\nafter\r\n", r.call("GET", "k"));
+        }
+    }
+
+    @Test
     void whileTheLinkIsDownStaleDataIsServedOrRefused() throws Exception {
         int nobody;
         try (ServerSocket s = new ServerSocket(0)) {
