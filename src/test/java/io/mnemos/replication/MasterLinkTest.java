@@ -302,6 +302,40 @@ class MasterLinkTest {
     }
 
     @Test
+    void aReplicasAppendOnlyFileIsRewrittenAfterTheFullSync(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        assumeTrue(RealRedis.available(), "redis-server not on PATH");
+        try (RealRedis redis = redisMaster();
+             RespConnection m = new RespConnection("127.0.0.1", redis.port())) {
+            m.call("DEBUG", "POPULATE", "3000");
+            try (RunningServer replica = RunningServer.withAof(dir);
+                 RespConnection r = new RespConnection(replica.host(), replica.port())) {
+                r.call("SET", "before", "the sync");
+                r.call("REPLICAOF", "127.0.0.1", Integer.toString(redis.port()));
+                awaitInSync(m, r);
+                m.call("RPUSH", "after", "the", "sync");
+                awaitInSync(m, r);
+                await("the AOF rewrite after the sync", () -> {
+                    try {
+                        String info = r.call("INFO", "persistence");
+                        return "0".equals(field(info, "aof_rewrite_in_progress"))
+                                && "0".equals(field(info, "aof_rewrite_scheduled"))
+                                && "ok".equals(field(info, "aof_last_bgrewrite_status"))
+                                && !"-1".equals(field(info, "aof_last_rewrite_time_sec"));
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+            }
+            // Restarted from its AOF alone, the replica has exactly the master's data.
+            try (RunningServer restarted = RunningServer.withAof(dir);
+                 RespConnection r = new RespConnection(restarted.host(), restarted.port())) {
+                assertEquals(m.call("DEBUG", "DIGEST"), r.call("DEBUG", "DIGEST"));
+            }
+        }
+    }
+
+    @Test
     void whileTheLinkIsDownStaleDataIsServedOrRefused() throws Exception {
         int nobody;
         try (ServerSocket s = new ServerSocket(0)) {
