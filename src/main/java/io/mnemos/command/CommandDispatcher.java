@@ -224,9 +224,10 @@ public final class CommandDispatcher {
         if (server.tracking().clientCount() > 0) {
             server.tracking().limitUsedSlots();
         }
-        // No writes, nor PING, while the last BGSAVE or AOF write failed (MISCONF).
+        // No writes, nor PING, while the last BGSAVE or AOF write failed (MISCONF); what the master
+        // sends is applied all the same (Redis only logs it), or the replica would diverge.
         String diskError = DiskErrors.writeDenial(server.persistence(), server.aof());
-        if (diskError != null && (writes(c, spec, argv) || spec.fullName().equals("ping"))) {
+        if (diskError != null && (writes(c, spec, argv) || spec.fullName().equals("ping")) && !c.mustObey()) {
             spec.rejectedCalls++;
             rejectCommand(c, diskError);
             return true;
