@@ -175,15 +175,7 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
             backlog = new ReplicationBacklog(configured("repl-backlog-size"), offset - bytes.length);
         }
         backlog.append(bytes);
-        for (Replica r : replicas) {
-            if (r.state == State.ONLINE) {
-                r.client.reply().raw(bytes);
-                r.client.flushSoon();
-                io.mnemos.server.OutputBufferLimits.closeIfReached(r.client);
-            } else if (r.state == State.WAIT_BGSAVE_END) {
-                r.pending.raw(bytes);
-            }
-        }
+        sendToReplicas(bytes);
     }
 
     /**
@@ -417,6 +409,11 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
         if (backlog != null) {
             backlog.append(bytes);
         }
+        sendToReplicas(bytes);
+    }
+
+    /** Stream bytes to the online replicas, and kept for those whose RDB is being made. */
+    private void sendToReplicas(byte[] bytes) {
         for (Replica r : replicas) {
             if (r.state == State.ONLINE) {
                 r.client.reply().raw(bytes);

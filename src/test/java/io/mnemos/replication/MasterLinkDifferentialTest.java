@@ -9,9 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-import static io.mnemos.replication.MasterLinkTest.await;
-import static io.mnemos.replication.MasterLinkTest.awaitInSync;
-import static io.mnemos.replication.MasterLinkTest.field;
+import static io.mnemos.replication.ReplicationSync.await;
+import static io.mnemos.replication.ReplicationSync.awaitInSync;
+import static io.mnemos.replication.ReplicationSync.field;
+import static io.mnemos.replication.ReplicationSync.linkStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -67,14 +68,7 @@ class MasterLinkDifferentialTest {
             assertEquals(expected.call("SET", "x", "1"), actual.call("SET", "x", "1"));
 
             redis.close(); // the master goes away
-            await("both links down", () -> {
-                try {
-                    return "down".equals(field(expected.call("INFO", "replication"), "master_link_status"))
-                            && "down".equals(field(actual.call("INFO", "replication"), "master_link_status"));
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
+            await("both links down", () -> "down".equals(linkStatus(expected)) && "down".equals(linkStatus(actual)));
             List<String> down = replicationFields(expected.call("INFO", "replication"), true);
             assertTrue(down.contains("master_link_status:down"), down.toString());
             assertEquals(down, replicationFields(actual.call("INFO", "replication"), true));
@@ -109,14 +103,8 @@ class MasterLinkDifferentialTest {
             // A client blocked on a master is told the instance changed and disconnected.
             expectedBlocked.sendRaw(RespConnection.encode("BLPOP", "list", "0"));
             actualBlocked.sendRaw(RespConnection.encode("BLPOP", "list", "0"));
-            await("both clients blocked", () -> {
-                try {
-                    return "1".equals(field(expected.call("INFO", "clients"), "blocked_clients"))
-                            && "1".equals(field(actual.call("INFO", "clients"), "blocked_clients"));
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
+            await("both clients blocked", () -> "1".equals(field(expected.call("INFO", "clients"), "blocked_clients"))
+                    && "1".equals(field(actual.call("INFO", "clients"), "blocked_clients")));
             String port = Integer.toString(nobody);
             assertEquals(expected.call("REPLICAOF", "127.0.0.1", port), actual.call("REPLICAOF", "127.0.0.1", port));
             String unblocked = expectedBlocked.readReply();

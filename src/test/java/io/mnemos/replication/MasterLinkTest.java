@@ -6,10 +6,11 @@ import io.mnemos.testing.RunningServer;
 import org.junit.jupiter.api.Test;
 
 import java.net.ServerSocket;
-import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
+import static io.mnemos.replication.ReplicationSync.await;
+import static io.mnemos.replication.ReplicationSync.awaitInSync;
+import static io.mnemos.replication.ReplicationSync.field;
+import static io.mnemos.replication.ReplicationSync.linkStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,34 +25,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class MasterLinkTest {
     private static final String READONLY = "-READONLY You can't write against a read only replica.\r\n";
-
-    static String field(String info, String name) {
-        Matcher m = Pattern.compile("(?m)^" + name + ":(\\S*)").matcher(info);
-        return m.find() ? m.group(1) : null;
-    }
-
-    static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 20_000;
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.currentTimeMillis() < deadline, "timed out waiting for " + what);
-            Thread.sleep(20);
-        }
-    }
-
-    /** The replica's link is up and it applied the master's whole stream. */
-    static void awaitInSync(RespConnection master, RespConnection replica) throws Exception {
-        long deadline = System.currentTimeMillis() + 20_000;
-        while (true) {
-            String mi = master.call("INFO", "replication");
-            String ri = replica.call("INFO", "replication");
-            if ("up".equals(field(ri, "master_link_status"))
-                    && field(mi, "master_repl_offset").equals(field(ri, "slave_repl_offset"))) {
-                return;
-            }
-            assertTrue(System.currentTimeMillis() < deadline, "replica not in sync:\n" + mi + "\n" + ri);
-            Thread.sleep(20);
-        }
-    }
 
     static RealRedis redisMaster(String... extra) throws Exception {
         String[] args = new String[extra.length + 4];
@@ -152,13 +125,8 @@ class MasterLinkTest {
                     r.call("CONFIG", "GET", "replicaof"));
             String masterClient = r.call("CLIENT", "LIST", "TYPE", "master");
             assertTrue(masterClient.contains(" flags=M ") && masterClient.contains(" user=(superuser) "), masterClient);
-            await("the master to see the replica's ACK", () -> {
-                try {
-                    return m.call("INFO", "replication").contains("state=online,offset=" + offset);
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
+            await("the master to see the replica's ACK",
+                    () -> m.call("INFO", "replication").contains("state=online,offset=" + offset));
             String mi = m.call("INFO", "replication");
             assertTrue(mi.contains("slave0:ip=127.0.0.1,port=" + replica.port() + ",state=online"), mi);
 
@@ -285,13 +253,7 @@ class MasterLinkTest {
             awaitInSync(m, r);
             long partial = Long.parseLong(field(m.call("INFO", "stats"), "sync_partial_ok"));
             sleeper.sendRaw(RespConnection.encode("DEBUG", "SLEEP", "4")); // no data nor PING for 4 s
-            await("repl-timeout to close the link", () -> {
-                try {
-                    return "down".equals(field(r.call("INFO", "replication"), "master_link_status"));
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
+            await("repl-timeout to close the link", () -> "down".equals(linkStatus(r)));
             assertEquals("$1\r\nv\r\n", r.call("GET", "k"), "stale data is served meanwhile");
             assertEquals("+OK\r\n", sleeper.readReply());
             m.call("SET", "k", "after");
@@ -316,15 +278,11 @@ class MasterLinkTest {
                 m.call("RPUSH", "after", "the", "sync");
                 awaitInSync(m, r);
                 await("the AOF rewrite after the sync", () -> {
-                    try {
-                        String info = r.call("INFO", "persistence");
-                        return "0".equals(field(info, "aof_rewrite_in_progress"))
-                                && "0".equals(field(info, "aof_rewrite_scheduled"))
-                                && "ok".equals(field(info, "aof_last_bgrewrite_status"))
-                                && !"-1".equals(field(info, "aof_last_rewrite_time_sec"));
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
+                    String info = r.call("INFO", "persistence");
+                    return "0".equals(field(info, "aof_rewrite_in_progress"))
+                            && "0".equals(field(info, "aof_rewrite_scheduled"))
+                            && "ok".equals(field(info, "aof_last_bgrewrite_status"))
+                            && !"-1".equals(field(info, "aof_last_rewrite_time_sec"));
                 });
             }
             // Restarted from its AOF alone, the replica has exactly the master's data.
