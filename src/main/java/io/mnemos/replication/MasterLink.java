@@ -452,15 +452,19 @@ public final class MasterLink {
         }
     }
 
-    /** RDB bytes: up to the announced length, or up to the EOF mark (the stream may follow in the same read). */
+    /**
+     * RDB bytes: up to the announced length, or up to the EOF mark. What follows in the same read is
+     * the command stream, left in {@code in}.
+     */
     private void receivePayload(ByteBuf in) {
         int n = eofMark == null ? (int) Math.min(in.readableBytes(), transferSize - rdbLength) : in.readableBytes();
         if (rdbLength + n > rdb.length) {
             rdb = java.util.Arrays.copyOf(rdb, (int) Math.min(Integer.MAX_VALUE - 16, Math.max(rdb.length * 2L,
                     (long) rdbLength + n)));
         }
+        in.getBytes(in.readerIndex(), rdb, rdbLength, n);
         if (eofMark == null) {
-            in.readBytes(rdb, rdbLength, n);
+            in.skipBytes(n);
             rdbLength += n;
             transferRead += n;
             if (rdbLength == transferSize) {
@@ -468,20 +472,27 @@ public final class MasterLink {
             }
             return;
         }
-        // Byte by byte only until the mark is seen: what follows it is the command stream.
-        while (in.isReadable()) {
-            rdb[rdbLength++] = in.readByte();
-            transferRead++;
-            if (rdbLength >= EOF_MARK_SIZE && endsWithMark()) {
-                rdbLength -= EOF_MARK_SIZE;
-                loadTransferred();
-                return;
-            }
+        // The mark may straddle two reads: the search starts in the tail of what came before.
+        int mark = indexOfMark(Math.max(0, rdbLength - (EOF_MARK_SIZE - 1)), rdbLength + n);
+        int used = mark < 0 ? n : mark + EOF_MARK_SIZE - rdbLength;
+        in.skipBytes(used);
+        transferRead += used;
+        if (mark < 0) {
+            rdbLength += n;
+            return;
         }
+        rdbLength = mark;
+        loadTransferred();
     }
 
-    private boolean endsWithMark() {
-        return java.util.Arrays.equals(rdb, rdbLength - EOF_MARK_SIZE, rdbLength, eofMark, 0, EOF_MARK_SIZE);
+    /** Where the EOF mark starts in rdb[from, end), or -1. */
+    private int indexOfMark(int from, int end) {
+        for (int i = from; i + EOF_MARK_SIZE <= end; i++) {
+            if (rdb[i] == eofMark[0] && java.util.Arrays.equals(rdb, i, i + EOF_MARK_SIZE, eofMark, 0, EOF_MARK_SIZE)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** The RDB arrived: the old data goes, the master's is loaded, and its stream follows. */
@@ -542,7 +553,8 @@ public final class MasterLink {
         master.touch(System.currentTimeMillis());
         master.onResume(() -> server.execute(this::resumeHeld));
         server.clients().add(master);
-        decoder = new RespRequestDecoder(config().protoMaxBulkLen);
+        // No proto-max-bulk-len for the master (Redis checks it for other clients only).
+        decoder = new RespRequestDecoder(Integer.MAX_VALUE);
         unapplied.clear();
         held.clear();
         readOffset = server.replication().offset();

@@ -294,6 +294,27 @@ class MasterLinkTest {
     }
 
     @Test
+    void aPausedReplicaAppliesWhatItReadOnceThePauseEnds() throws Exception {
+        assumeTrue(RealRedis.available(), "redis-server not on PATH");
+        try (RealRedis redis = redisMaster();
+             RespConnection m = new RespConnection("127.0.0.1", redis.port());
+             RunningServer replica = RunningServer.start("--replicaof", "127.0.0.1", Integer.toString(redis.port()));
+             RespConnection r = new RespConnection(replica.host(), replica.port())) {
+            awaitInSync(m, r);
+            assertEquals("+OK\r\n", r.call("CLIENT", "PAUSE", "100000", "WRITE"));
+            m.call("SET", "k", "v");
+            String masterOffset = field(m.call("INFO", "replication"), "master_repl_offset");
+            await("the replica to read the write", () -> masterOffset.equals(
+                    field(r.call("INFO", "replication"), "slave_read_repl_offset")));
+            assertNotEquals(masterOffset, field(r.call("INFO", "replication"), "slave_repl_offset"));
+            assertEquals("$-1\r\n", r.call("GET", "k"), "the master client waits for the pause to end");
+            assertEquals("+OK\r\n", r.call("CLIENT", "UNPAUSE"));
+            awaitInSync(m, r);
+            assertEquals("$1\r\nv\r\n", r.call("GET", "k"));
+        }
+    }
+
+    @Test
     void whileTheLinkIsDownStaleDataIsServedOrRefused() throws Exception {
         int nobody;
         try (ServerSocket s = new ServerSocket(0)) {
