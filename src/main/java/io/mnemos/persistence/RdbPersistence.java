@@ -11,6 +11,7 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -324,16 +325,25 @@ public final class RdbPersistence {
         long startNanos = System.nanoTime();
         Semaphore inFlight = new Semaphore(4);
         Thread t = new Thread(() -> {
+            // rdbSaveInfo's repl-stream-db, repl-id and repl-offset, for a replica to continue its history.
+            String[] replication = new String[3];
             try (InputStream in = new CountingStream(Files.newInputStream(path))) {
                 EncodingLimits limits = EncodingLimits.of(server.config());
                 RdbReader.load(in, limits, settings.checksum, new Loader(loadTotalBytes) {
                     @Override
                     public void aux(byte[] key, byte[] value) {
-                        if (new String(key).equals("used-mem")) {
-                            try {
-                                loadUsedMem = Long.parseLong(new String(value));
-                            } catch (NumberFormatException ignored) {
-                                // informational only
+                        switch (new String(key, StandardCharsets.US_ASCII)) {
+                            case "used-mem" -> {
+                                try {
+                                    loadUsedMem = Long.parseLong(new String(value));
+                                } catch (NumberFormatException ignored) {
+                                    // informational only
+                                }
+                            }
+                            case "repl-stream-db" -> replication[0] = new String(value, StandardCharsets.US_ASCII);
+                            case "repl-id" -> replication[1] = new String(value, StandardCharsets.US_ASCII);
+                            case "repl-offset" -> replication[2] = new String(value, StandardCharsets.US_ASCII);
+                            default -> {
                             }
                         }
                     }
@@ -367,6 +377,7 @@ public final class RdbPersistence {
                         log.info("DB loaded from disk: {} seconds ({} keys loaded, {} expired)",
                                 String.format(Locale.ROOT, "%.3f", (System.nanoTime() - startNanos) / 1e9),
                                 loadKeysLoaded, loadKeysExpired);
+                        server.masterLink().restoreSavedHistory(replication);
                     }
                 });
             } catch (RdbFormatException | IOException | UncheckedIOException e) {

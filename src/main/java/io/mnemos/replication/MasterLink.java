@@ -181,6 +181,25 @@ public final class MasterLink {
         server.replication().promoted();
     }
 
+    /**
+     * loadDataFromDisk: a replica restarted from its dump continues the history the dump was made
+     * in (its repl-id and repl-offset, the stream's database), so its master can answer the first
+     * PSYNC with +CONTINUE rather than a full resync.
+     *
+     * @param saved repl-stream-db, repl-id and repl-offset as the dump had them (null when absent)
+     */
+    public void restoreSavedHistory(String[] saved) {
+        Long offset = saved[2] == null ? null : io.mnemos.util.Numbers.strtollWhole(saved[2]);
+        if (!replica() || saved[1] == null || saved[1].length() != EOF_MARK_SIZE || offset == null) {
+            return;
+        }
+        server.replication().adoptSavedHistory(saved[1], offset);
+        Long db = saved[0] == null ? null : io.mnemos.util.Numbers.strtollWhole(saved[0]);
+        cachedDb = db == null || db < 0 || db >= server.keyspace().count() ? 0 : db.intValue();
+        log.info("Replication history {}:{} restored from the dump: a partial resynchronization may continue it",
+                saved[1], offset);
+    }
+
     // ------------------------------------------------------------------ connecting
 
     /** connectWithMaster: a non-blocking connect on the keyspace event loop. */

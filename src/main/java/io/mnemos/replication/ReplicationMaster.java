@@ -156,6 +156,12 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
         backlog = new ReplicationBacklog(configured("repl-backlog-size"), offset);
     }
 
+    /** A replica restarted from its dump: the history it was in, to offer in its first PSYNC. */
+    void adoptSavedHistory(String savedReplid, long savedOffset) {
+        replid = savedReplid;
+        offset = savedOffset;
+    }
+
     /** +CONTINUE with another ID: the master was promoted, its old ID is now our second one. */
     void masterReplIdChanged(String newReplid) {
         replid2 = replid;

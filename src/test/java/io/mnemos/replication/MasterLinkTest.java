@@ -315,6 +315,34 @@ class MasterLinkTest {
     }
 
     @Test
+    void aReplicaRestartedFromItsDumpContinuesWithAPartialResync(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        assumeTrue(RealRedis.available(), "redis-server not on PATH");
+        try (RealRedis redis = redisMaster();
+             RespConnection m = new RespConnection("127.0.0.1", redis.port())) {
+            String port = Integer.toString(redis.port());
+            m.call("DEBUG", "POPULATE", "1000");
+            try (RunningServer replica = RunningServer.start("--dir", dir.toString(), "--replicaof", "127.0.0.1", port);
+                 RespConnection r = new RespConnection(replica.host(), replica.port())) {
+                awaitInSync(m, r);
+                m.call("SELECT", "6");
+                m.call("SET", "in-six", "1");
+                awaitInSync(m, r);
+                assertEquals("+OK\r\n", r.call("SAVE")); // with repl-id, repl-offset and repl-stream-db
+            }
+            m.call("SET", "while-down", "1"); // db 6 still selected: no SELECT in the stream
+            try (RunningServer again = RunningServer.start("--dir", dir.toString(), "--replicaof", "127.0.0.1", port);
+                 RespConnection r = new RespConnection(again.host(), again.port())) {
+                awaitInSync(m, r);
+                String stats = m.call("INFO", "stats");
+                assertEquals("1", field(stats, "sync_full"), stats);
+                assertEquals("1", field(stats, "sync_partial_ok"), stats);
+                assertEquals(m.call("DEBUG", "DIGEST"), r.call("DEBUG", "DIGEST"));
+            }
+        }
+    }
+
+    @Test
     void whileTheLinkIsDownStaleDataIsServedOrRefused() throws Exception {
         int nobody;
         try (ServerSocket s = new ServerSocket(0)) {
