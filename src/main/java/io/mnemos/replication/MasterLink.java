@@ -119,10 +119,6 @@ public final class MasterLink {
         return state == State.CONNECTED;
     }
 
-    public Client masterClient() {
-        return master;
-    }
-
     /** At startup: a replicaof of the config file connects as REPLICAOF would. */
     public void startup() {
         if (replica()) {
@@ -140,6 +136,7 @@ public final class MasterLink {
         if (!replica()) {
             log.info("Before turning into a replica, using my own master parameters to synthesize a cached "
                     + "master: I may be able to synchronize with the new master with just a partial transfer.");
+            cachedDb = 0; // replicationCacheMasterUsingMyself: a stream continued from us starts with SELECT
         }
         config().masterHost = host;
         config().masterPort = port;
