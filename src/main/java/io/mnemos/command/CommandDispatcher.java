@@ -224,10 +224,10 @@ public final class CommandDispatcher {
         if (server.tracking().clientCount() > 0) {
             server.tracking().limitUsedSlots();
         }
-        // No writes, nor PING, while the last BGSAVE or AOF write failed (MISCONF); what the master
-        // sends is applied all the same (Redis only logs it), or the replica would diverge.
+        // No writes, nor PING, while the last BGSAVE or AOF write failed (MISCONF); Redis 7.0 checks
+        // that on a master only, so a replica keeps applying its master's stream.
         String diskError = DiskErrors.writeDenial(server.persistence(), server.aof());
-        if (diskError != null && (writes(c, spec, argv) || spec.fullName().equals("ping")) && !c.mustObey()) {
+        if (diskError != null && (writes(c, spec, argv) || spec.fullName().equals("ping")) && !server.isReplica()) {
             spec.rejectedCalls++;
             rejectCommand(c, diskError);
             return true;
