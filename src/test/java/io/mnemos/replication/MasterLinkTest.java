@@ -123,6 +123,7 @@ class MasterLinkTest {
                     r.call("ROLE"));
             assertEquals("*2\r\n$9\r\nreplicaof\r\n$" + (10 + port.length()) + "\r\n127.0.0.1 " + port + "\r\n",
                     r.call("CONFIG", "GET", "replicaof"));
+            assertTrue(r.call("HELLO").contains("$4\r\nrole\r\n$7\r\nreplica\r\n"), "HELLO's role");
             String masterClient = r.call("CLIENT", "LIST", "TYPE", "master");
             assertTrue(masterClient.contains(" flags=M ") && masterClient.contains(" user=(superuser) "), masterClient);
             await("the master to see the replica's ACK",
