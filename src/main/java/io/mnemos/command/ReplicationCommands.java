@@ -60,6 +60,9 @@ public final class ReplicationCommands implements CommandFamily {
      * else a full one), or a dump-only client's, which gets a +FULLRESYNC line before its file.
      */
     private static void psync(Client c) {
+        if (c.argc() > 3 && Args.is(c.arg(3), "failover")) {
+            failoverRequest(c);
+        }
         refuseWithoutMasterLink(c);
         if (c.rdbOnly()) {
             c.server().replication().replyFullResync(c);
@@ -67,6 +70,24 @@ public final class ReplicationCommands implements CommandFamily {
             return;
         }
         c.server().replication().sync(c, Args.text(c.arg(1)), Args.text(c.arg(2)));
+    }
+
+    /**
+     * PSYNC replid offset FAILOVER: our master hands over to us (its FAILOVER command) and becomes
+     * our replica. With our replication ID we become a master (its history as our replid2, so the
+     * PSYNC continues it); anything else is refused.
+     */
+    private static void failoverRequest(Client c) {
+        if (c.server().replication().isReplica(c)) {
+            return;
+        }
+        if (!Args.text(c.arg(1)).equals(c.server().masterReplId())) {
+            throw CommandError.err("PSYNC FAILOVER replid must match my replid.");
+        }
+        if (c.server().isReplica()) {
+            c.server().masterLink().unfollow();
+            log.info("MASTER MODE enabled (failover request from '{}')", ClientCommands.describe(c));
+        }
     }
 
     /** syncCommand: a replica serves its own replicas only while its master link is up. */

@@ -350,6 +350,32 @@ class MasterLinkTest {
     }
 
     @Test
+    void aRedisMastersFailoverHandsTheRoleToTheMnemosReplica() throws Exception {
+        assumeTrue(RealRedis.available(), "redis-server not on PATH");
+        try (RealRedis redis = redisMaster();
+             RespConnection m = new RespConnection("127.0.0.1", redis.port())) {
+            m.call("DEBUG", "POPULATE", "1000");
+            try (RunningServer replica = RunningServer.start("--replicaof", "127.0.0.1", Integer.toString(redis.port()));
+                 RespConnection r = new RespConnection(replica.host(), replica.port())) {
+                writeEveryKind(m);
+                awaitInSync(m, r);
+                // The master pauses writes, waits for our offset, then asks us with PSYNC ... FAILOVER.
+                assertEquals("+OK\r\n", m.call("FAILOVER"));
+                await("the roles to be swapped", () -> "master".equals(field(r.call("INFO", "replication"), "role"))
+                        && "up".equals(linkStatus(m)));
+                assertEquals("+OK\r\n", r.call("SET", "after-failover", "1"));
+                awaitInSync(r, m);
+                assertEquals(m.call("DEBUG", "DIGEST"), r.call("DEBUG", "DIGEST"));
+                String stats = r.call("INFO", "stats");
+                assertEquals("0", field(stats, "sync_full"), stats);
+                assertEquals("1", field(stats, "sync_partial_ok"), stats);
+                assertEquals("-ERR PSYNC FAILOVER replid must match my replid.\r\n",
+                        r.call("PSYNC", "0000000000000000000000000000000000000000", "1", "FAILOVER"));
+            }
+        }
+    }
+
+    @Test
     void whileTheLinkIsDownStaleDataIsServedOrRefused() throws Exception {
         int nobody;
         try (ServerSocket s = new ServerSocket(0)) {
