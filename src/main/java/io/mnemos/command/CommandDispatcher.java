@@ -697,12 +697,29 @@ public final class CommandDispatcher {
             pauseCheck.cancel(false);
             pauseCheck = null;
         }
+        resumePostponed();
+    }
+
+    private void resumePostponed() {
         List<Client> waiting = new ArrayList<>(postponed);
         postponed.clear();
         for (Client c : waiting) {
             c.resume();
         }
     }
+
+    /**
+     * FAILOVER's pause (Redis's PAUSE_DURING_FAILOVER), apart from CLIENT PAUSE: writes wait while
+     * the replica catches up; once it ends, the clients held resume unless CLIENT PAUSE holds them.
+     */
+    public void pauseWritesForFailover(boolean pause) {
+        failoverPause = pause;
+        if (!pause && !paused()) {
+            resumePostponed();
+        }
+    }
+
+    private boolean failoverPause;
 
     /** True while a pause is in force (expired pauses end here). */
     public boolean paused() {
@@ -732,10 +749,11 @@ public final class CommandDispatcher {
     }
 
     private boolean pausedFor(Client c, CommandSpec spec, byte[][] argv) {
-        if (!paused()) {
+        boolean clientPause = paused();
+        if (!clientPause && !failoverPause) {
             return false;
         }
-        if (pauseAll) {
+        if (clientPause && pauseAll) {
             return true;
         }
         if (hasFlag(spec, argv, CommandFlag.WRITE) || hasFlag(spec, argv, CommandFlag.MAY_REPLICATE)) {

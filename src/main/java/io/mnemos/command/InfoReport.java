@@ -315,7 +315,7 @@ public final class InfoReport {
             out.field("slave" + n++, "ip=" + r.ip() + ",port=" + r.port() + ",state=" + r.state() + ",offset="
                     + r.offset() + ",lag=" + r.lagSeconds());
         }
-        out.field("master_failover_state", "no-failover");
+        out.field("master_failover_state", server.failover().stateName());
         out.field("master_replid", server.masterReplId());
         out.field("master_replid2", repl.replid2());
         out.field("master_repl_offset", repl.offset());

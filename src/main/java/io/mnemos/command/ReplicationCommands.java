@@ -23,8 +23,8 @@ import static io.mnemos.command.CommandSpec.command;
  * Replication commands: SYNC/PSYNC of a replica (served by
  * {@link io.mnemos.replication.ReplicationMaster}) or of a client that wants the dump only
  * (REPLCONF rdb-only 1, what {@code redis-cli --rdb <file>} sends); REPLCONF; REPLICAOF, which makes
- * this server a replica ({@link io.mnemos.replication.MasterLink}) or a master again; FAILOVER as a
- * master that does not fail over answers it.
+ * this server a replica ({@link io.mnemos.replication.MasterLink}) or a master again; FAILOVER, which
+ * hands the master role to a replica ({@link io.mnemos.replication.Failover}).
  */
 public final class ReplicationCommands implements CommandFamily {
     private static final Logger log = LoggerFactory.getLogger(ReplicationCommands.class);
@@ -92,6 +92,9 @@ public final class ReplicationCommands implements CommandFamily {
 
     /** syncCommand: a replica serves its own replicas only while its master link is up. */
     private static void refuseWithoutMasterLink(Client c) {
+        if (c.server().failover().active()) {
+            throw new CommandError("NOMASTERLINK Can't SYNC while failing over");
+        }
         if (c.server().isReplica() && !c.server().masterLink().linkUp()) {
             throw new CommandError("NOMASTERLINK Can't SYNC while not connected with my master");
         }
@@ -102,6 +105,9 @@ public final class ReplicationCommands implements CommandFamily {
      * background); the same master again changes nothing; NO ONE makes a replica a master again.
      */
     private static void replicaof(Client c) {
+        if (c.server().failover().active()) {
+            throw CommandError.err("REPLICAOF not allowed while failing over.");
+        }
         io.mnemos.replication.MasterLink link = c.server().masterLink();
         if (Args.is(c.arg(1), "no") && Args.is(c.arg(2), "one")) {
             if (c.server().isReplica()) {
@@ -132,16 +138,23 @@ public final class ReplicationCommands implements CommandFamily {
     }
 
     /**
-     * failoverCommand for a master without replicas: ABORT finds no failover in progress; anything
-     * else is parsed as Redis does and then needs a replica Mnemos never has.
+     * failoverCommand: ABORT, or [TO host port [FORCE]] [TIMEOUT ms] parsed as Redis does; the
+     * failover itself is {@link io.mnemos.replication.Failover}'s.
      */
     private static void failover(Client c) {
+        io.mnemos.replication.Failover failover = c.server().failover();
         if (c.argc() == 2 && Args.is(c.arg(1), "abort")) {
-            throw CommandError.err("No failover in progress.");
+            String error = failover.abortByRequest();
+            if (error != null) {
+                throw CommandError.err(error);
+            }
+            c.reply().ok();
+            return;
         }
         long timeout = 0;
         boolean force = false;
-        boolean host = false;
+        String host = null;
+        long port = 0;
         for (int j = 1; j < c.argc(); j++) {
             if (Args.is(c.arg(j), "timeout") && j + 1 < c.argc() && timeout == 0) {
                 timeout = Args.parseLong(c.arg(j + 1));
@@ -149,9 +162,9 @@ public final class ReplicationCommands implements CommandFamily {
                     throw CommandError.err("FAILOVER timeout must be greater than 0");
                 }
                 j++;
-            } else if (Args.is(c.arg(j), "to") && j + 2 < c.argc() && !host) {
-                Args.parseLong(c.arg(j + 2));
-                host = true;
+            } else if (Args.is(c.arg(j), "to") && j + 2 < c.argc() && host == null) {
+                port = Args.parseLong(c.arg(j + 2));
+                host = Args.text(c.arg(j + 1));
                 j += 2;
             } else if (Args.is(c.arg(j), "force") && !force) {
                 force = true;
@@ -159,10 +172,11 @@ public final class ReplicationCommands implements CommandFamily {
                 throw CommandError.SYNTAX;
             }
         }
-        if (c.server().replication().connectedReplicas() == 0) {
-            throw CommandError.err("FAILOVER requires connected replicas.");
+        String error = failover.start(host, (int) port, timeout, force);
+        if (error != null) {
+            throw CommandError.err(error);
         }
-        throw CommandError.err("Mnemos does not fail over to a replica: promote it with REPLICAOF NO ONE");
+        c.reply().ok();
     }
 
     /** replconfCommand: option/value pairs; acks get no reply, anything else +OK. */
@@ -174,9 +188,16 @@ public final class ReplicationCommands implements CommandFamily {
             String option = Args.text(c.arg(j)).toLowerCase(java.util.Locale.ROOT);
             switch (option) {
                 case "listening-port" -> c.listeningPort(Long.toString(Args.parseLong(c.arg(j + 1))));
-                case "ip-address", "capa" -> {
-                    // accepted: Mnemos always sends the RDB with its length (no capa eof needed) and
-                    // lists a replica under its connection's own address
+                case "ip-address" -> {
+                    // replica-announce-ip: the address INFO lists the replica under (slave_addr)
+                    if (c.arg(j + 1).length >= 256) {
+                        throw CommandError.err("REPLCONF ip-address provided by replica instance is too long: "
+                                + c.arg(j + 1).length + " bytes");
+                    }
+                    c.announcedIp(Args.text(c.arg(j + 1)));
+                }
+                case "capa" -> {
+                    // accepted: Mnemos always sends the RDB with its length (no capa eof needed)
                 }
                 case "rdb-filter-only" -> rdbFilterOnly(c, c.arg(j + 1));
                 case "ack" -> {

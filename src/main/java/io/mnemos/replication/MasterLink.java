@@ -394,7 +394,11 @@ public final class MasterLink {
         ReplicationMaster stream = server.replication();
         String offset = Long.toString(stream.offset() + 1);
         log.info("Trying a partial resynchronization (request {}:{}).", stream.replid(), offset);
-        send(channel, "PSYNC", stream.replid(), offset);
+        if (server.failover().inProgress()) {
+            send(channel, "PSYNC", stream.replid(), offset, "FAILOVER"); // the target becomes our master
+        } else {
+            send(channel, "PSYNC", stream.replid(), offset);
+        }
         expected.add(Expect.PSYNC);
     }
 
@@ -409,6 +413,7 @@ public final class MasterLink {
             fullSyncReplid = words[1];
             fullSyncOffset = Long.parseLong(words[2]);
             log.info("Full resync from master: {}:{}", fullSyncReplid, fullSyncOffset);
+            server.failover().psyncAnswered(true);
             state = State.TRANSFER;
             transferSize = -1;
             transferRead = 0;
@@ -424,6 +429,7 @@ public final class MasterLink {
             }
             log.info("MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.");
             linkEstablished(cachedDb);
+            server.failover().psyncAnswered(true);
             return;
         }
         if (reply.startsWith("-NOMASTERLINK") || reply.startsWith("-LOADING")) {
@@ -434,6 +440,7 @@ public final class MasterLink {
             log.warn("Unexpected reply to PSYNC from master: {}", reply);
         }
         cancelHandshake();
+        server.failover().psyncAnswered(false);
     }
 
     /** The RDB's header: {@code $<length>}, or {@code $EOF:<40-byte mark>} for a diskless transfer. */

@@ -233,6 +233,30 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
         return find(c) != null;
     }
 
+    /**
+     * findReplica: the replica announcing {@code host} (REPLCONF ip-address, else its peer address)
+     * and listening port {@code port}.
+     */
+    Replica find(String host, int port) {
+        for (Replica r : replicas) {
+            String address = r.client.announcedIp() != null ? r.client.announcedIp() : r.client.peerIp();
+            if (host.equals(address) && Integer.toString(port).equals(r.client.listeningPort())) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /** An online replica that acknowledged the whole stream, or null (a FAILOVER to any replica). */
+    Replica caughtUp() {
+        for (Replica r : replicas) {
+            if (r.state == State.ONLINE && r.ackOffset == offset) {
+                return r;
+            }
+        }
+        return null;
+    }
+
     private Replica find(Client c) {
         for (Replica r : replicas) {
             if (r.client == c) {
@@ -440,6 +464,7 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
         }
         r.ackOffset = replicaOffset;
         r.ackMillis = System.currentTimeMillis();
+        server.failover().update(r.ackMillis);
         for (Client waiting : List.copyOf(waits.keySet())) {
             long[] w = waits.get(waiting);
             int acked = ackedAtLeast(w[1]);
@@ -485,6 +510,7 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
      */
     public void cron(long now) {
         pruneClosed();
+        server.failover().update(now);
         if (replicas.isEmpty()) {
             // repl-backlog-ttl seconds without replicas: the backlog goes (0 = kept for ever).
             long ttl = configured("repl-backlog-ttl");
@@ -499,7 +525,8 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
         }
         startFullSyncs();
         long period = configured("repl-ping-replica-period") * 1000;
-        if (now - lastPingMillis >= period && !server.isReplica()) {
+        // No PING while a FAILOVER waits for a replica to acknowledge our offset (it would move it).
+        if (now - lastPingMillis >= period && !server.isReplica() && !server.failover().active()) {
             lastPingMillis = now;
             feed(-1, PING);
         }
@@ -534,7 +561,8 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
         long now = System.currentTimeMillis();
         List<ReplicaInfo> out = new ArrayList<>();
         for (Replica r : replicas) {
-            String ip = r.client.peerIp() == null ? "?" : r.client.peerIp();
+            String ip = r.client.announcedIp() != null ? r.client.announcedIp()
+                    : r.client.peerIp() == null ? "?" : r.client.peerIp();
             out.add(new ReplicaInfo(ip, r.client.listeningPort(), r.state.info, r.ackOffset,
                     (now - r.ackMillis) / 1000));
         }

@@ -250,6 +250,17 @@ public final class Client {
         return listeningPort;
     }
 
+    /** REPLCONF ip-address (replica-announce-ip): the address a replica is listed under, or null. */
+    public String announcedIp() {
+        return announcedIp;
+    }
+
+    public void announcedIp(String ip) {
+        this.announcedIp = ip;
+    }
+
+    private String announcedIp;
+
     public void listeningPort(String port) {
         this.listeningPort = port;
     }

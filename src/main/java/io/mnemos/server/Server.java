@@ -69,6 +69,8 @@ public final class Server {
     private final io.mnemos.replication.ReplicationMaster replication = new io.mnemos.replication.ReplicationMaster(this);
     /** The link to our master while this server is a replica (REPLICAOF). */
     private final io.mnemos.replication.MasterLink masterLink = new io.mnemos.replication.MasterLink(this);
+    /** FAILOVER's state while this master hands over to a replica. */
+    private final io.mnemos.replication.Failover failover = new io.mnemos.replication.Failover(this);
     /** Where executed writes are propagated (the AOF listens); see io.mnemos.persistence. */
     private final io.mnemos.persistence.CommandPropagation propagation = new io.mnemos.persistence.CommandPropagation();
     private final io.mnemos.persistence.AppendOnlyFile aof;
@@ -313,6 +315,10 @@ public final class Server {
 
     public io.mnemos.replication.MasterLink masterLink() {
         return masterLink;
+    }
+
+    public io.mnemos.replication.Failover failover() {
+        return failover;
     }
 
     /** server.masterhost != NULL: this server follows a master (REPLICAOF host port). */
