@@ -19,10 +19,12 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.NetUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayInputStream;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -205,19 +207,44 @@ public final class MasterLink {
         if (server.stopping() || !server.started() || server.persistence().loading()) {
             return;
         }
-        log.info("Connecting to MASTER {}:{}", config().masterHost, config().masterPort);
+        String host = config().masterHost;
+        int port = config().masterPort;
+        log.info("Connecting to MASTER {}:{}", host, port);
         int mine = ++attempt;
+        state = State.CONNECTING;
+        transferLastIo = System.currentTimeMillis();
+        log.info("MASTER <-> REPLICA sync started");
+        if (NetUtil.isValidIpV4Address(host) || NetUtil.isValidIpV6Address(host)) {
+            open(new InetSocketAddress(NetUtil.createInetAddressFromIpAddressString(host), port), mine);
+            return;
+        }
+        // A host name (a compose service, say) is looked up off the event loop: DNS may take seconds.
+        Thread.ofVirtual().name("mnemos-master-lookup").start(() -> {
+            InetSocketAddress address = new InetSocketAddress(host, port);
+            server.executeLater(() -> {
+                if (mine != attempt) {
+                    return;
+                }
+                if (address.isUnresolved()) {
+                    log.warn("Unable to connect to MASTER: unknown host {}", host);
+                    cancelHandshake();
+                    return;
+                }
+                open(address, mine);
+            });
+        });
+    }
+
+    /** The non-blocking connect of attempt {@code mine}; the handshake starts once it is up. */
+    private void open(InetSocketAddress address, int mine) {
         Bootstrap bootstrap = new Bootstrap().group(server.eventLoop())
                 .channel(Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeoutMillis()))
                 .handler(new Handler(mine));
-        ChannelFuture connecting = bootstrap.connect(config().masterHost, config().masterPort);
+        ChannelFuture connecting = bootstrap.connect(address);
         channel = connecting.channel();
-        state = State.CONNECTING;
-        transferLastIo = System.currentTimeMillis();
-        log.info("MASTER <-> REPLICA sync started");
         connecting.addListener(f -> {
             if (!f.isSuccess() && mine == attempt) {
                 log.warn("Error condition on socket for SYNC: {}", f.cause() == null ? "?" : f.cause().getMessage());
