@@ -700,6 +700,7 @@ public final class CommandDispatcher {
         resumePostponed();
     }
 
+    /** Held clients go on in the order they waited; those a remaining pause still holds wait again. */
     private void resumePostponed() {
         List<Client> waiting = new ArrayList<>(postponed);
         postponed.clear();
@@ -709,28 +710,33 @@ public final class CommandDispatcher {
     }
 
     /**
-     * FAILOVER's pause (Redis's PAUSE_DURING_FAILOVER), apart from CLIENT PAUSE: writes wait while
-     * the replica catches up; once it ends, the clients held resume unless CLIENT PAUSE holds them.
+     * The pauses of writes other than CLIENT PAUSE (Redis's pause purposes): the shutdown sequence's
+     * while replicas catch up (PAUSE_DURING_SHUTDOWN), a FAILOVER's while its replica does
+     * (PAUSE_DURING_FAILOVER). Each holds writes whatever CLIENT PAUSE / UNPAUSE and the other do
+     * meanwhile; ending one resumes the held clients (those still held wait again).
      */
-    public void pauseWritesForFailover(boolean pause) {
-        failoverPause = pause;
-        if (!pause && !paused()) {
+    public enum WritePause { SHUTDOWN, FAILOVER }
+
+    private final java.util.EnumSet<WritePause> writePauses = java.util.EnumSet.noneOf(WritePause.class);
+
+    public void pauseWrites(WritePause purpose, boolean pause) {
+        if (pause) {
+            writePauses.add(purpose);
+        } else if (writePauses.remove(purpose)) {
             resumePostponed();
         }
     }
-
-    private boolean failoverPause;
 
     /** True while a pause is in force (expired pauses end here). */
     public boolean paused() {
         if (pauseActive && pauseEnd < now()) {
             unpauseClients();
         }
-        return pauseActive;
+        return pauseActive || !writePauses.isEmpty();
     }
 
     public boolean pauseAll() {
-        return paused() && pauseAll;
+        return paused() && pauseActive && pauseAll;
     }
 
     /** Clients currently held by a pause (Redis counts them in blocked_clients). */
@@ -749,11 +755,10 @@ public final class CommandDispatcher {
     }
 
     private boolean pausedFor(Client c, CommandSpec spec, byte[][] argv) {
-        boolean clientPause = paused();
-        if (!clientPause && !failoverPause) {
+        if (!paused()) {
             return false;
         }
-        if (clientPause && pauseAll) {
+        if (pauseActive && pauseAll) {
             return true;
         }
         if (hasFlag(spec, argv, CommandFlag.WRITE) || hasFlag(spec, argv, CommandFlag.MAY_REPLICATE)) {

@@ -3,6 +3,7 @@ package io.mnemos.command;
 import io.mnemos.persistence.DumpPayload;
 import io.mnemos.protocol.ReplyWriter;
 import io.mnemos.server.Client;
+import io.mnemos.server.ShutdownSequence;
 import io.mnemos.store.DatasetDigest;
 import io.mnemos.store.Database;
 import io.mnemos.store.Entry;
@@ -488,16 +489,13 @@ public final class DebugCommands implements CommandFamily {
             throw CommandError.SYNTAX;
         }
         if (abort) {
-            // Shutdown is immediate in Mnemos (no persistence to wait for), so none is ever in progress.
-            throw CommandError.err("No shutdown in progress.");
+            if (!c.server().shutdown().abort()) {
+                throw CommandError.err("No shutdown in progress.");
+            }
+            c.reply().ok();
+            return;
         }
-        // prepareForShutdown: save when asked or when save points exist, unless NOSAVE.
-        if (!c.server().persistence().saveForShutdown(save, nosave) && !force) {
-            throw CommandError.err("Errors trying to SHUTDOWN. Check logs.");
-        }
-        // The client gets no reply, as in Redis.
-        c.reply().enabled(false);
-        c.closeAfterReply();
-        c.server().shutdownFromCommand();
+        // The caller waits, unanswered if the server exits (the connection just closes).
+        c.server().shutdown().requestedBy(c, new ShutdownSequence.Flags(save, nosave, now, force));
     }
 }

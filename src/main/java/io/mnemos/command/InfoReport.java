@@ -137,6 +137,9 @@ public final class InfoReport {
         out.field("executable", ProcessHandle.current().info().command().orElse(""));
         out.field("config_file", config.configFile);
         out.field("io_threads_active", 0);
+        if (server.shutdown().initiated()) {
+            out.field("shutdown_in_milliseconds", server.shutdown().remainingMillis());
+        }
     }
 
     private static void clients(Section out, Server server) {

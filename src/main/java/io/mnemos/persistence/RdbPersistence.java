@@ -288,13 +288,18 @@ public final class RdbPersistence {
 
     /**
      * prepareForShutdown's save: stops a BGSAVE and saves when asked to, or when save points exist
-     * and NOSAVE was not given. Returns false when the save failed.
+     * and NOSAVE was not given. Returns false when the save failed and {@code force} does not
+     * exit anyway.
      */
-    public boolean saveForShutdown(boolean save, boolean nosave) {
+    public boolean saveForShutdown(boolean save, boolean nosave, boolean force) {
         abortBgsave();
         if ((save || savePointsConfigured()) && !nosave) {
             log.info("Saving the final RDB snapshot before exiting.");
             if (!save()) {
+                if (force) {
+                    log.warn("Error trying to save the DB. Exit anyway.");
+                    return true;
+                }
                 log.warn("Error trying to save the DB, can't exit.");
                 return false;
             }

@@ -86,7 +86,7 @@ public final class Failover {
         endMillis = timeoutMillis == 0 ? 0 : System.currentTimeMillis() + timeoutMillis;
         this.force = force;
         state = State.WAIT_FOR_SYNC;
-        server.dispatcher().pauseWritesForFailover(true);
+        server.dispatcher().pauseWrites(io.mnemos.command.CommandDispatcher.WritePause.FAILOVER, true);
         return null;
     }
 
@@ -168,6 +168,6 @@ public final class Failover {
         targetPort = 0;
         endMillis = 0;
         force = false;
-        server.dispatcher().pauseWritesForFailover(false);
+        server.dispatcher().pauseWrites(io.mnemos.command.CommandDispatcher.WritePause.FAILOVER, false);
     }
 }

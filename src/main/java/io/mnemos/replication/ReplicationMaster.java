@@ -408,15 +408,9 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
         return true;
     }
 
-    /**
-     * A replica's stream is its master's, fed by {@link #feedFromMaster}: its own execution of those
-     * commands (and PINGs or GETACKs of its own) is not propagated to sub-replicas again.
-     */
     @Override
     public void propagate(int db, byte[][] argv) {
-        if (!server.isReplica()) {
-            feed(db, argv);
-        }
+        feed(db, argv);
     }
 
     /**
@@ -424,6 +418,11 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
      * {@code db} -1 for PING and GETACK, which need none), the backlog and every replica.
      */
     private void feed(int db, byte[][] argv) {
+        // A replica's stream is its master's, fed by feedFromMaster: what it executes itself, and
+        // PINGs or GETACKs of its own, are not fed to its replicas (replicationFeedSlaves returns).
+        if (server.isReplica()) {
+            return;
+        }
         pruneClosed();
         if (replicas.isEmpty() && backlog == null) {
             return;
@@ -493,7 +492,12 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
      */
     public void await(Client c, long numreplicas, long target) {
         waits.put(c, new long[]{numreplicas, target});
-        if (connectedReplicas() > 0 && !server.isReplica()) {
+        requestAcks();
+    }
+
+    /** sendGetackToReplicas: REPLCONF GETACK down the stream, each replica answers with its offset. */
+    public void requestAcks() {
+        if (connectedReplicas() > 0) {
             feed(-1, GETACK);
         }
     }
@@ -526,7 +530,7 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
         startFullSyncs();
         long period = configured("repl-ping-replica-period") * 1000;
         // No PING while a FAILOVER waits for a replica to acknowledge our offset (it would move it).
-        if (now - lastPingMillis >= period && !server.isReplica() && !server.failover().active()) {
+        if (now - lastPingMillis >= period && !server.failover().active()) {
             lastPingMillis = now;
             feed(-1, PING);
         }

@@ -54,35 +54,24 @@ public final class Main {
                     + "let systemd, docker or nohup put it in the background");
         }
         Server server = new Server(config);
-        server.onShutdown(() -> Runtime.getRuntime().halt(0));
+        server.onShutdown(() -> System.exit(0));
         server.persistence().onLoadFailure(() -> Runtime.getRuntime().halt(1));
-        // Like Redis: SIGTERM and SIGINT stop the server cleanly and the process exits with 0, as
-        // shutdown-on-sigterm / shutdown-on-sigint say (default: save if there are save points;
-        // save, nosave, force as SHUTDOWN's flags; now has no replicas to skip waiting for).
+        // Like Redis: SIGTERM and SIGINT run the shutdown sequence (waiting for lagging replicas,
+        // the final save) with the flags shutdown-on-sigterm / shutdown-on-sigint give; the process
+        // exits with 0. Before the server runs there is nothing to wait for or save.
         for (String signal : new String[]{"TERM", "INT"}) {
             Signal.handle(new Signal(signal), s -> {
                 log.warn("Received SIG{} scheduling shutdown...", signal);
-                java.util.List<String> flags = java.util.List.of(
-                        config.option("shutdown-on-sig" + signal.toLowerCase(java.util.Locale.ROOT)).get().split(" "));
-                Thread stopper = new Thread(() -> {
-                    // prepareForShutdown: the final RDB save when save points are configured.
-                    boolean[] saved = {true};
-                    if (server.started()) {
-                        java.util.concurrent.CompletableFuture<Void> f = new java.util.concurrent.CompletableFuture<>();
-                        server.execute(() -> {
-                            saved[0] = server.persistence().saveForShutdown(flags.contains("save"), flags.contains("nosave"));
-                            f.complete(null);
-                        });
-                        f.join();
-                    }
-                    if (!saved[0] && !flags.contains("force")) {
-                        log.warn("Errors trying to shut down the server. Check the logs for more information.");
-                        return;
-                    }
-                    server.stop();
-                    System.exit(0);
-                }, "mnemos-signal-shutdown");
-                stopper.start();
+                ShutdownSequence.Flags flags = ShutdownSequence.Flags.of(java.util.List.of(
+                        config.option("shutdown-on-sig" + signal.toLowerCase(java.util.Locale.ROOT)).get().split(" ")));
+                if (server.started()) {
+                    server.execute(() -> server.shutdown().requestedBySignal(flags));
+                } else {
+                    new Thread(() -> {
+                        server.stop();
+                        System.exit(0);
+                    }, "mnemos-signal-shutdown").start();
+                }
             });
         }
         writePidfile(config.pidfile);

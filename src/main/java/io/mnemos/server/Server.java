@@ -71,6 +71,7 @@ public final class Server {
     private final io.mnemos.replication.MasterLink masterLink = new io.mnemos.replication.MasterLink(this);
     /** FAILOVER's state while this master hands over to a replica. */
     private final io.mnemos.replication.Failover failover = new io.mnemos.replication.Failover(this);
+    private final ShutdownSequence shutdown = new ShutdownSequence(this);
     /** Where executed writes are propagated (the AOF listens); see io.mnemos.persistence. */
     private final io.mnemos.persistence.CommandPropagation propagation = new io.mnemos.persistence.CommandPropagation();
     private final io.mnemos.persistence.AppendOnlyFile aof;
@@ -183,8 +184,9 @@ public final class Server {
         beforeSleepScheduled = false;
         iterationMillis = 0;
         try {
-            // A replica leaves expired keys to its master's DEL (Redis: only a master's cycle runs).
-            if (!scripting.busy() && !isReplica()) {
+            // activeExpireCycle: the dataset stays as it is while clients are paused; a replica
+            // leaves expired keys to its master's DEL (Redis runs a master's cycle only).
+            if (!scripting.busy() && !dispatcher.paused() && !isReplica()) {
                 activeExpire.runFast();
             }
             // Keys modified under BCAST prefixes since the last iteration, as Redis's beforeSleep.
@@ -307,6 +309,11 @@ public final class Server {
 
     public MigrateSockets migrateSockets() {
         return migrateSockets;
+    }
+
+    /** SHUTDOWN and SIGTERM/SIGINT: the wait for replicas, the final save, the exit. */
+    public ShutdownSequence shutdown() {
+        return shutdown;
     }
 
     public io.mnemos.replication.ReplicationMaster replication() {
@@ -635,11 +642,11 @@ public final class Server {
         if (scripting.busy()) {
             return; // like Redis, no time events while a script is past busy-reply-threshold
         }
-        long cycleStart = System.nanoTime();
-        if (!isReplica()) {
+        if (!dispatcher.paused() && !isReplica()) {
+            long cycleStart = System.nanoTime();
             activeExpire.runSlow(config.hz);
+            latency.addSampleIfNeeded("expire-cycle", (System.nanoTime() - cycleStart) / 1_000_000);
         }
-        latency.addSampleIfNeeded("expire-cycle", (System.nanoTime() - cycleStart) / 1_000_000);
         sampler.cronTick(stats, System.currentTimeMillis());
         sampler.notePeak(usedMemory());
         dispatcher.performEvictions();
@@ -648,6 +655,7 @@ public final class Server {
         migrateSockets.closeIdle(System.currentTimeMillis());
         replication.cron(System.currentTimeMillis());
         masterLink.cron(System.currentTimeMillis());
+        shutdown.cron(System.currentTimeMillis());
         // Also when idle, so that a lowered tracking-table-max-keys applies without a next command.
         if (tracking.clientCount() > 0) {
             tracking.limitUsedSlots();
@@ -720,9 +728,8 @@ public final class Server {
         }
     }
 
-    /** SHUTDOWN: stop the server without blocking the keyspace thread, then run the shutdown action. */
-    public void shutdownFromCommand() {
-        log.warn("User requested shutdown...");
+    /** The end of a shutdown: stop the server without blocking the keyspace thread, then run the shutdown action. */
+    void exitAfterStop() {
         Thread stopper = new Thread(() -> {
             stop();
             shutdownAction.run();

@@ -140,6 +140,39 @@ class ServerProcessTest {
     }
 
     @Test
+    void sigtermWaitsForALaggingReplicaUpToShutdownTimeoutThenExits() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.mnemos.testing.RealRedis.available(), "redis-server not on PATH");
+        int port = freePort();
+        try (ServerProcess server = new ServerProcess("--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--shutdown-timeout", "1");
+             io.mnemos.testing.RealRedis replica = io.mnemos.testing.RealRedis.start(
+                     "--replicaof", "127.0.0.1", Integer.toString(port))) {
+            server.awaitReady();
+            try (RespConnection c = new RespConnection("127.0.0.1", port)) {
+                long deadline = System.currentTimeMillis() + 20_000;
+                while (!c.call("INFO", "replication").contains("state=online")) {
+                    assertTrue(System.currentTimeMillis() < deadline, "the replica never came online");
+                    Thread.sleep(20);
+                }
+                replica.suspend();
+                try {
+                    c.call("SET", "unacknowledged", "1");
+                    server.process.toHandle().destroy();
+                    assertTrue(server.awaitExit(), "exits once shutdown-timeout has passed");
+                } finally {
+                    replica.resume();
+                }
+            }
+            assertEquals(0, server.process.exitValue());
+            String out = server.output();
+            assertTrue(out.contains("Waiting for replicas before shutting down."), out);
+            assertTrue(out.contains("Lagging replica 127.0.0.1:" + replica.port() + " reported offset"), out);
+            assertTrue(out.contains("0 of 1 replicas are in sync when shutting down."), out);
+            assertTrue(out.contains("bye bye"), out);
+        }
+    }
+
+    @Test
     void badConfigFileIsRejectedWithRedisStyleMessage() throws Exception {
         Path conf = dir.resolve("bad.conf");
         Files.writeString(conf, "port 6379\nno-such-directive 1\n");

@@ -88,6 +88,22 @@ public final class RealRedis implements AutoCloseable {
         return port;
     }
 
+    /** SIGSTOP: the process stops reading its sockets (a replica stops acknowledging) until {@link #resume}. */
+    public void suspend() throws IOException, InterruptedException {
+        signal("-STOP");
+    }
+
+    public void resume() throws IOException, InterruptedException {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) throws IOException, InterruptedException {
+        int exit = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start().waitFor();
+        if (exit != 0) {
+            throw new IOException("kill " + signal + " failed with " + exit);
+        }
+    }
+
     @Override
     public void close() throws InterruptedException {
         process.destroy();
