@@ -23,7 +23,6 @@ import io.netty.util.NetUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayInputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -45,7 +44,8 @@ import java.util.List;
  */
 public final class MasterLink {
     private static final Logger log = LoggerFactory.getLogger(MasterLink.class);
-    private static final int EOF_MARK_SIZE = 40;
+    /** CONFIG_RUN_ID_SIZE: the length of a replication ID. */
+    private static final int REPLID_SIZE = 40;
     /** shared.roslaveerr. */
     public static final String READONLY = "READONLY You can't write against a read only replica.";
 
@@ -87,13 +87,10 @@ public final class MasterLink {
     /** +FULLRESYNC's replication ID and offset, for once the RDB is loaded. */
     private String fullSyncReplid;
     private long fullSyncOffset;
-    /** repl_transfer_size (-1 until the bulk header, 0 with an EOF mark), read and last I/O. */
-    private long transferSize = -1;
-    private long transferRead;
+    /** The RDB being received, null until its bulk header came. */
+    private RdbTransfer transfer;
+    /** repl_transfer_lastio: the last bytes from the master while connecting or syncing. */
     private long transferLastIo;
-    private byte[] eofMark;
-    private byte[] rdb = new byte[0];
-    private int rdbLength;
     /** repl_down_since: when the link went down (0: never up, or up now). */
     private long downSince;
     private long lastCron;
@@ -189,7 +186,7 @@ public final class MasterLink {
      */
     public void restoreSavedHistory(String[] saved) {
         Long offset = saved[2] == null ? null : io.mnemos.util.Numbers.strtollWhole(saved[2]);
-        if (!replica() || saved[1] == null || saved[1].length() != EOF_MARK_SIZE || offset == null) {
+        if (!replica() || saved[1] == null || saved[1].length() != REPLID_SIZE || offset == null) {
             return;
         }
         server.replication().adoptSavedHistory(saved[1], offset);
@@ -289,10 +286,7 @@ public final class MasterLink {
         }
         releaseLines();
         expected.clear();
-        rdb = new byte[0];
-        rdbLength = 0;
-        transferSize = -1;
-        transferRead = 0;
+        transfer = null;
     }
 
     private void releaseLines() {
@@ -307,8 +301,10 @@ public final class MasterLink {
     private void read(ByteBuf in) {
         transferLastIo = System.currentTimeMillis();
         while (in.isReadable() && (state == State.HANDSHAKE || state == State.TRANSFER)) {
-            if (state == State.TRANSFER && transferSize != -1) {
-                receivePayload(in);
+            if (state == State.TRANSFER && transfer != null) {
+                if (transfer.receive(in)) {
+                    loadTransferred();
+                }
                 continue;
             }
             String line = nextLine(in);
@@ -432,7 +428,7 @@ public final class MasterLink {
     private void psyncReply(String reply) {
         if (reply.startsWith("+FULLRESYNC")) {
             String[] words = reply.split(" ");
-            if (words.length < 3 || words[1].length() != EOF_MARK_SIZE) {
+            if (words.length < 3 || words[1].length() != REPLID_SIZE) {
                 log.warn("Master replied with wrong +FULLRESYNC syntax.");
                 cancelHandshake();
                 return;
@@ -442,15 +438,14 @@ public final class MasterLink {
             log.info("Full resync from master: {}:{}", fullSyncReplid, fullSyncOffset);
             server.failover().psyncAnswered(true);
             state = State.TRANSFER;
-            transferSize = -1;
-            transferRead = 0;
+            transfer = null;
             return;
         }
         if (reply.startsWith("+CONTINUE")) {
             log.info("Successful partial resynchronization with master.");
             String newReplid = reply.length() > 10 ? reply.substring(10).trim() : "";
             ReplicationMaster stream = server.replication();
-            if (newReplid.length() == EOF_MARK_SIZE && !newReplid.equals(stream.replid())) {
+            if (newReplid.length() == REPLID_SIZE && !newReplid.equals(stream.replid())) {
                 stream.masterReplIdChanged(newReplid);
                 log.warn("Master replication ID changed to {}", newReplid);
             }
@@ -486,77 +481,27 @@ public final class MasterLink {
             cancelHandshake();
             return;
         }
-        if (line.startsWith("$EOF:") && line.length() >= 5 + EOF_MARK_SIZE) {
-            eofMark = line.substring(5, 5 + EOF_MARK_SIZE).getBytes(StandardCharsets.US_ASCII);
-            transferSize = 0;
+        transfer = RdbTransfer.announcedBy(line);
+        if (transfer.eofMarked()) {
             log.info("MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF to parser");
         } else {
-            eofMark = null;
-            transferSize = Long.parseLong(line.substring(1));
-            log.info("MASTER <-> REPLICA sync: receiving {} bytes from master to parser", transferSize);
+            log.info("MASTER <-> REPLICA sync: receiving {} bytes from master to parser", transfer.size());
         }
-        rdb = new byte[(int) Math.min(Math.max(transferSize, 1 << 16), Integer.MAX_VALUE - 16)];
-        rdbLength = 0;
-        if (transferSize == 0 && eofMark == null) {
+        if (transfer.complete()) {
             loadTransferred();
         }
     }
 
-    /**
-     * RDB bytes: up to the announced length, or up to the EOF mark. What follows in the same read is
-     * the command stream, left in {@code in}.
-     */
-    private void receivePayload(ByteBuf in) {
-        int n = eofMark == null ? (int) Math.min(in.readableBytes(), transferSize - rdbLength) : in.readableBytes();
-        if (rdbLength + n > rdb.length) {
-            rdb = java.util.Arrays.copyOf(rdb, (int) Math.min(Integer.MAX_VALUE - 16, Math.max(rdb.length * 2L,
-                    (long) rdbLength + n)));
-        }
-        in.getBytes(in.readerIndex(), rdb, rdbLength, n);
-        if (eofMark == null) {
-            in.skipBytes(n);
-            rdbLength += n;
-            transferRead += n;
-            if (rdbLength == transferSize) {
-                loadTransferred();
-            }
-            return;
-        }
-        // The mark may straddle two reads: the search starts in the tail of what came before.
-        int mark = indexOfMark(Math.max(0, rdbLength - (EOF_MARK_SIZE - 1)), rdbLength + n);
-        int used = mark < 0 ? n : mark + EOF_MARK_SIZE - rdbLength;
-        in.skipBytes(used);
-        transferRead += used;
-        if (mark < 0) {
-            rdbLength += n;
-            return;
-        }
-        rdbLength = mark;
-        loadTransferred();
-    }
-
-    /** Where the EOF mark starts in rdb[from, end), or -1. */
-    private int indexOfMark(int from, int end) {
-        for (int i = from; i + EOF_MARK_SIZE <= end; i++) {
-            if (rdb[i] == eofMark[0] && java.util.Arrays.equals(rdb, i, i + EOF_MARK_SIZE, eofMark, 0, EOF_MARK_SIZE)) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
     /** The RDB arrived: the old data goes, the master's is loaded, and its stream follows. */
     private void loadTransferred() {
-        byte[] payload = rdb;
-        int length = rdbLength;
-        rdb = new byte[0];
-        rdbLength = 0;
+        RdbTransfer received = transfer;
+        transfer = null;
         log.info("MASTER <-> REPLICA sync: Flushing old data");
         server.emptyData(true);
         log.info("MASTER <-> REPLICA sync: Loading DB in memory");
         int[] streamDb = {0};
         try {
-            server.persistence().loadInto(new ByteArrayInputStream(payload, 0, length), length, (key, value) -> {
+            server.persistence().loadInto(received.payload(), received.length(), (key, value) -> {
                 if (new String(key, StandardCharsets.US_ASCII).equals("repl-stream-db")) {
                     Long db = io.mnemos.util.Numbers.string2ll(value);
                     streamDb[0] = db == null || db < 0 || db >= server.keyspace().count() ? 0 : db.intValue();
@@ -596,7 +541,7 @@ public final class MasterLink {
     private void linkEstablished(int db) {
         releaseLines();
         expected.clear();
-        transferSize = -1;
+        transfer = null;
         master = new Client(server.clients().nextId(), server, channel, new ReplyWriter(channel.alloc()));
         master.markMaster();
         master.select(db);
@@ -770,12 +715,13 @@ public final class MasterLink {
         out.add(new Object[]{"slave_read_repl_offset", master == null ? applied : readOffset});
         out.add(new Object[]{"slave_repl_offset", applied});
         if (state == State.TRANSFER) {
-            long size = transferSize < 0 ? -1 : transferSize;
+            long size = transfer == null ? -1 : transfer.size();
+            long read = transfer == null ? 0 : transfer.read();
             out.add(new Object[]{"master_sync_total_bytes", size});
-            out.add(new Object[]{"master_sync_read_bytes", transferRead});
-            out.add(new Object[]{"master_sync_left_bytes", size - transferRead});
+            out.add(new Object[]{"master_sync_read_bytes", read});
+            out.add(new Object[]{"master_sync_left_bytes", size - read});
             out.add(new Object[]{"master_sync_perc", String.format(java.util.Locale.ROOT, "%.2f",
-                    size > 0 ? 100.0 * transferRead / size : 0.0)});
+                    size > 0 ? 100.0 * read / size : 0.0)});
             out.add(new Object[]{"master_sync_last_io_seconds_ago", (now - transferLastIo) / 1000});
         }
         if (state != State.CONNECTED) {
