@@ -36,6 +36,15 @@ class MasterLinkTest {
         return RealRedis.start(args);
     }
 
+    /** A Mnemos server started with {@code --replicaof} the redis-server (after {@code flags}). */
+    static RunningServer replicaOf(RealRedis redis, String... flags) {
+        String[] args = java.util.Arrays.copyOf(flags, flags.length + 3);
+        args[flags.length] = "--replicaof";
+        args[flags.length + 1] = "127.0.0.1";
+        args[flags.length + 2] = Integer.toString(redis.port());
+        return RunningServer.start(args);
+    }
+
     /** Strings, lists, hashes, sets, sorted sets, streams, expiries, MULTI, EVAL, other databases, flushes. */
     static void writeEveryKind(RespConnection m) throws Exception {
         m.call("SET", "s", "v");
@@ -219,7 +228,7 @@ class MasterLinkTest {
         assumeTrue(RealRedis.available(), "redis-server not on PATH");
         try (RealRedis redis = redisMaster();
              RespConnection m = new RespConnection("127.0.0.1", redis.port());
-             RunningServer replica = RunningServer.start("--replicaof", "127.0.0.1", Integer.toString(redis.port()));
+             RunningServer replica = replicaOf(redis);
              RespConnection r = new RespConnection(replica.host(), replica.port())) {
             m.call("DEBUG", "POPULATE", "1000");
             awaitInSync(m, r);
@@ -253,8 +262,7 @@ class MasterLinkTest {
         try (RealRedis redis = redisMaster("--repl-ping-replica-period", "1");
              RespConnection m = new RespConnection("127.0.0.1", redis.port());
              RespConnection sleeper = new RespConnection("127.0.0.1", redis.port());
-             RunningServer replica = RunningServer.start("--repl-timeout", "2",
-                     "--replicaof", "127.0.0.1", Integer.toString(redis.port()));
+             RunningServer replica = replicaOf(redis, "--repl-timeout", "2");
              RespConnection r = new RespConnection(replica.host(), replica.port())) {
             m.call("SET", "k", "v");
             awaitInSync(m, r);
@@ -305,7 +313,7 @@ class MasterLinkTest {
         assumeTrue(RealRedis.available(), "redis-server not on PATH");
         try (RealRedis redis = redisMaster();
              RespConnection m = new RespConnection("127.0.0.1", redis.port());
-             RunningServer replica = RunningServer.start("--replicaof", "127.0.0.1", Integer.toString(redis.port()));
+             RunningServer replica = replicaOf(redis);
              RespConnection r = new RespConnection(replica.host(), replica.port())) {
             awaitInSync(m, r);
             assertEquals("+OK\r\n", r.call("CLIENT", "PAUSE", "100000", "WRITE"));
@@ -327,9 +335,8 @@ class MasterLinkTest {
         assumeTrue(RealRedis.available(), "redis-server not on PATH");
         try (RealRedis redis = redisMaster();
              RespConnection m = new RespConnection("127.0.0.1", redis.port())) {
-            String port = Integer.toString(redis.port());
             m.call("DEBUG", "POPULATE", "1000");
-            try (RunningServer replica = RunningServer.start("--dir", dir.toString(), "--replicaof", "127.0.0.1", port);
+            try (RunningServer replica = replicaOf(redis, "--dir", dir.toString());
                  RespConnection r = new RespConnection(replica.host(), replica.port())) {
                 awaitInSync(m, r);
                 m.call("SELECT", "6");
@@ -338,7 +345,7 @@ class MasterLinkTest {
                 assertEquals("+OK\r\n", r.call("SAVE")); // with repl-id, repl-offset and repl-stream-db
             }
             m.call("SET", "while-down", "1"); // db 6 still selected: no SELECT in the stream
-            try (RunningServer again = RunningServer.start("--dir", dir.toString(), "--replicaof", "127.0.0.1", port);
+            try (RunningServer again = replicaOf(redis, "--dir", dir.toString());
                  RespConnection r = new RespConnection(again.host(), again.port())) {
                 awaitInSync(m, r);
                 String stats = m.call("INFO", "stats");
@@ -355,7 +362,7 @@ class MasterLinkTest {
         try (RealRedis redis = redisMaster();
              RespConnection m = new RespConnection("127.0.0.1", redis.port())) {
             m.call("DEBUG", "POPULATE", "1000");
-            try (RunningServer replica = RunningServer.start("--replicaof", "127.0.0.1", Integer.toString(redis.port()));
+            try (RunningServer replica = replicaOf(redis);
                  RespConnection r = new RespConnection(replica.host(), replica.port())) {
                 writeEveryKind(m);
                 awaitInSync(m, r);
