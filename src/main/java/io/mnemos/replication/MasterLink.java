@@ -327,6 +327,11 @@ public final class MasterLink {
         int eol = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n');
         if (eol < 0) {
             lines.writeBytes(in);
+            if (lines.readableBytes() > RespRequestDecoder.INLINE_MAX_SIZE) {
+                // No reply line of the handshake is that long: not a Redis master.
+                throw new IllegalStateException("a reply line longer than "
+                        + RespRequestDecoder.INLINE_MAX_SIZE + " bytes from the MASTER");
+            }
             return null;
         }
         lines.writeBytes(in, eol - in.readerIndex() + 1);
