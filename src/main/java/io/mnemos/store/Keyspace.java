@@ -136,6 +136,7 @@ public final class Keyspace {
         for (Database db : databases) {
             db.obeyingMaster(obeying);
         }
+        clock.exact(obeying);
     }
 
     public void flushAll() {
