@@ -121,12 +121,7 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
 
     /** A new random replication ID (genRedisInfoString's 40 hex characters). */
     static String randomReplId() {
-        StringBuilder sb = new StringBuilder(40);
-        java.util.concurrent.ThreadLocalRandom rnd = java.util.concurrent.ThreadLocalRandom.current();
-        for (int i = 0; i < 40; i++) {
-            sb.append(Character.forDigit(rnd.nextInt(16), 16));
-        }
-        return sb.toString();
+        return Server.randomHex(40);
     }
 
     /**

@@ -745,7 +745,8 @@ public final class Server {
         return stopping;
     }
 
-    private static String randomHex(int length) {
+    /** Random lowercase hex digits: run IDs and replication IDs. */
+    public static String randomHex(int length) {
         StringBuilder sb = new StringBuilder(length);
         java.util.concurrent.ThreadLocalRandom rnd = java.util.concurrent.ThreadLocalRandom.current();
         for (int i = 0; i < length; i++) {
