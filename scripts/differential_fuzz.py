@@ -32,6 +32,10 @@ lag; consumers an XREADGROUP created; XREADGROUP of a consumer's history, which 
 unpropagated). The replica gets the fuzzer's CONFIG SETs too.
   redis-server --port 7712 --replicaof 127.0.0.1 7655 --save '' --enable-debug-command yes --daemonize yes
   scripts/differential_fuzz.py --redis 7650 --mnemos 7655 --replica-port 7712 --seeds 1-50
+The other way round, Mnemos as the replica of a redis-server master: give two redis-servers as
+--redis and --mnemos and a Mnemos replica of the second as --replica-port.
+  java -jar target/mnemos-server.jar --port 7713 --replicaof 127.0.0.1 7656 --save '' --enable-debug-command yes
+  scripts/differential_fuzz.py --redis 7650 --mnemos 7656 --replica-port 7713 --seeds 1-50
 
 On a divergence the full stream is saved to --out-dir (default /tmp) as fuzz-SEED.jsonl. The
 fuzzer FLUSHALLs both servers and resets the thresholds it changes before each seed; it never uses

@@ -162,6 +162,11 @@ public final class BlockingCommands implements CommandFamily {
      * timeout in milliseconds (0: until CLIENT UNBLOCK or a disconnection), then answers 0.
      */
     private static void waitForReplicas(Client c) {
+        if (c.server().isReplica()) {
+            throw CommandError.err("WAIT cannot be used with replica instances. Please also note that since Redis 4.0 "
+                    + "if a replica is configured to be writable (which is not the default) writes to replicas are "
+                    + "just local and are not propagated.");
+        }
         long numreplicas = Args.parseLong(c.arg(1));
         long timeout = Args.parseLong(c.arg(2), "timeout is not an integer or out of range");
         if (timeout < 0) {

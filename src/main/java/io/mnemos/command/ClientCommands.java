@@ -232,6 +232,9 @@ public final class ClientCommands implements CommandFamily {
     }
 
     private static int typeOf(Client c) {
+        if (c.master()) {
+            return TYPE_MASTER;
+        }
         return io.mnemos.server.OutputBufferLimits.classOf(c); // CLIENT_CLASS_* are the TYPE_* numbers
     }
 
@@ -283,6 +286,9 @@ public final class ClientCommands implements CommandFamily {
         io.mnemos.server.PubSub pubsub = client.server().pubsub();
         if (client.server().replication().isReplica(client)) {
             flags.append('S');
+        }
+        if (client.master()) {
+            flags.append('M');
         }
         if (client.server().monitors().contains(client)) {
             flags.append('O');
@@ -566,12 +572,7 @@ public final class ClientCommands implements CommandFamily {
                 dispatcher.answerTimedOut(t, b);
                 return;
             }
-            dispatcher.answerBlocked(t, b, () -> {
-                String unblocked = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
-                c.server().recordError(unblocked);
-                t.reply().error(unblocked);
-                b.spec().failedCalls++;
-            });
+            dispatcher.answerBlockedWithError(t, b, "UNBLOCKED client unblocked via CLIENT UNBLOCK");
         });
         c.reply().integer(done ? 1 : 0);
     }

@@ -90,13 +90,14 @@ public final class CommandDispatcher {
     }
 
     static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
+    static final String MASTERDOWN =
+            "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
 
     private final Server server;
     private final CommandTable table;
 
     // CLIENT PAUSE state: Redis's client_pause_type and end time (milliseconds on the keyspace clock).
     private boolean pauseActive;
-    private boolean shutdownPause;
     private boolean pauseAll;
     private long pauseEnd;
     private ScheduledExecutorService pauseTimer;
@@ -223,17 +224,31 @@ public final class CommandDispatcher {
         if (server.tracking().clientCount() > 0) {
             server.tracking().limitUsedSlots();
         }
-        // No writes, nor PING, while the last BGSAVE or AOF write failed (MISCONF).
+        // No writes, nor PING, while the last BGSAVE or AOF write failed (MISCONF); Redis 7.0 checks
+        // that on a master only, so a replica keeps applying its master's stream.
         String diskError = DiskErrors.writeDenial(server.persistence(), server.aof());
-        if (diskError != null && (writes(c, spec, argv) || spec.fullName().equals("ping"))) {
+        if (diskError != null && (writes(c, spec, argv) || spec.fullName().equals("ping")) && !server.isReplica()) {
             spec.rejectedCalls++;
             rejectCommand(c, diskError);
+            return true;
+        }
+        // A read-only replica takes writes from its master only (shared.roslaveerr).
+        if (server.masterLink().refusesWritesOf(c) && writes(c, spec, argv)) {
+            spec.rejectedCalls++;
+            rejectCommand(c, io.mnemos.replication.MasterLink.READONLY);
             return true;
         }
         // RESP2 subscribed mode: only the subscription commands, PING, QUIT and RESET.
         if (c.protocol() == 2 && server.pubsub().subscribed(c) && !PubSubCommands.allowedWhileSubscribed(spec)) {
             spec.rejectedCalls++;
             rejectCommand(c, PubSubCommands.subscribedModeError(spec));
+            return true;
+        }
+        // replica-serve-stale-data no: while the link is down only STALE commands (INFO, REPLICAOF, ...).
+        if (server.isReplica() && !server.masterLink().linkUp() && !spec.has(CommandFlag.STALE)
+                && server.config().option("replica-serve-stale-data").get().equals("no")) {
+            spec.rejectedCalls++;
+            rejectCommand(c, MASTERDOWN);
             return true;
         }
         if (server.persistence().loading() && !spec.has(CommandFlag.LOADING)) {
@@ -583,6 +598,15 @@ public final class CommandDispatcher {
         });
     }
 
+    /** A blocked client's command ends in an error (CLIENT UNBLOCK ERROR, a master turned replica). */
+    public void answerBlockedWithError(Client c, BlockedClients.Block b, String error) {
+        answerBlocked(c, b, () -> {
+            server.recordError(error);
+            c.reply().error(error);
+            b.spec().failedCalls++;
+        });
+    }
+
     public void answerBlocked(Client c, BlockedClients.Block b, Runnable reply) {
         withReplyMode(c, reply);
         b.spec().calls++;
@@ -627,6 +651,10 @@ public final class CommandDispatcher {
             return Evictor.Result.OK;
         }
         if (paused()) {
+            return Evictor.Result.OK;
+        }
+        // isSafeToPerformEvictions: a replica's memory follows its master (replica-ignore-maxmemory).
+        if (server.isReplica() && server.config().option("replica-ignore-maxmemory").get().equals("yes")) {
             return Evictor.Result.OK;
         }
         Evictor.Result result = keyspace.evictor().perform();
@@ -682,12 +710,19 @@ public final class CommandDispatcher {
     }
 
     /**
-     * The shutdown sequence's pause (Redis's PAUSE_DURING_SHUTDOWN): writes wait while replicas
-     * catch up, whatever CLIENT PAUSE / UNPAUSE do meanwhile. Ending it resumes the held clients.
+     * The pauses of writes other than CLIENT PAUSE (Redis's pause purposes): the shutdown sequence's
+     * while replicas catch up (PAUSE_DURING_SHUTDOWN), a FAILOVER's while its replica does
+     * (PAUSE_DURING_FAILOVER). Each holds writes whatever CLIENT PAUSE / UNPAUSE and the other do
+     * meanwhile; ending one resumes the held clients (those still held wait again).
      */
-    public void pauseWritesForShutdown(boolean pause) {
-        shutdownPause = pause;
-        if (!pause) {
+    public enum WritePause { SHUTDOWN, FAILOVER }
+
+    private final java.util.EnumSet<WritePause> writePauses = java.util.EnumSet.noneOf(WritePause.class);
+
+    public void pauseWrites(WritePause purpose, boolean pause) {
+        if (pause) {
+            writePauses.add(purpose);
+        } else if (writePauses.remove(purpose)) {
             resumePostponed();
         }
     }
@@ -697,7 +732,7 @@ public final class CommandDispatcher {
         if (pauseActive && pauseEnd < now()) {
             unpauseClients();
         }
-        return pauseActive || shutdownPause;
+        return pauseActive || !writePauses.isEmpty();
     }
 
     public boolean pauseAll() {

@@ -181,7 +181,7 @@ public final class ConnectionCommands implements CommandFamily {
         r.bulk("mode");
         r.bulk("standalone");
         r.bulk("role");
-        r.bulk("master");
+        r.bulk(c.server().isReplica() ? "replica" : "master");
         r.bulk("modules");
         r.emptyArray();
     }

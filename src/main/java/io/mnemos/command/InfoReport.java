@@ -300,18 +300,29 @@ public final class InfoReport {
     private static void replication(Section out, Server server) {
         io.mnemos.replication.ReplicationMaster repl = server.replication();
         List<io.mnemos.replication.ReplicationMaster.ReplicaInfo> replicas = repl.describe();
-        out.field("role", "master");
+        if (server.isReplica()) {
+            out.field("role", "slave");
+            for (Object[] f : server.masterLink().info()) {
+                out.field((String) f[0], f[1]);
+            }
+            io.mnemos.server.ServerConfig config = server.config();
+            out.field("slave_priority", config.option("replica-priority").get());
+            out.field("slave_read_only", config.option("replica-read-only").get().equals("yes") ? 1 : 0);
+            out.field("replica_announced", config.option("replica-announced").get().equals("yes") ? 1 : 0);
+        } else {
+            out.field("role", "master");
+        }
         out.field("connected_slaves", replicas.size());
         int n = 0;
         for (io.mnemos.replication.ReplicationMaster.ReplicaInfo r : replicas) {
             out.field("slave" + n++, "ip=" + r.ip() + ",port=" + r.port() + ",state=" + r.state() + ",offset="
                     + r.offset() + ",lag=" + r.lagSeconds());
         }
-        out.field("master_failover_state", "no-failover");
+        out.field("master_failover_state", server.failover().stateName());
         out.field("master_replid", server.masterReplId());
-        out.field("master_replid2", "0000000000000000000000000000000000000000");
+        out.field("master_replid2", repl.replid2());
         out.field("master_repl_offset", repl.offset());
-        out.field("second_repl_offset", -1);
+        out.field("second_repl_offset", repl.secondReplOffset());
         long[] backlog = repl.backlogInfo();
         out.field("repl_backlog_active", backlog[0]);
         out.field("repl_backlog_size", backlog[1]);

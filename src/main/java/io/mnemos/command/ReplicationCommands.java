@@ -22,10 +22,11 @@ import static io.mnemos.replication.ReplicationMaster.EXCLUDE_DATA;
 import static io.mnemos.replication.ReplicationMaster.EXCLUDE_FUNCTIONS;
 
 /**
- * Replication commands of a master: SYNC/PSYNC of a replica (served by
+ * Replication commands: SYNC/PSYNC of a replica (served by
  * {@link io.mnemos.replication.ReplicationMaster}) or of a client that wants the dump only
- * (REPLCONF rdb-only 1, what {@code redis-cli --rdb <file>} sends); REPLCONF; REPLICAOF NO ONE and
- * FAILOVER as a master that never becomes a replica answers them.
+ * (REPLCONF rdb-only 1, what {@code redis-cli --rdb <file>} sends); REPLCONF; REPLICAOF, which makes
+ * this server a replica ({@link io.mnemos.replication.MasterLink}) or a master again; FAILOVER, which
+ * hands the master role to a replica ({@link io.mnemos.replication.Failover}).
  */
 public final class ReplicationCommands implements CommandFamily {
     private static final Logger log = LoggerFactory.getLogger(ReplicationCommands.class);
@@ -58,6 +59,10 @@ public final class ReplicationCommands implements CommandFamily {
      * else a full one), or a dump-only client's, which gets a +FULLRESYNC line before its file.
      */
     private static void psync(Client c) {
+        if (c.argc() > 3 && Args.is(c.arg(3), "failover")) {
+            failoverRequest(c);
+        }
+        refuseWithoutMasterLink(c);
         if (c.rdbOnly()) {
             c.server().replication().replyFullResync(c);
             sync(c);
@@ -67,32 +72,88 @@ public final class ReplicationCommands implements CommandFamily {
     }
 
     /**
-     * replicaofCommand: NO ONE is what a master answers +OK to (Mnemos always is one); making it a
-     * replica is refused after Redis's port check, since Mnemos cannot follow a master.
+     * PSYNC replid offset FAILOVER: our master hands over to us (its FAILOVER command) and becomes
+     * our replica. With our replication ID we become a master (its history as our replid2, so the
+     * PSYNC continues it); anything else is refused.
+     */
+    private static void failoverRequest(Client c) {
+        if (c.server().replication().isReplica(c)) {
+            return;
+        }
+        if (!Args.text(c.arg(1)).equals(c.server().masterReplId())) {
+            throw CommandError.err("PSYNC FAILOVER replid must match my replid.");
+        }
+        if (c.server().isReplica()) {
+            c.server().masterLink().unfollow();
+            log.info("MASTER MODE enabled (failover request from '{}')", ClientCommands.describe(c));
+        }
+    }
+
+    /** syncCommand: a replica serves its own replicas only while its master link is up. */
+    private static void refuseWithoutMasterLink(Client c) {
+        if (c.server().failover().active()) {
+            throw new CommandError("NOMASTERLINK Can't SYNC while failing over");
+        }
+        if (c.server().isReplica() && !c.server().masterLink().linkUp()) {
+            throw new CommandError("NOMASTERLINK Can't SYNC while not connected with my master");
+        }
+    }
+
+    /**
+     * replicaofCommand: REPLICAOF host port follows that master (+OK at once, the sync goes on in the
+     * background); the same master again changes nothing; NO ONE makes a replica a master again.
      */
     private static void replicaof(Client c) {
+        if (c.server().failover().active()) {
+            throw CommandError.err("REPLICAOF not allowed while failing over.");
+        }
+        io.mnemos.replication.MasterLink link = c.server().masterLink();
         if (Args.is(c.arg(1), "no") && Args.is(c.arg(2), "one")) {
+            if (c.server().isReplica()) {
+                link.unfollow();
+                log.info("MASTER MODE enabled (user request from '{}')", ClientCommands.describe(c));
+            }
             c.reply().ok();
             return;
+        }
+        if (c.server().replication().isReplica(c)) {
+            throw CommandError.err("Command is not valid when client is a replica.");
         }
         long port = Args.parseLong(c.arg(2), "Invalid master port");
         if (port < 0 || port > 65535) {
             throw CommandError.err("Invalid master port");
         }
-        throw CommandError.err("Mnemos does not replicate: REPLICAOF NO ONE is the only form it takes");
+        String host = Args.text(c.arg(1));
+        io.mnemos.server.ServerConfig config = c.server().config();
+        if (config.masterHost != null && config.masterHost.equalsIgnoreCase(host) && config.masterPort == port) {
+            log.info("REPLICAOF would result into synchronization with the master we are already connected with. "
+                    + "No operation performed.");
+            c.reply().simple("OK Already connected to specified master");
+            return;
+        }
+        link.follow(host, (int) port);
+        log.info("REPLICAOF {}:{} enabled (user request from '{}')", host, port, ClientCommands.describe(c));
+        c.reply().ok();
     }
 
     /**
-     * failoverCommand for a master without replicas: ABORT finds no failover in progress; anything
-     * else is parsed as Redis does and then needs a replica Mnemos never has.
+     * failoverCommand: ABORT, or [TO host port [FORCE]] [TIMEOUT ms] parsed as Redis does; the
+     * failover itself is {@link io.mnemos.replication.Failover}'s.
      */
     private static void failover(Client c) {
+        io.mnemos.replication.Failover failover = c.server().failover();
         if (c.argc() == 2 && Args.is(c.arg(1), "abort")) {
-            throw CommandError.err("No failover in progress.");
+            String error = failover.abortByRequest();
+            if (error != null) {
+                throw CommandError.err(error);
+            }
+            c.reply().ok();
+            return;
         }
         long timeout = 0;
         boolean force = false;
-        boolean host = false;
+        String host = null;
+        long port = 0;
         for (int j = 1; j < c.argc(); j++) {
             if (Args.is(c.arg(j), "timeout") && j + 1 < c.argc() && timeout == 0) {
                 timeout = Args.parseLong(c.arg(j + 1));
@@ -100,9 +161,9 @@ public final class ReplicationCommands implements CommandFamily {
                     throw CommandError.err("FAILOVER timeout must be greater than 0");
                 }
                 j++;
-            } else if (Args.is(c.arg(j), "to") && j + 2 < c.argc() && !host) {
-                Args.parseLong(c.arg(j + 2));
-                host = true;
+            } else if (Args.is(c.arg(j), "to") && j + 2 < c.argc() && host == null) {
+                port = Args.parseLong(c.arg(j + 2));
+                host = Args.text(c.arg(j + 1));
                 j += 2;
             } else if (Args.is(c.arg(j), "force") && !force) {
                 force = true;
@@ -110,10 +171,11 @@ public final class ReplicationCommands implements CommandFamily {
                 throw CommandError.SYNTAX;
             }
         }
-        if (c.server().replication().connectedReplicas() == 0) {
-            throw CommandError.err("FAILOVER requires connected replicas.");
+        String error = failover.start(host, (int) port, timeout, force);
+        if (error != null) {
+            throw CommandError.err(error);
         }
-        throw CommandError.err("Mnemos does not fail over to a replica: promote it with REPLICAOF NO ONE");
+        c.reply().ok();
     }
 
     /** replconfCommand: option/value pairs; acks get no reply, anything else +OK. */
@@ -126,7 +188,12 @@ public final class ReplicationCommands implements CommandFamily {
             switch (option) {
                 case "listening-port" -> c.listeningPort(Long.toString(Args.parseLong(c.arg(j + 1))));
                 case "ip-address" -> {
-                    // accepted: Mnemos lists a replica under its connection's own address
+                    // replica-announce-ip: the address INFO lists the replica under (slave_addr)
+                    if (c.arg(j + 1).length >= 256) {
+                        throw CommandError.err("REPLCONF ip-address provided by replica instance is too long: "
+                                + c.arg(j + 1).length + " bytes");
+                    }
+                    c.announcedIp(Args.text(c.arg(j + 1)));
                 }
                 case "capa" -> {
                     if (Args.is(c.arg(j + 1), "eof")) {
@@ -142,7 +209,14 @@ public final class ReplicationCommands implements CommandFamily {
                     }
                     return;
                 }
-                case "fack", "getack" -> {
+                case "getack" -> {
+                    // Only the master asks us; the answer is an ACK with our offset (replicationSendAck).
+                    if (c.master()) {
+                        c.server().masterLink().sendAck();
+                    }
+                    return;
+                }
+                case "fack" -> {
                     return; // never answered either
                 }
                 case "rdb-only" -> {
@@ -182,6 +256,7 @@ public final class ReplicationCommands implements CommandFamily {
      * With rdb-filter-only the keys are left out, so the file is made in memory at once.
      */
     private static void sync(Client c) {
+        refuseWithoutMasterLink(c);
         if (!c.rdbOnly()) {
             c.server().replication().sync(c, null, null);
             return;

@@ -388,9 +388,23 @@ public final class ServerCommands implements CommandFamily {
         c.reply().bulk(now.getNano() / 1000);
     }
 
-    /** ROLE of a master: its replication offset and each replica's ip, port and acknowledged offset. */
+    /**
+     * ROLE of a master: its replication offset and each replica's ip, port and acknowledged offset;
+     * of a replica: its master's host and port, the link's state and the offset applied (-1 without
+     * a master client).
+     */
     private static void role(Client c) {
         ReplyWriter r = c.reply();
+        if (c.server().isReplica()) {
+            io.mnemos.replication.MasterLink link = c.server().masterLink();
+            r.arrayHeader(5);
+            r.bulk("slave");
+            r.bulk(c.server().config().masterHost);
+            r.integer(c.server().config().masterPort);
+            r.bulk(link.roleState());
+            r.integer(link.roleOffset());
+            return;
+        }
         io.mnemos.replication.ReplicationMaster repl = c.server().replication();
         List<io.mnemos.replication.ReplicationMaster.ReplicaInfo> replicas = repl.describe();
         r.arrayHeader(3);

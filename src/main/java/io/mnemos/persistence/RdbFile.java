@@ -29,19 +29,34 @@ public final class RdbFile extends SnapshotFile {
      */
     public RdbFile(Path dir, String filename, String tempName, RdbSettings settings, long usedMemory,
                    boolean aofBase, List<byte[]> functions) throws IOException {
+        this(dir, filename, tempName, settings, usedMemory, aofBase, functions, null);
+    }
+
+    /**
+     * @param replication rdbSaveInfo's aux fields, repl-stream-db, repl-id and repl-offset, in that
+     *                    order (see ReplicationMaster.rdbSaveInfo), or null outside replication
+     */
+    public RdbFile(Path dir, String filename, String tempName, RdbSettings settings, long usedMemory,
+                   boolean aofBase, List<byte[]> functions, String[] replication) throws IOException {
         super(dir, filename, tempName);
         this.compress = settings.compression;
         this.writer = new RdbWriter(file.stream(), compress, settings.checksum);
-        begin(writer, usedMemory, aofBase, functions);
+        begin(writer, usedMemory, aofBase, functions, replication);
     }
 
     /** rdbSaveRio up to the keys: header, aux fields, function libraries. */
-    private static void begin(RdbWriter w, long usedMemory, boolean aofBase, List<byte[]> functions) {
+    private static void begin(RdbWriter w, long usedMemory, boolean aofBase, List<byte[]> functions,
+                              String[] replication) {
         w.header();
         w.aux("redis-ver", Server.REDIS_VERSION);
         w.aux("redis-bits", "64");
         w.aux("ctime", Long.toString(System.currentTimeMillis() / 1000));
         w.aux("used-mem", Long.toString(usedMemory));
+        if (replication != null) {
+            w.aux("repl-stream-db", replication[0]);
+            w.aux("repl-id", replication[1]);
+            w.aux("repl-offset", replication[2]);
+        }
         w.aux("aof-base", aofBase ? "1" : "0");
         w.functions(functions);
     }
@@ -53,7 +68,7 @@ public final class RdbFile extends SnapshotFile {
      */
     public static byte[] withoutKeys(RdbSettings settings, long usedMemory, List<byte[]> functions) {
         RdbWriter w = new RdbWriter(null, settings.compression, settings.checksum);
-        begin(w, usedMemory, false, functions);
+        begin(w, usedMemory, false, functions, null);
         w.finish();
         return w.toByteArray();
     }

@@ -11,6 +11,7 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -117,7 +118,7 @@ public final class RdbPersistence {
         long start = System.nanoTime();
         try {
             SnapshotJob.writeNow(ks, new RdbFile(dir, settings.dbfilename, tempName(), settings, server.usedMemory(),
-                    false, server.scripting().functions().codes()));
+                    false, server.scripting().functions().codes(), server.replication().rdbSaveInfo()));
         } catch (IOException | UncheckedIOException e) {
             log.warn("Failed opening or writing the .rdb file {} (in server root dir {}): {}",
                     tempName(), dir, e.getMessage());
@@ -171,7 +172,8 @@ public final class RdbPersistence {
         RdbFile file;
         try {
             file = new RdbFile(Path.of(server.config().dir), settings.dbfilename, tempName(), settings,
-                    server.usedMemory(), false, server.scripting().functions().codes());
+                    server.usedMemory(), false, server.scripting().functions().codes(),
+                    server.replication().rdbSaveInfo());
         } catch (IOException e) {
             // In Redis the forked child is the one that cannot open its temporary file: the BGSAVE
             // started (and is answered so), then ended at once in error.
@@ -328,16 +330,25 @@ public final class RdbPersistence {
         long startNanos = System.nanoTime();
         Semaphore inFlight = new Semaphore(4);
         Thread t = new Thread(() -> {
+            // rdbSaveInfo's repl-stream-db, repl-id and repl-offset, for a replica to continue its history.
+            String[] replication = new String[3];
             try (InputStream in = new CountingStream(Files.newInputStream(path))) {
                 EncodingLimits limits = EncodingLimits.of(server.config());
                 RdbReader.load(in, limits, settings.checksum, new Loader(loadTotalBytes) {
                     @Override
                     public void aux(byte[] key, byte[] value) {
-                        if (new String(key).equals("used-mem")) {
-                            try {
-                                loadUsedMem = Long.parseLong(new String(value));
-                            } catch (NumberFormatException ignored) {
-                                // informational only
+                        switch (new String(key, StandardCharsets.US_ASCII)) {
+                            case "used-mem" -> {
+                                try {
+                                    loadUsedMem = Long.parseLong(new String(value));
+                                } catch (NumberFormatException ignored) {
+                                    // informational only
+                                }
+                            }
+                            case "repl-stream-db" -> replication[0] = new String(value, StandardCharsets.US_ASCII);
+                            case "repl-id" -> replication[1] = new String(value, StandardCharsets.US_ASCII);
+                            case "repl-offset" -> replication[2] = new String(value, StandardCharsets.US_ASCII);
+                            default -> {
                             }
                         }
                     }
@@ -371,6 +382,7 @@ public final class RdbPersistence {
                         log.info("DB loaded from disk: {} seconds ({} keys loaded, {} expired)",
                                 String.format(Locale.ROOT, "%.3f", (System.nanoTime() - startNanos) / 1e9),
                                 loadKeysLoaded, loadKeysExpired);
+                        server.masterLink().restoreSavedHistory(replication);
                     }
                 });
             } catch (RdbFormatException | IOException | UncheckedIOException e) {
@@ -430,7 +442,7 @@ public final class RdbPersistence {
     /**
      * Parses into batches made ready off the keyspace thread ({@link LoadBatch}); the subclass
      * decides where they are inserted. Keys already expired are dropped here, as a master's rdbLoad
-     * does, and counted.
+     * does (a replica keeps them), and counted.
      */
     private abstract class Loader implements RdbReader.Target {
         private final Keyspace ks = server.keyspace();
@@ -473,7 +485,8 @@ public final class RdbPersistence {
                 throw new RdbFormatException("FATAL: Data file was created with a Redis server configured to "
                         + "handle more than " + ks.count() + " databases. Exiting");
             }
-            if (expireAt >= 0 && expireAt < now) {
+            // A replica keeps them (iAmMaster): its master's DEL will remove them.
+            if (expireAt >= 0 && expireAt < now && !server.isReplica()) {
                 loadKeysExpired++;
                 return;
             }
@@ -557,10 +570,20 @@ public final class RdbPersistence {
      * @throws RdbFormatException for anything wrong with the data
      */
     public long loadInto(InputStream in, long fileBytes) {
+        return loadInto(in, fileBytes, (key, value) -> { });
+    }
+
+    /** {@link #loadInto(InputStream, long)}, handing the file's aux fields to {@code aux} (a replica's repl-stream-db). */
+    public long loadInto(InputStream in, long fileBytes, BiConsumer<byte[], byte[]> aux) {
         Keyspace ks = server.keyspace();
         loadKeysLoaded = 0;
         loadKeysExpired = 0;
         return RdbReader.load(in, EncodingLimits.of(server.config()), settings.checksum, new Loader(fileBytes) {
+            @Override
+            public void aux(byte[] key, byte[] value) {
+                aux.accept(key, value);
+            }
+
             @Override
             void reserve(int db, long size, long expires) {
                 ks.db(db).reserve(size, expires);

@@ -74,8 +74,15 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
         }
     }
 
+    private static final String NO_REPLID = "0000000000000000000000000000000000000000";
+
     private final Server server;
     private final List<Replica> replicas = new ArrayList<>();
+    /** master_replid: the history this server's stream belongs to; a master picks a random one. */
+    private String replid = randomReplId();
+    /** master_replid2 and second_repl_offset: the history before the last promotion (shiftReplicationId). */
+    private String replid2 = NO_REPLID;
+    private long secondReplOffset = -1;
     private final RespBuffer encoded = new RespBuffer(1024, 1 << 20);
     /** master_repl_offset: the bytes of replication stream produced so far. */
     private long offset;
@@ -113,6 +120,115 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
         return offset;
     }
 
+    public String replid() {
+        return replid;
+    }
+
+    public String replid2() {
+        return replid2;
+    }
+
+    public long secondReplOffset() {
+        return secondReplOffset;
+    }
+
+    /** A new random replication ID (genRedisInfoString's 40 hex characters). */
+    static String randomReplId() {
+        return Server.randomHex(40);
+    }
+
+    /**
+     * shiftReplicationId: a replica promoted to master keeps serving partial resyncs of the old
+     * history (replid2, up to its offset) and starts a new one; the stream starts with SELECT.
+     */
+    void shiftReplicationId() {
+        replid2 = replid;
+        secondReplOffset = offset + 1;
+        replid = randomReplId();
+        selectedDb = -1;
+        log.info("Setting secondary replication ID to {}, valid up to offset: {}. New replication ID is {}",
+                replid2, secondReplOffset, replid);
+    }
+
+    /**
+     * After a full resync from a master (replicationCreateMasterClient and the backlog reset of
+     * readSyncBulkPayload): this server's history is the master's, at its offset; sub-replicas
+     * must resync, and the backlog starts empty at that offset.
+     */
+    void adoptMasterHistory(String masterReplid, long masterOffset) {
+        replid = masterReplid;
+        replid2 = NO_REPLID;
+        secondReplOffset = -1;
+        offset = masterOffset;
+        disconnectReplicas();
+        backlog = new ReplicationBacklog(configured("repl-backlog-size"), offset);
+    }
+
+    /** A replica restarted from its dump: the history it was in, to offer in its first PSYNC. */
+    void adoptSavedHistory(String savedReplid, long savedOffset) {
+        replid = savedReplid;
+        offset = savedOffset;
+    }
+
+    /** +CONTINUE with another ID: the master was promoted, its old ID is now our second one. */
+    void masterReplIdChanged(String newReplid) {
+        replid2 = replid;
+        secondReplOffset = offset + 1;
+        replid = newReplid;
+        disconnectReplicas();
+    }
+
+    /**
+     * replicationFeedStreamFromMasterStream: what this replica applied of its master's stream, as it
+     * came, into the backlog and to our own replicas (chained replication); the offset follows.
+     */
+    void feedFromMaster(byte[] bytes) {
+        pruneClosed();
+        offset += bytes.length;
+        if (backlog == null) {
+            backlog = new ReplicationBacklog(configured("repl-backlog-size"), offset - bytes.length);
+        }
+        backlog.append(bytes);
+        sendToReplicas(bytes);
+    }
+
+    /**
+     * replicationUnsetMaster's part here: a new history (the old one still served as replid2), our
+     * replicas reconnect to learn it, and from now on our own writes make the stream.
+     */
+    void promoted() {
+        shiftReplicationId();
+        disconnectReplicas();
+        noReplicasSince = System.currentTimeMillis();
+        if (backlog != null) {
+            listen();
+        }
+    }
+
+    /**
+     * rdbPopulateSaveInfo: the aux fields repl-stream-db, repl-id and repl-offset of an RDB made
+     * while this server is part of a replication chain (a master with a backlog, or a replica), so
+     * that a replica loading it knows the database its master's stream has selected; else null.
+     */
+    public String[] rdbSaveInfo() {
+        int streamDb;
+        if (server.isReplica()) {
+            streamDb = server.masterLink().streamDb();
+        } else if (backlog != null) {
+            streamDb = Math.max(selectedDb, 0);
+        } else {
+            return null;
+        }
+        return new String[]{Integer.toString(streamDb), replid, Long.toString(offset)};
+    }
+
+    /** disconnectSlaves: every replica goes and must sync again (a new master, a new history). */
+    void disconnectReplicas() {
+        for (Replica r : List.copyOf(replicas)) {
+            drop(r);
+        }
+    }
+
     public List<Replica> replicas() {
         return replicas;
     }
@@ -123,6 +239,30 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
 
     public boolean isReplica(Client c) {
         return find(c) != null;
+    }
+
+    /**
+     * findReplica: the replica announcing {@code host} (REPLCONF ip-address, else its peer address)
+     * and listening port {@code port}.
+     */
+    Replica find(String host, int port) {
+        for (Replica r : replicas) {
+            String address = r.client.announcedIp() != null ? r.client.announcedIp() : r.client.peerIp();
+            if (host.equals(address) && Integer.toString(port).equals(r.client.listeningPort())) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /** An online replica that acknowledged the whole stream, or null (a FAILOVER to any replica). */
+    Replica caughtUp() {
+        for (Replica r : replicas) {
+            if (r.state == State.ONLINE && r.ackOffset == offset) {
+                return r;
+            }
+        }
+        return null;
     }
 
     private Replica find(Client c) {
@@ -147,7 +287,7 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
             backlog = new ReplicationBacklog(configured("repl-backlog-size"), offset);
             listen();
             log.info("Replication backlog created, my new replication IDs are '{}' and "
-                    + "'0000000000000000000000000000000000000000'", server.masterReplId());
+                    + "'{}'", replid, replid2);
         }
         Replica r = new Replica(c, replid != null);
         replicas.add(r);
@@ -167,7 +307,7 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
 
     /** PSYNC's answer when a full resync follows: this server's replication ID and offset. */
     public void replyFullResync(Client c) {
-        c.reply().raw(("+FULLRESYNC " + server.masterReplId() + " " + offset + "\r\n")
+        c.reply().raw(("+FULLRESYNC " + replid + " " + offset + "\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
     }
 
@@ -210,14 +350,18 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
         return RdbFile.withoutKeys(c.server().config().rdb, c.server().usedMemory(), functions);
     }
 
-    /** masterTryPartialResynchronization: our ID and an offset the backlog still holds. */
-    private boolean continuePartially(Replica r, String replid, String psyncOffset) {
+    /**
+     * masterTryPartialResynchronization: our ID (or the one before our promotion, up to the offset
+     * where it ended) and an offset the backlog still holds.
+     */
+    private boolean continuePartially(Replica r, String asked, String psyncOffset) {
         Long from = io.mnemos.util.Numbers.string2ll(psyncOffset.getBytes(StandardCharsets.US_ASCII));
-        if (!replid.equals(server.masterReplId()) || from == null || !backlog.covers(from, offset)) {
+        boolean ours = asked.equals(replid) || asked.equals(replid2) && from != null && from <= secondReplOffset;
+        if (!ours || from == null || !backlog.covers(from, offset)) {
             return false;
         }
         byte[] missed = backlog.since(from, offset);
-        r.client.reply().raw(("+CONTINUE " + server.masterReplId() + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        r.client.reply().raw(("+CONTINUE " + replid + "\r\n").getBytes(StandardCharsets.US_ASCII));
         r.client.reply().raw(missed);
         r.client.flushSoon();
         r.state = State.ONLINE;
@@ -233,7 +377,7 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
         }
     }
 
-    private long configured(String option) {
+    long configured(String option) {
         return Long.parseLong(server.config().option(option).get());
     }
 
@@ -327,6 +471,11 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
      * {@code db} -1 for PING and GETACK, which need none), the backlog and every replica.
      */
     private void feed(int db, byte[][] argv) {
+        // A replica's stream is its master's, fed by feedFromMaster: what it executes itself, and
+        // PINGs or GETACKs of its own, are not fed to its replicas (replicationFeedSlaves returns).
+        if (server.isReplica()) {
+            return;
+        }
         pruneClosed();
         if (replicas.isEmpty() && backlog == null) {
             return;
@@ -342,6 +491,11 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
         if (backlog != null) {
             backlog.append(bytes);
         }
+        sendToReplicas(bytes);
+    }
+
+    /** Stream bytes to the online replicas, and kept for those whose RDB is being made. */
+    private void sendToReplicas(byte[] bytes) {
         for (Replica r : replicas) {
             if (r.state == State.ONLINE && !r.streamOnAck) {
                 r.client.reply().raw(bytes);
@@ -362,6 +516,7 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
         }
         r.ackOffset = replicaOffset;
         r.ackMillis = System.currentTimeMillis();
+        server.failover().update(r.ackMillis);
         if (r.streamOnAck) {
             startStream(r);
             r.client.flushSoon();
@@ -416,10 +571,12 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
      */
     public void cron(long now) {
         pruneClosed();
+        server.failover().update(now);
         if (replicas.isEmpty()) {
             // repl-backlog-ttl seconds without replicas: the backlog goes (0 = kept for ever).
             long ttl = configured("repl-backlog-ttl");
-            if (backlog != null && ttl > 0 && now - noReplicasSince > ttl * 1000) {
+            // A replica keeps its backlog: it may be promoted and serve partial resyncs then.
+            if (backlog != null && ttl > 0 && now - noReplicasSince > ttl * 1000 && !server.isReplica()) {
                 log.info("Replication backlog freed after {} seconds without connected replicas.", ttl);
                 backlog = null;
                 server.propagation().removeListener(this);
@@ -429,7 +586,8 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
         }
         startFullSyncs();
         long period = configured("repl-ping-replica-period") * 1000;
-        if (now - lastPingMillis >= period) {
+        // No PING while a FAILOVER waits for a replica to acknowledge our offset (it would move it).
+        if (now - lastPingMillis >= period && !server.failover().active()) {
             lastPingMillis = now;
             feed(-1, PING);
         }
@@ -464,7 +622,8 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
         long now = System.currentTimeMillis();
         List<ReplicaInfo> out = new ArrayList<>();
         for (Replica r : replicas) {
-            String ip = r.client.peerIp() == null ? "?" : r.client.peerIp();
+            String ip = r.client.announcedIp() != null ? r.client.announcedIp()
+                    : r.client.peerIp() == null ? "?" : r.client.peerIp();
             out.add(new ReplicaInfo(ip, r.client.listeningPort(), r.state.info, r.ackOffset,
                     (now - r.ackMillis) / 1000));
         }

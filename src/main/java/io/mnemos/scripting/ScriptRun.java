@@ -151,6 +151,10 @@ final class ScriptRun {
         }
         // scriptVerifyWriteCommandAllow: once the script has written, it is not failed halfway.
         if (spec.has(CommandFlag.WRITE) && !wrote) {
+            // A read-only replica takes script writes only from its master.
+            if (server.masterLink().refusesWritesOf(caller)) {
+                return rejected(spec, "-" + io.mnemos.replication.MasterLink.READONLY);
+            }
             String diskError = DiskErrors.writeDenial(server.persistence(), server.aof());
             if (diskError != null) {
                 return rejected(spec, "-" + diskError);

@@ -63,6 +63,9 @@ public final class Client {
     /** CLIENT TRACKING state; null while tracking is off (the one check commands pay). */
     private Tracking.ClientState tracking;
 
+    /** CLIENT_MASTER: the link to this replica's master (see io.mnemos.replication.MasterLink). */
+    private boolean master;
+
     /** The id of the client that replays the append-only file (Redis's CLIENT_ID_AOF). */
     public static final long AOF_CLIENT_ID = -1;
 
@@ -78,6 +81,27 @@ public final class Client {
 
     public long id() {
         return id;
+    }
+
+    /**
+     * Makes this the master client (CLIENT_MASTER): its commands are obeyed as Redis's
+     * mustObeyClient does (no authentication, no ACL: its user is the superuser, NULL in Redis).
+     */
+    public void markMaster() {
+        master = true;
+        aclUser = null;
+        user = "(superuser)";
+        authenticated = true;
+    }
+
+    /** CLIENT_MASTER: CLIENT LIST flag {@code M}, type master; replies are never sent. */
+    public boolean master() {
+        return master;
+    }
+
+    /** Redis's mustObeyClient: the AOF loader and the master replay what was already accepted. */
+    public boolean mustObey() {
+        return master || id == AOF_CLIENT_ID;
     }
 
     /** The client side caching state, or null when CLIENT TRACKING is off. */
@@ -227,6 +251,17 @@ public final class Client {
     public String listeningPort() {
         return listeningPort;
     }
+
+    /** REPLCONF ip-address (replica-announce-ip): the address a replica is listed under, or null. */
+    public String announcedIp() {
+        return announcedIp;
+    }
+
+    public void announcedIp(String ip) {
+        this.announcedIp = ip;
+    }
+
+    private String announcedIp;
 
     public void listeningPort(String port) {
         this.listeningPort = port;

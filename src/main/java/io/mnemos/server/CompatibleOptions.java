@@ -17,8 +17,9 @@ import java.util.Set;
  * lazy freeing, process titles, io-threads, ...), so that a redis.conf written for Redis, the one
  * Redis ships among them, starts Mnemos unchanged, and CONFIG GET/SET/REWRITE know every name Redis
  * knows. Each is parsed and range-checked as Redis does and keeps its value; none changes what the
- * server does. A few values would make Redis a different server (a replica, a cluster node, a Unix
- * socket listener): Mnemos refuses to start with those rather than pretend.
+ * server does, but for replicaof (the master a replica follows, see io.mnemos.replication.MasterLink)
+ * and those the replication code reads. A few values would make Redis a different server (a cluster
+ * node, a Unix socket listener): Mnemos refuses to start with those rather than pretend.
  *
  * <p>The table, {@code redis-7.0-configs.tsv}, is Redis's standardConfig (src/config.c) with the
  * defaults, bounds and enum names redis-server 7.0.15 reports; names Mnemos registered itself are
@@ -27,7 +28,7 @@ import java.util.Set;
 final class CompatibleOptions {
     private static final String TABLE = "redis-7.0-configs.tsv";
     /** Options whose non-default values Mnemos cannot honour: the value that is accepted. */
-    private static final Set<String> ONLY_DEFAULT = Set.of("cluster-enabled", "unixsocket", "replicaof");
+    private static final Set<String> ONLY_DEFAULT = Set.of("cluster-enabled", "unixsocket");
 
     private CompatibleOptions() {
     }
@@ -63,7 +64,7 @@ final class CompatibleOptions {
         if (ONLY_DEFAULT.contains(canonical)) {
             String accepted = value[0];
             return ConfigOption.of(name, mutable, () -> value[0], v -> {
-                if (!v.equalsIgnoreCase(accepted) && !(canonical.equals("replicaof") && v.equalsIgnoreCase("no one"))) {
+                if (!v.equalsIgnoreCase(accepted)) {
                     throw new ConfigException(unsupported(canonical));
                 }
             });
@@ -112,6 +113,7 @@ final class CompatibleOptions {
     private static ConfigOption validated(ServerConfig config, String name, boolean mutable, String canonical,
                                           String[] value) {
         return switch (canonical) {
+            case "replicaof" -> replicaof(config, name, mutable);
             // Nothing to defragment: the JVM's collector compacts the heap, as a Redis built without
             // Jemalloc's defragmentation hint says.
             case "activedefrag" -> ConfigOption.of(name, mutable, () -> "no", v -> {
@@ -216,11 +218,42 @@ final class CompatibleOptions {
         });
     }
 
+    /**
+     * replicaof (slaveof) "host port", or "no one": setConfigReplicaOfOption and its getter, which
+     * shows "host port" for a replica and "" for a master. CONFIG REWRITE writes {@code replicaof
+     * host port} for a replica and drops the directive (and its alias) for a master, as
+     * rewriteConfigReplicaOfOption.
+     */
+    private static ConfigOption replicaof(ServerConfig config, String name, boolean mutable) {
+        boolean canonical = name.equals("replicaof");
+        return ConfigOption.of(name, mutable,
+                () -> config.masterHost == null ? "" : config.masterHost + " " + config.masterPort, v -> {
+                    if (v.isBlank()) {
+                        config.masterHost = null;
+                        return;
+                    }
+                    String[] words = v.trim().split("\\s+");
+                    if (words.length != 2) {
+                        throw new ConfigException("wrong number of arguments");
+                    }
+                    if (words[0].equalsIgnoreCase("no") && words[1].equalsIgnoreCase("one")) {
+                        config.masterHost = null;
+                        return;
+                    }
+                    Long port = io.mnemos.util.Numbers.strtollWhole(words[1]);
+                    if (port == null || port < 0 || port > 65535) {
+                        throw new ConfigException("Invalid master port");
+                    }
+                    config.masterHost = words[0];
+                    config.masterPort = port.intValue();
+                }).rewrittenAsLines(() -> !canonical || config.masterHost == null ? List.of()
+                        : List.of("replicaof " + config.masterHost + " " + config.masterPort));
+    }
+
     private static String unsupported(String name) {
         return switch (name) {
             case "cluster-enabled" -> "Mnemos has no cluster mode: cluster-enabled must be no";
-            case "unixsocket" -> "Mnemos listens on TCP only: unixsocket is not supported";
-            default -> "Mnemos has no replication: it cannot be a replica (replicaof)";
+            default -> "Mnemos listens on TCP only: unixsocket is not supported";
         };
     }
 

@@ -61,14 +61,16 @@ public final class Server {
     private final Map<String, Long> errorStats = new LinkedHashMap<>();
     private final long startMillis = System.currentTimeMillis();
     private final String runId = randomHex(40);
-    /** The replication ID INFO replication reports; a master picks a random one at startup. */
-    private final String masterReplId = randomHex(40);
     private final StatsSampler sampler = new StatsSampler();
     private final LatencyMonitor latency;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private final io.mnemos.scripting.Scripting scripting;
     private final MigrateSockets migrateSockets = new MigrateSockets();
     private final io.mnemos.replication.ReplicationMaster replication = new io.mnemos.replication.ReplicationMaster(this);
+    /** The link to our master while this server is a replica (REPLICAOF). */
+    private final io.mnemos.replication.MasterLink masterLink = new io.mnemos.replication.MasterLink(this);
+    /** FAILOVER's state while this master hands over to a replica. */
+    private final io.mnemos.replication.Failover failover = new io.mnemos.replication.Failover(this);
     private final ShutdownSequence shutdown = new ShutdownSequence(this);
     /** Where executed writes are propagated (the AOF listens); see io.mnemos.persistence. */
     private final io.mnemos.persistence.CommandPropagation propagation = new io.mnemos.persistence.CommandPropagation();
@@ -182,8 +184,9 @@ public final class Server {
         beforeSleepScheduled = false;
         iterationMillis = 0;
         try {
-            // activeExpireCycle: the dataset stays as it is while clients are paused.
-            if (!scripting.busy() && !dispatcher.paused()) {
+            // activeExpireCycle: the dataset stays as it is while clients are paused; a replica
+            // leaves expired keys to its master's DEL (Redis runs a master's cycle only).
+            if (!scripting.busy() && !dispatcher.paused() && !isReplica()) {
                 activeExpire.runFast();
             }
             // Keys modified under BCAST prefixes since the last iteration, as Redis's beforeSleep.
@@ -317,6 +320,24 @@ public final class Server {
         return replication;
     }
 
+    public io.mnemos.replication.MasterLink masterLink() {
+        return masterLink;
+    }
+
+    public io.mnemos.replication.Failover failover() {
+        return failover;
+    }
+
+    /** server.masterhost != NULL: this server follows a master (REPLICAOF host port). */
+    public boolean isReplica() {
+        return config.masterHost != null;
+    }
+
+    /** The keyspace event loop, for connections the server makes itself (the master link). */
+    public EventLoop eventLoop() {
+        return keyspaceLoop;
+    }
+
     /** INFO's connected_clients: replicas are not counted, as Redis lists them apart. */
     public int connectedClients() {
         return clients.size() - replication.replicas().size();
@@ -407,8 +428,9 @@ public final class Server {
         return runId;
     }
 
+    /** master_replid: the replication history this server's data belongs to. */
     public String masterReplId() {
-        return masterReplId;
+        return replication.replid();
     }
 
     /** Instantaneous ops/sec and kbps samples and the memory peak, for INFO. */
@@ -565,6 +587,8 @@ public final class Server {
         }
         log.info("Server initialized ({} transport)", useEpoll ? "epoll" : "nio");
         log.info("Ready to accept connections tcp on port {}", boundPort);
+        // replicaof in the configuration: connect once serving, as Redis's first replicationCron.
+        keyspaceLoop.execute(masterLink::startup);
         return this;
     }
 
@@ -618,7 +642,7 @@ public final class Server {
         if (scripting.busy()) {
             return; // like Redis, no time events while a script is past busy-reply-threshold
         }
-        if (!dispatcher.paused()) {
+        if (!dispatcher.paused() && !isReplica()) {
             long cycleStart = System.nanoTime();
             activeExpire.runSlow(config.hz);
             latency.addSampleIfNeeded("expire-cycle", (System.nanoTime() - cycleStart) / 1_000_000);
@@ -630,6 +654,7 @@ public final class Server {
         persistence.cron();
         migrateSockets.closeIdle(System.currentTimeMillis());
         replication.cron(System.currentTimeMillis());
+        masterLink.cron(System.currentTimeMillis());
         shutdown.cron(System.currentTimeMillis());
         // Also when idle, so that a lowered tracking-table-max-keys applies without a next command.
         if (tracking.clientCount() > 0) {
@@ -641,7 +666,7 @@ public final class Server {
                 // clientsCronHandleTimeout: monitors, blocked and Pub/Sub clients never time out.
                 if (now - c.lastInteraction() > config.timeoutSeconds * 1000 && c.channel() != null
                         && !monitors.contains(c) && !c.blocked() && !pubsub.subscribed(c)
-                        && !replication.isReplica(c)) {
+                        && !replication.isReplica(c) && !c.master()) {
                     log.debug("Closing idle client");
                     c.channel().close();
                 }

@@ -51,6 +51,12 @@ public final class ServerConfig {
     /** Mnemos's own: the Prometheus /metrics and /health HTTP port (0: off, the default for java -jar). */
     public int metricsPort = 0;
     public boolean activeExpireEnabled = true;
+    /**
+     * replicaof: the master this server follows (server.masterhost, null for a master) and its
+     * port; set by the config file, --replicaof and REPLICAOF.
+     */
+    public String masterHost;
+    public int masterPort;
     /** Absolute path of the config file the server was started with, "" if none (INFO config_file). */
     public String configFile = "";
     /** Lists: Redis 7.0 always encodes them as quicklists; kept for CONFIG GET/SET compatibility. */

@@ -82,7 +82,7 @@ public final class ShutdownSequence {
             if (!server.dispatcher().paused()) {
                 server.replication().requestAcks();
             }
-            server.dispatcher().pauseWritesForShutdown(true);
+            server.dispatcher().pauseWrites(io.mnemos.command.CommandDispatcher.WritePause.SHUTDOWN, true);
             log.info("Waiting for replicas before shutting down.");
             return;
         }
@@ -152,6 +152,6 @@ public final class ShutdownSequence {
             }));
         }
         callers.clear();
-        server.dispatcher().pauseWritesForShutdown(false);
+        server.dispatcher().pauseWrites(io.mnemos.command.CommandDispatcher.WritePause.SHUTDOWN, false);
     }
 }

@@ -35,9 +35,20 @@ final class CommandClock implements Clock {
     /** @param nanoTime {@link System#nanoTime()} as the command starts */
     void commandStarted(long nanoTime) {
         if (depth++ == 0) {
-            frozenAt = source == Clock.SYSTEM ? systemMillisAt(nanoTime) : source.millis();
+            frozenAt = source == Clock.SYSTEM && !exact ? systemMillisAt(nanoTime) : source.millis();
         }
     }
+
+    /**
+     * Whether commands read the wall clock itself: a replica applying its master's stream must not
+     * run a millisecond behind it, or it would cap a time the master stamped (XCLAIM ... TIME) that
+     * a Redis replica keeps.
+     */
+    void exact(boolean exact) {
+        this.exact = exact;
+    }
+
+    private boolean exact;
 
     private long systemMillisAt(long nanoTime) {
         if (!synced || nanoTime - syncedAt > RESYNC_NANOS || nanoTime < syncedAt) {

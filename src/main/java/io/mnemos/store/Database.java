@@ -145,7 +145,9 @@ public final class Database {
         Entry e = dict.get(key);
         if (e != null) {
             if (isExpired(e)) {
-                expire(e);
+                if (!replicaExpiry) {
+                    expire(e);
+                }
                 return null;
             }
             if (accessHook != null) {
@@ -343,9 +345,18 @@ public final class Database {
     public Entry randomEntry() {
         // As dbRandomKey on a master: expired picks are deleted and another key is drawn, so the
         // loop ends with a live key or an empty database.
+        // On a replica expired keys stay: after 100 draws of a database whose keys all have a TTL,
+        // one that may be logically expired is returned rather than looping for ever (dbRandomKey).
+        int tries = 100;
         while (dict.size() > 0) {
             Entry e = dict.random();
             if (isExpired(e)) {
+                if (replicaExpiry) {
+                    if (volatileKeys.size() == dict.size() && --tries == 0) {
+                        return e;
+                    }
+                    continue;
+                }
                 expire(e);
                 continue;
             }
@@ -364,9 +375,23 @@ public final class Database {
 
     /** Redis's keyIsExpired: a key lives through its expiry millisecond and is gone after it. */
     public boolean isExpired(Entry e) {
-        // Redis's keyIsExpired: nothing expires while the dataset is being loaded.
-        return e.expireAt != Entry.NO_EXPIRY && !loading && clock.millis() > e.expireAt;
+        // Redis's keyIsExpired: nothing expires while the dataset is being loaded, nor for the
+        // commands of a replica's master.
+        return e.expireAt != Entry.NO_EXPIRY && !loading && !obeyingMaster && clock.millis() > e.expireAt;
     }
+
+    /** See {@link Keyspace#replicaExpiry}. */
+    void replicaExpiry(boolean replica) {
+        this.replicaExpiry = replica;
+    }
+
+    /** See {@link Keyspace#obeyingMaster}. */
+    void obeyingMaster(boolean obeying) {
+        this.obeyingMaster = obeying;
+    }
+
+    private boolean replicaExpiry;
+    private boolean obeyingMaster;
 
     /**
      * The entry as stored, even if its time has passed: nothing is expired and no statistic moves

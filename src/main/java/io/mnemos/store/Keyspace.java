@@ -118,6 +118,27 @@ public final class Keyspace {
         }
     }
 
+    /**
+     * expireIfNeeded on a replica ({@code replica}): a key past its time reads as absent but stays
+     * until the master's DEL arrives, so that the replica never diverges from its master.
+     */
+    public void replicaExpiry(boolean replica) {
+        for (Database db : databases) {
+            db.replicaExpiry(replica);
+        }
+    }
+
+    /**
+     * While the master client's command runs on a replica, nothing is expired at all (expireIfNeeded:
+     * "current_client == server.master"): the master decided its keys are there.
+     */
+    public void obeyingMaster(boolean obeying) {
+        for (Database db : databases) {
+            db.obeyingMaster(obeying);
+        }
+        clock.exact(obeying);
+    }
+
     public void flushAll() {
         for (Database db : databases) {
             db.flush();

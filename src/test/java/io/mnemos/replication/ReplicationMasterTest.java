@@ -7,9 +7,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
+import static io.mnemos.replication.ReplicationSync.awaitInSync;
+import static io.mnemos.replication.ReplicationSync.field;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -25,26 +25,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class ReplicationMasterTest {
     @TempDir
     Path dir;
-
-    private static String field(String info, String name) {
-        Matcher m = Pattern.compile(name + ":(\\S+)").matcher(info);
-        return m.find() ? m.group(1) : null;
-    }
-
-    /** Waits until the replica's link is up and it processed the master's whole stream. */
-    private static void awaitInSync(RespConnection master, RespConnection replica) throws Exception {
-        long deadline = System.currentTimeMillis() + 20_000;
-        while (true) {
-            String mi = master.call("INFO", "replication");
-            String ri = replica.call("INFO", "replication");
-            if ("up".equals(field(ri, "master_link_status"))
-                    && field(mi, "master_repl_offset").equals(field(ri, "slave_repl_offset"))) {
-                return;
-            }
-            assertTrue(System.currentTimeMillis() < deadline, "replica not in sync:\n" + mi + "\n" + ri);
-            Thread.sleep(20);
-        }
-    }
 
     private static void writeEveryKind(RespConnection m) throws Exception {
         m.call("SET", "s", "v");

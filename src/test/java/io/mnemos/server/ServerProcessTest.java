@@ -417,10 +417,9 @@ class ServerProcessTest {
     }
 
     @Test
-    void valuesThatWouldMakeItAReplicaAClusterNodeOrAUnixSocketServerAreRefusedAtStartup() throws Exception {
+    void valuesThatWouldMakeItAClusterNodeOrAUnixSocketServerAreRefusedAtStartup() throws Exception {
         String[][] refused = {
                 {"--cluster-enabled", "yes", "Mnemos has no cluster mode: cluster-enabled must be no"},
-                {"--replicaof", "10.0.0.1 6379", "Mnemos has no replication: it cannot be a replica (replicaof)"},
                 {"--unixsocket", "/tmp/mnemos.sock", "Mnemos listens on TCP only: unixsocket is not supported"},
         };
         for (String[] flag : refused) {

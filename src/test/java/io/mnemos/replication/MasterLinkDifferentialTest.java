@@ -1,0 +1,130 @@
+package io.mnemos.replication;
+
+import io.mnemos.testing.RealRedis;
+import io.mnemos.testing.RespConnection;
+import io.mnemos.testing.RunningServer;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import static io.mnemos.replication.ReplicationSync.await;
+import static io.mnemos.replication.ReplicationSync.awaitInSync;
+import static io.mnemos.replication.ReplicationSync.field;
+import static io.mnemos.replication.ReplicationSync.linkStatus;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * A Mnemos replica and a real redis-server replica of the same redis-server master show the same
+ * INFO replication (every field, in order, with the same values but for the seconds since the last
+ * I/O and where each one's backlog starts) and the same ROLE, while the link is up and once the
+ * master is gone.
+ */
+class MasterLinkDifferentialTest {
+    /** Values that depend on timing: when each replica last heard from the master, when it synced. */
+    private static final Set<String> TIMING = Set.of("master_last_io_seconds_ago", "repl_backlog_first_byte_offset",
+            "repl_backlog_histlen", "master_link_down_since_seconds");
+
+    private static List<String> replicationFields(String info, boolean withValues) {
+        List<String> out = new ArrayList<>();
+        for (String line : info.split("\r\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && !line.startsWith("#") && !line.startsWith("$")) {
+                String name = line.substring(0, colon);
+                out.add(withValues && !TIMING.contains(name) ? line : name);
+            }
+        }
+        return out;
+    }
+
+    private static String role(RespConnection c) throws Exception {
+        // The link state right after a loss: connect, or connecting while the cron's attempt is under way.
+        return c.call("ROLE").replace("$10\r\nconnecting\r\n", "$7\r\nconnect\r\n");
+    }
+
+    @Test
+    void infoReplicationAndRoleOfAReplicaAreRedis() throws Exception {
+        assumeTrue(RealRedis.available(), "redis-server not on PATH");
+        RealRedis redis = MasterLinkTest.redisMaster();
+        String port = Integer.toString(redis.port());
+        try (RespConnection m = new RespConnection("127.0.0.1", redis.port());
+             RealRedis reference = RealRedis.start("--replicaof", "127.0.0.1", port);
+             RunningServer mnemos = RunningServer.start("--replicaof", "127.0.0.1", port);
+             RespConnection expected = new RespConnection("127.0.0.1", reference.port());
+             RespConnection actual = new RespConnection(mnemos.host(), mnemos.port())) {
+            m.call("SET", "k", "v");
+            m.call("SELECT", "3");
+            m.call("RPUSH", "l", "a");
+            awaitInSync(m, expected);
+            awaitInSync(m, actual);
+            List<String> up = replicationFields(expected.call("INFO", "replication"), true);
+            assertTrue(up.contains("master_link_status:up") && up.contains("role:slave"), up.toString());
+            assertEquals(up, replicationFields(actual.call("INFO", "replication"), true));
+            assertEquals(expected.call("ROLE"), actual.call("ROLE"));
+            assertEquals(expected.call("CONFIG", "GET", "replicaof"), actual.call("CONFIG", "GET", "replicaof"));
+            assertEquals(expected.call("SET", "x", "1"), actual.call("SET", "x", "1"));
+
+            redis.close(); // the master goes away
+            await("both links down", () -> "down".equals(linkStatus(expected)) && "down".equals(linkStatus(actual)));
+            List<String> down = replicationFields(expected.call("INFO", "replication"), true);
+            assertTrue(down.contains("master_link_status:down"), down.toString());
+            assertEquals(down, replicationFields(actual.call("INFO", "replication"), true));
+            assertEquals(role(expected), role(actual));
+
+            assertEquals(expected.call("REPLICAOF", "NO", "ONE"), actual.call("REPLICAOF", "NO", "ONE"));
+            List<String> promoted = replicationFields(expected.call("INFO", "replication"), false);
+            assertEquals(promoted, replicationFields(actual.call("INFO", "replication"), false));
+            String e = expected.call("INFO", "replication");
+            String a = actual.call("INFO", "replication");
+            for (String name : List.of("role", "master_replid2", "master_repl_offset", "second_repl_offset")) {
+                assertEquals(field(e, name), field(a, name), name);
+            }
+        } finally {
+            redis.close();
+        }
+    }
+
+    @Test
+    void becomingAReplicaOfAnUnreachableMasterAsRedisDoes() throws Exception {
+        assumeTrue(RealRedis.available(), "redis-server not on PATH");
+        int nobody;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            nobody = socket.getLocalPort();
+        }
+        try (RealRedis reference = RealRedis.start();
+             RunningServer mnemos = RunningServer.start();
+             RespConnection expected = new RespConnection("127.0.0.1", reference.port());
+             RespConnection actual = new RespConnection(mnemos.host(), mnemos.port());
+             RespConnection expectedBlocked = new RespConnection("127.0.0.1", reference.port());
+             RespConnection actualBlocked = new RespConnection(mnemos.host(), mnemos.port())) {
+            // A client blocked on a master is told the instance changed and disconnected.
+            expectedBlocked.sendRaw(RespConnection.encode("BLPOP", "list", "0"));
+            actualBlocked.sendRaw(RespConnection.encode("BLPOP", "list", "0"));
+            await("both clients blocked", () -> "1".equals(field(expected.call("INFO", "clients"), "blocked_clients"))
+                    && "1".equals(field(actual.call("INFO", "clients"), "blocked_clients")));
+            String port = Integer.toString(nobody);
+            assertEquals(expected.call("REPLICAOF", "127.0.0.1", port), actual.call("REPLICAOF", "127.0.0.1", port));
+            String unblocked = expectedBlocked.readReply();
+            assertTrue(unblocked.startsWith("-UNBLOCKED force unblock"), unblocked);
+            assertEquals(unblocked, actualBlocked.readReply());
+            assertTrue(expectedBlocked.closedByServer());
+            assertTrue(actualBlocked.closedByServer());
+
+            List<String> down = replicationFields(expected.call("INFO", "replication"), false);
+            assertEquals(down, replicationFields(actual.call("INFO", "replication"), false));
+            String e = expected.call("INFO", "replication");
+            String a = actual.call("INFO", "replication");
+            for (String name : List.of("master_link_status", "master_last_io_seconds_ago", "master_sync_in_progress",
+                    "master_link_down_since_seconds", "slave_read_only", "connected_slaves")) {
+                assertEquals(field(e, name), field(a, name), name);
+            }
+            assertEquals(role(expected), role(actual));
+            assertEquals(expected.call("REPLICAOF", "127.0.0.1", port), actual.call("REPLICAOF", "127.0.0.1", port));
+            assertEquals(expected.call("REPLICAOF", "NO", "ONE"), actual.call("REPLICAOF", "NO", "ONE"));
+            assertEquals(expected.call("REPLICAOF", "NO", "ONE"), actual.call("REPLICAOF", "NO", "ONE"));
+        }
+    }
+}
