@@ -1,19 +1,16 @@
 package io.mnemos.server;
 
 import io.mnemos.testing.RespConnection;
+import io.mnemos.testing.ServerProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,74 +18,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The server as a separate process, started the way users start it: config file, flags, signals. */
 class ServerProcessTest {
+    private static int freePort() throws IOException {
+        return ServerProcess.freePort();
+    }
+
     @TempDir
     Path dir;
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    /** Starts Main in a child JVM with this test's class path and waits for the ready line. */
-    static final class ServerProcess implements AutoCloseable {
-        final Process process;
-        final List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
-        final CompletableFuture<Void> ready = new CompletableFuture<>();
-        private final Thread reader;
-
-        ServerProcess(String... args) throws IOException {
-            List<String> cmd = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "--enable-native-access=ALL-UNNAMED",
-                    "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-            cmd.addAll(List.of(args));
-            if (!List.of(args).contains("--save")) {
-                cmd.addAll(List.of("--save", ""));
-            }
-            // A fresh working directory (the default dir): no dump.rdb of the project directory is
-            // loaded, and none is written there.
-            process = new ProcessBuilder(cmd).directory(Files.createTempDirectory("mnemos-process").toFile())
-                    .redirectErrorStream(true).start();
-            reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = r.readLine()) != null) {
-                        lines.add(line);
-                        if (line.contains("Ready to accept connections")) {
-                            ready.complete(null);
-                        }
-                    }
-                } catch (IOException ignored) {
-                    // the process ended
-                }
-            });
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        void awaitReady() throws Exception {
-            ready.get(30, TimeUnit.SECONDS);
-        }
-
-        /** Waits for the process to exit and for its last output lines to be read. */
-        boolean awaitExit() throws InterruptedException {
-            boolean exited = process.waitFor(15, TimeUnit.SECONDS);
-            reader.join(5000);
-            return exited;
-        }
-
-        String output() {
-            synchronized (lines) {
-                return String.join("\n", lines);
-            }
-        }
-
-        @Override
-        public void close() {
-            process.destroyForcibly();
-        }
-    }
 
     @Test
     void configFileAndFlagsConfigureTheServerAndSigtermStopsItCleanly() throws Exception {

@@ -52,6 +52,16 @@ public final class RealRedis implements AutoCloseable {
         return launch(configFile.toString(), List.of(extraArgs));
     }
 
+    /**
+     * A Redis Sentinel ({@code redis-server <conf> --sentinel}) whose config file holds
+     * {@code configLines} (e.g. {@code sentinel monitor ...}); the sentinel rewrites that file.
+     */
+    public static RealRedis sentinel(String... configLines) throws IOException, InterruptedException {
+        java.nio.file.Path conf = java.nio.file.Files.createTempDirectory("sentinel-test").resolve("sentinel.conf");
+        java.nio.file.Files.write(conf, List.of(configLines));
+        return launch(conf.toString(), List.of("--sentinel"));
+    }
+
     private static RealRedis launch(String configFile, List<String> extraArgs) throws IOException, InterruptedException {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
