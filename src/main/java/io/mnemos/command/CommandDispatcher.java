@@ -682,6 +682,7 @@ public final class CommandDispatcher {
         pauseActive = true;
         pauseAll = all;
         pauseEnd = Math.max(pauseEnd, endMillis);
+        pauseChanged();
         if (timer != null) {
             pauseTimer = timer;
             schedulePauseCheck();
@@ -697,7 +698,13 @@ public final class CommandDispatcher {
             pauseCheck.cancel(false);
             pauseCheck = null;
         }
+        pauseChanged();
         resumePostponed();
+    }
+
+    /** While any pause holds, expired keys are not deleted: the dataset stays as replicas saw it. */
+    private void pauseChanged() {
+        server.keyspace().pausedExpiry(pauseActive || !writePauses.isEmpty());
     }
 
     /** Held clients go on in the order they waited; those a remaining pause still holds wait again. */
@@ -722,7 +729,9 @@ public final class CommandDispatcher {
     public void pauseWrites(WritePause purpose, boolean pause) {
         if (pause) {
             writePauses.add(purpose);
+            pauseChanged();
         } else if (writePauses.remove(purpose)) {
+            pauseChanged();
             resumePostponed();
         }
     }

@@ -145,7 +145,7 @@ public final class Database {
         Entry e = dict.get(key);
         if (e != null) {
             if (isExpired(e)) {
-                if (!replicaExpiry) {
+                if (!keepsExpiredKeys()) {
                     expire(e);
                 }
                 return null;
@@ -345,13 +345,14 @@ public final class Database {
     public Entry randomEntry() {
         // As dbRandomKey on a master: expired picks are deleted and another key is drawn, so the
         // loop ends with a live key or an empty database.
-        // On a replica expired keys stay: after 100 draws of a database whose keys all have a TTL,
-        // one that may be logically expired is returned rather than looping for ever (dbRandomKey).
+        // On a replica (and while clients are paused) expired keys stay: after 100 draws of a
+        // database whose keys all have a TTL, one that may be logically expired is returned rather
+        // than looping for ever (dbRandomKey).
         int tries = 100;
         while (dict.size() > 0) {
             Entry e = dict.random();
             if (isExpired(e)) {
-                if (replicaExpiry) {
+                if (keepsExpiredKeys()) {
                     if (volatileKeys.size() == dict.size() && --tries == 0) {
                         return e;
                     }
@@ -390,7 +391,18 @@ public final class Database {
         this.obeyingMaster = obeying;
     }
 
+    /** See {@link Keyspace#pausedExpiry}. */
+    void pausedExpiry(boolean paused) {
+        this.pausedExpiry = paused;
+    }
+
+    /** expireIfNeeded answers "expired" without deleting: on a replica, and while clients are paused. */
+    private boolean keepsExpiredKeys() {
+        return replicaExpiry || pausedExpiry;
+    }
+
     private boolean replicaExpiry;
+    private boolean pausedExpiry;
     private boolean obeyingMaster;
 
     /**

@@ -129,6 +129,16 @@ public final class Keyspace {
     }
 
     /**
+     * expireIfNeeded while clients are paused ({@code paused}): the dataset stays as it is (a key
+     * past its time reads as absent but is not deleted, nor a DEL propagated) until the pause ends.
+     */
+    public void pausedExpiry(boolean paused) {
+        for (Database db : databases) {
+            db.pausedExpiry(paused);
+        }
+    }
+
+    /**
      * While the master client's command runs on a replica, nothing is expired at all (expireIfNeeded:
      * "current_client == server.master"): the master decided its keys are there.
      */

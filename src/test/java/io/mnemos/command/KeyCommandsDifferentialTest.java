@@ -243,6 +243,31 @@ class KeyCommandsDifferentialTest {
         }
     }
 
+    /**
+     * While clients are paused the dataset stays as it is: a key past its time reads as absent but
+     * is not deleted (DBSIZE still counts it, expired_keys does not move) until the pause ends.
+     */
+    @Test
+    void keysPastTheirTimeStayWhileClientsArePaused() throws Exception {
+        run.both("FLUSHALL");
+        run.both("SET", "short", "v", "PX", "30");
+        run.both("SET", "kept", "v");
+        run.both("CONFIG", "RESETSTAT");
+        send("CLIENT", "PAUSE", "5000", "WRITE");
+        Thread.sleep(100);
+        send("GET", "short");
+        send("EXISTS", "short");
+        send("TTL", "short");
+        send("DBSIZE");
+        send("KEYS", "*");
+        send("SCAN", "0");
+        run.assertSame(DifferentialRun::infoExpiredKeys, "INFO", "stats");
+        send("CLIENT", "UNPAUSE");
+        send("GET", "short");
+        send("DBSIZE");
+        run.assertSame(DifferentialRun::infoExpiredKeys, "INFO", "stats");
+    }
+
     @Test
     void everyErrorPathOnce() throws IOException {
         send("SET", "k0", "1");

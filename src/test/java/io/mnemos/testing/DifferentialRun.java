@@ -112,6 +112,12 @@ public final class DifferentialRun implements AutoCloseable {
         assertEquals(real.call("DEBUG", "DIGEST"), ours.call("DEBUG", "DIGEST"), "dataset digest, " + context());
     }
 
+    /** The expired_keys line of an INFO reply. */
+    public static String infoExpiredKeys(String info) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("expired_keys:\\d+").matcher(info);
+        return m.find() ? m.group() : "no expired_keys in " + info;
+    }
+
     /** Sends {@code cmd} to both servers without comparing (setup), e.g. filling a key. */
     public void both(String... cmd) throws IOException {
         real.call(cmd);
