@@ -77,21 +77,28 @@ public final class RealRedis implements AutoCloseable {
         // A fresh working directory: no dump.rdb found in the project directory is loaded, and a
         // shutdown save (a config file's save points) lands in a directory of its own.
         java.nio.file.Path workDir = java.nio.file.Files.createTempDirectory("redis-test");
+        java.nio.file.Path log = workDir.resolve("redis-server.log");
         ProcessBuilder builder = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+                .redirectOutput(log.toFile());
         // SORT ALPHA compares with strcoll: the C locale makes that byte order, as Mnemos compares.
         builder.environment().put("LC_ALL", "C");
         Process p = builder.start();
+        // Redis listens before it loads its dataset and answers -LOADING meanwhile; it logs this line
+        // once loading is done. A sentinel loads nothing and never logs it, so its port is enough.
+        String ready = extraArgs.contains("--sentinel") ? null : "Ready to accept connections";
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            try (Socket ignored = new Socket("127.0.0.1", port)) {
-                return new RealRedis(p, port, workDir);
-            } catch (IOException e) {
-                Thread.sleep(20);
+        while (System.nanoTime() < deadline && p.isAlive()) {
+            if (ready == null || java.nio.file.Files.readString(log, java.nio.charset.StandardCharsets.ISO_8859_1).contains(ready)) {
+                try (Socket ignored = new Socket("127.0.0.1", port)) {
+                    return new RealRedis(p, port, workDir);
+                } catch (IOException notListening) {
+                    // retried below
+                }
             }
+            Thread.sleep(20);
         }
         p.destroyForcibly();
-        throw new IOException("redis-server did not start on port " + port);
+        throw new IOException("redis-server did not start on port " + port + ": " + java.nio.file.Files.readString(log, java.nio.charset.StandardCharsets.ISO_8859_1));
     }
 
     public int port() {
