@@ -915,18 +915,7 @@ public final class StreamGroupCommands implements CommandFamily {
             reply.bulk("pel-count");
             reply.integer(g.pel.size());
             reply.bulk("pending");
-            long n = count == 0 ? g.pel.size() : Math.min(count, g.pel.size());
-            reply.arrayHeader(n);
-            for (Map.Entry<StreamId, StreamGroup.Nack> pe : g.pel.entrySet()) {
-                if (n-- == 0) {
-                    break;
-                }
-                reply.arrayHeader(4);
-                reply.bulk(pe.getKey().toBytes());
-                reply.bulk(pe.getValue().consumer.name);
-                reply.integer(pe.getValue().deliveryTime);
-                reply.integer(pe.getValue().deliveryCount);
-            }
+            pendingEntries(reply, g.pel, count, true);
             reply.bulk("consumers");
             reply.arrayHeader(g.consumers.size());
             for (StreamGroup.Consumer consumer : g.consumers.values()) {
@@ -938,18 +927,30 @@ public final class StreamGroupCommands implements CommandFamily {
                 reply.bulk("pel-count");
                 reply.integer(consumer.pel.size());
                 reply.bulk("pending");
-                long m = count == 0 ? consumer.pel.size() : Math.min(count, consumer.pel.size());
-                reply.arrayHeader(m);
-                for (Map.Entry<StreamId, StreamGroup.Nack> pe : consumer.pel.entrySet()) {
-                    if (m-- == 0) {
-                        break;
-                    }
-                    reply.arrayHeader(3);
-                    reply.bulk(pe.getKey().toBytes());
-                    reply.integer(pe.getValue().deliveryTime);
-                    reply.integer(pe.getValue().deliveryCount);
-                }
+                pendingEntries(reply, consumer.pel, count, false);
             }
+        }
+    }
+
+    /**
+     * The first {@code count} (0: all) entries of a PEL as XINFO STREAM FULL lists them: id, the
+     * owning consumer's name in a group's PEL, delivery time and count.
+     */
+    private static void pendingEntries(ReplyWriter reply, Map<StreamId, StreamGroup.Nack> pel, long count,
+            boolean withConsumer) {
+        long n = count == 0 ? pel.size() : Math.min(count, pel.size());
+        reply.arrayHeader(n);
+        for (Map.Entry<StreamId, StreamGroup.Nack> pe : pel.entrySet()) {
+            if (n-- == 0) {
+                break;
+            }
+            reply.arrayHeader(withConsumer ? 4 : 3);
+            reply.bulk(pe.getKey().toBytes());
+            if (withConsumer) {
+                reply.bulk(pe.getValue().consumer.name);
+            }
+            reply.integer(pe.getValue().deliveryTime);
+            reply.integer(pe.getValue().deliveryCount);
         }
     }
 }

@@ -108,29 +108,27 @@ public final class ShutdownSequence {
 
     /** isReadyToShutdown: every replica acknowledged the whole stream. */
     private boolean replicasInSync() {
+        return laggingReplicas().isEmpty();
+    }
+
+    /** The replicas that have not acknowledged the whole replication stream. */
+    private List<ReplicationMaster.ReplicaInfo> laggingReplicas() {
         long offset = server.replication().offset();
-        for (ReplicationMaster.ReplicaInfo r : server.replication().describe()) {
-            if (r.offset() != offset) {
-                return false;
-            }
-        }
-        return true;
+        return server.replication().describe().stream().filter(r -> r.offset() != offset).toList();
     }
 
     /** finishShutdown: report lagging replicas, save as the flags say, then stop the server. */
     private void finish() {
         long offset = server.replication().offset();
         List<ReplicationMaster.ReplicaInfo> replicas = server.replication().describe();
-        int lagging = 0;
-        for (ReplicationMaster.ReplicaInfo r : replicas) {
-            if (r.offset() != offset) {
-                lagging++;
-                log.warn("Lagging replica {}:{} reported offset {} behind master, lag={}, state={}.", r.ip(),
-                        r.port(), offset - r.offset(), r.state().equals("online") ? r.lagSeconds() : 0, r.state());
-            }
+        List<ReplicationMaster.ReplicaInfo> lagging = laggingReplicas();
+        for (ReplicationMaster.ReplicaInfo r : lagging) {
+            log.warn("Lagging replica {}:{} reported offset {} behind master, lag={}, state={}.", r.ip(),
+                    r.port(), offset - r.offset(), r.state().equals("online") ? r.lagSeconds() : 0, r.state());
         }
         if (!replicas.isEmpty()) {
-            log.info("{} of {} replicas are in sync when shutting down.", replicas.size() - lagging, replicas.size());
+            log.info("{} of {} replicas are in sync when shutting down.", replicas.size() - lagging.size(),
+                    replicas.size());
         }
         if (!server.persistence().saveForShutdown(flags.save(), flags.nosave(), flags.force())) {
             log.warn("Errors trying to shut down the server. Check the logs for more information.");
