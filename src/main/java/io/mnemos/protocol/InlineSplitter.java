@@ -15,10 +15,20 @@ public final class InlineSplitter {
 
     /** @return the arguments, or null when the quotes are unbalanced */
     public static byte[][] split(byte[] line) {
-        int n = line.length;
+        return split(line, 0, line.length);
+    }
+
+    /**
+     * Splits {@code line[from, to)} (the decoder's read copy, so that the common unquoted request
+     * costs only its arguments).
+     *
+     * @return the arguments, or null when the quotes are unbalanced
+     */
+    public static byte[][] split(byte[] line, int from, int to) {
+        int n = to;
         boolean quoted = false;
         // sdssplitargs works on a C string: a NUL ends the line.
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < to; i++) {
             byte c = line[i];
             if (c == 0) {
                 n = i;
@@ -26,21 +36,21 @@ public final class InlineSplitter {
             }
             quoted |= c == '"' || c == '\'';
         }
-        return quoted ? splitQuoted(line, n) : splitOnBlanks(line, n);
+        return quoted ? splitQuoted(line, from, n) : splitOnBlanks(line, from, n);
     }
 
     /**
      * The common case (telnet, healthchecks): no quotes, so an argument starts after isspace()
      * blanks and runs to the next space, tab, CR or LF (sdssplitargs ends a word only at those).
      */
-    private static byte[][] splitOnBlanks(byte[] line, int n) {
+    private static byte[][] splitOnBlanks(byte[] line, int from, int n) {
         int count = 0;
-        for (int p = skipBlanks(line, 0, n); p < n; p = skipBlanks(line, wordEnd(line, p, n), n)) {
+        for (int p = skipBlanks(line, from, n); p < n; p = skipBlanks(line, wordEnd(line, p, n), n)) {
             count++;
         }
         byte[][] args = new byte[count][];
         int k = 0;
-        for (int p = skipBlanks(line, 0, n); p < n; ) {
+        for (int p = skipBlanks(line, from, n); p < n; ) {
             int end = wordEnd(line, p, n);
             args[k++] = java.util.Arrays.copyOfRange(line, p, end);
             p = skipBlanks(line, end, n);
@@ -62,9 +72,9 @@ public final class InlineSplitter {
         return p;
     }
 
-    private static byte[][] splitQuoted(byte[] line, int n) {
+    private static byte[][] splitQuoted(byte[] line, int from, int n) {
         List<byte[]> args = new ArrayList<>();
-        int p = 0;
+        int p = from;
         while (true) {
             while (p < n && isSpace(line[p])) {
                 p++;

@@ -344,7 +344,7 @@ public final class RespRequestDecoder {
         if (end == start) {
             return EMPTY;
         }
-        byte[][] args = InlineSplitter.split(java.util.Arrays.copyOfRange(buf, start, end));
+        byte[][] args = InlineSplitter.split(buf, start, end);
         if (args == null) {
             throw new ProtocolException("Protocol error: unbalanced quotes in request");
         }

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 class InlineSplitterTest {
     private static List<String> split(String line) {
         byte[][] args = InlineSplitter.split(line.getBytes(StandardCharsets.ISO_8859_1));
-        return args == null ? null : Arrays.stream(args).map(a -> new String(a, StandardCharsets.ISO_8859_1)).toList();
+        return args == null ? null : strings(args);
     }
 
     @Test
@@ -24,6 +24,20 @@ class InlineSplitterTest {
         assertEquals(List.of("a\u000bb", "c"), split("\u000b a\u000bb \fc"));
         assertEquals(List.of(), split("   "));
         assertEquals(List.of(), split(""));
+    }
+
+    @Test
+    void aRangeOfALargerArraySplitsAsTheSameLineAlone() {
+        byte[] read = "*1\r\n$4\r\nPING\r\nset \"a b\" c\r\nGET k\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        int quoted = "*1\r\n$4\r\nPING\r\n".length();
+        int unquoted = quoted + "set \"a b\" c\r\n".length();
+        assertEquals(List.of("set", "a b", "c"), strings(InlineSplitter.split(read, quoted, unquoted - 2)));
+        assertEquals(List.of("GET", "k"), strings(InlineSplitter.split(read, unquoted, read.length - 2)));
+        assertNull(InlineSplitter.split(read, quoted, quoted + 6));
+    }
+
+    private static List<String> strings(byte[][] args) {
+        return Arrays.stream(args).map(a -> new String(a, StandardCharsets.ISO_8859_1)).toList();
     }
 
     @Test
