@@ -253,6 +253,47 @@ public final class ClientCommands implements CommandFamily {
     }
 
     /**
+     * Redis's getClientMemoryUsage, CLIENT LIST's tot-mem and what client eviction (maxmemory-clients)
+     * weighs: the client as {@link #infoString} describes it, plus, for a client other than the
+     * caller, the bytes of a request still arriving and the replies not yet taken by its socket.
+     */
+    public static long totalMemory(Client client, Client caller) {
+        byte[][] argv = request(client, caller);
+        io.mnemos.server.PubSub subs = client.server().pubsub();
+        long pending = client == caller ? 0 : client.queryBufferBytes() + client.outputBufferBytes();
+        return 1800 + (hasQueryBuffer(client, caller) ? 20472 : 0) + (client == caller ? 16384 - 1024 : 0)
+                + argvMemory(argv) + pending
+                // The argv array is the running command's: execCommand swaps in the queued one's.
+                + (argv == null ? 0 : allocationSize(8L * (client == caller ? caller.argv() : argv).length))
+                + client.transaction().memOverhead()
+                // getClientMemoryUsage: a listNode per pattern, dict entries and slots per channel.
+                + 24L * subs.subscriptionCount(client, io.mnemos.server.PubSub.Kind.PATTERN)
+                + dictOverhead(subs.subscriptionCount(client, io.mnemos.server.PubSub.Kind.CHANNEL))
+                + dictOverhead(subs.subscriptionCount(client, io.mnemos.server.PubSub.Kind.SHARD));
+    }
+
+    /** The request a client holds: the caller's own, a blocked or postponed one; null if none. */
+    private static byte[][] request(Client client, Client caller) {
+        return client == caller ? callerRequest(caller)
+                : client.blocked() ? client.block().argv() : client.postponedArgv();
+    }
+
+    private static long argvMemory(byte[][] argv) {
+        long bytes = 0;
+        if (argv != null) {
+            for (byte[] a : argv) {
+                bytes += a.length;
+            }
+        }
+        return bytes;
+    }
+
+    /** clientsCron frees the query buffer of a client idle for more than 2 seconds. */
+    private static boolean hasQueryBuffer(Client client, Client caller) {
+        return client == caller || System.currentTimeMillis() / 1000 - client.lastInteraction() / 1000 <= 2;
+    }
+
+    /**
      * One CLIENT LIST line with Redis 7.0's fields in its order. Memory figures mimic a Redis
      * client: 1800 bytes for the client itself with its 1 KB reply buffer, plus a 20474-byte query
      * buffer that clientsCron frees after 2 idle seconds; the client running the command also
@@ -261,27 +302,12 @@ public final class ClientCommands implements CommandFamily {
     static String infoString(Client client, Client caller) {
         long nowSeconds = System.currentTimeMillis() / 1000;
         long idle = nowSeconds - client.lastInteraction() / 1000;
-        byte[][] argv = client == caller ? callerRequest(caller)
-                : client.blocked() ? client.block().argv() : client.postponedArgv();
+        byte[][] argv = request(client, caller);
         long qbuf = client == caller && argv != null ? encodedLength(argv) : 0;
-        long argvMem = 0;
-        if (argv != null) {
-            for (byte[] a : argv) {
-                argvMem += a.length;
-            }
-        }
-        boolean queryBuffer = client == caller || idle <= 2;
-        long qbufFree = queryBuffer ? 20474 - Math.min(qbuf, 20474) : 0;
+        long argvMem = argvMemory(argv);
+        long qbufFree = hasQueryBuffer(client, caller) ? 20474 - Math.min(qbuf, 20474) : 0;
         long rbs = client == caller ? 16384 : 1024;
-        io.mnemos.server.PubSub subs = client.server().pubsub();
-        long totMem = 1800 + (queryBuffer ? 20472 : 0) + (rbs - 1024) + argvMem
-                // The argv array is the running command's: execCommand swaps in the queued one's.
-                + (argv == null ? 0 : allocationSize(8L * (client == caller ? caller.argv() : argv).length))
-                + client.transaction().memOverhead()
-                // getClientMemoryUsage: a listNode per pattern, dict entries and slots per channel.
-                + 24L * subs.subscriptionCount(client, io.mnemos.server.PubSub.Kind.PATTERN)
-                + dictOverhead(subs.subscriptionCount(client, io.mnemos.server.PubSub.Kind.CHANNEL))
-                + dictOverhead(subs.subscriptionCount(client, io.mnemos.server.PubSub.Kind.SHARD));
+        long totMem = totalMemory(client, caller);
         StringBuilder flags = new StringBuilder();
         io.mnemos.server.PubSub pubsub = client.server().pubsub();
         if (client.server().replication().isReplica(client)) {

@@ -265,7 +265,7 @@ public final class InfoReport {
         out.field("expired_time_cap_reached_count", ks.expiredTimeCapReached);
         out.field("expire_cycle_cpu_milliseconds", 0);
         out.field("evicted_keys", ks.evictedKeys);
-        out.field("evicted_clients", 0);
+        out.field("evicted_clients", st.evictedClients);
         out.field("total_eviction_exceeded_time", 0);
         out.field("current_eviction_exceeded_time", 0);
         out.field("keyspace_hits", ks.hits);

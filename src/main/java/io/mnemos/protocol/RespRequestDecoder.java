@@ -30,6 +30,8 @@ public final class RespRequestDecoder {
     /** Bulks up to this size are allocated whole as soon as their header is read. */
     static final int EAGER_BULK = 64 * 1024;
     private static final int ARGV_INITIAL_MAX = 1024;
+    /** Redis's PROTO_MBULK_BIG_ARG. */
+    static final int BIG_ARG = 32 * 1024;
 
     private static final byte[][] EMPTY = new byte[0][];
 
@@ -62,6 +64,15 @@ public final class RespRequestDecoder {
      */
     public long pendingBytes() {
         return (carry == null ? 0 : carry.length) + (bulkLength < 0 ? 0 : bulkFilled);
+    }
+
+    /**
+     * The memory the request in progress claims, as Redis's query buffer holds it: a bulk of
+     * {@link #BIG_ARG} or more counts its whole declared length, which Redis reserves as soon as the
+     * header arrives (Mnemos lets it grow as the bytes come). Client eviction weighs this.
+     */
+    public long queryBufferMemory() {
+        return pendingBytes() + (bulkLength >= BIG_ARG ? bulkLength - bulkFilled : 0);
     }
 
     /** True between the header of a multibulk and its last argument. */

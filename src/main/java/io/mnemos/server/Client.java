@@ -45,6 +45,7 @@ public final class Client {
     private boolean skipNextReply;
     private boolean replyOff;
     private boolean noEvict;
+    private java.util.function.LongSupplier queryBuffer;
     private boolean noTouch;
     /** Set while CLIENT PAUSE holds this client's next request (CLIENT LIST flag {@code b}). */
     private byte[][] postponedArgv;
@@ -402,6 +403,16 @@ public final class Client {
         if (unblockHook != null) {
             unblockHook.run();
         }
+    }
+
+    /** Installed by the connection: the memory of the requests received and not yet complete. */
+    void queryBuffer(java.util.function.LongSupplier pendingBytes) {
+        this.queryBuffer = pendingBytes;
+    }
+
+    /** Memory held for a request still arriving, a big bulk counted whole; 0 for an internal client. */
+    public long queryBufferBytes() {
+        return queryBuffer == null ? 0 : queryBuffer.getAsLong();
     }
 
     /** Installed by the connection: writes out the reply buffer now (Pub/Sub messages). */

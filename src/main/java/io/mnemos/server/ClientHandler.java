@@ -66,6 +66,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         socketWriter = SocketWriter.forConnection(ctx);
         client = new Client(server.clients().nextId(), server, ctx.channel(), new ReplyWriter(ctx.alloc()));
         server.clients().add(client);
+        client.queryBuffer(decoder::queryBufferMemory);
         client.onResume(() -> ctx.executor().execute(this::resumeHeld));
         // A blocking command was answered: drop it from the held requests and go on with the rest.
         client.onUnblock(() -> ctx.executor().execute(() -> {

@@ -86,9 +86,6 @@ final class CompatibleOptions {
 
     private static ConfigOption numeric(String name, boolean mutable, List<String> flags, long min, long max,
                                         String[] value) {
-        if (flags.contains("PERCENT_CONFIG")) {
-            return memoryOrPercent(name, mutable, max, value);
-        }
         if (flags.contains("OCTAL_CONFIG")) {
             return ConfigOption.of(name, mutable, () -> value[0], v -> {
                 long parsed;
@@ -147,9 +144,16 @@ final class CompatibleOptions {
         };
     }
 
-    /** maxmemory-clients: bytes with Redis's units, or a percentage of maxmemory ("10%"). */
-    private static ConfigOption memoryOrPercent(String name, boolean mutable, long max, String[] value) {
-        return ConfigOption.of(name, mutable, () -> value[0], v -> {
+    /**
+     * Redis's PERCENT_CONFIG, used by maxmemory-clients (registered by ServerConfig): bytes with Redis's units, or a percentage of maxmemory
+     * ("10%"), held as Redis holds it, a percentage as its negative.
+     */
+    static ConfigOption memoryOrPercent(String name, boolean mutable, long max, java.util.function.LongSupplier get,
+            java.util.function.LongConsumer set) {
+        return ConfigOption.of(name, mutable, () -> {
+            long v = get.getAsLong();
+            return v < 0 ? -v + "%" : Long.toString(v);
+        }, v -> {
             if (v.endsWith("%")) {
                 Long percent = io.mnemos.command.Args.parseLongOrNull(
                         v.substring(0, v.length() - 1).getBytes(StandardCharsets.UTF_8));
@@ -159,7 +163,7 @@ final class CompatibleOptions {
                 if (percent > 100) {
                     throw new ConfigException("percentage argument must be less or equal to 100");
                 }
-                value[0] = percent + "%";
+                set.accept(-percent);
                 return;
             }
             long bytes = ConfigOption.parseMemory(v);
@@ -169,7 +173,7 @@ final class CompatibleOptions {
             if (bytes == ConfigOption.MEMORY_TOO_LARGE || bytes > max) {
                 throw new ConfigException("argument must be between -100 and " + max + " inclusive");
             }
-            value[0] = Long.toString(bytes);
+            set.accept(bytes);
         });
     }
 

@@ -195,6 +195,7 @@ public final class Server {
             // Whatever went wrong above, queued connections are written: none waits forever.
             aof.flush();
             writeQueuedReplies();
+            ClientEviction.evict(this);
         }
     }
 
@@ -653,6 +654,7 @@ public final class Server {
         aof.cron();
         persistence.cron();
         migrateSockets.closeIdle(System.currentTimeMillis());
+        ClientEviction.evict(this);
         replication.cron(System.currentTimeMillis());
         masterLink.cron(System.currentTimeMillis());
         shutdown.cron(System.currentTimeMillis());

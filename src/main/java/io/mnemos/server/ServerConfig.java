@@ -85,6 +85,11 @@ public final class ServerConfig {
      * effect at the next command.
      */
     public final io.mnemos.store.EvictionSettings eviction = new io.mnemos.store.EvictionSettings();
+    /**
+     * maxmemory-clients: bytes, or a percentage of maxmemory stored as its negative, as Redis stores
+     * it; 0 turns client eviction off (see {@link ClientEviction}).
+     */
+    public long maxmemoryClients;
     /** notify-keyspace-events as {@link Notifier} class flags (0: notifications off). */
     public int notifyKeyspaceEvents = 0;
     /** client-output-buffer-limit: {hard bytes, soft bytes, soft seconds} per CLIENT_CLASS_*. */
@@ -182,6 +187,8 @@ public final class ServerConfig {
         }));
         add(ConfigOption.memory("maxmemory", true, 0, Long.MAX_VALUE,
                 () -> eviction.maxmemory, v -> eviction.maxmemory = v));
+        add(CompatibleOptions.memoryOrPercent("maxmemory-clients", true, Long.MAX_VALUE,
+                () -> maxmemoryClients, v -> maxmemoryClients = v));
         add(ConfigOption.choice("maxmemory-policy", true, io.mnemos.store.MaxmemoryPolicy.configNames(),
                 () -> eviction.policy.configName(),
                 v -> eviction.policy = io.mnemos.store.MaxmemoryPolicy.byConfigName(v)));

@@ -14,6 +14,8 @@ public final class ServerStats {
     public long totalWritesProcessed;
     /** Clients closed for their client-output-buffer-limit (not in Redis 7.0's INFO; logged). */
     public long clientOutputBufferLimitDisconnections;
+    /** Clients closed by client eviction (maxmemory-clients), INFO's evicted_clients. */
+    public long evictedClients;
 
     public void reset() {
         totalConnectionsReceived = 0;
@@ -26,5 +28,6 @@ public final class ServerStats {
         totalReadsProcessed = 0;
         totalWritesProcessed = 0;
         clientOutputBufferLimitDisconnections = 0;
+        evictedClients = 0;
     }
 }
