@@ -9,8 +9,9 @@
 #   TESTS="ping_inline ping_mbulk set get incr mset lpush rpop lrange_100 sadd hset zadd"
 #   PIPELINES="1 16"
 #   CLIENTS=50
-#   N_P1=60000        requests per run with -P 1
-#   N_PIPE=300000     requests per run with -P > 1
+#   N_P1=150000       requests per run with -P 1 (~2 s at 80k rps)
+#   N_PIPE=1000000    requests per run with -P > 1: ~1 s for the fast commands at 1M rps; a run of
+#                     0.2-0.3 s let one GC pause or scheduler hiccup of either server move a row by 10-30%
 #   KEYSPACE=100000   -r for the key-based tests (random keys, as a real cache sees)
 #   WARMUP_N=300000   requests per test of the Mnemos JIT warm-up (pipelined; plus N_P1 unpipelined)
 #   JVM_OPTS="-XX:+UseParallelGC -Xms1g -Xmx1g -XX:+AlwaysPreTouch -XX:+UseTransparentHugePages -XX:MaxTenuringThreshold=1"   flags for the Mnemos JVM
@@ -27,8 +28,8 @@ ROUNDS=${ROUNDS:-3}
 TESTS=${TESTS:-"ping_inline ping_mbulk set get incr mset lpush rpop lrange_100 sadd hset zadd"}
 PIPELINES=${PIPELINES:-"1 16"}
 CLIENTS=${CLIENTS:-50}
-N_P1=${N_P1:-60000}
-N_PIPE=${N_PIPE:-300000}
+N_P1=${N_P1:-150000}
+N_PIPE=${N_PIPE:-1000000}
 KEYSPACE=${KEYSPACE:-100000}
 WARMUP_N=${WARMUP_N:-300000}
 JVM_OPTS=${JVM_OPTS:-"-XX:+UseParallelGC -Xms1g -Xmx1g -XX:+AlwaysPreTouch -XX:+UseTransparentHugePages -XX:MaxTenuringThreshold=1"}
