@@ -11,6 +11,11 @@ import java.util.function.Supplier;
 public final class ConfigOption {
     /** Parses and applies a textual value. */
     @FunctionalInterface
+    /** Applies a parsed value; may refuse it (CONFIG SET port when the port cannot be bound). */
+    public interface CheckedSetter<T> {
+        void accept(T value) throws ConfigException;
+    }
+
     public interface Setter {
         void set(String value) throws ConfigException;
     }
@@ -98,12 +103,13 @@ public final class ConfigOption {
         return new ConfigOption(name, mutable, getter, setter);
     }
 
-    public static ConfigOption string(String name, boolean mutable, Supplier<String> getter, Consumer<String> setter) {
+    public static ConfigOption string(String name, boolean mutable, Supplier<String> getter,
+            CheckedSetter<String> setter) {
         return new ConfigOption(name, mutable, getter, setter::accept);
     }
 
     public static ConfigOption integer(String name, boolean mutable, long min, long max,
-                                       Supplier<Long> getter, Consumer<Long> setter) {
+                                       Supplier<Long> getter, CheckedSetter<Long> setter) {
         return new ConfigOption(name, mutable, () -> Long.toString(getter.get()), v -> {
             // Redis's string2ll: no spaces, no '+', no leading zeros.
             Long strict = io.mnemos.command.Args.parseLongOrNull(v.getBytes(java.nio.charset.StandardCharsets.UTF_8));

@@ -28,6 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import io.netty.channel.ChannelFuture;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,6 +88,10 @@ public final class Server {
     private EventLoopGroup group;
     private EventLoop keyspaceLoop;
     private final List<Channel> listeners = new ArrayList<>();
+    /** The plain TCP listeners among {@link #listeners}: CONFIG SET port and bind replace them. */
+    private List<Channel> tcpListeners = List.of();
+    /** What binds listeners, kept for CONFIG SET port and bind. */
+    private ServerBootstrap bootstrap;
     private int boundPort;
     /** The tls-port listener, null when tls-port is 0. */
     private TlsListener tlsListener;
@@ -118,6 +123,7 @@ public final class Server {
         config.onChange("slowlog-max-len", slowlog::trimToMax);
         config.onChange("loglevel", () -> Logging.applyLevel(config.loglevel));
         config.onChange("maxmemory", this::maxmemoryChanged);
+        config.listeners = this::relisten;
         keyspace.evictor().extraMemory(this::clientsMemory);
         sampler.startupMemory(usedMemory());
         this.persistence = new io.mnemos.persistence.RdbPersistence(this, config.rdb);
@@ -506,7 +512,7 @@ public final class Server {
                 useEpoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         keyspaceLoop = group.next();
         Class<? extends ServerChannel> channelType = useEpoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        ServerBootstrap bootstrap = new ServerBootstrap()
+        bootstrap = new ServerBootstrap()
                 .group(keyspaceLoop)
                 .channel(channelType)
                 .option(ChannelOption.SO_BACKLOG, config.tcpBacklog)
@@ -531,26 +537,14 @@ public final class Server {
                     .childOption(EpollChannelOption.TCP_KEEPINTVL, Math.max(1, idle / 3))
                     .childOption(EpollChannelOption.TCP_KEEPCNT, 3);
         }
-        int port = config.port;
-        for (BindAddress address : BindAddress.parse(config.bind)) {
-            String host = address.host();
-            try {
-                Channel ch = bootstrap.bind(new InetSocketAddress(host, port)).sync().channel();
-                listeners.add(ch);
-                port = ((InetSocketAddress) ch.localAddress()).getPort();
-            } catch (Exception e) {
-                if (address.optional()) {
-                    log.debug("Skipping optional bind address {}: {}", host, e.toString());
-                    continue;
-                }
-                group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-                throw new IllegalStateException("Could not bind " + host + ":" + config.port + ": " + e.getMessage(), e);
-            }
-        }
-        if (listeners.isEmpty()) {
+        try {
+            tcpListeners = bindAll(config.bind, config.port);
+        } catch (IllegalStateException e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-            throw new IllegalStateException("Failed listening on port " + config.port + ", no address could be bound");
+            throw e;
         }
+        listeners.addAll(tcpListeners);
+        int port = ((InetSocketAddress) tcpListeners.get(0).localAddress()).getPort();
         boundPort = port;
         if (config.tls.port != 0) {
             tlsListener = new TlsListener(this);
@@ -591,6 +585,85 @@ public final class Server {
         // replicaof in the configuration: connect once serving, as Redis's first replicationCron.
         keyspaceLoop.execute(masterLink::startup);
         return this;
+    }
+
+    /**
+     * A listener on every address of {@code bind} at {@code port} (0 at startup: one ephemeral port
+     * for all). An address marked optional ({@code -::1}) that cannot be bound is skipped; any other
+     * failure closes what was bound and throws.
+     */
+    private List<Channel> bindAll(String bind, int port) {
+        List<Channel> bound = new ArrayList<>();
+        for (BindAddress address : BindAddress.parse(bind)) {
+            String host = address.host();
+            try {
+                Channel ch = bindNow(new InetSocketAddress(host, port));
+                bound.add(ch);
+                port = ((InetSocketAddress) ch.localAddress()).getPort();
+            } catch (Exception e) {
+                if (address.optional()) {
+                    log.debug("Skipping optional bind address {}: {}", host, e.toString());
+                    continue;
+                }
+                String reason = String.valueOf(e.getMessage());
+                log.warn("Warning: Could not create server TCP listening socket {}:{}: bind: {}", host, port,
+                        reason.substring(reason.lastIndexOf(": ") + 1).strip());
+                bound.forEach(Channel::close);
+                throw new IllegalStateException("Could not bind " + host + ":" + port + ": " + e.getMessage(), e);
+            }
+        }
+        if (bound.isEmpty()) {
+            throw new IllegalStateException("Failed listening on port " + port + ", no address could be bound");
+        }
+        return bound;
+    }
+
+    /**
+     * Binds one listener and waits for the outcome. On the keyspace thread (CONFIG SET) waiting on a
+     * future would deadlock, but there registering and binding a channel of this very loop complete
+     * inline, as Redis's listenToPort does.
+     */
+    private Channel bindNow(InetSocketAddress address) throws Exception {
+        if (!keyspaceLoop.inEventLoop()) {
+            return bootstrap.bind(address).sync().channel();
+        }
+        Channel ch = bootstrap.register().channel();
+        ChannelFuture bound = ch.bind(address);
+        if (!bound.isDone() || !bound.isSuccess()) {
+            ch.close();
+            Throwable cause = bound.cause();
+            throw cause instanceof Exception e ? e : new java.io.IOException("bind of " + address + " did not complete");
+        }
+        return ch;
+    }
+
+    /**
+     * changeListenPort / changeBindAddr (CONFIG SET port, bind): the new listeners are bound before
+     * the old ones close, so on a failure the server goes on listening where it did. Connected
+     * clients are not affected.
+     */
+    void relisten(String bind, int port, String failure) throws ConfigException {
+        if (bootstrap == null || !keyspaceLoop.inEventLoop()) {
+            return;
+        }
+        List<Channel> bound;
+        if (port == 0) {
+            // Redis's port 0: no TCP listener at all (TLS or nothing).
+            bound = List.of();
+        } else {
+            try {
+                bound = bindAll(bind, port);
+            } catch (IllegalStateException e) {
+                throw new ConfigException(failure);
+            }
+        }
+        for (Channel old : tcpListeners) {
+            old.close();
+            listeners.remove(old);
+        }
+        tcpListeners = bound;
+        listeners.addAll(bound);
+        boundPort = port;
     }
 
     /** Runs a task on the keyspace thread. */

@@ -85,6 +85,14 @@ public final class ServerConfig {
      * effect at the next command.
      */
     public final io.mnemos.store.EvictionSettings eviction = new io.mnemos.store.EvictionSettings();
+
+    /** Listens on new addresses or a new port at runtime; installed by the started Server. */
+    public interface Listeners {
+        void relisten(String bind, int port, String failure) throws ConfigException;
+    }
+
+    /** Until a server starts, a changed port or bind has nothing to rebind. */
+    Listeners listeners = (bind, port, failure) -> { };
     /**
      * maxmemory-clients: bytes, or a percentage of maxmemory stored as its negative, as Redis stores
      * it; 0 turns client eviction off (see {@link ClientEviction}).
@@ -123,8 +131,19 @@ public final class ServerConfig {
     public final io.mnemos.persistence.RdbSettings rdb = new io.mnemos.persistence.RdbSettings();
 
     public ServerConfig() {
-        add(ConfigOption.integer("port", false, 0, 65535, () -> (long) port, v -> port = v.intValue()));
-        add(ConfigOption.string("bind", false, () -> bind, v -> bind = v));
+        // At runtime the server listens anew (Server.relisten) before the value is taken.
+        add(ConfigOption.integer("port", true, 0, 65535, () -> (long) port, v -> {
+            if (running && v != port) {
+                listeners.relisten(bind, v.intValue(), "Unable to listen on this port. Check server logs.");
+            }
+            port = v.intValue();
+        }));
+        add(ConfigOption.string("bind", true, () -> bind, v -> {
+            if (running && !v.equals(bind)) {
+                listeners.relisten(v, port, "Failed to bind to specified addresses.");
+            }
+            bind = v;
+        }));
         add(ConfigOption.string("requirepass", true, () -> requirepass, v -> requirepass = v));
         add(ConfigOption.integer("databases", false, 1, Integer.MAX_VALUE, () -> (long) databases, v -> databases = v.intValue()));
         add(ConfigOption.integer("timeout", true, 0, Integer.MAX_VALUE, () -> timeoutSeconds, v -> timeoutSeconds = v));

@@ -146,7 +146,7 @@ public final class TlsConfig {
 
     private static void number(ServerConfig config, TlsConfig tls, String name,
                                java.util.function.Supplier<Long> get, java.util.function.Consumer<Long> set) {
-        ConfigOption parser = ConfigOption.integer(name, true, 0, Integer.MAX_VALUE, get, set);
+        ConfigOption parser = ConfigOption.integer(name, true, 0, Integer.MAX_VALUE, get, set::accept);
         config.register(ConfigOption.of(name, true, parser::get, v -> {
             long old = get.get();
             parser.set(v);

@@ -370,8 +370,8 @@ class ServerCommandsTest {
             assertEquals("-ERR CONFIG SET failed (possibly related to argument 'loglevel') - argument(s) must be one "
                     + "of the following: debug, verbose, notice, warning\r\n", h.exec("CONFIG", "SET", "loglevel", "x"));
             // An earlier immutable parameter is reported even when a later one is unknown.
-            assertEquals("-ERR CONFIG SET failed (possibly related to argument 'port') - can't set immutable "
-                    + "config\r\n", h.exec("CONFIG", "SET", "port", "1", "foo", "1"));
+            assertEquals("-ERR CONFIG SET failed (possibly related to argument 'databases') - can't set immutable "
+                    + "config\r\n", h.exec("CONFIG", "SET", "databases", "1", "foo", "1"));
         }
 
         @Test
