@@ -96,6 +96,19 @@ public final class RdbPersistence {
         return Path.of(server.config().dir).resolve(settings.dbfilename);
     }
 
+    /**
+     * readSyncBulkPayload with a disk-based load: the RDB a master sent becomes this server's dump
+     * file, written under a temporary name, fsynced and renamed over dbfilename, so a replica that
+     * restarts comes back with its master's data.
+     */
+    public void replaceDump(java.io.InputStream rdb) throws IOException {
+        try (TempFile file = new TempFile(Path.of(server.config().dir), settings.dbfilename,
+                "temp-" + System.currentTimeMillis() + "." + ProcessHandle.current().pid() + ".rdb")) {
+            rdb.transferTo(file.stream());
+            file.syncAndRename();
+        }
+    }
+
     /** The dump file's bytes (a full sync sends them once its BGSAVE is done). */
     public byte[] readDump() throws IOException {
         return Files.readAllBytes(file());

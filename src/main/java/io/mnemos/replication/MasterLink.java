@@ -487,10 +487,11 @@ public final class MasterLink {
             return;
         }
         transfer = RdbTransfer.announcedBy(line);
+        String to = diskBasedLoad() ? "disk" : "parser";
         if (transfer.eofMarked()) {
-            log.info("MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF to parser");
+            log.info("MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF to {}", to);
         } else {
-            log.info("MASTER <-> REPLICA sync: receiving {} bytes from master to parser", transfer.size());
+            log.info("MASTER <-> REPLICA sync: receiving {} bytes from master to {}", transfer.size(), to);
         }
         if (transfer.complete()) {
             loadTransferred();
@@ -501,6 +502,16 @@ public final class MasterLink {
     private void loadTransferred() {
         RdbTransfer received = transfer;
         transfer = null;
+        if (diskBasedLoad()) {
+            try {
+                server.persistence().replaceDump(received.payload());
+            } catch (java.io.IOException e) {
+                log.warn("Failed trying to rename the temp DB into {} in MASTER <-> REPLICA synchronization: {}",
+                        server.config().rdb.dbfilename, e.getMessage());
+                cancelHandshake();
+                return;
+            }
+        }
         log.info("MASTER <-> REPLICA sync: Flushing old data");
         server.emptyData(true);
         log.info("MASTER <-> REPLICA sync: Loading DB in memory");
@@ -528,6 +539,12 @@ public final class MasterLink {
         // The first ACK at once: a master with a diskless sync puts us online on it.
         sendAck();
         rewriteAofAfterSync();
+    }
+
+    /** repl-diskless-load disabled (the default): the master's RDB goes to disk, as the dump file. */
+    private boolean diskBasedLoad() {
+        io.mnemos.server.ConfigOption option = server.config().option("repl-diskless-load");
+        return option == null || option.get().equals("disabled");
     }
 
     /**

@@ -6,12 +6,14 @@ import io.mnemos.testing.RunningServer;
 import org.junit.jupiter.api.Test;
 
 import java.net.ServerSocket;
+import java.util.List;
 
 import static io.mnemos.replication.ReplicationSync.await;
 import static io.mnemos.replication.ReplicationSync.awaitInSync;
 import static io.mnemos.replication.ReplicationSync.field;
 import static io.mnemos.replication.ReplicationSync.linkStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -304,6 +306,46 @@ class MasterLinkTest {
             try (RunningServer restarted = RunningServer.withAof(dir);
                  RespConnection r = new RespConnection(restarted.host(), restarted.port())) {
                 assertEquals(m.call("DEBUG", "DIGEST"), r.call("DEBUG", "DIGEST"));
+            }
+        }
+    }
+
+    @Test
+    void theMastersRdbBecomesTheReplicasDumpFileAsOnARedisReplica(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        assumeTrue(RealRedis.available(), "redis-server not on PATH");
+        java.nio.file.Path ours = java.nio.file.Files.createDirectories(dir.resolve("mnemos"));
+        java.nio.file.Path theirs = java.nio.file.Files.createDirectories(dir.resolve("redis"));
+        java.nio.file.Path swapdb = java.nio.file.Files.createDirectories(dir.resolve("swapdb"));
+        try (RealRedis redis = redisMaster();
+             RespConnection m = new RespConnection("127.0.0.1", redis.port())) {
+            m.call("DEBUG", "POPULATE", "1000");
+            String digest = m.call("DEBUG", "DIGEST");
+            try (RunningServer replica = replicaOf(redis, "--dir", ours.toString(), "--save", "");
+                 RespConnection r = new RespConnection(replica.host(), replica.port());
+                 RealRedis redisReplica = RealRedis.start("--dir", theirs.toString(),
+                         "--replicaof", "127.0.0.1", Integer.toString(redis.port()));
+                 RespConnection rr = new RespConnection("127.0.0.1", redisReplica.port());
+                 RunningServer inMemory = replicaOf(redis, "--dir", swapdb.toString(), "--save", "",
+                         "--repl-diskless-load", "swapdb");
+                 RespConnection s = new RespConnection(inMemory.host(), inMemory.port())) {
+                awaitInSync(m, r);
+                awaitInSync(m, rr);
+                awaitInSync(m, s);
+                // Without save points either: the sync itself writes the file (repl-diskless-load disabled).
+                assertEquals(java.nio.file.Files.exists(theirs.resolve("dump.rdb")),
+                        java.nio.file.Files.exists(ours.resolve("dump.rdb")));
+                assertTrue(java.nio.file.Files.exists(ours.resolve("dump.rdb")));
+                assertFalse(java.nio.file.Files.exists(swapdb.resolve("dump.rdb")), "swapdb loads from the socket");
+                try (var leftovers = java.nio.file.Files.list(ours)) {
+                    assertEquals(List.of("dump.rdb"), leftovers.map(p -> p.getFileName().toString()).toList());
+                }
+            }
+            // A replica restarted as a plain server comes back with its master's data.
+            try (RunningServer restarted = RunningServer.start("--dir", ours.toString(), "--save", "");
+                 RespConnection r = new RespConnection(restarted.host(), restarted.port())) {
+                await("the dump to load", () -> "0".equals(field(r.call("INFO", "persistence"), "loading")));
+                assertEquals(digest, r.call("DEBUG", "DIGEST"));
             }
         }
     }
