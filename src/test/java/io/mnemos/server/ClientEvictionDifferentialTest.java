@@ -1,8 +1,6 @@
 package io.mnemos.server;
 
-import io.mnemos.testing.RealRedis;
 import io.mnemos.testing.RespConnection;
-import io.mnemos.testing.RunningServer;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -16,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import static io.mnemos.testing.PortScenario.onMnemosAndRedis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
@@ -48,23 +47,6 @@ class ClientEvictionDifferentialTest {
         }
     }
 
-    private interface Scenario {
-        List<String> run(int port) throws Exception;
-    }
-
-    /** The scenario's observations on Mnemos, equal to Redis's where redis-server is installed. */
-    private static List<String> onBoth(Scenario scenario) throws Exception {
-        List<String> ours;
-        try (RunningServer mnemos = RunningServer.start()) {
-            ours = scenario.run(mnemos.port());
-        }
-        if (RealRedis.available()) {
-            try (RealRedis redis = RealRedis.start()) {
-                assertEquals(scenario.run(redis.port()), ours, "Redis observed otherwise");
-            }
-        }
-        return ours;
-    }
 
     private static Socket connect(int port) throws IOException {
         Socket s = new Socket();
@@ -98,20 +80,14 @@ class ClientEvictionDifferentialTest {
         }
     }
 
-    private static String evictedClients(RespConnection c) throws IOException {
-        String info = c.call("INFO", "stats");
-        int at = info.indexOf("evicted_clients:");
-        return info.substring(at, info.indexOf("\r\n", at));
-    }
-
     @Test
     void theClientWhoseRequestHoldsTheMemoryIsEvictedAndOthersKeepBeingServed() throws Exception {
-        List<String> seen = onBoth(port -> {
+        List<String> seen = onMnemosAndRedis(port -> {
             try (RespConnection c = control(port, "1mb");
                  RespConnection idle = new RespConnection("127.0.0.1", port);
                  Socket big = connect(port)) {
                 sendHalfABigSet(big);
-                return List.of(awaitClose(big), evictedClients(c), idle.call("PING"), c.call("EXISTS", "k"));
+                return List.of(awaitClose(big), c.infoLine("stats", "evicted_clients"), idle.call("PING"), c.call("EXISTS", "k"));
             }
         });
         assertEquals(List.of("closed", "evicted_clients:1", "+PONG\r\n", ":0\r\n"), seen);
@@ -119,7 +95,7 @@ class ClientEvictionDifferentialTest {
 
     @Test
     void aNoEvictClientIsKeptAndEveryEvictableClientGoesWhileItHoldsTheMemory() throws Exception {
-        List<String> seen = onBoth(port -> {
+        List<String> seen = onMnemosAndRedis(port -> {
             try (RespConnection c = control(port, "1mb");
                  Socket idle = connect(port);
                  RespConnection big = new RespConnection("127.0.0.1", port)) {
@@ -129,7 +105,7 @@ class ClientEvictionDifferentialTest {
                 out.add(awaitClose(idle));
                 big.sendRaw(("x".repeat(2_000_000) + "\r\n").getBytes(StandardCharsets.US_ASCII));
                 out.add(big.readReply());
-                out.add(evictedClients(c));
+                out.add(c.infoLine("stats", "evicted_clients"));
                 out.add(c.call("STRLEN", "k"));
                 try (RespConnection later = new RespConnection("127.0.0.1", port)) {
                     out.add(later.call("PING"));
@@ -142,14 +118,14 @@ class ClientEvictionDifferentialTest {
 
     @Test
     void repliesTheSocketDidNotTakeCountAsTheClientsMemory() throws Exception {
-        List<String> seen = onBoth(port -> {
+        List<String> seen = onMnemosAndRedis(port -> {
             try (RespConnection c = control(port, "2mb");
                  Socket reader = connect(port)) {
                 byte[] value = new byte[1024 * 1024];
                 Arrays.fill(value, (byte) 'v');
                 assertEquals("+OK\r\n", c.call(new byte[][] {"SET".getBytes(), "big".getBytes(), value}));
                 reader.getOutputStream().write("GET big\r\n".repeat(40).getBytes(StandardCharsets.US_ASCII));
-                return List.of(awaitClose(reader), evictedClients(c));
+                return List.of(awaitClose(reader), c.infoLine("stats", "evicted_clients"));
             }
         });
         assertEquals(List.of("closed", "evicted_clients:1"), seen);
@@ -157,7 +133,7 @@ class ClientEvictionDifferentialTest {
 
     @Test
     void aPercentageOfMaxmemorySetsTheLimitAndNoLimitIsBelow128Kb() throws Exception {
-        List<String> seen = onBoth(port -> {
+        List<String> seen = onMnemosAndRedis(port -> {
             List<String> out = new ArrayList<>();
             try (RespConnection c = control(port, "10%")) {
                 out.add(c.call("CONFIG", "GET", "maxmemory-clients"));
@@ -171,14 +147,14 @@ class ClientEvictionDifferentialTest {
                     sendHalfABigSet(big);
                     out.add(awaitClose(big));
                 }
-                out.add(evictedClients(c));
+                out.add(c.infoLine("stats", "evicted_clients"));
                 // One byte means 128 KB: two idle clients fit.
                 out.add(c.call("CONFIG", "SET", "maxmemory", "0"));
                 out.add(c.call("CONFIG", "SET", "maxmemory-clients", "1"));
                 try (RespConnection first = new RespConnection("127.0.0.1", port);
                      RespConnection second = new RespConnection("127.0.0.1", port)) {
                     out.add(first.call("PING") + second.call("PING"));
-                    out.add(evictedClients(c));
+                    out.add(c.infoLine("stats", "evicted_clients"));
                 }
             }
             return out;
@@ -189,11 +165,11 @@ class ClientEvictionDifferentialTest {
 
     @Test
     void configResetstatClearsTheCount() throws Exception {
-        List<String> seen = onBoth(port -> {
+        List<String> seen = onMnemosAndRedis(port -> {
             try (RespConnection c = control(port, "1mb");
                  Socket big = connect(port)) {
                 sendHalfABigSet(big);
-                return List.of(awaitClose(big), evictedClients(c), c.call("CONFIG", "RESETSTAT"), evictedClients(c));
+                return List.of(awaitClose(big), c.infoLine("stats", "evicted_clients"), c.call("CONFIG", "RESETSTAT"), c.infoLine("stats", "evicted_clients"));
             }
         });
         assertEquals(List.of("closed", "evicted_clients:1", "+OK\r\n", "evicted_clients:0"), seen);

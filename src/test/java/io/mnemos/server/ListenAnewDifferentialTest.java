@@ -1,8 +1,6 @@
 package io.mnemos.server;
 
-import io.mnemos.testing.RealRedis;
 import io.mnemos.testing.RespConnection;
-import io.mnemos.testing.RunningServer;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -13,6 +11,7 @@ import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.mnemos.testing.PortScenario.onMnemosAndRedis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
@@ -23,22 +22,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * installed, against Redis, whose observations must be the same.
  */
 class ListenAnewDifferentialTest {
-    private interface Scenario {
-        List<String> run(int port) throws Exception;
-    }
-
-    private static List<String> onBoth(Scenario scenario) throws Exception {
-        List<String> ours;
-        try (RunningServer mnemos = RunningServer.start()) {
-            ours = scenario.run(mnemos.port());
-        }
-        if (RealRedis.available()) {
-            try (RealRedis redis = RealRedis.start()) {
-                assertEquals(scenario.run(redis.port()), ours, "Redis observed otherwise");
-            }
-        }
-        return ours;
-    }
 
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
@@ -56,16 +39,10 @@ class ListenAnewDifferentialTest {
         }
     }
 
-    private static String tcpPort(RespConnection c) throws IOException {
-        String info = c.call("INFO", "server");
-        int at = info.indexOf("tcp_port:");
-        return info.substring(at, info.indexOf("\r\n", at));
-    }
-
     @Test
     void aNewPortIsListenedOnAndTheOldOneClosedWhileConnectedClientsStay() throws Exception {
         int[] next = new int[1];
-        List<String> seen = onBoth(port -> {
+        List<String> seen = onMnemosAndRedis(port -> {
             next[0] = freePort();
             List<String> out = new ArrayList<>();
             try (RespConnection c = new RespConnection("127.0.0.1", port)) {
@@ -76,7 +53,7 @@ class ListenAnewDifferentialTest {
                     String newPort = Integer.toString(next[0]);
                     out.add(moved.call("CONFIG", "GET", "port").equals(
                             "*2\r\n$4\r\nport\r\n$" + newPort.length() + "\r\n" + newPort + "\r\n") ? "port NEW" : "port?");
-                    out.add(tcpPort(moved).replace(newPort, "NEW"));
+                    out.add(moved.infoLine("server", "tcp_port").replace(newPort, "NEW"));
                     out.add(moved.call("PING"));
                 }
             }
@@ -87,7 +64,7 @@ class ListenAnewDifferentialTest {
 
     @Test
     void aPortThatCannotBeBoundIsRefusedAndTheServerKeepsListening() throws Exception {
-        List<String> seen = onBoth(port -> {
+        List<String> seen = onMnemosAndRedis(port -> {
             List<String> out = new ArrayList<>();
             try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
                  RespConnection c = new RespConnection("127.0.0.1", port)) {
@@ -112,7 +89,7 @@ class ListenAnewDifferentialTest {
 
     @Test
     void bindListensOnTheNewAddressesOrRefusesOneThatCannotBeBound() throws Exception {
-        List<String> seen = onBoth(port -> {
+        List<String> seen = onMnemosAndRedis(port -> {
             List<String> out = new ArrayList<>();
             try (RespConnection c = new RespConnection("127.0.0.1", port)) {
                 // 192.0.2.1 (TEST-NET-1) is no address of this machine.

@@ -82,6 +82,16 @@ public final class RespConnection implements AutoCloseable {
     }
 
     /** Reads one complete reply (any RESP2/RESP3 type, nested), returned verbatim. */
+    /** The {@code name:value} line of an INFO section. */
+    public String infoLine(String section, String name) throws IOException {
+        String info = call("INFO", section);
+        int at = info.indexOf("\r\n" + name + ":") + 2;
+        if (at < 2) {
+            throw new IOException(name + " missing from INFO " + section);
+        }
+        return info.substring(at, info.indexOf("\r\n", at));
+    }
+
     public String readReply() throws IOException {
         ByteArrayOutputStream reply = new ByteArrayOutputStream();
         readValue(reply);
