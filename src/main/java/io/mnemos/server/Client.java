@@ -46,6 +46,8 @@ public final class Client {
     private boolean replyOff;
     private boolean noEvict;
     private java.util.function.LongSupplier queryBuffer;
+    /** This client's part of ClientEviction's running total. */
+    private long evictionMemory;
     private boolean noTouch;
     /** Set while CLIENT PAUSE holds this client's next request (CLIENT LIST flag {@code b}). */
     private byte[][] postponedArgv;
@@ -403,6 +405,14 @@ public final class Client {
         if (unblockHook != null) {
             unblockHook.run();
         }
+    }
+
+    long evictionMemory() {
+        return evictionMemory;
+    }
+
+    void evictionMemory(long bytes) {
+        evictionMemory = bytes;
     }
 
     /** Installed by the connection: the memory of the requests received and not yet complete. */

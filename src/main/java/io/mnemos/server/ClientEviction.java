@@ -9,23 +9,31 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Redis 7.0's client eviction ({@code evictClients} and {@code getClientEvictionLimit} in
- * networking.c): while the normal and Pub/Sub clients together use at least maxmemory-clients,
- * the largest evictable ones are closed, each logged with its CLIENT LIST line and counted in
- * INFO's evicted_clients. Replicas, the master link and CLIENT NO-EVICT clients are never evicted,
- * but their memory counts; when only they are left over the limit, Redis's warning is logged.
+ * Redis 7.0's client eviction ({@code evictClients}, {@code getClientEvictionLimit} and the client
+ * memory accounting of networking.c): while the normal and Pub/Sub clients together use at least
+ * maxmemory-clients, the largest evictable ones are closed, each logged with its CLIENT LIST line
+ * and counted in INFO's evicted_clients. Replicas and the master link do not count; CLIENT NO-EVICT
+ * clients count but are never evicted, and when only they are left over the limit Redis's warning
+ * is logged.
  *
- * <p>Redis keeps running per-type totals and log2 size buckets so that it can check before every
- * command; Mnemos checks at the end of each event-loop iteration and in the cron, after the
- * replies were written, summing the clients only when a limit is set. A client's memory is its
- * CLIENT LIST tot-mem: a request still arriving and replies the socket did not take included.
+ * <p>As Redis keeps per-type totals, a running total is kept: a connection updates its client's
+ * figure after each read and each write, the cron refreshes every client (Redis's clientsCron), and
+ * the end of each event-loop iteration compares the total with the limit, so a set limit costs no
+ * walk over the clients until it is reached. A client's figure is its CLIENT LIST tot-mem: a
+ * request still arriving and replies the socket did not take included. Nothing is tracked while
+ * maxmemory-clients is 0, its default.
  */
 final class ClientEviction {
     private static final Logger log = LoggerFactory.getLogger(ClientEviction.class);
     /** A smaller maxmemory-clients would leave no room to talk to the server at all. */
     static final long MIN_LIMIT = 128 * 1024;
 
-    private ClientEviction() {
+    private final Server server;
+    /** The sum of the normal and Pub/Sub clients' last figures. */
+    private long total;
+
+    ClientEviction(Server server) {
+        this.server = server;
     }
 
     /** getClientEvictionLimit: bytes, 0 when client eviction is off. */
@@ -42,42 +50,70 @@ final class ClientEviction {
         return Math.max(bytes, MIN_LIMIT);
     }
 
-    /** evictClients: closes the largest evictable clients until the rest fits the limit. */
-    static void evict(Server server) {
-        long limit = limit(server.config());
-        if (limit == 0) {
+    /** updateClientMemUsage: the client's figure after it read or was written to. */
+    void update(Client c) {
+        if (server.config().maxmemoryClients != 0) {
+            account(c);
+        }
+    }
+
+    /** The client is gone: its figure leaves the total. */
+    void remove(Client c) {
+        total -= c.evictionMemory();
+        c.evictionMemory(0);
+    }
+
+    /** clientsCron: every client's figure anew (idle query buffers go, Pub/Sub output grows). */
+    void refreshAll() {
+        if (server.config().maxmemoryClients == 0) {
+            if (total != 0) {
+                server.clients().all().forEach(c -> c.evictionMemory(0));
+                total = 0;
+            }
             return;
         }
-        long total = 0;
-        List<Candidate> evictable = new ArrayList<>();
         for (Client c : server.clients().all()) {
-            if (c.closing() || c.master() || OutputBufferLimits.classOf(c) == ServerConfig.CLIENT_CLASS_REPLICA) {
-                continue;
-            }
-            long used = ClientCommands.totalMemory(c, null);
-            total += used;
-            if (!c.noEvict()) {
-                evictable.add(new Candidate(c, used));
-            }
+            account(c);
         }
-        if (total < limit) {
+    }
+
+    private long account(Client c) {
+        long used = counted(c) ? ClientCommands.totalMemory(c, null) : 0;
+        total += used - c.evictionMemory();
+        c.evictionMemory(used);
+        return used;
+    }
+
+    /** Normal and Pub/Sub clients; a replica or the master link is of another type. */
+    private static boolean counted(Client c) {
+        return !c.closing() && !c.master() && OutputBufferLimits.classOf(c) != ServerConfig.CLIENT_CLASS_REPLICA;
+    }
+
+    /** evictClients: closes the largest evictable clients until the rest fits the limit. */
+    void evict() {
+        long limit = limit(server.config());
+        if (limit == 0 || total < limit) {
             return;
         }
-        evictable.sort(Comparator.comparingLong(Candidate::memory).reversed());
-        for (Candidate candidate : evictable) {
+        List<Client> evictable = new ArrayList<>();
+        for (Client c : server.clients().all()) {
+            account(c);
+            if (counted(c) && !c.noEvict()) {
+                evictable.add(c);
+            }
+        }
+        evictable.sort(Comparator.comparingLong((Client c) -> c.evictionMemory()).reversed());
+        for (Client c : evictable) {
             if (total < limit) {
                 return;
             }
-            log.info("Evicting client: {}", ClientCommands.describe(candidate.client()));
+            log.info("Evicting client: {}", ClientCommands.describe(c));
             server.stats().evictedClients++;
-            total -= candidate.memory();
-            candidate.client().closeAsap();
+            remove(c);
+            c.closeAsap();
         }
         if (total >= limit) {
             log.warn("Over client maxmemory after evicting all evictable clients");
         }
-    }
-
-    private record Candidate(Client client, long memory) {
     }
 }

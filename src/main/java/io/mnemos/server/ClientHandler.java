@@ -83,6 +83,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (client != null) {
             server.clients().remove(client);
+            server.clientEviction().remove(client);
             server.dispatcher().forget(client);
             server.pubsub().unsubscribeAll(client);
             held.clear();
@@ -100,6 +101,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
                 server.stats().netInputBytes += in.readableBytes();
                 server.stats().totalReadsProcessed++;
                 decode(in);
+                server.clientEviction().update(client);
             }
         } finally {
             in.release();
@@ -227,6 +229,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
             // What the socket did not take stays in Netty's outbound buffer: hold it to the limits.
             OutputBufferLimits.closeIfReached(client);
         }
+        server.clientEviction().update(client);
     }
 
     /**

@@ -50,6 +50,7 @@ public final class Server {
     private final CommandDispatcher dispatcher;
     private final io.mnemos.acl.AclStore acl;
     private final ClientRegistry clients = new ClientRegistry();
+    private final ClientEviction clientEviction = new ClientEviction(this);
     private final WatchedKeys watchedKeys;
     private final BlockedClients blockedClients;
     private final ServerStats stats = new ServerStats();
@@ -201,7 +202,7 @@ public final class Server {
             // Whatever went wrong above, queued connections are written: none waits forever.
             aof.flush();
             writeQueuedReplies();
-            ClientEviction.evict(this);
+            clientEviction.evict();
         }
     }
 
@@ -409,6 +410,11 @@ public final class Server {
     /** Keyspace notifications: {@code notifier().notify(Notifier.GENERIC, "del", key, dbId)}. */
     public Notifier notifier() {
         return notifier;
+    }
+
+    /** maxmemory-clients: connections report their clients' memory after reads and writes. */
+    ClientEviction clientEviction() {
+        return clientEviction;
     }
 
     public ClientRegistry clients() {
@@ -727,7 +733,8 @@ public final class Server {
         aof.cron();
         persistence.cron();
         migrateSockets.closeIdle(System.currentTimeMillis());
-        ClientEviction.evict(this);
+        clientEviction.refreshAll();
+        clientEviction.evict();
         replication.cron(System.currentTimeMillis());
         masterLink.cron(System.currentTimeMillis());
         shutdown.cron(System.currentTimeMillis());
