@@ -704,7 +704,7 @@ public final class SortedSetCommands implements CommandFamily {
         ZSetValue z = readZset(c, c.arg(argcStart));
         if (z == null) {
             if (store) {
-                storeRange(c, c.arg(1), new ArrayList<>(), new ArrayList<>());
+                storeRange(c, c.arg(1), new ArrayList<>(), new ArrayList<>(), true);
             } else {
                 c.reply().emptyArray();
             }
@@ -755,7 +755,7 @@ public final class SortedSetCommands implements CommandFamily {
             }
         }
         if (store) {
-            storeRange(c, c.arg(1), members, scores);
+            storeRange(c, c.arg(1), members, scores, type == RANK);
         } else {
             replyElements(c, members, scores, withscores);
         }
@@ -776,7 +776,13 @@ public final class SortedSetCommands implements CommandFamily {
         }
     }
 
-    private static void storeRange(Client c, byte[] dst, List<byte[]> members, List<Double> scores) {
+    /**
+     * ZRANGESTORE's destination. Redis sizes it from the count only for a range by rank; BYSCORE and
+     * BYLEX start it as a listpack that converts as it grows, and a listpack keeps an integral score
+     * as an integer, so a -0 score is stored as 0 there (visible once the set outgrows the listpack).
+     */
+    private static void storeRange(Client c, byte[] dst, List<byte[]> members, List<Double> scores,
+            boolean countKnown) {
         if (members.isEmpty()) {
             c.reply().integer(0);
             if (c.db().delete(dst)) {
@@ -786,7 +792,8 @@ public final class SortedSetCommands implements CommandFamily {
             return;
         }
         ServerConfig cfg = cfg(c);
-        ZSetValue z = ZSetValue.create(members.size(), 0, cfg.zsetMaxListpackEntries, cfg.zsetMaxListpackValue);
+        ZSetValue z = ZSetValue.create(countKnown ? members.size() : 0, 0, cfg.zsetMaxListpackEntries,
+                cfg.zsetMaxListpackValue);
         for (int i = 0; i < members.size(); i++) {
             z.put(members.get(i), scores.get(i), cfg.zsetMaxListpackEntries, cfg.zsetMaxListpackValue);
         }

@@ -103,6 +103,30 @@ class SortedSetCommandsDifferentialTest {
         }
     }
 
+    /**
+     * ZRANGESTORE by score or lex starts its destination as a listpack, where an integral score is an
+     * integer: a -0 score becomes 0 even once the set outgrows the listpack. By rank the count is
+     * known, a big destination is a skiplist from the start and keeps -0.
+     */
+    @Test
+    void zrangestoreByScoreOrLexStoresANegativeZeroAsZero() throws Exception {
+        try (DifferentialRun run = DifferentialRun.start("--zset-max-listpack-entries", "8")) {
+            run.send("ZADD", "src", "0", "a", "0", "b", "0", "c", "0", "d", "2", "e", "10", "f", "-1", "g", "3", "h",
+                    "5", "i", "20", "j");
+            run.send("ZINTERSTORE", "negated", "1", "src", "WEIGHTS", "-1");
+            run.send("ZRANGE", "negated", "0", "-1", "WITHSCORES");
+            for (String[] range : new String[][] {{"-20", "12", "BYSCORE"}, {"0", "-1"}, {"[0", "[zz", "BYLEX"},
+                    {"12", "-20", "BYSCORE", "REV"}, {"-20", "12", "BYSCORE", "LIMIT", "0", "4"}}) {
+                List<String> cmd = new ArrayList<>(List.of("ZRANGESTORE", "dst", "negated"));
+                cmd.addAll(List.of(range));
+                run.send(cmd.toArray(String[]::new));
+                run.send("ZRANGE", "dst", "0", "-1", "WITHSCORES");
+                run.send("OBJECT", "ENCODING", "dst");
+            }
+            run.assertSameDataset();
+        }
+    }
+
     private static String pick(Random rnd, String[] a) {
         return a[rnd.nextInt(a.length)];
     }
