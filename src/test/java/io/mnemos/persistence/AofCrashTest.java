@@ -1,20 +1,15 @@
 package io.mnemos.persistence;
 
-import io.mnemos.server.Main;
 import io.mnemos.testing.RespConnection;
 import io.mnemos.testing.RunningServer;
+import io.mnemos.testing.ServerProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -63,45 +58,13 @@ class AofCrashTest {
         }
     }
 
-    private Process startProcess(int port, String fsync, List<String> output, CompletableFuture<Void> ready) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--appendonly", "yes", "--appendfsync", fsync, "--dir", dir.toString()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    output.add(line);
-                    if (line.contains("Ready to accept connections")) {
-                        ready.complete(null);
-                    }
-                }
-            } catch (IOException ignored) {
-                // process ended
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
-        return p;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     /** Runs the writers against a child server, kills it with SIGKILL mid-stream, returns the kill time. */
     private long crash(String fsync, List<Writer> writers) throws Exception {
-        int port = freePort();
-        List<String> output = java.util.Collections.synchronizedList(new ArrayList<>());
-        CompletableFuture<Void> ready = new CompletableFuture<>();
-        Process p = startProcess(port, fsync, output, ready);
-        try {
-            ready.get(60, TimeUnit.SECONDS);
+        int port = ServerProcess.freePort();
+        try (ServerProcess server = new ServerProcess("--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--appendonly", "yes", "--appendfsync", fsync, "--dir", dir.toString())) {
+            Process p = server.process;
+            server.awaitReady(60);
             for (int i = 0; i < WRITERS; i++) {
                 writers.add(new Writer(i, port));
             }
@@ -114,10 +77,8 @@ class AofCrashTest {
                 w.stop = true;
                 w.join(10_000);
             }
-            assertEquals(137, p.exitValue(), String.join("\n", output));
+            assertEquals(137, p.exitValue(), server.output());
             return killedAt;
-        } finally {
-            p.destroyForcibly();
         }
     }
 

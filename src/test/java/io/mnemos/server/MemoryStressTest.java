@@ -1,21 +1,14 @@
 package io.mnemos.server;
 
+import io.mnemos.testing.ServerProcess;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.exceptions.JedisDataException;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,12 +24,6 @@ class MemoryStressTest {
     /** The largest value written plus the clients' share: what may be in use between evictions. */
     private static final long MARGIN = 2L * 1024 * 1024;
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     private static long field(String info, String name) {
         for (String line : info.split("\r\n")) {
             if (line.startsWith(name + ":")) {
@@ -48,34 +35,11 @@ class MemoryStressTest {
 
     @Test
     void smallHeapWithMaxmemoryNeverRunsOutOfHeap() throws Exception {
-        int port = freePort();
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m", "-XX:+ExitOnOutOfMemoryError", "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        int port = ServerProcess.freePort();
+        try (ServerProcess server = ServerProcess.withJvmOptions(List.of("-Xmx128m", "-XX:+ExitOnOutOfMemoryError"),
                 "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--maxmemory", "64mb", "--maxmemory-policy", "allkeys-lru", "--save", "");
-        // A fresh working directory: no dump.rdb of the project directory is loaded.
-        Process process = new ProcessBuilder(cmd).directory(java.nio.file.Files.createTempDirectory("mnemos-process").toFile())
-                .redirectErrorStream(true).start();
-        List<String> lines = Collections.synchronizedList(new ArrayList<>());
-        CompletableFuture<Void> ready = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    lines.add(line);
-                    if (line.contains("Ready to accept connections")) {
-                        ready.complete(null);
-                    }
-                }
-            } catch (IOException ignored) {
-                // process ended
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
-        try {
-            ready.get(30, TimeUnit.SECONDS);
+                "--maxmemory", "64mb", "--maxmemory-policy", "allkeys-lru", "--save", "")) {
+            server.awaitReady();
             Random rnd = new Random(7);
             long maxSeen = 0;
             long written = 0;
@@ -130,16 +94,10 @@ class MemoryStressTest {
                 assertEquals("PONG", jedis.ping());
                 jedis.dbSize();
             }
-            assertTrue(process.isAlive(), "server died:\n" + String.join("\n", lines));
-            String log = String.join("\n", lines);
+            assertTrue(server.process.isAlive(), "server died:\n" + server.output());
+            String log = server.output();
             assertFalse(log.contains("OutOfMemoryError"), log);
             assertTrue(maxSeen > MAXMEMORY / 2, "the workload never came near maxmemory: " + maxSeen);
-        } finally {
-            process.destroy();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-            reader.join(2000);
         }
     }
 }

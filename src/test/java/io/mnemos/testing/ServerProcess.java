@@ -29,9 +29,19 @@ public final class ServerProcess implements AutoCloseable {
     private final Thread reader;
 
     public ServerProcess(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED",
+        this(List.of(), args);
+    }
+
+    /** Main in a JVM started with {@code jvmOptions} (a small -Xmx, say), then the server's {@code args}. */
+    public static ServerProcess withJvmOptions(List<String> jvmOptions, String... args) throws IOException {
+        return new ServerProcess(jvmOptions, args);
+    }
+
+    private ServerProcess(List<String> jvmOptions, String[] args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args));
         if (!List.of(args).contains("--save")) {
@@ -59,7 +69,11 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     public void awaitReady() throws Exception {
-        ready.get(30, TimeUnit.SECONDS);
+        awaitReady(30);
+    }
+
+    public void awaitReady(long timeoutSeconds) throws Exception {
+        ready.get(timeoutSeconds, TimeUnit.SECONDS);
     }
 
     /** Waits for the process to exit and for its last output lines to be read. */
