@@ -120,6 +120,8 @@ public final class MasterLink {
 
     /** At startup: a replicaof of the config file connects as REPLICAOF would. */
     public void startup() {
+        server.keyspace().replicaKeysWithExpire()
+                .writableWhen(() -> replica() && !option("replica-read-only").equals("yes"));
         if (replica()) {
             server.keyspace().replicaExpiry(true);
             state = State.CONNECT;

@@ -726,6 +726,9 @@ public final class Server {
             long cycleStart = System.nanoTime();
             activeExpire.runSlow(config.hz);
             latency.addSampleIfNeeded("expire-cycle", (System.nanoTime() - cycleStart) / 1_000_000);
+        } else if (isReplica() && activeExpire.enabled()) {
+            // databasesCron: a replica expires only the keys its own clients gave a TTL.
+            keyspace.replicaKeysWithExpire().expire(keyspace, keyspace.clock()::millis);
         }
         sampler.cronTick(stats, System.currentTimeMillis());
         sampler.notePeak(usedMemory());

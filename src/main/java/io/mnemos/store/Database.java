@@ -23,10 +23,13 @@ public final class Database {
     private long memory;
     /** Set while a point-in-time snapshot runs (see {@link Keyspace#accessHook}). */
     EntryAccessHook accessHook;
+    /** The keyspace's list of keys a writable replica expires itself. */
+    private final ReplicaKeysWithExpire replicaKeys;
 
     Database(int id, Clock clock, KeyspaceStats stats, KeyspaceListener listener, EvictionSettings settings,
-             MemoryTracker tracker, MemoryTotal total) {
+             MemoryTracker tracker, MemoryTotal total, ReplicaKeysWithExpire replicaKeys) {
         this.id = id;
+        this.replicaKeys = replicaKeys;
         this.total = total;
         this.dict = new Dict(total);
         this.volatileKeys = new VolatileKeys(total);
@@ -321,6 +324,10 @@ public final class Database {
     public void setExpire(Entry e, long expireAt) {
         e.expireAt = expireAt;
         volatileKeys.add(e);
+        // setExpire's rememberSlaveKeyWithExpire: a TTL a writable replica's own client gave.
+        if (replicaExpiry && !obeyingMaster && replicaKeys.writable()) {
+            replicaKeys.remember(id, e.key);
+        }
     }
 
     /** @return true if the key had a TTL */

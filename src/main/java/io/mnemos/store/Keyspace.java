@@ -9,6 +9,7 @@ public final class Keyspace {
     private final MemoryTracker tracker = new MemoryTracker();
     private final MemoryTotal memory = new MemoryTotal();
     private final Evictor evictor;
+    private final ReplicaKeysWithExpire replicaKeysWithExpire = new ReplicaKeysWithExpire();
 
     public Keyspace(int count, Clock clock, KeyspaceListener listener) {
         this(count, clock, listener, new EvictionSettings());
@@ -19,7 +20,7 @@ public final class Keyspace {
         this.settings = settings;
         databases = new Database[count];
         for (int i = 0; i < count; i++) {
-            databases[i] = new Database(i, this.clock, stats, listener, settings, tracker, memory);
+            databases[i] = new Database(i, this.clock, stats, listener, settings, tracker, memory, replicaKeysWithExpire);
         }
         this.evictor = new Evictor(this);
     }
@@ -128,6 +129,11 @@ public final class Keyspace {
         }
     }
 
+    /** Keys a writable replica's clients gave a TTL, which the replica expires itself. */
+    public ReplicaKeysWithExpire replicaKeysWithExpire() {
+        return replicaKeysWithExpire;
+    }
+
     /**
      * expireIfNeeded while clients are paused ({@code paused}): the dataset stays as it is (a key
      * past its time reads as absent but is not deleted, nor a DEL propagated) until the pause ends.
@@ -153,6 +159,7 @@ public final class Keyspace {
         for (Database db : databases) {
             db.flush();
         }
+        replicaKeysWithExpire.clear();
     }
 
     /**

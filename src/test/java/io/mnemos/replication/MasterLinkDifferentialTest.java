@@ -127,4 +127,56 @@ class MasterLinkDifferentialTest {
             assertEquals(expected.call("REPLICAOF", "NO", "ONE"), actual.call("REPLICAOF", "NO", "ONE"));
         }
     }
+
+    /**
+     * A writable replica (replica-read-only no) expires the keys its own clients gave a TTL, in
+     * every database, as Redis's expireSlaveKeys does, and leaves those its master gave one to the
+     * master's DEL: after the TTLs pass, both replicas hold the same keys and count the same expiries.
+     */
+    @Test
+    void aWritableReplicaExpiresTheKeysItsClientsGaveATtlAndNotItsMasters() throws Exception {
+        assumeTrue(RealRedis.available(), "redis-server not on PATH");
+        RealRedis redis = MasterLinkTest.redisMaster();
+        String port = Integer.toString(redis.port());
+        try (RespConnection m = new RespConnection("127.0.0.1", redis.port());
+             RealRedis reference = RealRedis.start("--replicaof", "127.0.0.1", port, "--replica-read-only", "no");
+             RunningServer mnemos = RunningServer.start("--replicaof", "127.0.0.1", port, "--replica-read-only", "no");
+             RespConnection expected = new RespConnection("127.0.0.1", reference.port());
+             RespConnection actual = new RespConnection(mnemos.host(), mnemos.port())) {
+            m.call("DEBUG", "SET-ACTIVE-EXPIRE", "0"); // the master never sends the DEL of its key
+            m.call("SET", "from-master", "v", "PX", "200");
+            m.call("SET", "plain", "v");
+            awaitInSync(m, expected);
+            awaitInSync(m, actual);
+            for (RespConnection replica : List.of(expected, actual)) {
+                replica.call("SET", "own", "v", "PX", "200");
+                replica.call("SET", "own-later", "v", "EX", "1000");
+                replica.call("SET", "own-persisted", "v", "PX", "200");
+                replica.call("PERSIST", "own-persisted");
+                replica.call("SELECT", "1");
+                replica.call("SET", "own", "v", "PX", "200");
+                replica.call("SET", "own-other", "v");
+                replica.call("PEXPIRE", "own-other", "200");
+                replica.call("SELECT", "0");
+            }
+            await("the replica's own keys expired on redis-server", () -> expected.call("DBSIZE").equals(":4\r\n"));
+            await("... and on Mnemos", () -> actual.call("DBSIZE").equals(":4\r\n"));
+            assertEquals(expected.call("INFO", "keyspace"), actual.call("INFO", "keyspace"));
+            assertEquals(field(expected.call("INFO", "stats"), "expired_keys"),
+                    field(actual.call("INFO", "stats"), "expired_keys"));
+            assertEquals("3", field(actual.call("INFO", "stats"), "expired_keys"));
+            for (String key : List.of("from-master", "plain", "own", "own-later", "own-persisted")) {
+                assertEquals(expected.call("EXISTS", key), actual.call("EXISTS", key), key);
+            }
+            // The master's key is past its time, so it reads as absent, but it stays until the master says so.
+            assertEquals(":0\r\n", actual.call("EXISTS", "from-master"));
+            m.call("DEBUG", "SET-ACTIVE-EXPIRE", "1");
+            awaitInSync(m, expected);
+            awaitInSync(m, actual);
+            await("the master's DEL reached both", () -> expected.call("DBSIZE").equals(":3\r\n")
+                    && actual.call("DBSIZE").equals(":3\r\n"));
+        } finally {
+            redis.close();
+        }
+    }
 }
