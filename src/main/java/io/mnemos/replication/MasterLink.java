@@ -9,6 +9,8 @@ import io.mnemos.server.Client;
 import io.mnemos.server.Server;
 import io.mnemos.server.ServerConfig;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.ssl.SslContext;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -241,7 +243,19 @@ public final class MasterLink {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeoutMillis()))
-                .handler(new Handler(mine));
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        // tls-replication: the link is TLS (connectWithMaster's connTLSCreate). Requests
+                        // written before the handshake ends wait in the SslHandler.
+                        SslContext tls = config().tls.replication ? config().tls.clientContext() : null;
+                        if (tls != null) {
+                            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(),
+                                    address.getHostString(), address.getPort()));
+                        }
+                        ch.pipeline().addLast(new Handler(mine));
+                    }
+                });
         ChannelFuture connecting = bootstrap.connect(address);
         channel = connecting.channel();
         connecting.addListener(f -> {
@@ -808,7 +822,14 @@ public final class MasterLink {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            log.debug("Replication link error: {}", cause.toString());
+            Throwable root = cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() != null
+                    ? cause.getCause() : cause;
+            if (root instanceof javax.net.ssl.SSLException) {
+                // A refused TLS handshake (tls-replication) would otherwise only show as a link that never comes up.
+                log.warn("Error condition on socket for SYNC: {}", io.mnemos.server.TlsConfig.rootMessage(root));
+            } else {
+                log.debug("Replication link error: {}", cause.toString());
+            }
             ctx.close();
         }
     }

@@ -552,18 +552,20 @@ public final class Server {
         listeners.addAll(tcpListeners);
         int port = ((InetSocketAddress) tcpListeners.get(0).localAddress()).getPort();
         boundPort = port;
-        if (config.tls.port != 0) {
-            tlsListener = new TlsListener(this);
-            try {
+        try {
+            if (config.tls.port != 0) {
+                tlsListener = new TlsListener(this);
                 listeners.addAll(tlsListener.start(bootstrap));
-            } catch (TlsConfig.TlsException e) {
-                log.warn("{}", e.getMessage());
-                for (Channel ch : listeners) {
-                    ch.close();
-                }
-                group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-                throw new IllegalStateException("Failed to configure TLS. Check logs for more info.", e);
+            } else if (config.tls.replication || config.tls.cluster) {
+                config.tls.configure(); // the master link's context
             }
+        } catch (TlsConfig.TlsException e) {
+            log.warn("{}", e.getMessage());
+            for (Channel ch : listeners) {
+                ch.close();
+            }
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw new IllegalStateException("Failed to configure TLS. Check logs for more info.", e);
         }
         config.tls.started();
         config.running = true;

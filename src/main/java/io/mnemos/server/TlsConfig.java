@@ -66,8 +66,15 @@ public final class TlsConfig {
     public boolean replication = false;
     public boolean cluster = false;
 
-    /** The context new TLS connections use; replaced when CONFIG SET changes a file or setting. */
-    private volatile SslContext context;
+    /**
+     * The contexts new TLS connections use, accepted ones and the replica's link to its master;
+     * replaced when CONFIG SET changes a file or setting.
+     */
+    private volatile Contexts context;
+
+    /** Redis's two SSL_CTXs: one for connections it accepts, one for those it makes. */
+    record Contexts(SslContext server, SslContext client) {
+    }
     /** Set once the server runs: from then on a changed setting rebuilds the context at once. */
     private volatile boolean live;
 
@@ -102,12 +109,11 @@ public final class TlsConfig {
         text(config, tls, "tls-protocols", () -> tls.protocols, v -> tls.protocols = v);
         text(config, tls, "tls-ciphers", () -> tls.ciphers, v -> tls.ciphers = v);
         text(config, tls, "tls-ciphersuites", () -> tls.ciphersuites, v -> tls.ciphersuites = v);
-        // Kept for CONFIG GET/SET compatibility: Mnemos makes no outgoing TLS connections (no
-        // replication or cluster) and lets the provider pick DH parameters.
-        config.register(ConfigOption.string("tls-client-cert-file", true, () -> tls.clientCertFile, v -> tls.clientCertFile = v));
-        config.register(ConfigOption.string("tls-client-key-file", true, () -> tls.clientKeyFile, v -> tls.clientKeyFile = v));
-        config.register(ConfigOption.string("tls-client-key-file-pass", true, () -> tls.clientKeyFilePass,
-                v -> tls.clientKeyFilePass = v));
+        // The certificate a replica presents to its master (tls-replication).
+        file(config, tls, "tls-client-cert-file", () -> tls.clientCertFile, v -> tls.clientCertFile = v);
+        file(config, tls, "tls-client-key-file", () -> tls.clientKeyFile, v -> tls.clientKeyFile = v);
+        file(config, tls, "tls-client-key-file-pass", () -> tls.clientKeyFilePass, v -> tls.clientKeyFilePass = v);
+        // Kept for CONFIG GET/SET compatibility: the provider picks DH parameters.
         config.register(ConfigOption.string("tls-dh-params-file", true, () -> tls.dhParamsFile, v -> tls.dhParamsFile = v));
         config.register(ConfigOption.choice("tls-auth-clients", true, new String[]{"no", "yes", "optional"},
                 () -> tls.authClients, v -> tls.authClients = v));
@@ -187,7 +193,16 @@ public final class TlsConfig {
     }
 
     SslContext context() {
-        return context;
+        return context.server();
+    }
+
+    /**
+     * The context of the master link with tls-replication: null until TLS is configured (a server
+     * started with neither tls-port nor tls-replication).
+     */
+    public SslContext clientContext() {
+        Contexts c = context;
+        return c == null ? null : c.client();
     }
 
     /** The provider in use: OpenSSL when netty-tcnative loads, unless mnemos.tls.provider says otherwise. */
@@ -209,8 +224,12 @@ public final class TlsConfig {
         };
     }
 
-    /** Redis's tlsConfigure checks and context creation. */
-    SslContext build() throws TlsException {
+    /**
+     * Redis's tlsConfigure checks and the creation of both contexts. The client one presents
+     * tls-client-cert-file and tls-client-key-file when both are set, tls-cert-file and tls-key-file
+     * otherwise, and checks the master's certificate against the CAs but not its host name, as Redis.
+     */
+    Contexts build() throws TlsException {
         if (certFile.isEmpty()) {
             throw new TlsException("No tls-cert-file configured!");
         }
@@ -222,19 +241,50 @@ public final class TlsConfig {
                     + "tls-replication or tls-auth-clients are enabled!");
         }
         String[] enabledProtocols = parseProtocols(protocols);
-        SslContextBuilder builder;
-        try {
-            java.security.PrivateKey pkcs1 = readPkcs1RsaKey(Path.of(keyFile));
-            if (pkcs1 != null) {
-                builder = SslContextBuilder.forServer(pkcs1,
-                        readCertificates(Path.of(certFile)).toArray(new X509Certificate[0]));
-            } else {
-                builder = SslContextBuilder.forServer(new File(certFile), new File(keyFile),
-                        keyFilePass.isEmpty() ? null : keyFilePass);
+        SslContextBuilder server = keyed(true, certFile, keyFile, keyFilePass);
+        boolean ownClientCert = !clientCertFile.isEmpty() && !clientKeyFile.isEmpty();
+        SslContextBuilder client = ownClientCert
+                ? keyed(false, clientCertFile, clientKeyFile, clientKeyFilePass)
+                : keyed(false, certFile, keyFile, keyFilePass);
+        List<X509Certificate> cas = trustedCertificates();
+        List<String> cipherList = cipherList();
+        for (SslContextBuilder builder : List.of(server, client)) {
+            if (!cas.isEmpty()) {
+                builder.trustManager(cas.toArray(new X509Certificate[0]));
             }
-        } catch (IllegalArgumentException | IOException | java.security.GeneralSecurityException e) {
-            throw new TlsException("Failed to load certificate: " + certFile + ": " + rootMessage(e));
+            builder.sslProvider(provider())
+                    .protocols(enabledProtocols)
+                    .ciphers(cipherList, SupportedCipherSuiteFilter.INSTANCE);
         }
+        // Set per connection from tls-auth-clients (see TlsListener); OPTIONAL asks for one.
+        server.clientAuth(cas.isEmpty() ? ClientAuth.NONE : ClientAuth.OPTIONAL)
+                .sessionCacheSize(sessionCaching ? sessionCacheSize : 1)
+                .sessionTimeout(sessionCacheTimeout);
+        client.endpointIdentificationAlgorithm(null);
+        return new Contexts(built(server, keyFile), built(client, ownClientCert ? clientKeyFile : keyFile));
+    }
+
+    /** A server or client context builder holding a certificate chain and its key. */
+    private static SslContextBuilder keyed(boolean forServer, String cert, String key, String pass) throws TlsException {
+        try {
+            java.security.PrivateKey pkcs1 = readPkcs1RsaKey(Path.of(key));
+            if (pkcs1 != null) {
+                X509Certificate[] chain = readCertificates(Path.of(cert)).toArray(new X509Certificate[0]);
+                return forServer ? SslContextBuilder.forServer(pkcs1, chain)
+                        : SslContextBuilder.forClient().keyManager(pkcs1, chain);
+            }
+            File certs = new File(cert);
+            File privateKey = new File(key);
+            String password = pass.isEmpty() ? null : pass;
+            return forServer ? SslContextBuilder.forServer(certs, privateKey, password)
+                    : SslContextBuilder.forClient().keyManager(certs, privateKey, password);
+        } catch (IllegalArgumentException | IOException | java.security.GeneralSecurityException e) {
+            throw new TlsException("Failed to load certificate: " + cert + ": " + rootMessage(e));
+        }
+    }
+
+    /** tls-ca-cert-file and the certificates of tls-ca-cert-dir (files that are not certificates skipped). */
+    private List<X509Certificate> trustedCertificates() throws TlsException {
         List<X509Certificate> cas = new ArrayList<>();
         try {
             if (!caCertFile.isEmpty()) {
@@ -256,17 +306,10 @@ public final class TlsConfig {
         } catch (CertificateException | IOException e) {
             throw new TlsException("Failed to configure CA certificate(s) file/directory: " + rootMessage(e));
         }
-        if (!cas.isEmpty()) {
-            builder.trustManager(cas.toArray(new X509Certificate[0]));
-        }
-        List<String> cipherList = cipherList();
-        builder.sslProvider(provider())
-                .protocols(enabledProtocols)
-                // Set per connection from tls-auth-clients (see TlsListener); OPTIONAL asks for one.
-                .clientAuth(cas.isEmpty() ? ClientAuth.NONE : ClientAuth.OPTIONAL)
-                .ciphers(cipherList, SupportedCipherSuiteFilter.INSTANCE)
-                .sessionCacheSize(sessionCaching ? sessionCacheSize : 1)
-                .sessionTimeout(sessionCacheTimeout);
+        return cas;
+    }
+
+    private static SslContext built(SslContextBuilder builder, String keyFile) throws TlsException {
         try {
             return builder.build();
         } catch (Exception e) {
@@ -361,7 +404,8 @@ public final class TlsConfig {
         return certs;
     }
 
-    private static String rootMessage(Throwable e) {
+    /** The message of the innermost cause: what went wrong, under the layers that reported it. */
+    public static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
