@@ -97,16 +97,19 @@ public final class RdbPersistence {
     }
 
     /**
-     * readSyncBulkPayload with a disk-based load: the RDB a master sent becomes this server's dump
-     * file, written under a temporary name, fsynced and renamed over dbfilename, so a replica that
+     * readSyncBulkPayload with a disk-based load: the RDB a master sends goes to a temporary file
+     * ({@code temp-<unix time ms>.<pid>.rdb} in dir) as it arrives; once complete it is fsynced and
+     * renamed over dbfilename ({@link TempFile#syncAndRename}) and loaded from there, so a replica that
      * restarts comes back with its master's data.
      */
-    public void replaceDump(java.io.InputStream rdb) throws IOException {
-        try (TempFile file = new TempFile(Path.of(server.config().dir), settings.dbfilename,
-                "temp-" + System.currentTimeMillis() + "." + ProcessHandle.current().pid() + ".rdb")) {
-            rdb.transferTo(file.stream());
-            file.syncAndRename();
-        }
+    public TempFile incomingDump() throws IOException {
+        return new TempFile(Path.of(server.config().dir), settings.dbfilename,
+                "temp-" + System.currentTimeMillis() + "." + ProcessHandle.current().pid() + ".rdb");
+    }
+
+    /** dir/dbfilename. */
+    public Path dumpFile() {
+        return file();
     }
 
     /** The dump file's bytes (a full sync sends them once its BGSAVE is done). */

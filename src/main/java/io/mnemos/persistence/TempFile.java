@@ -12,23 +12,23 @@ import java.nio.file.StandardCopyOption;
  * A file written under a temporary name in its target directory and renamed over the destination
  * only once complete and fsynced, so a crash never leaves a partial file under the real name.
  */
-final class TempFile implements AutoCloseable {
+public final class TempFile implements AutoCloseable {
     private final Path temp;
     private final Path target;
     private final FileOutputStream stream;
 
-    TempFile(Path dir, String filename, String tempName) throws IOException {
+    public TempFile(Path dir, String filename, String tempName) throws IOException {
         this.target = dir.resolve(filename);
         this.temp = dir.resolve(tempName);
         this.stream = new FileOutputStream(temp.toFile());
     }
 
-    OutputStream stream() {
+    public OutputStream stream() {
         return stream;
     }
 
     /** fsync, close, atomic rename over the destination. */
-    void syncAndRename() throws IOException {
+    public void syncAndRename() throws IOException {
         stream.flush();
         stream.getFD().sync();
         stream.close();

@@ -302,7 +302,15 @@ public final class MasterLink {
         }
         releaseLines();
         expected.clear();
-        transfer = null;
+        dropTransfer();
+    }
+
+    /** A transfer abandoned half-way leaves no temporary file behind. */
+    private void dropTransfer() {
+        if (transfer != null) {
+            transfer.close();
+            transfer = null;
+        }
     }
 
     private void releaseLines() {
@@ -318,7 +326,16 @@ public final class MasterLink {
         transferLastIo = System.currentTimeMillis();
         while (in.isReadable() && (state == State.HANDSHAKE || state == State.TRANSFER)) {
             if (state == State.TRANSFER && transfer != null) {
-                if (transfer.receive(in)) {
+                boolean complete;
+                try {
+                    complete = transfer.receive(in);
+                } catch (java.io.IOException e) {
+                    log.warn("Write error or short write writing to the DB dump file needed for MASTER <-> REPLICA "
+                            + "synchronization: {}", e.getMessage());
+                    cancelHandshake();
+                    return;
+                }
+                if (complete) {
                     loadTransferred();
                 }
                 continue;
@@ -459,7 +476,7 @@ public final class MasterLink {
             log.info("Full resync from master: {}:{}", fullSyncReplid, fullSyncOffset);
             server.failover().psyncAnswered(true);
             state = State.TRANSFER;
-            transfer = null;
+            dropTransfer();
             return;
         }
         if (reply.startsWith("+CONTINUE")) {
@@ -502,8 +519,14 @@ public final class MasterLink {
             cancelHandshake();
             return;
         }
-        transfer = RdbTransfer.announcedBy(line);
         String to = diskBasedLoad() ? "disk" : "parser";
+        try {
+            transfer = RdbTransfer.announcedBy(line, diskBasedLoad() ? server.persistence().incomingDump() : null);
+        } catch (java.io.IOException e) {
+            log.warn("Opening the temp file needed for MASTER <-> REPLICA synchronization: {}", e.getMessage());
+            cancelHandshake();
+            return;
+        }
         if (transfer.eofMarked()) {
             log.info("MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF to {}", to);
         } else {
@@ -518,28 +541,31 @@ public final class MasterLink {
     private void loadTransferred() {
         RdbTransfer received = transfer;
         transfer = null;
-        if (diskBasedLoad()) {
-            try {
-                server.persistence().replaceDump(received.payload());
-            } catch (java.io.IOException e) {
-                log.warn("Failed trying to rename the temp DB into {} in MASTER <-> REPLICA synchronization: {}",
-                        server.config().rdb.dbfilename, e.getMessage());
-                cancelHandshake();
-                return;
+        boolean fromDisk = diskBasedLoad();
+        try (received) {
+            if (fromDisk) {
+                received.install();
             }
+        } catch (java.io.IOException e) {
+            log.warn("Failed trying to rename the temp DB into {} in MASTER <-> REPLICA synchronization: {}",
+                    server.config().rdb.dbfilename, e.getMessage());
+            cancelHandshake();
+            return;
         }
         log.info("MASTER <-> REPLICA sync: Flushing old data");
         server.emptyData(true);
         log.info("MASTER <-> REPLICA sync: Loading DB in memory");
         int[] streamDb = {0};
-        try {
-            server.persistence().loadInto(received.payload(), received.length(), (key, value) -> {
+        try (java.io.InputStream rdb = fromDisk
+                ? new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(server.persistence().dumpFile()), 1 << 16)
+                : received.payload()) {
+            server.persistence().loadInto(rdb, received.length(), (key, value) -> {
                 if (new String(key, StandardCharsets.US_ASCII).equals("repl-stream-db")) {
                     Long db = io.mnemos.util.Numbers.string2ll(value);
                     streamDb[0] = db == null || db < 0 || db >= server.keyspace().count() ? 0 : db.intValue();
                 }
             });
-        } catch (RdbFormatException | java.io.UncheckedIOException e) {
+        } catch (RdbFormatException | java.io.IOException | java.io.UncheckedIOException e) {
             log.warn("Failed trying to load the MASTER synchronization DB from disk, check server logs. ({})",
                     e.getMessage());
             server.emptyData(true);
@@ -579,7 +605,7 @@ public final class MasterLink {
     private void linkEstablished(int db) {
         releaseLines();
         expected.clear();
-        transfer = null;
+        dropTransfer();
         master = new Client(server.clients().nextId(), server, channel, new ReplyWriter(channel.alloc()));
         master.markMaster();
         master.select(db);
