@@ -303,7 +303,7 @@ public final class ClientCommands implements CommandFamily {
         long nowSeconds = System.currentTimeMillis() / 1000;
         long idle = nowSeconds - client.lastInteraction() / 1000;
         byte[][] argv = request(client, caller);
-        long qbuf = client == caller && argv != null ? encodedLength(argv) : 0;
+        long qbuf = client == caller && argv != null ? io.mnemos.protocol.RespBuffer.commandLength(argv) : 0;
         long argvMem = argvMemory(argv);
         long qbufFree = hasQueryBuffer(client, caller) ? 20474 - Math.min(qbuf, 20474) : 0;
         long rbs = client == caller ? 16384 : 1024;
@@ -390,14 +390,6 @@ public final class ClientCommands implements CommandFamily {
             slots *= 2;
         }
         return entries * 24 + slots * 8;
-    }
-
-    private static long encodedLength(byte[][] argv) {
-        long n = 1 + Long.toString(argv.length).length() + 2;
-        for (byte[] a : argv) {
-            n += 1 + Long.toString(a.length).length() + 2 + a.length + 2;
-        }
-        return n;
     }
 
     /** jemalloc's size class for a small allocation (8, 16, 24 ... 64, 80 ... 128, 160 ...), as zmalloc_size reports it. */

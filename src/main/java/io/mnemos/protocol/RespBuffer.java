@@ -77,6 +77,15 @@ public final class RespBuffer {
         buf = Arrays.copyOf(buf, (int) Math.min(MAX_BYTES, Math.max(needed, doubled)));
     }
 
+    /** The bytes {@link #command} writes for {@code argv}: what the request took on the wire. */
+    public static long commandLength(byte[][] argv) {
+        long n = 1 + Long.toString(argv.length).length() + 2;
+        for (byte[] a : argv) {
+            n += 1 + Long.toString(a.length).length() + 2 + a.length + 2;
+        }
+        return n;
+    }
+
     /** A command: an array of bulk strings. */
     public void command(byte[][] argv) {
         header('*', argv.length);

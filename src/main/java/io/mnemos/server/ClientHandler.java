@@ -14,7 +14,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 
 /**
  * The Netty side of one connection. Every complete request in a read is decoded and executed
@@ -36,8 +35,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
     private ChannelHandlerContext ctx;
     /** Sends replies without Netty's outbound path when nothing is queued; null for TLS or NIO. */
     private SocketWriter socketWriter;
-    /** Requests held while CLIENT PAUSE postpones this client, in arrival order. */
-    private final ArrayDeque<byte[][]> held = new ArrayDeque<>();
+    /** Requests waiting behind a blocking command or a CLIENT PAUSE, in arrival order. */
+    private final HeldRequests held = new HeldRequests();
     /** Replies wait for the end of the event-loop iteration (see Server.queueReplies). */
     private boolean repliesQueued;
 
@@ -66,11 +65,11 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         socketWriter = SocketWriter.forConnection(ctx);
         client = new Client(server.clients().nextId(), server, ctx.channel(), new ReplyWriter(ctx.alloc()));
         server.clients().add(client);
-        client.queryBuffer(decoder::queryBufferMemory);
+        client.queryBuffer(() -> decoder.queryBufferMemory() + held.queuedBytes());
         client.onResume(() -> ctx.executor().execute(this::resumeHeld));
         // A blocking command was answered: drop it from the held requests and go on with the rest.
         client.onUnblock(() -> ctx.executor().execute(() -> {
-            held.pollFirst();
+            held.removeFirst();
             resumeHeld();
         }));
         // Pub/Sub messages, keyspace events, MONITOR lines: written with this iteration's replies,
@@ -81,6 +80,12 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        release();
+        super.channelInactive(ctx);
+    }
+
+    /** freeClient: the client leaves every registry it is in (harmless a second time). */
+    private void release() {
         if (client != null) {
             server.clients().remove(client);
             server.clientEviction().remove(client);
@@ -89,7 +94,6 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
             held.clear();
             client.reply().discard();
         }
-        super.channelInactive(ctx);
     }
 
     /** One read: every complete request in it runs now; the decoder keeps an incomplete tail. */
@@ -111,7 +115,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
     private void decode(ByteBuf in) {
         // Redis checks the query buffer after each read, before parsing it, and frees the client
         // without a reply: a bulk is counted while it arrives, even one that would complete now.
-        long queryBuffer = in.readableBytes() + decoder.pendingBytes();
+        long queryBuffer = in.readableBytes() + decoder.pendingBytes() + held.queuedBytes();
         if (queryBuffer > server.config().clientQueryBufferLimit) {
             log.warn("Closing client that reached max query buffer length: id={} addr={} (qbuf={})",
                     client.id(), client.remoteAddress(), queryBuffer);
@@ -143,9 +147,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
             return true;
         }
         if (!server.dispatcher().dispatch(client, argv)) {
-            // CLIENT PAUSE: keep this and the following requests, stop reading until resumed.
+            // Blocked, or postponed by CLIENT PAUSE: this and the following requests wait. Reading
+            // goes on, as Redis reads a blocked client into its query buffer: an EOF is seen at once.
             held.add(argv);
-            ctx.channel().config().setAutoRead(false);
             return true;
         }
         if (OutputBufferLimits.closeIfReached(client)) {
@@ -154,26 +158,25 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         return !client.closing();
     }
 
-    /** The pause ended: run the held requests in order, unless a new pause holds them again. */
+    /**
+     * The wait ended (a pause is over, a blocking command was answered): run the held requests in
+     * order, until one blocks or is postponed again.
+     */
     private void resumeHeld() {
         if (client == null || !ctx.channel().isActive()) {
             held.clear();
             return;
         }
         while (!held.isEmpty() && !client.closing()) {
-            if (!server.dispatcher().dispatch(client, held.peekFirst())) {
+            if (!server.dispatcher().dispatch(client, held.first())) {
                 break;
             }
-            held.pollFirst();
+            held.removeFirst();
         }
         if (client.closing()) {
             held.clear();
         }
         scheduleReplies();
-        if (held.isEmpty() && !client.closing()) {
-            ctx.channel().config().setAutoRead(true);
-            ctx.read();
-        }
     }
 
     @Override
@@ -243,6 +246,14 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         super.userEventTriggered(ctx, evt);
         if (evt instanceof ChannelInputShutdownEvent) {
             if (client == null) {
+                ctx.close();
+                return;
+            }
+            if (client.blocked() || !held.isEmpty()) {
+                // Redis frees a client at EOF (freeClientAsync): one still waiting on keys, or with
+                // requests held behind a blocking command or a pause, goes at once with what it waits
+                // for, so a later push is never served to a connection that is gone.
+                release();
                 ctx.close();
                 return;
             }

@@ -137,4 +137,44 @@ class BlockingCommandsDifferentialTest {
             }
         }
     }
+
+    /**
+     * A blocked client is still read, as Redis keeps reading it into its query buffer: requests
+     * queued behind its blocking command count toward client-query-buffer-limit, and past it the
+     * client is closed with them (they never run), so a push afterwards stays in the list. A client
+     * that hangs up while blocked goes the same way, at once, rather than being served first.
+     */
+    @Test
+    void requestsQueuedBehindABlockingCommandAreReadAndCountTowardTheQueryBufferLimit() throws Exception {
+        List<String> seen = io.mnemos.testing.PortScenario.onMnemosAndRedis(port -> {
+            try (RespConnection pusher = new RespConnection("127.0.0.1", port);
+                 RespConnection waiter = new RespConnection("127.0.0.1", port)) {
+                pusher.call("CONFIG", "SET", "client-query-buffer-limit", "1mb");
+                waiter.sendRaw(RespConnection.encode("BLPOP", "q", "0"));
+                awaitBlocked(pusher, 1);
+                java.io.ByteArrayOutputStream queued = new java.io.ByteArrayOutputStream();
+                String value = "v".repeat(1000);
+                for (int i = 0; i < 1500; i++) {
+                    queued.writeBytes(RespConnection.encode("SET", "q", value));
+                }
+                // From another thread: a server that stopped reading would block this write for ever.
+                Thread writer = Thread.ofVirtual().start(() -> {
+                    try {
+                        waiter.sendRaw(queued.toByteArray());
+                    } catch (IOException closedByTheServer) {
+                        // expected once the limit is passed
+                    }
+                });
+                long deadline = System.currentTimeMillis() + 10_000;
+                while (currentBlocked(pusher) > 0) {
+                    assertTrue(System.currentTimeMillis() < deadline, "the blocked client was never read to its limit");
+                    Thread.sleep(5);
+                }
+                writer.join(10_000);
+                return List.of(pusher.call("RPUSH", "q", "x"), pusher.call("TYPE", "q"),
+                        pusher.call("LRANGE", "q", "0", "-1"));
+            }
+        });
+        assertEquals(List.of(":1\r\n", "+list\r\n", "*1\r\n$1\r\nx\r\n"), seen);
+    }
 }
