@@ -554,7 +554,9 @@ public final class ClientCommands implements CommandFamily {
             c.reply().enabled(true);
             c.reply().ok();
         } else if (Args.is(c.arg(2), "off")) {
+            // At once, as Redis's flag: later commands of the same EXEC or script reply nothing either.
             c.replyMode(true, false);
+            c.reply().enabled(false);
         } else if (Args.is(c.arg(2), "skip")) {
             if (!c.replyOff()) {
                 c.replyMode(false, true);

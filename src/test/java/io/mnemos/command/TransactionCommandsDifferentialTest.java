@@ -118,4 +118,42 @@ class TransactionCommandsDifferentialTest {
             }
         }
     }
+
+    /**
+     * CLIENT REPLY inside a transaction acts at once, as Redis's client flag: OFF silences the rest
+     * of the EXEC (its array header announces replies that never come), ON in it answers, SKIP
+     * skips the command after the EXEC. Each case is sent in one piece, then CLIENT REPLY ON and
+     * ECHO end, and everything up to "end" is compared.
+     */
+    @Test
+    void clientReplyInsideATransactionActsAtOnce() throws Exception {
+        String[][][] cases = {
+            {{"MULTI"}, {"CLIENT", "REPLY", "OFF"}, {"ECHO", "x"}, {"EXEC"}, {"PING"}},
+            {{"MULTI"}, {"CLIENT", "REPLY", "SKIP"}, {"ECHO", "x"}, {"EXEC"}, {"PING"}, {"PING"}},
+            {{"MULTI"}, {"CLIENT", "REPLY", "OFF"}, {"CLIENT", "REPLY", "ON"}, {"ECHO", "x"}, {"EXEC"}},
+            {{"CLIENT", "REPLY", "OFF"}, {"MULTI"}, {"CLIENT", "REPLY", "ON"}, {"ECHO", "x"}, {"EXEC"}},
+            {{"CLIENT", "REPLY", "SKIP"}, {"MULTI"}, {"ECHO", "x"}, {"EXEC"}, {"PING"}},
+        };
+        List<String> seen = io.mnemos.testing.PortScenario.onMnemosAndRedis(port -> {
+            List<String> out = new ArrayList<>();
+            for (String[][] commands : cases) {
+                try (RespConnection c = new RespConnection("127.0.0.1", port)) {
+                    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+                    for (String[] command : commands) {
+                        bytes.writeBytes(RespConnection.encode(command));
+                    }
+                    bytes.writeBytes(RespConnection.encode("CLIENT", "REPLY", "ON"));
+                    bytes.writeBytes(RespConnection.encode("ECHO", "end"));
+                    c.sendRaw(bytes.toByteArray());
+                    StringBuilder replies = new StringBuilder();
+                    while (!replies.toString().endsWith("$3\r\nend\r\n")) {
+                        replies.append(c.readReply());
+                    }
+                    out.add(replies.toString());
+                }
+            }
+            return out;
+        });
+        assertEquals("+OK\r\n+QUEUED\r\n+QUEUED\r\n*2\r\n+OK\r\n$3\r\nend\r\n", seen.get(0));
+    }
 }
