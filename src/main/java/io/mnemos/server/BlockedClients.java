@@ -182,9 +182,10 @@ public final class BlockedClients {
     }
 
     /**
-     * Redis's handleClientsBlockedOnKeys: for each ready key still holding a value of the awaited
-     * type, its clients are served first-blocked first until it is gone. {@code serve} runs the
-     * client's command again (it unblocks the client first); keys it makes ready are handled too.
+     * Redis's handleClientsBlockedOnKeys: for each ready key, the clients waiting for a value of its
+     * type are served first-blocked first until it is gone; waiters for other types are passed over.
+     * {@code serve} runs the client's command again (it unblocks the client first); keys it makes
+     * ready are handled too.
      */
     public void handleReady(BiConsumer<Client, Block> serve) {
         if (serving) {
@@ -208,7 +209,13 @@ public final class BlockedClients {
                             continue;
                         }
                         Entry e = db.lookupWrite(r.key().bytes());
-                        if (e == null || !holds(e.value(), b.type)) {
+                        if (e == null) {
+                            break;
+                        }
+                        if (ValueType.of(e.value()) != b.type) {
+                            continue; // a waiter for another type (BZPOPMIN on what is now a list) waits on
+                        }
+                        if (!holds(e.value(), b.type)) {
                             break;
                         }
                         unregister(b);

@@ -27,6 +27,8 @@ class BlockingCommandsDifferentialTest {
         {"W0 BLMOVE src dst LEFT RIGHT 0", "W1 BLPOP dst 0", "P RPUSH src v", "R0", "R1", "P EXISTS src dst"},
         {"W0 BLMPOP 0 2 a b RIGHT COUNT 2", "P RPUSH b 1 2 3", "R0", "P LRANGE b 0 -1"},
         {"W0 BLPOP k 0", "P SET k s", "P DEL k", "P LPUSH k x", "R0"},
+        // Waiters for another type are passed over: the list goes to the BRPOP behind the BZPOPMIN.
+        {"W0 BZPOPMIN k 0", "W1 BRPOP k 0", "P LPUSH k x", "R1", "P ZADD k 1 m", "R0"},
         {"W0 BLPOP q 0", "P MULTI", "P RPUSH q 1", "P LPOP q", "P EXEC", "P RPUSH q 2", "R0"},
         {"W0 BRPOPLPUSH q d 0", "W1 BLPOP q 0", "P SET d str", "P RPUSH q 1", "R0", "R1"},
         {"W0 BLPOP a b 0", "P MULTI", "P RPUSH b 1", "P RPUSH a 2", "P EXEC", "R0", "P LLEN a"},
