@@ -109,6 +109,8 @@ public final class CommandDispatcher {
         this.server = server;
         this.table = table;
         server.blockedClients().onTimeout(this::answerTimedOut);
+        server.blockedClients().onDeletedStream(
+                (c, b) -> answerBlockedWithError(c, b, "UNBLOCKED the stream key no longer exists"));
     }
 
     public CommandTable table() {
@@ -558,8 +560,11 @@ public final class CommandDispatcher {
         return v == null || v < 0 || v > Integer.MAX_VALUE ? -1 : v.intValue();
     }
 
-    /** Redis's handleClientsBlockedOnKeys, after each command: serves clients whose keys got data. */
-    private void handleBlockedClients() {
+    /**
+     * Redis's handleClientsBlockedOnKeys, after each command and before the event loop sleeps:
+     * serves clients whose keys got data.
+     */
+    public void handleBlockedClients() {
         BlockedClients blocked = server.blockedClients();
         if (blocked.hasReady()) {
             blocked.handleReady(this::serveBlocked);
@@ -583,7 +588,6 @@ public final class CommandDispatcher {
     /** While a blocked client's command runs again: MONITOR showed it when it blocked. */
     private boolean reprocessing;
 
-    /** A blocked client answered on timeout or CLIENT UNBLOCK: its command counts as one call. */
     /**
      * replyToBlockedClientTimedOut (a timeout, or CLIENT UNBLOCK): a blocking pop answers a null
      * array, WAIT the number of replicas that acknowledged.

@@ -167,7 +167,10 @@ public final class BlockedClients {
         }
     }
 
-    /** SWAPDB: every awaited key of both databases may now hold something (scanDatabaseForReadyKeys). */
+    /**
+     * SWAPDB, FLUSHDB, FLUSHALL: every awaited key of the database may now hold something else, or
+     * nothing (scanDatabaseForReadyKeys, scanDatabaseForDeletedKeys).
+     */
     public void signalDatabase(Database db) {
         Map<WatchedKeys.Key, LinkedHashSet<Client>> waiting = byDb.get(db.id());
         if (waiting != null) {
@@ -203,6 +206,8 @@ public final class BlockedClients {
                         continue;
                     }
                     Database db = keyspace.db(r.db());
+                    Entry before = db.lookupWrite(r.key().bytes());
+                    boolean streamGone = before == null || ValueType.of(before.value()) != ValueType.STREAM;
                     for (Client receiver : List.copyOf(clients)) {
                         Block b = receiver.block();
                         if (b == null || b.db != r.db()) {
@@ -233,11 +238,36 @@ public final class BlockedClients {
                             receiver.unblocked();
                         }
                     }
+                    if (streamGone) {
+                        unblockGroupReadersOfDeletedStream(r, clients);
+                    }
                 }
             }
         } finally {
             serving = false;
         }
+    }
+
+    /**
+     * unblockDeletedStreamReadgroupClients: the stream an XREADGROUP waits on was deleted, or
+     * replaced by a value of another type, so the group it reads is gone too; its readers are
+     * answered with Redis's error (XREAD readers wait on for a new stream).
+     */
+    private void unblockGroupReadersOfDeletedStream(Ready r, LinkedHashSet<Client> clients) {
+        for (Client receiver : List.copyOf(clients)) {
+            Block b = receiver.block();
+            if (b != null && b.db == r.db() && b.type == ValueType.STREAM && b.spec.fullName().equals("xreadgroup")) {
+                unblock(receiver, deletedStreamReply);
+            }
+        }
+    }
+
+    private BiConsumer<Client, Block> deletedStreamReply =
+            (c, b) -> c.reply().error("UNBLOCKED the stream key no longer exists");
+
+    /** How a group reader of a deleted stream is answered (the dispatcher installs one that counts it). */
+    public void onDeletedStream(BiConsumer<Client, Block> reply) {
+        this.deletedStreamReply = reply;
     }
 
     private static boolean holds(Object value, ValueType type) {

@@ -196,6 +196,8 @@ public final class Server {
             if (!scripting.busy() && !dispatcher.paused() && !isReplica()) {
                 activeExpire.runFast();
             }
+            // Keys the cycles and the cron deleted: group readers of a deleted stream are answered.
+            dispatcher.handleBlockedClients();
             // Keys modified under BCAST prefixes since the last iteration, as Redis's beforeSleep.
             tracking.broadcast();
         } finally {
@@ -274,25 +276,28 @@ public final class Server {
         return new KeyspaceListener() {
             @Override
             public void expired(Database db, byte[] key) {
-                watchedKeys.touch(db, key);
-                if (tracking.any()) {
-                    tracking.invalidateKey(null, key, true);
-                }
-                propagation.deleted(db, key);
+                removedByServer(db, key);
             }
 
             @Override
             public void evicted(Database db, byte[] key) {
+                removedByServer(db, key);
+            }
+
+            /** A key expired or evicted: dbGenericDelete's signals (signalDeletedKeyAsReady among them). */
+            private void removedByServer(Database db, byte[] key) {
                 watchedKeys.touch(db, key);
                 if (tracking.any()) {
                     tracking.invalidateKey(null, key, true);
                 }
+                blockedClients.signalKeyAsReady(db, key);
                 propagation.deleted(db, key);
             }
 
             @Override
             public void flushing(Database db) {
                 watchedKeys.touchDb(db, null);
+                blockedClients.signalDatabase(db);
             }
 
             @Override
@@ -735,6 +740,7 @@ public final class Server {
         sampler.cronTick(stats, System.currentTimeMillis());
         sampler.notePeak(usedMemory());
         dispatcher.performEvictions();
+        dispatcher.handleBlockedClients(); // keys the cycle expired or eviction removed
         aof.cron();
         persistence.cron();
         migrateSockets.closeIdle(System.currentTimeMillis());

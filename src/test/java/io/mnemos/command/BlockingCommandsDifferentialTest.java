@@ -60,6 +60,14 @@ class BlockingCommandsDifferentialTest {
             "R1", "P XPENDING s g", "P XINFO GROUPS s"},
         {"P XGROUP CREATE s g $ MKSTREAM", "W0 XREADGROUP GROUP g c NOACK BLOCK 0 STREAMS s >", "P XADD s 1-0 f v",
             "R0", "P XPENDING s g", "P XINFO GROUPS s"},
+        // A deleted or replaced stream takes its groups along: XREADGROUP waiters are told so, XREAD
+        // waiters wait on for a new stream (whatever removed it: DEL, a SET, FLUSHALL, its expiry).
+        {"P XGROUP CREATE s g $ MKSTREAM", "W0 XREADGROUP GROUP g c BLOCK 0 STREAMS s >",
+            "W1 XREAD BLOCK 0 STREAMS s $", "P DEL s", "R0", "P XADD s 1-0 f v", "R1", "P INFO errorstats"},
+        {"P XGROUP CREATE s g $ MKSTREAM", "W0 XREADGROUP GROUP g c BLOCK 0 STREAMS s >", "P SET s str", "R0"},
+        {"P XGROUP CREATE s g $ MKSTREAM", "P XGROUP CREATE t g $ MKSTREAM", "W0 XREADGROUP GROUP g c BLOCK 0 STREAMS t s > >",
+            "P FLUSHALL", "R0"},
+        {"P XGROUP CREATE s g $ MKSTREAM", "W0 XREADGROUP GROUP g c BLOCK 0 STREAMS s >", "P PEXPIRE s 1", "R0"},
         {"P XGROUP CREATE s g $ MKSTREAM", "W0 XREADGROUP GROUP g c BLOCK 0 STREAMS s >", "P XGROUP DESTROY s g",
             "R0", "P MULTI", "P XREADGROUP GROUP g c BLOCK 0 STREAMS s >", "P EXEC"},
         {"P XGROUP CREATE s g $ MKSTREAM", "W0 XREADGROUP GROUP g c BLOCK 50 STREAMS s >", "R0",
