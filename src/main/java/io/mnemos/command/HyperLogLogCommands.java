@@ -12,6 +12,7 @@ import java.util.Random;
 import static io.mnemos.command.CommandFlag.ADMIN;
 import static io.mnemos.command.CommandFlag.DENYOOM;
 import static io.mnemos.command.CommandFlag.FAST;
+import static io.mnemos.command.CommandFlag.MAY_REPLICATE;
 import static io.mnemos.command.CommandFlag.READONLY;
 import static io.mnemos.command.CommandFlag.WRITE;
 import static io.mnemos.command.CommandSpec.command;
@@ -35,7 +36,7 @@ public final class HyperLogLogCommands implements CommandFamily {
                         .summary("Adds the specified elements to the specified HyperLogLog.")
                         .complexity("O(1) to add every element.")
                         .handler(HyperLogLogCommands::pfadd).build(),
-                command("pfcount", -2).flags(READONLY).keys(1, -1, 1).group("hyperloglog").since("2.8.9")
+                command("pfcount", -2).flags(READONLY, MAY_REPLICATE).keys(1, -1, 1).group("hyperloglog").since("2.8.9")
                         .summary("Return the approximated cardinality of the set(s) observed by the HyperLogLog at "
                                 + "key(s).")
                         .complexity("O(1) with a very small average constant time when called with a single key. "

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 
 import static io.mnemos.command.CommandFlag.FAST;
+import static io.mnemos.command.CommandFlag.MAY_REPLICATE;
 import static io.mnemos.command.CommandFlag.LOADING;
 import static io.mnemos.command.CommandFlag.NOSCRIPT;
 import static io.mnemos.command.CommandFlag.PUBSUB;
@@ -61,7 +62,7 @@ public final class PubSubCommands implements CommandFamily {
                         .complexity("O(N+M) where N is the number of patterns the client is already subscribed and M "
                                 + "is the number of total patterns subscribed in the system (by any client).")
                         .handler(c -> unsubscribe(c, Kind.PATTERN)).build(),
-                command("publish", 3).flags(PUBSUB, LOADING, STALE, FAST).group("pubsub").since("2.0.0")
+                command("publish", 3).flags(PUBSUB, LOADING, STALE, FAST, MAY_REPLICATE).group("pubsub").since("2.0.0")
                         .summary("Post a message to a channel")
                         .complexity("O(N+M) where N is the number of clients subscribed to the receiving channel and "
                                 + "M is the total number of subscribed patterns (by any client).")
@@ -102,7 +103,7 @@ public final class PubSubCommands implements CommandFamily {
                         .since("7.0.0").summary("Stop listening for messages posted to the given shard channels")
                         .complexity("O(N) where N is the number of clients already subscribed to a shard channel.")
                         .handler(c -> unsubscribe(c, Kind.SHARD)).build(),
-                command("spublish", 3).flags(PUBSUB, LOADING, STALE, FAST).keys(1, 1, 1).group("pubsub")
+                command("spublish", 3).flags(PUBSUB, LOADING, STALE, FAST, MAY_REPLICATE).keys(1, 1, 1).group("pubsub")
                         .since("7.0.0").summary("Post a message to a shard channel")
                         .complexity("O(N) where N is the number of clients subscribed to the receiving shard channel.")
                         .handler(c -> {

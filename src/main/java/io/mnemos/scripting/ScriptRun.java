@@ -146,7 +146,8 @@ final class ScriptRun {
         if (denied != null) {
             return rejected(spec, denied);
         }
-        if (spec.has(CommandFlag.WRITE) && readOnly) {
+        // scriptVerifyWriteCommandAllow counts may-replicate commands (PUBLISH, PFCOUNT) as writes here.
+        if ((spec.has(CommandFlag.WRITE) || spec.has(CommandFlag.MAY_REPLICATE)) && readOnly) {
             return rejected(spec, "Write commands are not allowed from read-only scripts.");
         }
         // scriptVerifyWriteCommandAllow: once the script has written, it is not failed halfway.

@@ -88,6 +88,9 @@ class ScriptingDifferentialTest {
         {"SCRIPT", "EXISTS", "952f49ffc8f7b098d8ab5da45d3164ca36ed18b1"},
         // EVAL_RO and shebang flags
         {"EVAL_RO", "return redis.call('get', 'k')", "1", "k"}, {"EVAL_RO", "return redis.call('set', 'k', 'v')", "1", "k"},
+        // PUBLISH and PFCOUNT may replicate: a read-only script counts them as writes.
+        {"EVAL_RO", "return redis.call('publish', 'c', 'm')", "0"}, {"EVAL_RO", "return redis.call('pfcount', 'h')", "1", "h"},
+        {"EVAL", "#!lua flags=no-writes\nreturn redis.call('publish', 'c', 'm')", "0"},
         {"EVAL_RO", "#!lua\nreturn 1", "0"}, {"EVAL_RO", "#!lua flags=no-writes\nreturn redis.call('get','k')", "0"},
         {"EVAL", "#!lua flags=no-writes\nreturn redis.call('set','k','v')", "0"}, {"EVAL", "#!lua flags=bad\nreturn 1", "0"},
         {"EVAL", "#!lua", "0"}, {"EVAL", "#!other\nreturn 1", "0"}, {"EVAL", "#!lua x=y\nreturn 1", "0"},

@@ -98,6 +98,11 @@ public final class RespConnection implements AutoCloseable {
         return reply.toString(StandardCharsets.UTF_8);
     }
 
+    /** True if reply bytes have arrived and wait to be read (does not block). */
+    public boolean hasReplyWaiting() throws IOException {
+        return in.available() > 0;
+    }
+
     /** True if the server closed the connection (reads EOF within the socket timeout). */
     public boolean closedByServer() throws IOException {
         try {
