@@ -547,15 +547,19 @@ public final class ClientCommands implements CommandFamily {
         c.reply().ok();
     }
 
-    /** CLIENT REPLY ON|OFF|SKIP; the dispatcher drops replies while OFF or for the skipped command. */
+    /**
+     * CLIENT REPLY ON|OFF|SKIP; the dispatcher drops replies while OFF or for the skipped command.
+     * As Redis's flags, ON and OFF leave a SKIP of the same transaction pending: it still skips the
+     * command after the EXEC.
+     */
     private static void reply(Client c) {
         if (Args.is(c.arg(2), "on")) {
-            c.replyMode(false, false);
+            c.replyMode(false, c.skipNextReply());
             c.reply().enabled(true);
             c.reply().ok();
         } else if (Args.is(c.arg(2), "off")) {
             // At once, as Redis's flag: later commands of the same EXEC or script reply nothing either.
-            c.replyMode(true, false);
+            c.replyMode(true, c.skipNextReply());
             c.reply().enabled(false);
         } else if (Args.is(c.arg(2), "skip")) {
             if (!c.replyOff()) {

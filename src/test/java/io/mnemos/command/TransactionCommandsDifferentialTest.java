@@ -133,6 +133,8 @@ class TransactionCommandsDifferentialTest {
             {{"MULTI"}, {"CLIENT", "REPLY", "OFF"}, {"CLIENT", "REPLY", "ON"}, {"ECHO", "x"}, {"EXEC"}},
             {{"CLIENT", "REPLY", "OFF"}, {"MULTI"}, {"CLIENT", "REPLY", "ON"}, {"ECHO", "x"}, {"EXEC"}},
             {{"CLIENT", "REPLY", "SKIP"}, {"MULTI"}, {"ECHO", "x"}, {"EXEC"}, {"PING"}},
+            {{"MULTI"}, {"CLIENT", "REPLY", "SKIP"}, {"CLIENT", "REPLY", "ON"}, {"EXEC"}, {"PING"}, {"ECHO", "y"}},
+            {{"CLIENT", "REPLY", "SKIP"}, {"CLIENT", "REPLY", "ON"}, {"PING"}},
         };
         List<String> seen = io.mnemos.testing.PortScenario.onMnemosAndRedis(port -> {
             List<String> out = new ArrayList<>();
