@@ -685,6 +685,9 @@ public final class StreamCommands implements CommandFamily {
         byte[] served = c.server().blockedClients().servingKey(c);
         for (int i = 0; i < streamsCount; i++) {
             byte[] key = c.arg(streamsArg + i);
+            if (served != null && !java.util.Arrays.equals(served, key)) {
+                continue; // serveClientsBlockedOnStreamKey looks at the ready stream only, whatever the others hold
+            }
             StreamValue s = TypedLookup.valueAs(db.lookupRead(key), StreamValue.class);
             if (gr != null) {
                 groups[i] = s == null ? null : s.group(groupName);

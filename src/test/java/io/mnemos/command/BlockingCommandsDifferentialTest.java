@@ -65,6 +65,9 @@ class BlockingCommandsDifferentialTest {
         {"P XGROUP CREATE s g $ MKSTREAM", "W0 XREADGROUP GROUP g c BLOCK 0 STREAMS s >",
             "W1 XREAD BLOCK 0 STREAMS s $", "P DEL s", "R0", "P XADD s 1-0 f v", "R1", "P INFO errorstats"},
         {"P XGROUP CREATE s g $ MKSTREAM", "W0 XREADGROUP GROUP g c BLOCK 0 STREAMS s >", "P SET s str", "R0"},
+        // A waiter on several streams is served from the ready one, whatever the others hold now.
+        {"W0 XREAD BLOCK 0 STREAMS a b 9-0 0", "P SET a str", "P XGROUP CREATE b g 0 MKSTREAM", "P XADD b 1-0 f v",
+            "R0"},
         {"P XGROUP CREATE s g $ MKSTREAM", "P XGROUP CREATE t g $ MKSTREAM", "W0 XREADGROUP GROUP g c BLOCK 0 STREAMS t s > >",
             "P FLUSHALL", "R0"},
         {"P XGROUP CREATE s g $ MKSTREAM", "W0 XREADGROUP GROUP g c BLOCK 0 STREAMS s >", "P PEXPIRE s 1", "R0"},
