@@ -66,9 +66,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         client = new Client(server.clients().nextId(), server, ctx.channel(), new ReplyWriter(ctx.alloc()));
         server.clients().add(client);
         client.queryBuffer(() -> decoder.queryBufferMemory() + held.queuedBytes());
-        client.onResume(() -> ctx.executor().execute(this::resumeHeld));
+        client.onResume(() -> server.resumeBeforeSleep(this::resumeHeld));
         // A blocking command was answered: drop it from the held requests and go on with the rest.
-        client.onUnblock(() -> ctx.executor().execute(() -> {
+        client.onUnblock(() -> server.resumeBeforeSleep(() -> {
             held.removeFirst();
             resumeHeld();
         }));

@@ -175,6 +175,27 @@ public final class Server {
      * Runs {@link #beforeSleep()} once the connections ready in this event-loop iteration are read
      * (or, for a write from a timer, once the current task is done).
      */
+    /** Redis's unblocked_clients: the rest of a connection's requests, to run once its wait ended. */
+    private final java.util.ArrayDeque<Runnable> unblocked = new java.util.ArrayDeque<>();
+
+    /**
+     * A connection's wait ended (its blocking command was answered, a pause is over): its held
+     * requests run in this iteration's beforeSleep, before any reply is written, as Redis's
+     * processUnblockedClients does. A chain of clients unblocking one another therefore completes
+     * before the writes (a client killed along the way gets none of its replies).
+     */
+    public void resumeBeforeSleep(Runnable resume) {
+        unblocked.add(resume);
+        scheduleBeforeSleep();
+    }
+
+    private void processUnblockedClients() {
+        Runnable resume;
+        while ((resume = unblocked.poll()) != null) {
+            resume.run();
+        }
+    }
+
     public void scheduleBeforeSleep() {
         if (!beforeSleepScheduled && keyspaceLoop != null && !stopping) {
             beforeSleepScheduled = true;
@@ -191,6 +212,7 @@ public final class Server {
         beforeSleepScheduled = false;
         iterationMillis = 0;
         try {
+            processUnblockedClients();
             // activeExpireCycle: the dataset stays as it is while clients are paused; a replica
             // leaves expired keys to its master's DEL (Redis runs a master's cycle only).
             if (!scripting.busy() && !dispatcher.paused() && !isReplica()) {
@@ -198,6 +220,7 @@ public final class Server {
             }
             // Keys the cycles and the cron deleted: group readers of a deleted stream are answered.
             dispatcher.handleBlockedClients();
+            processUnblockedClients();
             // Keys modified under BCAST prefixes since the last iteration, as Redis's beforeSleep.
             tracking.broadcast();
         } finally {

@@ -190,4 +190,34 @@ class BlockingCommandsDifferentialTest {
         });
         assertEquals(List.of(":1\r\n", "+list\r\n", "*1\r\n$1\r\nx\r\n"), seen);
     }
+
+    /**
+     * Clients unblocking one another run their queued requests before any reply is written, as
+     * Redis's processUnblockedClients: here the second waiter, served by the first one's queued ZADD,
+     * kills the first one, which therefore gets none of its replies.
+     */
+    @Test
+    void aChainOfUnblockedClientsRunsBeforeTheRepliesAreWritten() throws Exception {
+        List<String> seen = io.mnemos.testing.PortScenario.onMnemosAndRedis(port -> {
+            try (RespConnection pusher = new RespConnection("127.0.0.1", port);
+                 RespConnection first = new RespConnection("127.0.0.1", port);
+                 RespConnection second = new RespConnection("127.0.0.1", port);
+                 RespConnection listener = new RespConnection("127.0.0.1", port)) {
+                // A keyspace-event subscriber: its messages must not get the chain's replies written early.
+                pusher.call("CONFIG", "SET", "notify-keyspace-events", "KEA");
+                listener.call("PSUBSCRIBE", "__keyspace@0__:*");
+                String firstId = first.call("CLIENT", "ID").substring(1).trim();
+                first.sendRaw(RespConnection.encode("XREAD", "BLOCK", "0", "STREAMS", "s", "0"));
+                awaitBlocked(pusher, 1);
+                first.sendRaw(RespConnection.encode("ZADD", "z", "1", "m"));
+                second.sendRaw(RespConnection.encode("BZPOPMIN", "z", "0"));
+                awaitBlocked(pusher, 2);
+                second.sendRaw(RespConnection.encode("CLIENT", "KILL", "ID", firstId));
+                pusher.call("XADD", "s", "1-0", "f", "v");
+                return List.of(second.readReply(), second.readReply(), Boolean.toString(first.closedByServer()),
+                        pusher.call("ZCARD", "z"));
+            }
+        });
+        assertEquals(List.of("*3\r\n$1\r\nz\r\n$1\r\nm\r\n$1\r\n1\r\n", ":1\r\n", "true", ":0\r\n"), seen);
+    }
 }
