@@ -482,7 +482,7 @@ public final class ClientCommands implements CommandFamily {
             if (other == c) {
                 closeMe = true;
             } else {
-                free(other);
+                c.server().freeClient(other);
             }
             killed++;
         }
@@ -496,17 +496,6 @@ public final class ClientCommands implements CommandFamily {
         }
         if (closeMe) {
             c.closeAfterReply();
-        }
-    }
-
-    /** Redis's freeClient: gone from CLIENT LIST at once, connection closed without pending output. */
-    private static void free(Client other) {
-        other.server().clients().remove(other);
-        other.server().dispatcher().forget(other);
-        other.closeAfterReply();
-        other.reply().discard();
-        if (other.channel() != null) {
-            other.channel().close();
         }
     }
 

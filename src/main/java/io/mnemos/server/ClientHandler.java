@@ -87,12 +87,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
     /** freeClient: the client leaves every registry it is in (harmless a second time). */
     private void release() {
         if (client != null) {
-            server.clients().remove(client);
-            server.clientEviction().remove(client);
-            server.dispatcher().forget(client);
-            server.pubsub().unsubscribeAll(client);
+            server.releaseClient(client);
             held.clear();
-            client.reply().discard();
         }
     }
 

@@ -175,6 +175,28 @@ public final class Server {
      * Runs {@link #beforeSleep()} once the connections ready in this event-loop iteration are read
      * (or, for a write from a timer, once the current task is done).
      */
+    /**
+     * freeClient's bookkeeping: the client leaves every registry at once (the client list, client
+     * eviction, its blocked wait, watches, tracking, MONITOR, its subscriptions) and loses its
+     * unsent replies. Harmless a second time.
+     */
+    public void releaseClient(Client c) {
+        clients.remove(c);
+        clientEviction.remove(c);
+        dispatcher.forget(c);
+        pubsub.unsubscribeAll(c);
+        c.reply().discard();
+    }
+
+    /** freeClient (CLIENT KILL): released now, and its connection closed without pending output. */
+    public void freeClient(Client c) {
+        releaseClient(c);
+        c.closeAfterReply();
+        if (c.channel() != null) {
+            c.channel().close();
+        }
+    }
+
     /** Redis's unblocked_clients: the rest of a connection's requests, to run once its wait ended. */
     private final java.util.ArrayDeque<Runnable> unblocked = new java.util.ArrayDeque<>();
 
