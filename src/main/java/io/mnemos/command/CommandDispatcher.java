@@ -343,7 +343,9 @@ public final class CommandDispatcher {
         }
         Client caller = scriptCaller != null && c != scriptCaller ? scriptCaller : c;
         Tracking.ClientState st = caller.tracking();
-        if (st == null || st.bcast() || c.blocked()) {
+        // A read that blocks (XREAD BLOCK) remembers its keys as it blocks, as Redis's call() does;
+        // serving it later is no new call and remembers nothing.
+        if (st == null || st.bcast() || reprocessing) {
             return;
         }
         String name = spec.fullName();

@@ -424,4 +424,36 @@ class TrackingDifferentialTest {
         }
         return out;
     }
+
+    /**
+     * A read that blocks (XREAD BLOCK) remembers its keys as it blocks, as Redis's call() does: the
+     * write that serves it first invalidates the key, then the entries come; serving it remembers
+     * nothing again, so a later write sends no second invalidation.
+     */
+    @Test
+    void aBlockingReadIsTrackedWhenItBlocksAndNotWhenServed() throws Exception {
+        List<String> seen = io.mnemos.testing.PortScenario.onMnemosAndRedis(port -> {
+            try (RespConnection tracker = new RespConnection("127.0.0.1", port);
+                 RespConnection writer = new RespConnection("127.0.0.1", port)) {
+                tracker.call("HELLO", "3");
+                tracker.call("CLIENT", "TRACKING", "ON");
+                tracker.sendRaw(RespConnection.encode("XREAD", "BLOCK", "0", "STREAMS", "s", "0"));
+                while (!writer.infoLine("clients", "blocked_clients").equals("blocked_clients:1")) {
+                    Thread.sleep(2);
+                }
+                writer.call("XADD", "s", "1-0", "f", "v");
+                String invalidated = tracker.readReply();
+                String served = tracker.readReply();
+                writer.call("XADD", "s", "2-0", "f", "v");
+                // GET k: its reply comes next unless the second XADD sent another invalidation first.
+                tracker.sendRaw(RespConnection.encode("GET", "k"));
+                String get = tracker.readReply();
+                writer.call("SET", "k", "v");
+                return List.of(invalidated, served, get, tracker.readReply());
+            }
+        });
+        assertEquals(List.of(">2\r\n$10\r\ninvalidate\r\n*1\r\n$1\r\ns\r\n",
+                "%1\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n1-0\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n", "_\r\n",
+                ">2\r\n$10\r\ninvalidate\r\n*1\r\n$1\r\nk\r\n"), seen);
+    }
 }
