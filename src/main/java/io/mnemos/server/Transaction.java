@@ -66,7 +66,14 @@ public final class Transaction {
         }
     }
 
+    /**
+     * queueMultiCommand: a transaction already doomed (a watched key changed, a command refused)
+     * keeps nothing, so its EXEC counts as no write (CLIENT PAUSE WRITE lets it answer).
+     */
     public void queue(byte[][] argv, CommandSpec spec, boolean write, boolean denyoom, boolean mayReplicate) {
+        if (dirtyCas || dirtyExec) {
+            return;
+        }
         queued.add(new Queued(argv, spec, write, denyoom, mayReplicate));
         for (byte[] a : argv) {
             argvLenSums += a.length + 8;

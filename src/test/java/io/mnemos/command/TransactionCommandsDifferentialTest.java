@@ -59,6 +59,9 @@ class TransactionCommandsDifferentialTest {
         "A HELLO 3", "A MULTI", "A SET k 1", "A HGETALL h", "A EXEC",
         "A WATCH k", "B SET k 9", "A MULTI", "A EXEC",
         "A MULTI", "A FOO", "A EXEC",
+        // A doomed transaction keeps nothing it is sent, so its EXEC is no write: a write pause lets it answer.
+        "A WATCH k", "A MULTI", "B SET k 10", "A SET x 1", "B CLIENT PAUSE 100000 WRITE", "A EXEC", "B CLIENT UNPAUSE",
+        "A MULTI", "A NOSUCH", "A SET y 1", "B CLIENT PAUSE 100000 WRITE", "A EXEC", "B CLIENT UNPAUSE",
         "A HELLO 2",
         "A WATCH k", "A MULTI", "A RESET", "A EXEC",
         // Inside EXEC a client may not block: SSUBSCRIBE is refused there (SUBSCRIBE still runs).
