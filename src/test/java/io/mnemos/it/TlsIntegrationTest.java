@@ -9,9 +9,7 @@ import io.mnemos.testing.RespConnection;
 import io.mnemos.testing.RunningServer;
 import io.mnemos.testing.TestPki;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -41,14 +39,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * or not asked for; a certificate from an unknown CA refused; both the OpenSSL and JDK providers.
  */
 class TlsIntegrationTest {
-    @TempDir
-    static Path dir;
-    private static TestPki pki;
-
-    @BeforeAll
-    static void certificates() throws Exception {
-        pki = new TestPki(dir);
-    }
+    private static final TestPki pki = TestPki.shared();
 
     @AfterAll
     static void clearProvider() {
@@ -197,7 +188,7 @@ class TlsIntegrationTest {
 
     @Test
     void aCaDirectoryWorksLikeACaFile() throws Exception {
-        Path cas = dir.resolve("cas");
+        Path cas = pki.dir.resolve("cas");
         java.nio.file.Files.createDirectories(cas);
         java.nio.file.Files.copy(pki.caCert, cas.resolve("ca.pem"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         java.nio.file.Files.writeString(cas.resolve("README"), "not a certificate");

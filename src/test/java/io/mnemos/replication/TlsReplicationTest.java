@@ -4,13 +4,10 @@ import io.mnemos.testing.RealRedis;
 import io.mnemos.testing.RespConnection;
 import io.mnemos.testing.RunningServer;
 import io.mnemos.testing.TestPki;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,14 +26,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * certificate against its CAs.
  */
 class TlsReplicationTest {
-    @TempDir
-    static Path dir;
-    private static TestPki pki;
-
-    @BeforeAll
-    static void certificates() throws Exception {
-        pki = new TestPki(dir);
-    }
+    private static final TestPki pki = TestPki.shared();
 
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {

@@ -54,6 +54,33 @@ public final class TestPki {
     private final X509Certificate stranger;
     private final KeyPair strangerPair;
 
+    private static TestPki shared;
+
+    /**
+     * One PKI for the whole test run, in a temporary directory removed when the JVM exits (the
+     * certificates never change, and making keys is the slow part).
+     */
+    public static synchronized TestPki shared() {
+        if (shared == null) {
+            try {
+                Path dir = java.nio.file.Files.createTempDirectory("mnemos-pki");
+                shared = new TestPki(dir);
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot make the test PKI", e);
+            }
+        }
+        return shared;
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var paths = java.nio.file.Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException ignored) {
+            // a temporary directory: best effort
+        }
+    }
+
     public TestPki(Path dir) throws Exception {
         this.dir = dir;
         KeyPair caPair = keyPair();
