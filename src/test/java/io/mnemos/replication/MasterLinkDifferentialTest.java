@@ -40,6 +40,40 @@ class MasterLinkDifferentialTest {
         return out;
     }
 
+    /**
+     * A redis-server replica ("expected") and a Mnemos replica ("actual") of one redis-server master,
+     * started with the same extra arguments, with a connection to each and to the master.
+     */
+    private static final class TwoReplicas implements AutoCloseable {
+        final RespConnection master;
+        final RealRedis reference;
+        final RunningServer mnemos;
+        final RespConnection expected;
+        final RespConnection actual;
+
+        TwoReplicas(RealRedis redis, String... replicaArgs) throws Exception {
+            String[] args = new String[replicaArgs.length + 3];
+            args[0] = "--replicaof";
+            args[1] = "127.0.0.1";
+            args[2] = Integer.toString(redis.port());
+            System.arraycopy(replicaArgs, 0, args, 3, replicaArgs.length);
+            master = new RespConnection("127.0.0.1", redis.port());
+            reference = RealRedis.start(args);
+            mnemos = RunningServer.start(args);
+            expected = new RespConnection("127.0.0.1", reference.port());
+            actual = new RespConnection(mnemos.host(), mnemos.port());
+        }
+
+        @Override
+        public void close() throws Exception {
+            actual.close();
+            expected.close();
+            mnemos.close();
+            reference.close();
+            master.close();
+        }
+    }
+
     private static String role(RespConnection c) throws Exception {
         // The link state right after a loss: connect, or connecting while the cron's attempt is under way.
         return c.call("ROLE").replace("$10\r\nconnecting\r\n", "$7\r\nconnect\r\n");
@@ -49,12 +83,10 @@ class MasterLinkDifferentialTest {
     void infoReplicationAndRoleOfAReplicaAreRedis() throws Exception {
         assumeTrue(RealRedis.available(), "redis-server not on PATH");
         RealRedis redis = MasterLinkTest.redisMaster();
-        String port = Integer.toString(redis.port());
-        try (RespConnection m = new RespConnection("127.0.0.1", redis.port());
-             RealRedis reference = RealRedis.start("--replicaof", "127.0.0.1", port);
-             RunningServer mnemos = RunningServer.start("--replicaof", "127.0.0.1", port);
-             RespConnection expected = new RespConnection("127.0.0.1", reference.port());
-             RespConnection actual = new RespConnection(mnemos.host(), mnemos.port())) {
+        try (TwoReplicas two = new TwoReplicas(redis)) {
+            RespConnection m = two.master;
+            RespConnection expected = two.expected;
+            RespConnection actual = two.actual;
             m.call("SET", "k", "v");
             m.call("SELECT", "3");
             m.call("RPUSH", "l", "a");
@@ -137,12 +169,10 @@ class MasterLinkDifferentialTest {
     void aWritableReplicaExpiresTheKeysItsClientsGaveATtlAndNotItsMasters() throws Exception {
         assumeTrue(RealRedis.available(), "redis-server not on PATH");
         RealRedis redis = MasterLinkTest.redisMaster();
-        String port = Integer.toString(redis.port());
-        try (RespConnection m = new RespConnection("127.0.0.1", redis.port());
-             RealRedis reference = RealRedis.start("--replicaof", "127.0.0.1", port, "--replica-read-only", "no");
-             RunningServer mnemos = RunningServer.start("--replicaof", "127.0.0.1", port, "--replica-read-only", "no");
-             RespConnection expected = new RespConnection("127.0.0.1", reference.port());
-             RespConnection actual = new RespConnection(mnemos.host(), mnemos.port())) {
+        try (TwoReplicas two = new TwoReplicas(redis, "--replica-read-only", "no")) {
+            RespConnection m = two.master;
+            RespConnection expected = two.expected;
+            RespConnection actual = two.actual;
             m.call("DEBUG", "SET-ACTIVE-EXPIRE", "0"); // the master never sends the DEL of its key
             m.call("SET", "from-master", "v", "PX", "200");
             m.call("SET", "plain", "v");
