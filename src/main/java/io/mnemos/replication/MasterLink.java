@@ -112,7 +112,11 @@ public final class MasterLink {
 
     /** A read-only replica (replica-read-only yes) takes writes from its master (or the AOF) only. */
     public boolean refusesWritesOf(Client c) {
-        return replica() && !c.mustObey() && option("replica-read-only").equals("yes");
+        return readOnlyReplica() && !c.mustObey();
+    }
+
+    private boolean readOnlyReplica() {
+        return replica() && option("replica-read-only").equals("yes");
     }
 
     /** master_link_status:up. */
@@ -123,7 +127,7 @@ public final class MasterLink {
     /** At startup: a replicaof of the config file connects as REPLICAOF would. */
     public void startup() {
         server.keyspace().replicaKeysWithExpire()
-                .writableWhen(() -> replica() && !option("replica-read-only").equals("yes"));
+                .writableWhen(() -> replica() && !readOnlyReplica());
         if (replica()) {
             server.keyspace().replicaExpiry(true);
             state = State.CONNECT;
@@ -519,9 +523,10 @@ public final class MasterLink {
             cancelHandshake();
             return;
         }
-        String to = diskBasedLoad() ? "disk" : "parser";
+        boolean toDisk = diskBasedLoad();
+        String to = toDisk ? "disk" : "parser";
         try {
-            transfer = RdbTransfer.announcedBy(line, diskBasedLoad() ? server.persistence().incomingDump() : null);
+            transfer = RdbTransfer.announcedBy(line, toDisk ? server.persistence().incomingDump() : null);
         } catch (java.io.IOException e) {
             log.warn("Opening the temp file needed for MASTER <-> REPLICA synchronization: {}", e.getMessage());
             cancelHandshake();
@@ -541,7 +546,8 @@ public final class MasterLink {
     private void loadTransferred() {
         RdbTransfer received = transfer;
         transfer = null;
-        boolean fromDisk = diskBasedLoad();
+        // As the transfer began: repl-diskless-load may have changed since.
+        boolean fromDisk = received.onDisk();
         try (received) {
             if (fromDisk) {
                 received.install();

@@ -155,6 +155,11 @@ final class RdbTransfer implements AutoCloseable {
         return length;
     }
 
+    /** Written to a temporary file (a disk-based load), not held in memory. */
+    boolean onDisk() {
+        return file != null;
+    }
+
     /** A disk-based load's file, complete: fsynced and renamed over the dump file. */
     void install() throws IOException {
         file.syncAndRename();

@@ -220,7 +220,7 @@ public final class BlockedClients {
                         if (ValueType.of(e.value()) != b.type) {
                             continue; // a waiter for another type (BZPOPMIN on what is now a list) waits on
                         }
-                        if (!holds(e.value(), b.type)) {
+                        if (e.value() instanceof ListValue l && l.isEmpty()) {
                             break;
                         }
                         unregister(b);
@@ -268,13 +268,6 @@ public final class BlockedClients {
     /** How a group reader of a deleted stream is answered (the dispatcher installs one that counts it). */
     public void onDeletedStream(BiConsumer<Client, Block> reply) {
         this.deletedStreamReply = reply;
-    }
-
-    private static boolean holds(Object value, ValueType type) {
-        if (ValueType.of(value) != type) {
-            return false;
-        }
-        return !(value instanceof ListValue l) || !l.isEmpty();
     }
 
     /**

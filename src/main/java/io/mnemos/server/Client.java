@@ -415,12 +415,15 @@ public final class Client {
         evictionMemory = bytes;
     }
 
-    /** Installed by the connection: the memory of the requests received and not yet complete. */
+    /** Installed by the connection: the memory of the requests received and not yet run. */
     void queryBuffer(java.util.function.LongSupplier pendingBytes) {
         this.queryBuffer = pendingBytes;
     }
 
-    /** Memory held for a request still arriving, a big bulk counted whole; 0 for an internal client. */
+    /**
+     * Memory of the input not yet run: a request still arriving (a big bulk counted whole) and the
+     * requests waiting behind a blocking command or a pause; 0 for an internal client.
+     */
     public long queryBufferBytes() {
         return queryBuffer == null ? 0 : queryBuffer.getAsLong();
     }

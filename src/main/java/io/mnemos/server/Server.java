@@ -172,10 +172,6 @@ public final class Server {
     private long iterationMillis;
 
     /**
-     * Runs {@link #beforeSleep()} once the connections ready in this event-loop iteration are read
-     * (or, for a write from a timer, once the current task is done).
-     */
-    /**
      * freeClient's bookkeeping: the client leaves every registry at once (the client list, client
      * eviction, its blocked wait, watches, tracking, MONITOR, its subscriptions) and loses its
      * unsent replies. Harmless a second time.
@@ -218,6 +214,10 @@ public final class Server {
         }
     }
 
+    /**
+     * Runs {@link #beforeSleep()} once the connections ready in this event-loop iteration are read
+     * (or, for a write from a timer, once the current task is done).
+     */
     public void scheduleBeforeSleep() {
         if (!beforeSleepScheduled && keyspaceLoop != null && !stopping) {
             beforeSleepScheduled = true;
