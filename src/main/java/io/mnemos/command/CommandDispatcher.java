@@ -432,7 +432,8 @@ public final class CommandDispatcher {
         } finally {
             scriptCaller = outerCaller;
         }
-        handleBlockedClients();
+        // No handleBlockedClients here: clients blocked on a key the script wrote are served once
+        // the whole script ended (processCommand), so they never see what it undid before the end.
     }
 
     /**

@@ -35,6 +35,11 @@ class BlockingCommandsDifferentialTest {
         {"W0 BLPOP q 0.05", "R0", "W0 BLMPOP 0.05 1 q LEFT", "R0", "W0 BLMOVE q d LEFT LEFT 0.05", "R0"},
         {"W0 HELLO 3", "X0", "W0 BLPOP q 0.05", "R0", "W0 BLPOP q 0", "P RPUSH q x", "R0"},
         {"W0 BLPOP q 0", "P SELECT 1", "P RPUSH q db1", "P SWAPDB 0 1", "R0", "P SELECT 0", "P FLUSHALL"},
+        // A script's pushes serve waiters once the script ended: what it popped again they never see.
+        {"W0 BLPOP q 0", "P EVAL redis.call('rpush',KEYS[1],'a');return(redis.call('lpop',KEYS[1])) 1 q",
+            "P RPUSH q b", "R0"},
+        {"W0 BLPOP q 0", "P EVAL redis.call('rpush',KEYS[1],'a','b');return(redis.call('llen',KEYS[1])) 1 q", "R0",
+            "P LRANGE q 0 -1"},
         // SORT ... STORE creates the list a client waits for; an empty result creates nothing.
         {"W0 BLPOP d 0", "P RPUSH src 3 1 2", "P SORT src LIMIT 0 0 STORE d", "P SORT src DESC STORE d", "R0",
             "P LRANGE d 0 -1"},
