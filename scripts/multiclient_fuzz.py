@@ -169,8 +169,10 @@ class Gen:
             return self.write()
         if k < 0.68:
             return self.pubsub(client)
-        if k < 0.80:
+        if k < 0.74:
             return self.transaction(client)
+        if k < 0.80:
+            return self.indirect_write()
         if k < 0.88:
             return self.control(client)
         return self.read()
@@ -239,6 +241,35 @@ class Gen:
             return self.pick([["FLUSHDB"], ["SELECT", self.pick(["0", "0", "1"])],
                               ["MOVE", self.pick(LISTS), "1"], ["COPY", self.pick(LISTS), self.pick(LISTS)]])
         return ["EXPIRE", self.pick(LISTS + ZSETS), "1000"]
+
+    def indirect_write(self):
+        """Writes that reach waiting clients by another way than a push: a key (re)created by a
+        STORE, a script's writes (served once the script ended), pops that empty a key."""
+        r = self.r
+        c = r.randint(0, 7)
+        if c == 0:
+            return ["SORT", self.pick(LISTS + ZSETS), "ALPHA"] + \
+                   (["LIMIT", "0", str(r.randint(1, 3))] if r.random() < 0.3 else []) + ["STORE", self.pick(LISTS + ZSETS)]
+        if c == 1:
+            keys = self.some(ZSETS + LISTS[:1], 1, 2)
+            return [self.pick(["ZUNIONSTORE", "ZINTERSTORE", "ZDIFFSTORE"]), self.pick(ZSETS), str(len(keys))] + keys
+        if c == 2:
+            return ["ZRANGESTORE", self.pick(ZSETS), self.pick(ZSETS), "0", str(r.randint(-1, 2))]
+        if c == 3:
+            # Pushed and popped again in one script: a waiter on the key finds nothing once it ended.
+            return ["EVAL", "redis.call('rpush', KEYS[1], ARGV[1]); return redis.call('lpop', KEYS[1])",
+                    "1", self.pick(LISTS), self.pick("gh")]
+        if c == 4:
+            return ["EVAL", "redis.call('lpush', KEYS[1], ARGV[1]); redis.call('zadd', KEYS[2], 1, ARGV[1]);"
+                    " return redis.call('publish', 'ch1', ARGV[1])", "2", self.pick(LISTS), self.pick(ZSETS),
+                    self.pick("ijk")]
+        if c == 5:
+            keys = self.some(LISTS)
+            return ["LMPOP", str(len(keys))] + keys + [self.pick(["LEFT", "RIGHT"]), "COUNT", str(r.randint(1, 4))]
+        if c == 6:
+            keys = self.some(ZSETS)
+            return ["ZMPOP", str(len(keys))] + keys + [self.pick(["MIN", "MAX"])]
+        return ["XTRIM", self.pick(STREAMS), "MAXLEN", str(r.randint(0, 2))]
 
     def pubsub(self, client):
         r = self.r

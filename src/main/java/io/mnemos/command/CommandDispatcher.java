@@ -367,7 +367,7 @@ public final class CommandDispatcher {
         c.setRequest(argv, spec);
         server.propagation().enter(c, spec, argv);
         long dirtyBefore = server.keyspace().stats().dirty;
-        Object[] before = watchersOrBlocked() && PARTIAL_WRITERS.contains(spec.fullName())
+        Object[] before = keysWatched() && PARTIAL_WRITERS.contains(spec.fullName())
                 ? fingerprints(c, spec, argv) : null;
         long start = inReadBatch && batchClock != 0 ? batchClock : System.nanoTime();
         batchClock = 0;
@@ -438,13 +438,13 @@ public final class CommandDispatcher {
 
     /**
      * Redis's signalModifiedKey for every key of a command that changed the dataset: touches the
-     * WATCHes on them and marks them ready for clients blocked on them.
+     * WATCHes on them and invalidates them for tracking clients. (Keys become ready for blocked
+     * clients in the keyspace, where Redis's dbAdd and stream deletion signal them.)
      */
     private void signalModifiedKeys(Client c, CommandSpec spec, byte[][] argv, Object[] before) {
         WatchedKeys watches = server.watchedKeys();
-        BlockedClients blocked = server.blockedClients();
         Tracking tracking = server.tracking();
-        if (!watches.any() && !blocked.any() && !tracking.any()) {
+        if (!watches.any() && !tracking.any()) {
             return;
         }
         List<Integer> positions = keyPositions(spec, argv);
@@ -459,7 +459,6 @@ public final class CommandDispatcher {
                 continue; // a source the command only read
             }
             watches.touch(c.db(), argv[pos]);
-            blocked.signalKeyAsReady(c.db(), argv[pos]);
             if (tracking.any()) {
                 tracking.invalidateKey(c, argv[pos], true);
             }
@@ -480,7 +479,6 @@ public final class CommandDispatcher {
         }
         if (targetDb >= 0 && targetDb < server.keyspace().count()) {
             watches.touch(server.keyspace().db(targetDb), targetKey);
-            blocked.signalKeyAsReady(server.keyspace().db(targetDb), targetKey);
             if (tracking.any()) {
                 tracking.invalidateKey(c, targetKey, true);
             }
@@ -535,9 +533,9 @@ public final class CommandDispatcher {
                 : spec.keyPositions(argv.length);
     }
 
-    /** Whether anyone waits on keys (WATCH, blocking commands): else no key change is signalled. */
-    private boolean watchersOrBlocked() {
-        return server.watchedKeys().any() || server.blockedClients().any() || server.tracking().any();
+    /** Whether anyone watches keys (WATCH, client side caching): else no key change is signalled. */
+    private boolean keysWatched() {
+        return server.watchedKeys().any() || server.tracking().any();
     }
 
     /** For {@link #PARTIAL_WRITERS}: each key's entry and length, to see which ones changed. */

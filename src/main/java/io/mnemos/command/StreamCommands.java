@@ -385,6 +385,9 @@ public final class StreamCommands implements CommandFamily {
         c.reply().bulk(idText);
         Events.stream(c, "xadd", key);
         dirty(c, 1);
+        // New entries for the stream's XREAD and XREADGROUP waiters (a write to an existing key
+        // readies nothing by itself).
+        c.server().blockedClients().signalKeyAsReady(db, key);
 
         byte[][] propagated = null;
         if (args.strategy != TRIM_NONE) {
@@ -829,7 +832,6 @@ public final class StreamCommands implements CommandFamily {
     /** signalModifiedKey, for the stream writes the dispatcher leaves alone (see CommandDispatcher). */
     static void signalModifiedKey(Client c, byte[] key) {
         c.server().watchedKeys().touch(c.db(), key);
-        c.server().blockedClients().signalKeyAsReady(c.db(), key);
         if (c.server().tracking().any()) {
             c.server().tracking().invalidateKey(c, key, true);
         }

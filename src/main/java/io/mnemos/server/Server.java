@@ -315,7 +315,10 @@ public final class Server {
     /**
      * What the keyspace itself changes that WATCH and blocked clients care about: expired keys,
      * flushed and swapped databases (Redis's signalModifiedKey, touchAllWatchedKeysInDb and
-     * scanDatabaseForReadyKeys in those paths).
+     * scanDatabaseForReadyKeys in those paths), and the two changes that make a key ready for its
+     * blocked clients wherever they happen, as in Redis: a key created (dbAdd's signalKeyAsReady)
+     * and a stream removed. A write to an existing key readies nothing (XADD and XGROUP DESTROY
+     * signal their stream themselves), so keys become ready in Redis's order.
      */
     private KeyspaceListener transactionHooks() {
         return new KeyspaceListener() {
@@ -329,14 +332,23 @@ public final class Server {
                 removedByServer(db, key);
             }
 
-            /** A key expired or evicted: dbGenericDelete's signals (signalDeletedKeyAsReady among them). */
+            /** A key expired or evicted: dbGenericDelete's signals (a stream's in {@link #streamRemoved}). */
             private void removedByServer(Database db, byte[] key) {
                 watchedKeys.touch(db, key);
                 if (tracking.any()) {
                     tracking.invalidateKey(null, key, true);
                 }
-                blockedClients.signalKeyAsReady(db, key);
                 propagation.deleted(db, key);
+            }
+
+            @Override
+            public void added(Database db, byte[] key) {
+                blockedClients.signalKeyAsReady(db, key);
+            }
+
+            @Override
+            public void streamRemoved(Database db, byte[] key) {
+                blockedClients.signalKeyAsReady(db, key);
             }
 
             @Override

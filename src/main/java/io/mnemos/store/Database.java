@@ -229,8 +229,12 @@ public final class Database {
             return add(key, value);
         }
         long old = cost(e);
+        Object replaced = e.value;
         e.value = value;
         changed(e, old);
+        if (replaced instanceof StreamValue) {
+            listener.streamRemoved(this, key); // dbSetValue: the stream's group readers are told
+        }
         // dbSetValue: a new object gets a fresh LRU clock; under LFU it inherits the old counter.
         if (!settings.policy.lfu()) {
             e.accessTime = ObjectClock.lruClock(clock.millis());
@@ -319,6 +323,9 @@ public final class Database {
         tracker.forget(e);
         dict.remove(e.key);
         volatileKeys.remove(e);
+        if (e.value instanceof StreamValue) {
+            listener.streamRemoved(this, e.key); // dbGenericDelete's signalDeletedKeyAsReady
+        }
     }
 
     public void setExpire(Entry e, long expireAt) {

@@ -1,6 +1,9 @@
 package io.mnemos.store;
 
-/** Hears about keys the keyspace removes on its own, for notifications and transaction watches. */
+/**
+ * Hears about keys the keyspace creates, removes on its own or loses, for notifications,
+ * transaction watches and blocked clients.
+ */
 public interface KeyspaceListener {
     KeyspaceListener NONE = new KeyspaceListener() {
     };
@@ -22,6 +25,13 @@ public interface KeyspaceListener {
 
     /** A key was created (Redis's dbAdd: the "new" keyspace event). */
     default void added(Database db, byte[] key) {
+    }
+
+    /**
+     * A stream left the database, deleted (by a command, expiry or eviction) or overwritten: its
+     * consumer groups went with it (Redis's signalDeletedKeyAsReady).
+     */
+    default void streamRemoved(Database db, byte[] key) {
     }
 
     /** A read lookup missed (Redis's "keymiss" event, fired where keyspace_misses is counted). */
@@ -59,6 +69,12 @@ public interface KeyspaceListener {
             public void added(Database db, byte[] key) {
                 first.added(db, key);
                 second.added(db, key);
+            }
+
+            @Override
+            public void streamRemoved(Database db, byte[] key) {
+                first.streamRemoved(db, key);
+                second.streamRemoved(db, key);
             }
 
             @Override

@@ -40,6 +40,12 @@ class BlockingCommandsDifferentialTest {
             "P RPUSH q b", "R0"},
         {"W0 BLPOP q 0", "P EVAL redis.call('rpush',KEYS[1],'a','b');return(redis.call('llen',KEYS[1])) 1 q", "R0",
             "P LRANGE q 0 -1"},
+        // Keys become ready where Redis signals them, in that order: a key created, a stream deleted
+        // (not a list or string deleted). W0 waits on l, which a SET made a string; W1 reads a group of
+        // s. The EXEC readies s (deleted stream) before l (created), so W1's held SET runs before W0's
+        // held TYPE, which sees it.
+        {"W0 BLPOP l 0", "P SET l str", "P XGROUP CREATE s g $ MKSTREAM", "W1 XREADGROUP GROUP g c BLOCK 0 STREAMS s >",
+            "W1 SET z str", "W0 TYPE z", "P MULTI", "P DEL l", "P DEL s", "P RPUSH l x", "P EXEC", "R0", "R0", "R1", "R1"},
         // SORT ... STORE creates the list a client waits for; an empty result creates nothing.
         {"W0 BLPOP d 0", "P RPUSH src 3 1 2", "P SORT src LIMIT 0 0 STORE d", "P SORT src DESC STORE d", "R0",
             "P LRANGE d 0 -1"},
