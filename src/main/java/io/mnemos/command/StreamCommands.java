@@ -387,7 +387,7 @@ public final class StreamCommands implements CommandFamily {
         dirty(c, 1);
         // New entries for the stream's XREAD and XREADGROUP waiters (a write to an existing key
         // readies nothing by itself).
-        c.server().blockedClients().signalKeyAsReady(db, key);
+        c.server().blockedClients().signalKeyAsReady(db, key, ValueType.STREAM);
 
         byte[][] propagated = null;
         if (args.strategy != TRIM_NONE) {

@@ -7,6 +7,7 @@ import io.mnemos.store.Entry;
 import io.mnemos.store.StreamGroup;
 import io.mnemos.store.StreamId;
 import io.mnemos.store.StreamValue;
+import io.mnemos.store.ValueType;
 import io.mnemos.util.Numbers;
 
 import java.nio.charset.StandardCharsets;
@@ -392,7 +393,7 @@ public final class StreamGroupCommands implements CommandFamily {
                     dirty(c, 1);
                     Events.stream(c, "xgroup-destroy", key);
                     // XREADGROUP clients blocked on the group get their -NOGROUP.
-                    c.server().blockedClients().signalKeyAsReady(db, key);
+                    c.server().blockedClients().signalKeyAsReady(db, key, ValueType.STREAM);
                 } else {
                     c.reply().integer(0);
                 }

@@ -69,6 +69,8 @@ public final class BlockedClients {
     private final LinkedHashMap<Ready, Boolean> ready = new LinkedHashMap<>();
     private final LinkedHashSet<Client> keyless = new LinkedHashSet<>();
     private int count;
+    /** Redis's blocked_clients_by_type: waiters per type of value (WAIT and the like have none). */
+    private final int[] countByType = new int[ValueType.values().length];
     private int withTimeout;
     private boolean serving;
 
@@ -133,6 +135,9 @@ public final class BlockedClients {
         }
         c.block(b);
         count++;
+        if (type != null) {
+            countByType[type.ordinal()]++;
+        }
         if (timeoutAt != 0) {
             withTimeout++;
             if (c.channel() != null) {
@@ -155,9 +160,14 @@ public final class BlockedClients {
         }, delay, TimeUnit.MILLISECONDS);
     }
 
-    /** Redis's signalKeyAsReady: worth serving after the current command if someone waits on it. */
-    public void signalKeyAsReady(Database db, byte[] key) {
-        if (count == 0) {
+    /**
+     * Redis's signalKeyAsReady: a {@code type} value was stored under the key (or, for a stream,
+     * removed from it), worth serving after the current command if someone waits on it. As in
+     * Redis, nothing is signalled for a type no client blocks for (a string, a hash, a set, or a
+     * list while only sorted-set pops wait): such a key keeps its place out of the ready order.
+     */
+    public void signalKeyAsReady(Database db, byte[] key, ValueType type) {
+        if (count == 0 || countByType[type.ordinal()] == 0) {
             return;
         }
         Map<WatchedKeys.Key, LinkedHashSet<Client>> waiting = byDb.get(db.id());
@@ -348,6 +358,9 @@ public final class BlockedClients {
             b.timer.cancel(false);
         }
         count--;
+        if (b.type != null) {
+            countByType[b.type.ordinal()]--;
+        }
         if (b.timeoutAt != 0) {
             withTimeout--;
         }

@@ -8,6 +8,7 @@ import io.mnemos.store.Clock;
 import io.mnemos.store.Database;
 import io.mnemos.store.Keyspace;
 import io.mnemos.store.KeyspaceListener;
+import io.mnemos.store.ValueType;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -343,12 +344,14 @@ public final class Server {
 
             @Override
             public void added(Database db, byte[] key) {
-                blockedClients.signalKeyAsReady(db, key);
+                if (blockedClients.any()) {
+                    blockedClients.signalKeyAsReady(db, key, ValueType.of(db.peek(key).value()));
+                }
             }
 
             @Override
             public void streamRemoved(Database db, byte[] key) {
-                blockedClients.signalKeyAsReady(db, key);
+                blockedClients.signalKeyAsReady(db, key, ValueType.STREAM);
             }
 
             @Override

@@ -46,6 +46,10 @@ class BlockingCommandsDifferentialTest {
         // held TYPE, which sees it.
         {"W0 BLPOP l 0", "P SET l str", "P XGROUP CREATE s g $ MKSTREAM", "W1 XREADGROUP GROUP g c BLOCK 0 STREAMS s >",
             "W1 SET z str", "W0 TYPE z", "P MULTI", "P DEL l", "P DEL s", "P RPUSH l x", "P EXEC", "R0", "R0", "R1", "R1"},
+        // A key created as a string, hash or set readies nothing, nor does a sorted set overwriting it:
+        // the BZMPOP waiter is served from z2, which ZADD created, not from z1.
+        {"P MULTI", "P SET z1 str", "P ZADD z2 0 o 4 p 0 q", "W0 BZMPOP 0 2 z1 z2 MIN COUNT 2",
+            "P ZRANGESTORE z1 z2 0 0", "P EXEC", "R0", "P ZRANGE z1 0 -1"},
         // SORT ... STORE creates the list a client waits for; an empty result creates nothing.
         {"W0 BLPOP d 0", "P RPUSH src 3 1 2", "P SORT src LIMIT 0 0 STORE d", "P SORT src DESC STORE d", "R0",
             "P LRANGE d 0 -1"},
@@ -108,7 +112,7 @@ class BlockingCommandsDifferentialTest {
                         case 'W' -> {
                             RespConnection w = waiters[step.charAt(1) - '0'];
                             w.sendRaw((rest + "\r\n").getBytes(StandardCharsets.UTF_8));
-                            if (rest.startsWith("BL") || rest.startsWith("BR") || rest.contains(" BLOCK 0 ")) {
+                            if (rest.startsWith("BL") || rest.startsWith("BR") || rest.startsWith("BZ") || rest.contains(" BLOCK 0 ")) {
                                 if (!rest.endsWith(" 0.05")) {
                                     awaitBlocked(admin, ++blocked);
                                 }
