@@ -175,6 +175,8 @@ class Gen:
             return self.indirect_write()
         if k < 0.88:
             return self.control(client)
+        if k < 0.94:
+            return self.plain()
         return self.read()
 
     def blocking(self):
@@ -357,6 +359,20 @@ class Gen:
             if r.random() < 0.15:
                 cmd.append(option)
         return cmd
+
+    def plain(self):
+        """Strings, hashes and sets: reads a tracking client remembers, writes that invalidate them,
+        keyspace events of other types, and keys of the wrong type for the blocking commands."""
+        r = self.r
+        key = self.pick(OTHER + ["t"] + LISTS[:1])
+        return self.pick([["INCR", "s"], ["APPEND", "s", "x"], ["GET", "s"], ["MGET", "s", "h", "l1"],
+                          ["SET", "s", str(r.randint(0, 9)), self.pick(["NX", "XX", "GET", "KEEPTTL"])],
+                          ["GETDEL", "s"], ["GETEX", "s", "PERSIST"],
+                          ["HSET", "h", self.pick("fg"), "1"], ["HINCRBY", "h", "f", "2"], ["HDEL", "h", "f", "g"],
+                          ["HGETALL", "h"], ["SADD", "t", self.pick("abc")], ["SREM", "t", "a", "b"],
+                          ["SINTERSTORE", self.pick(["t", "l2", "z2"]), "t"], ["SMISMEMBER", "t", "a", "c"],
+                          ["OBJECT", "ENCODING", key], ["UNLINK", key], ["PERSIST", key], ["TTL", key],
+                          ["RENAMENX", key, self.pick(OTHER + LISTS)], ["TOUCH", key, "s"]])
 
     def read(self):
         r = self.r

@@ -487,12 +487,14 @@ public final class CommandDispatcher {
 
     /**
      * Writes after which Redis does not call signalModifiedKey: XSETID and the consumer-group
-     * commands change only a stream's metadata and groups, so WATCH, blocked readers and client side
-     * caching are not told (XGROUP CREATE ... MKSTREAM and XGROUP DESTROY signal what they must themselves).
+     * commands change only a stream's metadata and groups, so WATCH and client side caching are
+     * not told (XGROUP CREATE ... MKSTREAM signals what it must itself). Scripts neither: the
+     * commands they run signal their own keys, and a key a script declared but did not write
+     * (one its failed command left alone) is not touched.
      */
     private static final java.util.Set<String> UNSIGNALLED = java.util.Set.of("xsetid", "xgroup|create",
             "xgroup|setid", "xgroup|destroy", "xgroup|createconsumer", "xgroup|delconsumer", "xreadgroup", "xack",
-            "xclaim", "xautoclaim");
+            "xclaim", "xautoclaim", "eval", "evalsha", "fcall");
 
     /**
      * Commands that modify only some of their keys, each by removing it or changing its length

@@ -251,6 +251,17 @@ class TrackingDifferentialTest {
                 "t CLIENT TRACKING on OPTIN", "t RESET", "t CLIENT TRACKINGINFO", "w SET a 3", "@ @info"));
     }
 
+    /** A script's keys are touched by its commands that wrote them, not for having been declared. */
+    @Test
+    void aScriptSignalsOnlyTheKeysItsCommandsWrote() throws IOException {
+        assertSameTranscripts(List.of(
+                "t HELLO 3", "r HELLO 3", "r CLIENT TRACKING on BCAST", "w SET z str", "t CLIENT TRACKING on",
+                "t GET z", "t WATCH z",
+                "w EVAL redis.call('lpush',KEYS[1],'i');redis.call('zadd',KEYS[2],1,'i') 2 l z",
+                "w EVAL redis.call('set',KEYS[1],'1');return~redis.call('get',KEYS[2]) 2 a z",
+                "t MULTI", "t GET z", "t EXEC", "w SET z 2"));
+    }
+
     @Test
     void optionErrorsMatchRedis() throws IOException {
         assertSameTranscripts(List.of(
