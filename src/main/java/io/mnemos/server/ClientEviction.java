@@ -109,8 +109,8 @@ final class ClientEviction {
             }
             log.info("Evicting client: {}", ClientCommands.describe(c));
             server.stats().evictedClients++;
-            remove(c);
-            c.closeAsap();
+            // freeClient, as Redis's evictClients: gone from every list, subscription and wait now.
+            server.freeClient(c);
         }
         if (total >= limit) {
             log.warn("Over client maxmemory after evicting all evictable clients");
