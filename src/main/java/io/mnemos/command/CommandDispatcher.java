@@ -450,7 +450,9 @@ public final class CommandDispatcher {
         List<Integer> positions = keyPositions(spec, argv);
         Object[] after = before == null ? null : fingerprints(c, spec, argv);
         int written = writtenKeyIndex(spec.fullName(), positions);
-        for (int i = 0; i < positions.size(); i++) {
+        boolean destinationFirst = DESTINATION_FIRST.contains(spec.fullName());
+        for (int n = 0; n < positions.size(); n++) {
+            int i = destinationFirst ? positions.size() - 1 - n : n;
             int pos = positions.get(i);
             if (before != null && before[i].equals(after[i])) {
                 continue; // this key of a multi-key command was left alone
@@ -495,6 +497,13 @@ public final class CommandDispatcher {
     private static final java.util.Set<String> UNSIGNALLED = java.util.Set.of("xsetid", "xgroup|create",
             "xgroup|setid", "xgroup|destroy", "xgroup|createconsumer", "xgroup|delconsumer", "xreadgroup", "xack",
             "xclaim", "xautoclaim", "eval", "evalsha", "fcall");
+
+    /**
+     * The list moves signal their destination before their source, as Redis's lmoveHandlePush
+     * does before the source is signalled: a tracking client hears of them in that order.
+     */
+    private static final java.util.Set<String> DESTINATION_FIRST =
+            java.util.Set.of("lmove", "rpoplpush", "blmove", "brpoplpush");
 
     /**
      * Commands that modify only some of their keys, each by removing it or changing its length

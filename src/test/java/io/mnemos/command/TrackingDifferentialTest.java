@@ -262,6 +262,16 @@ class TrackingDifferentialTest {
                 "t MULTI", "t GET z", "t EXEC", "w SET z 2"));
     }
 
+    /** A list move invalidates its destination, then its source; SMOVE and RENAME the other way. */
+    @Test
+    void aMoveInvalidatesItsKeysInRedisOrder() throws IOException {
+        assertSameTranscripts(List.of(
+                "t HELLO 3", "t CLIENT TRACKING on", "t RPUSH a 1 2 3", "t EXISTS a b", "t LMOVE a b LEFT LEFT",
+                "t MGET a b", "t RPOPLPUSH a b", "t MGET a b", "w SET c 1", "w RPUSH d x", "t MGET a b c d",
+                "w BLMOVE d c LEFT LEFT 0", "t MGET a b c d", "w BLMOVE b a LEFT LEFT 0", "t SADD s1 m",
+                "t EXISTS s1 s2", "t SMOVE s1 s2 m", "t MGET s1 s2", "t RENAME s2 s3"));
+    }
+
     @Test
     void optionErrorsMatchRedis() throws IOException {
         assertSameTranscripts(List.of(
