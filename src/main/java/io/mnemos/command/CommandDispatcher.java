@@ -447,10 +447,18 @@ public final class CommandDispatcher {
         if (!watches.any() && !tracking.any()) {
             return;
         }
+        String name = spec.fullName();
+        // A blocked BLPOP/BRPOP/BLMOVE/BRPOPLPUSH being served: serveClientBlockedOnList signals
+        // no source key (the push that readied it did), only a move's destination.
+        boolean servedListPop = reprocessing && (name.equals("blpop") || name.equals("brpop"));
+        boolean servedListMove = reprocessing && (name.equals("blmove") || name.equals("brpoplpush"));
+        if (servedListPop) {
+            return;
+        }
         List<Integer> positions = keyPositions(spec, argv);
         Object[] after = before == null ? null : fingerprints(c, spec, argv);
-        int written = writtenKeyIndex(spec.fullName(), positions);
-        boolean destinationFirst = DESTINATION_FIRST.contains(spec.fullName());
+        int written = servedListMove ? 1 : writtenKeyIndex(name, positions);
+        boolean destinationFirst = DESTINATION_FIRST.contains(name);
         for (int n = 0; n < positions.size(); n++) {
             int i = destinationFirst ? positions.size() - 1 - n : n;
             int pos = positions.get(i);
@@ -468,10 +476,10 @@ public final class CommandDispatcher {
         // MOVE and COPY ... DB also write the key of another database.
         int targetDb = -1;
         byte[] targetKey = null;
-        if (spec.fullName().equals("move")) {
+        if (name.equals("move")) {
             targetDb = dbIndex(argv[2]);
             targetKey = argv[1];
-        } else if (spec.fullName().equals("copy")) {
+        } else if (name.equals("copy")) {
             for (int i = 3; i + 1 < argv.length; i++) {
                 if (Args.is(argv[i], "db")) {
                     targetDb = dbIndex(argv[i + 1]);

@@ -235,4 +235,44 @@ class BlockingCommandsDifferentialTest {
         });
         assertEquals(List.of("*3\r\n$1\r\nz\r\n$1\r\nm\r\n$1\r\n1\r\n", ":1\r\n", "true", ":0\r\n"), seen);
     }
+    /**
+     * Serving a blocked BLPOP, BRPOP, BLMOVE or BRPOPLPUSH signals no source key, as Redis's
+     * serveClientBlockedOnList (the push that readied it did), only a move's destination: a client
+     * that tracked the key inside the pushing transaction is not told of the pop. BLMPOP and the
+     * sorted-set pops signal the key they pop.
+     */
+    @Test
+    void aServedListPopSignalsOnlyTheDestinationOfAMove() throws Exception {
+        // Blocking command, the pushing write, whether the serve invalidates src.
+        String[][] cases = {
+            {"BLPOP src 0", "RPUSH src a b", "no"}, {"BRPOP src 0", "RPUSH src a", "no"},
+            {"BLMOVE src dst LEFT LEFT 0", "RPUSH src a b", "no"}, {"BRPOPLPUSH src dst 0", "RPUSH src a", "no"},
+            {"BLMPOP 0 1 src LEFT", "RPUSH src a b", "yes"}, {"BZPOPMIN src 0", "ZADD src 1 a 2 b", "yes"},
+        };
+        for (String[] c : cases) {
+            List<String> seen = io.mnemos.testing.PortScenario.onMnemosAndRedis(port -> {
+                try (RespConnection pusher = new RespConnection("127.0.0.1", port);
+                     RespConnection waiter = new RespConnection("127.0.0.1", port)) {
+                    pusher.call("FLUSHALL");
+                    waiter.sendRaw(RespConnection.encode(c[0].split(" ")));
+                    awaitBlocked(pusher, 1);
+                    pusher.call("HELLO", "3");
+                    List<String> out = new ArrayList<>();
+                    for (String cmd : List.of("CLIENT TRACKING on", "MULTI", c[1], "EXISTS src", "EXISTS dst", "EXEC")) {
+                        out.add(pusher.call(cmd.split(" ")));
+                    }
+                    out.add(waiter.readReply());
+                    // Pushes sent before the PONG: the invalidations the serve caused.
+                    pusher.sendRaw(RespConnection.encode("PING"));
+                    for (String frame = pusher.readReply(); !frame.equals("+PONG\r\n"); frame = pusher.readReply()) {
+                        out.add(frame);
+                    }
+                    return out;
+                }
+            });
+            String pushes = String.join("", seen.subList(7, seen.size()));
+            assertEquals(c[2].equals("yes"), pushes.contains("$3\r\nsrc\r\n"), c[0] + ": " + pushes);
+            assertEquals(c[0].contains(" dst "), pushes.contains("$3\r\ndst\r\n"), c[0] + ": " + pushes);
+        }
+    }
 }
