@@ -540,7 +540,7 @@ public final class SortedSetCommands implements CommandFamily {
     }
 
     private static long[] ranks(ZSetValue z, LexRange r) {
-        return ranks(z, r, false);
+        return ranks(z, r, false, 0);
     }
 
     /**
@@ -548,10 +548,13 @@ public final class SortedSetCommands implements CommandFamily {
      * equal scores; where they differ Redis still answers, by how it walks: nothing unless the last
      * member is &gt;= min and the first &lt;= max (zzlIsInLexRange), then a listpack from the head to the
      * first member &gt;= min, which must be &lt;= max, and on while &lt;= max (zzlFirstInLexRange), or
-     * from the tail for a reverse range (zzlLastInLexRange). Small sets are walked the same way;
-     * a skiplist is searched, as Redis's descent is (its answer there depends on node levels).
+     * from the tail for a reverse range (zzlLastInLexRange). A LIMIT offset is skipped from there
+     * without looking at the members skipped, and the range goes on while the members after them
+     * are in range, as genericZrangebylexCommand's loops: the run returned is the first member and
+     * the last one counted (the caller skips the offset). Small sets are walked the same way; a
+     * skiplist is searched, as Redis's descent is (its answer there depends on node levels).
      */
-    private static long[] ranks(ZSetValue z, LexRange r, boolean reverse) {
+    private static long[] ranks(ZSetValue z, LexRange r, boolean reverse, long offset) {
         if (!z.isListpack()) {
             long a = z.countPrefix((s, m) -> !r.gteMin(m));
             long b = z.countPrefix((s, m) -> r.lteMax(m));
@@ -571,8 +574,8 @@ public final class SortedSetCommands implements CommandFamily {
             if (a == n || !r.lteMax(members.get(a))) {
                 return new long[] {0, -1};
             }
-            int b = a;
-            while (b + 1 < n && r.lteMax(members.get(b + 1))) {
+            long b = a + offset - 1;
+            while (b + 1 < n && r.lteMax(members.get((int) b + 1))) {
                 b++;
             }
             return new long[] {a, b};
@@ -584,8 +587,8 @@ public final class SortedSetCommands implements CommandFamily {
         if (b < 0 || !r.gteMin(members.get(b))) {
             return new long[] {0, -1};
         }
-        int a = b;
-        while (a - 1 >= 0 && r.gteMin(members.get(a - 1))) {
+        long a = b - offset + 1;
+        while (a - 1 >= 0 && r.gteMin(members.get((int) a - 1))) {
             a--;
         }
         return new long[] {a, b};
@@ -738,7 +741,7 @@ public final class SortedSetCommands implements CommandFamily {
                 }
             }
         } else if (!(offset > 0 && offset >= llen) && offset >= 0 && limit != 0) {
-            long[] k = type == SCORE ? ranks(z, scoreRange) : ranks(z, lexRange, reverse);
+            long[] k = type == SCORE ? ranks(z, scoreRange) : ranks(z, lexRange, reverse, offset);
             long matching = k[1] - k[0] + 1;
             long n = matching - offset;
             if (limit > 0) {

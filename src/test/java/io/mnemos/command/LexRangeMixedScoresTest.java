@@ -30,6 +30,12 @@ class LexRangeMixedScoresTest {
                 .expect(EMPTY, "ZRANGEBYLEX", "m", "[d", "+")
                 .expect(":2\r\n", "ZREMRANGEBYLEX", "m", "[b", "[c")
                 .expect("*2\r\n$1\r\nd\r\n$1\r\nb\r\n", "ZRANGE", "m", "0", "-1")
+                // A LIMIT offset skips members whether in range or not, then the range goes on.
+                .expect(":4\r\n", "ZADD", "o", "0", "x", "0", "a", "0", "d", "3", "3")
+                .expect("*1\r\n$1\r\n3\r\n", "ZRANGEBYLEX", "o", "[-1", "[a", "LIMIT", "3", "5")
+                .expect(EMPTY, "ZRANGEBYLEX", "o", "[-1", "[a", "LIMIT", "1", "5")
+                .expect("*1\r\n$1\r\na\r\n", "ZREVRANGEBYLEX", "o", "[d", "[-", "LIMIT", "3", "1")
+                .expect("*1\r\n$1\r\n3\r\n", "ZRANGE", "o", "[-1", "[a", "BYLEX", "LIMIT", "3", "1")
                 .verify();
     }
 }
