@@ -131,7 +131,7 @@ CHANNELS = ["ch1", "ch2", "news.a", "news.b", "__redis__:invalidate"]
 # No channel matches two of these: Redis tries a message against a client's patterns in the order of
 # its pattern dict, whose hash seed is random per process.
 PATTERNS = ["ch*", "news.*", "__keyspace@0__:*", "__keyevent@*__:*"]
-# Clients below this index stay in RESP2 and are the only ones to subscribe to keyspace notifications.
+# Clients below this index stay in RESP2 (tracking redirects go to them).
 RESP2_ONLY = 2
 
 
@@ -279,11 +279,9 @@ class Gen:
         if c <= 1:
             return ["SUBSCRIBE"] + self.some(CHANNELS)
         if c == 2:
-            # Keyspace notifications go to client 0 only, which stays in RESP2 and never runs MULTI: a
-            # notification of a client's own command is placed in its output where the command raises
-            # it, which is not the same point in Redis's C code and in Mnemos (see README).
-            patterns = PATTERNS if client == 0 else PATTERNS[:2]
-            return ["PSUBSCRIBE"] + self.some(patterns, 1, 2)
+            # Any client may hear keyspace notifications, a RESP3 one of its own commands too: the
+            # push lands where the command raises it, inside an EXEC's or a pop's array as in Redis 7.0.
+            return ["PSUBSCRIBE"] + self.some(PATTERNS, 1, 2)
         # Without arguments these answer in the order of Redis's channel dict, whose hash seed is
         # random per process: named channels only (RESET drops them all, silently).
         if c == 3:
@@ -302,7 +300,7 @@ class Gen:
 
     def transaction(self, client):
         r = self.r
-        c = r.randint(0 if client > 0 else 4, 5)
+        c = r.randint(0, 5)
         if c <= 1:
             return ["MULTI"]
         if c == 2:

@@ -211,11 +211,12 @@ public final class SetCommands implements CommandFamily {
         }
         byte[] member = set.random();
         set.remove(member);
+        // The event before the reply, as spopCommand raises it: a RESP3 subscriber popping sees that order.
+        Events.set(c, "spop", key);
         c.reply().bulk(member);
         dirty(c, 1);
         // Propagated as SREM of the popped member, as Redis's spopCommand.
         c.server().propagation().propagateInstead(new byte[][]{"SREM".getBytes(), key, member});
-        Events.set(c, "spop", key);
         if (set.size() == 0) {
             c.db().delete(key);
             Events.generic(c, "del", key);
@@ -239,12 +240,12 @@ public final class SetCommands implements CommandFamily {
             return;
         }
         int size = set.size();
+        Events.set(c, "spop", key); // before the reply, as spopWithCountCommand
         if (count >= size) {
             List<byte[]> all = set.members();
             c.reply().setHeader(all.size());
             all.forEach(c.reply()::bulk);
             c.db().delete(key);
-            Events.set(c, "spop", key);
             Events.generic(c, "del", key);
             dirty(c, size);
             c.server().propagation().propagateInstead(new byte[][]{"DEL".getBytes(), key});
@@ -262,7 +263,6 @@ public final class SetCommands implements CommandFamily {
             }
         }
         dirty(c, count);
-        Events.set(c, "spop", key);
         if (propagate) {
             // Redis's spopWithCountCommand: SREM of the popped members, 1024 per command.
             c.server().propagation().replaceWith(io.mnemos.persistence.CommandPropagation.sremBatches(key, popped));

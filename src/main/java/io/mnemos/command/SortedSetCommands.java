@@ -358,10 +358,11 @@ public final class SortedSetCommands implements CommandFamily {
             }
         }
         dirty(c, added + updated);
+        replyZadd(c, incr, ch, added, updated, processed, score);
+        // After the reply, as zaddGenericCommand's cleanup: a RESP3 subscriber adding sees that order.
         if (added + updated > 0) {
             Events.zset(c, incr ? "zincr" : "zadd", key);
         }
-        replyZadd(c, incr, ch, added, updated, processed, score);
     }
 
     private static void replyZadd(Client c, boolean incr, boolean ch, long added, long updated, long processed,
@@ -959,6 +960,9 @@ public final class SortedSetCommands implements CommandFamily {
         } else {
             w.arrayHeader(nested ? rangelen : rangelen * 2);
         }
+        // Raised with the first pop, before its reply, as genericZpopCommand does: a RESP3 client
+        // subscribed to its own keyspace events finds the push after the array header, as in Redis 7.0.
+        Events.zset(c, max ? "zpopmax" : "zpopmin", key);
         for (long i = 0; i < rangelen; i++) {
             long rank = max ? z.size() - 1 : 0;
             byte[] m = z.memberAt(rank);
@@ -970,7 +974,6 @@ public final class SortedSetCommands implements CommandFamily {
             w.bulk(m);
             w.doubleValue(s);
         }
-        Events.zset(c, max ? "zpopmax" : "zpopmin", key);
         deleteIfEmpty(c, key, z);
         dirty(c, rangelen);
     }

@@ -742,7 +742,6 @@ public final class StreamCommands implements CommandFamily {
             StreamId gt = ids[i];
             boolean serve = false;
             boolean history = false;
-            StreamGroup.Consumer consumer = null;
             if (served != null) {
                 // serveClientBlockedOnKey: served once the stream's last ID passed the awaited one (for
                 // a group, its last delivered ID), even if the entries that moved it are gone again.
@@ -765,16 +764,9 @@ public final class StreamCommands implements CommandFamily {
             if (!serve) {
                 continue;
             }
-            if (gr != null) {
-                // Only a read that serves something creates (or refreshes) the consumer.
-                consumer = StreamGroupCommands.lookupOrCreateConsumer(c, key, groups[i], consumerName, noack,
-                        gr.propagated());
-                consumer.seenTime = db.now();
-            }
             StreamId start = gt.next();
             StreamId from = start == null ? StreamId.MIN : start;
             long n = count;
-            StreamGroup.Consumer who = consumer;
             boolean pelOnly = history;
             StreamGroup g = groups[i];
             parts.add(() -> {
@@ -782,6 +774,14 @@ public final class StreamCommands implements CommandFamily {
                     reply.arrayHeader(2);
                 }
                 reply.bulk(key);
+                // Only a read that serves something creates (or refreshes) the consumer, once the key
+                // is in the reply, as xreadCommand: a RESP3 reader of its own events finds it there.
+                StreamGroup.Consumer who = null;
+                if (gr != null) {
+                    who = StreamGroupCommands.lookupOrCreateConsumer(c, key, g, gr.consumerName(), gr.noack(),
+                            gr.propagated());
+                    who.seenTime = db.now();
+                }
                 if (gr == null) {
                     replyRange(reply, s, from, null, n, false);
                 } else if (pelOnly) {

@@ -165,17 +165,31 @@ public final class StreamGroupCommands implements CommandFamily {
     }
 
     private static StreamGroup.Consumer createConsumer(Client c, byte[] key, StreamGroup g, byte[] name) {
-        StreamGroup.Consumer consumer = g.createConsumer(name, c.db().now());
-        dirty(c, 1);
-        Events.stream(c, "xgroup-createconsumer", key);
+        StreamGroup.Consumer consumer = createConsumerQuietly(c, g, name);
+        consumerCreated(c, key);
         return consumer;
     }
 
-    /** streamLookupConsumer (which refreshes the seen time), else streamCreateConsumer: who claims. */
-    private static StreamGroup.Consumer claimant(Client c, byte[] key, StreamGroup g, byte[] name, long now) {
+    /** streamCreateConsumer without its event, which the caller raises where Redis's reply has it. */
+    private static StreamGroup.Consumer createConsumerQuietly(Client c, StreamGroup g, byte[] name) {
+        StreamGroup.Consumer consumer = g.createConsumer(name, c.db().now());
+        dirty(c, 1);
+        return consumer;
+    }
+
+    private static void consumerCreated(Client c, byte[] key) {
+        Events.stream(c, "xgroup-createconsumer", key);
+    }
+
+    /**
+     * streamLookupConsumer (which refreshes the seen time), else streamCreateConsumer: who claims.
+     * A consumer created here is announced by the caller once its reply's headers are written (see
+     * {@link #consumerCreated}): XCLAIM and XAUTOCLAIM write theirs first, as deferred lengths.
+     */
+    private static StreamGroup.Consumer claimant(Client c, StreamGroup g, byte[] name, long now) {
         StreamGroup.Consumer consumer = g.consumer(name);
         if (consumer == null) {
-            return createConsumer(c, key, g, name);
+            return createConsumerQuietly(c, g, name);
         }
         consumer.seenTime = now;
         return consumer;
@@ -613,6 +627,7 @@ public final class StreamGroupCommands implements CommandFamily {
         }
         StreamGroup.Consumer consumer = null;
         byte[] name = c.arg(3);
+        boolean created = false;
         ReplyWriter reply = c.reply();
         // The reply's length is only known at the end: entries are written to a side buffer first.
         List<Runnable> parts = new ArrayList<>();
@@ -639,7 +654,8 @@ public final class StreamGroupCommands implements CommandFamily {
                 continue;
             }
             if (consumer == null) {
-                consumer = claimant(c, key, g, name, now);
+                created = g.consumer(name) == null;
+                consumer = claimant(c, g, name, now);
             }
             if (n.consumer != consumer && n.consumer != null) {
                 n.consumer.pel.remove(id);
@@ -671,6 +687,9 @@ public final class StreamGroupCommands implements CommandFamily {
             dirty(c, 1);
         }
         reply.arrayHeader(parts.size());
+        if (created) {
+            consumerCreated(c, key);
+        }
         parts.forEach(Runnable::run);
     }
 
@@ -716,6 +735,7 @@ public final class StreamGroupCommands implements CommandFamily {
         long now = c.db().now();
         StreamGroup.Consumer consumer = null;
         byte[] name = c.arg(3);
+        boolean created = false;
         List<StreamId> claimed = new ArrayList<>();
         List<StreamId> deleted = new ArrayList<>();
         StreamId pos = null;
@@ -740,7 +760,8 @@ public final class StreamGroupCommands implements CommandFamily {
                 continue;
             }
             if (consumer == null) {
-                consumer = claimant(c, key, g, name, now);
+                created = g.consumer(name) == null;
+                consumer = claimant(c, g, name, now);
             }
             if (n.consumer != consumer && n.consumer != null) {
                 n.consumer.pel.remove(id);
@@ -766,6 +787,9 @@ public final class StreamGroupCommands implements CommandFamily {
         reply.arrayHeader(3);
         reply.bulk((next == null ? StreamId.MIN : next).toBytes());
         reply.arrayHeader(claimed.size());
+        if (created) {
+            consumerCreated(c, key);
+        }
         for (StreamId id : claimed) {
             if (justid) {
                 reply.bulk(id.toBytes());

@@ -163,6 +163,41 @@ class PubSubDifferentialTest {
         assertSameStreams(flags, STREAMS_SCRIPT);
     }
 
+    /**
+     * A RESP3 client subscribed to the events of its own commands: each push lands in its output
+     * where Redis 7.0 writes it, before the reply, after it, or inside the array of a sorted-set pop.
+     */
+    @Test
+    void aResp3ClientHearsItsOwnCommandsEventsWhereRedisWritesThem() throws IOException {
+        for (String[] script : List.of(SCRIPT, COLLECTIONS_SCRIPT, STREAMS_SCRIPT)) {
+            assertEquals(String.join("\n", ownEvents(redis.port(), script)),
+                    String.join("\n", ownEvents(mnemos.port(), script)));
+        }
+    }
+
+    /** Each command of the script with every frame its client got up to a synchronising ECHO. */
+    private static List<String> ownEvents(int port, String[] script) throws IOException {
+        List<String> out = new ArrayList<>();
+        try (RespConnection c = new RespConnection("127.0.0.1", port)) {
+            c.call("FLUSHALL");
+            c.call("CONFIG", "SET", "notify-keyspace-events", "KEA");
+            c.call("HELLO", "3");
+            out.add(c.call("PSUBSCRIBE", "__key*"));
+            for (String line : script) {
+                c.sendRaw(RespConnection.encode(words(line)));
+                c.sendRaw(RespConnection.encode("ECHO", "sync"));
+                StringBuilder frames = new StringBuilder();
+                for (String f = c.readReply(); !f.equals("$4\r\nsync\r\n"); f = c.readReply()) {
+                    frames.append(f);
+                }
+                out.add(line + " -> " + frames);
+            }
+            c.call("CONFIG", "SET", "notify-keyspace-events", "");
+            c.call("FLUSHALL");
+        }
+        return out;
+    }
+
     /** The script's replies and the events a __key* subscriber hears, under these flags, on both. */
     private void assertSameStreams(String flags, String[] script) throws IOException {
         List<String> expected = run(redis.port(), flags, "__key*", script);
