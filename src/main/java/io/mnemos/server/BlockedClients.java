@@ -178,16 +178,50 @@ public final class BlockedClients {
     }
 
     /**
-     * SWAPDB, FLUSHDB, FLUSHALL: every awaited key of the database may now hold something else, or
-     * nothing (scanDatabaseForReadyKeys, scanDatabaseForDeletedKeys).
+     * FLUSHDB, FLUSHALL, about to empty {@code db}: each awaited key it holds is signalled with the
+     * type it held, as Redis's scanDatabaseForDeletedKeys (a deleted stream's group readers are
+     * answered; an awaited key that did not exist is not signalled).
      */
-    public void signalDatabase(Database db) {
-        Map<WatchedKeys.Key, LinkedHashSet<Client>> waiting = byDb.get(db.id());
-        if (waiting != null) {
-            for (WatchedKeys.Key k : waiting.keySet()) {
-                ready.putIfAbsent(new Ready(db.id(), k), Boolean.TRUE);
+    public void signalFlushing(Database db) {
+        signalDeleted(db, null);
+    }
+
+    /**
+     * SWAPDB, about to exchange the contents of {@code a} and {@code b}, as Redis's
+     * dbSwapDatabases: awaited keys that vanish or change type are signalled in each database
+     * (scanDatabaseForDeletedKeys), then awaited keys that will hold a value
+     * (scanDatabaseForReadyKeys).
+     */
+    public void signalSwapping(Database a, Database b) {
+        signalDeleted(a, b);
+        signalDeleted(b, a);
+        signalPresent(a, b);
+        signalPresent(b, a);
+    }
+
+    private void signalDeleted(Database emptied, Database replacedWith) {
+        for (WatchedKeys.Key k : awaited(emptied)) {
+            Entry before = emptied.peek(k.bytes());
+            Entry after = replacedWith == null ? null : replacedWith.peek(k.bytes());
+            if (before != null && (after == null || ValueType.of(before.value()) != ValueType.of(after.value()))) {
+                signalKeyAsReady(emptied, k.bytes(), ValueType.of(before.value()));
             }
         }
+    }
+
+    /** The awaited keys of {@code db} that {@code source}'s contents, about to be its own, hold. */
+    private void signalPresent(Database db, Database source) {
+        for (WatchedKeys.Key k : awaited(db)) {
+            Entry e = source.peek(k.bytes());
+            if (e != null) {
+                signalKeyAsReady(db, k.bytes(), ValueType.of(e.value()));
+            }
+        }
+    }
+
+    private List<WatchedKeys.Key> awaited(Database db) {
+        Map<WatchedKeys.Key, LinkedHashSet<Client>> waiting = count == 0 ? null : byDb.get(db.id());
+        return waiting == null ? List.of() : List.copyOf(waiting.keySet());
     }
 
     public boolean hasReady() {

@@ -357,15 +357,14 @@ public final class Server {
             @Override
             public void flushing(Database db) {
                 watchedKeys.touchDb(db, null);
-                blockedClients.signalDatabase(db);
+                blockedClients.signalFlushing(db);
             }
 
             @Override
             public void swapping(Database a, Database b) {
                 watchedKeys.touchDb(a, b);
                 watchedKeys.touchDb(b, a);
-                blockedClients.signalDatabase(a);
-                blockedClients.signalDatabase(b);
+                blockedClients.signalSwapping(a, b);
             }
         };
     }

@@ -50,6 +50,11 @@ class BlockingCommandsDifferentialTest {
         // the BZMPOP waiter is served from z2, which ZADD created, not from z1.
         {"P MULTI", "P SET z1 str", "P ZADD z2 0 o 4 p 0 q", "W0 BZMPOP 0 2 z1 z2 MIN COUNT 2",
             "P ZRANGESTORE z1 z2 0 0", "P EXEC", "R0", "P ZRANGE z1 0 -1"},
+        // FLUSHDB readies only the awaited keys it deleted (a stream's group readers are told), so
+        // the keys the transaction then creates are served in the order they were created.
+        {"W0 BRPOP l1 l3 l2 0", "P MULTI", "P FLUSHDB", "P RPUSH l3 b d", "P LPUSH l1 b", "P EXEC", "R0"},
+        {"P XGROUP CREATE s g $ MKSTREAM", "W0 XREADGROUP GROUP g c BLOCK 0 STREAMS s >", "W1 BLPOP l 0", "W1 SET z 1",
+            "W0 TYPE z", "P MULTI", "P FLUSHDB", "P RPUSH l x", "P EXEC", "R0", "R0", "R1", "R1"},
         // SORT ... STORE creates the list a client waits for; an empty result creates nothing.
         {"W0 BLPOP d 0", "P RPUSH src 3 1 2", "P SORT src LIMIT 0 0 STORE d", "P SORT src DESC STORE d", "R0",
             "P LRANGE d 0 -1"},
