@@ -507,6 +507,30 @@ public final class CommandDispatcher {
             "xclaim", "xautoclaim", "eval", "evalsha", "fcall");
 
     /**
+     * The keys Redis's command has signalled (signalModifiedKey) by the time it raises {@code event}
+     * on {@code key} (see {@link Events#notifyIn}): for most commands the key itself. The list and
+     * set pops, LTRIM, ZREM and XTRIM raise their events first and signal at the end, as the list
+     * moves and SMOVE do for their source (the sorted-set pops signal after their first event); RENAME signals both keys before its events, SMOVE both before the
+     * destination's. Commands that signal nothing, nothing.
+     */
+    static List<byte[]> signalledBeforeEvent(CommandSpec spec, byte[][] argv, String event, byte[] key) {
+        if (spec == null || UNSIGNALLED.contains(spec.fullName())) {
+            return List.of();
+        }
+        return switch (spec.fullName()) {
+            case "lpop", "rpop", "lmpop", "blpop", "brpop", "blmpop", "ltrim", "zrem", "spop", "xtrim" -> List.of();
+            // genericZpopCommand signals right after its first event, so before an emptied key's "del".
+            case "zpopmin", "zpopmax", "zmpop", "bzpopmin", "bzpopmax", "bzmpop" ->
+                    event.equals("del") ? List.of(key) : List.of();
+            case "lmove", "rpoplpush", "blmove", "brpoplpush" ->
+                    event.equals("lpush") || event.equals("rpush") ? List.of(key) : List.of();
+            case "smove" -> event.equals("sadd") ? List.of(argv[1], argv[2]) : List.of();
+            case "rename", "renamenx" -> event.equals("rename_from") ? List.of(argv[1], argv[2]) : List.of();
+            default -> List.of(key);
+        };
+    }
+
+    /**
      * The list moves signal their destination before their source, as Redis's lmoveHandlePush
      * does before the source is signalled: a tracking client hears of them in that order.
      */

@@ -14,7 +14,21 @@ public final class Events {
     }
 
     public static void notify(Client c, int type, String event, byte[] key) {
-        c.server().notifier().notify(type, event, key, c.db().id());
+        notifyIn(c, type, event, key, c.db().id());
+    }
+
+    /**
+     * An event of database {@code db}. Most Redis commands call signalModifiedKey before
+     * notifyKeyspaceEvent: a client that tracks the key and hears its events gets the invalidation
+     * first (the dispatcher's signal after the command then finds the key no longer tracked).
+     */
+    static void notifyIn(Client c, int type, String event, byte[] key, int db) {
+        if (c.server().tracking().any()) {
+            for (byte[] signalled : CommandDispatcher.signalledBeforeEvent(c.command(), c.argv(), event, key)) {
+                c.server().tracking().invalidateKey(c, signalled, true);
+            }
+        }
+        c.server().notifier().notify(type, event, key, db);
     }
 
     /** Class g: del, expire, persist, rename_from/to, copy_to, move_from/to, ... */

@@ -472,7 +472,7 @@ public final class KeyCommands implements CommandFamily {
         if (e.isVolatile()) {
             dst.setExpire(created, e.expireAt());
         }
-        c.server().notifier().notify(Notifier.GENERIC, "copy_to", newKey, dst.id());
+        Events.notifyIn(c, Notifier.GENERIC, "copy_to", newKey, dst.id());
         dirty(c, 1);
         c.reply().integer(1);
     }
@@ -495,8 +495,8 @@ public final class KeyCommands implements CommandFamily {
         }
         dst.addFrom(key, e);
         src.remove(e);
-        c.server().notifier().notify(Notifier.GENERIC, "move_from", key, src.id());
-        c.server().notifier().notify(Notifier.GENERIC, "move_to", key, dst.id());
+        Events.notifyIn(c, Notifier.GENERIC, "move_from", key, src.id());
+        Events.notifyIn(c, Notifier.GENERIC, "move_to", key, dst.id());
         dirty(c, 1);
         c.reply().integer(1);
     }

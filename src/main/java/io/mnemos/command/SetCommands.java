@@ -467,20 +467,24 @@ public final class SetCommands implements CommandFamily {
         }
     }
 
-    /** The *STORE result: written with its event, or the destination deleted ("del") when empty. */
+    /**
+     * The *STORE result: written with its event, or the destination deleted ("del") when empty; an
+     * empty result over no destination changes nothing (no signal, nothing propagated).
+     */
     private static void store(Client c, byte[] dstkey, SetValue dst, String event) {
         Database db = c.db();
         if (dst.size() > 0) {
             db.put(dstkey, dst, false);
             c.reply().integer(dst.size());
             Events.set(c, event, dstkey);
+            dirty(c, 1);
         } else {
             c.reply().integer(0);
             if (db.delete(dstkey)) {
+                dirty(c, 1);
                 Events.generic(c, "del", dstkey);
             }
         }
-        dirty(c, 1);
     }
 
     private static void sunion(Client c) {

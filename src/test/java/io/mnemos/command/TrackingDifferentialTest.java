@@ -272,6 +272,27 @@ class TrackingDifferentialTest {
                 "t EXISTS s1 s2", "t SMOVE s1 s2 m", "t MGET s1 s2", "t RENAME s2 s3"));
     }
 
+    /**
+     * A client that tracks keys and hears their keyspace events gets each invalidation where Redis
+     * signals the key: before the event for most writes, after it for the pops, LTRIM and ZREM,
+     * both keys first for RENAME, the source after its events for the moves.
+     */
+    @Test
+    void invalidationsAndKeyspaceEventsInterleaveAsInRedis() throws IOException {
+        List<String> steps = new ArrayList<>(List.of("t HELLO 3", "t CLIENT TRACKING on",
+                "w CONFIG SET notify-keyspace-events KEA", "t PSUBSCRIBE __key*"));
+        String track = "t EXISTS l l3 k k2 s s2 z h x";
+        for (String write : List.of("RPUSH l a b c", "LPOP l", "LTRIM l 0 0", "SET k v", "RENAME k k2", "SADD s a b",
+                "SMOVE s s2 a", "SPOP s", "RPUSH l a b", "LMOVE l l3 LEFT RIGHT", "ZADD z 1 a 2 b 3 c", "ZREM z a",
+                "ZPOPMIN z 5", "HSET h f 1", "DEL h s2", "XADD x 1-1 f v", "XTRIM x MAXLEN 0", "COPY l3 l",
+                "MOVE l 1", "SDIFFSTORE l3 nokey")) {
+            steps.add(track);
+            steps.add("w " + write);
+        }
+        steps.add("w CONFIG SET notify-keyspace-events ''");
+        assertSameTranscripts(steps);
+    }
+
     @Test
     void optionErrorsMatchRedis() throws IOException {
         assertSameTranscripts(List.of(
