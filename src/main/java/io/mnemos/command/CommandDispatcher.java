@@ -510,8 +510,9 @@ public final class CommandDispatcher {
      * The keys Redis's command has signalled (signalModifiedKey) by the time it raises {@code event}
      * on {@code key} (see {@link Events#notifyIn}): for most commands the key itself. The list and
      * set pops, LTRIM, ZREM and XTRIM raise their events first and signal at the end, as the list
-     * moves and SMOVE do for their source (the sorted-set pops signal after their first event); RENAME signals both keys before its events, SMOVE both before the
-     * destination's. Commands that signal nothing, nothing.
+     * moves and SMOVE do for their source (the sorted-set pops signal after their first event);
+     * RENAME signals both keys before its events, SMOVE both before the destination's. Commands
+     * that signal nothing, nothing.
      */
     static List<byte[]> signalledBeforeEvent(CommandSpec spec, byte[][] argv, String event, byte[] key) {
         if (spec == null || UNSIGNALLED.contains(spec.fullName())) {
