@@ -130,7 +130,11 @@ OTHER = ["s", "h"]
 CHANNELS = ["ch1", "ch2", "news.a", "news.b", "__redis__:invalidate"]
 # No channel matches two of these: Redis tries a message against a client's patterns in the order of
 # its pattern dict, whose hash seed is random per process.
-PATTERNS = ["ch*", "news.*", "__keyspace@0__:*", "__keyevent@*__:*"]
+PATTERNS = ["ch*", "news.*", "__keyspace@0__:*", "__keyspace@1__:*", "__keyevent@*__:*"]
+FUNCTIONS = ("#!lua name=fuzz\n"
+             "redis.register_function('pushpub', function(keys, args)\n"
+             "  redis.call('lpush', keys[1], args[1]); redis.call('zadd', keys[2], 1, args[1])\n"
+             "  return redis.call('publish', 'ch1', args[1]) end)")
 # Clients below this index stay in RESP2 (tracking redirects go to them).
 RESP2_ONLY = 2
 
@@ -242,7 +246,10 @@ class Gen:
             # No SWAPDB: it wakes waiters key by key in the order of Redis's blocking-keys dict (random
             # hash seed), so a waiter on two keys may be served from either.
             return self.pick([["FLUSHDB"], ["SELECT", self.pick(["0", "0", "1"])],
-                              ["MOVE", self.pick(LISTS), "1"], ["COPY", self.pick(LISTS), self.pick(LISTS)]])
+                              ["MOVE", self.pick(LISTS + ZSETS + STREAMS), self.pick(["0", "1"])],
+                              ["COPY", self.pick(LISTS), self.pick(LISTS)],
+                              ["COPY", self.pick(LISTS + ZSETS + STREAMS), self.pick(LISTS + ZSETS + STREAMS), "DB",
+                               self.pick(["0", "1"])] + (["REPLACE"] if self.r.random() < 0.5 else [])])
         return ["EXPIRE", self.pick(LISTS + ZSETS), "1000"]
 
     def indirect_write(self):
@@ -263,6 +270,9 @@ class Gen:
             return ["EVAL", "redis.call('rpush', KEYS[1], ARGV[1]); return redis.call('lpop', KEYS[1])",
                     "1", self.pick(LISTS), self.pick("gh")]
         if c == 4:
+            if r.random() < 0.5:
+                # The same through a function (loaded on both servers before the stream).
+                return ["FCALL", "pushpub", "2", self.pick(LISTS), self.pick(ZSETS), self.pick("ijk")]
             return ["EVAL", "redis.call('lpush', KEYS[1], ARGV[1]); redis.call('zadd', KEYS[2], 1, ARGV[1]);"
                     " return redis.call('publish', 'ch1', ARGV[1])", "2", self.pick(LISTS), self.pick(ZSETS),
                     self.pick("ijk")]
@@ -420,6 +430,7 @@ def run(commands, args, quiet=True, seed=0):
     for s in sides:
         s.control.call("CLIENT", "UNPAUSE")  # a pause of the last run is server-wide
         s.control.call("FLUSHALL")
+        s.control.call("FUNCTION", "LOAD", "REPLACE", FUNCTIONS)
         s.control.call("CONFIG", "SET", "notify-keyspace-events", "")
     sent = []
     try:

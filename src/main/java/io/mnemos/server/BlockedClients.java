@@ -35,10 +35,12 @@ public final class BlockedClients {
         final CommandSpec spec;
         /** Absolute expiry in ms on the keyspace clock, 0 for none. */
         final long timeoutAt;
+        /** When the client first blocked: its place among the waiters of each key. */
+        final long seq;
         ScheduledFuture<?> timer;
 
         Block(Client client, int db, List<WatchedKeys.Key> keys, ValueType type, byte[][] argv, CommandSpec spec,
-              long timeoutAt) {
+              long timeoutAt, long seq) {
             this.client = client;
             this.db = db;
             this.keys = keys;
@@ -46,6 +48,7 @@ public final class BlockedClients {
             this.argv = argv;
             this.spec = spec;
             this.timeoutAt = timeoutAt;
+            this.seq = seq;
         }
 
         public byte[][] argv() {
@@ -78,6 +81,8 @@ public final class BlockedClients {
     private Client servingClient;
     private byte[] servingKey;
     private long servingTimeoutAt;
+    private long servingSeq;
+    private long nextSeq;
 
     /**
      * While {@code c}'s command runs again to serve it, the key that became ready: a client blocked
@@ -125,13 +130,22 @@ public final class BlockedClients {
                 unique.add(key);
             }
         }
-        Block b = new Block(c, c.db().id(), unique, type, c.argv(), c.command(), timeoutAt);
+        // A stream reader its ready key did not serve after all blocks again in its old place, as
+        // Redis leaves such a client where it was.
+        boolean again = c == servingClient;
+        long seq = again ? servingSeq : nextSeq++;
+        Block b = new Block(c, c.db().id(), unique, type, c.argv(), c.command(), timeoutAt, seq);
         if (unique.isEmpty()) {
             keyless.add(c); // WAIT: no key to wake it, only its timeout or CLIENT UNBLOCK
         }
         Map<WatchedKeys.Key, LinkedHashSet<Client>> waiting = byDb.computeIfAbsent(b.db, i -> new HashMap<>());
         for (WatchedKeys.Key key : unique) {
-            waiting.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(c);
+            LinkedHashSet<Client> waiters = waiting.computeIfAbsent(key, k -> new LinkedHashSet<>());
+            if (again) {
+                addInOrder(waiters, c, seq);
+            } else {
+                waiters.add(c); // the latest to block: the last to be served
+            }
         }
         c.block(b);
         count++;
@@ -144,6 +158,18 @@ public final class BlockedClients {
                 scheduleTimeout(b);
             }
         }
+    }
+
+    /** Puts a waiter that blocked again back in its first-blocked place among the others. */
+    private static void addInOrder(LinkedHashSet<Client> waiters, Client c, long seq) {
+        List<Client> ordered = new ArrayList<>(waiters);
+        int at = 0;
+        while (at < ordered.size() && ordered.get(at).block().seq < seq) {
+            at++;
+        }
+        ordered.add(at, c);
+        waiters.clear();
+        waiters.addAll(ordered);
     }
 
     private void scheduleTimeout(Block b) {
@@ -272,6 +298,7 @@ public final class BlockedClients {
                         servingClient = receiver;
                         servingKey = r.key().bytes();
                         servingTimeoutAt = b.timeoutAt;
+                        servingSeq = b.seq;
                         try {
                             serve.accept(receiver, b);
                         } finally {

@@ -55,6 +55,10 @@ class BlockingCommandsDifferentialTest {
         {"W0 BRPOP l1 l3 l2 0", "P MULTI", "P FLUSHDB", "P RPUSH l3 b d", "P LPUSH l1 b", "P EXEC", "R0"},
         {"P XGROUP CREATE s g $ MKSTREAM", "W0 XREADGROUP GROUP g c BLOCK 0 STREAMS s >", "W1 BLPOP l 0", "W1 SET z 1",
             "W0 TYPE z", "P MULTI", "P FLUSHDB", "P RPUSH l x", "P EXEC", "R0", "R0", "R1", "R1"},
+        // A stream reader woken by a key that did not serve it after all keeps its place: W0, first to
+        // block on a, is still served first once a gets an entry (its held request runs first).
+        {"W0 XREAD BLOCK 0 STREAMS a b $ $", "W1 XREAD BLOCK 0 STREAMS a 0", "W0 SET k w0", "W1 SET k w1",
+            "P XGROUP CREATE b g 0 MKSTREAM", "P XADD a 1-0 f v", "R0", "R0", "R1", "R1", "P GET k"},
         // SORT ... STORE creates the list a client waits for; an empty result creates nothing.
         {"W0 BLPOP d 0", "P RPUSH src 3 1 2", "P SORT src LIMIT 0 0 STORE d", "P SORT src DESC STORE d", "R0",
             "P LRANGE d 0 -1"},
