@@ -401,7 +401,9 @@ public final class Tracking {
             return;
         }
         Client c = current;
-        if (c != null && c.tracking() != null) {
+        // Sent even if the client turned tracking off since (CLIENT TRACKING OFF later in the same
+        // transaction), as trackingHandlePendingKeyInvalidations does.
+        if (c != null) {
             for (byte[] key : pending) {
                 if (key != null) {
                     send(c, key, null);
@@ -502,7 +504,8 @@ public final class Tracking {
         ClientState st = c.tracking();
         Client to = c;
         boolean redirected = false;
-        if (st.redirect != 0) {
+        // A client that has turned tracking off gets a pending invalidation only as a RESP3 push.
+        if (st != null && st.redirect != 0) {
             Client redir = clients.get(st.redirect);
             if (redir == null) {
                 st.brokenRedirect = true;

@@ -293,6 +293,13 @@ class TrackingDifferentialTest {
         assertSameTranscripts(steps);
     }
 
+    /** An invalidation pending for the end of a transaction is sent even if the transaction turned tracking off. */
+    @Test
+    void aPendingInvalidationOutlivesTrackingOffInTheSameTransaction() throws IOException {
+        assertSameTranscripts(List.of("t HELLO 3", "t MULTI", "t CLIENT TRACKING on", "t LLEN l", "t LPUSH l c",
+                "t CLIENT TRACKING off", "t EXEC", "t LPUSH l d"));
+    }
+
     @Test
     void optionErrorsMatchRedis() throws IOException {
         assertSameTranscripts(List.of(
