@@ -18,6 +18,8 @@ Usage (servers must run with --enable-debug-command yes and --save ''):
   scripts/differential_fuzz.py ... --seeds 1-50           # many seeds, stop at the first divergence
   scripts/differential_fuzz.py ... --seed 7 --minimize    # shrink the failing stream, print it
   scripts/differential_fuzz.py ... --replay FILE          # replay a saved stream (one JSON list a line)
+  scripts/differential_fuzz.py ... --resp3                # the stream over HELLO 3 connections
+  scripts/differential_fuzz.py ... --getkeys              # also COMMAND GETKEYSANDFLAGS of every command
 
 Replica mode (--replica-port P): a real redis-server replicates Mnemos and must end up with the same
 dataset, which tests Mnemos's command propagation (the stream the AOF also gets). At every check the
@@ -52,10 +54,12 @@ import time
 # ---------------------------------------------------------------- RESP
 
 class Conn:
-    def __init__(self, port, host="127.0.0.1"):
+    def __init__(self, port, host="127.0.0.1", resp3=False):
         self.sock = socket.create_connection((host, port))
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.buf = b""
+        if resp3:
+            self.call("HELLO", "3")
 
     def send(self, args):
         out = [b"*%d\r\n" % len(args)]
@@ -83,25 +87,30 @@ class Conn:
         end = self._line(pos)
         t = self.buf[pos:pos + 1]
         line = self.buf[pos + 1:end]
-        if t in (b"+", b"-", b":"):
+        if t in (b"+", b"-", b":", b",", b"#", b"("):
             return (t, line), end + 2
-        if t == b"$":
+        if t == b"_":
+            return (t, None), end + 2
+        if t in (b"$", b"=", b"!"):
             n = int(line)
             if n < 0:
-                return (b"$", None), end + 2
+                return (t, None), end + 2
             while len(self.buf) < end + 2 + n + 2:
                 self._fill()
-            return (b"$", self.buf[end + 2:end + 2 + n]), end + 2 + n + 2
-        if t == b"*":
+            return (t, self.buf[end + 2:end + 2 + n]), end + 2 + n + 2
+        if t in (b"*", b"~", b">", b"%", b"|"):
             n = int(line)
             if n < 0:
-                return (b"*", None), end + 2
+                return (t, None), end + 2
             items = []
             p = end + 2
-            for _ in range(n):
+            for _ in range(2 * n if t in (b"%", b"|") else n):
                 v, p = self._parse(p)
                 items.append(v)
-            return (b"*", items), p
+            if t == b"|":  # an attribute precedes the value it annotates
+                v, p = self._parse(p)
+                return (t, (items, v)), p
+            return (t, items), p
         raise ValueError("bad RESP type %r in %r" % (t, self.buf[pos:pos + 80]))
 
     def read(self):
@@ -117,12 +126,18 @@ class Conn:
 
 def encode(v):
     t, p = v
-    if t == b"*":
+    if t == b"|":
+        items, value = p
+        return b"|%d\r\n" % (len(items) // 2) + b"".join(encode(x) for x in items) + encode(value)
+    if t in (b"*", b"~", b">", b"%"):
         if p is None:
-            return b"*-1\r\n"
-        return b"*%d\r\n" % len(p) + b"".join(encode(x) for x in p)
-    if t == b"$":
-        return b"$-1\r\n" if p is None else b"$%d\r\n%s\r\n" % (len(p), p)
+            return t + b"-1\r\n"
+        n = len(p) // 2 if t == b"%" else len(p)
+        return t + b"%d\r\n" % n + b"".join(encode(x) for x in p)
+    if t in (b"$", b"=", b"!"):
+        return t + b"-1\r\n" if p is None else t + b"%d\r\n%s\r\n" % (len(p), p)
+    if t == b"_":
+        return b"_\r\n"
     return t + p + b"\r\n"
 
 # ---------------------------------------------------------------- reply views
@@ -132,16 +147,16 @@ def view(mode, v):
     t, p = v
     if t == b"-" or mode == "exact":
         return encode(v)
-    if mode == "sorted" and t == b"*" and p is not None:
-        return b"*sorted" + b"|".join(sorted(encode(x) for x in p))
-    if mode == "pairs" and t == b"*" and p is not None:
+    if mode == "sorted" and t in (b"*", b"~") and p is not None:
+        return t + b"sorted" + b"|".join(sorted(encode(x) for x in p))
+    if mode == "pairs" and t in (b"*", b"%") and p is not None:
         pairs = [encode(p[i]) + encode(p[i + 1]) for i in range(0, len(p) - 1, 2)]
-        return b"*pairs" + b"|".join(sorted(pairs))
+        return t + b"pairs" + b"|".join(sorted(pairs))
     if mode in ("scan", "scanpairs") and t == b"*" and p is not None and len(p) == 2:
         return encode(p[0]) + view("pairs" if mode == "scanpairs" else "sorted", p[1])
     if mode == "shape":
-        if t == b"*":
-            return b"*" + (b"nil" if p is None else b"%d:" % len(p) + b"".join(x[0] for x in p))
+        if t in (b"*", b"~", b"%"):
+            return t + (b"nil" if p is None else b"%d:" % len(p) + b"".join(x[0] for x in p))
         if t == b"$":
             return b"$nil" if p is None else b"$bulk"
         return encode(v)
@@ -544,8 +559,11 @@ class Gen:
             kind = r.choice(["rank", "score", "lex"])
             rev = r.random() < 0.3
             if kind == "rank":
-                a = ["ZRANGE", k, self.i(-5, 3), self.i(-3, 8)] + self.opt(0.3, "REV")
-                a += self.opt(0.1, "LIMIT", "0", "1")
+                if r.random() < 0.3:
+                    a = ["ZREVRANGE", k, self.i(-5, 3), self.i(-3, 8)]
+                else:
+                    a = ["ZRANGE", k, self.i(-5, 3), self.i(-3, 8)] + self.opt(0.3, "REV")
+                    a += self.opt(0.1, "LIMIT", "0", "1")
             elif kind == "score":
                 lo, hi = self.score_range()
                 a = ["ZRANGE", k] + ([hi, lo, "BYSCORE", "REV"] if rev else [lo, hi, "BYSCORE"]) + self.limit()
@@ -677,7 +695,7 @@ class Gen:
 
     def geo(self):
         r, k = self.r, self.key()
-        c = r.randint(0, 9)
+        c = r.randint(0, 12)
 
         def lonlat():
             if r.random() < 0.05:
@@ -718,7 +736,33 @@ class Gen:
             if store and ("ANY" in a or "COUNT" in a):
                 return None
             return a, mode
+        if c >= 9:
+            return self.georadius(k, lonlat)
         return ["GEOADD", k] + lonlat() + [self.mem()], "exact"
+
+    def georadius(self, k, lonlat):
+        """GEORADIUS and GEORADIUSBYMEMBER (older clients' and Spring Data Redis's geo queries)."""
+        r = self.r
+        bymember = r.random() < 0.5
+        name = "GEORADIUSBYMEMBER" if bymember else "GEORADIUS"
+        ro = r.random() < 0.3
+        a = [name + ("_RO" if ro else ""), k] + ([self.mem()] if bymember else lonlat())
+        a += [str(r.choice([10, 50, 100, 200, -1])), r.choice(["km", "m", "mi", "ft", "parsec"])]
+        a += self.opt(0.3, "WITHDIST") + self.opt(0.3, "WITHCOORD") + self.opt(0.2, "WITHHASH")
+        order = r.choice(["ASC", "DESC", None])
+        if order:
+            a.append(order)
+        if r.random() < 0.3:
+            a += ["COUNT", r.choice(["1", "2", "3", "0", "-1"])] + self.opt(0.3, "ANY")
+        store = not ro and r.random() < 0.3
+        if store:
+            a += [r.choice(["STORE", "STOREDIST"]), self.key()]
+        # Ties in distance (and ANY) leave the order, or the chosen members, unspecified.
+        if store and ("ANY" in a or "COUNT" in a):
+            return None
+        if "ANY" in a or "COUNT" in a:
+            return a, "shape"
+        return a, "exact" if store else "sorted"
 
     def sort(self):
         r, k = self.r, self.key()
@@ -862,9 +906,10 @@ class Pair:
     """One connection per server for the stream, and one per server for the state checks; with a
     replica port, one more to the redis-server replicating Mnemos."""
 
-    def __init__(self, rport, mport, replica_port=None):
+    def __init__(self, rport, mport, replica_port=None, resp3=False, getkeys=False):
         self.rport, self.mport = rport, mport
-        self.r, self.m = Conn(rport), Conn(mport)
+        self.getkeys = getkeys
+        self.r, self.m = Conn(rport, resp3=resp3), Conn(mport, resp3=resp3)
         self.rc, self.mc = Conn(rport), Conn(mport)
         self.rep = Conn(replica_port) if replica_port else None
 
@@ -911,6 +956,7 @@ def info_fields(conn, section):
 class Run:
     def __init__(self, pair, verbose=False):
         self.p = pair
+        self.getkeys = pair.getkeys
         self.log = []        # the stream: ["cmd", argv, mode] / ["check"] / ...
         self.history = []    # human-readable recent history
         self.verbose = verbose
@@ -953,6 +999,8 @@ class Run:
     def cmd(self, argv, mode, log=True):
         if log:
             self.log.append(["cmd", argv, mode])
+        if self.getkeys and not self.in_multi:
+            self.compare_getkeys(argv)
         if argv[0].upper() in ("SORT", "SORT_RO") and not self.in_multi:
             self.reset_errno()
         self.p.r.send(argv)
@@ -969,6 +1017,14 @@ class Run:
         if view(mode, rv) != view(mode, mv):
             self.fail("reply differs for %s\n  redis:  %r\n  mnemos: %r" % (argv, rr[:2000], mr[:2000]))
         return rv, mv
+
+    def compare_getkeys(self, argv):
+        """COMMAND GETKEYSANDFLAGS of argv: the key positions and key-spec flags ACL key patterns,
+        cluster clients and proxies rely on, and its errors for an argv that does not parse."""
+        q = ["COMMAND", "GETKEYSANDFLAGS"] + argv
+        rr, mr = self.p.rc.call(*q)[0], self.p.mc.call(*q)[0]
+        if rr != mr:
+            self.fail("COMMAND GETKEYSANDFLAGS differs for %s\n  redis:  %r\n  mnemos: %r" % (argv, rr[:500], mr[:500]))
 
     def exec_batch(self, items):
         """MULTI, the items, EXEC; EXEC's elements are compared with each item's own view."""
@@ -1305,8 +1361,12 @@ def main():
     ap.add_argument("--out-dir", default="/tmp")
     ap.add_argument("--replica-port", type=int,
                     help="a redis-server replicating Mnemos (--replicaof): at every check, compare its dataset")
+    ap.add_argument("--resp3", action="store_true",
+                    help="send the stream over RESP3 connections (HELLO 3): every reply in its RESP3 form")
+    ap.add_argument("--getkeys", action="store_true",
+                    help="also compare COMMAND GETKEYSANDFLAGS of every command before sending it")
     a = ap.parse_args()
-    pair = Pair(a.redis, a.mnemos, a.replica_port)
+    pair = Pair(a.redis, a.mnemos, a.replica_port, a.resp3, a.getkeys)
     if a.replay:
         with open(a.replay) as fh:
             log = [json.loads(line) for line in fh if line.strip()]
