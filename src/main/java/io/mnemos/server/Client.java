@@ -65,6 +65,11 @@ public final class Client {
     private long outputSoftLimitReachedAt;
     /** CLIENT TRACKING state; null while tracking is off (the one check commands pay). */
     private Tracking.ClientState tracking;
+    /**
+     * The REDIRECT of the tracking turned off last: Redis keeps client_tracking_redirection after
+     * CLIENT TRACKING off, and an invalidation still pending from the same transaction goes there.
+     */
+    private long formerTrackingRedirect;
 
     /** CLIENT_MASTER: the link to this replica's master (see io.mnemos.replication.MasterLink). */
     private boolean master;
@@ -113,7 +118,14 @@ public final class Client {
     }
 
     void tracking(Tracking.ClientState state) {
+        if (state == null && tracking != null) {
+            formerTrackingRedirect = tracking.redirect();
+        }
         this.tracking = state;
+    }
+
+    long formerTrackingRedirect() {
+        return formerTrackingRedirect;
     }
 
     public Server server() {

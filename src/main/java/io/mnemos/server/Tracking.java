@@ -502,15 +502,18 @@ public final class Tracking {
      */
     private void send(Client c, byte[] key, byte[] proto) {
         ClientState st = c.tracking();
+        // A client that has turned tracking off since gets a pending invalidation where it redirected them.
+        long redirect = st != null ? st.redirect : c.formerTrackingRedirect();
         Client to = c;
         boolean redirected = false;
-        // A client that has turned tracking off gets a pending invalidation only as a RESP3 push.
-        if (st != null && st.redirect != 0) {
-            Client redir = clients.get(st.redirect);
+        if (redirect != 0) {
+            Client redir = clients.get(redirect);
             if (redir == null) {
-                st.brokenRedirect = true;
+                if (st != null) {
+                    st.brokenRedirect = true;
+                }
                 if (c.protocol() > 2) {
-                    long id = st.redirect;
+                    long id = redirect;
                     deliver(c, w -> {
                         w.pushHeader(2);
                         w.bulk(REDIR_BROKEN);

@@ -293,11 +293,21 @@ class TrackingDifferentialTest {
         assertSameTranscripts(steps);
     }
 
-    /** An invalidation pending for the end of a transaction is sent even if the transaction turned tracking off. */
+    /**
+     * An invalidation pending for the end of a transaction is sent even if the transaction turned
+     * tracking off, to where it was redirected before (a broken redirect is reported and flagged).
+     */
     @Test
     void aPendingInvalidationOutlivesTrackingOffInTheSameTransaction() throws IOException {
         assertSameTranscripts(List.of("t HELLO 3", "t MULTI", "t CLIENT TRACKING on", "t LLEN l", "t LPUSH l c",
                 "t CLIENT TRACKING off", "t EXEC", "t LPUSH l d"));
+        assertSameTranscripts(List.of("r SUBSCRIBE __redis__:invalidate", "t MULTI",
+                "t CLIENT TRACKING on REDIRECT {R}", "t LLEN l", "t LPUSH l c", "t CLIENT TRACKING off", "t EXEC",
+                "t LPUSH l d", "t CLIENT TRACKING on", "t LLEN l", "t MULTI", "t LPUSH l e", "t CLIENT TRACKING off",
+                "t EXEC"));
+        assertSameTranscripts(List.of("t HELLO 3", "t MULTI", "t CLIENT TRACKING on REDIRECT {R}", "t GET k",
+                "t SET k 1", "w CLIENT KILL ID {R}", "t CLIENT TRACKING off", "t EXEC", "t CLIENT TRACKINGINFO",
+                "t CLIENT TRACKING on", "t CLIENT TRACKINGINFO"));
     }
 
     @Test
