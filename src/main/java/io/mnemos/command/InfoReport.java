@@ -440,19 +440,18 @@ public final class InfoReport {
     // ------------------------------------------------------------------ helpers
 
     /** Redis's bytesToHuman. */
+    /** Redis's bytesToHuman of an unsigned long long (maxmemory may be one beyond a long). */
     static String bytesToHuman(long n) {
-        if (n < 1024) {
+        if (Long.compareUnsigned(n, 1024) < 0) {
             return n + "B";
         }
         String[] units = {"K", "M", "G", "T", "P"};
-        double d = n;
         for (int i = 0; i < units.length; i++) {
-            d /= 1024;
-            if (d < 1024 || i == units.length - 1) {
-                return String.format(Locale.ROOT, "%.2f%s", d, units[i]);
+            if (Long.compareUnsigned(n, 1L << (10 * (i + 2))) < 0) {
+                return String.format(Locale.ROOT, "%.2f%s", n / (double) (1L << (10 * (i + 1))), units[i]);
             }
         }
-        return n + "B";
+        return Long.toUnsignedString(n) + "B"; // "Let's hope we never need this"
     }
 
     private static String fixed2(double d) {

@@ -618,7 +618,7 @@ public final class ServerCommands implements CommandFamily {
         io.mnemos.store.EvictionSettings eviction = server.config().eviction;
         long limit = eviction.effectiveLimit();
         if (limit > 0 && used * 10 > limit * 9) {
-            issues.append(" * Memory limit: Used memory is above 90% of ").append(eviction.maxmemory > 0
+            issues.append(" * Memory limit: Used memory is above 90% of ").append(eviction.limited()
                     ? "maxmemory" : "the ceiling derived from the JVM max heap (maxmemory is 0)").append(" (")
                     .append(limit).append(" bytes). ").append(eviction.policy == io.mnemos.store.MaxmemoryPolicy.NOEVICTION
                     ? "With maxmemory-policy noeviction, writes will be refused with OOM errors once it is reached."

@@ -162,7 +162,7 @@ final class ScriptRun {
             }
         }
         if (!allowOom && scriptOom && !wrote && spec.has(CommandFlag.DENYOOM)
-                && server.config().eviction.maxmemory > 0) {
+                && server.config().eviction.limited()) {
             return rejected(spec, "-OOM command not allowed when used memory > 'maxmemory'.");
         }
         if (spec.has(CommandFlag.WRITE)) {

@@ -310,8 +310,7 @@ public final class Scripting {
     /** scriptPrepareForRun and the run itself, with the script thread hand-over. */
     void run(Client c, String name, boolean eval, int flags, boolean ro, Body body) {
         boolean compat = (flags & FLAG_EVAL_COMPAT) != 0;
-        long maxmemory = server.config().eviction.maxmemory;
-        boolean scriptOom = maxmemory > 0 && server.dispatcher().performEvictions() == Evictor.Result.FAIL;
+        boolean scriptOom = server.config().eviction.limited() && server.dispatcher().performEvictions() == Evictor.Result.FAIL;
         if (!compat) {
             // Reached inside EXEC (processCommand refused the call otherwise); no-writes implies allow-oom.
             if (denyOom(flags) && scriptOom) {

@@ -40,8 +40,10 @@ final class ClientEviction {
     static long limit(ServerConfig config) {
         long setting = config.maxmemoryClients;
         long bytes;
-        if (setting < 0 && config.eviction.maxmemory > 0) {
-            bytes = (long) ((double) config.eviction.maxmemory * -setting / 100);
+        if (setting < 0 && config.eviction.limited()) {
+            long max = config.eviction.maxmemory;
+            // (double) of an unsigned long long.
+            bytes = (long) ((max < 0 ? 0x1p64 + max : max) * -setting / 100);
         } else if (setting > 0) {
             bytes = setting;
         } else {

@@ -100,6 +100,11 @@ final class CompatibleOptions {
                 value[0] = Long.toOctalString(parsed);
             });
         }
+        if (flags.contains("MEMORY_CONFIG") && max == -1) {
+            // An unsigned long long over its whole range (cluster-link-sendbuf-limit).
+            return ConfigOption.unsignedMemory(name, mutable, () -> Long.parseUnsignedLong(value[0]),
+                    v -> value[0] = Long.toUnsignedString(v));
+        }
         if (flags.contains("MEMORY_CONFIG")) {
             return ConfigOption.memory(name, mutable, min, max, () -> Long.parseLong(value[0]), v -> value[0] = Long.toString(v));
         }
@@ -166,11 +171,16 @@ final class CompatibleOptions {
                 set.accept(-percent);
                 return;
             }
-            long bytes = ConfigOption.parseMemory(v);
-            if (bytes == -1) {
+            Long bytes = ConfigOption.memtoull(v);
+            if (bytes == null) {
                 throw new ConfigException("argument must be a memory or percent value");
             }
-            if (bytes == ConfigOption.MEMORY_TOO_LARGE || bytes > max) {
+            // numericBoundaryCheck takes memtoull's result as a signed number: beyond LLONG_MAX it is
+            // negative, a percentage (up to 100) to Redis.
+            if (bytes < -100) {
+                throw new ConfigException("percentage argument must be less or equal to 100");
+            }
+            if (bytes > max) {
                 throw new ConfigException("argument must be between -100 and " + max + " inclusive");
             }
             set.accept(bytes);
@@ -270,13 +280,12 @@ final class CompatibleOptions {
         return -1;
     }
 
-    /** ulonglong options reach 2^64-1; a Java long holds up to 2^63-1, plenty for options without effect. */
+    /** An upper bound; ULLONG_MAX (the unsigned long long memory options) is -1, its bits in a long. */
     private static long parseMax(String max) {
-        try {
-            return Long.parseLong(max.startsWith("0") && max.length() > 1 ? Long.toString(Long.parseLong(max, 8)) : max);
-        } catch (NumberFormatException e) {
-            return Long.MAX_VALUE;
+        if (max.startsWith("0") && max.length() > 1) {
+            return Long.parseLong(max, 8);
         }
+        return Long.parseUnsignedLong(max);
     }
 
     static List<String[]> table() {

@@ -124,16 +124,36 @@ public final class ConfigOption {
         });
     }
 
-    /** A byte count that accepts Redis's units (1k, 1kb, 100mb, 2gb, ...). */
+    /**
+     * A byte count that accepts Redis's units (1k, 1kb, 100mb, 2gb, ...), range-checked as a signed
+     * number ({@code long long}, {@code off_t}) or a {@code size_t} up to LONG_MAX, which check alike.
+     */
     public static ConfigOption memory(String name, boolean mutable, long min, long max,
                                       Supplier<Long> getter, Consumer<Long> setter) {
         ConfigOption option = new ConfigOption(name, mutable, () -> Long.toString(getter.get()), v -> {
-            long parsed = parseMemory(v);
-            if (parsed == -1) {
+            Long parsed = memtoull(v);
+            if (parsed == null) {
                 throw new ConfigException("argument must be a memory value");
             }
-            if (parsed == MEMORY_TOO_LARGE || parsed < min || parsed > max) {
+            if (parsed < min || parsed > max) {
                 throw new ConfigException("argument must be between " + min + " and " + max + " inclusive");
+            }
+            setter.accept(parsed);
+        });
+        option.memoryValue = true;
+        return option;
+    }
+
+    /**
+     * An {@code unsigned long long} byte count over its whole range (maxmemory): any memtoull result
+     * is accepted, and the value, held in a long's 64 bits, is shown unsigned.
+     */
+    public static ConfigOption unsignedMemory(String name, boolean mutable, Supplier<Long> getter,
+                                              Consumer<Long> setter) {
+        ConfigOption option = new ConfigOption(name, mutable, () -> Long.toUnsignedString(getter.get()), v -> {
+            Long parsed = memtoull(v);
+            if (parsed == null) {
+                throw new ConfigException("argument must be a memory value");
             }
             setter.accept(parsed);
         });
@@ -164,14 +184,12 @@ public final class ConfigOption {
         });
     }
 
-    /** What {@link #parseMemory} returns for a well-formed number beyond a long (memtoull saturates). */
-    public static final long MEMORY_TOO_LARGE = -2;
-
     /**
-     * Redis's memtoull: digits with an optional unit b, k, kb, m, mb, g, gb; -1 if malformed,
-     * {@link #MEMORY_TOO_LARGE} if it does not fit a long.
+     * Redis's memtoull: digits with an optional unit b, k, kb, m, mb, g, gb, as the unsigned 64-bit
+     * number it yields in a long's bits, or null if malformed. As in Redis, digits beyond an unsigned
+     * long long saturate (strtoull) and the unit's multiplication wraps around.
      */
-    public static long parseMemory(String text) {
+    public static Long memtoull(String text) {
         // No trimming: memtoull reads digits from the first byte, so " 1" and "1 " are malformed.
         String s = text.toLowerCase(Locale.ROOT);
         long multiplier = 1;
@@ -186,21 +204,38 @@ public final class ConfigOption {
             }
         }
         if (digits.isEmpty()) {
-            // memtoull: strtoull of nothing is 0, an empty value included; a unit alone is not a number.
-            return s.isEmpty() ? 0 : -1;
+            // strtoull of nothing is 0, an empty value included; a unit alone is not a number.
+            return s.isEmpty() ? 0L : null;
         }
         if (digits.length() >= 128) {
-            return -1; // memtoull copies the digits into a 128-byte buffer first
+            return null; // memtoull copies the digits into a 128-byte buffer first
         }
+        long value = 0;
+        boolean saturated = false;
         for (int i = 0; i < digits.length(); i++) {
-            if (digits.charAt(i) < '0' || digits.charAt(i) > '9') {
-                return -1;
+            int d = digits.charAt(i) - '0';
+            if (d < 0 || d > 9) {
+                return null;
+            }
+            if (!saturated) {
+                // value * 10 + d overflows an unsigned long long exactly when this comparison holds.
+                if (Long.compareUnsigned(value, Long.divideUnsigned(-1L - d, 10)) > 0) {
+                    saturated = true;
+                    value = -1L;
+                } else {
+                    value = value * 10 + d;
+                }
             }
         }
-        try {
-            return Math.multiplyExact(Long.parseLong(digits), multiplier);
-        } catch (ArithmeticException | NumberFormatException e) {
-            return MEMORY_TOO_LARGE; // all digits: only too many of them
-        }
+        return value * multiplier;
+    }
+
+    /**
+     * {@link #memtoull} for values that must fit a signed long (the output buffer limits): -1 if
+     * malformed or beyond a long.
+     */
+    public static long parseMemory(String text) {
+        Long v = memtoull(text);
+        return v == null || v < 0 ? -1 : v;
     }
 }

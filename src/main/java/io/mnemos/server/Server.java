@@ -301,13 +301,12 @@ public final class Server {
 
     /** updateMaxmemory: warn when the new limit is below current usage, and evict right away. */
     private void maxmemoryChanged() {
-        long max = config.eviction.maxmemory;
-        if (max > 0) {
+        if (config.eviction.limited()) {
             long used = usedMemory();
-            if (max < used) {
+            if (config.eviction.effectiveLimit() < used) {
                 log.warn("WARNING: the new maxmemory value set via CONFIG SET ({}) is smaller than the current memory "
                         + "usage ({}). This will result in key eviction and/or the inability to accept new write "
-                        + "commands depending on the maxmemory-policy.", max, used);
+                        + "commands depending on the maxmemory-policy.", config.eviction.maxmemory, used);
             }
             dispatcher.performEvictions();
         }
@@ -572,10 +571,10 @@ public final class Server {
         if (config.eviction.maxmemory == 0) {
             log.info("maxmemory is 0: data is limited to {} bytes derived from the {} byte max heap (OOM errors, "
                     + "or eviction by maxmemory-policy, beyond it)", config.eviction.defaultCeiling, heap);
-        } else if (config.eviction.maxmemory > heap / 10 * 9) {
+        } else if (config.eviction.effectiveLimit() > heap / 10 * 9) {
             log.warn("WARNING: maxmemory ({}) is close to or above the JVM's max heap ({}); raise -Xmx or lower "
                     + "maxmemory, or the JVM may run out of heap before maxmemory is reached",
-                    config.eviction.maxmemory, heap);
+                    Long.toUnsignedString(config.eviction.maxmemory), heap);
         }
         boolean useEpoll = Epoll.isAvailable();
         group = new MultiThreadIoEventLoopGroup(1,

@@ -204,8 +204,7 @@ public final class ServerConfig {
                 default -> throw new ConfigException("argument must be 'yes' or 'no'");
             }
         }));
-        add(ConfigOption.memory("maxmemory", true, 0, Long.MAX_VALUE,
-                () -> eviction.maxmemory, v -> eviction.maxmemory = v));
+        add(ConfigOption.unsignedMemory("maxmemory", true, () -> eviction.maxmemory, v -> eviction.maxmemory = v));
         add(CompatibleOptions.memoryOrPercent("maxmemory-clients", true, Long.MAX_VALUE,
                 () -> maxmemoryClients, v -> maxmemoryClients = v));
         add(ConfigOption.choice("maxmemory-policy", true, io.mnemos.store.MaxmemoryPolicy.configNames(),
@@ -233,17 +232,30 @@ public final class ServerConfig {
             add(ConfigOption.memory(name, true, 0, Long.MAX_VALUE,
                     () -> hashMaxListpackValue, v -> hashMaxListpackValue = v));
         }
-        // Redis 7.0 still accepts the zset-max-ziplist-* names (the zset-max-listpack-* options follow).
-        add(ConfigOption.integer("zset-max-ziplist-entries", true, 0, Long.MAX_VALUE,
-                () -> (long) zsetMaxListpackEntries, v -> zsetMaxListpackEntries = (int) Math.min(Integer.MAX_VALUE, v)));
-        add(ConfigOption.memory("zset-max-ziplist-value", true, 0, Long.MAX_VALUE,
-                () -> (long) zsetMaxListpackValue, v -> zsetMaxListpackValue = (int) Math.min(Integer.MAX_VALUE, v)));
-        add(ConfigOption.integer("set-max-intset-entries", true, 0, Long.MAX_VALUE,
-                () -> (long) setMaxIntsetEntries, v -> setMaxIntsetEntries = (int) Math.min(Integer.MAX_VALUE, v)));
-        add(ConfigOption.integer("zset-max-listpack-entries", true, 0, Long.MAX_VALUE,
-                () -> (long) zsetMaxListpackEntries, v -> zsetMaxListpackEntries = (int) Math.min(Integer.MAX_VALUE, v)));
-        add(ConfigOption.memory("zset-max-listpack-value", true, 0, Long.MAX_VALUE,
-                () -> (long) zsetMaxListpackValue, v -> zsetMaxListpackValue = (int) Math.min(Integer.MAX_VALUE, v)));
+        // The encoders take these size_t options as ints (no collection gets near 2^31 members), while
+        // CONFIG GET shows the value as set, up to LONG_MAX. Redis 7.0 still accepts the
+        // zset-max-ziplist-* names (registered first, in Redis's table order).
+        long[] zsetEntries = {zsetMaxListpackEntries};
+        long[] zsetValue = {zsetMaxListpackValue};
+        long[] intsetEntries = {setMaxIntsetEntries};
+        ConfigOption.CheckedSetter<Long> setZsetEntries = v -> {
+            zsetEntries[0] = v;
+            zsetMaxListpackEntries = (int) Math.min(Integer.MAX_VALUE, v);
+        };
+        java.util.function.Consumer<Long> setZsetValue = v -> {
+            zsetValue[0] = v;
+            zsetMaxListpackValue = (int) Math.min(Integer.MAX_VALUE, v);
+        };
+        add(ConfigOption.integer("zset-max-ziplist-entries", true, 0, Long.MAX_VALUE, () -> zsetEntries[0],
+                setZsetEntries));
+        add(ConfigOption.memory("zset-max-ziplist-value", true, 0, Long.MAX_VALUE, () -> zsetValue[0], setZsetValue));
+        add(ConfigOption.integer("set-max-intset-entries", true, 0, Long.MAX_VALUE, () -> intsetEntries[0], v -> {
+            intsetEntries[0] = v;
+            setMaxIntsetEntries = (int) Math.min(Integer.MAX_VALUE, v);
+        }));
+        add(ConfigOption.integer("zset-max-listpack-entries", true, 0, Long.MAX_VALUE, () -> zsetEntries[0],
+                setZsetEntries));
+        add(ConfigOption.memory("zset-max-listpack-value", true, 0, Long.MAX_VALUE, () -> zsetValue[0], setZsetValue));
         add(ConfigOption.memory("stream-node-max-bytes", true, 0, Long.MAX_VALUE,
                 () -> streamNodeMaxBytes, v -> streamNodeMaxBytes = v));
         add(ConfigOption.integer("stream-node-max-entries", true, 0, Long.MAX_VALUE,

@@ -5,7 +5,10 @@ package io.mnemos.store;
  * keyspace (lookups and eviction read them). Only the keyspace thread changes them after startup.
  */
 public final class EvictionSettings {
-    /** maxmemory in bytes; 0 means "no limit" to Redis, and the heap-derived ceiling to Mnemos. */
+    /**
+     * maxmemory in bytes, an unsigned long long as in Redis (beyond Long.MAX_VALUE it is negative
+     * here); 0 means "no limit" to Redis, and the heap-derived ceiling to Mnemos.
+     */
     public long maxmemory;
     public MaxmemoryPolicy policy = MaxmemoryPolicy.NOEVICTION;
     public long samples = 5;
@@ -20,7 +23,15 @@ public final class EvictionSettings {
 
     /** The limit eviction and OOM rejection work against. */
     public long effectiveLimit() {
-        return maxmemory > 0 ? maxmemory : defaultCeiling;
+        if (maxmemory == 0) {
+            return defaultCeiling;
+        }
+        return maxmemory < 0 ? Long.MAX_VALUE : maxmemory; // more than the JVM can ever hold either way
+    }
+
+    /** An explicit maxmemory is set (Redis's server.maxmemory != 0). */
+    public boolean limited() {
+        return maxmemory != 0;
     }
 
     /**

@@ -186,6 +186,21 @@ class ServerCommandsTest {
             assertEquals("918.91K", InfoReport.bytesToHuman(940968));
             assertEquals("23.54G", InfoReport.bytesToHuman(25276026880L));
             assertEquals("1.50M", InfoReport.bytesToHuman(1536 * 1024));
+            assertEquals("1024.00P", InfoReport.bytesToHuman((1L << 60) - 1));
+            // From 2^60 bytes the count itself, unsigned (maxmemory is an unsigned long long).
+            assertEquals("1152921504606846976B", InfoReport.bytesToHuman(1L << 60));
+            assertEquals("18446744073709551615B", InfoReport.bytesToHuman(-1));
+        }
+
+        @Test
+        void anUnsignedMaxmemoryBeyondALongIsShownAsRedisShowsIt() {
+            assertEquals("+OK\r\n", h.exec("CONFIG", "SET", "maxmemory", "18446744073709551615kb"));
+            assertEquals("*2\r\n$9\r\nmaxmemory\r\n$20\r\n18446744073709550592\r\n",
+                    h.exec("CONFIG", "GET", "maxmemory"));
+            Map<String, String> m = fields(info("memory"));
+            assertEquals("-1024", m.get("maxmemory"));
+            assertEquals("18446744073709550592B", m.get("maxmemory_human"));
+            assertEquals("+OK\r\n", h.exec("SET", "k", "v"), "a limit beyond any heap never refuses a write");
         }
 
         @Test
