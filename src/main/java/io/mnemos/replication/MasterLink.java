@@ -589,10 +589,14 @@ public final class MasterLink {
         rewriteAofAfterSync();
     }
 
-    /** repl-diskless-load disabled (the default): the master's RDB goes to disk, as the dump file. */
+    /**
+     * useDisklessLoad's opposite: with repl-diskless-load disabled (the default), or on-empty-db while
+     * the dataset holds keys, the master's RDB goes to disk, as the dump file.
+     */
     private boolean diskBasedLoad() {
         io.mnemos.server.ConfigOption option = server.config().option("repl-diskless-load");
-        return option == null || option.get().equals("disabled");
+        String mode = option == null ? "disabled" : option.get();
+        return mode.equals("disabled") || (mode.equals("on-empty-db") && server.keyspace().totalKeys() > 0);
     }
 
     /**

@@ -360,6 +360,58 @@ class MasterLinkTest {
         }
     }
 
+    /**
+     * repl-diskless-load on-empty-db loads from the socket only into an empty dataset (useDisklessLoad):
+     * a replica that holds keys when the sync begins takes the disk-based path and writes the dump
+     * file, as a redis-server replica does.
+     */
+    @Test
+    void onEmptyDbLoadsFromTheSocketOnlyWhenTheReplicaHoldsNoKeys(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        assumeTrue(RealRedis.available(), "redis-server not on PATH");
+        java.util.Map<String, java.nio.file.Path> dirs = new java.util.LinkedHashMap<>();
+        for (String name : List.of("mnemos-empty", "mnemos-keys", "redis-empty", "redis-keys")) {
+            dirs.put(name, java.nio.file.Files.createDirectories(dir.resolve(name)));
+        }
+        try (RealRedis redis = redisMaster();
+             RespConnection m = new RespConnection("127.0.0.1", redis.port())) {
+            m.call("DEBUG", "POPULATE", "100");
+            String[] flags = {"--save", "", "--repl-diskless-load", "on-empty-db"};
+            String[] redisFlags = {"--save", "", "--repl-diskless-load", "on-empty-db", "--enable-debug-command", "yes"};
+            try (RunningServer emptyOurs = RunningServer.start(withDir(flags, dirs.get("mnemos-empty")));
+                 RunningServer keysOurs = RunningServer.start(withDir(flags, dirs.get("mnemos-keys")));
+                 RealRedis emptyTheirs = RealRedis.start(withDir(redisFlags, dirs.get("redis-empty")));
+                 RealRedis keysTheirs = RealRedis.start(withDir(redisFlags, dirs.get("redis-keys")));
+                 RespConnection a = new RespConnection(emptyOurs.host(), emptyOurs.port());
+                 RespConnection b = new RespConnection(keysOurs.host(), keysOurs.port());
+                 RespConnection c = new RespConnection("127.0.0.1", emptyTheirs.port());
+                 RespConnection d = new RespConnection("127.0.0.1", keysTheirs.port())) {
+                b.call("SET", "replaced", "by the sync");
+                d.call("SET", "replaced", "by the sync");
+                for (RespConnection r : List.of(a, b, c, d)) {
+                    r.call("REPLICAOF", "127.0.0.1", Integer.toString(redis.port()));
+                }
+                for (RespConnection r : List.of(a, b, c, d)) {
+                    awaitInSync(m, r);
+                    assertEquals(m.call("DEBUG", "DIGEST"), r.call("DEBUG", "DIGEST"));
+                }
+                for (String name : List.of("empty", "keys")) {
+                    boolean redisWroteTheDump = java.nio.file.Files.exists(dirs.get("redis-" + name).resolve("dump.rdb"));
+                    assertEquals(name.equals("keys"), redisWroteTheDump, "redis-server, " + name);
+                    assertEquals(redisWroteTheDump,
+                            java.nio.file.Files.exists(dirs.get("mnemos-" + name).resolve("dump.rdb")), "Mnemos, " + name);
+                }
+            }
+        }
+    }
+
+    private static String[] withDir(String[] flags, java.nio.file.Path dir) {
+        String[] all = java.util.Arrays.copyOf(flags, flags.length + 2);
+        all[flags.length] = "--dir";
+        all[flags.length + 1] = dir.toString();
+        return all;
+    }
+
     @Test
     void aPausedReplicaAppliesWhatItReadOnceThePauseEnds() throws Exception {
         assumeTrue(RealRedis.available(), "redis-server not on PATH");
