@@ -906,9 +906,10 @@ class Pair:
     """One connection per server for the stream, and one per server for the state checks; with a
     replica port, one more to the redis-server replicating Mnemos."""
 
-    def __init__(self, rport, mport, replica_port=None, resp3=False, getkeys=False):
+    def __init__(self, rport, mport, replica_port=None, resp3=False, getkeys=False, stats=False):
         self.rport, self.mport = rport, mport
         self.getkeys = getkeys
+        self.stats = stats
         self.r, self.m = Conn(rport, resp3=resp3), Conn(mport, resp3=resp3)
         self.rc, self.mc = Conn(rport), Conn(mport)
         self.rep = Conn(replica_port) if replica_port else None
@@ -953,6 +954,21 @@ def info_fields(conn, section):
     return dict(line.split(":", 1) for line in raw.split("\r\n") if ":" in line)
 
 
+STATS = ("keyspace_hits", "keyspace_misses", "expired_keys", "evicted_keys", "total_error_replies",
+         "total_commands_processed")
+
+
+def stats_of(conn):
+    """The counters --stats compares (INFO commandstats without its timings)."""
+    out = {k: v for k, v in info_fields(conn, "stats").items() if k in STATS}
+    for k, v in info_fields(conn, "commandstats").items():
+        fields = dict(x.split("=") for x in v.split(","))
+        out[k] = "calls=%s,rejected_calls=%s,failed_calls=%s" % (
+            fields["calls"], fields["rejected_calls"], fields["failed_calls"])
+    out.update(info_fields(conn, "errorstats"))
+    return out
+
+
 class Run:
     def __init__(self, pair, verbose=False):
         self.p = pair
@@ -973,6 +989,7 @@ class Run:
     def reset(self):
         for c in (self.p.rc, self.p.mc):
             c.call("FLUSHALL")
+            c.call("CONFIG", "RESETSTAT")
         for c in self.configured():
             for name, v in CONFIG_DEFAULTS.items():
                 c.call("CONFIG", "SET", name, v)
@@ -1088,14 +1105,28 @@ class Run:
         self.note("DEBUG RELOAD")
         self.check("after DEBUG RELOAD")
 
+    def both(self, *args):
+        """A state check's command on both check connections (so both servers count the same
+        commands, keyspace hits and misses); Redis's reply."""
+        self.p.mc.call(*args)
+        return self.p.rc.call(*args)
+
+    def compare_stats(self, why):
+        """INFO's counters of what the stream did: calls, rejected and failed calls per command,
+        replies per error code, keyspace hits and misses, expired and evicted keys."""
+        r, m = stats_of(self.p.rc), stats_of(self.p.mc)
+        if r != m:
+            diff = sorted((k, r.get(k), m.get(k)) for k in set(r) | set(m) if r.get(k) != m.get(k))
+            self.fail("stats differ (%s):\n  " % why + "\n  ".join("%s redis %s mnemos %s" % d for d in diff))
+
     def lex_defined(self, key):
         """Lex ranges over a skiplist whose scores differ depend on its random levels: skip those."""
-        r = self.p.rc
-        r.call("SELECT", str(self.db))
-        if r.call("TYPE", key)[1][1] != b"zset" or r.call("OBJECT", "ENCODING", key)[1][1] != b"skiplist":
+        both = self.both
+        both("SELECT", str(self.db))
+        if both("TYPE", key)[1][1] != b"zset" or both("OBJECT", "ENCODING", key)[1][1] != b"skiplist":
             return True
-        lo = r.call("ZRANGE", key, "0", "0", "WITHSCORES")[1][1]
-        hi = r.call("ZRANGE", key, "-1", "-1", "WITHSCORES")[1][1]
+        lo = both("ZRANGE", key, "0", "0", "WITHSCORES")[1][1]
+        hi = both("ZRANGE", key, "-1", "-1", "WITHSCORES")[1][1]
         return lo[1][1] == hi[1][1]
 
     def check(self, why="periodic"):
@@ -1128,9 +1159,9 @@ class Run:
                 # writes with more than one node (it outgrew one quicklist node, whose layout
                 # Mnemos does not keep).
                 rdump, mdump = r.call("DUMP", k)[0], m.call("DUMP", k)[0]
-                ktype = r.call("TYPE", k)[1][1]
+                ktype = self.both("TYPE", k)[1][1]
                 # A consumer group's pending entries carry each server's delivery times.
-                grouped = ktype == b"stream" and r.call("XINFO", "GROUPS", k)[1][1]
+                grouped = ktype == b"stream" and self.both("XINFO", "GROUPS", k)[1][1]
                 if rdump != mdump and not grouped and b"hashtable" not in re_ and ktype != b"hash" and not (
                         mdump[:1] == b"$" and mdump.split(b"\r\n", 1)[1][:2] != b"\x12\x01"
                         and ktype == b"list"):
@@ -1142,6 +1173,8 @@ class Run:
             problems.append("DEBUG DIGEST redis %r mnemos %r" % (rd, md))
         if problems:
             self.fail("state differs (%s):\n  " % why + "\n  ".join(problems))
+        if self.p.stats:
+            self.compare_stats(why)
         if self.p.rep:
             self.check_replica(why)
 
@@ -1305,6 +1338,9 @@ def signature(msg):
     first = msg.split("\n")[0]
     if first.startswith("reply differs for"):
         return first.split(",")[0]
+    if first.startswith("stats differ"):
+        return "stats differ " + " ".join(line.split(" redis")[0].strip() for line in msg.split("\n")[1:]
+                                          if " redis " in line and " mnemos " in line)
     if first.startswith("state differs") or first.startswith("replica differs"):
         lines = msg.split("\n")
         if len(lines) < 2:
@@ -1369,8 +1405,10 @@ def main():
                     help="send the stream over RESP3 connections (HELLO 3): every reply in its RESP3 form")
     ap.add_argument("--getkeys", action="store_true",
                     help="also compare COMMAND GETKEYSANDFLAGS of every command before sending it")
+    ap.add_argument("--stats", action="store_true",
+                    help="also compare INFO's command, error and keyspace counters at every check")
     a = ap.parse_args()
-    pair = Pair(a.redis, a.mnemos, a.replica_port, a.resp3, a.getkeys)
+    pair = Pair(a.redis, a.mnemos, a.replica_port, a.resp3, a.getkeys, a.stats)
     if a.replay:
         with open(a.replay) as fh:
             log = [json.loads(line) for line in fh if line.strip()]

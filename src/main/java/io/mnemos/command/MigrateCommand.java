@@ -104,8 +104,7 @@ public final class MigrateCommand implements CommandFamily {
                 // Redis connects without blocking: a refused connection shows as the write failing.
                 target = null;
             } catch (IOException e) {
-                c.reply().error("IOERR error or timeout connecting to the client");
-                return;
+                throw new CommandError("IOERR error or timeout connecting to the client");
             }
             Exchange x = null;
             try {
@@ -120,8 +119,7 @@ public final class MigrateCommand implements CommandFamily {
                     mayRetry = false;
                     continue;
                 }
-                c.reply().error("IOERR error or timeout writing to target instance");
-                return;
+                throw new CommandError("IOERR error or timeout writing to target instance");
             }
             IOException readError = x.readReplies(copy);
             if (readError != null && x.error == null && x.acknowledged == 0 && mayRetry
@@ -142,16 +140,24 @@ public final class MigrateCommand implements CommandFamily {
                 }
                 c.server().propagation().propagateInstead(del);
             }
+            // Replied here rather than thrown: the DEL of what the target took is propagated all the same.
             if (x.error != null) {
-                c.reply().error("ERR Target instance replied with error: " + x.error);
+                failed(c, "ERR Target instance replied with error: " + x.error);
             } else if (readError != null) {
-                c.reply().error("IOERR error or timeout reading to target instance");
+                failed(c, "IOERR error or timeout reading to target instance");
             } else {
                 target.lastDbid = (int) dbid;
                 c.reply().ok();
             }
             return;
         }
+    }
+
+    /** An error reply counted as a thrown CommandError's is (errorstats, failed_calls). */
+    private static void failed(Client c, String error) {
+        c.server().recordError(error);
+        c.reply().error(error);
+        c.command().failedCalls++;
     }
 
     /** One round trip: AUTH, SELECT, a RESTORE per key still alive, then their replies. */

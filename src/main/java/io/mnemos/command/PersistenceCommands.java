@@ -138,8 +138,7 @@ public final class PersistenceCommands implements CommandFamily {
         Database db = c.db();
         byte[] key = c.arg(1);
         if (!replace && db.lookupWrite(key) != null) {
-            c.reply().error("BUSYKEY Target key name already exists.");
-            return;
+            throw new CommandError("BUSYKEY Target key name already exists.");
         }
         long ttl = Args.parseLong(c.arg(2));
         if (ttl < 0) {

@@ -242,6 +242,9 @@ public final class SetCommands implements CommandFamily {
         int size = set.size();
         Events.set(c, "spop", key); // before the reply, as spopWithCountCommand
         if (count >= size) {
+            // Redis replies with SMEMBERS's code (sunionDiffGenericCommand), which looks the key up
+            // again as a read: one keyspace hit more.
+            readSet(c, key);
             List<byte[]> all = set.members();
             c.reply().setHeader(all.size());
             all.forEach(c.reply()::bulk);
@@ -406,7 +409,7 @@ public final class SetCommands implements CommandFamily {
         SetValue[] sets = new SetValue[keys.length];
         boolean empty = false;
         for (int j = 0; j < keys.length; j++) {
-            SetValue s = dstkey != null ? writeSet(c, keys[j]) : readSet(c, keys[j]);
+            SetValue s = readSet(c, keys[j]); // a read lookup with or without a destination, as in Redis 7.0
             if (s == null) {
                 empty = true;
             }
@@ -508,7 +511,7 @@ public final class SetCommands implements CommandFamily {
         SetValue[] sets = new SetValue[keys.length];
         boolean sameset = false;
         for (int j = 0; j < keys.length; j++) {
-            sets[j] = dstkey != null ? writeSet(c, keys[j]) : readSet(c, keys[j]);
+            sets[j] = readSet(c, keys[j]); // a read lookup with or without a destination, as in Redis 7.0
             if (j > 0 && sets[j] != null && sets[0] == sets[j]) {
                 sameset = true;
             }

@@ -1147,7 +1147,8 @@ public final class SortedSetCommands implements CommandFamily {
         Database db = c.db();
         int j = numkeysIndex + 1;
         for (int i = 0; i < setnum; i++, j++) {
-            Entry e = dstkey != null ? db.lookupWrite(c.arg(j)) : db.lookupRead(c.arg(j));
+            // A read lookup with or without a destination (unlike the set commands' STORE forms).
+            Entry e = db.lookupRead(c.arg(j));
             Source s = new Source();
             if (e != null) {
                 if (e.value() instanceof ZSetValue z) {

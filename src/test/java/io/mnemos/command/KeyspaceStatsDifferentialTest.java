@@ -1,0 +1,104 @@
+package io.mnemos.command;
+
+import io.mnemos.testing.RealRedis;
+import io.mnemos.testing.RespConnection;
+import io.mnemos.testing.RunningServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * What INFO counts of a command sequence, against a real redis-server: keyspace hits and misses
+ * (the cache hit ratio dashboards show: which lookups count is each command's choice of a read or a
+ * write lookup), expired and evicted keys, error replies, and per command its calls, rejected and
+ * failed calls, per error code its count. Each scenario is one line of commands separated by
+ * " ; ", run on both servers after FLUSHALL and CONFIG RESETSTAT; found by
+ * {@code scripts/differential_fuzz.py --stats}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class KeyspaceStatsDifferentialTest {
+    private static final Set<String> STATS = Set.of("keyspace_hits", "keyspace_misses", "expired_keys",
+            "evicted_keys", "total_error_replies", "total_commands_processed");
+
+    private RealRedis redis;
+    private RunningServer mnemos;
+    private RespConnection real;
+    private RespConnection ours;
+
+    @BeforeAll
+    void start() throws Exception {
+        assumeTrue(RealRedis.available(), "redis-server not on PATH");
+        redis = RealRedis.start();
+        mnemos = RunningServer.start();
+        real = new RespConnection("127.0.0.1", redis.port());
+        ours = new RespConnection(mnemos.host(), mnemos.port());
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        for (AutoCloseable c : new AutoCloseable[] {real, ours, mnemos, redis}) {
+            if (c != null) {
+                c.close();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "GET a ; SET a 1 ; GET a ; MGET a b c ; EXISTS a b ; TYPE a ; STRLEN b ; GETRANGE a 0 1",
+            // The source keys of ZINTERSTORE and friends are read lookups, as for ZINTER.
+            "ZINTERSTORE z1 1 z1 ; ZADD z2 1 a ; ZUNIONSTORE z3 2 z2 z4 ; ZDIFFSTORE z5 1 z2 ; ZINTER 2 z2 z6",
+            // So are the source keys of SINTERSTORE, SUNIONSTORE and SDIFFSTORE.
+            "SADD g 1 ; SINTERSTORE s1 g w ; SUNIONSTORE s2 g w ; SDIFFSTORE s3 g w ; SINTER g w ; SINTERCARD 2 g w",
+            // SPOP of the whole set answers through SMEMBERS's code, a read lookup.
+            "SADD s 1 2 ; SPOP s 100 ; SADD s 1 2 3 ; SPOP s 1 ; SPOP s ; SPOP nope 3 ; SRANDMEMBER s 5 ; SRANDMEMBER n 2",
+            // Every error reply is counted, RESTORE's BUSYKEY too.
+            "SET e x ; RESTORE e 0 garbage ; RESTORE n 0 garbage ; RESTORE e 0 garbage REPLACE ; GET e",
+    })
+    void countsAsRedisDoes(String scenario) throws IOException {
+        assertEquals(countersAfter(real, scenario), countersAfter(ours, scenario), scenario);
+    }
+
+    private static Map<String, String> countersAfter(RespConnection c, String scenario) throws IOException {
+        c.call("FLUSHALL");
+        c.call("CONFIG", "RESETSTAT");
+        for (String command : scenario.split(" ; ")) {
+            c.call(command.split(" "));
+        }
+        Map<String, String> counters = new TreeMap<>();
+        for (String line : info(c, "stats").split("\r\n")) {
+            String[] kv = line.split(":", 2);
+            if (kv.length == 2 && STATS.contains(kv[0])) {
+                counters.put(kv[0], kv[1]);
+            }
+        }
+        for (String line : info(c, "commandstats").split("\r\n")) {
+            if (line.startsWith("cmdstat_") && !line.startsWith("cmdstat_info:")) {
+                String[] kv = line.split(":", 2);
+                // calls=N,usec=...,usec_per_call=...,rejected_calls=N,failed_calls=N: without the timings.
+                counters.put(kv[0], kv[1].replaceAll("usec=[^,]*,usec_per_call=[^,]*,", ""));
+            }
+        }
+        for (String line : info(c, "errorstats").split("\r\n")) {
+            String[] kv = line.split(":", 2);
+            if (kv.length == 2 && kv[0].startsWith("errorstat_")) {
+                counters.put(kv[0], kv[1]);
+            }
+        }
+        return counters;
+    }
+
+    private static String info(RespConnection c, String section) throws IOException {
+        return c.call("INFO", section);
+    }
+}
