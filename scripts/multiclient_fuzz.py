@@ -19,6 +19,7 @@ Usage (servers with --save ''):
   java -jar target/mnemos-server.jar --port 7655 --save ''
   scripts/multiclient_fuzz.py --redis 7650 --mnemos 7655 --seeds 1-50 --steps 2000
   scripts/multiclient_fuzz.py ... --seeds 7 --minimize   # shrink a failing stream, print it
+  scripts/multiclient_fuzz.py ... --stats                # also compare INFO's counters every 10 steps
 """
 import argparse
 import random
@@ -397,6 +398,29 @@ class Gen:
 HELLO_ID = re.compile(rb"\$2\r\nid\r\n:\d+\r\n")
 
 
+STATS = ("keyspace_hits", "keyspace_misses", "expired_keys", "evicted_keys", "total_error_replies",
+         "total_commands_processed")
+
+
+def counters(conn):
+    """INFO's counters --stats compares: per command its calls, rejected and failed calls (not the
+    timings), per error code its count, keyspace hits and misses, expired and evicted keys."""
+    out = {}
+    for section in ("stats", "commandstats", "errorstats"):
+        raw = conn.call("INFO", section).decode(errors="replace")
+        for line in raw.split("\r\n")[1:]:
+            if ":" not in line:
+                continue
+            k, v = line.split(":", 1)
+            if section == "stats" and k not in STATS:
+                continue
+            if section == "commandstats":
+                f = dict(x.split("=") for x in v.split(","))
+                v = "calls=%s,rejected_calls=%s,failed_calls=%s" % (f["calls"], f["rejected_calls"], f["failed_calls"])
+            out[k] = v
+    return out
+
+
 def normalized(data):
     return HELLO_ID.sub(b"$2\r\nid\r\n:ID\r\n", data)
 
@@ -432,6 +456,8 @@ def run(commands, args, quiet=True, seed=0):
         s.control.call("FLUSHALL")
         s.control.call("FUNCTION", "LOAD", "REPLACE", FUNCTIONS)
         s.control.call("CONFIG", "SET", "notify-keyspace-events", "")
+        if args.stats:
+            s.control.call("CONFIG", "RESETSTAT")
     sent = []
     try:
         for step, (client, cmd) in enumerate(commands):
@@ -450,6 +476,15 @@ def run(commands, args, quiet=True, seed=0):
                             for line in s.control.call("CLIENT", "LIST").decode(errors="replace").splitlines()[1:]:
                                 print("    " + " ".join(f for f in line.split() if f.split("=")[0] in
                                                        ("id", "flags", "db", "sub", "psub", "multi", "qbuf", "cmd", "resp")))
+                    return step
+            if args.stats and step % 10 == 9:
+                a, b = counters(redis.control), counters(mnemos.control)
+                if a != b:
+                    if not quiet:
+                        report(seed, step, -1, sent, b"", b"", False, False)
+                        for k in sorted(set(a) | set(b)):
+                            if a.get(k) != b.get(k):
+                                print("  %s redis %s mnemos %s" % (k, a.get(k), b.get(k)))
                     return step
             if all(c.closed for c in redis.clients):
                 break
@@ -497,6 +532,8 @@ def main():
     p.add_argument("--steps", type=int, default=2000)
     p.add_argument("--clients", type=int, default=4)
     p.add_argument("--minimize", action="store_true", help="on a divergence, shrink the stream and print it")
+    p.add_argument("--stats", action="store_true",
+                   help="also compare INFO's command, error and keyspace counters every 10 steps")
     args = p.parse_args()
     lo, _, hi = args.seeds.partition("-")
     for seed in range(int(lo), int(hi or lo) + 1):

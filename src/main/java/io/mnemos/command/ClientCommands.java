@@ -583,10 +583,14 @@ public final class ClientCommands implements CommandFamily {
         boolean done = target != null && c.server().blockedClients().unblock(target, (t, b) -> {
             if (!asError) {
                 dispatcher.answerTimedOut(t, b);
+                b.spec().failedCalls++; // Redis 7.0 counts an unblocked command as failed either way
                 return;
             }
             dispatcher.answerBlockedWithError(t, b, "UNBLOCKED client unblocked via CLIENT UNBLOCK");
         });
+        if (done && error) {
+            c.command().failedCalls++; // its call() saw the error reply it made go out
+        }
         c.reply().integer(done ? 1 : 0);
     }
 

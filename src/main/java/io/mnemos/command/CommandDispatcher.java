@@ -169,6 +169,9 @@ public final class CommandDispatcher {
             c.reply().ok();
             c.closeAfterReply();
             server.monitors().feed(c, c.db().id(), argv);
+            CommandSpec quit = table.resolve(new byte[][] {QUIT});
+            quit.calls++; // counted as a command (INFO commandstats, total_commands_processed)
+            server.stats().totalCommandsProcessed++;
             return true;
         }
         CommandSpec spec = table.resolve(argv);
@@ -404,18 +407,22 @@ public final class CommandDispatcher {
         }
         // Command propagation (AOF, later replication): after the command, as Redis's call().
         server.propagation().exit(c, spec, argv, dirtied);
-        if (c.blocked()) {
-            return; // accounted for once it is answered, as Redis's updateStatsOnUnblock
-        }
         long end = System.nanoTime();
         if (inReadBatch) {
             batchClock = end;
         }
         long micros = (end - start) / 1000;
-        spec.calls++;
         spec.micros += micros;
+        // Redis 7.0's call() counts a command when it runs, also one that blocks; served later
+        // (run here again) it is not counted twice, as updateStatsOnUnblock adds only its time.
+        if (!reprocessing) {
+            spec.calls++;
+            server.stats().totalCommandsProcessed++;
+        }
+        if (c.blocked()) {
+            return; // latency and slowlog once it is answered
+        }
         server.latency().commandExecuted(spec, micros);
-        server.stats().totalCommandsProcessed++;
         server.slowlog().record(c, argv, micros);
     }
 
@@ -622,11 +629,17 @@ public final class CommandDispatcher {
         Tracking tracking = server.tracking();
         Client current = tracking.current();
         tracking.current(c); // handleClientsBlockedOnKeys sets server.current_client
+        // Redis serves a blocked client with lookups that count no keyspace hits or misses.
+        io.mnemos.store.KeyspaceStats stats = server.keyspace().stats();
+        long hits = stats.hits;
+        long misses = stats.misses;
         try {
             withReplyMode(c, () -> call(c, b.spec(), b.argv()));
         } finally {
             reprocessing = false;
             tracking.current(current);
+            stats.hits = hits;
+            stats.misses = misses;
         }
     }
 
@@ -656,10 +669,9 @@ public final class CommandDispatcher {
         });
     }
 
+    /** A blocked command answered without running again: counted when it blocked (see callCommand). */
     public void answerBlocked(Client c, BlockedClients.Block b, Runnable reply) {
         withReplyMode(c, reply);
-        b.spec().calls++;
-        server.stats().totalCommandsProcessed++;
     }
 
     /** Applies CLIENT REPLY OFF/SKIP to a reply written outside {@link #dispatch}. */
