@@ -399,20 +399,22 @@ HELLO_ID = re.compile(rb"\$2\r\nid\r\n:\d+\r\n")
 
 
 STATS = ("keyspace_hits", "keyspace_misses", "expired_keys", "evicted_keys", "total_error_replies",
-         "total_commands_processed")
+         "total_commands_processed", "pubsub_channels", "pubsub_patterns", "pubsubshard_channels",
+         "tracking_total_keys", "tracking_total_items", "tracking_total_prefixes", "connected_clients",
+         "blocked_clients", "tracking_clients", "clients_in_timeout_table")
 
 
 def counters(conn):
     """INFO's counters --stats compares: per command its calls, rejected and failed calls (not the
     timings), per error code its count, keyspace hits and misses, expired and evicted keys."""
     out = {}
-    for section in ("stats", "commandstats", "errorstats"):
+    for section in ("clients", "stats", "commandstats", "errorstats"):
         raw = conn.call("INFO", section).decode(errors="replace")
         for line in raw.split("\r\n")[1:]:
             if ":" not in line:
                 continue
             k, v = line.split(":", 1)
-            if section == "stats" and k not in STATS:
+            if section in ("clients", "stats") and k not in STATS:
                 continue
             if section == "commandstats":
                 f = dict(x.split("=") for x in v.split(","))
