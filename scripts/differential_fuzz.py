@@ -959,13 +959,16 @@ STATS = ("keyspace_hits", "keyspace_misses", "expired_keys", "evicted_keys", "to
 
 
 def stats_of(conn):
-    """The counters --stats compares (INFO commandstats without its timings)."""
+    """The counters --stats compares (INFO commandstats without its timings, INFO keyspace without
+    avg_ttl)."""
     out = {k: v for k, v in info_fields(conn, "stats").items() if k in STATS}
     for k, v in info_fields(conn, "commandstats").items():
         fields = dict(x.split("=") for x in v.split(","))
         out[k] = "calls=%s,rejected_calls=%s,failed_calls=%s" % (
             fields["calls"], fields["rejected_calls"], fields["failed_calls"])
     out.update(info_fields(conn, "errorstats"))
+    for k, v in info_fields(conn, "keyspace").items():
+        out[k] = ",".join(x for x in v.split(",") if not x.startswith("avg_ttl="))
     return out
 
 
