@@ -423,6 +423,20 @@ def counters(conn):
     return out
 
 
+CLIENT_FIELDS = ("flags", "db", "sub", "psub", "ssub", "multi", "cmd", "resp", "name")
+
+
+def client_fields(side):
+    """CLIENT LIST's state fields of each fuzzed client (by index), as --stats compares them."""
+    index = {str(i): n for n, i in enumerate(side.ids)}
+    out = {}
+    for line in side.control.call("CLIENT", "LIST").decode(errors="replace").splitlines()[1:]:
+        f = dict(x.split("=", 1) for x in line.split() if "=" in x)
+        if f.get("id") in index:
+            out["client%d" % index[f["id"]]] = " ".join("%s=%s" % (k, f.get(k)) for k in CLIENT_FIELDS)
+    return out
+
+
 def normalized(data):
     return HELLO_ID.sub(b"$2\r\nid\r\n:ID\r\n", data)
 
@@ -481,6 +495,8 @@ def run(commands, args, quiet=True, seed=0):
                     return step
             if args.stats and step % 10 == 9:
                 a, b = counters(redis.control), counters(mnemos.control)
+                a.update(client_fields(redis))
+                b.update(client_fields(mnemos))
                 if a != b:
                     if not quiet:
                         report(seed, step, -1, sent, b"", b"", False, False)
