@@ -22,11 +22,15 @@ Usage (servers with --save ''):
   scripts/multiclient_fuzz.py ... --stats                # also compare INFO's counters every 10 steps
 """
 import argparse
+import os
 import random
 import re
 import socket
 import sys
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import differential_fuzz  # noqa: E402 (its RESP parser)
 
 # ---------------------------------------------------------------- connections
 
@@ -437,6 +441,25 @@ def client_fields(side):
     return out
 
 
+def slowlog_entries(side):
+    """SLOWLOG GET of everything since the last call (slowlog-log-slower-than 0 logs every command):
+    each entry's arguments and client name, in the log's order; the log is reset after."""
+    reader = differential_fuzz.Conn.__new__(differential_fuzz.Conn)
+    reader.sock, reader.buf = side.control.sock, b""
+    reader.send(["SLOWLOG", "GET", "-1"])
+    _, (_, entries) = reader.read()
+    side.control.call("SLOWLOG", "RESET")
+    index = {str(i).encode(): b"ID%d" % n for n, i in enumerate(side.ids)}
+
+    def shown(args):
+        # A client id (after UNBLOCK, ID, REDIRECT) differs between the servers: shown as its index.
+        return b" ".join(index.get(a, a) if n > 0 and args[n - 1].upper() in (b"UNBLOCK", b"ID", b"REDIRECT")
+                         else a for n, a in enumerate(args))
+    # The control connection's own commands race with the step's (another socket): left out.
+    return [shown([a[1] for a in e[1][3][1]]) + b" @" + e[1][5][1] for e in entries
+            if e[1][5][1] != b"fuzz-control"]
+
+
 def normalized(data):
     return HELLO_ID.sub(b"$2\r\nid\r\n:ID\r\n", data)
 
@@ -473,7 +496,11 @@ def run(commands, args, quiet=True, seed=0):
         s.control.call("FUNCTION", "LOAD", "REPLACE", FUNCTIONS)
         s.control.call("CONFIG", "SET", "notify-keyspace-events", "")
         if args.stats:
+            s.control.call("CLIENT", "SETNAME", "fuzz-control")
             s.control.call("CONFIG", "RESETSTAT")
+            s.control.call("CONFIG", "SET", "slowlog-log-slower-than", "0")
+            s.control.call("CONFIG", "SET", "slowlog-max-len", "100000")
+            s.control.call("SLOWLOG", "RESET")
     sent = []
     try:
         for step, (client, cmd) in enumerate(commands):
@@ -497,6 +524,7 @@ def run(commands, args, quiet=True, seed=0):
                 a, b = counters(redis.control), counters(mnemos.control)
                 a.update(client_fields(redis))
                 b.update(client_fields(mnemos))
+                a["slowlog"], b["slowlog"] = slowlog_entries(redis), slowlog_entries(mnemos)
                 if a != b:
                     if not quiet:
                         report(seed, step, -1, sent, b"", b"", False, False)

@@ -591,6 +591,11 @@ public final class ClientCommands implements CommandFamily {
         if (done && error) {
             c.command().failedCalls++; // its call() saw the error reply it made go out
         }
+        if (done) {
+            // Redis 7.0 logs the unblocked command in the slow log without its arguments (released
+            // when it blocked), with the time it ran before blocking: about nothing.
+            c.server().slowlog().record(target, new byte[0][], 0);
+        }
         c.reply().integer(done ? 1 : 0);
     }
 

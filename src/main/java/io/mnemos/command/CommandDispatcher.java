@@ -423,7 +423,8 @@ public final class CommandDispatcher {
             return; // latency and slowlog once it is answered
         }
         server.latency().commandExecuted(spec, micros);
-        server.slowlog().record(c, argv, micros);
+        // A served blocked command is logged as its client sent it (XREAD's '$' unresolved).
+        server.slowlog().record(c, reprocessing && servedRequestArgv != null ? servedRequestArgv : argv, micros);
     }
 
     /**
@@ -633,10 +634,12 @@ public final class CommandDispatcher {
         io.mnemos.store.KeyspaceStats stats = server.keyspace().stats();
         long hits = stats.hits;
         long misses = stats.misses;
+        servedRequestArgv = b.requestArgv();
         try {
             withReplyMode(c, () -> call(c, b.spec(), b.argv()));
         } finally {
             reprocessing = false;
+            servedRequestArgv = null;
             tracking.current(current);
             stats.hits = hits;
             stats.misses = misses;
@@ -645,6 +648,8 @@ public final class CommandDispatcher {
 
     /** While a blocked client's command runs again: MONITOR showed it when it blocked. */
     private boolean reprocessing;
+    /** The request of the blocked command being served, as its client sent it. */
+    private byte[][] servedRequestArgv;
 
     /**
      * replyToBlockedClientTimedOut (a timeout, or CLIENT UNBLOCK): a blocking pop answers a null

@@ -812,10 +812,11 @@ public final class StreamCommands implements CommandFamily {
                 return;
             }
             List<byte[]> keys = new ArrayList<>();
+            byte[][] rerun = c.argv().clone(); // the request itself stays as sent (MONITOR, SLOWLOG)
             for (int i = 0; i < streamsCount; i++) {
                 int idArg = streamsArg + streamsCount + i;
                 if (Args.text(c.arg(idArg)).equals("$")) {
-                    c.argv()[idArg] = ids[i].toBytes();
+                    rerun[idArg] = ids[i].toBytes();
                 }
                 keys.add(c.arg(streamsArg + i));
             }
@@ -823,7 +824,7 @@ public final class StreamCommands implements CommandFamily {
             if (served != null) {
                 at = c.server().blockedClients().servingTimeoutAt(c); // still the deadline it blocked with
             }
-            c.server().blockedClients().block(c, keys, ValueType.STREAM, at);
+            c.server().blockedClients().block(c, keys, ValueType.STREAM, at, rerun);
             return;
         }
         reply.nullArray();

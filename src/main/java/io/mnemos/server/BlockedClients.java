@@ -31,7 +31,10 @@ public final class BlockedClients {
         final int db;
         final List<WatchedKeys.Key> keys;
         final ValueType type;
+        /** What runs again to serve it (XREAD's '$' resolved)... */
         final byte[][] argv;
+        /** ...and the request as the client sent it, which the slow log shows. */
+        final byte[][] requestArgv;
         final CommandSpec spec;
         /** Absolute expiry in ms on the keyspace clock, 0 for none. */
         final long timeoutAt;
@@ -39,13 +42,14 @@ public final class BlockedClients {
         final long seq;
         ScheduledFuture<?> timer;
 
-        Block(Client client, int db, List<WatchedKeys.Key> keys, ValueType type, byte[][] argv, CommandSpec spec,
-              long timeoutAt, long seq) {
+        Block(Client client, int db, List<WatchedKeys.Key> keys, ValueType type, byte[][] argv, byte[][] requestArgv,
+              CommandSpec spec, long timeoutAt, long seq) {
             this.client = client;
             this.db = db;
             this.keys = keys;
             this.type = type;
             this.argv = argv;
+            this.requestArgv = requestArgv;
             this.spec = spec;
             this.timeoutAt = timeoutAt;
             this.seq = seq;
@@ -53,6 +57,10 @@ public final class BlockedClients {
 
         public byte[][] argv() {
             return argv;
+        }
+
+        public byte[][] requestArgv() {
+            return requestArgv;
         }
 
         public CommandSpec spec() {
@@ -82,6 +90,7 @@ public final class BlockedClients {
     private byte[] servingKey;
     private long servingTimeoutAt;
     private long servingSeq;
+    private byte[][] servingRequestArgv;
     private long nextSeq;
 
     /**
@@ -123,6 +132,11 @@ public final class BlockedClients {
      * its database to hold a {@code type} value, until {@code timeoutAt} (0 = forever).
      */
     public void block(Client c, List<byte[]> keys, ValueType type, long timeoutAt) {
+        block(c, keys, type, timeoutAt, c.argv());
+    }
+
+    /** {@link #block}, to run {@code rerun} rather than the request again once a key is ready. */
+    public void block(Client c, List<byte[]> keys, ValueType type, long timeoutAt, byte[][] rerun) {
         List<WatchedKeys.Key> unique = new ArrayList<>();
         for (byte[] k : keys) {
             WatchedKeys.Key key = new WatchedKeys.Key(k);
@@ -134,7 +148,8 @@ public final class BlockedClients {
         // Redis leaves such a client where it was.
         boolean again = c == servingClient;
         long seq = again ? servingSeq : nextSeq++;
-        Block b = new Block(c, c.db().id(), unique, type, c.argv(), c.command(), timeoutAt, seq);
+        Block b = new Block(c, c.db().id(), unique, type, rerun, again ? servingRequestArgv : c.argv(), c.command(),
+                timeoutAt, seq);
         if (unique.isEmpty()) {
             keyless.add(c); // WAIT: no key to wake it, only its timeout or CLIENT UNBLOCK
         }
@@ -299,11 +314,13 @@ public final class BlockedClients {
                         servingKey = r.key().bytes();
                         servingTimeoutAt = b.timeoutAt;
                         servingSeq = b.seq;
+                        servingRequestArgv = b.requestArgv;
                         try {
                             serve.accept(receiver, b);
                         } finally {
                             servingClient = null;
                             servingKey = null;
+                            servingRequestArgv = null;
                         }
                         if (!receiver.blocked()) {
                             receiver.unblocked();
