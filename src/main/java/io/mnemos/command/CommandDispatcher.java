@@ -463,7 +463,22 @@ public final class CommandDispatcher {
         if (servedListPop) {
             return;
         }
-        List<Integer> positions = keyPositions(spec, argv);
+        // MOVE and COPY ... DB write the key of another database: COPY only that one, MOVE both.
+        int targetDb = -1;
+        byte[] targetKey = null;
+        if (name.equals("move")) {
+            targetDb = dbIndex(argv[2]);
+            targetKey = argv[1];
+        } else if (name.equals("copy")) {
+            for (int i = 3; i + 1 < argv.length; i++) {
+                if (Args.is(argv[i], "db")) {
+                    targetDb = dbIndex(argv[i + 1]);
+                    targetKey = argv[2];
+                }
+            }
+        }
+        // COPY ... DB signals only its destination, in the other database (below).
+        List<Integer> positions = name.equals("copy") && targetKey != null ? List.of() : keyPositions(spec, argv);
         Object[] after = before == null ? null : fingerprints(c, spec, argv);
         int written = servedListMove ? 1 : writtenKeyIndex(name, positions);
         boolean destinationFirst = DESTINATION_FIRST.contains(name);
@@ -479,20 +494,6 @@ public final class CommandDispatcher {
             watches.touch(c.db(), argv[pos]);
             if (tracking.any()) {
                 tracking.invalidateKey(c, argv[pos], true);
-            }
-        }
-        // MOVE and COPY ... DB also write the key of another database.
-        int targetDb = -1;
-        byte[] targetKey = null;
-        if (name.equals("move")) {
-            targetDb = dbIndex(argv[2]);
-            targetKey = argv[1];
-        } else if (name.equals("copy")) {
-            for (int i = 3; i + 1 < argv.length; i++) {
-                if (Args.is(argv[i], "db")) {
-                    targetDb = dbIndex(argv[i + 1]);
-                    targetKey = argv[2];
-                }
             }
         }
         if (targetDb >= 0 && targetDb < server.keyspace().count()) {

@@ -50,6 +50,8 @@ class TransactionCommandsDifferentialTest {
         "A SET mv 1", "A WATCH mv", "B SELECT 1", "B SET mv 2", "B MOVE mv 0", "B SELECT 0", "A MULTI", "A EXEC",
         "A SELECT 1", "A WATCH mv", "A SELECT 0", "B MOVE mv 1", "A MULTI", "A EXEC",
         "A SET cp 1", "A SELECT 1", "A WATCH cp2", "A SELECT 0", "B COPY cp cp2 DB 1", "A MULTI", "A EXEC",
+        // COPY ... DB writes only the other database's key: a key of that name watched here stays clean.
+        "A SET cp3 1", "A WATCH cp3", "B COPY cp cp3 DB 1 REPLACE", "A MULTI", "A GET cp3", "A EXEC",
         "A DEL x1 x2", "A SET x1 1", "A WATCH x2", "B DEL x1 x2", "A MULTI", "A EXEC",
         "A SET x2 1", "A WATCH x2", "B UNLINK x1 x2", "A MULTI", "A EXEC",
         "A RPUSH p1 a", "A RPUSH p2 b", "A WATCH p2", "B LMPOP 2 p1 p2 LEFT", "A MULTI", "A EXEC",
