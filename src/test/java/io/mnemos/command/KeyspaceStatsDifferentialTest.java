@@ -1,8 +1,7 @@
 package io.mnemos.command;
 
-import io.mnemos.testing.RealRedis;
+import io.mnemos.testing.DifferentialRun;
 import io.mnemos.testing.RespConnection;
-import io.mnemos.testing.RunningServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -15,7 +14,6 @@ import java.util.Set;
 import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * What INFO counts of a command sequence, against a real redis-server: keyspace hits and misses
@@ -30,26 +28,17 @@ class KeyspaceStatsDifferentialTest {
     private static final Set<String> STATS = Set.of("keyspace_hits", "keyspace_misses", "expired_keys",
             "evicted_keys", "total_error_replies", "total_commands_processed");
 
-    private RealRedis redis;
-    private RunningServer mnemos;
-    private RespConnection real;
-    private RespConnection ours;
+    private DifferentialRun run;
 
     @BeforeAll
     void start() throws Exception {
-        assumeTrue(RealRedis.available(), "redis-server not on PATH");
-        redis = RealRedis.start();
-        mnemos = RunningServer.start();
-        real = new RespConnection("127.0.0.1", redis.port());
-        ours = new RespConnection(mnemos.host(), mnemos.port());
+        run = DifferentialRun.start();
     }
 
     @AfterAll
     void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {real, ours, mnemos, redis}) {
-            if (c != null) {
-                c.close();
-            }
+        if (run != null) {
+            run.close();
         }
     }
 
@@ -66,7 +55,7 @@ class KeyspaceStatsDifferentialTest {
             "SET e x ; RESTORE e 0 garbage ; RESTORE n 0 garbage ; RESTORE e 0 garbage REPLACE ; GET e",
     })
     void countsAsRedisDoes(String scenario) throws IOException {
-        assertEquals(countersAfter(real, scenario), countersAfter(ours, scenario), scenario);
+        assertEquals(countersAfter(run.real(), scenario), countersAfter(run.ours(), scenario), scenario);
     }
 
     /**
@@ -76,47 +65,43 @@ class KeyspaceStatsDifferentialTest {
      */
     @org.junit.jupiter.api.Test
     void blockedCommandsAndQuitCountAsRedisDoes() throws Exception {
-        assertEquals(blockingTranscript(real, redis.port()), blockingTranscript(ours, mnemos.port()));
+        try (RespConnection realClient = run.connectReal(); RespConnection realQuitter = run.connectReal();
+             RespConnection ourClient = run.connectOurs(); RespConnection ourQuitter = run.connectOurs()) {
+            assertEquals(blockingTranscript(run.real(), realClient, realQuitter),
+                    blockingTranscript(run.ours(), ourClient, ourQuitter));
+        }
     }
 
-    private static java.util.List<Map<String, String>> blockingTranscript(RespConnection ctl, int port) throws Exception {
+    /** {@code b} blocks in several ways, {@code ctl} ends each wait, {@code q} quits in a transaction. */
+    private static java.util.List<Map<String, String>> blockingTranscript(RespConnection ctl, RespConnection b,
+            RespConnection q) throws Exception {
         java.util.List<Map<String, String>> snapshots = new java.util.ArrayList<>();
         ctl.call("FLUSHALL");
         ctl.call("CONFIG", "RESETSTAT");
-        try (RespConnection b = new RespConnection("127.0.0.1", port)) {
-            String id = b.call("CLIENT", "ID").substring(1).strip();
-            String[][] steps = {
-                    {"BLPOP k1 0", "CLIENT UNBLOCK " + id},
-                    {"XREAD BLOCK 0 STREAMS x $", "XADD x 1-1 f v"},
-                    {"BLMOVE a b LEFT LEFT 0", "RPUSH a v"},
-                    {"BLMOVE a b LEFT LEFT 0", "CLIENT UNBLOCK " + id + " ERROR"},
-                    {"WAIT 1 0", "CLIENT UNBLOCK " + id},
-                    {"BLPOP k2 0.01", null}};
-            for (String[] step : steps) {
-                b.sendRaw(RespConnection.encode(step[0].split(" ")));
-                if (step[1] == null) {
-                    b.readReply();
-                    snapshots.add(counters(ctl));
-                    continue;
-                }
-                long deadline = System.nanoTime() + 5_000_000_000L;
-                while (!info(ctl, "clients").contains("blocked_clients:1\r\n") && System.nanoTime() < deadline) {
-                    Thread.sleep(5);
-                }
-                snapshots.add(counters(ctl));
-                ctl.call(step[1].split(" "));
+        String id = b.call("CLIENT", "ID").substring(1).strip();
+        String[][] steps = {
+                {"BLPOP k1 0", "CLIENT UNBLOCK " + id},
+                {"XREAD BLOCK 0 STREAMS x $", "XADD x 1-1 f v"},
+                {"BLMOVE a b LEFT LEFT 0", "RPUSH a v"},
+                {"BLMOVE a b LEFT LEFT 0", "CLIENT UNBLOCK " + id + " ERROR"},
+                {"WAIT 1 0", "CLIENT UNBLOCK " + id},
+                {"BLPOP k2 0.01", null}};
+        for (String[] step : steps) {
+            b.sendRaw(RespConnection.encode(step[0].split(" ")));
+            if (step[1] == null) {
                 b.readReply();
                 snapshots.add(counters(ctl));
+                continue;
             }
+            awaitInfo(ctl, "blocked_clients:1\r\n");
+            snapshots.add(counters(ctl));
+            ctl.call(step[1].split(" "));
+            b.readReply();
+            snapshots.add(counters(ctl));
         }
-        try (RespConnection q = new RespConnection("127.0.0.1", port)) {
-            q.call("MULTI");
-            q.call("QUIT");
-        }
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (!info(ctl, "clients").contains("connected_clients:1\r\n") && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+        q.call("MULTI");
+        q.call("QUIT");
+        awaitInfo(ctl, "connected_clients:2\r\n");
         snapshots.add(counters(ctl));
         return snapshots;
     }
@@ -157,6 +142,13 @@ class KeyspaceStatsDifferentialTest {
         long infos = infoCalls.find() ? Long.parseLong(infoCalls.group(1)) : 0;
         counters.computeIfPresent("total_commands_processed", (k, v) -> Long.toString(Long.parseLong(v) - infos));
         return counters;
+    }
+
+    private static void awaitInfo(RespConnection c, String field) throws Exception {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!info(c, "clients").contains(field) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
     }
 
     private static String info(RespConnection c, String section) throws IOException {

@@ -157,6 +157,16 @@ public final class DifferentialRun implements AutoCloseable {
         return ours;
     }
 
+    /** A further connection to the real redis-server (for a second client). */
+    public RespConnection connectReal() throws IOException {
+        return new RespConnection("127.0.0.1", redis.port());
+    }
+
+    /** A further connection to Mnemos (for a second client). */
+    public RespConnection connectOurs() throws IOException {
+        return new RespConnection(mnemos.host(), mnemos.port());
+    }
+
     /** A uniformly chosen element of {@code from}: the building block of random commands. */
     public static String pick(Random rnd, String[] from) {
         return from[rnd.nextInt(from.length)];
