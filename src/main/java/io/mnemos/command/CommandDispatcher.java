@@ -109,8 +109,10 @@ public final class CommandDispatcher {
         this.server = server;
         this.table = table;
         server.blockedClients().onTimeout(this::answerTimedOut);
-        server.blockedClients().onDeletedStream(
-                (c, b) -> answerBlockedWithError(c, b, "UNBLOCKED the stream key no longer exists"));
+        server.blockedClients().onDeletedStream((c, b) -> {
+            answerBlockedWithError(c, b, "UNBLOCKED the stream key no longer exists");
+            server.slowlog().record(c, b.requestArgv(), 0); // updateStatsOnUnblock logs it, with its arguments
+        });
     }
 
     public CommandTable table() {
@@ -170,8 +172,9 @@ public final class CommandDispatcher {
             c.closeAfterReply();
             server.monitors().feed(c, c.db().id(), argv);
             CommandSpec quit = table.resolve(new byte[][] {QUIT});
-            quit.calls++; // counted as a command (INFO commandstats, total_commands_processed)
+            quit.calls++; // counted and logged as a command (INFO commandstats, SLOWLOG)
             server.stats().totalCommandsProcessed++;
+            server.slowlog().record(c, argv, 0);
             return true;
         }
         CommandSpec spec = table.resolve(argv);

@@ -15,7 +15,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * What the slow log (slowlog-log-slower-than 0) shows of blocked commands, against a real
  * redis-server: a served command as its client sent it (XREAD's '$' unresolved), after the command
  * that served it; a command CLIENT UNBLOCK ended as an entry without arguments, before CLIENT
- * UNBLOCK's own; a timed-out one not at all.
+ * UNBLOCK's own; a timed-out one not at all; a group reader whose stream was deleted with its
+ * arguments; QUIT as a command.
  */
 class SlowlogOfBlockedCommandsDifferentialTest {
 
@@ -37,11 +38,13 @@ class SlowlogOfBlockedCommandsDifferentialTest {
             ctl.call("XADD", "x", "1-1", "f", "v");
             String id = b.call("CLIENT", "ID").substring(1).strip();
             String[][] steps = {
+                    {"XREADGROUP GROUP g c BLOCK 0 STREAMS x >", "DEL x"},
                     {"XREAD BLOCK 0 STREAMS x $", "XADD x 2-1 f v"},
                     {"BLPOP l 0", "RPUSH l a"},
                     {"BLMOVE a l2 LEFT LEFT 0", "CLIENT UNBLOCK " + id},
                     {"BLPOP l 0", "CLIENT UNBLOCK " + id + " ERROR"},
                     {"BLPOP l 0.01", null}};
+            ctl.call("XGROUP", "CREATE", "x", "g", "$");
             for (String[] step : steps) {
                 b.sendRaw(RespConnection.encode(step[0].split(" ")));
                 if (step[1] == null) {
@@ -58,6 +61,11 @@ class SlowlogOfBlockedCommandsDifferentialTest {
                 out.add(b.readReply());
                 out.add(entries(ctl, id));
             }
+            ctl.call("SLOWLOG", "RESET");
+            try (RespConnection q = new RespConnection("127.0.0.1", port)) {
+                q.call("QUIT");
+            }
+            out.add(entries(ctl, id).replaceAll("\\$\\d+\r\n127\\.0\\.0\\.1:\\d+\r\n", "(peer)\r\n"));
             ctl.call("CONFIG", "SET", "slowlog-log-slower-than", "10000");
         }
         return out;
