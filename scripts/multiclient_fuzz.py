@@ -311,7 +311,7 @@ class Gen:
             return self.pick([["PUBSUB", "CHANNELS", "ch1"], ["PUBSUB", "NUMSUB"] + CHANNELS[:2], ["PUBSUB", "NUMPAT"],
                               ["PUBSUB", "CHANNELS", "news.a"]])
         if c == 8:
-            return ["CONFIG", "SET", "notify-keyspace-events", self.pick(["", "KEA", "Kl", "Ez", "Elg$"])]
+            return ["CONFIG", "SET", "notify-keyspace-events", self.pick(["", "KEA", "Kl", "Ez", "Elg$", "KEAm", "Em"])]
         return ["PING"] + ([self.pick(["x", ""])] if r.random() < 0.5 else [])
 
     def transaction(self, client):
