@@ -172,6 +172,8 @@ public final class CommandDispatcher {
             c.closeAfterReply();
             server.monitors().feed(c, c.db().id(), argv);
             CommandSpec quit = table.resolve(new byte[][] {QUIT});
+            c.setRequest(argv, quit);
+            c.lastCommand(quit.fullName());
             quit.calls++; // counted and logged as a command (INFO commandstats, SLOWLOG)
             server.stats().totalCommandsProcessed++;
             server.slowlog().record(c, argv, 0);
