@@ -581,20 +581,19 @@ public final class ClientCommands implements CommandFamily {
         boolean asError = error;
         CommandDispatcher dispatcher = c.server().dispatcher();
         boolean done = target != null && c.server().blockedClients().unblock(target, (t, b) -> {
-            if (!asError) {
+            if (asError) {
+                dispatcher.answerBlockedWithError(t, b, "UNBLOCKED client unblocked via CLIENT UNBLOCK");
+            } else {
                 dispatcher.answerTimedOut(t, b);
-                b.spec().failedCalls++; // Redis 7.0 counts an unblocked command as failed either way
-                return;
+                b.spec().failedCalls++;
             }
-            dispatcher.answerBlockedWithError(t, b, "UNBLOCKED client unblocked via CLIENT UNBLOCK");
+            // Redis 7.0's updateStatsOnUnblock for it: a failed call either way, a latency sample,
+            // and a slow log entry without arguments (released when it blocked) for the time it ran.
+            c.server().latency().commandExecuted(b.spec(), 0);
+            c.server().slowlog().record(t, new byte[0][], 0);
         });
         if (done && error) {
             c.command().failedCalls++; // its call() saw the error reply it made go out
-        }
-        if (done) {
-            // Redis 7.0 logs the unblocked command in the slow log without its arguments (released
-            // when it blocked), with the time it ran before blocking: about nothing.
-            c.server().slowlog().record(target, new byte[0][], 0);
         }
         c.reply().integer(done ? 1 : 0);
     }

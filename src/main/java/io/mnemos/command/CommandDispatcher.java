@@ -174,8 +174,9 @@ public final class CommandDispatcher {
             CommandSpec quit = table.resolve(new byte[][] {QUIT});
             c.setRequest(argv, quit);
             c.lastCommand(quit.fullName());
-            quit.calls++; // counted and logged as a command (INFO commandstats, SLOWLOG)
+            quit.calls++; // counted and logged as a command (INFO commandstats, LATENCY, SLOWLOG)
             server.stats().totalCommandsProcessed++;
+            server.latency().commandExecuted(quit, 0);
             server.slowlog().record(c, argv, 0);
             return true;
         }

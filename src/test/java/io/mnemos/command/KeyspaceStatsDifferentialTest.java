@@ -19,9 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * What INFO counts of a command sequence, against a real redis-server: keyspace hits and misses
  * (the cache hit ratio dashboards show: which lookups count is each command's choice of a read or a
  * write lookup), expired and evicted keys, error replies, and per command its calls, rejected and
- * failed calls, per error code its count. Each scenario is one line of commands separated by
- * " ; ", run on both servers after FLUSHALL and CONFIG RESETSTAT; found by
- * {@code scripts/differential_fuzz.py --stats}.
+ * failed calls and LATENCY HISTOGRAM samples, per error code its count. Each scenario is one line
+ * of commands separated by " ; ", run on both servers after FLUSHALL and CONFIG RESETSTAT; found
+ * by {@code scripts/differential_fuzz.py --stats}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KeyspaceStatsDifferentialTest {
@@ -134,6 +134,15 @@ class KeyspaceStatsDifferentialTest {
             String[] kv = line.split(":", 2);
             if (kv.length == 2 && kv[0].startsWith("errorstat_")) {
                 counters.put(kv[0], kv[1]);
+            }
+        }
+        // LATENCY HISTOGRAM's count of samples per command (its buckets hold times).
+        java.util.regex.Matcher sampled = java.util.regex.Pattern
+                .compile("\\$\\d+\r\n([a-z|_-]+)\r\n\\*4\r\n\\$5\r\ncalls\r\n:(\\d+)\r\n")
+                .matcher(c.call("LATENCY", "HISTOGRAM"));
+        while (sampled.find()) {
+            if (!sampled.group(1).equals("info") && !sampled.group(1).equals("latency|histogram")) {
+                counters.put("latency_samples_" + sampled.group(1), sampled.group(2));
             }
         }
         // Without the INFO calls themselves, which waiting for a client to block repeats at will.
