@@ -441,13 +441,25 @@ def client_fields(side):
     return out
 
 
+def parsed_call(conn, *args):
+    """A command on conn and its reply parsed (differential_fuzz's parser): arrays too."""
+    reader = differential_fuzz.Conn.__new__(differential_fuzz.Conn)
+    reader.sock, reader.buf = conn.sock, b""
+    reader.send(list(args))
+    return reader.read()[1]
+
+
+def latency_samples(side):
+    """LATENCY HISTOGRAM's count of samples per command (not its buckets, which hold times)."""
+    _, p = parsed_call(side.control, "LATENCY", "HISTOGRAM")
+    return {"latency_samples_" + p[i][1].decode(): p[i + 1][1][1][1] for i in range(0, len(p), 2)
+            if p[i][1] not in (b"info", b"client|list", b"latency|histogram", b"slowlog|get", b"slowlog|reset")}
+
+
 def slowlog_entries(side):
     """SLOWLOG GET of everything since the last call (slowlog-log-slower-than 0 logs every command):
     each entry's arguments and client name, in the log's order; the log is reset after."""
-    reader = differential_fuzz.Conn.__new__(differential_fuzz.Conn)
-    reader.sock, reader.buf = side.control.sock, b""
-    reader.send(["SLOWLOG", "GET", "-1"])
-    _, (_, entries) = reader.read()
+    _, entries = parsed_call(side.control, "SLOWLOG", "GET", "-1")
     side.control.call("SLOWLOG", "RESET")
     index = {str(i).encode(): b"ID%d" % n for n, i in enumerate(side.ids)}
 
@@ -524,6 +536,8 @@ def run(commands, args, quiet=True, seed=0):
                 a, b = counters(redis.control), counters(mnemos.control)
                 a.update(client_fields(redis))
                 b.update(client_fields(mnemos))
+                a.update(latency_samples(redis))
+                b.update(latency_samples(mnemos))
                 a["slowlog"], b["slowlog"] = slowlog_entries(redis), slowlog_entries(mnemos)
                 if a != b:
                     if not quiet:
