@@ -111,7 +111,9 @@ public final class CommandDispatcher {
         server.blockedClients().onTimeout(this::answerTimedOut);
         server.blockedClients().onDeletedStream((c, b) -> {
             answerBlockedWithError(c, b, "UNBLOCKED the stream key no longer exists");
-            server.slowlog().record(c, b.requestArgv(), 0); // updateStatsOnUnblock logs it, with its arguments
+            // updateStatsOnUnblock: a latency sample and a slow log entry, with its arguments.
+            server.latency().commandExecuted(b.spec(), 0);
+            server.slowlog().record(c, b.requestArgv(), 0);
         });
     }
 

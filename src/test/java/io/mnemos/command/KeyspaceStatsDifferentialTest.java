@@ -79,12 +79,14 @@ class KeyspaceStatsDifferentialTest {
         ctl.call("FLUSHALL");
         ctl.call("CONFIG", "RESETSTAT");
         String id = b.call("CLIENT", "ID").substring(1).strip();
+        ctl.call("XGROUP", "CREATE", "gx", "g", "$", "MKSTREAM");
         String[][] steps = {
                 {"BLPOP k1 0", "CLIENT UNBLOCK " + id},
                 {"XREAD BLOCK 0 STREAMS x $", "XADD x 1-1 f v"},
                 {"BLMOVE a b LEFT LEFT 0", "RPUSH a v"},
                 {"BLMOVE a b LEFT LEFT 0", "CLIENT UNBLOCK " + id + " ERROR"},
                 {"WAIT 1 0", "CLIENT UNBLOCK " + id},
+                {"XREADGROUP GROUP g c BLOCK 0 STREAMS gx >", "DEL gx"},
                 {"BLPOP k2 0.01", null}};
         for (String[] step : steps) {
             b.sendRaw(RespConnection.encode(step[0].split(" ")));
