@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The server's settings under Redis's names and defaults, readable from a redis.conf-style file and
@@ -238,23 +239,15 @@ public final class ServerConfig {
         long[] zsetEntries = {zsetMaxListpackEntries};
         long[] zsetValue = {zsetMaxListpackValue};
         long[] intsetEntries = {setMaxIntsetEntries};
-        ConfigOption.CheckedSetter<Long> setZsetEntries = v -> {
-            zsetEntries[0] = v;
-            zsetMaxListpackEntries = (int) Math.min(Integer.MAX_VALUE, v);
-        };
-        java.util.function.Consumer<Long> setZsetValue = v -> {
-            zsetValue[0] = v;
-            zsetMaxListpackValue = (int) Math.min(Integer.MAX_VALUE, v);
-        };
+        Consumer<Long> setZsetEntries = keptAndClamped(zsetEntries, v -> zsetMaxListpackEntries = v);
+        Consumer<Long> setZsetValue = keptAndClamped(zsetValue, v -> zsetMaxListpackValue = v);
         add(ConfigOption.integer("zset-max-ziplist-entries", true, 0, Long.MAX_VALUE, () -> zsetEntries[0],
-                setZsetEntries));
+                setZsetEntries::accept));
         add(ConfigOption.memory("zset-max-ziplist-value", true, 0, Long.MAX_VALUE, () -> zsetValue[0], setZsetValue));
-        add(ConfigOption.integer("set-max-intset-entries", true, 0, Long.MAX_VALUE, () -> intsetEntries[0], v -> {
-            intsetEntries[0] = v;
-            setMaxIntsetEntries = (int) Math.min(Integer.MAX_VALUE, v);
-        }));
+        add(ConfigOption.integer("set-max-intset-entries", true, 0, Long.MAX_VALUE, () -> intsetEntries[0],
+                keptAndClamped(intsetEntries, v -> setMaxIntsetEntries = v)::accept));
         add(ConfigOption.integer("zset-max-listpack-entries", true, 0, Long.MAX_VALUE, () -> zsetEntries[0],
-                setZsetEntries));
+                setZsetEntries::accept));
         add(ConfigOption.memory("zset-max-listpack-value", true, 0, Long.MAX_VALUE, () -> zsetValue[0], setZsetValue));
         add(ConfigOption.memory("stream-node-max-bytes", true, 0, Long.MAX_VALUE,
                 () -> streamNodeMaxBytes, v -> streamNodeMaxBytes = v));
@@ -276,6 +269,14 @@ public final class ServerConfig {
                 v -> latencyTrackingPercentiles = LatencyPercentiles.parse(v)));
         // Last: every Redis 7.0 option not registered above is accepted for compatibility.
         CompatibleOptions.register(this);
+    }
+
+    /** A setter keeping the value as set in {@code asSet[0]} and giving {@code field} its int clamp. */
+    private static Consumer<Long> keptAndClamped(long[] asSet, java.util.function.IntConsumer field) {
+        return v -> {
+            asSet[0] = v;
+            field.accept((int) Math.min(Integer.MAX_VALUE, v));
+        };
     }
 
     private void add(ConfigOption option) {
