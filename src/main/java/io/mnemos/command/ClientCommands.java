@@ -587,10 +587,8 @@ public final class ClientCommands implements CommandFamily {
                 dispatcher.answerTimedOut(t, b);
                 b.spec().failedCalls++;
             }
-            // Redis 7.0's updateStatsOnUnblock for it: a failed call either way, a latency sample,
-            // and a slow log entry without arguments (released when it blocked) for the time it ran.
-            c.server().latency().commandExecuted(b.spec(), 0);
-            c.server().slowlog().record(t, new byte[0][], 0);
+            // Counted failed either way, and logged without arguments (released when it blocked).
+            dispatcher.unblockedStats(t, b, new byte[0][]);
         });
         if (done && error) {
             c.command().failedCalls++; // its call() saw the error reply it made go out
@@ -664,10 +662,7 @@ public final class ClientCommands implements CommandFamily {
                         throw CommandError.err(collision.error());
                     }
                     // Redis's checkPrefixCollisionsOrReply reports it but goes on: error, then +OK.
-                    String error = "ERR " + collision.error();
-                    c.server().recordError(error);
-                    c.reply().error(error);
-                    c.command().failedCalls++;
+                    c.server().dispatcher().replyFailed(c, "ERR " + collision.error());
                 }
             }
             tracking.enable(c, redirect, bcast, optin, optout, noloop, prefixes);

@@ -95,6 +95,8 @@ public final class CommandDispatcher {
 
     private final Server server;
     private final CommandTable table;
+    /** QUIT, answered before any lookup but counted and logged as a command. */
+    private final CommandSpec quitSpec;
 
     // CLIENT PAUSE state: Redis's client_pause_type and end time (milliseconds on the keyspace clock).
     private boolean pauseActive;
@@ -108,12 +110,11 @@ public final class CommandDispatcher {
     public CommandDispatcher(Server server, CommandTable table) {
         this.server = server;
         this.table = table;
+        this.quitSpec = table.resolve(new byte[][] {QUIT});
         server.blockedClients().onTimeout(this::answerTimedOut);
         server.blockedClients().onDeletedStream((c, b) -> {
             answerBlockedWithError(c, b, "UNBLOCKED the stream key no longer exists");
-            // updateStatsOnUnblock: a latency sample and a slow log entry, with its arguments.
-            server.latency().commandExecuted(b.spec(), 0);
-            server.slowlog().record(c, b.requestArgv(), 0);
+            unblockedStats(c, b, b.requestArgv());
         });
     }
 
@@ -173,12 +174,11 @@ public final class CommandDispatcher {
             c.reply().ok();
             c.closeAfterReply();
             server.monitors().feed(c, c.db().id(), argv);
-            CommandSpec quit = table.resolve(new byte[][] {QUIT});
-            c.setRequest(argv, quit);
-            c.lastCommand(quit.fullName());
-            quit.calls++; // counted and logged as a command (INFO commandstats, LATENCY, SLOWLOG)
+            c.setRequest(argv, quitSpec);
+            c.lastCommand(quitSpec.fullName());
+            quitSpec.calls++; // counted and logged as a command (INFO commandstats, LATENCY, SLOWLOG)
             server.stats().totalCommandsProcessed++;
-            server.latency().commandExecuted(quit, 0);
+            server.latency().commandExecuted(quitSpec, 0);
             server.slowlog().record(c, argv, 0);
             return true;
         }
@@ -681,6 +681,25 @@ public final class CommandDispatcher {
             c.reply().error(error);
             b.spec().failedCalls++;
         });
+    }
+
+    /**
+     * Redis 7.0's updateStatsOnUnblock for a blocked command answered without running again (a
+     * deleted stream, CLIENT UNBLOCK): a latency sample and a slow log entry showing {@code shown},
+     * for the time it ran before blocking (about nothing).
+     */
+    public void unblockedStats(Client c, BlockedClients.Block b, byte[][] shown) {
+        server.latency().commandExecuted(b.spec(), 0);
+        server.slowlog().record(c, shown, 0);
+    }
+
+    /**
+     * An error reply of a command that goes on (or has propagated what it did) rather than end by
+     * a CommandError: counted as that would be (errorstats, failed_calls).
+     */
+    public void replyFailed(Client c, String error) {
+        reject(c, error);
+        c.command().failedCalls++;
     }
 
     /** A blocked command answered without running again: counted when it blocked (see callCommand). */

@@ -142,22 +142,15 @@ public final class MigrateCommand implements CommandFamily {
             }
             // Replied here rather than thrown: the DEL of what the target took is propagated all the same.
             if (x.error != null) {
-                failed(c, "ERR Target instance replied with error: " + x.error);
+                c.server().dispatcher().replyFailed(c, "ERR Target instance replied with error: " + x.error);
             } else if (readError != null) {
-                failed(c, "IOERR error or timeout reading to target instance");
+                c.server().dispatcher().replyFailed(c, "IOERR error or timeout reading to target instance");
             } else {
                 target.lastDbid = (int) dbid;
                 c.reply().ok();
             }
             return;
         }
-    }
-
-    /** An error reply counted as a thrown CommandError's is (errorstats, failed_calls). */
-    private static void failed(Client c, String error) {
-        c.server().recordError(error);
-        c.reply().error(error);
-        c.command().failedCalls++;
     }
 
     /** One round trip: AUTH, SELECT, a RESTORE per key still alive, then their replies. */

@@ -513,11 +513,10 @@ public final class Tracking {
                     st.brokenRedirect = true;
                 }
                 if (c.protocol() > 2) {
-                    long id = redirect;
                     deliver(c, w -> {
                         w.pushHeader(2);
                         w.bulk(REDIR_BROKEN);
-                        w.integer(id);
+                        w.integer(redirect);
                     });
                 }
                 return;
