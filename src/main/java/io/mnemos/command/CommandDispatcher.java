@@ -225,6 +225,12 @@ public final class CommandDispatcher {
             rejectCommand(c, busy);
             return true;
         }
+        // processCommand's evictClients, after the last command grew some client's output: a client
+        // whose own pipeline went over maxmemory-clients is closed before it runs the next command.
+        server.evictClients();
+        if (c.closing()) {
+            return true;
+        }
         // processCommand: evict before any command while over the limit; refuse commands that may
         // grow memory (DENYOOM, or an EXEC of one) when nothing more could be evicted, and inside MULTI
         // refuse to queue anything at all, since the queue itself grows.

@@ -142,7 +142,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
             held.add(argv);
             return true;
         }
-        if (!server.dispatcher().dispatch(client, argv)) {
+        if (!dispatch(argv)) {
             // Blocked, or postponed by CLIENT PAUSE: this and the following requests wait. Reading
             // goes on, as Redis reads a blocked client into its query buffer: an EOF is seen at once.
             held.add(argv);
@@ -155,6 +155,16 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
     }
 
     /**
+     * Runs one request; then, as Redis's processCommandAndResetClient, the client's memory figure
+     * takes in the replies it added, for the next command's client eviction check.
+     */
+    private boolean dispatch(byte[][] argv) {
+        boolean done = server.dispatcher().dispatch(client, argv);
+        server.clientEviction().update(client);
+        return done;
+    }
+
+    /**
      * The wait ended (a pause is over, a blocking command was answered): run the held requests in
      * order, until one blocks or is postponed again.
      */
@@ -164,7 +174,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
             return;
         }
         while (!held.isEmpty() && !client.closing()) {
-            if (!server.dispatcher().dispatch(client, held.first())) {
+            if (!dispatch(held.first())) {
                 break;
             }
             held.removeFirst();

@@ -476,6 +476,11 @@ public final class Server {
     }
 
     /** maxmemory-clients: connections report their clients' memory after reads and writes. */
+    /** evictClients: the largest clients go while together they hold maxmemory-clients or more. */
+    public void evictClients() {
+        clientEviction.evict();
+    }
+
     ClientEviction clientEviction() {
         return clientEviction;
     }

@@ -131,6 +131,28 @@ class ClientEvictionDifferentialTest {
         assertEquals(List.of("closed", "evicted_clients:1"), seen);
     }
 
+    /**
+     * Redis checks the limit before each command of a pipeline, the client's figure including the
+     * replies its earlier commands queued: the command after the one that went over never runs,
+     * however fast the socket would have taken the replies.
+     */
+    @Test
+    void aPipelineIsCutAtTheFirstCommandAfterItsRepliesReachTheLimit() throws Exception {
+        List<String> seen = onMnemosAndRedis(port -> {
+            try (RespConnection c = control(port, "2mb");
+                 Socket reader = connect(port)) {
+                byte[] value = new byte[1024 * 1024];
+                Arrays.fill(value, (byte) 'v');
+                assertEquals("+OK\r\n", c.call(new byte[][] {"SET".getBytes(), "big".getBytes(), value}));
+                reader.getOutputStream().write("GET big\r\nGET big\r\nSET after-the-limit 1\r\nGET big\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                return List.of(awaitClose(reader), c.infoLine("stats", "evicted_clients"),
+                        c.call("EXISTS", "after-the-limit"));
+            }
+        });
+        assertEquals(List.of("closed", "evicted_clients:1", ":0\r\n"), seen);
+    }
+
     @Test
     void aPercentageOfMaxmemorySetsTheLimitAndNoLimitIsBelow128Kb() throws Exception {
         List<String> seen = onMnemosAndRedis(port -> {
