@@ -165,6 +165,10 @@ class MasterLinkDifferentialTest {
      * every database, as Redis's expireSlaveKeys does, and leaves those its master gave one to the
      * master's DEL: after the TTLs pass, both replicas hold the same keys and count the same expiries.
      */
+    private static boolean ownKeysExpired(RespConnection replica) throws java.io.IOException {
+        return replica.call("DBSIZE").equals(":4\r\n") && !replica.call("INFO", "keyspace").contains("db1:");
+    }
+
     @Test
     void aWritableReplicaExpiresTheKeysItsClientsGaveATtlAndNotItsMasters() throws Exception {
         assumeTrue(RealRedis.available(), "redis-server not on PATH");
@@ -189,8 +193,9 @@ class MasterLinkDifferentialTest {
                 replica.call("PEXPIRE", "own-other", "200");
                 replica.call("SELECT", "0");
             }
-            await("the replica's own keys expired on redis-server", () -> expected.call("DBSIZE").equals(":4\r\n"));
-            await("... and on Mnemos", () -> actual.call("DBSIZE").equals(":4\r\n"));
+            // Database 1's keys were set last: they may expire a cron tick after database 0's.
+            await("the replica's own keys expired on redis-server", () -> ownKeysExpired(expected));
+            await("... and on Mnemos", () -> ownKeysExpired(actual));
             assertEquals(expected.call("INFO", "keyspace"), actual.call("INFO", "keyspace"));
             assertEquals(field(expected.call("INFO", "stats"), "expired_keys"),
                     field(actual.call("INFO", "stats"), "expired_keys"));
