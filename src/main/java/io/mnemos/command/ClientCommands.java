@@ -260,7 +260,7 @@ public final class ClientCommands implements CommandFamily {
     public static long totalMemory(Client client, Client caller) {
         byte[][] argv = request(client, caller);
         io.mnemos.server.PubSub subs = client.server().pubsub();
-        long pending = client == caller ? 0 : client.queryBufferBytes() + client.outputBufferBytes();
+        long pending = client == caller ? replyListBytes(client, caller) : client.queryBufferBytes() + client.outputBufferBytes();
         return 1800 + (hasQueryBuffer(client, caller) ? 20472 : 0) + (client == caller ? 16384 - 1024 : 0)
                 + argvMemory(argv) + pending
                 // The argv array is the running command's: execCommand swaps in the queued one's.
@@ -270,6 +270,17 @@ public final class ClientCommands implements CommandFamily {
                 + 24L * subs.subscriptionCount(client, io.mnemos.server.PubSub.Kind.PATTERN)
                 + dictOverhead(subs.subscriptionCount(client, io.mnemos.server.PubSub.Kind.CHANNEL))
                 + dictOverhead(subs.subscriptionCount(client, io.mnemos.server.PubSub.Kind.SHARD));
+    }
+
+    /**
+     * clientsCronTrackExpansiveClients' input figure of a client: its query buffer (the 16 KB one
+     * reads use, or the empty one clientsCron leaves after 2 idle seconds), a request still
+     * arriving, and the request a blocked or postponed client holds.
+     */
+    public static long inputBufferMemory(Client client) {
+        byte[][] argv = request(client, null);
+        return (hasQueryBuffer(client, null) ? 20480 : 8) + client.queryBufferBytes() + argvMemory(argv)
+                + (argv == null ? 0 : allocationSize(8L * argv.length));
     }
 
     /** The request a client holds: the caller's own, a blocked or postponed one; null if none. */
@@ -308,6 +319,7 @@ public final class ClientCommands implements CommandFamily {
         long qbufFree = hasQueryBuffer(client, caller) ? 20474 - Math.min(qbuf, 20474) : 0;
         long rbs = client == caller ? 16384 : 1024;
         long totMem = totalMemory(client, caller);
+        long replyList = replyListBytes(client, caller);
         StringBuilder flags = new StringBuilder();
         io.mnemos.server.PubSub pubsub = client.server().pubsub();
         if (client.server().replication().isReplica(client)) {
@@ -369,15 +381,40 @@ public final class ClientCommands implements CommandFamily {
                 + " multi-mem=" + client.transaction().multiMem()
                 + " rbs=" + rbs
                 + " rbp=" + (client == caller ? rbs : 0)
-                // obl: the replies still in the caller's buffer (earlier pipelined commands, EXEC's so far).
-                + " obl=" + (client == caller ? Math.min(caller.reply().pendingBytes(), rbs) : 0)
-                + " oll=0 omem=0"
+                + " obl=" + (replyBytes(client, caller) - replyList)
+                + " oll=" + (replyList + REPLY_CHUNK - 1) / REPLY_CHUNK
+                + " omem=" + replyList
                 + " tot-mem=" + totMem
                 + " events=r"
                 + " cmd=" + client.lastCommand()
                 + " user=" + client.user()
                 + " redir=" + (tracking == null ? -1 : tracking.redirect())
                 + " resp=" + client.protocol();
+    }
+
+    /** PROTO_REPLY_CHUNK_BYTES: the size of a node of Redis's reply list. */
+    private static final long REPLY_CHUNK = 16 * 1024;
+
+    /**
+     * Replies not yet taken by the socket: the caller's earlier pipelined commands (or EXEC's so
+     * far), or whatever another client has not read yet.
+     */
+    private static long replyBytes(Client client, Client caller) {
+        return client == caller ? caller.reply().pendingBytes() : client.outputBufferBytes();
+    }
+
+    /**
+     * The part of {@link #replyBytes} Redis keeps in its reply list (CLIENT LIST's omem) rather
+     * than the client's own buffer (obl): beyond the caller's 16 KB buffer, which fills first; for
+     * another client all of it once it exceeds the 1 KB buffer of an idle client, since Redis
+     * sends the buffer first and what waits is in the list.
+     */
+    private static long replyListBytes(Client client, Client caller) {
+        long pending = replyBytes(client, caller);
+        if (client == caller) {
+            return Math.max(0, pending - 16384);
+        }
+        return pending > 1024 ? pending : 0;
     }
 
     /** A client's channel dict: 24 bytes per dictEntry plus 8 per slot (4 at first, doubling when full). */

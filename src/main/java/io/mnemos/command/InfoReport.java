@@ -146,8 +146,8 @@ public final class InfoReport {
         out.field("connected_clients", server.connectedClients());
         out.field("cluster_connections", 0);
         out.field("maxclients", server.config().maxclients);
-        out.field("client_recent_max_input_buffer", 0);
-        out.field("client_recent_max_output_buffer", 0);
+        out.field("client_recent_max_input_buffer", server.recentMaxInputBuffer());
+        out.field("client_recent_max_output_buffer", server.recentMaxOutputBuffer());
         out.field("blocked_clients", server.blockedClients().count() + server.dispatcher().postponedCount());
         out.field("tracking_clients", server.tracking().clientCount());
         out.field("clients_in_timeout_table", server.blockedClients().withTimeout());

@@ -52,6 +52,7 @@ public final class Server {
     private final io.mnemos.acl.AclStore acl;
     private final ClientRegistry clients = new ClientRegistry();
     private final ClientEviction clientEviction = new ClientEviction(this);
+    private final ClientsPeakMemory clientsPeakMemory = new ClientsPeakMemory();
     private final WatchedKeys watchedKeys;
     private final BlockedClients blockedClients;
     private final ServerStats stats = new ServerStats();
@@ -476,6 +477,16 @@ public final class Server {
     }
 
     /** maxmemory-clients: connections report their clients' memory after reads and writes. */
+    /** INFO client_recent_max_input_buffer: the biggest query buffer of the last 8 seconds. */
+    public long recentMaxInputBuffer() {
+        return clientsPeakMemory.recentMaxInput();
+    }
+
+    /** INFO client_recent_max_output_buffer: the biggest reply backlog of the last 8 seconds. */
+    public long recentMaxOutputBuffer() {
+        return clientsPeakMemory.recentMaxOutput();
+    }
+
     /** evictClients: the largest clients go while together they hold maxmemory-clients or more. */
     public void evictClients() {
         clientEviction.evict();
@@ -807,6 +818,7 @@ public final class Server {
         aof.cron();
         persistence.cron();
         migrateSockets.closeIdle(System.currentTimeMillis());
+        clientsPeakMemory.track(clients.all(), System.currentTimeMillis() / 1000);
         clientEviction.refreshAll();
         clientEviction.evict();
         replication.cron(System.currentTimeMillis());

@@ -1,0 +1,107 @@
+package io.mnemos.server;
+
+import io.mnemos.testing.RespConnection;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static io.mnemos.testing.PortScenario.onMnemosAndRedis;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * What a server shows of clients' buffers, over real sockets on Mnemos and (where installed) Redis
+ * 7.0: INFO's client_recent_max_input_buffer and client_recent_max_output_buffer, which exporters
+ * graph, and CLIENT LIST's omem/oll/tot-mem of a client that does not read its replies. The exact
+ * figures depend on how much the kernel took, so the scenarios observe orders of magnitude.
+ */
+class ClientBuffersDifferentialTest {
+    private static final int MB = 1024 * 1024;
+
+    private static Socket connect(int port) throws IOException {
+        Socket s = new Socket();
+        s.setReceiveBufferSize(4096);
+        s.connect(new InetSocketAddress("127.0.0.1", port));
+        return s;
+    }
+
+    private static long infoNumber(RespConnection c, String field) throws IOException {
+        String line = c.infoLine("clients", field);
+        return Long.parseLong(line.substring(line.indexOf(':') + 1));
+    }
+
+    private static long clientListNumber(String line, String field) {
+        Matcher m = Pattern.compile(" " + field + "=(\\d+)").matcher(line);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    private static String magnitude(long bytes) {
+        return bytes >= 8L * MB ? "over 8 MB" : bytes >= 20480 ? "20 KB to 8 MB" : "under 20 KB";
+    }
+
+    /** clientsCron samples every 1/hz seconds; a few samples make the figures sure. */
+    private static void letTheCronLook() throws InterruptedException {
+        Thread.sleep(400);
+    }
+
+    @Test
+    void aClientNotReadingItsRepliesShowsInTheRecentMaxOutputBufferAndClientList() throws Exception {
+        List<String> seen = onMnemosAndRedis(port -> {
+            List<String> out = new ArrayList<>();
+            try (RespConnection c = new RespConnection("127.0.0.1", port)) {
+                c.call("CLIENT", "SETNAME", "control");
+                letTheCronLook();
+                out.add("idle: " + magnitude(infoNumber(c, "client_recent_max_output_buffer")));
+                byte[] value = new byte[16 * MB];
+                Arrays.fill(value, (byte) 'v');
+                assertEquals("+OK\r\n", c.call(new byte[][] {"SET".getBytes(), "big".getBytes(), value}));
+                try (Socket reader = connect(port)) {
+                    reader.getOutputStream().write("CLIENT SETNAME reader\r\nGET big\r\n".getBytes(StandardCharsets.US_ASCII));
+                    letTheCronLook();
+                    out.add("recent max output: " + magnitude(infoNumber(c, "client_recent_max_output_buffer")));
+                    String list = c.call("CLIENT", "LIST");
+                    String readerLine = list.lines().filter(l -> l.contains("name=reader")).findFirst().orElse("");
+                    out.add("omem: " + magnitude(clientListNumber(readerLine, "omem")));
+                    out.add("oll: " + (clientListNumber(readerLine, "oll") > 0 ? "some" : "none"));
+                    out.add("tot-mem: " + magnitude(clientListNumber(readerLine, "tot-mem")));
+                }
+                // "Recent" is the last eight seconds: the peak outlives the client.
+                out.add("after the reader left: " + magnitude(infoNumber(c, "client_recent_max_output_buffer")));
+            }
+            return out;
+        });
+        assertEquals(List.of("idle: under 20 KB", "recent max output: over 8 MB", "omem: over 8 MB", "oll: some",
+                "tot-mem: over 8 MB", "after the reader left: over 8 MB"), seen);
+    }
+
+    @Test
+    void aBigRequestStillArrivingShowsInTheRecentMaxInputBuffer() throws Exception {
+        List<String> seen = onMnemosAndRedis(port -> {
+            List<String> out = new ArrayList<>();
+            try (RespConnection c = new RespConnection("127.0.0.1", port)) {
+                c.call("PING");
+                letTheCronLook();
+                // The control connection's own 16 KB read buffer, as Redis's 20480-byte sds.
+                out.add("idle: " + infoNumber(c, "client_recent_max_input_buffer"));
+                try (Socket writer = connect(port)) {
+                    OutputStream w = writer.getOutputStream();
+                    w.write("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$16000000\r\n".getBytes(StandardCharsets.US_ASCII));
+                    w.write(new byte[10 * MB]);
+                    w.flush();
+                    letTheCronLook();
+                    out.add("recent max input: " + magnitude(infoNumber(c, "client_recent_max_input_buffer")));
+                }
+            }
+            return out;
+        });
+        assertEquals(List.of("idle: 20480", "recent max input: over 8 MB"), seen);
+    }
+}
