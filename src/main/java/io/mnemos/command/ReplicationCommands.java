@@ -59,10 +59,13 @@ public final class ReplicationCommands implements CommandFamily {
      * else a full one), or a dump-only client's, which gets a +FULLRESYNC line before its file.
      */
     private static void psync(Client c) {
+        if (c.server().replication().isReplica(c)) {
+            return; // a replica already syncing: ignored, as Redis does
+        }
         if (c.argc() > 3 && Args.is(c.arg(3), "failover")) {
             failoverRequest(c);
         }
-        refuseWithoutMasterLink(c);
+        refuseToSync(c);
         if (c.rdbOnly()) {
             c.server().replication().replyFullResync(c);
             sync(c);
@@ -90,12 +93,17 @@ public final class ReplicationCommands implements CommandFamily {
     }
 
     /** syncCommand: a replica serves its own replicas only while its master link is up. */
-    private static void refuseWithoutMasterLink(Client c) {
+    private static void refuseToSync(Client c) {
         if (c.server().failover().active()) {
             throw new CommandError("NOMASTERLINK Can't SYNC while failing over");
         }
         if (c.server().isReplica() && !c.server().masterLink().linkUp()) {
             throw new CommandError("NOMASTERLINK Can't SYNC while not connected with my master");
+        }
+        // The replica's stream starts on a fresh buffer: replies to earlier pipelined commands must
+        // be gone (PING and PSYNC sent together get +PONG and this).
+        if (c.outputBufferBytes() > 0) {
+            throw new CommandError("ERR SYNC and PSYNC are invalid with pending output");
         }
     }
 
@@ -256,7 +264,10 @@ public final class ReplicationCommands implements CommandFamily {
      * With rdb-filter-only the keys are left out, so the file is made in memory at once.
      */
     private static void sync(Client c) {
-        refuseWithoutMasterLink(c);
+        if (c.server().replication().isReplica(c)) {
+            return;
+        }
+        refuseToSync(c);
         if (!c.rdbOnly()) {
             c.server().replication().sync(c, null, null);
             return;

@@ -284,14 +284,17 @@ public final class MasterLink {
         send(ch, "PING");
     }
 
-    private static void send(Channel ch, String... args) {
+    /** Sends a command to the master; returns its length in bytes. */
+    private static int send(Channel ch, String... args) {
         byte[][] argv = new byte[args.length][];
         for (int i = 0; i < args.length; i++) {
             argv[i] = args[i].getBytes(StandardCharsets.UTF_8);
         }
         RespBuffer out = new RespBuffer(64, 1 << 16);
         out.command(argv);
-        ch.writeAndFlush(Unpooled.wrappedBuffer(out.toByteArray()));
+        byte[] bytes = out.toByteArray();
+        ch.writeAndFlush(Unpooled.wrappedBuffer(bytes));
+        return bytes.length;
     }
 
     /** cancelReplicationHandshake: the attempt is abandoned; the cron connects again. */
@@ -331,8 +334,10 @@ public final class MasterLink {
         while (in.isReadable() && (state == State.HANDSHAKE || state == State.TRANSFER)) {
             if (state == State.TRANSFER && transfer != null) {
                 boolean complete;
+                int before = in.readerIndex();
                 try {
                     complete = transfer.receive(in);
+                    server.stats().netReplInputBytes += in.readerIndex() - before;
                 } catch (java.io.IOException e) {
                     log.warn("Write error or short write writing to the DB dump file needed for MASTER <-> REPLICA "
                             + "synchronization: {}", e.getMessage());
@@ -351,6 +356,11 @@ public final class MasterLink {
             if (state == State.HANDSHAKE) {
                 handshakeReply(line);
             } else {
+                // The RDB's header counts as replication traffic; the newlines keeping the link
+                // alive while the master prepares it do not (readSyncBulkPayload).
+                if (!line.isEmpty()) {
+                    server.stats().netReplInputBytes += line.length() + 2;
+                }
                 bulkHeader(line);
             }
         }
@@ -635,6 +645,7 @@ public final class MasterLink {
 
     private void stream(ByteBuf in) {
         readOffset += in.readableBytes();
+        server.stats().netReplInputBytes += in.readableBytes();
         master.touch(System.currentTimeMillis());
         try {
             decoder.decode(in, this::apply);
@@ -694,7 +705,9 @@ public final class MasterLink {
     /** REPLCONF ACK with the offset applied (replicationSendAck), for GETACK and every second. */
     public void sendAck() {
         if (master != null && channel != null && channel.isActive()) {
-            send(channel, "REPLCONF", "ACK", Long.toString(server.replication().offset()));
+            // Written through the master client's buffer in Redis, so counted as client output
+            // (the handshake's synchronous writes are not).
+            server.stats().netOutputBytes += send(channel, "REPLCONF", "ACK", Long.toString(server.replication().offset()));
         }
     }
 

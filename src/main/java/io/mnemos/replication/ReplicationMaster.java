@@ -279,9 +279,6 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
      * arguments (null for SYNC): the replication ID and offset a partial resync would go on from.
      */
     public void sync(Client c, String replid, String psyncOffset) {
-        if (find(c) != null) {
-            return; // a replica already syncing: ignored, as Redis does
-        }
         log.info("Replica {} asks for synchronization", c.remoteAddress());
         if (backlog == null) {
             backlog = new ReplicationBacklog(configured("repl-backlog-size"), offset);
@@ -307,8 +304,9 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
 
     /** PSYNC's answer when a full resync follows: this server's replication ID and offset. */
     public void replyFullResync(Client c) {
-        c.reply().raw(("+FULLRESYNC " + replid + " " + offset + "\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
+        byte[] line = ("+FULLRESYNC " + replid + " " + offset + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        c.reply().raw(line);
+        c.uncountedOutput(line.length);
     }
 
     /**
@@ -361,7 +359,9 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
             return false;
         }
         byte[] missed = backlog.since(from, offset);
-        r.client.reply().raw(("+CONTINUE " + replid + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        byte[] line = ("+CONTINUE " + replid + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        r.client.reply().raw(line);
+        r.client.uncountedOutput(line.length);
         r.client.reply().raw(missed);
         r.client.flushSoon();
         r.state = State.ONLINE;

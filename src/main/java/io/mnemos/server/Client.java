@@ -48,6 +48,7 @@ public final class Client {
     private java.util.function.LongSupplier queryBuffer;
     /** This client's part of ClientEviction's running total. */
     private long evictionMemory;
+    private long uncountedOutput;
     private boolean noTouch;
     /** Set while CLIENT PAUSE holds this client's next request (CLIENT LIST flag {@code b}). */
     private byte[][] postponedArgv;
@@ -301,6 +302,20 @@ public final class Client {
 
     public void rdbOnly(boolean rdbOnly) {
         this.rdbOnly = rdbOnly;
+    }
+
+    /**
+     * Reply bytes Redis writes past its output counters (PSYNC's +FULLRESYNC and +CONTINUE lines,
+     * sent with connWrite), left out of total_net_repl_output_bytes when they are flushed.
+     */
+    public void uncountedOutput(int bytes) {
+        uncountedOutput += bytes;
+    }
+
+    long takeUncountedOutput() {
+        long bytes = uncountedOutput;
+        uncountedOutput = 0;
+        return bytes;
     }
 
     /** Asks the connection to write out what was added to the reply outside a command (a push, a dump). */

@@ -209,6 +209,20 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         flushRepliesNow();
     }
 
+    /**
+     * Replies count in total_net_output_bytes, the stream to a replica (its RDB and the commands)
+     * in total_net_repl_output_bytes; a PSYNC answer line, which Redis writes straight to the
+     * socket, in neither.
+     */
+    private void countOutput(long bytes) {
+        ServerStats stats = server.stats();
+        if (server.replication().isReplica(client)) {
+            stats.netReplOutputBytes += bytes - client.takeUncountedOutput();
+        } else {
+            stats.netOutputBytes += bytes;
+        }
+    }
+
     /** beforeSleep: the AOF is written (and fsynced with appendfsync always), the replies go out. */
     void writeQueuedReplies() {
         repliesQueued = false;
@@ -226,7 +240,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
             }
             return;
         }
-        server.stats().netOutputBytes += pending;
+        countOutput(pending);
         server.stats().totalWritesProcessed++;
         if (client.closing()) {
             ctx.writeAndFlush(reply.take()).addListener(ChannelFutureListener.CLOSE);

@@ -5,8 +5,12 @@ public final class ServerStats {
     public long totalConnectionsReceived;
     public long totalCommandsProcessed;
     public long rejectedConnections;
+    /** Bytes read from and written to clients, the replication link's aside. */
     public long netInputBytes;
     public long netOutputBytes;
+    /** What a replica read from its master, what a master wrote to its replicas (from the RDB on). */
+    public long netReplInputBytes;
+    public long netReplOutputBytes;
     public long totalErrorReplies;
     public long unexpectedErrorReplies;
     /** Socket reads and reply writes (flushes), INFO's total_reads/writes_processed. */
@@ -17,12 +21,23 @@ public final class ServerStats {
     /** Clients closed by client eviction (maxmemory-clients), INFO's evicted_clients. */
     public long evictedClients;
 
+    /** INFO's total_net_input_bytes: replication traffic included. */
+    public long totalNetInputBytes() {
+        return netInputBytes + netReplInputBytes;
+    }
+
+    public long totalNetOutputBytes() {
+        return netOutputBytes + netReplOutputBytes;
+    }
+
     public void reset() {
         totalConnectionsReceived = 0;
         totalCommandsProcessed = 0;
         rejectedConnections = 0;
         netInputBytes = 0;
         netOutputBytes = 0;
+        netReplInputBytes = 0;
+        netReplOutputBytes = 0;
         totalErrorReplies = 0;
         unexpectedErrorReplies = 0;
         totalReadsProcessed = 0;

@@ -11,7 +11,7 @@ public final class StatsSampler {
     /** Redis samples with run_with_period(100). */
     static final long PERIOD_MILLIS = 100;
 
-    public enum Metric { COMMANDS, NET_INPUT, NET_OUTPUT }
+    public enum Metric { COMMANDS, NET_INPUT, NET_OUTPUT, NET_INPUT_REPLICATION, NET_OUTPUT_REPLICATION }
 
     private final long[][] samples = new long[Metric.values().length][SAMPLES];
     private final int[] index = new int[Metric.values().length];
@@ -43,8 +43,10 @@ public final class StatsSampler {
         }
         lastSampleMillis = nowMillis;
         track(Metric.COMMANDS, stats.totalCommandsProcessed, nowMillis);
-        track(Metric.NET_INPUT, stats.netInputBytes, nowMillis);
-        track(Metric.NET_OUTPUT, stats.netOutputBytes, nowMillis);
+        track(Metric.NET_INPUT, stats.totalNetInputBytes(), nowMillis);
+        track(Metric.NET_OUTPUT, stats.totalNetOutputBytes(), nowMillis);
+        track(Metric.NET_INPUT_REPLICATION, stats.netReplInputBytes, nowMillis);
+        track(Metric.NET_OUTPUT_REPLICATION, stats.netReplOutputBytes, nowMillis);
     }
 
     /** Redis's trackInstantaneousMetric. */

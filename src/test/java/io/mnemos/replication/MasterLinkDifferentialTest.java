@@ -44,7 +44,7 @@ class MasterLinkDifferentialTest {
      * A redis-server replica ("expected") and a Mnemos replica ("actual") of one redis-server master,
      * started with the same extra arguments, with a connection to each and to the master.
      */
-    private static final class TwoReplicas implements AutoCloseable {
+    static final class TwoReplicas implements AutoCloseable {
         final RespConnection master;
         final RealRedis reference;
         final RunningServer mnemos;
