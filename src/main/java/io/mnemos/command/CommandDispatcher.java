@@ -746,10 +746,32 @@ public final class CommandDispatcher {
      * time budget ran out, the rest is done on the event loop, as Redis's eviction time proc.
      */
     public Evictor.Result performEvictions() {
+        return performEvictions(true);
+    }
+
+    /**
+     * The cron's eviction pass (Mnemos evicts between commands too; Redis only before them): not
+     * one of Redis's performEvictions calls, so the over-maxmemory time is left as it stands.
+     */
+    public Evictor.Result evictBetweenCommands() {
+        return performEvictions(false);
+    }
+
+    /**
+     * {@code metrics}: Redis's update_metrics, which times the stretches over maxmemory (INFO
+     * total/current_eviction_exceeded_time). Redis calls performEvictions only with a maxmemory
+     * set, so a stretch begun under one lasts until one is set again that memory fits.
+     */
+    private Evictor.Result performEvictions(boolean metrics) {
         Keyspace keyspace = server.keyspace();
+        boolean timed = metrics && keyspace.settings().maxmemory != 0;
         if (keyspace.settings().effectiveLimit() <= 0 || !keyspace.evictor().overLimit()) {
+            if (timed) {
+                keyspace.stats().evictionOutcome(true, System.nanoTime());
+            }
             return Evictor.Result.OK;
         }
+        // Not safe to evict now: as if eviction were not triggered (Redis's "fake EVICT_OK").
         if (paused()) {
             return Evictor.Result.OK;
         }
@@ -758,6 +780,9 @@ public final class CommandDispatcher {
             return Evictor.Result.OK;
         }
         Evictor.Result result = keyspace.evictor().perform();
+        if (timed) {
+            keyspace.stats().evictionOutcome(result == Evictor.Result.OK, System.nanoTime());
+        }
         if (result == Evictor.Result.RUNNING && !evictionScheduled) {
             evictionScheduled = true;
             server.executeLater(() -> {

@@ -263,11 +263,12 @@ public final class InfoReport {
         out.field("expired_keys", ks.expiredKeys);
         out.field("expired_stale_perc", fixed2(ks.expiredStalePercent));
         out.field("expired_time_cap_reached_count", ks.expiredTimeCapReached);
-        out.field("expire_cycle_cpu_milliseconds", 0);
+        out.field("expire_cycle_cpu_milliseconds", ks.expireCycleMicros / 1000);
         out.field("evicted_keys", ks.evictedKeys);
         out.field("evicted_clients", st.evictedClients);
-        out.field("total_eviction_exceeded_time", 0);
-        out.field("current_eviction_exceeded_time", 0);
+        long exceeding = ks.evictionExceedingMicros(System.nanoTime());
+        out.field("total_eviction_exceeded_time", (ks.evictionExceededMicros + exceeding) / 1000);
+        out.field("current_eviction_exceeded_time", exceeding / 1000);
         out.field("keyspace_hits", ks.hits);
         out.field("keyspace_misses", ks.misses);
         out.field("pubsub_channels", server.pubsub().size(io.mnemos.server.PubSub.Kind.CHANNEL));
@@ -275,8 +276,8 @@ public final class InfoReport {
         out.field("pubsubshard_channels", server.pubsub().size(io.mnemos.server.PubSub.Kind.SHARD));
         out.field("latest_fork_usec", 0);
         out.field("total_forks", 0);
-        out.field("migrate_cached_sockets", 0);
-        out.field("slave_expires_tracked_keys", 0);
+        out.field("migrate_cached_sockets", server.migrateSockets().size());
+        out.field("slave_expires_tracked_keys", server.keyspace().replicaKeysWithExpire().size());
         out.field("active_defrag_hits", 0);
         out.field("active_defrag_misses", 0);
         out.field("active_defrag_key_hits", 0);

@@ -813,7 +813,7 @@ public final class Server {
         }
         sampler.cronTick(stats, System.currentTimeMillis());
         sampler.notePeak(usedMemory());
-        dispatcher.performEvictions();
+        dispatcher.evictBetweenCommands();
         dispatcher.handleBlockedClients(); // keys the cycle expired or eviction removed
         aof.cron();
         persistence.cron();

@@ -126,5 +126,6 @@ public final class ActiveExpireCycle {
         double current = totalSampled == 0 ? 0 : (double) totalExpired * 100 / totalSampled;
         KeyspaceStats stats = keyspace.stats();
         stats.expiredStalePercent = current * 0.05 + stats.expiredStalePercent * 0.95;
+        stats.expireCycleMicros += (nanoTime.getAsLong() - start) / 1000;
     }
 }

@@ -68,6 +68,8 @@ class MigrateCommandDifferentialTest {
         for (String[] step : steps) {
             seen.add(String.join(" ", step).replace(t, "T").replace(s, "S") + " -> " + source.call(step));
         }
+        String stats = source.call("INFO", "stats");
+        seen.add(stats.lines().filter(l -> l.startsWith("migrate_cached_sockets:")).findFirst().orElse("none"));
         try (RespConnection c = new RespConnection("127.0.0.1", target)) {
             seen.add("target digest " + c.call("DEBUG", "DIGEST"));
             long ttl = Long.parseLong(c.call("PTTL", "s").substring(1).trim());

@@ -193,6 +193,9 @@ class MasterLinkDifferentialTest {
                 replica.call("PEXPIRE", "own-other", "200");
                 replica.call("SELECT", "0");
             }
+            // The names of the keys the replicas' clients gave a TTL, whatever the database.
+            assertEquals("4", field(expected.call("INFO", "stats"), "slave_expires_tracked_keys"));
+            assertEquals("4", field(actual.call("INFO", "stats"), "slave_expires_tracked_keys"));
             // Database 1's keys were set last: they may expire a cron tick after database 0's.
             await("the replica's own keys expired on redis-server", () -> ownKeysExpired(expected));
             await("... and on Mnemos", () -> ownKeysExpired(actual));
@@ -200,6 +203,8 @@ class MasterLinkDifferentialTest {
             assertEquals(field(expected.call("INFO", "stats"), "expired_keys"),
                     field(actual.call("INFO", "stats"), "expired_keys"));
             assertEquals("3", field(actual.call("INFO", "stats"), "expired_keys"));
+            assertEquals(field(expected.call("INFO", "stats"), "slave_expires_tracked_keys"),
+                    field(actual.call("INFO", "stats"), "slave_expires_tracked_keys"));
             for (String key : List.of("from-master", "plain", "own", "own-later", "own-persisted")) {
                 assertEquals(expected.call("EXISTS", key), actual.call("EXISTS", key), key);
             }

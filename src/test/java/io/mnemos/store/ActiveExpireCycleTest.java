@@ -89,6 +89,22 @@ class ActiveExpireCycleTest {
     }
 
     @Test
+    void theCyclesTimeAddsUpForExpireCycleCpuMilliseconds() {
+        Database db = keyspace.db(0);
+        addVolatile(db, "k", 20_000, 10);
+        clock.advance(11);
+        long[] nanos = {0};
+        ActiveExpireCycle cycle = new ActiveExpireCycle(keyspace, () -> nanos[0] += 1_000_000);
+        cycle.runSlow(10);
+        // Read at the start (1 ms), 26 times in the loop, and at the end (28 ms).
+        assertEquals(27_000, keyspace.stats().expireCycleMicros);
+        cycle.runSlow(10);
+        assertTrue(keyspace.stats().expireCycleMicros > 27_000, "the next cycle adds to it");
+        keyspace.stats().reset();
+        assertEquals(0, keyspace.stats().expireCycleMicros, "CONFIG RESETSTAT clears it");
+    }
+
+    @Test
     void theFastCycleOnlyRunsAfterASlowCycleRanOutOfTime() {
         Database db = keyspace.db(0);
         addVolatile(db, "k", 5000, 10);
