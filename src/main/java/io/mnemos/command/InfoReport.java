@@ -220,9 +220,10 @@ public final class InfoReport {
         out.field("mem_fragmentation_ratio", ratio(heap, used));
         out.field("mem_fragmentation_bytes", heap - used);
         out.field("mem_not_counted_for_evict", 0);
-        out.field("mem_replication_backlog", 0);
-        out.field("mem_total_replication_buffers", 0);
-        out.field("mem_clients_slaves", 0);
+        long[] replicationBuffer = server.replication().replicationBufferMemory();
+        out.field("mem_replication_backlog", replicationBuffer[0]);
+        out.field("mem_total_replication_buffers", replicationBuffer[1]);
+        out.field("mem_clients_slaves", replicationBuffer[2]);
         out.field("mem_clients_normal", clientsMemory);
         out.field("mem_cluster_links", 0);
         out.field("mem_aof_buffer", 0);

@@ -248,16 +248,7 @@ final class MemoryEstimate {
 
     /** The jemalloc size class a request of {@code n} bytes is served from. */
     static long jemallocSize(long n) {
-        if (n <= 8) {
-            return 8;
-        }
-        if (n <= 128) {
-            return (n + 15) & ~15L;
-        }
-        // Four classes per doubling above 128: spacing is a quarter of the enclosing power of two.
-        long pow = Long.highestOneBit(n - 1);
-        long spacing = pow / 4;
-        return (n + spacing - 1) / spacing * spacing;
+        return io.mnemos.util.Jemalloc.sizeClass(n);
     }
 
     /**

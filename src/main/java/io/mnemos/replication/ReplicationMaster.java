@@ -161,7 +161,7 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
         secondReplOffset = -1;
         offset = masterOffset;
         disconnectReplicas();
-        backlog = new ReplicationBacklog(configured("repl-backlog-size"), offset);
+        backlog = new ReplicationBacklog(() -> configured("repl-backlog-size"), offset);
     }
 
     /** A replica restarted from its dump: the history it was in, to offer in its first PSYNC. */
@@ -184,11 +184,12 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
      */
     void feedFromMaster(byte[] bytes) {
         pruneClosed();
+        long pinned = pinnedByte(offset);
         offset += bytes.length;
         if (backlog == null) {
-            backlog = new ReplicationBacklog(configured("repl-backlog-size"), offset - bytes.length);
+            backlog = new ReplicationBacklog(() -> configured("repl-backlog-size"), offset - bytes.length);
         }
-        backlog.append(bytes);
+        backlog.append(bytes, offset, pinned);
         sendToReplicas(bytes);
     }
 
@@ -281,7 +282,7 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
     public void sync(Client c, String replid, String psyncOffset) {
         log.info("Replica {} asks for synchronization", c.remoteAddress());
         if (backlog == null) {
-            backlog = new ReplicationBacklog(configured("repl-backlog-size"), offset);
+            backlog = new ReplicationBacklog(() -> configured("repl-backlog-size"), offset);
             listen();
             log.info("Replication backlog created, my new replication IDs are '{}' and "
                     + "'{}'", replid, replid2);
@@ -379,6 +380,21 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
 
     long configured(String option) {
         return Long.parseLong(server.config().option(option).get());
+    }
+
+    /**
+     * INFO memory's mem_replication_backlog, mem_total_replication_buffers and mem_clients_slaves,
+     * split as Redis's getMemoryOverheadData splits its shared replication buffer: beyond
+     * repl-backlog-size, with replicas connected, the excess counts as theirs.
+     */
+    public long[] replicationBufferMemory() {
+        if (backlog == null) {
+            return new long[]{0, 0, 0};
+        }
+        long total = backlog.bufferMemory();
+        long size = backlog.size();
+        long replicasPart = !replicas.isEmpty() && total > size ? total - size : 0;
+        return new long[]{total - replicasPart + backlog.indexMemory(), total, replicasPart};
     }
 
     /** INFO replication's repl_backlog_* fields: active, size, first byte offset, histlen. */
@@ -486,12 +502,72 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
             selectedDb = db;
         }
         encoded.command(argv);
-        offset += encoded.length();
         byte[] bytes = encoded.toByteArray();
         if (backlog != null) {
-            backlog.append(bytes);
+            appendToBacklog(bytes, argv);
         }
+        offset += bytes.length;
         sendToReplicas(bytes);
+    }
+
+    /**
+     * replicationFeedSlaves' pieces: a SELECT in one, then the command's multibulk header, and for
+     * each argument its length line, its bytes and its CRLF, each fed (and the backlog trimmed)
+     * on its own, as Redis does, so that the blocks fill and go as Redis's.
+     */
+    private void appendToBacklog(byte[] bytes, byte[][] argv) {
+        long pinned = pinnedByte(offset);
+        long end = offset;
+        int at = (int) (bytes.length - io.mnemos.protocol.RespBuffer.commandLength(argv));
+        if (at > 0) {
+            backlog.append(bytes, 0, at, end += at, pinned);
+        }
+        int header = 3 + digits(argv.length);
+        backlog.append(bytes, at, header, end += header, pinned);
+        at += header;
+        for (byte[] arg : argv) {
+            int lengthLine = 3 + digits(arg.length);
+            backlog.append(bytes, at, lengthLine, end += lengthLine, pinned);
+            at += lengthLine;
+            backlog.append(bytes, at, arg.length, end += arg.length, pinned);
+            at += arg.length;
+            backlog.append(bytes, at, 2, end += 2, pinned);
+            at += 2;
+        }
+    }
+
+    private static int digits(int n) {
+        return Integer.toString(n).length();
+    }
+
+    /**
+     * The oldest stream byte a replica still refers to a backlog block for, with the stream ending
+     * at {@code streamEnd} (Long.MAX_VALUE with none): Redis's replicas read the stream from the
+     * shared replication buffer, so the block of the next byte one is to be sent (or of the last
+     * one it was sent, once it has them all) cannot be trimmed. A replica waiting for its snapshot
+     * to start refers to none yet.
+     */
+    private long pinnedByte(long streamEnd) {
+        long pinned = Long.MAX_VALUE;
+        for (Replica r : replicas) {
+            if (r.state == State.WAIT_BGSAVE_START) {
+                continue;
+            }
+            boolean streaming = r.state == State.ONLINE && !r.streamOnAck;
+            long unsent = streaming ? r.client.outputBufferBytes() : r.pending.length();
+            pinned = Math.min(pinned, unsent > 0 ? streamEnd - unsent + 1 : streaming ? streamEnd : streamEnd + 1);
+        }
+        return pinned;
+    }
+
+    /**
+     * The replicas' output went out (beforeSleep's writes): as Redis's writeToClient moving a
+     * replica on to the next block, the blocks it no longer refers to may be trimmed.
+     */
+    public void replicasWritten() {
+        if (backlog != null && !replicas.isEmpty()) {
+            backlog.trim(offset, pinnedByte(offset));
+        }
     }
 
     /** Stream bytes to the online replicas, and kept for those whose RDB is being made. */

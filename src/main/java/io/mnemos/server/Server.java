@@ -251,6 +251,7 @@ public final class Server {
             // Whatever went wrong above, queued connections are written: none waits forever.
             aof.flush();
             writeQueuedReplies();
+            replication.replicasWritten();
             clientEviction.evict();
         }
     }

@@ -97,6 +97,48 @@ class ReplicationTrafficDifferentialTest {
         assertEquals(23 + 134, expected);
     }
 
+    /** INFO's backlog and replication buffer figures of a master after a run of writes. */
+    private static List<String> backlogAfterWrites(int masterPort) throws Exception {
+        try (RealRedis replica = RealRedis.start("--replicaof", "127.0.0.1", Integer.toString(masterPort));
+             RespConnection m = new RespConnection("127.0.0.1", masterPort);
+             RespConnection r = new RespConnection("127.0.0.1", replica.port())) {
+            awaitInSync(m, r);
+            List<String> seen = new ArrayList<>();
+            for (int i = 0; i < 600; i++) {
+                m.call("SET", "key:" + i, "v".repeat(i % 90));
+                if (i == 300) {
+                    m.call("SET", "big", "x".repeat(50_000)); // a block of its own
+                }
+            }
+            awaitInSync(m, r);
+            String replication = m.call("INFO", "replication");
+            String memory = m.call("INFO", "memory");
+            for (String name : List.of("master_repl_offset", "repl_backlog_size", "repl_backlog_first_byte_offset",
+                    "repl_backlog_histlen")) {
+                seen.add(name + ":" + field(replication, name));
+            }
+            for (String name : List.of("mem_replication_backlog", "mem_total_replication_buffers", "mem_clients_slaves")) {
+                seen.add(name + ":" + field(memory, name));
+            }
+            return seen;
+        }
+    }
+
+    @Test
+    void theBacklogHoldsRedisBlocksOfTheStream() throws Exception {
+        assumeTrue(RealRedis.available(), "redis-server not on PATH");
+        // The smallest backlog, so that blocks are trimmed; no PINGs in the stream while the test runs.
+        String[] master = {"--repl-backlog-size", "16384", "--repl-ping-replica-period", "3600",
+                "--repl-diskless-sync-delay", "0"};
+        List<String> expected;
+        try (RealRedis redis = RealRedis.start(master)) {
+            expected = backlogAfterWrites(redis.port());
+        }
+        try (RunningServer mnemos = RunningServer.start(master)) {
+            assertEquals(expected, backlogAfterWrites(mnemos.port()));
+        }
+    }
+
     /** Everything the server sends within a short while, as text. */
     private static String answersTo(int port, String requests) throws Exception {
         try (Socket s = new Socket("127.0.0.1", port)) {
