@@ -1,11 +1,11 @@
 package io.mnemos.server;
 
 import io.mnemos.testing.RespConnection;
+import io.mnemos.testing.SlowReader;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -26,12 +26,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class ClientBuffersDifferentialTest {
     private static final int MB = 1024 * 1024;
 
-    private static Socket connect(int port) throws IOException {
-        Socket s = new Socket();
-        s.setReceiveBufferSize(4096);
-        s.connect(new InetSocketAddress("127.0.0.1", port));
-        return s;
-    }
 
     private static long infoNumber(RespConnection c, String field) throws IOException {
         String line = c.infoLine("clients", field);
@@ -63,7 +57,7 @@ class ClientBuffersDifferentialTest {
                 byte[] value = new byte[16 * MB];
                 Arrays.fill(value, (byte) 'v');
                 assertEquals("+OK\r\n", c.call(new byte[][] {"SET".getBytes(), "big".getBytes(), value}));
-                try (Socket reader = connect(port)) {
+                try (Socket reader = SlowReader.connect(port)) {
                     reader.getOutputStream().write("CLIENT SETNAME reader\r\nGET big\r\n".getBytes(StandardCharsets.US_ASCII));
                     letTheCronLook();
                     out.add("recent max output: " + magnitude(infoNumber(c, "client_recent_max_output_buffer")));
@@ -91,7 +85,7 @@ class ClientBuffersDifferentialTest {
                 letTheCronLook();
                 // The control connection's own 16 KB read buffer, as Redis's 20480-byte sds.
                 out.add("idle: " + infoNumber(c, "client_recent_max_input_buffer"));
-                try (Socket writer = connect(port)) {
+                try (Socket writer = SlowReader.connect(port)) {
                     OutputStream w = writer.getOutputStream();
                     w.write("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$16000000\r\n".getBytes(StandardCharsets.US_ASCII));
                     w.write(new byte[10 * MB]);

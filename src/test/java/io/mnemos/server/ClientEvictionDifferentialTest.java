@@ -1,11 +1,11 @@
 package io.mnemos.server;
 
 import io.mnemos.testing.RespConnection;
+import io.mnemos.testing.SlowReader;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
@@ -47,12 +47,20 @@ class ClientEvictionDifferentialTest {
         }
     }
 
-
-    private static Socket connect(int port) throws IOException {
-        Socket s = new Socket();
-        s.setReceiveBufferSize(4096);
-        s.connect(new InetSocketAddress("127.0.0.1", port));
-        return s;
+    /** The control connection after SET big of 1 MB, and a slow reader that sent {@code requests}. */
+    private static List<String> readingTheBigValue(int port, String requests, String... thenOnControl) throws Exception {
+        try (RespConnection c = control(port, "2mb");
+             Socket reader = SlowReader.connect(port)) {
+            byte[] value = new byte[1024 * 1024];
+            Arrays.fill(value, (byte) 'v');
+            assertEquals("+OK\r\n", c.call(new byte[][] {"SET".getBytes(), "big".getBytes(), value}));
+            reader.getOutputStream().write(requests.getBytes(StandardCharsets.US_ASCII));
+            List<String> out = new ArrayList<>(List.of(awaitClose(reader), c.infoLine("stats", "evicted_clients")));
+            if (thenOnControl.length > 0) {
+                out.add(c.call(thenOnControl));
+            }
+            return out;
+        }
     }
 
     /** A control connection that eviction spares, as an operator's redis-cli would be. */
@@ -85,7 +93,7 @@ class ClientEvictionDifferentialTest {
         List<String> seen = onMnemosAndRedis(port -> {
             try (RespConnection c = control(port, "1mb");
                  RespConnection idle = new RespConnection("127.0.0.1", port);
-                 Socket big = connect(port)) {
+                 Socket big = SlowReader.connect(port)) {
                 sendHalfABigSet(big);
                 return List.of(awaitClose(big), c.infoLine("stats", "evicted_clients"), idle.call("PING"), c.call("EXISTS", "k"));
             }
@@ -97,7 +105,7 @@ class ClientEvictionDifferentialTest {
     void aNoEvictClientIsKeptAndEveryEvictableClientGoesWhileItHoldsTheMemory() throws Exception {
         List<String> seen = onMnemosAndRedis(port -> {
             try (RespConnection c = control(port, "1mb");
-                 Socket idle = connect(port);
+                 Socket idle = SlowReader.connect(port);
                  RespConnection big = new RespConnection("127.0.0.1", port)) {
                 assertEquals("+OK\r\n", big.call("CLIENT", "NO-EVICT", "on"));
                 big.sendRaw(HALF_A_BIG_SET);
@@ -118,16 +126,7 @@ class ClientEvictionDifferentialTest {
 
     @Test
     void repliesTheSocketDidNotTakeCountAsTheClientsMemory() throws Exception {
-        List<String> seen = onMnemosAndRedis(port -> {
-            try (RespConnection c = control(port, "2mb");
-                 Socket reader = connect(port)) {
-                byte[] value = new byte[1024 * 1024];
-                Arrays.fill(value, (byte) 'v');
-                assertEquals("+OK\r\n", c.call(new byte[][] {"SET".getBytes(), "big".getBytes(), value}));
-                reader.getOutputStream().write("GET big\r\n".repeat(40).getBytes(StandardCharsets.US_ASCII));
-                return List.of(awaitClose(reader), c.infoLine("stats", "evicted_clients"));
-            }
-        });
+        List<String> seen = onMnemosAndRedis(port -> readingTheBigValue(port, "GET big\r\n".repeat(40)));
         assertEquals(List.of("closed", "evicted_clients:1"), seen);
     }
 
@@ -138,18 +137,8 @@ class ClientEvictionDifferentialTest {
      */
     @Test
     void aPipelineIsCutAtTheFirstCommandAfterItsRepliesReachTheLimit() throws Exception {
-        List<String> seen = onMnemosAndRedis(port -> {
-            try (RespConnection c = control(port, "2mb");
-                 Socket reader = connect(port)) {
-                byte[] value = new byte[1024 * 1024];
-                Arrays.fill(value, (byte) 'v');
-                assertEquals("+OK\r\n", c.call(new byte[][] {"SET".getBytes(), "big".getBytes(), value}));
-                reader.getOutputStream().write("GET big\r\nGET big\r\nSET after-the-limit 1\r\nGET big\r\n"
-                        .getBytes(StandardCharsets.US_ASCII));
-                return List.of(awaitClose(reader), c.infoLine("stats", "evicted_clients"),
-                        c.call("EXISTS", "after-the-limit"));
-            }
-        });
+        List<String> seen = onMnemosAndRedis(port -> readingTheBigValue(port,
+                "GET big\r\nGET big\r\nSET after-the-limit 1\r\nGET big\r\n", "EXISTS", "after-the-limit"));
         assertEquals(List.of("closed", "evicted_clients:1", ":0\r\n"), seen);
     }
 
@@ -160,12 +149,12 @@ class ClientEvictionDifferentialTest {
             try (RespConnection c = control(port, "10%")) {
                 out.add(c.call("CONFIG", "GET", "maxmemory-clients"));
                 // A percentage of no maxmemory is no limit.
-                try (Socket big = connect(port)) {
+                try (Socket big = SlowReader.connect(port)) {
                     sendHalfABigSet(big);
                     out.add(awaitClose(big));
                 }
                 out.add(c.call("CONFIG", "SET", "maxmemory", "30mb"));
-                try (Socket big = connect(port)) {
+                try (Socket big = SlowReader.connect(port)) {
                     sendHalfABigSet(big);
                     out.add(awaitClose(big));
                 }
@@ -189,7 +178,7 @@ class ClientEvictionDifferentialTest {
     void configResetstatClearsTheCount() throws Exception {
         List<String> seen = onMnemosAndRedis(port -> {
             try (RespConnection c = control(port, "1mb");
-                 Socket big = connect(port)) {
+                 Socket big = SlowReader.connect(port)) {
                 sendHalfABigSet(big);
                 return List.of(awaitClose(big), c.infoLine("stats", "evicted_clients"), c.call("CONFIG", "RESETSTAT"), c.infoLine("stats", "evicted_clients"));
             }

@@ -86,20 +86,8 @@ class ActiveExpireCycleTest {
         // The clock is read every 16 samples of 20 (all expired) keys and moves 1 ms per reading:
         // the 26th reading is past the 25 ms budget.
         assertEquals(26 * 16 * ActiveExpireCycle.KEYS_PER_LOOP, 20_000 - left);
-    }
-
-    @Test
-    void theCyclesTimeAddsUpForExpireCycleCpuMilliseconds() {
-        Database db = keyspace.db(0);
-        addVolatile(db, "k", 20_000, 10);
-        clock.advance(11);
-        long[] nanos = {0};
-        ActiveExpireCycle cycle = new ActiveExpireCycle(keyspace, () -> nanos[0] += 1_000_000);
-        cycle.runSlow(10);
-        // Read at the start (1 ms), 26 times in the loop, and at the end (28 ms).
+        // INFO expire_cycle_cpu_milliseconds: from the start reading (1 ms) to the end one (28 ms).
         assertEquals(27_000, keyspace.stats().expireCycleMicros);
-        cycle.runSlow(10);
-        assertTrue(keyspace.stats().expireCycleMicros > 27_000, "the next cycle adds to it");
         keyspace.stats().reset();
         assertEquals(0, keyspace.stats().expireCycleMicros, "CONFIG RESETSTAT clears it");
     }
