@@ -260,9 +260,10 @@ public final class ClientCommands implements CommandFamily {
     public static long totalMemory(Client client, Client caller) {
         byte[][] argv = request(client, caller);
         io.mnemos.server.PubSub subs = client.server().pubsub();
-        long pending = client == caller ? replyListBytes(client, caller) : client.queryBufferBytes() + client.outputBufferBytes();
-        return 1800 + (hasQueryBuffer(client, caller) ? 20472 : 0) + (client == caller ? 16384 - 1024 : 0)
-                + argvMemory(argv) + pending
+        long queryBuffer = hasQueryBuffer(client, caller) ? 20472 : 0;
+        long pending = client == caller ? replyListBytes(client, caller) : client.outputBufferBytes();
+        return 1800 + (client == caller ? queryBuffer : queryBufferSize(client, queryBuffer + 8) - 8)
+                + (client == caller ? 16384 - 1024 : 0) + argvMemory(argv) + pending
                 // The argv array is the running command's: execCommand swaps in the queued one's.
                 + (argv == null ? 0 : allocationSize(8L * (client == caller ? caller.argv() : argv).length))
                 + client.transaction().memOverhead()
@@ -279,14 +280,36 @@ public final class ClientCommands implements CommandFamily {
      */
     public static long inputBufferMemory(Client client) {
         byte[][] argv = request(client, null);
-        return (hasQueryBuffer(client, null) ? 20480 : 8) + client.queryBufferBytes() + argvMemory(argv)
+        return queryBufferSize(client, hasQueryBuffer(client, null) ? 20480 : 8) + argvMemory(argv)
                 + (argv == null ? 0 : allocationSize(8L * argv.length));
     }
 
-    /** The request a client holds: the caller's own, a blocked or postponed one; null if none. */
+    /**
+     * sdsZmallocSize of a client's query buffer: {@code usual} (the 16 KB one reads use, or the
+     * empty one after 2 idle seconds) unless what waits in it needs more, or a big bulk arriving
+     * had it sized to fit (its sds header and NUL included).
+     */
+    private static long queryBufferSize(Client client, long usual) {
+        io.mnemos.server.QueryBuffer input = client.queryBuffer();
+        long bigBulk = input == null ? 0 : input.bigBulkAllocation();
+        return bigBulk > 0 ? io.mnemos.util.Jemalloc.sizeClass(bigBulk + 6) : Math.max(usual, client.queryBufferBytes());
+    }
+
+    /**
+     * The request a client holds: the caller's own, a blocked or postponed one, or the arguments
+     * of one still arriving; null if none.
+     */
     private static byte[][] request(Client client, Client caller) {
-        return client == caller ? callerRequest(caller)
-                : client.blocked() ? client.block().argv() : client.postponedArgv();
+        if (client == caller) {
+            return callerRequest(caller);
+        }
+        if (client.blocked()) {
+            return client.block().argv();
+        }
+        if (client.postponedArgv() != null) {
+            return client.postponedArgv();
+        }
+        return client.queryBuffer() == null ? null : client.queryBuffer().parsedArguments();
     }
 
     private static long argvMemory(byte[][] argv) {
@@ -314,9 +337,13 @@ public final class ClientCommands implements CommandFamily {
         long nowSeconds = System.currentTimeMillis() / 1000;
         long idle = nowSeconds - client.lastInteraction() / 1000;
         byte[][] argv = request(client, caller);
-        long qbuf = client == caller && argv != null ? io.mnemos.protocol.RespBuffer.commandLength(argv) : 0;
+        io.mnemos.server.QueryBuffer input = client.queryBuffer();
+        long qbuf = client != caller ? (input == null ? 0 : input.unparsedBytes())
+                : argv != null ? io.mnemos.protocol.RespBuffer.commandLength(argv) : 0;
         long argvMem = argvMemory(argv);
-        long qbufFree = hasQueryBuffer(client, caller) ? 20474 - Math.min(qbuf, 20474) : 0;
+        // A big bulk arriving has the buffer sized to it (sdsMakeRoomForNonGreedy).
+        long bigBulk = client == caller || input == null ? 0 : input.bigBulkAllocation();
+        long qbufFree = bigBulk > 0 ? bigBulk - qbuf : hasQueryBuffer(client, caller) ? 20474 - Math.min(qbuf, 20474) : 0;
         long rbs = client == caller ? 16384 : 1024;
         long totMem = totalMemory(client, caller);
         long replyList = replyListBytes(client, caller);

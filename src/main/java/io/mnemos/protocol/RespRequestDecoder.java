@@ -75,6 +75,38 @@ public final class RespRequestDecoder {
         return pendingBytes() + (bulkLength >= BIG_ARG ? bulkLength - bulkFilled : 0);
     }
 
+    /**
+     * The multibulk in progress as it was received so far (its header, the arguments complete, the
+     * current one's header and bytes, an incomplete line), for a query buffer Redis has not parsed.
+     */
+    public long rawRequestBytes() {
+        if (argv == null) {
+            return pendingBytes();
+        }
+        long bytes = 3 + digits(multibulkLength);
+        for (int i = 0; i < argc; i++) {
+            bytes += 5 + digits(argv[i].length) + argv[i].length;
+        }
+        if (bulkLength >= 0) {
+            bytes += 3 + digits(bulkLength);
+        }
+        return bytes + pendingBytes() - trailerToSkip;
+    }
+
+    /** The declared length of a bulk of {@link #BIG_ARG} or more being read, else 0. */
+    public long bigBulkLength() {
+        return bulkLength >= BIG_ARG ? bulkLength : 0;
+    }
+
+    /** The complete arguments of the multibulk in progress, or null outside one. */
+    public byte[][] parsedArguments() {
+        return argv == null ? null : java.util.Arrays.copyOf(argv, argc);
+    }
+
+    private static int digits(long n) {
+        return Long.toString(n).length();
+    }
+
     /** True between the header of a multibulk and its last argument. */
     public boolean inRequest() {
         return argv != null;

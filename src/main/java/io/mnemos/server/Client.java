@@ -45,7 +45,7 @@ public final class Client {
     private boolean skipNextReply;
     private boolean replyOff;
     private boolean noEvict;
-    private java.util.function.LongSupplier queryBuffer;
+    private QueryBuffer queryBuffer;
     /** This client's part of ClientEviction's running total. */
     private long evictionMemory;
     private long uncountedOutput;
@@ -443,8 +443,13 @@ public final class Client {
     }
 
     /** Installed by the connection: the memory of the requests received and not yet run. */
-    void queryBuffer(java.util.function.LongSupplier pendingBytes) {
-        this.queryBuffer = pendingBytes;
+    void queryBuffer(QueryBuffer queryBuffer) {
+        this.queryBuffer = queryBuffer;
+    }
+
+    /** The connection's input not yet run; null for an internal client. */
+    public QueryBuffer queryBuffer() {
+        return queryBuffer;
     }
 
     /**
@@ -452,7 +457,7 @@ public final class Client {
      * requests waiting behind a blocking command or a pause; 0 for an internal client.
      */
     public long queryBufferBytes() {
-        return queryBuffer == null ? 0 : queryBuffer.getAsLong();
+        return queryBuffer == null ? 0 : queryBuffer.memory();
     }
 
     /** Installed by the connection: writes out the reply buffer now (Pub/Sub messages). */

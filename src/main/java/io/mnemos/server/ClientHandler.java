@@ -65,7 +65,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         socketWriter = SocketWriter.forConnection(ctx);
         client = new Client(server.clients().nextId(), server, ctx.channel(), new ReplyWriter(ctx.alloc()));
         server.clients().add(client);
-        client.queryBuffer(() -> decoder.queryBufferMemory() + held.queuedBytes());
+        client.queryBuffer(new Input());
         client.onResume(() -> server.resumeBeforeSleep(this::resumeHeld));
         // A blocking command was answered: drop it from the held requests and go on with the rest.
         client.onUnblock(() -> server.resumeBeforeSleep(() -> {
@@ -152,6 +152,33 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
             return false;
         }
         return !client.closing();
+    }
+
+    /**
+     * This connection's input as Redis's query buffer would hold it: while requests are held
+     * (behind a blocked or postponed one) Redis parses nothing more, so the one arriving is all
+     * still raw; otherwise Redis has parsed its complete arguments, as the decoder has.
+     */
+    private final class Input implements QueryBuffer {
+        @Override
+        public long memory() {
+            return decoder.queryBufferMemory() + held.queuedBytes();
+        }
+
+        @Override
+        public long unparsedBytes() {
+            return held.isEmpty() ? decoder.pendingBytes() : held.queuedBytes() + decoder.rawRequestBytes();
+        }
+
+        @Override
+        public long bigBulkAllocation() {
+            return held.isEmpty() ? decoder.bigBulkLength() : 0;
+        }
+
+        @Override
+        public byte[][] parsedArguments() {
+            return held.isEmpty() ? decoder.parsedArguments() : null;
+        }
     }
 
     /**

@@ -98,4 +98,39 @@ class ClientBuffersDifferentialTest {
         });
         assertEquals(List.of("idle: 20480", "recent max input: over 8 MB"), seen);
     }
+
+    /** The query-buffer part of CLIENT LIST's line of the client named {@code name}. */
+    private static String queryBufferFields(RespConnection c, String name) throws IOException {
+        String line = c.call("CLIENT", "LIST").lines().filter(l -> l.contains("name=" + name + " ")).findFirst().orElse("");
+        Matcher m = Pattern.compile("qbuf=.* tot-mem=\\d+").matcher(line);
+        return m.find() ? m.group() : "no line: " + line;
+    }
+
+    @Test
+    void clientListShowsARequestStillArrivingAndOnesWaitingBehindABlockedOneAsRedisHoldsThem() throws Exception {
+        String bigBulkStarted = "*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$40000\r\n" + "x".repeat(1000);
+        List<String> partial = List.of("*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$10\r\nabc", "*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$1",
+                "*3\r\n$3\r\nSE", "SET a", bigBulkStarted,
+                // Behind a blocked command Redis parses nothing: the rest, a partial request too, is raw.
+                "*3\r\n$5\r\nBLPOP\r\n$6\r\nnolist\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n"
+                        + "*2\r\n$3\r\nGET\r\n$1\r\na\r\n*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$10\r\nabc");
+        List<String> seen = onMnemosAndRedis(port -> {
+            List<String> out = new ArrayList<>();
+            try (RespConnection c = new RespConnection("127.0.0.1", port)) {
+                for (String request : partial) {
+                    try (RespConnection sender = new RespConnection("127.0.0.1", port)) {
+                        sender.call("CLIENT", "SETNAME", "sender");
+                        sender.sendRaw(request.getBytes(StandardCharsets.US_ASCII));
+                        // Past clientsCron's first look at the new client, which shrinks its reply buffer.
+                        Thread.sleep(300);
+                        out.add(queryBufferFields(c, "sender"));
+                    }
+                }
+            }
+            return out;
+        });
+        assertEquals("qbuf=3 qbuf-free=20471 argv-mem=4 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0 tot-mem=22292",
+                seen.get(0));
+        assertEquals(partial.size(), seen.size());
+    }
 }
