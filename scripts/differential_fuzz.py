@@ -871,6 +871,10 @@ class Gen:
                 # Another cursor, or a smaller COUNT, visits only some buckets: which keys sit
                 # there depends on each server's hash seed.
                 mode = "type"
+                if cmd[0] == "SCAN" and "TYPE" in cmd[:-1]:
+                    # TYPE looks each visited key up, a keyspace hit each: seed-dependent too.
+                    at = cmd.index("TYPE")
+                    cmd = cmd[:at] + cmd[at + 2:]
             return cmd, mode
 
 # ---------------------------------------------------------------- the run
