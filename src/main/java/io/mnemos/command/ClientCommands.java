@@ -263,7 +263,7 @@ public final class ClientCommands implements CommandFamily {
         long queryBuffer = hasQueryBuffer(client, caller) ? 20472 : 0;
         long pending = client == caller ? replyListBytes(client, caller) : client.outputBufferBytes();
         return 1800 + (client == caller ? queryBuffer : queryBufferSize(client, queryBuffer + 8) - 8)
-                + (client == caller ? 16384 - 1024 : 0) + argvMemory(argv) + pending
+                + client.replyBufferSize() - 1024 + argvMemory(argv) + pending
                 // The argv array is the running command's: execCommand swaps in the queued one's.
                 + (argv == null ? 0 : allocationSize(8L * (client == caller ? caller.argv() : argv).length))
                 + client.transaction().memOverhead()
@@ -339,12 +339,13 @@ public final class ClientCommands implements CommandFamily {
         byte[][] argv = request(client, caller);
         io.mnemos.server.QueryBuffer input = client.queryBuffer();
         long qbuf = client != caller ? (input == null ? 0 : input.unparsedBytes())
+                : input != null ? input.runningBatchBytes()
                 : argv != null ? io.mnemos.protocol.RespBuffer.commandLength(argv) : 0;
         long argvMem = argvMemory(argv);
         // A big bulk arriving has the buffer sized to it (sdsMakeRoomForNonGreedy).
         long bigBulk = client == caller || input == null ? 0 : input.bigBulkAllocation();
         long qbufFree = bigBulk > 0 ? bigBulk - qbuf : hasQueryBuffer(client, caller) ? 20474 - Math.min(qbuf, 20474) : 0;
-        long rbs = client == caller ? 16384 : 1024;
+        long rbs = client.replyBufferSize();
         long totMem = totalMemory(client, caller);
         long replyList = replyListBytes(client, caller);
         StringBuilder flags = new StringBuilder();
@@ -407,7 +408,7 @@ public final class ClientCommands implements CommandFamily {
                 + " argv-mem=" + argvMem
                 + " multi-mem=" + client.transaction().multiMem()
                 + " rbs=" + rbs
-                + " rbp=" + (client == caller ? rbs : 0)
+                + " rbp=" + client.replyBufferPeak()
                 + " obl=" + (replyBytes(client, caller) - replyList)
                 + " oll=" + (replyList + REPLY_CHUNK - 1) / REPLY_CHUNK
                 + " omem=" + replyList
@@ -432,16 +433,16 @@ public final class ClientCommands implements CommandFamily {
 
     /**
      * The part of {@link #replyBytes} Redis keeps in its reply list (CLIENT LIST's omem) rather
-     * than the client's own buffer (obl): beyond the caller's 16 KB buffer, which fills first; for
-     * another client all of it once it exceeds the 1 KB buffer of an idle client, since Redis
-     * sends the buffer first and what waits is in the list.
+     * than the client's own buffer (obl): beyond the caller's buffer, which fills first; for
+     * another client all of it once it exceeds the buffer, since Redis sends the buffer first and
+     * what waits is in the list.
      */
     private static long replyListBytes(Client client, Client caller) {
         long pending = replyBytes(client, caller);
         if (client == caller) {
-            return Math.max(0, pending - 16384);
+            return Math.max(0, pending - client.replyBufferSize());
         }
-        return pending > 1024 ? pending : 0;
+        return pending > client.replyBufferSize() ? pending : 0;
     }
 
     /** A client's channel dict: 24 bytes per dictEntry plus 8 per slot (4 at first, doubling when full). */

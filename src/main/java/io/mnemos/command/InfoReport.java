@@ -295,8 +295,8 @@ public final class InfoReport {
         out.field("total_writes_processed", st.totalWritesProcessed);
         out.field("io_threaded_reads_processed", 0);
         out.field("io_threaded_writes_processed", 0);
-        out.field("reply_buffer_shrinks", 0);
-        out.field("reply_buffer_expands", 0);
+        out.field("reply_buffer_shrinks", st.replyBufferShrinks);
+        out.field("reply_buffer_expands", st.replyBufferExpands);
     }
 
     private static void replication(Section out, Server server) {

@@ -46,6 +46,14 @@ public final class Client {
     private boolean replyOff;
     private boolean noEvict;
     private QueryBuffer queryBuffer;
+    /**
+     * Redis's client reply buffer as its cron resizes it (CLIENT LIST rbs, rbp): 16 KB at first,
+     * and the peak it held since the last reset. Redis 7.0 stamps a new client's last peak reset in
+     * seconds and compares milliseconds, so the first cron visit resets the peak at once.
+     */
+    private int replyBufferSize = REPLY_CHUNK;
+    private int replyBufferPeak = REPLY_CHUNK;
+    private long replyPeakResetAt = Long.MIN_VALUE / 2;
     /** This client's part of ClientEviction's running total. */
     private long evictionMemory;
     private long uncountedOutput;
@@ -440,6 +448,52 @@ public final class Client {
 
     void evictionMemory(long bytes) {
         evictionMemory = bytes;
+    }
+
+    /** PROTO_REPLY_CHUNK_BYTES and PROTO_REPLY_MIN_BYTES: the reply buffer's largest and smallest sizes. */
+    private static final int REPLY_CHUNK = 16 * 1024;
+    private static final int REPLY_MIN = 1024;
+    /** reply-buffer-peak-reset-time's default (a DEBUG setting in Redis 7.0). */
+    private static final long REPLY_PEAK_RESET_MILLIS = 5000;
+
+    /** CLIENT LIST's rbs: the reply buffer's size. */
+    public int replyBufferSize() {
+        return replyBufferSize;
+    }
+
+    /** CLIENT LIST's rbp: the most the reply buffer held since the peak's last reset. */
+    public int replyBufferPeak() {
+        return Math.max(replyBufferPeak, Math.min(reply.pendingBytes(), replyBufferSize));
+    }
+
+    /** Replies are about to be written: as many as fit were in the reply buffer at once. */
+    public void replyBuffered(int pending) {
+        replyBufferPeak = Math.max(replyBufferPeak, Math.min(pending, replyBufferSize));
+    }
+
+    /**
+     * clientsCronResizeOutputBuffer: halve-or-less a buffer whose peak stayed under half of it, double
+     * one that filled up (up to 16 KB); the peak restarts every 5 s. Returns -1 for a shrink, 1 for
+     * an expansion (INFO reply_buffer_shrinks/expands), 0 otherwise.
+     */
+    public int resizeReplyBuffer(long nowMillis) {
+        int size = 0;
+        int outcome = 0;
+        if (replyBufferSize / 2 >= REPLY_MIN && replyBufferPeak < replyBufferSize / 2) {
+            size = Math.max(REPLY_MIN, replyBufferPeak + 1);
+            outcome = -1;
+        } else if (replyBufferSize * 2 < REPLY_CHUNK * 2 && replyBufferPeak == replyBufferSize) {
+            size = Math.min(REPLY_CHUNK, replyBufferSize * 2);
+            outcome = 1;
+        }
+        if (nowMillis - replyPeakResetAt >= REPLY_PEAK_RESET_MILLIS) {
+            replyBufferPeak = Math.min(reply.pendingBytes(), replyBufferSize);
+            replyPeakResetAt = nowMillis;
+        }
+        if (size != 0) {
+            replyBufferSize = (int) io.mnemos.util.Jemalloc.sizeClass(size);
+        }
+        return outcome;
     }
 
     /** Installed by the connection: the memory of the requests received and not yet run. */

@@ -1,6 +1,7 @@
 package io.mnemos.server;
 
 import io.mnemos.protocol.ProtocolException;
+import io.mnemos.protocol.RespBuffer;
 import io.mnemos.protocol.ReplyWriter;
 import io.mnemos.protocol.RequestSink;
 import io.mnemos.protocol.RespRequestDecoder;
@@ -123,6 +124,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         // Like Redis's lastinteraction, stamped once per read rather than per request.
         client.touch(server.iterationMillis());
         decoder.maxBulkLength(server.config().protoMaxBulkLen);
+        runningBatch = in.readableBytes() + decoder.pendingBytes();
         server.dispatcher().readBatchBoundary();
         try {
             decoder.decode(in, this);
@@ -159,6 +161,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
      * (behind a blocked or postponed one) Redis parses nothing more, so the one arriving is all
      * still raw; otherwise Redis has parsed its complete arguments, as the decoder has.
      */
+    /** The bytes of the read (or the held requests) whose commands are running, for qbuf. */
+    private long runningBatch;
+
     private final class Input implements QueryBuffer {
         @Override
         public long memory() {
@@ -168,6 +173,11 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         @Override
         public long unparsedBytes() {
             return held.isEmpty() ? decoder.pendingBytes() : held.queuedBytes() + decoder.rawRequestBytes();
+        }
+
+        @Override
+        public long runningBatchBytes() {
+            return runningBatch;
         }
 
         @Override
@@ -200,6 +210,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
             held.clear();
             return;
         }
+        runningBatch = held.isEmpty() ? 0
+                : held.queuedBytes() + RespBuffer.commandLength(held.first()) + decoder.rawRequestBytes();
         while (!held.isEmpty() && !client.closing()) {
             if (!dispatch(held.first())) {
                 break;
@@ -268,6 +280,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
             return;
         }
         countOutput(pending);
+        client.replyBuffered(pending);
         server.stats().totalWritesProcessed++;
         if (client.closing()) {
             ctx.writeAndFlush(reply.take()).addListener(ChannelFutureListener.CLOSE);

@@ -13,6 +13,12 @@ public interface QueryBuffer {
     /** CLIENT LIST's qbuf: the bytes Redis would hold unparsed. */
     long unparsedBytes();
 
+    /**
+     * The caller's qbuf: Redis trims its query buffer only after running all it read, so while a
+     * command runs the buffer holds the whole read it came in (the commands before and after it).
+     */
+    long runningBatchBytes();
+
     /** The buffer's size when a big bulk (32 KB or more) made Redis size it to fit, else 0. */
     long bigBulkAllocation();
 

@@ -478,6 +478,19 @@ public final class Server {
     }
 
     /** maxmemory-clients: connections report their clients' memory after reads and writes. */
+    /** clientsCron's per-client work: reply buffers resized, then the memory peaks tracked. */
+    private void clientsCron(long nowMillis) {
+        for (Client c : clients.all()) {
+            int resized = c.resizeReplyBuffer(nowMillis);
+            if (resized < 0) {
+                stats.replyBufferShrinks++;
+            } else if (resized > 0) {
+                stats.replyBufferExpands++;
+            }
+        }
+        clientsPeakMemory.track(clients.all(), nowMillis / 1000);
+    }
+
     /** INFO client_recent_max_input_buffer: the biggest query buffer of the last 8 seconds. */
     public long recentMaxInputBuffer() {
         return clientsPeakMemory.recentMaxInput();
@@ -819,7 +832,7 @@ public final class Server {
         aof.cron();
         persistence.cron();
         migrateSockets.closeIdle(System.currentTimeMillis());
-        clientsPeakMemory.track(clients.all(), System.currentTimeMillis() / 1000);
+        clientsCron(System.currentTimeMillis());
         clientEviction.refreshAll();
         clientEviction.evict();
         replication.cron(System.currentTimeMillis());

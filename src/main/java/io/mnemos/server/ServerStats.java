@@ -20,6 +20,9 @@ public final class ServerStats {
     public long clientOutputBufferLimitDisconnections;
     /** Clients closed by client eviction (maxmemory-clients), INFO's evicted_clients. */
     public long evictedClients;
+    /** Reply buffers the cron shrank or grew, INFO's reply_buffer_shrinks/expands. */
+    public long replyBufferShrinks;
+    public long replyBufferExpands;
 
     /** INFO's total_net_input_bytes: replication traffic included. */
     public long totalNetInputBytes() {
@@ -44,5 +47,7 @@ public final class ServerStats {
         totalWritesProcessed = 0;
         clientOutputBufferLimitDisconnections = 0;
         evictedClients = 0;
+        replyBufferShrinks = 0;
+        replyBufferExpands = 0;
     }
 }

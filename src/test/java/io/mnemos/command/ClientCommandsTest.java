@@ -120,11 +120,34 @@ class ClientCommandsTest {
                     + "obl=0 oll=0 omem=0 tot-mem=37658 events=r cmd=client|info "), line);
         }
 
+        /** Two visits of clientsCron: the first restarts the reply buffer's peak, the second shrinks it. */
+        private static void shrinkReplyBuffer(Client c) {
+            long now = System.currentTimeMillis();
+            assertEquals(0, c.resizeReplyBuffer(now));
+            assertEquals(-1, c.resizeReplyBuffer(now + 100));
+        }
+
+        @Test
+        void theCronShrinksANewClientsReplyBufferToItsPeakAndGrowsItWhenItFills() {
+            CommandHarness h = harness();
+            Client other = connect(h);
+            String fresh = bulkText(h.exec("CLIENT", "LIST", "ID", Long.toString(other.id())));
+            assertTrue(fresh.contains(" rbs=16384 rbp=16384 obl=0 oll=0 omem=0 tot-mem=37632 "), fresh);
+            shrinkReplyBuffer(other);
+            String shrunk = bulkText(h.exec("CLIENT", "LIST", "ID", Long.toString(other.id())));
+            assertTrue(shrunk.contains(" rbs=1024 rbp=0 obl=0 oll=0 omem=0 tot-mem=22272 "), shrunk);
+            // A write that filled the buffer: the next visit doubles it.
+            other.replyBuffered(5000);
+            assertEquals(1, other.resizeReplyBuffer(System.currentTimeMillis() + 200));
+            assertEquals(2048, other.replyBufferSize());
+        }
+
         @Test
         void aClientIdleForMoreThanTwoSecondsHasReleasedItsQueryBuffer() {
             CommandHarness h = harness();
             Client other = connect(h);
             h.exec(other, "PING");
+            shrinkReplyBuffer(other);
             String busy = bulkText(h.exec("CLIENT", "LIST", "ID", Long.toString(other.id())));
             assertTrue(busy.contains(" qbuf=0 qbuf-free=20474 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 "
                     + "omem=0 tot-mem=22272 events=r cmd=ping "), busy);
@@ -248,7 +271,8 @@ class ClientCommandsTest {
             assertTrue(other.postponed());
             String line = bulkText(h.exec("CLIENT", "LIST", "ID", Long.toString(other.id())));
             assertTrue(line.contains(" flags=b "), line);
-            assertTrue(line.contains(" argv-mem=5 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0 tot-mem=22301 events=r "
+            // A client this new still has Redis's first, 16 KB reply buffer.
+            assertTrue(line.contains(" argv-mem=5 multi-mem=0 rbs=16384 rbp=16384 obl=0 oll=0 omem=0 tot-mem=37661 events=r "
                     + "cmd=set "), line);
             assertEquals("-ERR wrong number of arguments for 'set' command\r\n", h.exec(other, "SET", "k"));
             h.clock().advance(1001);

@@ -116,9 +116,11 @@ class ClientIntrospectionDifferentialTest {
             c.call("MULTI");
             c.call("SET", "a", "b");
             c.call("CLIENT", "INFO");
-            // The connection's own fields (and so the bulk length) differ between the servers.
+            // The connection's own fields (and so the bulk length) differ between the servers; so
+            // does rbp if either server's cron happened to visit the new connection already (its
+            // first visit restarts the reply buffer's peak).
             seen.add(c.call("EXEC").replaceAll("id=\\d+ addr=\\S+ laddr=\\S+ fd=\\d+ name= age=\\d+ idle=\\d+ ", "")
-                    .replaceAll("\\$\\d+\r\n", ""));
+                    .replaceAll("\\$\\d+\r\n", "").replaceAll(" rbp=\\d+ ", " rbp=? "));
             // Pipelined: the earlier command's reply is still in the output buffer.
             c.sendRaw("*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\nb\r\n*2\r\n$6\r\nCLIENT\r\n$4\r\nINFO\r\n"
                     .getBytes(StandardCharsets.UTF_8));

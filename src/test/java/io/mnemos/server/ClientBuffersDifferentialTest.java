@@ -133,4 +133,39 @@ class ClientBuffersDifferentialTest {
                 seen.get(0));
         assertEquals(partial.size(), seen.size());
     }
+
+    /** The buffer fields of a CLIENT INFO reply. */
+    private static String bufferFields(String clientInfo) {
+        Matcher m = Pattern.compile("qbuf=.* tot-mem=\\d+").matcher(clientInfo);
+        return m.find() ? m.group() : "none in " + clientInfo;
+    }
+
+    /**
+     * An interactive session's own line: the cron has shrunk its reply buffer to 1 KB and tracks
+     * the peak of what it held (the previous CLIENT INFO reply); qbuf is the whole read the command
+     * came in, inline commands as sent.
+     */
+    @Test
+    void aLongLivedConnectionsOwnLineShowsItsResizedReplyBufferAndItsRead() throws Exception {
+        List<String> seen = onMnemosAndRedis(port -> {
+            List<String> out = new ArrayList<>();
+            try (RespConnection c = new RespConnection("127.0.0.1", port)) {
+                c.sendRaw("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.add(c.readReply());
+                Thread.sleep(600);
+                c.sendRaw("CLIENT INFO\r\n".getBytes(StandardCharsets.US_ASCII));
+                String first = c.readReply();
+                out.add(bufferFields(first));
+                c.sendRaw("GET nothing\r\nCLIENT INFO\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.add(c.readReply());
+                // The peak is the previous CLIENT INFO reply, whose length differs with the ports.
+                out.add(bufferFields(c.readReply()).replace(" rbp=" + first.length() + " ", " rbp=<that reply> "));
+            }
+            return out;
+        });
+        assertEquals("qbuf=13 qbuf-free=20461 argv-mem=10 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0 tot-mem=22298",
+                seen.get(1));
+        assertEquals("qbuf=26 qbuf-free=20448 argv-mem=10 multi-mem=0 rbs=1024 rbp=<that reply> obl=5 oll=0 omem=0 "
+                + "tot-mem=22298", seen.get(3));
+    }
 }
