@@ -262,7 +262,7 @@ public final class ClientCommands implements CommandFamily {
         io.mnemos.server.PubSub subs = client.server().pubsub();
         long queryBuffer = hasQueryBuffer(client, caller) ? 20472 : 0;
         long pending = client == caller ? replyListBytes(client, caller) : client.outputBufferBytes();
-        return 1800 + (client == caller ? queryBuffer : queryBufferSize(client, queryBuffer + 8) - 8)
+        return 1800 + queryBufferSize(client, queryBuffer + 8) - 8
                 + client.replyBufferSize() - 1024 + argvMemory(argv) + pending
                 // The argv array is the running command's: execCommand swaps in the queued one's.
                 + (argv == null ? 0 : allocationSize(8L * (client == caller ? caller.argv() : argv).length))
@@ -292,7 +292,19 @@ public final class ClientCommands implements CommandFamily {
     private static long queryBufferSize(Client client, long usual) {
         io.mnemos.server.QueryBuffer input = client.queryBuffer();
         long bigBulk = input == null ? 0 : input.bigBulkAllocation();
-        return bigBulk > 0 ? io.mnemos.util.Jemalloc.sizeClass(bigBulk + 6) : Math.max(usual, client.queryBufferBytes());
+        if (bigBulk > 0) {
+            return io.mnemos.util.Jemalloc.sizeClass(bigBulk + 6);
+        }
+        long retained = client.retainedQueryBuffer();
+        if (retained > 0) {
+            return io.mnemos.util.Jemalloc.sizeClass(retained + sdsOverhead(retained));
+        }
+        return Math.max(usual, client.queryBufferBytes());
+    }
+
+    /** An sds string's header and NUL: sdshdr8, 16 or 32 by the allocation's size. */
+    private static long sdsOverhead(long alloc) {
+        return alloc < 256 ? 4 : alloc < 65536 ? 6 : 10;
     }
 
     /**
@@ -324,7 +336,8 @@ public final class ClientCommands implements CommandFamily {
 
     /** clientsCron frees the query buffer of a client idle for more than 2 seconds. */
     private static boolean hasQueryBuffer(Client client, Client caller) {
-        return client == caller || System.currentTimeMillis() / 1000 - client.lastInteraction() / 1000 <= 2;
+        return client == caller || !client.queryBufferFreed() && (client.retainedQueryBuffer() > 0
+                || System.currentTimeMillis() / 1000 - client.lastInteraction() / 1000 <= 2);
     }
 
     /**
@@ -344,7 +357,10 @@ public final class ClientCommands implements CommandFamily {
         long argvMem = argvMemory(argv);
         // A big bulk arriving has the buffer sized to it (sdsMakeRoomForNonGreedy).
         long bigBulk = client == caller || input == null ? 0 : input.bigBulkAllocation();
-        long qbufFree = bigBulk > 0 ? bigBulk - qbuf : hasQueryBuffer(client, caller) ? 20474 - Math.min(qbuf, 20474) : 0;
+        long retained = client.retainedQueryBuffer();
+        long qbufFree = bigBulk > 0 ? bigBulk - qbuf
+                : retained > 0 ? io.mnemos.util.Jemalloc.sizeClass(retained + sdsOverhead(retained)) - sdsOverhead(retained) - qbuf
+                : hasQueryBuffer(client, caller) ? 20474 - Math.min(qbuf, 20474) : 0;
         long rbs = client.replyBufferSize();
         long totMem = totalMemory(client, caller);
         long replyList = replyListBytes(client, caller);

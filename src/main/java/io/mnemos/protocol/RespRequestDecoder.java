@@ -49,6 +49,8 @@ public final class RespRequestDecoder {
     private int bulkFilled;
     /** The two bytes after a bulk that Redis skips without checking, still to be skipped. */
     private int trailerToSkip;
+    /** The length of the last argument of {@link #BIG_ARG} or more read, until taken. */
+    private long lastBigArgument;
 
     public RespRequestDecoder(long maxBulkLength) {
         this.maxBulkLength = maxBulkLength;
@@ -91,6 +93,13 @@ public final class RespRequestDecoder {
             bytes += 3 + digits(bulkLength);
         }
         return bytes + pendingBytes() - trailerToSkip;
+    }
+
+    /** The length of the last argument of 32 KB or more read since the last call, else 0. */
+    public long takeBigArgument() {
+        long length = lastBigArgument;
+        lastBigArgument = 0;
+        return length;
     }
 
     /** The declared length of a bulk of {@link #BIG_ARG} or more being read, else 0. */
@@ -283,6 +292,9 @@ public final class RespRequestDecoder {
                 argv = bigger;
             }
             argv[argc++] = bulk;
+            if (bulkLength >= BIG_ARG) {
+                lastBigArgument = bulkLength;
+            }
             bulk = null;
             bulkLength = -1;
             trailerToSkip = 2;

@@ -51,12 +51,21 @@ public final class Client {
      * and the peak it held since the last reset. Redis 7.0 stamps a new client's last peak reset in
      * seconds and compares milliseconds, so the first cron visit resets the peak at once.
      */
+    /**
+     * Redis's query buffer after an argument of 32 KB or more: sized to it (bulk length + 2) until
+     * the cron's second visit, which frees it; {@code queryBufferFreed} until the next read.
+     */
+    private long retainedQueryBuffer;
+    private int retainedVisits;
+    private boolean queryBufferFreed;
     private int replyBufferSize = REPLY_CHUNK;
     private int replyBufferPeak = REPLY_CHUNK;
     private long replyPeakResetAt = Long.MIN_VALUE / 2;
     /** This client's part of ClientEviction's running total. */
     private long evictionMemory;
     private long uncountedOutput;
+    /** Whether client eviction has recorded this client's memory yet (Redis's mem_usage_bucket). */
+    private boolean evictionTracked;
     private boolean noTouch;
     /** Set while CLIENT PAUSE holds this client's next request (CLIENT LIST flag {@code b}). */
     private byte[][] postponedArgv;
@@ -446,8 +455,49 @@ public final class Client {
         return evictionMemory;
     }
 
+    boolean evictionTracked() {
+        return evictionTracked;
+    }
+
+    void evictionTracked(boolean tracked) {
+        evictionTracked = tracked;
+    }
+
     void evictionMemory(long bytes) {
         evictionMemory = bytes;
+    }
+
+    /** A request with an argument of {@code length} bytes (32 KB or more) was read. */
+    public void bigArgumentRead(long length) {
+        retainedQueryBuffer = length + 2;
+        retainedVisits = 0;
+        queryBufferFreed = false;
+    }
+
+    /** Bytes were read: a freed query buffer is made again. */
+    void queryBufferRead() {
+        queryBufferFreed = false;
+    }
+
+    /**
+     * clientsCronResizeQueryBuffer for a buffer sized to a big argument: the first visit finds the
+     * read peak still as big and only resets it; the second frees the buffer.
+     */
+    public void resizeQueryBuffer() {
+        if (retainedQueryBuffer > 0 && ++retainedVisits >= 2) {
+            retainedQueryBuffer = 0;
+            queryBufferFreed = true;
+        }
+    }
+
+    /** The size (bulk length + 2) a big argument left the query buffer at, 0 if none. */
+    public long retainedQueryBuffer() {
+        return retainedQueryBuffer;
+    }
+
+    /** The cron freed the query buffer and nothing was read since. */
+    public boolean queryBufferFreed() {
+        return queryBufferFreed;
     }
 
     /** PROTO_REPLY_CHUNK_BYTES and PROTO_REPLY_MIN_BYTES: the reply buffer's largest and smallest sizes. */

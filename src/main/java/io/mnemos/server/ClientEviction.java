@@ -56,6 +56,7 @@ final class ClientEviction {
     void update(Client c) {
         if (server.config().maxmemoryClients != 0) {
             account(c);
+            c.evictionTracked(true);
         }
     }
 
@@ -76,6 +77,7 @@ final class ClientEviction {
         }
         for (Client c : server.clients().all()) {
             account(c);
+            c.evictionTracked(true);
         }
     }
 
@@ -100,7 +102,9 @@ final class ClientEviction {
         List<Client> evictable = new ArrayList<>();
         for (Client c : server.clients().all()) {
             account(c);
-            if (counted(c) && !c.noEvict()) {
+            // Redis's buckets hold a client once its memory was recorded (after a command, or by
+            // the cron): one running its first command cannot be evicted yet.
+            if (counted(c) && !c.noEvict() && c.evictionTracked()) {
                 evictable.add(c);
             }
         }

@@ -101,6 +101,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
             if (client != null && !client.closing()) {
                 server.stats().netInputBytes += in.readableBytes();
                 server.stats().totalReadsProcessed++;
+                client.queryBufferRead();
                 decode(in);
                 server.clientEviction().update(client);
             }
@@ -140,6 +141,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
 
     @Override
     public boolean onRequest(byte[][] argv) {
+        long bigArgument = decoder.takeBigArgument();
+        if (bigArgument > 0) {
+            client.bigArgumentRead(bigArgument);
+        }
         if (!held.isEmpty()) {
             held.add(argv);
             return true;

@@ -481,6 +481,7 @@ public final class Server {
     /** clientsCron's per-client work: reply buffers resized, then the memory peaks tracked. */
     private void clientsCron(long nowMillis) {
         for (Client c : clients.all()) {
+            c.resizeQueryBuffer();
             int resized = c.resizeReplyBuffer(nowMillis);
             if (resized < 0) {
                 stats.replyBufferShrinks++;
