@@ -293,18 +293,13 @@ public final class ClientCommands implements CommandFamily {
         io.mnemos.server.QueryBuffer input = client.queryBuffer();
         long bigBulk = input == null ? 0 : input.bigBulkAllocation();
         if (bigBulk > 0) {
-            return io.mnemos.util.Jemalloc.sizeClass(bigBulk + 6);
+            return MemoryEstimate.sdsAlloc(bigBulk, true); // qbuf + qbuf-free is the bulk's length
         }
         long retained = client.retainedQueryBuffer();
         if (retained > 0) {
-            return io.mnemos.util.Jemalloc.sizeClass(retained + sdsOverhead(retained));
+            return MemoryEstimate.sdsAlloc(retained, true);
         }
         return Math.max(usual, client.queryBufferBytes());
-    }
-
-    /** An sds string's header and NUL: sdshdr8, 16 or 32 by the allocation's size. */
-    private static long sdsOverhead(long alloc) {
-        return alloc < 256 ? 4 : alloc < 65536 ? 6 : 10;
     }
 
     /**
@@ -359,7 +354,7 @@ public final class ClientCommands implements CommandFamily {
         long bigBulk = client == caller || input == null ? 0 : input.bigBulkAllocation();
         long retained = client.retainedQueryBuffer();
         long qbufFree = bigBulk > 0 ? bigBulk - qbuf
-                : retained > 0 ? io.mnemos.util.Jemalloc.sizeClass(retained + sdsOverhead(retained)) - sdsOverhead(retained) - qbuf
+                : retained > 0 ? MemoryEstimate.sdsAlloc(retained, true) - MemoryEstimate.sdsHeader(retained, true) - 1 - qbuf
                 : hasQueryBuffer(client, caller) ? 20474 - Math.min(qbuf, 20474) : 0;
         long rbs = client.replyBufferSize();
         long totMem = totalMemory(client, caller);
@@ -426,7 +421,7 @@ public final class ClientCommands implements CommandFamily {
                 + " rbs=" + rbs
                 + " rbp=" + client.replyBufferPeak()
                 + " obl=" + (replyBytes(client, caller) - replyList)
-                + " oll=" + (replyList + REPLY_CHUNK - 1) / REPLY_CHUNK
+                + " oll=" + (replyList + Client.REPLY_CHUNK - 1) / Client.REPLY_CHUNK
                 + " omem=" + replyList
                 + " tot-mem=" + totMem
                 + " events=r"
@@ -435,9 +430,6 @@ public final class ClientCommands implements CommandFamily {
                 + " redir=" + (tracking == null ? -1 : tracking.redirect())
                 + " resp=" + client.protocol();
     }
-
-    /** PROTO_REPLY_CHUNK_BYTES: the size of a node of Redis's reply list. */
-    private static final long REPLY_CHUNK = 16 * 1024;
 
     /**
      * Replies not yet taken by the socket: the caller's earlier pipelined commands (or EXEC's so

@@ -232,18 +232,20 @@ final class MemoryEstimate {
     }
 
     /** An sds string's allocation: header by length class, data and the terminating NUL. */
-    static long sdsAlloc(int length, boolean noType5) {
-        int header;
+    static long sdsAlloc(long length, boolean noType5) {
+        return jemallocSize(sdsHeader(length, noType5) + length + 1);
+    }
+
+    /** sdsReqType's header size for a string of {@code length} bytes (sdshdr5, 8, 16 or 32). */
+    static int sdsHeader(long length, boolean noType5) {
         if (length < 32 && !noType5) {
-            header = 1;
+            return 1;
         } else if (length < 256) {
-            header = 3;
+            return 3;
         } else if (length < 65536) {
-            header = 5;
-        } else {
-            header = 9;
+            return 5;
         }
-        return jemallocSize((long) header + length + 1);
+        return 9;
     }
 
     /** The jemalloc size class a request of {@code n} bytes is served from. */

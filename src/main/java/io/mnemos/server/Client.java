@@ -47,17 +47,17 @@ public final class Client {
     private boolean noEvict;
     private QueryBuffer queryBuffer;
     /**
-     * Redis's client reply buffer as its cron resizes it (CLIENT LIST rbs, rbp): 16 KB at first,
-     * and the peak it held since the last reset. Redis 7.0 stamps a new client's last peak reset in
-     * seconds and compares milliseconds, so the first cron visit resets the peak at once.
-     */
-    /**
      * Redis's query buffer after an argument of 32 KB or more: sized to it (bulk length + 2) until
      * the cron's second visit, which frees it; {@code queryBufferFreed} until the next read.
      */
     private long retainedQueryBuffer;
     private int retainedVisits;
     private boolean queryBufferFreed;
+    /**
+     * Redis's client reply buffer as its cron resizes it (CLIENT LIST rbs, rbp): 16 KB at first,
+     * and the peak it held since the last reset. Redis 7.0 stamps a new client's last peak reset in
+     * seconds and compares milliseconds, so the first cron visit resets the peak at once.
+     */
     private int replyBufferSize = REPLY_CHUNK;
     private int replyBufferPeak = REPLY_CHUNK;
     private long replyPeakResetAt = Long.MIN_VALUE / 2;
@@ -500,8 +500,11 @@ public final class Client {
         return queryBufferFreed;
     }
 
-    /** PROTO_REPLY_CHUNK_BYTES and PROTO_REPLY_MIN_BYTES: the reply buffer's largest and smallest sizes. */
-    private static final int REPLY_CHUNK = 16 * 1024;
+    /**
+     * PROTO_REPLY_CHUNK_BYTES and PROTO_REPLY_MIN_BYTES: the reply buffer's largest and smallest
+     * sizes; the first is also the size of a node of Redis's reply list.
+     */
+    public static final int REPLY_CHUNK = 16 * 1024;
     private static final int REPLY_MIN = 1024;
     /** reply-buffer-peak-reset-time's default (a DEBUG setting in Redis 7.0). */
     private static final long REPLY_PEAK_RESET_MILLIS = 5000;

@@ -19,7 +19,7 @@ public interface QueryBuffer {
      */
     long runningBatchBytes();
 
-    /** The buffer's size when a big bulk (32 KB or more) made Redis size it to fit, else 0. */
+    /** The declared length of a big bulk (32 KB or more) arriving, which Redis sizes the buffer to; else 0. */
     long bigBulkAllocation();
 
     /** The arguments of a request still arriving that Redis would have parsed already, or null. */

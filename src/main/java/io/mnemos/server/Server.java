@@ -477,7 +477,6 @@ public final class Server {
         return notifier;
     }
 
-    /** maxmemory-clients: connections report their clients' memory after reads and writes. */
     /** clientsCron's per-client work: reply buffers resized, then the memory peaks tracked. */
     private void clientsCron(long nowMillis) {
         for (Client c : clients.all()) {
@@ -507,6 +506,7 @@ public final class Server {
         clientEviction.evict();
     }
 
+    /** maxmemory-clients: connections report their clients' memory after reads and writes. */
     ClientEviction clientEviction() {
         return clientEviction;
     }

@@ -111,6 +111,9 @@ class ClientBuffersDifferentialTest {
         String bigBulkStarted = "*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$40000\r\n" + "x".repeat(1000);
         List<String> partial = List.of("*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$10\r\nabc", "*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$1",
                 "*3\r\n$3\r\nSE", "SET a", bigBulkStarted,
+                // The buffer sized to the bulk: an sds header of 5 bytes up to 65530, of 9 beyond.
+                "*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$65530\r\n" + "x".repeat(1000),
+                "*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$131000\r\n" + "x".repeat(1000),
                 // Behind a blocked command Redis parses nothing: the rest, a partial request too, is raw.
                 "*3\r\n$5\r\nBLPOP\r\n$6\r\nnolist\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n"
                         + "*2\r\n$3\r\nGET\r\n$1\r\na\r\n*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$10\r\nabc");
