@@ -203,8 +203,12 @@ class MasterLinkDifferentialTest {
             assertEquals(field(expected.call("INFO", "stats"), "expired_keys"),
                     field(actual.call("INFO", "stats"), "expired_keys"));
             assertEquals("3", field(actual.call("INFO", "stats"), "expired_keys"));
-            assertEquals(field(expected.call("INFO", "stats"), "slave_expires_tracked_keys"),
-                    field(actual.call("INFO", "stats"), "slave_expires_tracked_keys"));
+            // expireSlaveKeys visits random tracked names and stops once it met a live TTL four
+            // times, so when it drops the persisted key's name is up to chance: both end at one name.
+            for (RespConnection replica : List.of(expected, actual)) {
+                await("only own-later tracked", () -> "1".equals(
+                        field(replica.call("INFO", "stats"), "slave_expires_tracked_keys")));
+            }
             for (String key : List.of("from-master", "plain", "own", "own-later", "own-persisted")) {
                 assertEquals(expected.call("EXISTS", key), actual.call("EXISTS", key), key);
             }
