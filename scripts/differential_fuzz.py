@@ -910,10 +910,11 @@ class Pair:
     """One connection per server for the stream, and one per server for the state checks; with a
     replica port, one more to the redis-server replicating Mnemos."""
 
-    def __init__(self, rport, mport, replica_port=None, resp3=False, getkeys=False, stats=False):
+    def __init__(self, rport, mport, replica_port=None, resp3=False, getkeys=False, stats=False, memory=False):
         self.rport, self.mport = rport, mport
         self.getkeys = getkeys
         self.stats = stats
+        self.memory = memory
         self.r, self.m = Conn(rport, resp3=resp3), Conn(mport, resp3=resp3)
         self.rc, self.mc = Conn(rport), Conn(mport)
         self.rep = Conn(replica_port) if replica_port else None
@@ -1136,6 +1137,22 @@ class Run:
         hi = both("ZRANGE", key, "-1", "-1", "WITHSCORES")[1][1]
         return lo[1][1] == hi[1][1]
 
+    def memory_comparable(self, k, encoding):
+        """Whether MEMORY USAGE of a key is the same for any two redis-servers: not for a skiplist
+        (its nodes' random levels), a hashtable in the middle of incremental rehashing (how far it got
+        follows the process's random hash seed), a quicklist of more than one node (Mnemos keeps no
+        node layout) or a HyperLogLog (its sparse sds's resizing is not modelled)."""
+        r = self.p.rc
+        if b"skiplist" in encoding:
+            return False
+        if b"hashtable" in encoding:
+            return b"rehashing" not in r.call("DEBUG", "HTSTATS-KEY", k)[0]
+        if b"quicklist" in encoding:
+            return all(b"ql_nodes:1 " in c.call("DEBUG", "OBJECT", k)[0] for c in (r, self.p.mc))
+        if b"raw" in encoding:
+            return r.call("GETRANGE", k, "0", "3")[0] != b"$4\r\nHYLL\r\n"
+        return True
+
     def check(self, why="periodic"):
         r, m = self.p.rc, self.p.mc
         rd, md = r.call("DEBUG", "DIGEST")[0], m.call("DEBUG", "DIGEST")[0]
@@ -1173,6 +1190,13 @@ class Run:
                         mdump[:1] == b"$" and mdump.split(b"\r\n", 1)[1][:2] != b"\x12\x01"
                         and ktype == b"list"):
                     problems.append("db %s key %r DUMP redis %r mnemos %r" % (db, k, rdump[:80], mdump[:80]))
+                # A skiplist's node sizes follow its random levels, and how far a hashtable's
+                # incremental rehashing got follows the process's random hash seed (which buckets
+                # are empty): no two processes agree on those.
+                if self.p.memory and self.memory_comparable(k, re_):
+                    ru, mu = r.call("MEMORY", "USAGE", k, "SAMPLES", "0")[0], m.call("MEMORY", "USAGE", k, "SAMPLES", "0")[0]
+                    if ru != mu:
+                        problems.append("db %s key %r (%s) MEMORY USAGE redis %r mnemos %r" % (db, k, re_, ru, mu))
                 rt, mt = r.call("PTTL", k)[1], m.call("PTTL", k)[1]
                 if (int(rt[1]) > 0) != (int(mt[1]) > 0):
                     problems.append("db %s key %r PTTL redis %r mnemos %r" % (db, k, rt, mt))
@@ -1414,8 +1438,10 @@ def main():
                     help="also compare COMMAND GETKEYSANDFLAGS of every command before sending it")
     ap.add_argument("--stats", action="store_true",
                     help="also compare INFO's command, error and keyspace counters at every check")
+    ap.add_argument("--memory", action="store_true",
+                    help="also compare MEMORY USAGE ... SAMPLES 0 of every key (skiplists aside) at every check")
     a = ap.parse_args()
-    pair = Pair(a.redis, a.mnemos, a.replica_port, a.resp3, a.getkeys, a.stats)
+    pair = Pair(a.redis, a.mnemos, a.replica_port, a.resp3, a.getkeys, a.stats, a.memory)
     if a.replay:
         with open(a.replay) as fh:
             log = [json.loads(line) for line in fh if line.strip()]

@@ -3,6 +3,7 @@ package io.mnemos.command;
 import io.mnemos.server.Client;
 import io.mnemos.store.Database;
 import io.mnemos.store.Entry;
+import io.mnemos.util.Sds;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -139,7 +140,8 @@ public final class BitmapCommands implements CommandFamily {
         }
         int byteIndex = (int) (offset >>> 3);
         int newLength = Math.max(old.length, byteIndex + 1);
-        boolean grown = e == null || newLength != old.length;
+        boolean created = e == null;
+        boolean grown = created || newLength != old.length;
         int shift = 7 - (int) (offset & 7);
         int byteval = byteIndex < old.length ? old[byteIndex] & 0xff : 0;
         int bitval = (byteval >> shift) & 1;
@@ -154,8 +156,10 @@ public final class BitmapCommands implements CommandFamily {
             dirty(c, 1);
             Events.string(c, "setbit", c.arg(1));
         }
-        if (e != null) {
-            e.stringEncoding(Entry.STRING_RAW); // lookupStringForBitCommand unshares the string
+        if (created) {
+            e.rawString(Sds.MADE_TO_MEASURE); // lookupStringForBitCommand: sdsnewlen(byte + 1)
+        } else {
+            e.growRawString(old.length, newLength); // lookupStringForBitCommand: unshared, sdsgrowzero
         }
         c.reply().integer(bitval);
     }
@@ -467,16 +471,18 @@ public final class BitmapCommands implements CommandFamily {
             e = db.lookupWrite(c.arg(1));
             byte[] old = stringOf(e);
             int needed = (int) (highestWriteOffset >>> 3) + 1;
+            // lookupStringForBitCommand: a new sds made to measure, or the string unshared and grown
             if (old == null) {
                 s = new byte[needed];
                 e = db.add(c.arg(1), s);
+                e.rawString(Sds.MADE_TO_MEASURE);
                 grown = true;
             } else {
                 s = Arrays.copyOf(old, Math.max(old.length, needed));
                 grown = s.length != old.length;
                 db.replaceValue(e, s);
+                e.growRawString(old.length, s.length);
             }
-            e.stringEncoding(Entry.STRING_RAW); // lookupStringForBitCommand unshares the string
         }
 
         c.reply().arrayHeader(ops.size());

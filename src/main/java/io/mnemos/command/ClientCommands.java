@@ -354,7 +354,7 @@ public final class ClientCommands implements CommandFamily {
         long bigBulk = client == caller || input == null ? 0 : input.bigBulkAllocation();
         long retained = client.retainedQueryBuffer();
         long qbufFree = bigBulk > 0 ? bigBulk - qbuf
-                : retained > 0 ? MemoryEstimate.sdsAlloc(retained, true) - MemoryEstimate.sdsHeader(retained, true) - 1 - qbuf
+                : retained > 0 ? MemoryEstimate.sdsAlloc(retained, true) - io.mnemos.util.Sds.header(retained, true) - 1 - qbuf
                 : hasQueryBuffer(client, caller) ? 20474 - Math.min(qbuf, 20474) : 0;
         long rbs = client.replyBufferSize();
         long totMem = totalMemory(client, caller);

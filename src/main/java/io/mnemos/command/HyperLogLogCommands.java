@@ -74,6 +74,23 @@ public final class HyperLogLogCommands implements CommandFamily {
         return value;
     }
 
+    /**
+     * dbUnshareStringValue on a validated HLL: the entry's value becomes a raw string of its own
+     * (the sds it had, if it was raw already), and a working copy of it.
+     */
+    private static HyperLogLog unshared(Entry e) {
+        byte[] value = hllValue(e);
+        int sds = e.unsharedSds(value.length);
+        e.rawString(sds);
+        return HyperLogLog.of(value, sds);
+    }
+
+    /** Writes a working copy back, with the sds allocation its edits left. */
+    private static void store(Database db, Entry e, HyperLogLog hll) {
+        db.replaceValue(e, hll.toBytes());
+        e.rawString(hll.sds());
+    }
+
     // ---------------------------------------------------------------- PFADD
 
     private static void pfadd(Client c) {
@@ -85,24 +102,24 @@ public final class HyperLogLogCommands implements CommandFamily {
         if (e == null) {
             hll = HyperLogLog.create();
             e = db.add(key, hll.toBytes());
+            e.rawString(hll.sds()); // createHLLObject
             updated++;
         } else {
-            hll = HyperLogLog.of(hllValue(e));
+            hll = unshared(e);
         }
-        e.stringEncoding(Entry.STRING_RAW); // createHLLObject / dbUnshareStringValue
         long max = sparseMaxBytes(c);
         for (int j = 2; j < c.argc(); j++) {
             int r = hll.add(c.arg(j), max);
             if (r == 1) {
                 updated++;
             } else if (r == -1) {
-                db.replaceValue(e, hll.toBytes()); // the registers raised so far stay, as in place in Redis
+                store(db, e, hll); // the registers raised so far stay, as in place in Redis
                 throw INVALID_HLL;
             }
         }
         if (updated > 0) {
             hll.invalidateCache();
-            db.replaceValue(e, hll.toBytes());
+            store(db, e, hll);
             dirty(c, updated);
             Events.string(c, "pfadd", key);
         }
@@ -132,8 +149,7 @@ public final class HyperLogLogCommands implements CommandFamily {
             c.reply().integer(0);
             return;
         }
-        HyperLogLog hll = HyperLogLog.of(hllValue(e));
-        e.stringEncoding(Entry.STRING_RAW); // dbUnshareStringValue, cached cardinality or not
+        HyperLogLog hll = unshared(e); // cached cardinality or not
         long card;
         if (hll.validCache()) {
             card = hll.cachedCardinality();
@@ -143,7 +159,7 @@ public final class HyperLogLogCommands implements CommandFamily {
                 throw INVALID_HLL;
             }
             hll.setCachedCardinality(card);
-            db.replaceValue(e, hll.toBytes());
+            store(db, e, hll);
             dirty(c, 1);
         }
         c.reply().integer(card);
@@ -174,10 +190,10 @@ public final class HyperLogLogCommands implements CommandFamily {
         if (e == null) {
             dest = HyperLogLog.create();
             e = db.add(key, dest.toBytes());
+            e.rawString(dest.sds()); // createHLLObject
         } else {
-            dest = HyperLogLog.of((byte[]) e.value());
+            dest = unshared(e);
         }
-        e.stringEncoding(Entry.STRING_RAW); // createHLLObject / dbUnshareStringValue
         if (useDense && !dest.sparseToDense()) {
             throw INVALID_HLL;
         }
@@ -188,7 +204,7 @@ public final class HyperLogLogCommands implements CommandFamily {
             }
         }
         dest.invalidateCache();
-        db.replaceValue(e, dest.toBytes());
+        store(db, e, dest);
         dirty(c, 1);
         // Redis's pfmergeCommand announces the merge as a "pfadd" on the destination.
         Events.string(c, "pfadd", c.arg(1));
@@ -204,14 +220,13 @@ public final class HyperLogLogCommands implements CommandFamily {
         if (e == null) {
             throw CommandError.err("The specified key does not exist");
         }
-        HyperLogLog hll = HyperLogLog.of(hllValue(e));
-        e.stringEncoding(Entry.STRING_RAW); // dbUnshareStringValue
+        HyperLogLog hll = unshared(e);
         if (Args.is(sub, "getreg")) {
             if (hll.encoding() == HyperLogLog.SPARSE) {
                 if (!hll.sparseToDense()) {
                     throw INVALID_HLL;
                 }
-                db.replaceValue(e, hll.toBytes());
+                store(db, e, hll);
                 dirty(c, 1);
             }
             // 16384 small integers, identical in RESP2 and RESP3: encoded at once.
@@ -234,7 +249,7 @@ public final class HyperLogLogCommands implements CommandFamily {
                 if (!hll.sparseToDense()) {
                     throw INVALID_HLL;
                 }
-                db.replaceValue(e, hll.toBytes());
+                store(db, e, hll);
                 converted = true;
                 dirty(c, 1);
             }

@@ -8,6 +8,7 @@ import io.mnemos.store.Keyspace;
 import io.mnemos.store.TypedValue;
 import io.mnemos.store.ValueType;
 import io.mnemos.util.Glob;
+import io.mnemos.util.Sds;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -36,8 +37,6 @@ public final class KeyCommands implements CommandFamily {
     private static final long SHARED_REFCOUNT = Integer.MAX_VALUE;
     /** OBJ_SHARED_INTEGERS. */
     private static final long SHARED_INTEGERS = 10000;
-    /** OBJ_ENCODING_EMBSTR_SIZE_LIMIT. */
-    private static final int EMBSTR_LIMIT = 44;
     private static final String[] OBJECT_HELP = {
             "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
             "ENCODING <key>",
@@ -467,8 +466,10 @@ public final class KeyCommands implements CommandFamily {
         }
         Object value = e.value() instanceof byte[] b ? b.clone() : ((TypedValue) e.value()).copy();
         Entry created = dst.add(newKey, value);
-        // dupStringObject keeps raw/embstr/int, but an int copy is an object of its own, never shared.
-        created.stringEncoding(encoding(e).equals("int") ? Entry.STRING_UNSHARED : e.stringEncoding());
+        // dupStringObject keeps raw/embstr/int, but an int copy is an object of its own, never shared,
+        // and a raw copy's sds is made to measure.
+        created.stringEncoding(encoding(e).equals("int") ? Entry.STRING_UNSHARED
+                : e.isRawString() ? Entry.STRING_RAW : e.stringEncoding());
         if (e.isVolatile()) {
             dst.setExpire(created, e.expireAt());
         }
@@ -530,12 +531,11 @@ public final class KeyCommands implements CommandFamily {
      */
     static String encoding(Entry e) {
         if (e.value() instanceof byte[] b) {
-            int how = e.stringEncoding();
-            if (how == Entry.STRING_RAW) {
+            if (e.isRawString()) {
                 return "raw";
             }
-            if (how == Entry.STRING_NOT_INT) {
-                return b.length <= EMBSTR_LIMIT ? "embstr" : "raw";
+            if (e.stringEncoding() == Entry.STRING_NOT_INT) {
+                return b.length <= Sds.EMBSTR_LIMIT ? "embstr" : "raw";
             }
         }
         return encoding(e.value());
@@ -547,7 +547,7 @@ public final class KeyCommands implements CommandFamily {
             if (b.length <= 20 && Args.isLong(b)) {
                 return "int";
             }
-            return b.length <= EMBSTR_LIMIT ? "embstr" : "raw";
+            return b.length <= Sds.EMBSTR_LIMIT ? "embstr" : "raw";
         }
         return ((TypedValue) value).encoding();
     }

@@ -10,6 +10,7 @@ import io.mnemos.store.SizedValue;
 import io.mnemos.store.StreamGroup;
 import io.mnemos.store.StreamValue;
 import io.mnemos.store.ZSetValue;
+import io.mnemos.util.Sds;
 
 /**
  * MEMORY USAGE in Redis's units: what Redis 7.0 with jemalloc would allocate for the same key and
@@ -23,8 +24,6 @@ final class MemoryEstimate {
     /** sizeof(dictEntry) and sizeof(robj) on 64-bit Redis. */
     static final long DICT_ENTRY = 24;
     static final long ROBJ = 16;
-    /** Redis's OBJ_ENCODING_EMBSTR_SIZE_LIMIT. */
-    static final int EMBSTR_LIMIT = 44;
 
     private MemoryEstimate() {
     }
@@ -42,36 +41,38 @@ final class MemoryEstimate {
                 || value instanceof ZSetValue || value instanceof StreamValue || value instanceof ListValue
                 || value instanceof HashValue) {
             int sampled = samples == 0 || samples > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) samples;
-            return valueBytes(value, sampled) + sdsAlloc(e.key().length, false) + DICT_ENTRY;
+            long bytes = value instanceof byte[] s ? stringBytes(e, s) : valueBytes(value, sampled);
+            return bytes + sdsAlloc(e.key().length, false) + DICT_ENTRY;
         }
         return MemoryModel.entryBytes(e.key(), value);
     }
 
-    static long valueBytes(Object value) {
-        return valueBytes(value, DEFAULT_SAMPLES);
+    /** A string value as OBJECT ENCODING names it: int, embstr, or raw with its sds's allocation. */
+    private static long stringBytes(Entry e, byte[] bytes) {
+        if (e.isRawString()) {
+            return ROBJ + Sds.allocation(e.rawSds(), bytes.length);
+        }
+        if (e.stringEncoding() != Entry.STRING_NOT_INT && bytes.length <= 20 && Args.isLong(bytes)) {
+            return ROBJ; // OBJ_ENCODING_INT: the integer lives in the robj's pointer.
+        }
+        if (bytes.length <= Sds.EMBSTR_LIMIT) {
+            return jemallocSize(ROBJ + 3 + bytes.length + 1); // robj + sdshdr8 + data + NUL
+        }
+        return ROBJ + sdsAlloc(bytes.length, true);
     }
 
     private static long valueBytes(Object value, int samples) {
-        if (value instanceof byte[] bytes) {
-            if (bytes.length <= 20 && Args.isLong(bytes)) {
-                return ROBJ; // OBJ_ENCODING_INT: the integer lives in the robj's pointer.
-            }
-            if (bytes.length <= EMBSTR_LIMIT) {
-                return jemallocSize(ROBJ + 3 + bytes.length + 1); // robj + sdshdr8 + data + NUL
-            }
-            return ROBJ + sdsAlloc(bytes.length, true);
-        }
         if (value instanceof SizedValue sized) {
             return sized.estimatedBytes(samples);
         }
         if (value instanceof SetValue set) {
-            return ROBJ + setBytes(set, samples);
+            return setBytes(set, samples);
         }
         if (value instanceof ZSetValue zset) {
-            return ROBJ + zsetBytes(zset, samples);
+            return zsetBytes(zset, samples);
         }
         if (value instanceof HashValue hash) {
-            return ROBJ + hashBytes(hash, samples);
+            return hashBytes(hash, samples);
         }
         if (value instanceof ListValue list) {
             return listBytes(list, samples);
@@ -83,8 +84,8 @@ final class MemoryEstimate {
     }
 
     /** sizeof(dict) plus its bucket array, as objectComputeSize counts it. */
-    private static long dictBytes(long size) {
-        return 56 + dictSlots(size) * 8;
+    private static long dictBytes(long buckets) {
+        return 56 + buckets * 8;
     }
 
     /**
@@ -96,21 +97,23 @@ final class MemoryEstimate {
     }
 
     /**
-     * objectComputeSize's sampling: the cost of the {@code sampled} elements measured, averaged
-     * (in double, as Redis computes it) over all {@code size}.
+     * objectComputeSize's sampling: the fixed part {@code base}, plus the cost of the {@code sampled}
+     * elements measured averaged over all {@code size}, added in double as Redis adds it to its
+     * size_t (so the sum, not the average, is truncated).
      */
-    private static long averaged(long bytes, long sampled, long size) {
-        return sampled == 0 ? 0 : (long) ((double) bytes / sampled * size);
+    private static long averaged(long base, long bytes, long sampled, long size) {
+        return sampled == 0 ? base : (long) (base + (double) bytes / sampled * size);
     }
 
     /**
-     * objectComputeSize of a set: an intset's header and fixed-width integers, or a dict whose
-     * per-member cost (dictEntry + member sds) is averaged over the first {@code samples} members.
+     * objectComputeSize of a set: the robj and an intset's header and fixed-width integers, or a
+     * dict whose per-member cost (dictEntry + member sds) is averaged over the first {@code samples}
+     * members.
      */
     static long setBytes(SetValue set, int samples) {
         int n = set.size();
         if (set.isIntset()) {
-            return jemallocSize(8 + (long) n * set.intsetEncoding());
+            return ROBJ + jemallocSize(8 + (long) n * set.intsetEncoding());
         }
         long[] sampled = {0, 0};
         long cursor = 0;
@@ -122,19 +125,19 @@ final class MemoryEstimate {
                 }
             });
         } while (cursor != 0 && sampled[1] < samples);
-        return dictBytes(n) + averaged(sampled[0], sampled[1], n);
+        return averaged(ROBJ + dictBytes(set.buckets()), sampled[0], sampled[1], n);
     }
 
     /**
-     * objectComputeSize of a hash: a listpack's allocation (fields and values as Redis's listpack
-     * encodes them, integers compactly), or a dict whose per-field cost (dictEntry, field and value
-     * sds) is averaged over the first {@code samples} fields.
+     * objectComputeSize of a hash: the robj and a listpack's allocation (fields and values as
+     * Redis's listpack encodes them, integers compactly), or a dict whose per-field cost (dictEntry,
+     * field and value sds) is averaged over the first {@code samples} fields.
      */
     static long hashBytes(HashValue hash, int samples) {
         long[] sampled = {0, 0};
         if (hash.isListpack()) {
             hash.forEach((f, v) -> sampled[0] += RedisListpack.entrySize(f) + RedisListpack.entrySize(v));
-            return jemallocSize(LISTPACK_EMPTY + sampled[0]);
+            return ROBJ + jemallocSize(LISTPACK_EMPTY + sampled[0]);
         }
         long cursor = 0;
         do {
@@ -145,7 +148,7 @@ final class MemoryEstimate {
                 }
             });
         } while (cursor != 0 && sampled[1] < samples);
-        return dictBytes(hash.size()) + averaged(sampled[0], sampled[1], hash.size());
+        return averaged(ROBJ + dictBytes(hash.buckets()), sampled[0], sampled[1], hash.size());
     }
 
     /** A listpack's header (total bytes, count) and end byte. */
@@ -155,9 +158,9 @@ final class MemoryEstimate {
     private static final long ZSKIPLIST_HEADER = jemallocSize(24 + 32 * 16);
 
     /**
-     * objectComputeSize of a sorted set: a listpack's bytes (member and score entries), or the
-     * zset, skiplist and dict with a per-member cost (sds, skiplist node, dictEntry) averaged over the
-     * first {@code samples} members.
+     * objectComputeSize of a sorted set: the robj and a listpack's bytes (member and score entries),
+     * or the zset, skiplist and dict with a per-member cost (sds, skiplist node, dictEntry) averaged
+     * over the first {@code samples} members.
      */
     static long zsetBytes(ZSetValue zset, int samples) {
         int n = zset.size();
@@ -167,7 +170,7 @@ final class MemoryEstimate {
                 byte[] s = io.mnemos.protocol.RedisDoubles.format(score).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
                 sampled[0] += RedisListpack.entrySize(m) + RedisListpack.entrySize(s);
             });
-            return jemallocSize(LISTPACK_EMPTY + sampled[0]);
+            return ROBJ + jemallocSize(LISTPACK_EMPTY + sampled[0]);
         }
         zset.range(0, Math.min(n, samples) - 1, false, (m, score) -> {
             // zskiplistNode: ele, score, backward (24 bytes) and 16 bytes per level; most nodes have one.
@@ -175,7 +178,7 @@ final class MemoryEstimate {
             sampled[1]++;
         });
         // zset and zskiplist structs, the dict, the skiplist's header node, then the members.
-        return 16 + 32 + dictBytes(n) + ZSKIPLIST_HEADER + averaged(sampled[0], sampled[1], n);
+        return averaged(ROBJ + 16 + 32 + dictBytes(dictSlots(n)) + ZSKIPLIST_HEADER, sampled[0], sampled[1], n);
     }
 
     /**
@@ -228,24 +231,12 @@ final class MemoryEstimate {
             sampled += QUICKLIST_NODE + jemallocSize(nodes.bytes()[n]);
             n++;
         } while (n < nodes.size() && n < samples);
-        return ROBJ + QUICKLIST + (long) ((double) sampled / n * nodes.size());
+        return averaged(ROBJ + QUICKLIST, sampled, n, nodes.size());
     }
 
     /** An sds string's allocation: header by length class, data and the terminating NUL. */
     static long sdsAlloc(long length, boolean noType5) {
-        return jemallocSize(sdsHeader(length, noType5) + length + 1);
-    }
-
-    /** sdsReqType's header size for a string of {@code length} bytes (sdshdr5, 8, 16 or 32). */
-    static int sdsHeader(long length, boolean noType5) {
-        if (length < 32 && !noType5) {
-            return 1;
-        } else if (length < 256) {
-            return 3;
-        } else if (length < 65536) {
-            return 5;
-        }
-        return 9;
+        return Sds.alloc(length, noType5);
     }
 
     /** The jemalloc size class a request of {@code n} bytes is served from. */

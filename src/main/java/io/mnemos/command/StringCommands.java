@@ -6,6 +6,7 @@ import io.mnemos.store.Entry;
 import io.mnemos.store.ValueType;
 import io.mnemos.util.LongDouble;
 import io.mnemos.util.Numbers;
+import io.mnemos.util.Sds;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -129,20 +130,6 @@ public final class StringCommands implements CommandFamily {
                         .summary("Find longest common substring")
                         .complexity("O(N*M) where N and M are the lengths of s1 and s2, respectively")
                         .handler(StringCommands::lcs).build());
-    }
-
-    /**
-     * The OBJECT ENCODING Redis would report for a string value freshly stored by SET/MSET/APPEND on
-     * a new key: "int" for a canonical integer of at most 20 characters, "embstr" up to 44 bytes,
-     * "raw" beyond. Strings modified in place (APPEND, SETRANGE, SETBIT...) and INCRBYFLOAT results
-     * are marked on their entry ({@link Entry#stringEncoding}); OBJECT ENCODING takes that into account.
-     */
-    public static String encodingOf(Object value) {
-        byte[] s = (byte[]) value;
-        if (s.length <= 20 && Args.parseLongOrNull(s) != null) {
-            return "int";
-        }
-        return s.length <= 44 ? "embstr" : "raw";
     }
 
     // ---------------------------------------------------------------- helpers
@@ -422,7 +409,7 @@ public final class StringCommands implements CommandFamily {
             byte[] joined = Arrays.copyOf(old, old.length + add.length);
             System.arraycopy(add, 0, joined, old.length, add.length);
             db.replaceValue(e, joined);
-            e.stringEncoding(Entry.STRING_RAW); // dbUnshareStringValue + sdscatlen
+            e.growRawString(old.length, joined.length); // dbUnshareStringValue + sdscatlen
             total = joined.length;
         }
         Events.string(c, "append", c.arg(1));
@@ -510,10 +497,11 @@ public final class StringCommands implements CommandFamily {
         System.arraycopy(value, 0, updated, (int) offset, value.length);
         if (e == null) {
             e = db.add(c.arg(1), updated);
+            e.rawString(Sds.MADE_TO_MEASURE);
         } else {
             db.replaceValue(e, updated);
+            e.growRawString(old.length, updated.length); // dbUnshareStringValue + sdsgrowzero
         }
-        e.stringEncoding(Entry.STRING_RAW); // a new sds, or dbUnshareStringValue
         Events.string(c, "setrange", c.arg(1));
         dirty(c, 1);
         c.reply().integer(updated.length);

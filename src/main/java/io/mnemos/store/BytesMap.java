@@ -58,6 +58,11 @@ public final class BytesMap<E extends BytesMap.Entry> {
         return size;
     }
 
+    /** The bucket count, which follows Redis's dict sizing (see {@link HashTables}). */
+    public int buckets() {
+        return table.length;
+    }
+
     /** Heap estimate: bucket array, one entry of {@code entryBytes} per key and the key arrays; O(1). */
     public long memoryUsage(long entryBytes) {
         return MemoryModel.refArray(table.length) + entryBytes * size + keyBytes;
@@ -83,11 +88,15 @@ public final class BytesMap<E extends BytesMap.Entry> {
 
     /**
      * Set membership, for tables of plain entries: adds the key if absent, hashing it once and
-     * allocating an entry only when it is new.
+     * allocating an entry only when it is new. As Redis's dictAdd, a full table grows first, even
+     * for a key it already holds (MEMORY USAGE counts the buckets).
      */
     public static boolean addKey(BytesMap<Entry> map, byte[] key) {
         int hash = KeyHash.hash(key);
         if (map.find(key, hash) != null) {
+            if (map.size >= map.table.length) {
+                map.resize(map.table.length * 2);
+            }
             return false;
         }
         map.insert(new Entry(key, hash));

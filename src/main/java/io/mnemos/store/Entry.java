@@ -1,5 +1,7 @@
 package io.mnemos.store;
 
+import io.mnemos.util.Sds;
+
 /**
  * One key of a database: the key bytes, its value, its expiry and the bookkeeping the dictionary
  * and the expiry index need. Kept to a handful of fields because there is one per key.
@@ -24,8 +26,12 @@ public final class Entry {
 
     /** The bits of {@link #accessTime} that are the object clock. */
     static final int CLOCK_MASK = ObjectClock.LRU_CLOCK_MAX;
-    /** A string value Redis would hold as a "raw" sds: modified in place (APPEND, SETRANGE, SETBIT...). */
+    /**
+     * A string value Redis would hold as a "raw" sds: modified in place (APPEND, SETRANGE, SETBIT...).
+     * The 7 bits above it then hold the sds's allocation as {@link io.mnemos.util.Sds} codes it.
+     */
     public static final int STRING_RAW = 1 << 24;
+    private static final int RAW_SDS_SHIFT = 25;
     /** A string value made by createStringObject, never "int" encoded (INCRBYFLOAT's result). */
     public static final int STRING_NOT_INT = 1 << 25;
     /** An "int" string of its own rather than one of Redis's shared integers (COPY's dupStringObject). */
@@ -54,8 +60,9 @@ public final class Entry {
 
     /**
      * How the string value was made, as far as OBJECT ENCODING goes: 0 (tryObjectEncoding: int,
-     * embstr or raw by content), {@link #STRING_RAW} or {@link #STRING_NOT_INT}. A new value stored
-     * by {@link Database#put} starts at 0; RENAME, MOVE and COPY keep it.
+     * embstr or raw by content), {@link #STRING_RAW} (with its sds code), {@link #STRING_NOT_INT} or
+     * {@link #STRING_UNSHARED}. A new value stored by {@link Database#put} starts at 0; RENAME and
+     * MOVE keep it.
      */
     public int stringEncoding() {
         return accessTime & ~CLOCK_MASK;
@@ -63,6 +70,42 @@ public final class Entry {
 
     public void stringEncoding(int flags) {
         accessTime = (accessTime & CLOCK_MASK) | flags;
+    }
+
+    public boolean isRawString() {
+        return (accessTime & STRING_RAW) != 0;
+    }
+
+    /** The allocation code of a {@link #STRING_RAW} value's sds; 0 (made to measure) for any other. */
+    public int rawSds() {
+        return isRawString() ? accessTime >>> RAW_SDS_SHIFT : 0;
+    }
+
+    /** Marks the string value raw, its sds allocation described by {@code sdsCode}. */
+    public void rawString(int sdsCode) {
+        stringEncoding(STRING_RAW | sdsCode << RAW_SDS_SHIFT);
+    }
+
+    /**
+     * dbUnshareStringValue, then sdsgrowzero to {@code target} bytes, on this string value of
+     * {@code length} bytes: the sds grows as sdsMakeRoomFor grows it if it is too short.
+     */
+    public void growRawString(long length, long target) {
+        rawString(Sds.growZero(unsharedSds(length), length, target));
+    }
+
+    /**
+     * The sds code of this string value, {@code length} bytes long, once dbUnshareStringValue made
+     * it a raw string of its own: a raw string keeps its sds, any other gets a copy made to measure.
+     */
+    public int unsharedSds(long length) {
+        if (isRawString()) {
+            return rawSds();
+        }
+        if (stringEncoding() == 0 && length > Sds.EMBSTR_LIMIT) {
+            return Sds.afterTryObjectEncoding(length); // a raw string SET kept: no copy
+        }
+        return Sds.MADE_TO_MEASURE; // embstr or int: dbUnshareStringValue's copy
     }
 
     public boolean isVolatile() {

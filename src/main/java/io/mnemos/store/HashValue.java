@@ -63,6 +63,11 @@ public final class HashValue implements TypedValue {
         return lp != null;
     }
 
+    /** The hashtable's bucket count, as Redis's dict would have it (0 for a listpack). */
+    public int buckets() {
+        return lp != null ? 0 : table.buckets();
+    }
+
     @Override
     public HashValue copy() {
         HashValue h = new HashValue();

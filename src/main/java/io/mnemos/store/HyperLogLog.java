@@ -1,5 +1,7 @@
 package io.mnemos.store;
 
+import io.mnemos.util.Sds;
+
 import java.util.Arrays;
 
 /**
@@ -37,6 +39,8 @@ public final class HyperLogLog {
     /** The value's bytes; the capacity may exceed {@link #len} as an sds string's allocation does. */
     private byte[] buf;
     private int len;
+    /** Redis's allocation of the value's sds, as {@link Sds} codes it (hllSparseSet grows it). */
+    private int sds = Sds.MADE_TO_MEASURE;
 
     private HyperLogLog(byte[] buf, int len) {
         this.buf = buf;
@@ -46,6 +50,18 @@ public final class HyperLogLog {
     /** A working copy of a stored value (which the caller has validated with {@link #isValid}). */
     public static HyperLogLog of(byte[] value) {
         return new HyperLogLog(Arrays.copyOf(value, value.length + 8), value.length);
+    }
+
+    /** A working copy of a stored value whose sds Redis allocated as {@code sds} codes it. */
+    public static HyperLogLog of(byte[] value, int sds) {
+        HyperLogLog h = of(value);
+        h.sds = sds;
+        return h;
+    }
+
+    /** The value's sds allocation as {@link Sds} codes it. */
+    public int sds() {
+        return sds;
     }
 
     /** Redis's createHLLObject: an empty sparse HLL, one XZERO opcode covering all registers. */
@@ -304,6 +320,7 @@ public final class HyperLogLog {
         }
         buf = dense;
         len = DENSE_SIZE;
+        sds = Sds.MADE_TO_MEASURE; // a new sds of HLL_DENSE_SIZE
         return true;
     }
 
@@ -317,6 +334,8 @@ public final class HyperLogLog {
         if (count > SPARSE_VAL_MAX_VALUE) {
             return promote(index, count);
         }
+        // Room for the 3 bytes an XZERO split may add, made before any lookup (sdsMakeRoomFor).
+        sds = Sds.makeRoomFor(sds, len, 3);
         ensureCapacity(len + 3 + 8);
 
         // Step 1: find the opcode covering the register.

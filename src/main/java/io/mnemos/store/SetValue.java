@@ -99,6 +99,11 @@ public final class SetValue implements TypedValue {
         return ints != null ? intCount : table.size();
     }
 
+    /** The hashtable's bucket count, as Redis's dict would have it (0 for an intset). */
+    public int buckets() {
+        return ints != null ? 0 : table.buckets();
+    }
+
     /** Heap estimate for used_memory, O(1): the intset's long[] or the member table. */
     @Override
     public long memoryUsage() {

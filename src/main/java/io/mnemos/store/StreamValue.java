@@ -1,5 +1,7 @@
 package io.mnemos.store;
 
+import io.mnemos.util.Jemalloc;
+
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -27,9 +29,18 @@ public final class StreamValue implements TypedValue {
     /** One node: its listpack, replaced whenever an append or a replace reallocates it. */
     static final class Node {
         byte[] lp;
+        /** lpBytes when last stored. */
+        int bytes;
+        /**
+         * zmalloc_size of Redis's listpack: what lpNew preallocated, or for a node loaded or copied
+         * its size; lpInsert reallocates to the exact size when the listpack outgrows it or shrinks.
+         */
+        long allocation;
 
-        Node(byte[] lp) {
+        Node(byte[] lp, long preallocated) {
             this.lp = lp;
+            this.bytes = RedisListpack.bytes(lp);
+            this.allocation = Jemalloc.sizeClass(Math.max(preallocated, bytes));
         }
     }
 
@@ -109,7 +120,7 @@ public final class StreamValue implements TypedValue {
 
     /** RDB loading (and copies): a node as stored; false when one with that master ID exists. */
     public boolean loadNode(StreamId master, byte[] lp) {
-        if (nodes.putIfAbsent(master, new Node(lp)) != null) {
+        if (nodes.putIfAbsent(master, new Node(lp, 0)) != null) {
             return false;
         }
         nodeBytes += lp.length;
@@ -126,6 +137,11 @@ public final class StreamValue implements TypedValue {
             nodeBytes += lp.length - n.lp.length;
             n.lp = lp;
         }
+        int bytes = RedisListpack.bytes(lp);
+        if (bytes < n.bytes || bytes > n.allocation) {
+            n.allocation = Jemalloc.sizeClass(bytes);
+        }
+        n.bytes = bytes;
     }
 
     // ---------------------------------------------------------------- appending
@@ -184,6 +200,7 @@ public final class StreamValue implements TypedValue {
             }
             if (newNode) {
                 store(node, RedisListpack.shrinkToFit(lp)); // lpShrinkToFit: the node is full
+                node.allocation = Jemalloc.sizeClass(node.bytes);
                 node = null;
             }
         }
@@ -205,7 +222,7 @@ public final class StreamValue implements TypedValue {
                 lp = RedisListpack.append(lp, argv[from + 2 * i]);
             }
             lp = RedisListpack.appendInteger(lp, 0); // master entry terminator
-            node = new Node(lp);
+            node = new Node(lp, Math.max(prealloc, RedisListpack.HEADER + 1));
             nodes.put(master, node);
             nodeBytes += lp.length;
             flags |= FLAG_SAMEFIELDS;
@@ -742,8 +759,8 @@ public final class StreamValue implements TypedValue {
     // ---------------------------------------------------------------- sizes
 
     /**
-     * The bytes Redis's allocator would hold for the first {@code n} nodes (n &lt;= 0: all): a node
-     * still open for appends is preallocated to 4096 bytes, a full one shrunk to its size.
+     * The bytes Redis's allocator holds for the first {@code n} nodes (n &lt;= 0: all): see {@link
+     * Node#allocation}.
      */
     public long[] nodeAllocations(int n) {
         int size = n <= 0 ? nodes.size() : Math.min(n, nodes.size());
@@ -753,19 +770,14 @@ public final class StreamValue implements TypedValue {
             if (i == size) {
                 break;
             }
-            out[i++] = allocation(node.lp);
+            out[i++] = node.allocation;
         }
         return out;
     }
 
     /** {@link #nodeAllocations} of the last node (0 for an empty stream). */
     public long lastNodeAllocation() {
-        return nodes.isEmpty() ? 0 : allocation(nodes.lastEntry().getValue().lp);
-    }
-
-    private static long allocation(byte[] lp) {
-        int bytes = RedisListpack.bytes(lp);
-        return lp.length == bytes ? bytes : Math.max(bytes, Math.min(lp.length, MAX_PRE_ALLOCATE));
+        return nodes.isEmpty() ? 0 : nodes.lastEntry().getValue().allocation;
     }
 
     /**

@@ -789,12 +789,12 @@ class StringCommandsTest {
     class Encoding {
         @Test
         void intEmbstrRawFromTheBytes() {
-            assertEquals("int", StringCommands.encodingOf("12345".getBytes()));
-            assertEquals("int", StringCommands.encodingOf("-9223372036854775808".getBytes()));
-            assertEquals("embstr", StringCommands.encodingOf("12345678901234567890".getBytes()));
-            assertEquals("embstr", StringCommands.encodingOf("-0".getBytes()));
-            assertEquals("embstr", StringCommands.encodingOf("a".repeat(44).getBytes()));
-            assertEquals("raw", StringCommands.encodingOf("a".repeat(45).getBytes()));
+            assertEquals("int", KeyCommands.encoding((Object) "12345".getBytes()));
+            assertEquals("int", KeyCommands.encoding((Object) "-9223372036854775808".getBytes()));
+            assertEquals("embstr", KeyCommands.encoding((Object) "12345678901234567890".getBytes()));
+            assertEquals("embstr", KeyCommands.encoding((Object) "-0".getBytes()));
+            assertEquals("embstr", KeyCommands.encoding((Object) "a".repeat(44).getBytes()));
+            assertEquals("raw", KeyCommands.encoding((Object) "a".repeat(45).getBytes()));
         }
     }
 
