@@ -1441,6 +1441,8 @@ def main():
     ap.add_argument("--memory", action="store_true",
                     help="also compare MEMORY USAGE ... SAMPLES 0 of every key (skiplists aside) at every check")
     a = ap.parse_args()
+    if a.memory and a.stats:
+        ap.error("--memory asks redis-server alone whether a dict is rehashing: its calls would skew --stats")
     pair = Pair(a.redis, a.mnemos, a.replica_port, a.resp3, a.getkeys, a.stats, a.memory)
     if a.replay:
         with open(a.replay) as fh:

@@ -81,6 +81,13 @@ public final class BitmapCommands implements CommandFamily {
         return arg;
     }
 
+    /** WRONGTYPE unless the entry, if any, holds a string. */
+    private static void checkString(Entry e) {
+        if (e != null && !e.isString()) {
+            throw CommandError.WRONG_TYPE;
+        }
+    }
+
     /** The string value of an entry, or WRONGTYPE; null for a missing key. */
     private static byte[] stringOf(Entry e) {
         if (e == null) {
@@ -134,40 +141,37 @@ public final class BitmapCommands implements CommandFamily {
         }
         Database db = c.db();
         Entry e = db.lookupWrite(c.arg(1));
-        byte[] old = stringOf(e);
-        if (old == null) {
-            old = EMPTY;
-        }
+        checkString(e);
         int byteIndex = (int) (offset >>> 3);
-        int newLength = Math.max(old.length, byteIndex + 1);
         boolean created = e == null;
-        boolean grown = created || newLength != old.length;
+        int oldLength = created ? 0 : e.stringLength();
+        int newLength = Math.max(oldLength, byteIndex + 1);
+        boolean grown = created || newLength != oldLength;
+        // lookupStringForBitCommand: a new sds made to measure, or the string unshared and grown
+        byte[] s = created ? new byte[newLength] : db.editString(e, newLength);
+        if (created) {
+            e = db.add(c.arg(1), s);
+            e.rawString(Sds.MADE_TO_MEASURE);
+        } else {
+            e.growRawString(oldLength, newLength);
+        }
         int shift = 7 - (int) (offset & 7);
-        int byteval = byteIndex < old.length ? old[byteIndex] & 0xff : 0;
+        int byteval = s[byteIndex] & 0xff;
         int bitval = (byteval >> shift) & 1;
         if (grown || bitval != on) {
-            byte[] value = Arrays.copyOf(old, newLength);
-            value[byteIndex] = (byte) ((byteval & ~(1 << shift)) | ((int) on << shift));
-            if (e == null) {
-                e = db.add(c.arg(1), value);
-            } else {
-                db.replaceValue(e, value);
-            }
+            s[byteIndex] = (byte) ((byteval & ~(1 << shift)) | ((int) on << shift));
             dirty(c, 1);
             Events.string(c, "setbit", c.arg(1));
-        }
-        if (created) {
-            e.rawString(Sds.MADE_TO_MEASURE); // lookupStringForBitCommand: sdsnewlen(byte + 1)
-        } else {
-            e.growRawString(old.length, newLength); // lookupStringForBitCommand: unshared, sdsgrowzero
         }
         c.reply().integer(bitval);
     }
 
     private static void getbit(Client c) {
         long offset = bitOffset(c, c.arg(2), false, 0);
-        byte[] s = stringOf(c.db().lookupRead(c.arg(1)));
-        c.reply().integer(s == null ? 0 : bitAt(s, offset));
+        Entry e = c.db().lookupRead(c.arg(1));
+        checkString(e);
+        // Past the string's length its bytes read as zeros, as bits past the end do.
+        c.reply().integer(e == null ? 0 : bitAt(e.stringBytes(), offset));
     }
 
     // ---------------------------------------------------------------- BITCOUNT / BITPOS
@@ -463,25 +467,28 @@ public final class BitmapCommands implements CommandFamily {
         boolean grown = false;
         if (readonly) {
             e = db.lookupRead(c.arg(1));
-            s = stringOf(e);
+            checkString(e);
+            // Reads only, and past the string's length its bytes read as zeros.
+            s = e == null ? null : e.stringBytes();
         } else {
             if (readOnlyCommand) {
                 throw CommandError.err("BITFIELD_RO only supports the GET subcommand");
             }
             e = db.lookupWrite(c.arg(1));
-            byte[] old = stringOf(e);
+            checkString(e);
             int needed = (int) (highestWriteOffset >>> 3) + 1;
             // lookupStringForBitCommand: a new sds made to measure, or the string unshared and grown
-            if (old == null) {
+            if (e == null) {
                 s = new byte[needed];
                 e = db.add(c.arg(1), s);
                 e.rawString(Sds.MADE_TO_MEASURE);
                 grown = true;
             } else {
-                s = Arrays.copyOf(old, Math.max(old.length, needed));
-                grown = s.length != old.length;
-                db.replaceValue(e, s);
-                e.growRawString(old.length, s.length);
+                int oldLength = e.stringLength();
+                int newLength = Math.max(oldLength, needed);
+                s = db.editString(e, newLength);
+                grown = newLength != oldLength;
+                e.growRawString(oldLength, newLength);
             }
         }
 

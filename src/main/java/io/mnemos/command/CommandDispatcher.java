@@ -933,7 +933,7 @@ public final class CommandDispatcher {
         int last = spec.lastKey() < 0 ? argv.length + spec.lastKey() : spec.lastKey();
         for (int i = spec.firstKey(); i > 0 && i <= last && i < argv.length; i += spec.keyStep()) {
             Entry e = c.db().lookupQuiet(argv[i]);
-            if (e != null && ValueType.of(e.value()) != type) {
+            if (e != null && e.type() != type) {
                 throw CommandError.WRONG_TYPE;
             }
         }

@@ -6,7 +6,6 @@ import io.mnemos.store.Database;
 import io.mnemos.store.Entry;
 import io.mnemos.store.Keyspace;
 import io.mnemos.store.TypedValue;
-import io.mnemos.store.ValueType;
 import io.mnemos.util.Glob;
 import io.mnemos.util.Sds;
 
@@ -218,7 +217,7 @@ public final class KeyCommands implements CommandFamily {
 
     /** Redis's getObjectTypeName: "none" for a missing key. */
     static String typeName(Entry e) {
-        return e == null ? "none" : ValueType.of(e.value()).typeName();
+        return e == null ? "none" : e.type().typeName();
     }
 
     private static void touch(Client c) {

@@ -254,7 +254,8 @@ public final class SortCommand implements CommandFamily {
             }
             for (byte[] pattern : gets) {
                 byte[] val = lookupByPattern(db, pattern, element);
-                stored.pushTail(val == null ? new byte[0] : val);
+                // A copy: a string value's array may be changed in place later (SETBIT, SETRANGE).
+                stored.pushTail(val == null ? new byte[0] : val.clone());
             }
         }
         if (outputlen > 0) {

@@ -139,7 +139,7 @@ public final class StringCommands implements CommandFamily {
     }
 
     private static boolean isString(Entry e) {
-        return e.value() instanceof byte[];
+        return e.isString();
     }
 
     /** The argument as C sees it through its char pointer: up to the first NUL byte. */
@@ -404,13 +404,11 @@ public final class StringCommands implements CommandFamily {
             db.add(c.arg(1), add);
             total = add.length;
         } else {
-            byte[] old = (byte[]) e.value();
-            checkStringLength(c, old.length, add.length);
-            byte[] joined = Arrays.copyOf(old, old.length + add.length);
-            System.arraycopy(add, 0, joined, old.length, add.length);
-            db.replaceValue(e, joined);
-            e.growRawString(old.length, joined.length); // dbUnshareStringValue + sdscatlen
-            total = joined.length;
+            int length = e.stringLength();
+            checkStringLength(c, length, add.length);
+            total = length + add.length;
+            System.arraycopy(add, 0, db.editString(e, (int) total), length, add.length);
+            e.growRawString(length, total); // dbUnshareStringValue + sdscatlen
         }
         Events.string(c, "append", c.arg(1));
         dirty(c, 1);
@@ -422,7 +420,7 @@ public final class StringCommands implements CommandFamily {
         if (e != null && !isString(e)) {
             throw CommandError.WRONG_TYPE;
         }
-        c.reply().integer(e == null ? 0 : ((byte[]) e.value()).length);
+        c.reply().integer(e == null ? 0 : e.stringLength());
     }
 
     /** GETRANGE and its old name SUBSTR. */
@@ -437,8 +435,8 @@ public final class StringCommands implements CommandFamily {
         if (!isString(e)) {
             throw CommandError.WRONG_TYPE;
         }
-        byte[] s = (byte[]) e.value();
-        long len = s.length;
+        byte[] s = e.stringBytes(); // a log being appended to is read without a copy of it all
+        long len = e.stringLength();
         if (start < 0 && end < 0 && start > end) {
             c.reply().bulk(EMPTY);
             return;
@@ -473,38 +471,34 @@ public final class StringCommands implements CommandFamily {
         }
         Database db = c.db();
         Entry e = db.lookupWrite(c.arg(1));
-        byte[] old;
+        int length;
         if (e == null) {
             if (value.length == 0) {
                 c.reply().integer(0);
                 return;
             }
             checkStringLength(c, offset, value.length);
-            old = EMPTY;
+            length = (int) offset + value.length;
+            byte[] created = new byte[length];
+            System.arraycopy(value, 0, created, (int) offset, value.length);
+            db.add(c.arg(1), created).rawString(Sds.MADE_TO_MEASURE);
         } else {
             if (!isString(e)) {
                 throw CommandError.WRONG_TYPE;
             }
-            old = (byte[]) e.value();
+            int old = e.stringLength();
             if (value.length == 0) {
-                c.reply().integer(old.length);
+                c.reply().integer(old);
                 return;
             }
             checkStringLength(c, offset, value.length);
-        }
-        int needed = (int) (offset + value.length);
-        byte[] updated = Arrays.copyOf(old, Math.max(old.length, needed));
-        System.arraycopy(value, 0, updated, (int) offset, value.length);
-        if (e == null) {
-            e = db.add(c.arg(1), updated);
-            e.rawString(Sds.MADE_TO_MEASURE);
-        } else {
-            db.replaceValue(e, updated);
-            e.growRawString(old.length, updated.length); // dbUnshareStringValue + sdsgrowzero
+            length = Math.max(old, (int) offset + value.length);
+            System.arraycopy(value, 0, db.editString(e, length), (int) offset, value.length);
+            e.growRawString(old, length); // dbUnshareStringValue + sdsgrowzero
         }
         Events.string(c, "setrange", c.arg(1));
         dirty(c, 1);
-        c.reply().integer(updated.length);
+        c.reply().integer(length);
     }
 
     // ---------------------------------------------------------------- counters

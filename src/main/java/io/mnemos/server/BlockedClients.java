@@ -244,8 +244,8 @@ public final class BlockedClients {
         for (WatchedKeys.Key k : awaited(emptied)) {
             Entry before = emptied.peek(k.bytes());
             Entry after = replacedWith == null ? null : replacedWith.peek(k.bytes());
-            if (before != null && (after == null || ValueType.of(before.value()) != ValueType.of(after.value()))) {
-                signalKeyAsReady(emptied, k.bytes(), ValueType.of(before.value()));
+            if (before != null && (after == null || before.type() != after.type())) {
+                signalKeyAsReady(emptied, k.bytes(), before.type());
             }
         }
     }
@@ -255,7 +255,7 @@ public final class BlockedClients {
         for (WatchedKeys.Key k : awaited(db)) {
             Entry e = source.peek(k.bytes());
             if (e != null) {
-                signalKeyAsReady(db, k.bytes(), ValueType.of(e.value()));
+                signalKeyAsReady(db, k.bytes(), e.type());
             }
         }
     }
@@ -292,7 +292,7 @@ public final class BlockedClients {
                     }
                     Database db = keyspace.db(r.db());
                     Entry before = db.lookupWrite(r.key().bytes());
-                    boolean streamGone = before == null || ValueType.of(before.value()) != ValueType.STREAM;
+                    boolean streamGone = before == null || before.type() != ValueType.STREAM;
                     for (Client receiver : List.copyOf(clients)) {
                         Block b = receiver.block();
                         if (b == null || b.db != r.db()) {
@@ -302,7 +302,7 @@ public final class BlockedClients {
                         if (e == null) {
                             break;
                         }
-                        if (ValueType.of(e.value()) != b.type) {
+                        if (e.type() != b.type) {
                             continue; // a waiter for another type (BZPOPMIN on what is now a list) waits on
                         }
                         if (e.value() instanceof ListValue l && l.isEmpty()) {

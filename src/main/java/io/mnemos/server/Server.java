@@ -346,7 +346,7 @@ public final class Server {
             @Override
             public void added(Database db, byte[] key) {
                 if (blockedClients.any()) {
-                    blockedClients.signalKeyAsReady(db, key, ValueType.of(db.peek(key).value()));
+                    blockedClients.signalKeyAsReady(db, key, db.peek(key).type());
                 }
             }
 

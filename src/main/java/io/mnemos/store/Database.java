@@ -308,6 +308,33 @@ public final class Database {
         changed(e, old);
     }
 
+    /**
+     * The string value of {@code e} (found by a write lookup), to change in place, extended with
+     * zeros to at least {@code length} bytes: an array of the entry's own whose first {@link
+     * Entry#stringLength} bytes are the string. A string that grows gets spare room, so that
+     * appending costs the bytes appended rather than a copy of the whole string; one that is not
+     * the entry's own yet (not {@link Entry#STRING_RAW}) is copied first, as dbUnshareStringValue.
+     */
+    public byte[] editString(Entry e, int length) {
+        long old = cost(e);
+        byte[] edited;
+        if (e.value instanceof GrowingString g) {
+            g.grow(length);
+            edited = g.bytes();
+        } else if (length > ((byte[]) e.value).length) {
+            GrowingString g = GrowingString.of((byte[]) e.value, length);
+            e.value = g;
+            edited = g.bytes();
+        } else if (e.isRawString()) {
+            edited = (byte[]) e.value;
+        } else {
+            edited = ((byte[]) e.value).clone();
+            e.value = edited;
+        }
+        changed(e, old);
+        return edited;
+    }
+
     public boolean delete(byte[] key) {
         Entry e = lookupWrite(key);
         if (e == null) {

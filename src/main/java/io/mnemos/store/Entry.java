@@ -28,7 +28,9 @@ public final class Entry {
     static final int CLOCK_MASK = ObjectClock.LRU_CLOCK_MAX;
     /**
      * A string value Redis would hold as a "raw" sds: modified in place (APPEND, SETRANGE, SETBIT...).
-     * The 7 bits above it then hold the sds's allocation as {@link io.mnemos.util.Sds} codes it.
+     * The 7 bits above it then hold the sds's allocation as {@link io.mnemos.util.Sds} codes it. A
+     * raw string's array is the entry's own (every path that makes one allocates it, and COPY
+     * clones it), so {@link Database#editString} changes it in place.
      */
     public static final int STRING_RAW = 1 << 24;
     private static final int RAW_SDS_SHIFT = 25;
@@ -46,8 +48,41 @@ public final class Entry {
         return key;
     }
 
+    /**
+     * The value; a string that grew in place is handed out as an exact byte[] from now on (the
+     * next in-place growth makes room again, see {@link Database#editString}).
+     */
     public Object value() {
-        return value;
+        Object v = value;
+        if (v instanceof GrowingString g) {
+            v = g.toBytes();
+            value = v;
+        }
+        return v;
+    }
+
+    /** The value's type, without materializing a string that grew in place. */
+    public ValueType type() {
+        return isString() ? ValueType.STRING : ((TypedValue) value).type();
+    }
+
+    /** Whether the value is a string, without materializing one that grew in place. */
+    public boolean isString() {
+        return value instanceof byte[] || value instanceof GrowingString;
+    }
+
+    /**
+     * The string value's bytes to read, without materializing a string that grew in place: the
+     * first {@link #stringLength} of them are the string, any after it zeros. Never to be kept or
+     * changed (see {@link Database#editString}).
+     */
+    public byte[] stringBytes() {
+        return value instanceof GrowingString g ? g.bytes() : (byte[]) value;
+    }
+
+    /** The string value's length (the caller checked {@link #isString}), without materializing it. */
+    public int stringLength() {
+        return value instanceof GrowingString g ? g.length() : ((byte[]) value).length;
     }
 
     public long expireAt() {

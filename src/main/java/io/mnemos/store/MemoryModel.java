@@ -51,6 +51,10 @@ public final class MemoryModel {
         if (value instanceof TypedValue t) {
             return t.memoryUsage();
         }
+        if (value instanceof GrowingString g) {
+            // As the exact array it becomes when read: the spare room is not accounted.
+            return byteArray(g.length());
+        }
         return 0;
     }
 

@@ -1,6 +1,7 @@
 package io.mnemos.command;
 
 import io.mnemos.testing.CommandHarness;
+import io.mnemos.testing.ReplyScript;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -153,5 +154,18 @@ class SortCommandTest {
     void getKeysFindsTheLastStoreDestination() {
         assertEquals(array("a", "d"), h.exec("COMMAND", "GETKEYS", "SORT", "a", "STORE", "b", "GET", "c", "STORE", "d"));
         assertEquals(array("a"), h.exec("COMMAND", "GETKEYS", "SORT_RO", "a", "STORE", "b"));
+    }
+
+    @Test
+    void aStoredGetValueIsACopyThatLaterInPlaceEditsLeaveAlone() throws Exception {
+        new ReplyScript()
+                .expect("+OK\r\n", "SET", "w:1", "abc").expect(":4\r\n", "APPEND", "w:1", "d")
+                .expect(":1\r\n", "RPUSH", "l", "1")
+                .expect(":1\r\n", "SORT", "l", "GET", "w:*", "STORE", "dst")
+                .expect(":4\r\n", "SETRANGE", "w:1", "0", "X").expect(":0\r\n", "SETBIT", "w:1", "7", "1")
+                .expect(":5\r\n", "APPEND", "w:1", "e")
+                .expect("*1\r\n$4\r\nabcd\r\n", "LRANGE", "dst", "0", "-1")
+                .expect("$5\r\nYbcde\r\n", "GET", "w:1")
+                .verify();
     }
 }

@@ -147,4 +147,45 @@ class DatabaseTest {
         assertEquals(0, keyspace.totalKeys());
         assertEquals(0, keyspace.db(1).volatileCount());
     }
+
+    @Test
+    void editingAStringNotYetItsOwnCopiesItFirst() {
+        byte[] argument = k("abc"); // as SET stores it: the request's own array
+        Entry e = db.add(k("s"), argument);
+        byte[] edited = db.editString(e, 3);
+        edited[0] = 'x';
+        assertArrayEquals(k("abc"), argument, "the request's array is left alone");
+        assertArrayEquals(k("xbc"), (byte[]) e.value());
+    }
+
+    @Test
+    void aRawStringIsEditedInPlace() {
+        Entry e = db.add(k("s"), k("abc"));
+        e.rawString(0);
+        byte[] own = (byte[]) e.value();
+        assertSame(own, db.editString(e, 3), "no copy of a string the entry owns");
+    }
+
+    @Test
+    void aGrowingStringKeepsRoomAndReadsAsAnExactArray() {
+        Entry e = db.add(k("s"), k("ab"));
+        long accounted = db.memory();
+        byte[] first = db.editString(e, 3);
+        first[2] = 'c';
+        e.rawString(0);
+        byte[] second = db.editString(e, 4);
+        assertSame(first, second, "the second append fits in the room the first made");
+        second[3] = 'd';
+        assertEquals(4, e.stringLength());
+        assertTrue(e.isString());
+        assertEquals(ValueType.STRING, e.type());
+        assertEquals(accounted + MemoryModel.byteArray(4) - MemoryModel.byteArray(2), db.memory(),
+                "accounted by its length");
+        assertArrayEquals(k("abcd"), (byte[]) e.value());
+        assertEquals(accounted + MemoryModel.byteArray(4) - MemoryModel.byteArray(2), db.memory(),
+                "reading it as an array changes nothing accounted");
+        byte[] third = db.editString(e, 5);
+        assertEquals(0, third[4], "extended with zeros");
+        assertArrayEquals(k("abcd\0"), (byte[]) e.value());
+    }
 }
