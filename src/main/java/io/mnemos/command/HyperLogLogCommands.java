@@ -76,18 +76,24 @@ public final class HyperLogLogCommands implements CommandFamily {
 
     /**
      * dbUnshareStringValue on a validated HLL: the entry's value becomes a raw string of its own
-     * (the sds it had, if it was raw already), and a working copy of it.
+     * (the sds it had, if it was raw already), which the returned HLL edits in place.
      */
-    private static HyperLogLog unshared(Entry e) {
-        byte[] value = hllValue(e);
-        int sds = e.unsharedSds(value.length);
+    private static HyperLogLog unshared(Database db, Entry e) {
+        int length = hllValue(e).length;
+        int sds = e.unsharedSds(length);
+        byte[] own = db.editString(e, length);
         e.rawString(sds);
-        return HyperLogLog.of(value, sds);
+        return HyperLogLog.wrap(own, length, sds);
     }
 
-    /** Writes a working copy back, with the sds allocation its edits left. */
+    /**
+     * After edits: a dense HLL was changed where it is; one whose size changed (sparse edits, a
+     * promotion) is stored anew. Either way with the sds allocation its edits left.
+     */
     private static void store(Database db, Entry e, HyperLogLog hll) {
-        db.replaceValue(e, hll.toBytes());
+        if (hll.bytes() != e.stringBytes() || hll.length() != e.stringLength()) {
+            db.replaceValue(e, hll.toBytes());
+        }
         e.rawString(hll.sds());
     }
 
@@ -105,7 +111,7 @@ public final class HyperLogLogCommands implements CommandFamily {
             e.rawString(hll.sds()); // createHLLObject
             updated++;
         } else {
-            hll = unshared(e);
+            hll = unshared(db, e);
         }
         long max = sparseMaxBytes(c);
         for (int j = 2; j < c.argc(); j++) {
@@ -137,7 +143,8 @@ public final class HyperLogLogCommands implements CommandFamily {
                 if (e == null) {
                     continue;
                 }
-                if (!HyperLogLog.of(hllValue(e)).mergeInto(max)) {
+                byte[] value = hllValue(e);
+                if (!HyperLogLog.wrap(value, value.length, 0).mergeInto(max)) {
                     throw INVALID_HLL;
                 }
             }
@@ -149,7 +156,7 @@ public final class HyperLogLogCommands implements CommandFamily {
             c.reply().integer(0);
             return;
         }
-        HyperLogLog hll = unshared(e); // cached cardinality or not
+        HyperLogLog hll = unshared(db, e); // cached cardinality or not
         long card;
         if (hll.validCache()) {
             card = hll.cachedCardinality();
@@ -176,7 +183,8 @@ public final class HyperLogLogCommands implements CommandFamily {
             if (e == null) {
                 continue;
             }
-            HyperLogLog hll = HyperLogLog.of(hllValue(e));
+            byte[] value = hllValue(e);
+            HyperLogLog hll = HyperLogLog.wrap(value, value.length, 0); // read only
             if (hll.encoding() == HyperLogLog.DENSE) {
                 useDense = true;
             }
@@ -192,7 +200,7 @@ public final class HyperLogLogCommands implements CommandFamily {
             e = db.add(key, dest.toBytes());
             e.rawString(dest.sds()); // createHLLObject
         } else {
-            dest = unshared(e);
+            dest = unshared(db, e);
         }
         if (useDense && !dest.sparseToDense()) {
             throw INVALID_HLL;
@@ -220,7 +228,7 @@ public final class HyperLogLogCommands implements CommandFamily {
         if (e == null) {
             throw CommandError.err("The specified key does not exist");
         }
-        HyperLogLog hll = unshared(e);
+        HyperLogLog hll = unshared(db, e);
         if (Args.is(sub, "getreg")) {
             if (hll.encoding() == HyperLogLog.SPARSE) {
                 if (!hll.sparseToDense()) {

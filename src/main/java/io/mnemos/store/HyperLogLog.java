@@ -52,11 +52,21 @@ public final class HyperLogLog {
         return new HyperLogLog(Arrays.copyOf(value, value.length + 8), value.length);
     }
 
-    /** A working copy of a stored value whose sds Redis allocated as {@code sds} codes it. */
-    public static HyperLogLog of(byte[] value, int sds) {
-        HyperLogLog h = of(value);
+    /**
+     * The HLL in the first {@code length} bytes of {@code bytes} (validated with {@link #isValid}),
+     * edited in place until an edit needs more room ({@link #bytes} then differs), its sds allocated
+     * as {@code sds} codes it. Read-only uses may wrap any value; edits need an array of the
+     * caller's own ({@link Database#editString}).
+     */
+    public static HyperLogLog wrap(byte[] bytes, int length, int sds) {
+        HyperLogLog h = new HyperLogLog(bytes, length);
         h.sds = sds;
         return h;
+    }
+
+    /** The array the HLL is in: the wrapped one, unless an edit had to reallocate. */
+    public byte[] bytes() {
+        return buf;
     }
 
     /** The value's sds allocation as {@link Sds} codes it. */
