@@ -487,4 +487,28 @@ class BitmapCommandsTest {
         assertEquals(hits + 5, h.server().keyspace().stats().hits);
         assertEquals(misses + 2, h.server().keyspace().stats().misses);
     }
+
+    @Test
+    void bitcountCountsWordsAndTheBytesAroundThemAlike() {
+        java.util.Random rnd = new java.util.Random(7);
+        CommandHarness h = new CommandHarness();
+        for (int round = 0; round < 300; round++) {
+            byte[] value = new byte[rnd.nextInt(40) + 1];
+            rnd.nextBytes(value);
+            h.exec(h.client(), new byte[][]{"SET".getBytes(StandardCharsets.US_ASCII), {'b'}, value});
+            long start = rnd.nextInt(value.length * 8 + 4) - 2;
+            long end = rnd.nextInt(value.length * 8 + 4) - 2;
+            long first = Math.max(0, start < 0 ? value.length * 8L + start : start);
+            long last = Math.min(value.length * 8L - 1, end < 0 ? value.length * 8L + end : end);
+            long expected = 0;
+            for (long bit = first; bit <= last; bit++) {
+                expected += (value[(int) (bit >>> 3)] >> (7 - (int) (bit & 7))) & 1;
+            }
+            if (start < 0 && end < 0 && start > end) {
+                expected = 0;
+            }
+            assertEquals(num(expected), h.exec("BITCOUNT", "b", Long.toString(start), Long.toString(end), "BIT"),
+                    "range " + start + ".." + end + " of " + value.length + " bytes");
+        }
+    }
 }
