@@ -5,6 +5,9 @@ import io.mnemos.store.Database;
 import io.mnemos.store.Entry;
 import io.mnemos.util.Sds;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -25,6 +28,8 @@ import static io.mnemos.command.CommandSpec.command;
  */
 public final class BitmapCommands implements CommandFamily {
     private static final byte[] EMPTY = new byte[0];
+    /** Eight bytes of a string read as one long, for the word-at-a-time scans of BITCOUNT and BITPOS. */
+    private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final CommandError BAD_OFFSET = CommandError.err("bit offset is not an integer or out of range");
     private static final String BAD_BIT = "bit is not an integer or out of range";
     private static final CommandError BAD_TYPE = CommandError.err(
@@ -252,9 +257,6 @@ public final class BitmapCommands implements CommandFamily {
         return isBit ? new long[] {start, end} : new long[] {start * 8, end * 8 + 7};
     }
 
-    private static final java.lang.invoke.VarHandle WORDS =
-            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
-
     /** Set bits in the inclusive bit range (both ends inside the string). */
     private static long countBits(byte[] s, long startBit, long endBit) {
         int first = (int) (startBit >>> 3);
@@ -285,17 +287,19 @@ public final class BitmapCommands implements CommandFamily {
         if (bit != 0 && bit != 1) {
             throw CommandError.err("The bit argument must be 1 or 0.");
         }
-        byte[] s = stringOf(c.db().lookupRead(c.arg(1)));
-        if (s == null) {
+        Entry e = c.db().lookupRead(c.arg(1));
+        checkString(e);
+        if (e == null) {
             c.reply().integer(bit == 1 ? -1 : 0);
             return;
         }
+        byte[] s = e.stringBytes(); // read where it is, a string with spare room included
+        long totlen = e.stringLength();
         int argc = c.argc();
         boolean endGiven = false;
         long startBit;
         long endBit;
         if (argc == 4 || argc == 5 || argc == 6) {
-            long totlen = s.length;
             long start = Args.parseLong(c.arg(3));
             boolean isBit = argc == 6 && isBitUnit(c.arg(5));
             long end;
@@ -314,7 +318,7 @@ public final class BitmapCommands implements CommandFamily {
             endBit = range[1];
         } else if (argc == 3) {
             startBit = 0;
-            endBit = (long) s.length * 8 - 1;
+            endBit = totlen * 8 - 1;
         } else {
             throw CommandError.SYNTAX;
         }
@@ -329,14 +333,34 @@ public final class BitmapCommands implements CommandFamily {
         c.reply().integer(pos);
     }
 
+    /** Four words from {@code i} folded into one that has a 1 (bit 1) or a 0 (bit 0) where any has. */
+    private static long fourWords(byte[] s, int i, int bit) {
+        long a = (long) WORDS.get(s, i);
+        long b = (long) WORDS.get(s, i + 8);
+        long c = (long) WORDS.get(s, i + 16);
+        long d = (long) WORDS.get(s, i + 24);
+        return bit == 1 ? a | b | c | d : a & b & c & d;
+    }
+
     /** The first bit equal to {@code bit} in the inclusive range, or -1. */
     private static long findBit(byte[] s, long startBit, long endBit, int bit) {
+        long skipWord = bit == 1 ? 0L : -1L;
         int skip = bit == 1 ? 0 : 0xff;
         long pos = startBit;
         while (pos <= endBit) {
-            if ((pos & 7) == 0 && pos + 7 <= endBit && (s[(int) (pos >>> 3)] & 0xff) == skip) {
-                pos += 8;
-                continue;
+            if ((pos & 7) == 0) {
+                // Whole words, then a whole byte, without the bit: as redisBitpos skips words
+                // (four at a time while the range holds four: a cache line per test).
+                while (pos + 255 <= endBit && fourWords(s, (int) (pos >>> 3), bit) == skipWord) {
+                    pos += 256;
+                }
+                while (pos + 63 <= endBit && (long) WORDS.get(s, (int) (pos >>> 3)) == skipWord) {
+                    pos += 64;
+                }
+                if (pos + 7 <= endBit && (s[(int) (pos >>> 3)] & 0xff) == skip) {
+                    pos += 8;
+                    continue;
+                }
             }
             if (bitAt(s, pos) == bit) {
                 return pos;

@@ -511,4 +511,30 @@ class BitmapCommandsTest {
                     "range " + start + ".." + end + " of " + value.length + " bytes");
         }
     }
+
+    @Test
+    void bitposSkipsWholeWordsAndStillFindsTheFirstBit() {
+        java.util.Random rnd = new java.util.Random(11);
+        CommandHarness h = new CommandHarness();
+        for (int round = 0; round < 300; round++) {
+            byte[] value = new byte[rnd.nextInt(60) + 1];
+            int fill = rnd.nextBoolean() ? 0 : 0xff;
+            java.util.Arrays.fill(value, (byte) fill);
+            if (rnd.nextBoolean()) {
+                value[rnd.nextInt(value.length)] ^= (byte) (1 << rnd.nextInt(8)); // one odd bit somewhere
+            }
+            h.exec(h.client(), new byte[][]{"SET".getBytes(StandardCharsets.US_ASCII), {'b'}, value});
+            int bit = rnd.nextInt(2);
+            long start = rnd.nextInt(value.length * 8);
+            long end = start + rnd.nextInt(value.length * 8 - (int) start);
+            long expected = -1;
+            for (long pos = start; pos <= end && expected < 0; pos++) {
+                if (((value[(int) (pos >>> 3)] >> (7 - (int) (pos & 7))) & 1) == bit) {
+                    expected = pos;
+                }
+            }
+            assertEquals(num(expected), h.exec("BITPOS", "b", Integer.toString(bit), Long.toString(start),
+                    Long.toString(end), "BIT"), "bit " + bit + " in " + start + ".." + end);
+        }
+    }
 }
