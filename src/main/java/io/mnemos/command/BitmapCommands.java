@@ -372,12 +372,43 @@ public final class BitmapCommands implements CommandFamily {
 
     // ---------------------------------------------------------------- BITOP
 
+    private static final int BITOP_AND = 0;
+    private static final int BITOP_OR = 1;
+    private static final int BITOP_XOR = 2;
+    private static final int BITOP_NOT = 3;
+
+    /** {@code res[0, n) = res op other} (NOT ignores res), a word at a time. */
+    private static void fold(byte[] res, byte[] other, int n, int op) {
+        int j = 0;
+        for (; j + 8 <= n; j += 8) {
+            long a = (long) WORDS.get(res, j);
+            long b = (long) WORDS.get(other, j);
+            long folded = switch (op) {
+                case BITOP_AND -> a & b;
+                case BITOP_OR -> a | b;
+                case BITOP_XOR -> a ^ b;
+                default -> ~b;
+            };
+            WORDS.set(res, j, folded);
+        }
+        for (; j < n; j++) {
+            int a = res[j];
+            int b = other[j];
+            res[j] = (byte) switch (op) {
+                case BITOP_AND -> a & b;
+                case BITOP_OR -> a | b;
+                case BITOP_XOR -> a ^ b;
+                default -> ~b;
+            };
+        }
+    }
+
     private static void bitop(Client c) {
         byte[] opname = cstr(c.arg(1));
-        final int and = 0;
-        final int or = 1;
-        final int xor = 2;
-        final int not = 3;
+        final int and = BITOP_AND;
+        final int or = BITOP_OR;
+        final int xor = BITOP_XOR;
+        final int not = BITOP_NOT;
         int op;
         if (Args.is(opname, "and")) {
             op = and;
@@ -404,21 +435,17 @@ public final class BitmapCommands implements CommandFamily {
         }
         byte[] target = c.arg(2);
         if (maxlen > 0) {
-            byte[] res = new byte[maxlen];
-            for (int j = 0; j < maxlen; j++) {
-                int output = j < src[0].length ? src[0][j] & 0xff : 0;
-                if (op == not) {
-                    output = ~output & 0xff;
+            // The first source, then each other folded in word by word; a source shorter than
+            // the result counts as zeros past its end, as in Redis.
+            byte[] res = Arrays.copyOf(src[0], maxlen);
+            if (op == not) {
+                fold(res, res, maxlen, not);
+            }
+            for (int i = 1; i < numkeys; i++) {
+                fold(res, src[i], src[i].length, op);
+                if (op == and) {
+                    Arrays.fill(res, src[i].length, maxlen, (byte) 0);
                 }
-                for (int i = 1; i < numkeys; i++) {
-                    int b = j < src[i].length ? src[i][j] & 0xff : 0;
-                    switch (op) {
-                        case and -> output &= b;
-                        case or -> output |= b;
-                        default -> output ^= b;
-                    }
-                }
-                res[j] = (byte) output;
             }
             db.put(target, res, false).stringEncoding(Entry.STRING_RAW); // createObject(OBJ_STRING, sds)
             dirty(c, 1);

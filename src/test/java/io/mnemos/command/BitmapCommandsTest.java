@@ -537,4 +537,41 @@ class BitmapCommandsTest {
                     Long.toString(end), "BIT"), "bit " + bit + " in " + start + ".." + end);
         }
     }
+
+    @Test
+    void bitopFoldsSourcesOfEveryLengthAsBytesWould() {
+        java.util.Random rnd = new java.util.Random(5);
+        CommandHarness h = new CommandHarness();
+        String[] ops = {"AND", "OR", "XOR", "NOT"};
+        for (int round = 0; round < 200; round++) {
+            String op = ops[rnd.nextInt(4)];
+            int n = op.equals("NOT") ? 1 : rnd.nextInt(3) + 1;
+            byte[][] src = new byte[n][];
+            int max = 0;
+            for (int i = 0; i < n; i++) {
+                src[i] = new byte[rnd.nextInt(30) + 1];
+                rnd.nextBytes(src[i]);
+                max = Math.max(max, src[i].length);
+                h.exec(h.client(), new byte[][]{"SET".getBytes(StandardCharsets.US_ASCII), {(byte) ('a' + i)}, src[i]});
+            }
+            byte[] expected = new byte[max];
+            for (int j = 0; j < max; j++) {
+                int out = j < src[0].length ? src[0][j] : 0;
+                for (int i = 1; i < n; i++) {
+                    int b = j < src[i].length ? src[i][j] : 0;
+                    out = op.equals("AND") ? out & b : op.equals("OR") ? out | b : out ^ b;
+                }
+                expected[j] = (byte) (op.equals("NOT") ? ~out : out);
+            }
+            String[] args = new String[3 + n];
+            args[0] = "BITOP";
+            args[1] = op;
+            args[2] = "d";
+            for (int i = 0; i < n; i++) {
+                args[3 + i] = String.valueOf((char) ('a' + i));
+            }
+            assertEquals(num(max), h.exec(args));
+            assertArrayEquals(expected, (byte[]) h.client().db().peek(new byte[]{'d'}).value(), op + " of " + n);
+        }
+    }
 }
