@@ -31,6 +31,11 @@ public final class ListValue implements TypedValue {
 
     /** quicklist's fill, fixed when the list is created as Redis's is (list-max-listpack-size then). */
     private final short fill;
+    /**
+     * {@link #nodes()} of a list that outgrew one node, kept until the list changes: laying the
+     * nodes out walks every element, and MEMORY USAGE (redis-cli --memkeys) asks for it.
+     */
+    private Nodes layout;
 
     /** A list with Redis's default list-max-listpack-size (-2). */
     public ListValue() {
@@ -94,6 +99,7 @@ public final class ListValue implements TypedValue {
 
     /** LSET: replaced in place; Redis 7.0 never splits a node for it. */
     public void set(int index, byte[] value) {
+        layout = null;
         int s = slot(index);
         bytes += value.length - items[s].length;
         if (nodeBytes != MULTI_NODE) {
@@ -136,6 +142,13 @@ public final class ListValue implements TypedValue {
         if (nodeBytes != MULTI_NODE) {
             return new Nodes(new int[]{size}, new long[]{nodeBytes});
         }
+        if (layout == null) {
+            layout = layOutNodes();
+        }
+        return layout;
+    }
+
+    private Nodes layOutNodes() {
         int[] counts = new int[Math.max(2, size)];
         long[] sizes = new long[counts.length];
         int nodes = 0;
@@ -165,6 +178,7 @@ public final class ListValue implements TypedValue {
      * single node takes the element if _quicklistNodeAllowInsert says so, else the list has more nodes.
      */
     private void noteInsert(byte[] value) {
+        layout = null;
         if (size == 0) {
             nodeBytes = value.length >= PACKED_THRESHOLD ? MULTI_NODE : EMPTY_NODE + RedisListpack.entrySize(value);
         } else if (nodeBytes != MULTI_NODE) {
@@ -193,6 +207,7 @@ public final class ListValue implements TypedValue {
     }
 
     private void noteRemoved(byte[] value) {
+        layout = null;
         if (nodeBytes != MULTI_NODE) {
             nodeBytes -= RedisListpack.entrySize(value);
         }
@@ -203,6 +218,7 @@ public final class ListValue implements TypedValue {
      * rule; {@link #loadedNodes} then says how many nodes the file had.
      */
     public void appendLoaded(byte[] value) {
+        layout = null;
         if (size == 0) {
             nodeBytes = EMPTY_NODE;
         }
@@ -214,6 +230,7 @@ public final class ListValue implements TypedValue {
 
     /** The number of quicklist nodes the loaded list had: more than one keeps it multi-node. */
     public void loadedNodes(int nodes) {
+        layout = null;
         if (nodes > 1) {
             nodeBytes = MULTI_NODE;
         }
@@ -390,11 +407,11 @@ public final class ListValue implements TypedValue {
     }
 
     /**
-     * O(1): this object (header, items, head, size, bytes = 32), the slot array at its capacity and
-     * every element's byte array.
+     * O(1): this object (header 12, items, head, size, bytes, nodeBytes, fill, layout: 48 with
+     * padding), the slot array at its capacity and every element's byte array.
      */
     @Override
     public long memoryUsage() {
-        return 32 + MemoryModel.refArray(items.length) + MemoryModel.byteArrays(size, bytes);
+        return 48 + MemoryModel.refArray(items.length) + MemoryModel.byteArrays(size, bytes);
     }
 }

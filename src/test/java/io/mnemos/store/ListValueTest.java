@@ -11,6 +11,7 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ListValueTest {
@@ -106,5 +107,24 @@ class ListValueTest {
         c.set(0, b("z"));
         assertEquals(List.of("a"), contents(l));
         assertTrue(c.memoryUsage() > 0);
+    }
+
+    @Test
+    void theNodeLayoutOfABigListIsKeptUntilTheListChanges() {
+        ListValue list = new ListValue(4);
+        for (int i = 0; i < 10; i++) {
+            list.pushTail(new byte[]{(byte) ('a' + i)});
+        }
+        ListValue.Nodes first = list.nodes();
+        assertSame(first, list.nodes(), "laid out once");
+        assertEquals(3, first.size());
+        list.pushTail(new byte[]{'z'});
+        list.pushTail(new byte[]{'y'});
+        list.pushTail(new byte[]{'x'});
+        assertEquals(4, list.nodes().size(), "laid out again after a push");
+        list.set(0, new byte[]{'q', 'q'});
+        assertEquals(first.bytes()[0] + 1, list.nodes().bytes()[0], "... and after LSET");
+        list.popHead();
+        assertEquals(3, list.nodes().size(), "... and after a pop (12 elements, 4 a node)");
     }
 }
