@@ -7,8 +7,8 @@ import java.util.IdentityHashMap;
  * Keeps {@code used_memory} right although collection commands change values in place: while a
  * command runs, every entry holding a typed value that a lookup hands out is remembered with the
  * cost it was accounted at; when the command ends {@link #settle()} adds the difference to its
- * database. Strings need no tracking: a byte[] never changes size, and replacing it goes through
- * {@link Database}, which accounts for it directly.
+ * database. Strings need no tracking: one changes only through {@link Database} (replaced, or
+ * edited in place with {@link Database#editString}), which accounts for it directly.
  */
 final class MemoryTracker {
     /** Beyond this many tracked entries, an identity index replaces the linear search. */
