@@ -363,6 +363,12 @@ public final class HashCommands implements CommandFamily {
             }
             return;
         }
+        if (DistinctRandom.bySampling(count, size)) {
+            List<byte[][]> picked = DistinctRandom.picks((int) count, h::random, fv -> java.nio.ByteBuffer.wrap(fv[0]));
+            reply.arrayHeader(pairsInline ? count * 2 : count);
+            picked.forEach(fv -> element(reply, fv[0], fv[1], withValues));
+            return;
+        }
         byte[][] all = h.toArray();
         int n = (int) Math.min(count, size);
         reply.arrayHeader(pairsInline ? n * 2L : n);

@@ -307,6 +307,12 @@ public final class SetCommands implements CommandFamily {
             }
             return;
         }
+        if (DistinctRandom.bySampling(count, set.size())) {
+            List<byte[]> picked = DistinctRandom.picks((int) count, set::random, java.nio.ByteBuffer::wrap);
+            c.reply().arrayHeader(count);
+            picked.forEach(c.reply()::bulk);
+            return;
+        }
         List<byte[]> all = set.members();
         if (count >= all.size()) {
             c.reply().arrayHeader(all.size());

@@ -1027,6 +1027,11 @@ public final class SortedSetCommands implements CommandFamily {
                 members.add(z.memberAt(r));
                 scores.add(z.scoreAt(r));
             }
+        } else if (DistinctRandom.bySampling(count, z.size())) {
+            for (int r : DistinctRandom.picks((int) count, z::randomRank, rank -> rank)) {
+                members.add(z.memberAt(r));
+                scores.add(z.scoreAt(r));
+            }
         } else {
             z.forEach((m, s) -> {
                 members.add(m);
