@@ -2,6 +2,7 @@ package io.mnemos.command;
 
 import io.mnemos.server.Client;
 import io.mnemos.server.Tracking;
+import io.mnemos.util.Sds;
 import io.netty.channel.Channel;
 import io.netty.channel.unix.UnixChannel;
 
@@ -293,11 +294,11 @@ public final class ClientCommands implements CommandFamily {
         io.mnemos.server.QueryBuffer input = client.queryBuffer();
         long bigBulk = input == null ? 0 : input.bigBulkAllocation();
         if (bigBulk > 0) {
-            return MemoryEstimate.sdsAlloc(bigBulk, true); // qbuf + qbuf-free is the bulk's length
+            return Sds.alloc(bigBulk, true); // qbuf + qbuf-free is the bulk's length
         }
         long retained = client.retainedQueryBuffer();
         if (retained > 0) {
-            return MemoryEstimate.sdsAlloc(retained, true);
+            return Sds.alloc(retained, true);
         }
         return Math.max(usual, client.queryBufferBytes());
     }
@@ -354,7 +355,7 @@ public final class ClientCommands implements CommandFamily {
         long bigBulk = client == caller || input == null ? 0 : input.bigBulkAllocation();
         long retained = client.retainedQueryBuffer();
         long qbufFree = bigBulk > 0 ? bigBulk - qbuf
-                : retained > 0 ? MemoryEstimate.sdsAlloc(retained, true) - io.mnemos.util.Sds.header(retained, true) - 1 - qbuf
+                : retained > 0 ? Sds.alloc(retained, true) - Sds.header(retained, true) - 1 - qbuf
                 : hasQueryBuffer(client, caller) ? 20474 - Math.min(qbuf, 20474) : 0;
         long rbs = client.replyBufferSize();
         long totMem = totalMemory(client, caller);

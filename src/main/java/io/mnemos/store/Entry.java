@@ -28,7 +28,7 @@ public final class Entry {
     static final int CLOCK_MASK = ObjectClock.LRU_CLOCK_MAX;
     /**
      * A string value Redis would hold as a "raw" sds: modified in place (APPEND, SETRANGE, SETBIT...).
-     * The 7 bits above it then hold the sds's allocation as {@link io.mnemos.util.Sds} codes it. A
+     * The 7 bits above it then hold the sds's allocation as {@link Sds} codes it. A
      * raw string's array is the entry's own (every path that makes one allocates it, and COPY
      * clones it), so {@link Database#editString} changes it in place.
      */

@@ -1,5 +1,7 @@
 package io.mnemos.store;
 
+import io.mnemos.util.Sds;
+
 import java.util.Arrays;
 
 /**
@@ -10,9 +12,6 @@ import java.util.Arrays;
  * The array is the entry's own, never shared, so it can be changed in place.
  */
 final class GrowingString {
-    /** SDS_MAX_PREALLOC: below it the room doubles what is needed, above it adds this much. */
-    private static final int MAX_PREALLOC = 1024 * 1024;
-
     private byte[] bytes;
     private int length;
 
@@ -41,7 +40,7 @@ final class GrowingString {
     /** Extends the string to {@code newLength} bytes (zero-filled), reallocating greedily if needed. */
     void grow(int newLength) {
         if (newLength > bytes.length) {
-            long room = newLength < MAX_PREALLOC ? 2L * newLength : (long) newLength + MAX_PREALLOC;
+            long room = Sds.greedy(newLength); // as much room as Redis's sds would have
             bytes = Arrays.copyOf(bytes, (int) Math.min(room, Integer.MAX_VALUE - 8));
         }
         length = Math.max(length, newLength);

@@ -94,9 +94,14 @@ public final class Sds {
             return code(header, allocation(code, length));
         }
         long needed = length + add;
-        long greedy = needed < MAX_PREALLOC ? needed * 2 : needed + MAX_PREALLOC;
+        long greedy = greedy(needed);
         int type = header(greedy, true);
         return code(type, Jemalloc.sizeClass(type + greedy + 1));
+    }
+
+    /** The length sdsMakeRoomFor makes room for when a string needs {@code needed} bytes. */
+    public static long greedy(long needed) {
+        return needed < MAX_PREALLOC ? needed * 2 : needed + MAX_PREALLOC;
     }
 
     /** sdsgrowzero(s, {@code target}): the room for {@code target} bytes, if the string is shorter. */
