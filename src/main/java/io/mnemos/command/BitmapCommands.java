@@ -28,7 +28,7 @@ import static io.mnemos.command.CommandSpec.command;
  */
 public final class BitmapCommands implements CommandFamily {
     private static final byte[] EMPTY = new byte[0];
-    /** Eight bytes of a string read as one long, for the word-at-a-time scans of BITCOUNT and BITPOS. */
+    /** Eight bytes of a string as one long, for the word-at-a-time work of BITCOUNT, BITPOS and BITOP. */
     private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final CommandError BAD_OFFSET = CommandError.err("bit offset is not an integer or out of range");
     private static final String BAD_BIT = "bit is not an integer or out of range";
@@ -405,23 +405,19 @@ public final class BitmapCommands implements CommandFamily {
 
     private static void bitop(Client c) {
         byte[] opname = cstr(c.arg(1));
-        final int and = BITOP_AND;
-        final int or = BITOP_OR;
-        final int xor = BITOP_XOR;
-        final int not = BITOP_NOT;
         int op;
         if (Args.is(opname, "and")) {
-            op = and;
+            op = BITOP_AND;
         } else if (Args.is(opname, "or")) {
-            op = or;
+            op = BITOP_OR;
         } else if (Args.is(opname, "xor")) {
-            op = xor;
+            op = BITOP_XOR;
         } else if (Args.is(opname, "not")) {
-            op = not;
+            op = BITOP_NOT;
         } else {
             throw CommandError.SYNTAX;
         }
-        if (op == not && c.argc() != 4) {
+        if (op == BITOP_NOT && c.argc() != 4) {
             throw CommandError.err("BITOP NOT must be called with a single source key.");
         }
         Database db = c.db();
@@ -438,12 +434,12 @@ public final class BitmapCommands implements CommandFamily {
             // The first source, then each other folded in word by word; a source shorter than
             // the result counts as zeros past its end, as in Redis.
             byte[] res = Arrays.copyOf(src[0], maxlen);
-            if (op == not) {
-                fold(res, res, maxlen, not);
+            if (op == BITOP_NOT) {
+                fold(res, res, maxlen, BITOP_NOT);
             }
             for (int i = 1; i < numkeys; i++) {
                 fold(res, src[i], src[i].length, op);
-                if (op == and) {
+                if (op == BITOP_AND) {
                     Arrays.fill(res, src[i].length, maxlen, (byte) 0);
                 }
             }

@@ -28,9 +28,9 @@ public final class Entry {
     static final int CLOCK_MASK = ObjectClock.LRU_CLOCK_MAX;
     /**
      * A string value Redis would hold as a "raw" sds: modified in place (APPEND, SETRANGE, SETBIT...).
-     * The 7 bits above it then hold the sds's allocation as {@link Sds} codes it. A
-     * raw string's array is the entry's own (every path that makes one allocates it, and COPY
-     * clones it), so {@link Database#editString} changes it in place.
+     * The 7 bits above it then hold the sds's allocation as {@link Sds} codes it. A raw string's
+     * array is the entry's own (every path that makes one allocates it, and COPY clones it), so
+     * {@link Database#editString} changes it in place.
      */
     public static final int STRING_RAW = 1 << 24;
     private static final int RAW_SDS_SHIFT = 25;
