@@ -403,6 +403,25 @@ public final class BitmapCommands implements CommandFamily {
         }
     }
 
+    /**
+     * The destination's own array, to write the result into, when it is a raw string of exactly the
+     * result's length and not also a source (a BITOP run again over the same keys); else null. Its
+     * lookup comes first, so a running snapshot takes the old value before it changes.
+     */
+    private static byte[] ownArrayOf(Client c, Database db, int length) {
+        byte[] target = c.arg(2);
+        for (int j = 3; j < c.argc(); j++) {
+            if (Arrays.equals(c.arg(j), target)) {
+                return null;
+            }
+        }
+        Entry d = db.lookupWrite(target);
+        if (d == null || !d.isString() || !d.isRawString() || d.stringLength() != length) {
+            return null;
+        }
+        return (byte[]) d.value();
+    }
+
     private static void bitop(Client c) {
         byte[] opname = cstr(c.arg(1));
         int op;
@@ -433,7 +452,13 @@ public final class BitmapCommands implements CommandFamily {
         if (maxlen > 0) {
             // The first source, then each other folded in word by word; a source shorter than
             // the result counts as zeros past its end, as in Redis.
-            byte[] res = Arrays.copyOf(src[0], maxlen);
+            byte[] res = ownArrayOf(c, db, maxlen);
+            if (res == null) {
+                res = Arrays.copyOf(src[0], maxlen);
+            } else {
+                System.arraycopy(src[0], 0, res, 0, src[0].length);
+                Arrays.fill(res, src[0].length, maxlen, (byte) 0);
+            }
             if (op == BITOP_NOT) {
                 fold(res, res, maxlen, BITOP_NOT);
             }

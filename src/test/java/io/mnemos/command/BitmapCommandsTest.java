@@ -566,12 +566,24 @@ class BitmapCommandsTest {
             String[] args = new String[3 + n];
             args[0] = "BITOP";
             args[1] = op;
-            args[2] = "d";
+            args[2] = "d"; // from the second round on, often a result of the same length to write over
             for (int i = 0; i < n; i++) {
                 args[3 + i] = String.valueOf((char) ('a' + i));
             }
             assertEquals(num(max), h.exec(args));
             assertArrayEquals(expected, (byte[]) h.client().db().peek(new byte[]{'d'}).value(), op + " of " + n);
         }
+    }
+
+    @Test
+    void bitopOverItsOwnSourceOrALiveDestinationIsStillRedis() throws Exception {
+        verify(new ReplyScript()
+                .expect(OK, "SET", "a", "\001\002\003").expect(OK, "SET", "b", "\020\040\060")
+                .expect(num(3), "BITOP", "OR", "d", "a", "b").expect(bulk("\021\042\063"), "GET", "d")
+                .expect(num(1), "EXPIRE", "d", "100")
+                .expect(num(3), "BITOP", "AND", "d", "a", "b").expect(bulk("\000\000\000"), "GET", "d")
+                .expect(num(-1), "TTL", "d")
+                .expect(num(3), "BITOP", "OR", "a", "b", "a").expect(bulk("\021\042\063"), "GET", "a")
+                .expect(num(3), "BITOP", "XOR", "d", "a", "b").expect(bulk("\001\002\003"), "GET", "d"));
     }
 }
