@@ -42,23 +42,18 @@ final class MemoryEstimate {
                 || value instanceof HashValue) {
             int sampled = samples == 0 || samples > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) samples;
             long bytes = value instanceof byte[] s ? stringBytes(e, s) : valueBytes(value, sampled);
-            return bytes + sdsAlloc(e.key().length, false) + DICT_ENTRY;
+            return bytes + Sds.alloc(e.key().length, false) + DICT_ENTRY;
         }
         return MemoryModel.entryBytes(e.key(), value);
     }
 
-    /** A string value as OBJECT ENCODING names it: int, embstr, or raw with its sds's allocation. */
+    /** A string value by the encoding OBJECT ENCODING names: int, embstr, or raw with its sds's allocation. */
     private static long stringBytes(Entry e, byte[] bytes) {
-        if (e.isRawString()) {
-            return ROBJ + Sds.allocation(e.rawSds(), bytes.length);
-        }
-        if (e.stringEncoding() != Entry.STRING_NOT_INT && bytes.length <= 20 && Args.isLong(bytes)) {
-            return ROBJ; // OBJ_ENCODING_INT: the integer lives in the robj's pointer.
-        }
-        if (bytes.length <= Sds.EMBSTR_LIMIT) {
-            return jemallocSize(ROBJ + 3 + bytes.length + 1); // robj + sdshdr8 + data + NUL
-        }
-        return ROBJ + sdsAlloc(bytes.length, true);
+        return switch (KeyCommands.encoding(e)) {
+            case "int" -> ROBJ; // the integer lives in the robj's pointer
+            case "embstr" -> jemallocSize(ROBJ + 3 + bytes.length + 1); // robj + sdshdr8 + data + NUL
+            default -> ROBJ + Sds.allocation(e.rawSds(), bytes.length);
+        };
     }
 
     private static long valueBytes(Object value, int samples) {
@@ -120,7 +115,7 @@ final class MemoryEstimate {
         do {
             cursor = set.scan(cursor, m -> {
                 if (sampled[1] < samples) {
-                    sampled[0] += sdsAlloc(m.length, false) + DICT_ENTRY;
+                    sampled[0] += Sds.alloc(m.length, false) + DICT_ENTRY;
                     sampled[1]++;
                 }
             });
@@ -143,7 +138,7 @@ final class MemoryEstimate {
         do {
             cursor = hash.scan(cursor, (f, v) -> {
                 if (sampled[1] < samples) {
-                    sampled[0] += sdsAlloc(f.length, false) + sdsAlloc(v.length, false) + DICT_ENTRY;
+                    sampled[0] += Sds.alloc(f.length, false) + Sds.alloc(v.length, false) + DICT_ENTRY;
                     sampled[1]++;
                 }
             });
@@ -174,7 +169,7 @@ final class MemoryEstimate {
         }
         zset.range(0, Math.min(n, samples) - 1, false, (m, score) -> {
             // zskiplistNode: ele, score, backward (24 bytes) and 16 bytes per level; most nodes have one.
-            sampled[0] += sdsAlloc(m.length, false) + jemallocSize(24 + 16) + DICT_ENTRY;
+            sampled[0] += Sds.alloc(m.length, false) + jemallocSize(24 + 16) + DICT_ENTRY;
             sampled[1]++;
         });
         // zset and zskiplist structs, the dict, the skiplist's header node, then the members.
@@ -234,10 +229,6 @@ final class MemoryEstimate {
         return averaged(ROBJ + QUICKLIST, sampled, n, nodes.size());
     }
 
-    /** An sds string's allocation: header by length class, data and the terminating NUL. */
-    static long sdsAlloc(long length, boolean noType5) {
-        return Sds.alloc(length, noType5);
-    }
 
     /** The jemalloc size class a request of {@code n} bytes is served from. */
     static long jemallocSize(long n) {

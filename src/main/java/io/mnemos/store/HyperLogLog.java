@@ -47,11 +47,6 @@ public final class HyperLogLog {
         this.len = len;
     }
 
-    /** A working copy of a stored value (which the caller has validated with {@link #isValid}). */
-    public static HyperLogLog of(byte[] value) {
-        return new HyperLogLog(Arrays.copyOf(value, value.length + 8), value.length);
-    }
-
     /**
      * The HLL in the first {@code length} bytes of {@code bytes} (validated with {@link #isValid}),
      * edited in place until an edit needs more room ({@link #bytes} then differs), its sds allocated

@@ -124,14 +124,14 @@ public final class Sds {
         if (header == TYPE_16 && usable == 81920) {
             return TYPE_16_AT_80K;
         }
-        return Math.min(classIndex(usable) + 1, CLASSES); // beyond 1 GB (a raised proto-max-bulk-len): capped
+        return Math.min(Jemalloc.classIndex(usable) + 1, CLASSES); // beyond 1 GB (a raised proto-max-bulk-len): capped
     }
 
     private static long usable(int code) {
         return switch (code) {
             case TYPE_8_AT_320 -> 320;
             case TYPE_16_AT_80K -> 81920;
-            default -> classSize(code - 1);
+            default -> Jemalloc.classSize(code - 1);
         };
     }
 
@@ -145,30 +145,5 @@ public final class Sds {
         }
         long usable = usable(code);
         return usable < 320 ? TYPE_8 : usable < 81920 ? TYPE_16 : TYPE_32;
-    }
-
-    /** The index of a size class: 8, 16..128 by 16, then four per doubling. */
-    static int classIndex(long size) {
-        if (size <= 8) {
-            return 0;
-        }
-        if (size <= 128) {
-            return (int) (size / 16);
-        }
-        long pow = Long.highestOneBit(size - 1);
-        int lg = Long.numberOfTrailingZeros(pow);
-        return 8 + (lg - 7) * 4 + (int) (size / (pow / 4)) - 4;
-    }
-
-    static long classSize(int index) {
-        if (index == 0) {
-            return 8;
-        }
-        if (index <= 8) {
-            return 16L * index;
-        }
-        int j = index - 9;
-        long pow = 1L << (7 + j / 4);
-        return pow + (j % 4 + 1) * (pow / 4);
     }
 }

@@ -28,7 +28,7 @@ class HyperLogLogTest {
         byte[] v = HyperLogLog.create().toBytes();
         assertArrayEquals(HexFormat.of().parseHex("48594c4c01000000000000000000000" + "07fff"), v);
         assertTrue(HyperLogLog.isValid(v));
-        assertEquals(0, HyperLogLog.of(v).count());
+        assertEquals(0, HyperLogLog.wrap(v, v.length, 0).count());
     }
 
     @Test
@@ -118,7 +118,7 @@ class HyperLogLogTest {
     void corruptedSparseValuesAreDetected() {
         byte[] v = HyperLogLog.create().toBytes();
         v[17] = 0x00; // XZERO of 16129 registers instead of 16384
-        HyperLogLog h = HyperLogLog.of(v);
+        HyperLogLog h = HyperLogLog.wrap(v, v.length, 0);
         assertEquals(-1, h.count());
         assertFalse(h.mergeInto(new byte[HyperLogLog.REGISTERS]));
         assertFalse(h.sparseToDense());
