@@ -38,11 +38,14 @@ public final class FunctionLibraries {
     static final class Library {
         final String name;
         final byte[] code;
+        /** Whether its functions may start on the keyspace thread (see Scripting.resumable). */
+        final boolean resumable;
         final Map<String, Function> functions = new LinkedHashMap<>();
 
         Library(String name, byte[] code) {
             this.name = name;
             this.code = code;
+            this.resumable = Scripting.resumable(code);
         }
     }
 
@@ -393,7 +396,7 @@ public final class FunctionLibraries {
             (i < 3 + numkeys ? keys : args).add(c.arg(i));
         }
         LuaEngine e = engine();
-        scripting.run(c, f.name(), false, f.flags(), ro, run -> Scripting.invoke(e, run,
+        scripting.run(c, f.name(), false, f.flags(), ro, f.library().resumable, run -> Scripting.invoke(e, run,
                 () -> f.callback().call(Scripting.array(keys), Scripting.array(args))));
     }
 

@@ -43,8 +43,13 @@ final class ScriptRun {
     boolean done;
     /** The outcome, once done. */
     ScriptResult result;
-    /** True when the script runs on the calling thread (tests without a network, inside EXEC). */
+    /** True while the script runs on the calling thread: redis.call runs its commands directly. */
     boolean inline;
+    /**
+     * When a script started on the keyspace thread ({@link ResumableScript}) is to be suspended, so
+     * that it goes on on the script thread while the keyspace thread serves in busy mode.
+     */
+    long suspendAtNanos = Long.MAX_VALUE;
 
     ScriptRun(Scripting scripting, Client caller, Client luaClient, String name, boolean eval, boolean readOnly,
               boolean allowOom, boolean scriptOom) {
@@ -66,7 +71,10 @@ final class ScriptRun {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
     }
 
-    /** Called by the interrupt hook: raises the kill error once SCRIPT/FUNCTION KILL asked for it. */
+    /**
+     * Called by the interrupt hook: raises the kill error once SCRIPT/FUNCTION KILL asked for it, and
+     * suspends a script running on the keyspace thread once it reached busy-reply-threshold.
+     */
     void interrupt() {
         if (!killed && scripting.server().stopping()) {
             killed = true;
@@ -74,6 +82,12 @@ final class ScriptRun {
         if (killed) {
             // Redis 7.0 says SCRIPT KILL for functions killed with FUNCTION KILL too.
             throw new LuaError(LuaConversions.errorTable("Script killed by user with SCRIPT KILL...", false));
+        }
+        if (suspendAtNanos != Long.MAX_VALUE && System.nanoTime() - suspendAtNanos >= 0) {
+            suspendAtNanos = Long.MAX_VALUE;
+            if (!ResumableScript.suspend()) {
+                suspendAtNanos = System.nanoTime(); // not here (a coroutine's thread): at a later check
+            }
         }
     }
 

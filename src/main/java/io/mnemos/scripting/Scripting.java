@@ -32,14 +32,16 @@ import java.util.function.Supplier;
  * EVAL's script cache and the running of scripts (Redis's eval.c and script.c), shared with
  * FUNCTION's libraries ({@link FunctionLibraries}).
  *
- * <p>Threading: the keyspace thread hands a script to a dedicated script thread and waits for it
- * up to busy-reply-threshold. While it waits, redis.call runs commands on the script thread (the
- * keyspace thread is parked, so the keyspace is still touched by one thread at a time). If the
- * script is still running at the threshold, the keyspace thread goes back to serving connections
- * in busy mode: every command but the ALLOW_BUSY ones (SCRIPT KILL, FUNCTION KILL, SHUTDOWN NOSAVE,
- * ...) gets -BUSY, the cron pauses, and redis.call hands each command to the keyspace thread; the
- * caller's reply is written when the script ends. Scripts called inside EXEC, or by clients without
- * a connection (tests), run on the calling thread.
+ * <p>Threading: a script runs on the keyspace thread, as in Redis ({@link ResumableScript}). If it
+ * is still running at busy-reply-threshold it is suspended and goes on on a dedicated script thread,
+ * and the keyspace thread goes back to serving connections in busy mode: every command but the
+ * ALLOW_BUSY ones (SCRIPT KILL, FUNCTION KILL, SHUTDOWN NOSAVE, ...) gets -BUSY, the cron pauses,
+ * and redis.call hands each command to the keyspace thread; the caller's reply is written when the
+ * script ends. Where the JDK's continuations are closed to Mnemos (or the script names coroutines),
+ * the keyspace thread hands the script to the script thread from the start and waits for it up to
+ * the threshold, redis.call running commands on the script thread meanwhile (the keyspace thread
+ * is parked, so the keyspace is still touched by one thread at a time). Scripts called inside EXEC,
+ * or by clients without a connection (tests), run on the calling thread.
  */
 public final class Scripting {
     private static final Logger log = LoggerFactory.getLogger(Scripting.class);
@@ -68,7 +70,7 @@ public final class Scripting {
     private volatile ScriptRun current;
 
     /** A script of the EVAL cache: its body, compiled chunk and shebang flags. */
-    record CachedScript(String sha, byte[] body, LuaFunction function, int flags) {
+    record CachedScript(String sha, byte[] body, LuaFunction function, int flags, boolean resumable) {
     }
 
     public Scripting(Server server) {
@@ -152,7 +154,7 @@ public final class Scripting {
             (i < 3 + numkeys ? keys : args).add(c.arg(i));
         }
         CachedScript s = script;
-        run(c, s.sha(), true, s.flags(), ro, run -> {
+        run(c, s.sha(), true, s.flags(), ro, s.resumable(), run -> {
             LuaEngine engine = evalEngine();
             engine.setGlobal("KEYS", array(keys));
             engine.setGlobal("ARGV", array(args));
@@ -177,7 +179,7 @@ public final class Scripting {
             throw CommandError.err("Error compiling script (new function): " + LuaEngine.normalizePosition(
                     e.getMessage() == null ? "" : e.getMessage()));
         }
-        CachedScript s = new CachedScript(sha, body, f, flags);
+        CachedScript s = new CachedScript(sha, body, f, flags, resumable(body));
         scripts.put(sha, s);
         scriptsBytes += body.length;
         return s;
@@ -307,8 +309,23 @@ public final class Scripting {
         ScriptResult run(ScriptRun run);
     }
 
+    /**
+     * Whether scripts start on the keyspace thread ({@link ResumableScript}): where the JDK allows
+     * it; tests turn it off to exercise the script-thread path.
+     */
+    static volatile boolean resumableScripts = ResumableScript.AVAILABLE;
+
+    /**
+     * Whether a script with this source may start on the keyspace thread. Not one that names
+     * coroutines: LuaJ runs a coroutine on a Java thread of its own, where the script could not be
+     * suspended at busy-reply-threshold, so a loop inside one would never let SCRIPT KILL in.
+     */
+    static boolean resumable(byte[] code) {
+        return !new String(code, StandardCharsets.ISO_8859_1).contains("coroutine");
+    }
+
     /** scriptPrepareForRun and the run itself, with the script thread hand-over. */
-    void run(Client c, String name, boolean eval, int flags, boolean ro, Body body) {
+    void run(Client c, String name, boolean eval, int flags, boolean ro, boolean resumable, Body body) {
         boolean compat = (flags & FLAG_EVAL_COMPAT) != 0;
         boolean scriptOom = server.config().eviction.limited() && server.dispatcher().performEvictions() == Evictor.Result.FAIL;
         if (!compat) {
@@ -341,24 +358,11 @@ public final class Scripting {
             reply(c, run, r);
             return;
         }
-        scriptThread().execute(() -> {
-            ScriptResult r;
-            try {
-                r = body.run(run);
-            } catch (Throwable t) {
-                log.warn("Script failed unexpectedly", t);
-                r = ScriptResult.error("ERR internal error while running script: " + t, false);
-            }
-            synchronized (run.lock) {
-                run.result = r;
-                run.done = true;
-                if (run.async) {
-                    server.execute(() -> finishAsync(run));
-                } else {
-                    run.lock.notifyAll();
-                }
-            }
-        });
+        if (resumable && resumableScripts) {
+            runOnKeyspaceThread(c, run, body);
+            return;
+        }
+        scriptThread().execute(() -> finished(run, guarded(body, run)));
         long threshold = server.config().busyReplyThreshold;
         synchronized (run.lock) {
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(threshold);
@@ -382,9 +386,68 @@ public final class Scripting {
             reply(c, run, run.result);
             return;
         }
+        enterBusyMode(c, run);
+    }
+
+    /**
+     * The fast path where the JDK allows it ({@link ResumableScript}): the script runs here on the
+     * keyspace thread, as in Redis, until it ends or reaches busy-reply-threshold; then it is
+     * suspended and goes on on the script thread, while this thread serves in busy mode.
+     */
+    private void runOnKeyspaceThread(Client c, ScriptRun run, Body body) {
+        run.inline = true;
+        run.suspendAtNanos = run.startNanos + TimeUnit.MILLISECONDS.toNanos(server.config().busyReplyThreshold);
+        ScriptResult[] outcome = new ScriptResult[1];
+        ResumableScript script = new ResumableScript(() -> outcome[0] = guarded(body, run));
+        script.run();
+        if (script.isDone()) {
+            current = null;
+            reply(c, run, outcome[0]);
+            return;
+        }
+        // From here on redis.call hands its commands to this thread (ScriptRun.execute).
+        run.inline = false;
+        synchronized (run.lock) {
+            run.async = true;
+        }
+        enterBusyMode(c, run);
+        scriptThread().execute(() -> {
+            script.run();
+            finished(run, outcome[0]);
+        });
+    }
+
+    /** Runs a script body, an unexpected failure becoming an error reply. */
+    private static ScriptResult guarded(Body body, ScriptRun run) {
+        try {
+            return body.run(run);
+        } catch (Throwable t) {
+            log.warn("Script failed unexpectedly", t);
+            return ScriptResult.error("ERR internal error while running script: " + t, false);
+        }
+    }
+
+    /**
+     * On the script thread, the script ended: the keyspace thread waiting for it takes the result;
+     * in busy mode it is handed the reply to write.
+     */
+    private void finished(ScriptRun run, ScriptResult r) {
+        synchronized (run.lock) {
+            run.result = r;
+            run.done = true;
+            if (run.async) {
+                server.execute(() -> finishAsync(run));
+            } else {
+                run.lock.notifyAll();
+            }
+        }
+    }
+
+    /** The script went past busy-reply-threshold: serve in busy mode, the caller waits for its reply. */
+    private void enterBusyMode(Client c, ScriptRun run) {
         log.warn("Slow script detected: still in execution after {} milliseconds. "
                 + "You can try killing the script using the {} command.", run.elapsedMillis(),
-                eval ? "SCRIPT KILL" : "FUNCTION KILL");
+                run.eval ? "SCRIPT KILL" : "FUNCTION KILL");
         busyRun = run;
         server.blockedClients().block(c, List.of(), null, 0);
     }
@@ -442,7 +505,7 @@ public final class Scripting {
         if (scriptThread == null) {
             scriptThread = Executors.newSingleThreadExecutor(r -> {
                 // Deep Lua recursion runs on the Java stack: give it room.
-                Thread t = new Thread(null, r, "mnemos-lua", 512L * 1024 * 1024);
+                Thread t = new Thread(null, r, "mnemos-lua", io.mnemos.server.KeyspaceThreadFactory.STACK_SIZE);
                 t.setDaemon(true);
                 return t;
             });
@@ -512,6 +575,11 @@ public final class Scripting {
     /** used_memory_scripts_eval: the cached bodies plus per-entry overhead. */
     public long evalScriptsMemory() {
         return scriptsBytes + scripts.size() * 112L;
+    }
+
+    /** Whether a script ever went to the script thread; for tests. */
+    synchronized boolean scriptThreadStarted() {
+        return scriptThread != null;
     }
 
     /** True when the script thread is idle; for tests. */

@@ -608,7 +608,7 @@ public final class Server {
                     Long.toUnsignedString(config.eviction.maxmemory), heap);
         }
         boolean useEpoll = Epoll.isAvailable();
-        group = new MultiThreadIoEventLoopGroup(1,
+        group = new MultiThreadIoEventLoopGroup(1, new KeyspaceThreadFactory(),
                 useEpoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         keyspaceLoop = group.next();
         Class<? extends ServerChannel> channelType = useEpoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
