@@ -43,6 +43,8 @@ public final class StreamGroup {
     public long entriesRead;
     public final TreeMap<StreamId, Nack> pel = new TreeMap<>();
     public final TreeMap<byte[], Consumer> consumers = new TreeMap<>(Arrays::compareUnsigned);
+    /** The consumers' heap estimate, kept as they come and go: see {@link StreamValue#memoryUsage}. */
+    private long consumersHeap;
 
     public StreamGroup(StreamId lastId, long entriesRead) {
         this.lastId = lastId;
@@ -59,8 +61,23 @@ public final class StreamGroup {
             return null;
         }
         Consumer c = new Consumer(name.clone(), now);
-        consumers.put(c.name, c);
+        addConsumer(c);
         return c;
+    }
+
+    private void addConsumer(Consumer c) {
+        consumers.put(c.name, c);
+        consumersHeap += consumerHeap(c);
+    }
+
+    /** A consumer's object, name and PEL tree (its PEL entries are counted with the group's). */
+    private static long consumerHeap(Consumer c) {
+        return 120 + MemoryModel.byteArray(c.name.length);
+    }
+
+    /** The consumers' heap estimate, without walking them (memory is settled after every write). */
+    long consumersHeap() {
+        return consumersHeap;
     }
 
     /** streamDelConsumer: the consumer and its pending entries go (from the group PEL too). */
@@ -69,6 +86,7 @@ public final class StreamGroup {
             pel.remove(id);
         }
         consumers.remove(c.name);
+        consumersHeap -= consumerHeap(c);
     }
 
     /** Acknowledges (or drops) a pending entry: out of the group's PEL and its consumer's. */
@@ -89,7 +107,7 @@ public final class StreamGroup {
         java.util.IdentityHashMap<Consumer, Consumer> owners = new java.util.IdentityHashMap<>();
         for (Consumer c : consumers.values()) {
             Consumer cc = new Consumer(c.name, c.seenTime);
-            g.consumers.put(cc.name, cc);
+            g.addConsumer(cc);
             owners.put(c, cc);
         }
         for (var e : pel.entrySet()) {

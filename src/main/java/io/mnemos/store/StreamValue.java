@@ -849,18 +849,18 @@ public final class StreamValue implements TypedValue {
     /**
      * The object, its tree (an entry, key and node object per node), the node arrays and the
      * groups: per pending entry a tree entry, its ID and its NACK in the group PEL plus a tree entry
-     * in its consumer's; per consumer its object, name and tree. Walks groups and consumers only
-     * (PEL sizes are kept by their trees), so it stays cheap for the few groups a stream has.
+     * in its consumer's; per consumer its object, name and tree. Walks the groups only (PEL sizes
+     * are kept by their trees, the consumers' sum by the group): memory is settled after every
+     * write, and a group may have thousands of consumers (XREADGROUP with a new name each time).
      */
     @Override
     public long memoryUsage() {
         long bytes = 80 + nodes.size() * 96L + MemoryModel.byteArrays(nodes.size(), nodeBytes);
         if (groups != null) {
             for (Map.Entry<byte[], StreamGroup> g : groups.entrySet()) {
-                bytes += 120 + MemoryModel.byteArray(g.getKey().length) + g.getValue().pel.size() * 112L;
-                for (StreamGroup.Consumer c : g.getValue().consumers.values()) {
-                    bytes += 120 + MemoryModel.byteArray(c.name.length) + c.pel.size() * 40L;
-                }
+                // Each pending entry sits in the group's PEL and in its consumer's (152 together).
+                bytes += 120 + MemoryModel.byteArray(g.getKey().length) + g.getValue().pel.size() * 152L
+                        + g.getValue().consumersHeap();
             }
         }
         return bytes;
