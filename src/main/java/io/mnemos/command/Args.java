@@ -80,6 +80,18 @@ public final class Args {
         if (n == 0 || isSpace(s[0]) || isSpace(s[n - 1])) {
             return null;
         }
+        // The common case (scores, SORT of numbers): a decimal integer of at most 15 digits is
+        // below 2^53, so exactly the double strtod would return, without the text work below.
+        int digit = s[0] == '-' || s[0] == '+' ? 1 : 0;
+        if (digit < n && n - digit <= 15) {
+            long v = 0;
+            while (digit < n && s[digit] >= '0' && s[digit] <= '9') {
+                v = v * 10 + (s[digit++] - '0');
+            }
+            if (digit == n) {
+                return s[0] == '-' ? -(double) v : (double) v; // "-0" is -0.0, as strtod reads it
+            }
+        }
         String t = text(s);
         String lower = t.toLowerCase();
         switch (lower) {
