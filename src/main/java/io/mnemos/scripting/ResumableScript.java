@@ -21,41 +21,29 @@ import java.lang.invoke.MethodType;
  * script thread from the start, as before.
  */
 final class ResumableScript {
-    static final boolean AVAILABLE;
-    private static final Object SCOPE;
-    private static final MethodHandle NEW;
-    private static final MethodHandle RUN;
-    private static final MethodHandle IS_DONE;
-    private static final MethodHandle YIELD;
+    /** The continuation API's handles, or null where the package is closed to Mnemos. */
+    private static final Handles JDK = lookUp();
+    static final boolean AVAILABLE = JDK != null;
 
-    static {
-        Object scope = null;
-        MethodHandle create = null;
-        MethodHandle run = null;
-        MethodHandle isDone = null;
-        MethodHandle yield = null;
-        boolean available = false;
+    private record Handles(Object scope, MethodHandle create, MethodHandle run, MethodHandle isDone,
+                           MethodHandle yield) {
+    }
+
+    private static Handles lookUp() {
         try {
             Class<?> scopeClass = Class.forName("jdk.internal.vm.ContinuationScope");
             Class<?> continuation = Class.forName("jdk.internal.vm.Continuation");
             MethodHandles.Lookup lookup = MethodHandles.lookup();
-            scope = lookup.findConstructor(scopeClass, MethodType.methodType(void.class, String.class))
-                    .invoke("mnemos-script");
-            create = lookup.findConstructor(continuation,
-                    MethodType.methodType(void.class, scopeClass, Runnable.class));
-            run = lookup.findVirtual(continuation, "run", MethodType.methodType(void.class));
-            isDone = lookup.findVirtual(continuation, "isDone", MethodType.methodType(boolean.class));
-            yield = lookup.findStatic(continuation, "yield", MethodType.methodType(boolean.class, scopeClass));
-            available = true;
+            return new Handles(
+                    lookup.findConstructor(scopeClass, MethodType.methodType(void.class, String.class))
+                            .invoke("mnemos-script"),
+                    lookup.findConstructor(continuation, MethodType.methodType(void.class, scopeClass, Runnable.class)),
+                    lookup.findVirtual(continuation, "run", MethodType.methodType(void.class)),
+                    lookup.findVirtual(continuation, "isDone", MethodType.methodType(boolean.class)),
+                    lookup.findStatic(continuation, "yield", MethodType.methodType(boolean.class, scopeClass)));
         } catch (Throwable closed) {
-            // Not exported to this module: scripts use the script thread.
+            return null; // not exported to this module: scripts use the script thread
         }
-        SCOPE = scope;
-        NEW = create;
-        RUN = run;
-        IS_DONE = isDone;
-        YIELD = yield;
-        AVAILABLE = available;
     }
 
     private final Object continuation;
@@ -63,7 +51,7 @@ final class ResumableScript {
     /** A suspendable run of {@code body}; call {@link #run} to start it. Needs {@link #AVAILABLE}. */
     ResumableScript(Runnable body) {
         try {
-            continuation = NEW.invoke(SCOPE, body);
+            continuation = JDK.create().invoke(JDK.scope(), body);
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
@@ -72,7 +60,7 @@ final class ResumableScript {
     /** Runs the script on this thread until it ends or {@link #suspend}s; again to resume it. */
     void run() {
         try {
-            RUN.invoke(continuation);
+            JDK.run().invoke(continuation);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
@@ -82,7 +70,7 @@ final class ResumableScript {
 
     boolean isDone() {
         try {
-            return (boolean) IS_DONE.invoke(continuation);
+            return (boolean) JDK.isDone().invoke(continuation);
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
@@ -95,8 +83,11 @@ final class ResumableScript {
      * thread pinned to the script (a held monitor, a native frame).
      */
     static boolean suspend() {
+        if (JDK == null) {
+            return false;
+        }
         try {
-            return (boolean) YIELD.invoke(SCOPE);
+            return (boolean) JDK.yield().invoke(JDK.scope());
         } catch (Throwable notNow) {
             return false;
         }
