@@ -324,7 +324,7 @@ public final class Scripting {
         return !new String(code, StandardCharsets.ISO_8859_1).contains("coroutine");
     }
 
-    /** scriptPrepareForRun and the run itself, with the script thread hand-over. */
+    /** scriptPrepareForRun and the run itself: on the keyspace thread, or handed to the script thread. */
     void run(Client c, String name, boolean eval, int flags, boolean ro, boolean resumable, Body body) {
         boolean compat = (flags & FLAG_EVAL_COMPAT) != 0;
         boolean scriptOom = server.config().eviction.limited() && server.dispatcher().performEvictions() == Evictor.Result.FAIL;
