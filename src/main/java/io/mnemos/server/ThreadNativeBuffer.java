@@ -3,6 +3,7 @@ package io.mnemos.server;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.util.concurrent.FastThreadLocal;
+import org.slf4j.LoggerFactory;
 
 /**
  * One native buffer of a fixed size per event-loop thread, kept as long as the thread lives and
@@ -20,8 +21,18 @@ final class ThreadNativeBuffer extends FastThreadLocal<ByteBuf> {
         return UnpooledByteBufAllocator.DEFAULT.directBuffer(capacity, capacity);
     }
 
+    /**
+     * Netty completes the event loop's termination only after the thread's locals are removed: a
+     * release that throws here (a buffer already released) would leave SHUTDOWN and SIGTERM waiting
+     * forever, so an unexpected count is logged instead.
+     */
     @Override
     protected void onRemoval(ByteBuf buffer) {
-        buffer.release();
+        if (buffer.refCnt() == 1) {
+            buffer.release();
+        } else {
+            LoggerFactory.getLogger(ThreadNativeBuffer.class).warn(
+                    "Thread buffer of {} bytes has reference count {} at thread exit", capacity, buffer.refCnt());
+        }
     }
 }
