@@ -9,7 +9,7 @@
 # Environment:
 #   N=1000000        elements per collection
 #   JVM_OPTS="-XX:+UseParallelGC -Xms1g -Xmx3g"
-#   TYPES="hash set zset"
+#   TYPES="hash set zset"   (list too: "hash set zset list")
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -39,7 +39,7 @@ mnemos_heap() {
 }
 
 # The RESP commands that build collection $1 with N elements: hash field:i -> value:i,
-# set member:i, sorted set member:i with score i; 100 elements per command.
+# set member:i, sorted set member:i with score i, list member:i; 100 elements per command.
 commands() {  # type
     awk -v n="$N" -v type="$1" 'BEGIN {
         batch = 100
@@ -48,12 +48,13 @@ commands() {  # type
             cnt = end - start
             if (type == "hash") { printf "*%d\r\n$4\r\nHSET\r\n$4\r\nhash\r\n", 2 + 2 * cnt }
             else if (type == "set") { printf "*%d\r\n$4\r\nSADD\r\n$3\r\nset\r\n", 2 + cnt }
+            else if (type == "list") { printf "*%d\r\n$5\r\nRPUSH\r\n$4\r\nlist\r\n", 2 + cnt }
             else { printf "*%d\r\n$4\r\nZADD\r\n$4\r\nzset\r\n", 2 + 2 * cnt }
             for (i = start; i < end; i++) {
                 if (type == "hash") {
                     f = "field:" i; v = "value:" i
                     printf "$%d\r\n%s\r\n$%d\r\n%s\r\n", length(f), f, length(v), v
-                } else if (type == "set") {
+                } else if (type == "set" || type == "list") {
                     m = "member:" i
                     printf "$%d\r\n%s\r\n", length(m), m
                 } else {
@@ -69,6 +70,7 @@ size_of() {  # port type
     case "$2" in
         hash) redis-cli -p "$1" HLEN hash ;;
         set) redis-cli -p "$1" SCARD set ;;
+        list) redis-cli -p "$1" LLEN list ;;
         zset) redis-cli -p "$1" ZCARD zset ;;
     esac
 }

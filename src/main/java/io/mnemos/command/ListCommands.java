@@ -173,9 +173,7 @@ public final class ListCommands implements CommandFamily {
 
     private static void replyRange(ReplyWriter reply, ListValue l, int start, int count) {
         reply.arrayHeader(count);
-        for (int i = 0; i < count; i++) {
-            reply.bulk(l.get(start + i));
-        }
+        l.forEach(start, count, reply::bulk);
     }
 
     // ---------------------------------------------------------------- commands
@@ -299,7 +297,7 @@ public final class ListCommands implements CommandFamily {
         if (index < 0 || index >= l.size()) {
             c.reply().nullBulk();
         } else {
-            c.reply().bulk(l.get((int) index));
+            l.forEach((int) index, 1, c.reply()::bulk);
         }
     }
 
@@ -448,7 +446,7 @@ public final class ListCommands implements CommandFamily {
         long single = -1;
         for (int index = 0; index < len && (maxlen == 0 || index < maxlen); index++) {
             int pos = fromTail ? len - index - 1 : index;
-            if (java.util.Arrays.equals(l.get(pos), element)) {
+            if (l.elementEquals(pos, element)) {
                 matches++;
                 if (matches >= rank) {
                     if (found != null) {

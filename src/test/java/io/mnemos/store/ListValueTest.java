@@ -127,4 +127,149 @@ class ListValueTest {
         list.popHead();
         assertEquals(3, list.nodes().size(), "... and after a pop (12 elements, 4 a node)");
     }
+
+    /** Element sizes around every boundary of the entry format (1, 2 and 3 length bytes) and chunk size. */
+    private static byte[] randomElement(Random rnd) {
+        int[] sizes = {0, 1, 3, 7, 126, 127, 128, 200, 4000, 8190, 16383, 16384, 20_000};
+        int len = rnd.nextInt(4) == 0 ? sizes[rnd.nextInt(sizes.length)] : rnd.nextInt(20);
+        byte[] e = new byte[len];
+        for (int i = 0; i < len; i++) {
+            e[i] = (byte) ('a' + rnd.nextInt(3));
+        }
+        return e;
+    }
+
+    @Test
+    void packedChunksBehaveLikeAnArrayListUnderEveryOperation() {
+        for (int fill : new int[]{-2, -1, -5, 1, 3, 128}) {
+            Random rnd = new Random(fill + 1000);
+            ListValue l = new ListValue(fill);
+            List<byte[]> model = new ArrayList<>();
+            for (int step = 0; step < 6_000; step++) {
+                int op = rnd.nextInt(100);
+                byte[] v = randomElement(rnd);
+                if (op < 25) {
+                    l.pushHead(v);
+                    model.add(0, v);
+                } else if (op < 50) {
+                    l.pushTail(v);
+                    model.add(v);
+                } else if (op < 58 && !model.isEmpty()) {
+                    assertArrayEquals(model.remove(0), l.popHead());
+                } else if (op < 66 && !model.isEmpty()) {
+                    assertArrayEquals(model.remove(model.size() - 1), l.popTail());
+                } else if (op < 76) {
+                    int at = rnd.nextInt(model.size() + 1);
+                    l.insert(at, v);
+                    model.add(at, v);
+                } else if (op < 84 && !model.isEmpty()) {
+                    int at = rnd.nextInt(model.size());
+                    l.set(at, v);
+                    model.set(at, v);
+                } else if (op < 87 && !model.isEmpty()) {
+                    byte[] target = model.get(rnd.nextInt(model.size()));
+                    int limit = rnd.nextInt(3);
+                    boolean fromHead = rnd.nextBoolean();
+                    int expected = removeFromModel(model, target, limit, fromHead);
+                    assertEquals(expected, l.removeMatching(target, limit, fromHead));
+                } else if (op < 88 && model.size() > 2) {
+                    int start = rnd.nextInt(model.size() / 2);
+                    int end = start + rnd.nextInt(model.size() - start);
+                    l.keepRange(start, end);
+                    model = new ArrayList<>(model.subList(start, end + 1));
+                } else if (!model.isEmpty()) {
+                    int at = rnd.nextInt(model.size());
+                    assertArrayEquals(model.get(at), l.get(at));
+                    assertTrue(l.elementEquals(at, model.get(at)));
+                    assertEquals(indexOf(model, model.get(at)), l.indexOf(model.get(at)));
+                }
+                assertEquals(model.size(), l.size());
+                if (step % 97 == 0) {
+                    l.checkInvariants();
+                    assertContents(model, l);
+                }
+            }
+            l.checkInvariants();
+            assertContents(model, l);
+            ListValue copy = l.copy();
+            copy.checkInvariants();
+            assertContents(model, copy);
+        }
+    }
+
+    @Test
+    void readsWalkForwardAndBackwardFromTheElementFoundLast() {
+        ListValue l = new ListValue();
+        List<byte[]> model = new ArrayList<>();
+        Random rnd = new Random(7);
+        for (int i = 0; i < 50_000; i++) {
+            byte[] v = randomElement(rnd);
+            l.pushTail(v);
+            model.add(v);
+        }
+        for (int i = model.size() - 1; i >= 0; i -= 3) {
+            assertArrayEquals(model.get(i), l.get(i), "element " + i);
+        }
+        for (int i = 0; i < 2_000; i++) {
+            int at = rnd.nextInt(model.size());
+            assertArrayEquals(model.get(at), l.get(at), "element " + at);
+        }
+        List<byte[]> seen = new ArrayList<>();
+        l.forEach(1234, 30_000, (data, offset, length) -> seen.add(java.util.Arrays.copyOfRange(data, offset, offset + length)));
+        assertContents(model.subList(1234, 31_234), seen);
+    }
+
+    @Test
+    void elementsArePackedNotHeldOneArrayEach() {
+        ListValue l = new ListValue();
+        for (int i = 0; i < 100_000; i++) {
+            l.pushTail(b("member:" + i));
+        }
+        // 12 bytes on average plus two length bytes; byte arrays of their own cost about 40 more.
+        double perElement = (double) l.memoryUsage() / l.size();
+        assertTrue(perElement < 16, "bytes per element: " + perElement);
+        for (int i = 0; i < 99_990; i++) {
+            l.popHead();
+        }
+        l.checkInvariants();
+        assertTrue(l.memoryUsage() < 1024, "a drained list keeps its room: " + l.memoryUsage());
+    }
+
+    private static int removeFromModel(List<byte[]> model, byte[] target, int limit, boolean fromHead) {
+        int removed = 0;
+        for (int k = 0; k < model.size() && (limit == 0 || removed < limit); ) {
+            int i = fromHead ? k : model.size() - 1 - k;
+            if (java.util.Arrays.equals(model.get(i), target)) {
+                model.remove(i);
+                removed++;
+            } else {
+                k++;
+            }
+        }
+        return removed;
+    }
+
+    private static int indexOf(List<byte[]> model, byte[] target) {
+        for (int i = 0; i < model.size(); i++) {
+            if (java.util.Arrays.equals(model.get(i), target)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static void assertContents(List<byte[]> expected, ListValue l) {
+        List<byte[]> actual = new ArrayList<>();
+        for (int i = 0; i < l.size(); i++) {
+            actual.add(l.get(i));
+        }
+        assertContents(expected, actual);
+    }
+
+    private static void assertContents(List<byte[]> expected, List<byte[]> actual) {
+        assertEquals(expected.size(), actual.size());
+        for (int i = 0; i < expected.size(); i++) {
+            assertArrayEquals(expected.get(i), actual.get(i), "element " + i);
+        }
+    }
 }
