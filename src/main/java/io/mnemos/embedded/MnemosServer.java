@@ -4,6 +4,11 @@ import io.mnemos.server.ConfigException;
 import io.mnemos.server.Server;
 import io.mnemos.server.ServerConfig;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -24,10 +29,13 @@ import java.util.concurrent.TimeoutException;
 public final class MnemosServer implements AutoCloseable {
     private final Server server;
     private final String host;
+    /** The working directory made for this server when none was configured; removed on close. */
+    private final Path ownDir;
 
-    private MnemosServer(Server server, String host) {
+    private MnemosServer(Server server, String host, Path ownDir) {
         this.server = server;
         this.host = host;
+        this.ownDir = ownDir;
     }
 
     public static Builder builder() {
@@ -85,6 +93,18 @@ public final class MnemosServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        deleteTree(ownDir);
+    }
+
+    private static void deleteTree(Path dir) {
+        if (dir == null || !Files.isDirectory(dir)) {
+            return;
+        }
+        try (var files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private void onKeyspaceThread(Runnable task) {
@@ -155,23 +175,39 @@ public final class MnemosServer implements AutoCloseable {
             if (!config.containsKey("save")) {
                 directives.append("save \"\"\n");
             }
+            // A directory of its own unless one is given: a dump.rdb or AOF left in the working
+            // directory (by redis-server, or a test that saved) would be loaded at start.
+            Path ownDir = null;
+            if (!config.containsKey("dir")) {
+                try {
+                    ownDir = Files.createTempDirectory("mnemos-");
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                directives.append("dir ").append(quote(ownDir.toString())).append('\n');
+            }
             for (Map.Entry<String, String> e : config.entrySet()) {
                 directives.append(e.getKey()).append(' ').append(quote(e.getValue())).append('\n');
             }
             try {
                 serverConfig.load(directives.toString());
             } catch (ConfigException e) {
+                deleteTree(ownDir);
                 throw new IllegalArgumentException("Invalid Mnemos configuration:" + e.getMessage(), e);
             }
             Server server = new Server(serverConfig);
             try {
                 server.start();
-            } catch (InterruptedException e) {
+            } catch (InterruptedException | RuntimeException e) {
+                deleteTree(ownDir);
+                if (e instanceof RuntimeException re) {
+                    throw re;
+                }
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
             String host = io.mnemos.metrics.MetricsServer.hostFor(bind);
-            return new MnemosServer(server, host.equals("0.0.0.0") ? "127.0.0.1" : host.equals("::") ? "::1" : host);
+            return new MnemosServer(server, host.equals("0.0.0.0") ? "127.0.0.1" : host.equals("::") ? "::1" : host, ownDir);
         }
 
         private static String quote(String value) {

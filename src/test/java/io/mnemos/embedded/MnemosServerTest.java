@@ -94,4 +94,19 @@ class MnemosServerTest {
             assertEquals(0, redis.metricsPort());
         }
     }
+
+    @Test
+    void withoutADirItWorksInAFreshDirectoryOfItsOwnRemovedOnClose() throws IOException {
+        java.nio.file.Path dir;
+        try (MnemosServer redis = MnemosServer.builder().start();
+             RespConnection c = new RespConnection(redis.host(), redis.port())) {
+            String reply = c.call("CONFIG", "GET", "dir");
+            dir = java.nio.file.Path.of(reply.split("\r\n")[4]);
+            assertNotEquals(java.nio.file.Path.of("").toAbsolutePath(), dir, "not the working directory");
+            assertTrue(java.nio.file.Files.isDirectory(dir));
+            assertEquals("+OK\r\n", c.call("SAVE"));
+            assertTrue(java.nio.file.Files.exists(dir.resolve("dump.rdb")), "SAVE writes there");
+        }
+        assertFalse(java.nio.file.Files.exists(dir), "removed by close()");
+    }
 }
