@@ -49,6 +49,9 @@ public final class FunctionLibraries {
         }
     }
 
+    /** {@link LuaEngine#callStackOverflowed()} of the engine a flush dropped. */
+    private boolean callStackOverflowed;
+
     FunctionLibraries(Scripting scripting) {
         this.scripting = scripting;
     }
@@ -56,6 +59,7 @@ public final class FunctionLibraries {
     private LuaEngine engine() {
         if (engine == null) {
             engine = new LuaEngine(scripting);
+            engine.callStackOverflowed(callStackOverflowed);
         }
         return engine;
     }
@@ -415,6 +419,8 @@ public final class FunctionLibraries {
     public void flush() {
         libraries.clear();
         functions.clear();
+        // Redis keeps the functions' Lua state, and with it how far its call stack once grew.
+        callStackOverflowed = engine != null ? engine.callStackOverflowed() : callStackOverflowed;
         engine = null;
     }
 

@@ -7,6 +7,7 @@ import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaFunction;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaThread;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
 import org.luaj.vm2.compiler.LuaC;
@@ -55,6 +56,16 @@ public final class LuaEngine {
     /** The run in progress on this engine, or null. */
     ScriptRun run;
     private final Interrupts interrupts = new Interrupts();
+
+    /** Whether a script's calls overflowed this state's stack once, which raised its limit for good. */
+    boolean callStackOverflowed() {
+        return interrupts.main.maxCalls == LuaCallStack.MAX_CALLS;
+    }
+
+    /** Carries {@link #callStackOverflowed()} over to a new engine standing for the same Lua state. */
+    void callStackOverflowed(boolean overflowed) {
+        interrupts.main.maxCalls = overflowed ? LuaCallStack.MAX_CALLS : LuaCallStack.FRESH_MAX_CALLS;
+    }
 
     LuaEngine(Scripting scripting) {
         this.scripting = scripting;
@@ -483,51 +494,51 @@ public final class LuaEngine {
      */
     private final class Interrupts extends DebugLib {
         private int count;
-        private LuaClosure[] frames = new LuaClosure[32];
-        /** The instruction each frame of {@link #frames} is at (for a caller, its call). */
-        private int[] pcs = new int[32];
-        private int depth;
+        /** The script's own calls: their Lua thread lives as long as this engine. */
+        private final LuaCallStack main = new LuaCallStack();
+        /** The calls of each coroutine (a Lua thread of its own, with its own limits) of this run. */
+        private final java.util.Map<LuaThread, LuaCallStack> coroutines = new java.util.IdentityHashMap<>();
+        private LuaThread mainThread;
         private org.luaj.vm2.Prototype lastProto;
         private int lastPc;
 
         void reset() {
-            depth = 0;
+            main.clear();
+            coroutines.clear();
+            mainThread = globals.running;
             lastProto = null;
         }
 
-        private void push(LuaClosure c) {
-            if (depth == frames.length) {
-                frames = java.util.Arrays.copyOf(frames, depth * 2);
-                pcs = java.util.Arrays.copyOf(pcs, depth * 2);
+        /** The calls of the Lua thread running now. */
+        private LuaCallStack stack() {
+            LuaThread running = globals.running;
+            if (running == mainThread || mainThread == null) {
+                return main;
             }
-            pcs[depth] = -1;
-            frames[depth++] = c;
+            return coroutines.computeIfAbsent(running, t -> new LuaCallStack());
         }
 
         @Override
         public void onCall(LuaFunction f) {
-            push(null);
+            stack().push(null);
         }
 
         @Override
         public void onCall(LuaClosure c, Varargs varargs, LuaValue[] stack) {
-            push(c);
+            stack().push(c);
         }
 
         @Override
         public void onReturn() {
-            if (depth > 0) {
-                depth--;
-            }
+            stack().pop();
         }
 
         @Override
         public void onInstruction(int pc, Varargs v, int top) {
-            LuaClosure f = depth > 0 ? frames[depth - 1] : null;
-            if (f != null) {
-                lastProto = f.p;
+            org.luaj.vm2.Prototype p = stack().at(pc);
+            if (p != null) {
+                lastProto = p;
                 lastPc = pc;
-                pcs[depth - 1] = pc;
             }
             ScriptRun r = run;
             if (r != null && (r.killed || (++count & 0x3ff) == 0)) {
@@ -535,23 +546,9 @@ public final class LuaEngine {
             }
         }
 
-        /**
-         * luaL_where(level) for a Java function called from the script: "user_script:7: " for the
-         * Lua function {@code level} frames up, "" for pcall (a C function in Redis) or beyond the
-         * script's own frames.
-         */
+        /** {@link LuaCallStack#where} of the Lua thread running now. */
         String where(int level) {
-            int i = depth - level;
-            if (i < 0 || frames[i] == null) {
-                return "";
-            }
-            org.luaj.vm2.Prototype p = frames[i].p;
-            int pc = pcs[i];
-            if (p.lineinfo == null || pc < 0 || pc >= p.lineinfo.length) {
-                return "";
-            }
-            String source = p.source.tojstring();
-            return (source.startsWith("@") ? source.substring(1) : source) + ":" + p.lineinfo[pc] + ": ";
+            return stack().where(level);
         }
 
         /** "source:line" of the last instruction executed, or null. */

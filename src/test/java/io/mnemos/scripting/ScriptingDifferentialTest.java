@@ -151,6 +151,53 @@ class ScriptingDifferentialTest {
     }
 
     @Test
+    void deepCallsFailAtLuasLimitsWithLuasWords() throws Exception {
+        // LUAI_MAXCALLS (20000 nested calls: "stack overflow") and LUAI_MAXCCALLS (200 calls entered
+        // from C, nested: pcall, metamethods, for iterators, the script itself: "C stack overflow"),
+        // at the same depth as Redis, and quickly: a runaway recursion ran deep into the JVM stack.
+        String recurse = "local function f(n) if n == 0 then return 0 end return 1 + f(n-1) end ";
+        String viaPcall = "local function f(n) if n == 0 then return 'ok' end local ok, v = pcall(f, n-1) return v end ";
+        String viaIndex = "local t = setmetatable({}, {__index = function(t, k) if k >= %d then return 'ok' end return t[k+1] end}) return t[1]";
+        String viaFor = "local function g(n) if n == 0 then return 'ok' end local r for k in (function() return function(_, c)"
+                + " if c == nil then return g(n-1) end end end)() do r = k end return r end return g(%d)";
+        // A fresh Lua state overflows at 16384 calls, and at 20000 once it has overflowed (SCRIPT
+        // FLUSH starts a fresh one).
+        String[] scripts = {recurse + "return f(16382)", recurse + "return f(16383)",
+                recurse + "return f(19998)", recurse + "return f(19999)",
+                "local function f(n) return 1 + f(n+1) end return f(1)",
+                "local function f(n) if n == 0 then return 0 end return f(n-1) end return f(150000)",
+                recurse + "local ok, e = pcall(f, 19996) return {tostring(ok), tostring(e)}",
+                recurse + "local ok, e = pcall(f, 19997) return {tostring(ok), tostring(e)}",
+                viaPcall + "return f(198)", viaPcall + "return f(199)",
+                String.format(viaIndex, 198), String.format(viaIndex, 199),
+                "local t = setmetatable({}, {__index = function(t, k) return t[k+1] end}) return t[1]",
+                String.format(viaFor, 150), String.format(viaFor, 250),
+                "local t = {} for i = 1, 300 do t[i] = i end table.sort(t, function(a, b) return a > b end) return t[1]",
+                // Each coroutine is a Lua thread with calls of its own: 300 suspended ones overflow nothing.
+                "local cos = {} for i = 1, 300 do local co = coroutine.create(function() coroutine.yield(i) end)"
+                        + " coroutine.resume(co) cos[i] = co end local n = 0 for i = 1, 300 do"
+                        + " if coroutine.resume(cos[i]) then n = n + 1 end end return n",
+                "return 'still serving'"};
+        String functions = "#!lua name=reclib\n" + recurse
+                + "\nredis.register_function('rec', function(keys, args) return f(tonumber(args[1])) end)";
+        try (DifferentialRun run = DifferentialRun.start()) {
+            for (String script : scripts) {
+                run.send("EVAL", script, "0");
+            }
+            run.send("SCRIPT", "FLUSH");
+            run.send("EVAL", recurse + "return f(16383)", "0");
+            run.send("EVAL", recurse + "return f(16383)", "0");
+            // The functions' Lua state is another one, kept by FUNCTION FLUSH.
+            run.send("FUNCTION", "LOAD", functions);
+            run.send("FCALL", "rec", "0", "16383");
+            run.send("FCALL", "rec", "0", "16383");
+            run.send("FUNCTION", "FLUSH");
+            run.send("FUNCTION", "LOAD", functions);
+            run.send("FCALL", "rec", "0", "16383");
+        }
+    }
+
+    @Test
     void theGlobalTableAndItsMetatableStayReadOnly() throws Exception {
         // Each attempt must fail, and leave the globals of the scripts that follow as they were.
         String[] scripts = {"setmetatable(_G, nil)", "return os", "local m = getmetatable(_G); m.__index = nil",

@@ -1,0 +1,118 @@
+package io.mnemos.scripting;
+
+import org.luaj.vm2.Lua;
+import org.luaj.vm2.LuaClosure;
+import org.luaj.vm2.Prototype;
+
+import java.util.Arrays;
+
+/**
+ * The calls of one Lua thread (the script's, or a coroutine's), as the debug hooks see them: the
+ * function of each frame (null for a Java one) and the instruction it is at. It enforces the
+ * limits of Redis's Lua 5.1 on it: LuaJ recurses on the Java stack and has none, so a runaway
+ * recursion ran for seconds, 512 MB deep, and failed with other words.
+ */
+final class LuaCallStack {
+    /**
+     * LUAI_MAXCALLS: the calls a Lua thread holds, beyond which Lua says "stack overflow" (a
+     * recursion 19999 deep fails there).
+     */
+    static final int MAX_CALLS = 20000;
+    /**
+     * Until a Lua thread first overflows, its call array doubles from 8 and the growth past 16384
+     * is the overflow (growCI); the error handler then sizes it to LUAI_MAXCALLS for good
+     * (restore_stack_limit). So a fresh thread's limit is lower.
+     */
+    static final int FRESH_MAX_CALLS = 16384;
+    /**
+     * LUAI_MAXCCALLS: calls entered from C, nested (the script itself, pcall, metamethods, generic
+     * for iterators; not a plain call, which Lua's VM makes without the C stack): "C stack overflow".
+     */
+    static final int MAX_C_CALLS = 200;
+
+    private LuaClosure[] frames = new LuaClosure[32];
+    /** The instruction each frame of {@link #frames} is at (for a caller, its call). */
+    private int[] pcs = new int[32];
+    /** Whether each frame counts in {@link #cCalls}. */
+    private boolean[] enteredFromC = new boolean[32];
+    private int depth;
+    private int cCalls;
+    int maxCalls = FRESH_MAX_CALLS;
+
+    void clear() {
+        depth = 0;
+        cCalls = 0;
+    }
+
+    /** Enters a Lua function ({@code c}) or a Java one (null), or raises Lua's overflow error. */
+    void push(LuaClosure c) {
+        boolean fromC = c != null && calledFromC();
+        if (depth + 1 >= maxCalls) {
+            maxCalls = MAX_CALLS;
+            throw new PositionlessError(where(1) + "stack overflow");
+        }
+        if (fromC && cCalls + 1 >= MAX_C_CALLS) {
+            throw new PositionlessError(where(1) + "C stack overflow");
+        }
+        if (depth == frames.length) {
+            frames = Arrays.copyOf(frames, depth * 2);
+            pcs = Arrays.copyOf(pcs, depth * 2);
+            enteredFromC = Arrays.copyOf(enteredFromC, depth * 2);
+        }
+        pcs[depth] = -1;
+        enteredFromC[depth] = fromC;
+        frames[depth++] = c;
+        if (fromC) {
+            cCalls++;
+        }
+    }
+
+    /** Whether the frame being entered was not called by a Lua function's CALL or TAILCALL. */
+    private boolean calledFromC() {
+        if (depth == 0 || frames[depth - 1] == null) {
+            return true;
+        }
+        int pc = pcs[depth - 1];
+        int[] code = frames[depth - 1].p.code;
+        if (pc < 0 || pc >= code.length) {
+            return true;
+        }
+        int op = Lua.GET_OPCODE(code[pc]);
+        return op != Lua.OP_CALL && op != Lua.OP_TAILCALL;
+    }
+
+    void pop() {
+        if (depth > 0 && enteredFromC[--depth]) {
+            cCalls--;
+        }
+    }
+
+    /** Records the instruction the current frame executes; returns that frame's function, or null. */
+    Prototype at(int pc) {
+        LuaClosure f = depth > 0 ? frames[depth - 1] : null;
+        if (f == null) {
+            return null;
+        }
+        pcs[depth - 1] = pc;
+        return f.p;
+    }
+
+    /**
+     * luaL_where(level) for a Java function called from the script: "user_script:7: " for the Lua
+     * function {@code level} frames up, "" for pcall (a C function in Redis) or beyond the
+     * script's own frames.
+     */
+    String where(int level) {
+        int i = depth - level;
+        if (i < 0 || frames[i] == null) {
+            return "";
+        }
+        Prototype p = frames[i].p;
+        int pc = pcs[i];
+        if (p.lineinfo == null || pc < 0 || pc >= p.lineinfo.length) {
+            return "";
+        }
+        String source = p.source.tojstring();
+        return (source.startsWith("@") ? source.substring(1) : source) + ":" + p.lineinfo[pc] + ": ";
+    }
+}
