@@ -7,6 +7,7 @@
 #   strings  KEYS keys key:N -> value:N padded to VALUE_SIZE bytes (DEBUG POPULATE KEYS key VALUE_SIZE)
 #   hashes   FIELDS small hash fields: FIELDS/FIELDS_PER_HASH hashes hash:N with fields field:M -> value:M
 #   zsets    FIELDS small sorted-set members: FIELDS/FIELDS_PER_HASH sorted sets zset:N, member:M with score M
+#   lists    FIELDS small list elements: FIELDS/FIELDS_PER_HASH lists list:N of member:M (RPUSH)
 #
 # Builds nothing: expects target/mnemos-server.jar (or $MNEMOS_JAR).
 #
@@ -102,6 +103,15 @@ populate_zsets() {  # port
     }' | redis-cli -p "$1" --pipe >/dev/null
 }
 
+populate_lists() {  # port
+    awk -v n="$FIELDS" -v per="$FIELDS_PER_HASH" 'BEGIN {
+        for (i = 0; i < n; i++) {
+            l = "list:" int(i / per); m = "member:" i
+            printf "*3\r\n$5\r\nRPUSH\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n", length(l), l, length(m), m
+        }
+    }' | redis-cli -p "$1" --pipe >/dev/null
+}
+
 report() {  # label count rb ra mb ma ab aa
     awk -v label="$1" -v n="$2" -v rb="$3" -v ra="$4" -v mb="$5" -v ma="$6" -v ab="$7" -v aa="$8" 'BEGIN {
         rk = (ra - rb) / n; mk = (ma - mb) / n; ak = (aa - ab) / n
@@ -136,6 +146,11 @@ for scenario in $SCENARIOS; do
             populate_zsets "$REDIS_PORT"
             populate_zsets "$MNEMOS_PORT"
             count=$FIELDS; label="sorted sets: small members, $FIELDS_PER_HASH per sorted set" ;;
+        lists)
+            echo "# populating $FIELDS list elements, $FIELDS_PER_HASH per list; Mnemos JVM: $JVM_OPTS" >&2
+            populate_lists "$REDIS_PORT"
+            populate_lists "$MNEMOS_PORT"
+            count=$FIELDS; label="lists: small elements, $FIELDS_PER_HASH per list" ;;
         *) echo "unknown scenario $scenario" >&2; exit 1 ;;
     esac
     redis_after=$(redis_used)
