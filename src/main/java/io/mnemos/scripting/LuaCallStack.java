@@ -97,6 +97,11 @@ final class LuaCallStack {
         return f.p;
     }
 
+    /** Whether the innermost frame is a Java function's. */
+    boolean inJavaFunction() {
+        return depth > 0 && frames[depth - 1] == null;
+    }
+
     /**
      * luaL_where(level) for a Java function called from the script: "user_script:7: " for the Lua
      * function {@code level} frames up, "" for pcall (a C function in Redis) or beyond the

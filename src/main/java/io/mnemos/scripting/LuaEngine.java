@@ -102,6 +102,7 @@ public final class LuaEngine {
                 return r;
             }
         });
+        coroutineErrors();
         LuaValue baseError = globals.rawget("error");
         globals.rawset("error", new TwoArgFunction() {
             @Override
@@ -193,6 +194,81 @@ public final class LuaEngine {
     /** Sets a global without the read-only check (KEYS and ARGV before each EVAL). */
     void setGlobal(String name, LuaValue value) {
         globals.rawset(name, value);
+    }
+
+    /**
+     * The value each coroutine of this run died with (a message in Lua's form): LuaJ hands
+     * coroutine.resume the error's Java message (LuaJ's "@user_script:1 msg", "table: 1f2e" for a
+     * table), where Lua hands over the value itself.
+     */
+    private final java.util.Map<LuaValue, LuaValue> coroutineErrors = new java.util.IdentityHashMap<>();
+
+    /** coroutine.create, resume and wrap, giving a coroutine's error as Lua 5.1 does. */
+    private void coroutineErrors() {
+        LuaValue coroutine = globals.rawget("coroutine");
+        LuaValue baseCreate = coroutine.rawget("create");
+        LuaValue baseResume = coroutine.rawget("resume");
+        OneArg create = new OneArg(f -> {
+            if (!(f instanceof LuaClosure body)) {
+                throw new LuaError("bad argument #1 to 'create' (Lua function expected)");
+            }
+            return baseCreate.call(new VarArgFunction() {
+                @Override
+                public Varargs invoke(Varargs args) {
+                    try {
+                        return body.invoke(args);
+                    } catch (LuaError e) {
+                        LuaValue error = e.getMessageObject();
+                        coroutineErrors.put(globals.running, error.type() == LuaValue.TSTRING
+                                ? LuaValue.valueOf(normalizePosition(LuaConversions.latin1(error))
+                                        .getBytes(StandardCharsets.ISO_8859_1))
+                                : error);
+                        throw e;
+                    }
+                }
+            });
+        });
+        VarArgFunction resume = new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                if (!(args.arg1() instanceof LuaThread)) {
+                    throw new LuaError("bad argument #1 to 'resume' (coroutine expected)");
+                }
+                // Back from the coroutine, the script is where it called resume, not where the
+                // coroutine last was (the position an error raised next is reported at).
+                org.luaj.vm2.Prototype proto = interrupts.lastProto;
+                int pc = interrupts.lastPc;
+                Varargs r = baseResume.invoke(args);
+                interrupts.lastProto = proto;
+                interrupts.lastPc = pc;
+                LuaValue error = r.arg1().toboolean() ? null : coroutineErrors.remove(args.arg1());
+                return error == null ? r : LuaValue.varargsOf(LuaValue.FALSE, error);
+            }
+        };
+        coroutine.rawset("create", create);
+        coroutine.rawset("resume", resume);
+        // luaB_auxwrap: a string error gets the caller's position in front (again), as in Lua 5.1.
+        coroutine.rawset("wrap", new OneArg(f -> {
+            if (!(f instanceof LuaClosure)) {
+                throw new LuaError("bad argument #1 to 'wrap' (Lua function expected)");
+            }
+            LuaValue co = create.call(f);
+            return new VarArgFunction() {
+                @Override
+                public Varargs invoke(Varargs args) {
+                    String where = interrupts.callerWhere(); // before the coroutine's instructions run
+                    Varargs r = resume.invoke(LuaValue.varargsOf(co, args));
+                    if (r.arg1().toboolean()) {
+                        return r.subargs(2);
+                    }
+                    LuaValue error = r.arg(2);
+                    if (error.isstring()) {
+                        throw new PositionlessError(where + LuaConversions.latin1(error));
+                    }
+                    throw new PositionlessError(error);
+                }
+            };
+        }));
     }
 
     /** Redis's pcall returns a redis error table's text rather than the table. */
@@ -546,6 +622,16 @@ public final class LuaEngine {
             }
         }
 
+        /**
+         * luaL_where(1) in a Java function: "" when a Java function (pcall) called it, else the
+         * script's last instruction, the call: LuaJ makes a tail call once the caller's frame is
+         * gone, where Lua still has it.
+         */
+        String callerWhere() {
+            String p = stack().inJavaFunction() ? null : position();
+            return p == null ? "" : (p.startsWith("@") ? p.substring(1) : p) + ": ";
+        }
+
         /** {@link LuaCallStack#where} of the Lua thread running now. */
         String where(int level) {
             return stack().where(level);
@@ -568,6 +654,7 @@ public final class LuaEngine {
 
     /** Forgets the position of the previous run. */
     void startRun() {
+        coroutineErrors.clear();
         interrupts.reset();
     }
 

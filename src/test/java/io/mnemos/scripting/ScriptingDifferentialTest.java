@@ -198,6 +198,34 @@ class ScriptingDifferentialTest {
     }
 
     @Test
+    void coroutinesHandBackTheirErrorsAsLua51Does() throws Exception {
+        // resume returns the error value itself (a table stays a table, redis.call's error too);
+        // wrap raises it with the caller's position in front (a second one, for a string);
+        // the script's position is where it resumed, not where the coroutine was.
+        String[] scripts = {"local co = coroutine.create(function() error('inside') end) return {coroutine.resume(co)}",
+                "local co = coroutine.create(function() error('inside', 0) end) return {coroutine.resume(co)}",
+                "local co = coroutine.create(function() error({code=1}) end) local ok, e = coroutine.resume(co) return type(e)",
+                "local co = coroutine.create(function() redis.call('nosuch') end) return {coroutine.resume(co)}",
+                "local co = coroutine.wrap(function() error('inside') end) return co()",
+                "local co = coroutine.wrap(function() error('inside', 0) end) return co()",
+                "local co = coroutine.wrap(function() error('inside') end) local ok, e = pcall(co) return e",
+                "local co = coroutine.wrap(function() error({code=1}) end) local ok, e = pcall(co) return type(e)",
+                "local co = coroutine.wrap(function() coroutine.yield(1) end) co() co() return co()",
+                "local co = coroutine.wrap(function() redis.call('nosuch') end) return co()",
+                "local function g() local co = coroutine.wrap(function() error('x') end) return co() end\nreturn g()",
+                "local co = coroutine.wrap(function()\nerror('x') end)\n\nreturn co()",
+                "local co = coroutine.create(function()\nerror('x') end)\nlocal ok, e = coroutine.resume(co)\n\nreturn redis.call('nosuch')",
+                "local co = coroutine.wrap(function(a) local b = coroutine.yield(a + 1) return b * 2 end) return {co(1), co(5)}",
+                "local co = coroutine.create(function() end) coroutine.resume(co) return {coroutine.resume(co)}",
+                "return coroutine.create(1)", "return coroutine.wrap(1)", "return coroutine.resume()", "return coroutine.resume(1)"};
+        try (DifferentialRun run = DifferentialRun.start()) {
+            for (String script : scripts) {
+                run.send("EVAL", script, "0");
+            }
+        }
+    }
+
+    @Test
     void theGlobalTableAndItsMetatableStayReadOnly() throws Exception {
         // Each attempt must fail, and leave the globals of the scripts that follow as they were.
         String[] scripts = {"setmetatable(_G, nil)", "return os", "local m = getmetatable(_G); m.__index = nil",
