@@ -224,6 +224,15 @@ public final class LuaEngine {
                                         .getBytes(StandardCharsets.ISO_8859_1))
                                 : error);
                         throw e;
+                    } catch (StackOverflowError e) {
+                        // LuaJ runs a coroutine on a thread of Java's default stack, which a
+                        // recursion overflows long before Lua's limit: end it with Lua's error, not
+                        // as a coroutine that returned nothing.
+                        String at = position();
+                        String message = (at == null ? "" : (at.startsWith("@") ? at.substring(1) : at) + ": ")
+                                + "stack overflow";
+                        coroutineErrors.put(globals.running, LuaValue.valueOf(message));
+                        throw new LuaError(message);
                     }
                 }
             });

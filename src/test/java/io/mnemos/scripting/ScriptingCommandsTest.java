@@ -41,6 +41,17 @@ class ScriptingCommandsTest {
     }
 
     @Test
+    void aRecursionTooDeepForACoroutinesThreadEndsItWithLuasStackOverflow() {
+        // Lua would allow 16384 calls; LuaJ's coroutine thread has Java's default stack.
+        String script = "local function f(n) if n == 0 then return 0 end return 1 + f(n-1) end "
+                + "local co = coroutine.create(function() return f(100000) end) "
+                + "local ok, e = coroutine.resume(co) return {tostring(ok), e, coroutine.status(co)}";
+        assertEquals("*3\r\n$5\r\nfalse\r\n$29\r\nuser_script:1: stack overflow\r\n$4\r\ndead\r\n",
+                h.exec("EVAL", script, "0"));
+        assertEquals(":1\r\n", h.exec("EVAL", "return 1", "0"), "the engine goes on");
+    }
+
+    @Test
     void aTableNestedTooDeepEndsInRedissStackLimitError() {
         String reply = h.exec("EVAL", "local t = {}; t[1] = t; return t", "0");
         assertTrue(reply.startsWith("*1\r\n*1\r\n"), reply.substring(0, 20));
