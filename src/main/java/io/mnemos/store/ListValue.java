@@ -44,7 +44,7 @@ public final class ListValue implements TypedValue {
     }
 
     private static final Chunk[] NO_CHUNKS = new Chunk[0];
-    /** The smallest chunk array: a chunk grows by doubling up to its limit. */
+    /** The smallest chunk array; a chunk grows through size classes up to its limit. */
     private static final int MIN_CHUNK_BYTES = 16;
     /** A chunk object: header, data reference and three ints. */
     private static final long CHUNK_OBJECT = 32;
