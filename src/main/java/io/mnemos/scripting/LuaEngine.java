@@ -219,18 +219,13 @@ public final class LuaEngine {
                         return body.invoke(args);
                     } catch (LuaError e) {
                         LuaValue error = e.getMessageObject();
-                        coroutineErrors.put(globals.running, error.type() == LuaValue.TSTRING
-                                ? LuaValue.valueOf(normalizePosition(LuaConversions.latin1(error))
-                                        .getBytes(StandardCharsets.ISO_8859_1))
-                                : error);
+                        coroutineErrors.put(globals.running, error.type() == LuaValue.TSTRING ? normalized(error) : error);
                         throw e;
                     } catch (StackOverflowError e) {
                         // LuaJ runs a coroutine on a thread of Java's default stack, which a
                         // recursion overflows long before Lua's limit: end it with Lua's error, not
                         // as a coroutine that returned nothing.
-                        String at = position();
-                        String message = (at == null ? "" : (at.startsWith("@") ? at.substring(1) : at) + ": ")
-                                + "stack overflow";
+                        String message = interrupts.lastWhere() + "stack overflow";
                         coroutineErrors.put(globals.running, LuaValue.valueOf(message));
                         throw new LuaError(message);
                     }
@@ -290,9 +285,14 @@ public final class LuaEngine {
             return e;
         }
         if (e.type() == LuaValue.TSTRING) {
-            return LuaValue.valueOf(normalizePosition(LuaConversions.latin1(e)).getBytes(StandardCharsets.ISO_8859_1));
+            return normalized(e);
         }
         return e;
+    }
+
+    /** A message with its position in Lua's form (see {@link #normalizePosition}). */
+    private static LuaValue normalized(LuaValue message) {
+        return LuaValue.valueOf(normalizePosition(LuaConversions.latin1(message)).getBytes(StandardCharsets.ISO_8859_1));
     }
 
     /** LuaJ writes "@chunk:line msg"; Lua (and Redis) write "chunk:line: msg". */
@@ -637,7 +637,12 @@ public final class LuaEngine {
          * gone, where Lua still has it.
          */
         String callerWhere() {
-            String p = stack().inJavaFunction() ? null : position();
+            return stack().inJavaFunction() ? "" : lastWhere();
+        }
+
+        /** "user_script:3: " for the last instruction executed, "" if none. */
+        String lastWhere() {
+            String p = position();
             return p == null ? "" : (p.startsWith("@") ? p.substring(1) : p) + ": ";
         }
 
