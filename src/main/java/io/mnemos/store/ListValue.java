@@ -54,8 +54,6 @@ public final class ListValue implements TypedValue {
     private int first;
     private int chunkCount;
     private int size;
-    /** Sum of the elements' lengths. */
-    private long bytes;
     /** Heap of the chunks' data arrays, kept for an O(1) memory estimate. */
     private long dataBytes;
 
@@ -117,7 +115,6 @@ public final class ListValue implements TypedValue {
             l.addChunk(c, new Chunk(d, 0, d.length, from.count));
         }
         l.size = size;
-        l.bytes = bytes;
         l.nodeBytes = nodeBytes;
         return l;
     }
@@ -130,9 +127,16 @@ public final class ListValue implements TypedValue {
         return size == 0;
     }
 
-    /** Total bytes of the elements. */
+    /** Total bytes of the elements (walks them: nothing on the data path needs it). */
     public long bytes() {
-        return bytes;
+        long total = 0;
+        for (int c = 0; c < chunkCount; c++) {
+            Chunk chunk = chunk(c);
+            for (int p = chunk.start; p < chunk.end; p = next(chunk.data, p)) {
+                total += readLength(chunk.data, p);
+            }
+        }
+        return total;
     }
 
     /** A copy of the element at {@code index}. */
@@ -185,7 +189,6 @@ public final class ListValue implements TypedValue {
             nodeBytes += RedisListpack.entrySize(value)
                     - RedisListpack.entrySize(Arrays.copyOfRange(chunk.data, from, from + oldLength));
         }
-        bytes += value.length - oldLength;
         replaceEntry(chunk, p, entrySize(oldLength), value);
         splitIfOversized(c);
     }
@@ -336,7 +339,6 @@ public final class ListValue implements TypedValue {
         writeEntry(c.data, c.start, value);
         c.count++;
         size++;
-        bytes += value.length;
     }
 
     public void pushTail(byte[] value) {
@@ -358,7 +360,6 @@ public final class ListValue implements TypedValue {
         c.end = writeEntry(c.data, c.end, value, offset, length);
         c.count++;
         size++;
-        bytes += length;
     }
 
     public void push(byte[] value, boolean toHead) {
@@ -376,7 +377,7 @@ public final class ListValue implements TypedValue {
         int from = c.start + lengthSize(len);
         byte[] v = Arrays.copyOfRange(c.data, from, from + len);
         c.start = from + len + lengthSize(len);
-        removed(0, len);
+        removed(0);
         noteRemoved(v);
         return v;
     }
@@ -389,7 +390,7 @@ public final class ListValue implements TypedValue {
         int from = c.end - lengthSize(len) - len;
         byte[] v = Arrays.copyOfRange(c.data, from, from + len);
         c.end = from - lengthSize(len);
-        removed(last, len);
+        removed(last);
         noteRemoved(v);
         return v;
     }
@@ -398,12 +399,11 @@ public final class ListValue implements TypedValue {
         return fromHead ? popHead() : popTail();
     }
 
-    /** After an element of {@code length} bytes left chunk {@code c}: drops or shrinks the chunk. */
-    private void removed(int c, int length) {
+    /** After an element left chunk {@code c}: drops or shrinks the chunk. */
+    private void removed(int c) {
         Chunk chunk = chunk(c);
         chunk.count--;
         size--;
-        bytes -= length;
         if (chunk.count == 0) {
             removeChunk(c);
         } else if (chunk.data.length >= 4 * MIN_CHUNK_BYTES && chunk.used() <= chunk.data.length / 4) {
@@ -435,7 +435,6 @@ public final class ListValue implements TypedValue {
         replaceEntry(chunk(c), p, 0, value);
         chunk(c).count++;
         size++;
-        bytes += value.length;
         splitIfOversized(c);
     }
 
@@ -484,7 +483,6 @@ public final class ListValue implements TypedValue {
         first = 0;
         chunkCount = 0;
         size = 0;
-        bytes = 0;
         dataBytes = 0;
         atChunk = -1;
         int i = 0;
@@ -780,16 +778,14 @@ public final class ListValue implements TypedValue {
         return end - entrySize(readLengthBefore(d, end));
     }
 
-    /** For tests: the kept counts and sums agree with the chunks, and no chunk is empty. */
+    /** For tests: the kept counts and sizes agree with the chunks, and no chunk is empty. */
     void checkInvariants() {
         int elements = 0;
-        long lengths = 0;
         long arrays = 0;
         for (int c = 0; c < chunkCount; c++) {
             Chunk chunk = chunk(c);
             int n = 0;
             for (int p = chunk.start; p < chunk.end; p = next(chunk.data, p)) {
-                lengths += readLength(chunk.data, p);
                 if (readLength(chunk.data, p) != readLengthBefore(chunk.data, next(chunk.data, p))) {
                     throw new AssertionError("entry lengths differ at " + p + " in chunk " + c);
                 }
@@ -801,18 +797,17 @@ public final class ListValue implements TypedValue {
             elements += n;
             arrays += MemoryModel.byteArray(chunk.data.length);
         }
-        if (elements != size || lengths != bytes || arrays != dataBytes) {
-            throw new AssertionError("size " + size + "/" + elements + ", bytes " + bytes + "/" + lengths
-                    + ", data " + dataBytes + "/" + arrays);
+        if (elements != size || arrays != dataBytes) {
+            throw new AssertionError("size " + size + "/" + elements + ", data " + dataBytes + "/" + arrays);
         }
     }
 
     /**
-     * O(1): this object, the chunk array, per chunk its object and data array (kept as the arrays
-     * change).
+     * O(1): this object (header and fields: 64 with padding), the chunk array, per chunk its object
+     * and data array (kept as the arrays change).
      */
     @Override
     public long memoryUsage() {
-        return 72 + MemoryModel.refArray(chunks.length) + chunkCount * CHUNK_OBJECT + dataBytes;
+        return 64 + MemoryModel.refArray(chunks.length) + chunkCount * CHUNK_OBJECT + dataBytes;
     }
 }

@@ -259,6 +259,7 @@ class ListValueTest {
     }
 
     private static void assertContents(List<byte[]> expected, ListValue l) {
+        assertEquals(expected.stream().mapToLong(e -> e.length).sum(), l.bytes());
         List<byte[]> actual = new ArrayList<>();
         for (int i = 0; i < l.size(); i++) {
             actual.add(l.get(i));
