@@ -290,21 +290,33 @@ public final class ReplicationCommands implements CommandFamily {
             c.closeAsap();
             return;
         }
-        byte[] dump;
+        java.nio.channels.FileChannel dump;
+        long length;
         try {
-            dump = c.server().persistence().readDump();
-        } catch (IOException | OutOfMemoryError e) {
-            log.warn("Can't read the dump for the dump-only replica {}: {}", c.remoteAddress(), e.toString());
+            dump = c.server().persistence().openDump();
+            length = dump.size();
+        } catch (IOException e) {
+            log.warn("Can't open the dump for the dump-only replica {}: {}", c.remoteAddress(), e.toString());
             c.closeAsap();
             return;
         }
-        sendDump(c, dump);
+        ReplicationMaster.sendRdb(c, dump, length, failure -> {
+            if (failure == null) {
+                logSent(c, length);
+            }
+        });
+        c.closeAfterReply();
+        c.flushSoon();
     }
 
     private static void sendDump(Client c, byte[] dump) {
         ReplicationMaster.sendRdb(c, dump);
         c.closeAfterReply();
         c.flushSoon();
-        log.info("Synchronization with the dump-only replica {} succeeded ({} bytes)", c.remoteAddress(), dump.length);
+        logSent(c, dump.length);
+    }
+
+    private static void logSent(Client c, long bytes) {
+        log.info("Synchronization with the dump-only replica {} succeeded ({} bytes)", c.remoteAddress(), bytes);
     }
 }

@@ -11,9 +11,11 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -112,9 +114,12 @@ public final class RdbPersistence {
         return file();
     }
 
-    /** The dump file's bytes (a full sync sends them once its BGSAVE is done). */
-    public byte[] readDump() throws IOException {
-        return Files.readAllBytes(file());
+    /**
+     * The dump file, opened for a full sync once its BGSAVE is done: a later BGSAVE renames a new
+     * file over the name, this one stays readable until it is closed.
+     */
+    public FileChannel openDump() throws IOException {
+        return FileChannel.open(file(), StandardOpenOption.READ);
     }
 
     private String tempName() {

@@ -9,9 +9,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The master side of Redis replication (replication.c), so that real Redis replicas can follow a
@@ -67,6 +69,12 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
          * otherwise take the stream's first bytes for the end of the RDB.
          */
         boolean streamOnAck;
+        /**
+         * INFO's state while its RDB is on its way, null after: send_bulk for a disk-based sync
+         * (SLAVE_STATE_SEND_BULK), wait_bgsave for a diskless one (Redis's replicas wait for the
+         * end of the child that writes to their sockets).
+         */
+        String transferState;
 
         Replica(Client client, boolean psync) {
             this.client = client;
@@ -311,27 +319,41 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
     }
 
     /**
-     * A full sync's RDB, framed as Redis frames it for this replica: a diskless transfer
-     * ({@code $EOF:<mark>\r\n}, the bytes, the mark) where the replica declared capa eof and
-     * repl-diskless-sync is on or it filters the RDB (startBgsaveForReplication's socket target), else
-     * as a disk-based sync sends the file ({@code $<length>\r\n} and the bytes, no CRLF). Returns
-     * whether the transfer was diskless.
+     * Whether a full sync's RDB goes to this replica as a diskless transfer
+     * ({@code $EOF:<mark>\r\n}, the bytes, the mark): it declared capa eof and repl-diskless-sync is
+     * on or it filters the RDB (startBgsaveForReplication's socket target); else it is sent as a
+     * disk-based sync sends the file ({@code $<length>\r\n} and the bytes, no CRLF).
      */
-    public static boolean sendRdb(Client c, byte[] dump) {
-        boolean diskless = c.capaEof() && (c.server().config().option("repl-diskless-sync").get().equals("yes")
+    public static boolean disklessTransfer(Client c) {
+        return c.capaEof() && (c.server().config().option("repl-diskless-sync").get().equals("yes")
                 || (c.replicaRequirements() & (EXCLUDE_DATA | EXCLUDE_FUNCTIONS)) != 0);
-        if (diskless) {
+    }
+
+    /** A full sync's RDB held in memory, framed for this replica (see {@link #disklessTransfer}). */
+    public static void sendRdb(Client c, byte[] dump) {
+        sendRdb(c, dump.length, () -> c.reply().raw(dump));
+    }
+
+    /**
+     * A full sync's RDB sent from the dump file ({@link Client#sendFile}, which closes it), framed
+     * for this replica; {@code whenSent} learns when its bytes went out.
+     */
+    public static void sendRdb(Client c, FileChannel dump, long length, Consumer<Throwable> whenSent) {
+        sendRdb(c, length, () -> c.sendFile(dump, length, whenSent));
+    }
+
+    private static void sendRdb(Client c, long length, Runnable body) {
+        if (disklessTransfer(c)) {
             byte[] mark = Server.randomHex(EOF_MARK_SIZE).getBytes(StandardCharsets.US_ASCII);
             c.reply().raw("$EOF:".getBytes(StandardCharsets.US_ASCII));
             c.reply().raw(mark);
             c.reply().raw("\r\n".getBytes(StandardCharsets.US_ASCII));
-            c.reply().raw(dump);
+            body.run();
             c.reply().raw(mark);
         } else {
-            c.reply().raw(("$" + dump.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            c.reply().raw(dump);
+            c.reply().raw(("$" + length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            body.run();
         }
-        return diskless;
     }
 
     /**
@@ -427,40 +449,64 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
         server.persistence().bgsaveForSync(this::snapshotDone);
     }
 
-    /** The BGSAVE ended: each replica waiting for it gets the file, then the stream kept for it. */
+    /**
+     * The BGSAVE ended: each replica waiting for it gets the file (sent from disk, outside its output
+     * buffer), then the stream kept for it: at once behind the file in a disk-based sync, after its
+     * first REPLCONF ACK in a diskless one.
+     */
     private void snapshotDone(String error) {
         List<Replica> waiting = replicas.stream().filter(r -> r.state == State.WAIT_BGSAVE_END).toList();
-        if (waiting.isEmpty()) {
-            return;
-        }
-        byte[] dump = null;
-        if (error == null) {
-            try {
-                dump = server.persistence().readDump();
-            } catch (IOException | OutOfMemoryError e) {
-                error = e.toString();
-            }
-        }
         for (Replica r : waiting) {
             if (error != null) {
                 log.warn("SYNC failed. BGSAVE child returned an error: {}", error);
                 drop(r);
                 continue;
             }
+            boolean diskless = disklessTransfer(r.client);
             byte[] withoutKeys = dumpWithoutKeys(r.client);
+            if (withoutKeys != null) {
+                sendRdb(r.client, withoutKeys);
+            } else {
+                FileChannel dump;
+                long length;
+                try {
+                    dump = server.persistence().openDump();
+                    length = dump.size();
+                } catch (IOException e) {
+                    log.warn("SYNC failed. Can't open the dump: {}", e.toString());
+                    drop(r);
+                    continue;
+                }
+                r.transferState = diskless ? State.WAIT_BGSAVE_END.info : "send_bulk";
+                sendRdb(r.client, dump, length, failure -> transferred(r, diskless, failure));
+            }
             r.state = State.ONLINE;
             r.ackMillis = System.currentTimeMillis();
-            if (sendRdb(r.client, withoutKeys != null ? withoutKeys : dump)) {
+            if (diskless) {
                 r.streamOnAck = true;
-                log.info("Streamed RDB transfer with replica {} succeeded (socket). Waiting for REPLCONF ACK "
-                        + "from replica to enable streaming", r.client.remoteAddress());
             } else {
                 startStream(r);
-                log.info("Synchronization with replica {} succeeded", r.client.remoteAddress());
             }
             r.client.flushSoon();
+            if (withoutKeys != null) {
+                transferred(r, diskless, null);
+            }
         }
         startFullSyncs(); // replicas that arrived during this BGSAVE need a snapshot of their own
+    }
+
+    /** A replica's RDB went out (or its connection failed meanwhile, which pruneClosed reports). */
+    private static void transferred(Replica r, boolean diskless, Throwable failure) {
+        r.transferState = null;
+        if (failure != null) {
+            return;
+        }
+        if (diskless) {
+            log.info("Streamed RDB transfer with replica {} succeeded (socket). Waiting for REPLCONF ACK "
+                    + "from replica to enable streaming", r.client.remoteAddress());
+        } else {
+            log.info("Synchronization with replica {} succeeded", r.client.remoteAddress());
+        }
     }
 
     /** The stream kept since the replica's snapshot point, then the live stream from here on. */
@@ -700,7 +746,8 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
         for (Replica r : replicas) {
             String ip = r.client.announcedIp() != null ? r.client.announcedIp()
                     : r.client.peerIp() == null ? "?" : r.client.peerIp();
-            out.add(new ReplicaInfo(ip, r.client.listeningPort(), r.state.info, r.ackOffset,
+            String state = r.transferState != null ? r.transferState : r.state.info;
+            out.add(new ReplicaInfo(ip, r.client.listeningPort(), state, r.ackOffset,
                     (now - r.ackMillis) / 1000));
         }
         return out;

@@ -7,6 +7,8 @@ import io.netty.channel.Channel;
 import io.netty.util.NetUtil;
 
 import java.net.InetSocketAddress;
+import java.nio.channels.FileChannel;
+import java.util.function.Consumer;
 import java.net.SocketAddress;
 
 /**
@@ -64,6 +66,13 @@ public final class Client {
     /** This client's part of ClientEviction's running total. */
     private long evictionMemory;
     private long uncountedOutput;
+    /** Installed by the connection: sends a file after the reply buffer (see {@link #sendFile}). */
+    private FileSender fileSender;
+    /**
+     * Bytes of a file transfer queued whole in Netty's outbound buffer and not yet written: an RDB
+     * on its way to a replica, which Redis sends outside the client's output buffer.
+     */
+    private long fileBytesQueued;
     /** Whether client eviction has recorded this client's memory yet (Redis's mem_usage_bucket). */
     private boolean evictionTracked;
     private boolean noTouch;
@@ -333,6 +342,46 @@ public final class Client {
         long bytes = uncountedOutput;
         uncountedOutput = 0;
         return bytes;
+    }
+
+    /** How a connection sends a file (see {@link #sendFile}). */
+    public interface FileSender {
+        void send(FileChannel file, long length, Consumer<Throwable> whenSent);
+    }
+
+    /** Installed by the connection. */
+    public void onSendFile(FileSender sender) {
+        this.fileSender = sender;
+    }
+
+    /**
+     * Sends the first {@code length} bytes of {@code file} (which the transfer closes) after what the
+     * reply buffer holds and before anything added to it later, as Redis's sendBulkToSlave sends a
+     * replica its RDB: straight from the file (the kernel's sendfile on a plain socket), never whole
+     * in memory, and outside the output buffer, so client-output-buffer-limit counts only the stream
+     * queued behind it. {@code whenSent} gets null once the bytes went out, else the failure, on the
+     * keyspace thread.
+     */
+    public void sendFile(FileChannel file, long length, Consumer<Throwable> whenSent) {
+        if (fileSender == null) {
+            closeQuietly(file);
+            whenSent.accept(new java.io.IOException("no connection"));
+            return;
+        }
+        fileSender.send(file, length, whenSent);
+    }
+
+    static void closeQuietly(FileChannel file) {
+        try {
+            file.close();
+        } catch (java.io.IOException ignored) {
+            // nothing was sent from it
+        }
+    }
+
+    /** Set by the connection while a file transfer sits whole in Netty's outbound buffer. */
+    void fileBytesQueued(long bytes) {
+        this.fileBytesQueued = bytes;
     }
 
     /** Asks the connection to write out what was added to the reply outside a command (a push, a dump). */
@@ -609,13 +658,16 @@ public final class Client {
         }
     }
 
-    /** Output not yet written to the socket: the reply buffer plus the connection's outbound queue. */
+    /**
+     * Output not yet written to the socket: the reply buffer plus the connection's outbound queue,
+     * without a file transfer in it.
+     */
     public long outputBufferBytes() {
         long pending = reply.pendingBytes();
         if (channel != null) {
             io.netty.channel.ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
             if (out != null) {
-                pending += out.totalPendingWriteBytes();
+                pending += Math.max(0, out.totalPendingWriteBytes() - fileBytesQueued);
             }
         }
         return pending;

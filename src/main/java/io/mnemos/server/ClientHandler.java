@@ -6,15 +6,22 @@ import io.mnemos.protocol.ReplyWriter;
 import io.mnemos.protocol.RequestSink;
 import io.mnemos.protocol.RespRequestDecoder;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.stream.ChunkedNioFile;
+import io.netty.handler.stream.ChunkedWriteHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
 
 /**
  * The Netty side of one connection. Every complete request in a read is decoded and executed
@@ -25,6 +32,8 @@ import java.nio.charset.StandardCharsets;
  */
 final class ClientHandler extends ChannelInboundHandlerAdapter implements RequestSink {
     private static final Logger log = LoggerFactory.getLogger(ClientHandler.class);
+    /** Read size of a file sent through TLS. */
+    private static final int FILE_CHUNK = 64 * 1024;
     private static final byte[] MAX_CLIENTS = "-ERR max number of clients reached\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private static final byte[] PROTECTED_MODE =
@@ -76,6 +85,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         // Pub/Sub messages, keyspace events, MONITOR lines: written with this iteration's replies,
         // so a burst of messages costs one write.
         client.onDeliver(this::scheduleReplies);
+        client.onSendFile(this::sendFile);
         super.channelActive(ctx);
     }
 
@@ -280,7 +290,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         int pending = reply.pendingBytes();
         if (pending == 0) {
             if (client.closing()) {
-                ctx.close();
+                // After whatever is still queued (a file being sent).
+                ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             }
             return;
         }
@@ -298,6 +309,38 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
             OutputBufferLimits.closeIfReached(client);
         }
         server.clientEviction().update(client);
+    }
+
+    /**
+     * Client.sendFile: the reply buffer goes first, then the file, queued in Netty's outbound buffer
+     * (so every later write waits behind it, and the direct {@link SocketWriter} path stays shut
+     * until it is gone): a FileRegion on a plain socket, which epoll sends with sendfile; chunks
+     * read as the socket drains where the bytes must pass TLS (there, what queues behind the file
+     * waits in the ChunkedWriteHandler, out of the output-buffer count, until the file is sent).
+     */
+    private void sendFile(FileChannel file, long length, Consumer<Throwable> whenSent) {
+        flushRepliesNow();
+        countOutput(length);
+        Object message;
+        if (ctx.pipeline().get(SslHandler.class) == null) {
+            message = new DefaultFileRegion(file, 0, length);
+            client.fileBytesQueued(length);
+        } else {
+            if (ctx.pipeline().get(ChunkedWriteHandler.class) == null) {
+                ctx.pipeline().addBefore(ctx.name(), null, new ChunkedWriteHandler());
+            }
+            try {
+                message = new ChunkedNioFile(file, 0, length, FILE_CHUNK);
+            } catch (IOException e) {
+                Client.closeQuietly(file);
+                whenSent.accept(e);
+                return;
+            }
+        }
+        ctx.writeAndFlush(message).addListener(sent -> {
+            client.fileBytesQueued(0);
+            whenSent.accept(sent.cause());
+        });
     }
 
     /**

@@ -5,6 +5,8 @@ import io.mnemos.testing.RespConnection;
 import io.mnemos.testing.RunningServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
 
@@ -115,6 +117,70 @@ class ReplicationMasterTest {
         }
     }
 
+    /**
+     * The RDB goes out from the dump file, outside the replica's output buffer, as Redis's
+     * sendBulkToSlave sends it: a dataset whose RDB is bigger than client-output-buffer-limit
+     * replica syncs at the first try (held in the output buffer, it had the replica dropped and
+     * syncing again for ever), and the stream queued behind the file follows it.
+     */
+    @ParameterizedTest(name = "repl-diskless-sync {0}")
+    @ValueSource(strings = {"yes", "no"})
+    void anRdbBiggerThanTheReplicaOutputLimitIsSentWhole(String diskless) throws Exception {
+        assumeTrue(RealRedis.available(), "redis-server not on PATH");
+        try (RunningServer master = RunningServer.start("--dir", dir.toString(), "--repl-diskless-sync", diskless,
+                "--repl-diskless-sync-delay", "0", "--rdbcompression", "no",
+                "--client-output-buffer-limit", "replica 1mb 1mb 0");
+             RespConnection m = new RespConnection(master.host(), master.port())) {
+            m.call("DEBUG", "POPULATE", "20000", "key", "200");
+            try (RealRedis replica = RealRedis.start("--replicaof", "127.0.0.1", Integer.toString(master.port()),
+                    "--enable-debug-command", "yes");
+                 RespConnection r = new RespConnection("127.0.0.1", replica.port())) {
+                for (int i = 0; i < 2000; i++) {
+                    m.call("SET", "during:" + i, Integer.toString(i));
+                }
+                awaitInSync(m, r);
+                assertEquals(m.call("DEBUG", "DIGEST"), r.call("DEBUG", "DIGEST"));
+                String stats = m.call("INFO", "stats");
+                assertEquals("1", field(stats, "sync_full"), stats);
+                assertTrue(m.call("INFO", "replication").contains(",state=online,"));
+            }
+        }
+    }
+
+    /**
+     * A replica that does not read while its RDB is sent: the file waits in the socket's queue
+     * without counting against client-output-buffer-limit (INFO shows the transfer's state), the
+     * stream written meanwhile queues behind it, and both arrive whole.
+     */
+    @ParameterizedTest(name = "repl-diskless-sync {0}")
+    @ValueSource(strings = {"yes", "no"})
+    void aReplicaThatReadsLateGetsItsWholeRdbAndThenTheStream(String diskless) throws Exception {
+        try (RunningServer master = RunningServer.start("--dir", dir.toString(), "--repl-diskless-sync", diskless,
+                "--repl-diskless-sync-delay", "0", "--rdbcompression", "no", "--repl-ping-replica-period", "3600",
+                "--client-output-buffer-limit", "replica 1mb 1mb 0");
+             RespConnection m = new RespConnection(master.host(), master.port())) {
+            m.call("DEBUG", "POPULATE", "50000", "key", "200");
+            try (RawReplica replica = new RawReplica(master, "capa", "eof")) {
+                String transferring = diskless.equals("yes") ? "wait_bgsave" : "send_bulk";
+                ReplicationSync.await("the transfer", () ->
+                        m.call("INFO", "replication").contains(",state=" + transferring + ","));
+                m.call("SET", "after", "1");
+                String header = replica.line();
+                assertEquals(diskless.equals("yes"), header.startsWith("$EOF:"), header);
+                byte[] rdb = replica.rdb(header);
+                assertTrue(rdb.length > 10_000_000, "RDB of " + rdb.length + " bytes");
+                assertEquals("REDIS0010", new String(rdb, 0, 9, java.nio.charset.StandardCharsets.US_ASCII));
+                if (diskless.equals("yes")) {
+                    replica.send("REPLCONF", "ACK", "0");
+                }
+                byte[] select = RespConnection.encode("SELECT", "0");
+                byte[] set = RespConnection.encode("SET", "after", "1");
+                assertEquals(new String(select) + new String(set), new String(replica.read(select.length + set.length)));
+                ReplicationSync.await("the replica online", () -> m.call("INFO", "replication").contains(",state=online,"));
+            }
+        }
+    }
+
     @Test
     void messagesPublishedOnTheMasterReachTheReplicasSubscribers() throws Exception {
         assumeTrue(RealRedis.available(), "redis-server not on PATH");
@@ -169,17 +235,18 @@ class ReplicationMasterTest {
                 return in.readNBytes(Integer.parseInt(header.substring(1)));
             }
             byte[] mark = header.substring(5).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-            java.io.ByteArrayOutputStream rdb = new java.io.ByteArrayOutputStream();
-            while (true) {
+            byte[] rdb = new byte[1 << 16];
+            int length = 0;
+            while (length < mark.length || !java.util.Arrays.equals(rdb, length - mark.length, length,
+                    mark, 0, mark.length)) {
                 int c = in.read();
                 assertTrue(c >= 0, "link closed inside the RDB");
-                rdb.write(c);
-                byte[] sofar = rdb.toByteArray();
-                if (sofar.length >= mark.length && java.util.Arrays.equals(sofar, sofar.length - mark.length,
-                        sofar.length, mark, 0, mark.length)) {
-                    return java.util.Arrays.copyOf(sofar, sofar.length - mark.length);
+                if (length == rdb.length) {
+                    rdb = java.util.Arrays.copyOf(rdb, length * 2);
                 }
+                rdb[length++] = (byte) c;
             }
+            return java.util.Arrays.copyOf(rdb, length - mark.length);
         }
 
         /** Whether anything arrives within {@code millis}. */

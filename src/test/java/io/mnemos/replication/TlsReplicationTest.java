@@ -80,7 +80,8 @@ class TlsReplicationTest {
         try (RunningServer master = RunningServer.start(array(tls("--tls-port", Integer.toString(tlsPort),
                      "--repl-diskless-sync-delay", "0")));
              RespConnection m = new RespConnection(master.host(), master.port())) {
-            m.call("DEBUG", "POPULATE", "1000");
+            // An RDB of many TLS-sized chunks, read from the dump file as the socket drains.
+            m.call("DEBUG", "POPULATE", "20000");
             try (RealRedis replica = RealRedis.start(array(replicaTls(
                          "--enable-debug-command", "yes", "--replicaof", "127.0.0.1", Integer.toString(tlsPort))));
                  RespConnection r = new RespConnection("127.0.0.1", replica.port())) {
