@@ -1,6 +1,7 @@
 package io.mnemos.command;
 
 import io.mnemos.persistence.RdbFile;
+import io.mnemos.persistence.RdbPersistence;
 import io.mnemos.protocol.InlineSplitter;
 import io.mnemos.replication.ReplicationMaster;
 import io.mnemos.server.Client;
@@ -278,10 +279,11 @@ public final class ReplicationCommands implements CommandFamily {
             sendDump(c, withoutKeys);
             return;
         }
-        c.server().persistence().bgsaveForSync(error -> sendSavedDump(c, error));
+        c.server().persistence().bgsaveForSync(ReplicationMaster.disklessTransfer(c),
+                (dump, error) -> sendSavedDump(c, dump, error));
     }
 
-    private static void sendSavedDump(Client c, String error) {
+    private static void sendSavedDump(Client c, RdbPersistence.SyncDump saved, String error) {
         if (c.closing() || (c.channel() != null && !c.channel().isActive())) {
             return;
         }
@@ -293,7 +295,7 @@ public final class ReplicationCommands implements CommandFamily {
         java.nio.channels.FileChannel dump;
         long length;
         try {
-            dump = c.server().persistence().openDump();
+            dump = saved.open();
             length = dump.size();
         } catch (IOException e) {
             log.warn("Can't open the dump for the dump-only replica {}: {}", c.remoteAddress(), e.toString());

@@ -47,6 +47,8 @@ public final class RdbPersistence {
 
     // BGSAVE in progress
     private SnapshotJob bgJob;
+    /** The job is rdbSaveToSlavesSockets' (a diskless sync's snapshot), not a save. */
+    private boolean bgJobForReplicas;
     private long bgStartMillis;
     private long dirtyAtBgStart;
 
@@ -115,11 +117,21 @@ public final class RdbPersistence {
     }
 
     /**
-     * The dump file, opened for a full sync once its BGSAVE is done: a later BGSAVE renames a new
-     * file over the name, this one stays readable until it is closed.
+     * The snapshot of a diskless sync: never dbfilename, which a diskless sync leaves alone, and
+     * deleted once the replicas waiting for it opened it.
      */
-    public FileChannel openDump() throws IOException {
-        return FileChannel.open(file(), StandardOpenOption.READ);
+    private String replicasFileName() {
+        return "temp-replicas-" + ProcessHandle.current().pid() + ".rdb";
+    }
+
+    /**
+     * The RDB a full sync's BGSAVE made, for the waiters it is handed to: each opens it (a channel
+     * of its own, which stays readable when a later BGSAVE renames a new file over the name or the
+     * snapshot of a diskless sync is deleted) during the call only.
+     */
+    @FunctionalInterface
+    public interface SyncDump {
+        FileChannel open() throws IOException;
     }
 
     private String tempName() {
@@ -181,19 +193,33 @@ public final class RdbPersistence {
      * start, also while another background job (an AOF rewrite) runs: the caller checks that first.
      */
     public boolean bgsave() {
+        return startBgsave(false);
+    }
+
+    /**
+     * rdbSaveBackground, or with {@code forReplicas} rdbSaveToSlavesSockets: the snapshot of a
+     * diskless sync, which is no save (rdb_saves, rdb_changes_since_last_save, rdb_last_save_time
+     * and rdb_last_bgsave_status stay as they are; rdb_bgsave_in_progress shows it, and
+     * rdb_last_bgsave_time_sec times it, as Redis's child writing to the replicas' sockets) and is
+     * written to a file of its own, not dbfilename.
+     */
+    private boolean startBgsave(boolean forReplicas) {
         if (server.backgroundJobActive()) {
             return false;
         }
-        // rdbSaveBackground counts every attempt, before the fork.
-        saves++;
-        lastBgsaveTry = System.currentTimeMillis() / 1000;
+        if (!forReplicas) {
+            // rdbSaveBackground counts every attempt, before the fork.
+            saves++;
+            lastBgsaveTry = System.currentTimeMillis() / 1000;
+        }
         Keyspace ks = server.keyspace();
         bgStartMillis = System.currentTimeMillis();
         dirtyAtBgStart = ks.stats().dirty;
+        bgJobForReplicas = forReplicas;
         RdbFile file;
         try {
-            file = new RdbFile(Path.of(server.config().dir), settings.dbfilename, tempName(), settings,
-                    server.usedMemory(), false, server.scripting().functions().codes(),
+            file = new RdbFile(Path.of(server.config().dir), forReplicas ? replicasFileName() : settings.dbfilename,
+                    tempName(), settings, server.usedMemory(), false, server.scripting().functions().codes(),
                     server.replication().rdbSaveInfo());
         } catch (IOException e) {
             // In Redis the forked child is the one that cannot open its temporary file: the BGSAVE
@@ -204,34 +230,45 @@ public final class RdbPersistence {
             return true;
         }
         bgJob = SnapshotJob.start(server, file, "mnemos-bgsave-sync", this::bgsaveDone);
-        log.info("Background saving started ({} keys)", bgJob.total());
+        log.info("{} started ({} keys)", forReplicas ? "Background RDB transfer" : "Background saving", bgJob.total());
         return true;
     }
 
-    /** Told null (the dump file is complete) or the error, when the running or scheduled BGSAVE ends. */
-    private final List<Consumer<String>> bgsaveWaiters = new ArrayList<>();
+    /**
+     * Told the dump (null on error) and null, or null and the error, when the BGSAVE of a full sync
+     * ends: the running one, or the one to start when the background job in the way ends.
+     */
+    private final List<BiConsumer<SyncDump, String>> bgsaveWaiters = new ArrayList<>();
+    /** The BGSAVE to start for the waiters is a diskless sync's. */
+    private boolean waitersForReplicas;
 
     /**
-     * The BGSAVE of a full sync (disk-based, as Redis with repl-diskless-sync no): joins the one in
-     * progress, or starts one now, or as soon as the AOF rewrite that runs ends. {@code onDone} gets
-     * null once dbfilename holds the dump, or the error.
+     * The BGSAVE of a full sync, for the replicas' sockets (a diskless sync) or to dbfilename (a
+     * disk-based one, as Redis with repl-diskless-sync no): joins the one in progress, or starts one
+     * now, or as soon as the background job that runs (an AOF rewrite) ends.
      */
-    public void bgsaveForSync(Consumer<String> onDone) {
+    public void bgsaveForSync(boolean forReplicas, BiConsumer<SyncDump, String> onDone) {
         bgsaveWaiters.add(onDone);
         if (bgsaveInProgress()) {
             return;
         }
-        if (server.backgroundJobActive()) {
-            scheduleBgsave();
-        } else {
-            bgsave();
-        }
+        waitersForReplicas = forReplicas;
+        startBgsave(forReplicas); // false while an AOF rewrite runs: cron starts it once that ends
     }
 
-    private void notifyBgsaveWaiters(String error) {
-        List<Consumer<String>> waiters = List.copyOf(bgsaveWaiters);
+    /** The waiters get the dump it wrote (or the error); a diskless sync's snapshot goes after. */
+    private void notifyBgsaveWaiters(Path dump, String error) {
+        List<BiConsumer<SyncDump, String>> waiters = List.copyOf(bgsaveWaiters);
         bgsaveWaiters.clear();
-        waiters.forEach(w -> w.accept(error));
+        SyncDump opener = error != null ? null : () -> FileChannel.open(dump, StandardOpenOption.READ);
+        waiters.forEach(w -> w.accept(opener, error));
+        if (error == null && !dump.equals(file())) {
+            try {
+                Files.deleteIfExists(dump);
+            } catch (IOException e) {
+                log.warn("Can't remove the snapshot of a diskless sync {}: {}", dump, e.getMessage());
+            }
+        }
     }
 
     /** CONFIG RESETSTAT (resetServerStats): rdb_saves starts again from 0. */
@@ -247,10 +284,21 @@ public final class RdbPersistence {
     private void bgsaveDone(String error) {
         bgJob = null;
         lastBgsaveTimeSec = (System.currentTimeMillis() - bgStartMillis) / 1000;
+        Path dump = bgJobForReplicas ? Path.of(server.config().dir).resolve(replicasFileName()) : file();
+        if (bgJobForReplicas) {
+            // backgroundSaveDoneHandlerSocket: nothing was saved.
+            if (error != null) {
+                log.warn("Background transfer error: {}", error);
+            } else {
+                log.info("Background RDB transfer terminated with success");
+            }
+            notifyBgsaveWaiters(dump, error);
+            return;
+        }
         if (error != null) {
             log.warn("Background saving error: {}", error);
             lastBgsaveOk = false;
-            notifyBgsaveWaiters(error);
+            notifyBgsaveWaiters(dump, error);
             return;
         }
         log.info("Background saving terminated with success");
@@ -258,7 +306,7 @@ public final class RdbPersistence {
         ks.stats().dirty = Math.max(0, ks.stats().dirty - dirtyAtBgStart);
         lastSaveSeconds = bgStartMillis / 1000;
         lastBgsaveOk = true;
-        notifyBgsaveWaiters(null);
+        notifyBgsaveWaiters(dump, null);
     }
 
     /** Stops a BGSAVE in progress and removes its temporary file (SHUTDOWN, SAVE on stop). */
@@ -269,6 +317,8 @@ public final class RdbPersistence {
             // killRDBChild: the child's end is not an error (SIGUSR1), but it is timed like any other.
             lastBgsaveTimeSec = (System.currentTimeMillis() - bgStartMillis) / 1000;
             log.warn("There is a background saving in progress: it was stopped.");
+            // The full syncs waiting for it fail (updateSlavesWaitingBgsave after killRDBChild).
+            notifyBgsaveWaiters(null, "the background save was stopped");
         }
     }
 
@@ -293,7 +343,9 @@ public final class RdbPersistence {
             }
         }
         if (bgsaveScheduled && retryOk && bgsave()) {
-            bgsaveScheduled = false;
+            bgsaveScheduled = false; // full syncs waiting join it
+        } else if (!bgsaveWaiters.isEmpty()) {
+            startBgsave(waitersForReplicas);
         }
     }
 

@@ -2,6 +2,7 @@ package io.mnemos.replication;
 
 import io.mnemos.persistence.CommandPropagation;
 import io.mnemos.persistence.RdbFile;
+import io.mnemos.persistence.RdbPersistence;
 import io.mnemos.protocol.RespBuffer;
 import io.mnemos.server.Client;
 import io.mnemos.server.Server;
@@ -445,8 +446,11 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
                 }
             }
         }
-        log.info("Starting BGSAVE for SYNC with target: disk");
-        server.persistence().bgsaveForSync(this::snapshotDone);
+        // startBgsaveForReplication: for the sockets when every replica takes a diskless transfer.
+        boolean sockets = replicas.stream().filter(r -> r.state == State.WAIT_BGSAVE_END)
+                .allMatch(r -> disklessTransfer(r.client));
+        log.info("Starting BGSAVE for SYNC with target: {}", sockets ? "replicas sockets" : "disk");
+        server.persistence().bgsaveForSync(sockets, this::snapshotDone);
     }
 
     /**
@@ -454,7 +458,7 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
      * buffer), then the stream kept for it: at once behind the file in a disk-based sync, after its
      * first REPLCONF ACK in a diskless one.
      */
-    private void snapshotDone(String error) {
+    private void snapshotDone(RdbPersistence.SyncDump snapshot, String error) {
         List<Replica> waiting = replicas.stream().filter(r -> r.state == State.WAIT_BGSAVE_END).toList();
         for (Replica r : waiting) {
             if (error != null) {
@@ -470,7 +474,7 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
                 FileChannel dump;
                 long length;
                 try {
-                    dump = server.persistence().openDump();
+                    dump = snapshot.open();
                     length = dump.size();
                 } catch (IOException e) {
                     log.warn("SYNC failed. Can't open the dump: {}", e.toString());

@@ -160,7 +160,7 @@ class ReplicationMasterTest {
                 "--client-output-buffer-limit", "replica 1mb 1mb 0");
              RespConnection m = new RespConnection(master.host(), master.port())) {
             m.call("DEBUG", "POPULATE", "50000", "key", "200");
-            try (RawReplica replica = new RawReplica(master, "capa", "eof")) {
+            try (RawReplica replica = new RawReplica(master.host(), master.port(), "capa", "eof")) {
                 String transferring = diskless.equals("yes") ? "wait_bgsave" : "send_bulk";
                 ReplicationSync.await("the transfer", () ->
                         m.call("INFO", "replication").contains(",state=" + transferring + ","));
@@ -200,83 +200,12 @@ class ReplicationMasterTest {
         }
     }
 
-    /** A replica's raw link: the RDB framing and the stream as bytes. */
-    private static final class RawReplica implements AutoCloseable {
-        private final java.net.Socket socket;
-        private final java.io.InputStream in;
-
-        RawReplica(RunningServer master, String... replconf) throws Exception {
-            socket = new java.net.Socket(master.host(), master.port());
-            socket.setSoTimeout(10_000);
-            in = new java.io.BufferedInputStream(socket.getInputStream());
-            for (int i = 0; i < replconf.length; i += 2) {
-                send("REPLCONF", replconf[i], replconf[i + 1]);
-                assertEquals("+OK", line());
-            }
-            send("SYNC");
-        }
-
-        void send(String... cmd) throws Exception {
-            socket.getOutputStream().write(RespConnection.encode(cmd));
-        }
-
-        String line() throws Exception {
-            StringBuilder b = new StringBuilder();
-            for (int c = in.read(); c != '\n'; c = in.read()) {
-                assertTrue(c >= 0, "link closed after " + b);
-                b.append((char) c);
-            }
-            return b.toString().stripTrailing();
-        }
-
-        /** The RDB after a header: {@code $<length>}, or {@code $EOF:<mark>} read up to the mark. */
-        byte[] rdb(String header) throws Exception {
-            if (!header.startsWith("$EOF:")) {
-                return in.readNBytes(Integer.parseInt(header.substring(1)));
-            }
-            byte[] mark = header.substring(5).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-            byte[] rdb = new byte[1 << 16];
-            int length = 0;
-            while (length < mark.length || !java.util.Arrays.equals(rdb, length - mark.length, length,
-                    mark, 0, mark.length)) {
-                int c = in.read();
-                assertTrue(c >= 0, "link closed inside the RDB");
-                if (length == rdb.length) {
-                    rdb = java.util.Arrays.copyOf(rdb, length * 2);
-                }
-                rdb[length++] = (byte) c;
-            }
-            return java.util.Arrays.copyOf(rdb, length - mark.length);
-        }
-
-        /** Whether anything arrives within {@code millis}. */
-        boolean quietFor(int millis) throws Exception {
-            socket.setSoTimeout(millis);
-            try {
-                return in.read() < 0;
-            } catch (java.net.SocketTimeoutException e) {
-                return true;
-            } finally {
-                socket.setSoTimeout(10_000);
-            }
-        }
-
-        byte[] read(int n) throws Exception {
-            return in.readNBytes(n);
-        }
-
-        @Override
-        public void close() throws Exception {
-            socket.close();
-        }
-    }
-
     @Test
     void aReplicaWithCapaEofGetsADisklessTransferAndTheStreamAfterItsFirstAck() throws Exception {
         try (RunningServer master = RunningServer.start("--repl-ping-replica-period", "3600");
              RespConnection m = new RespConnection(master.host(), master.port())) {
             m.call("SET", "findme", "v");
-            try (RawReplica replica = new RawReplica(master, "capa", "eof")) {
+            try (RawReplica replica = new RawReplica(master.host(), master.port(), "capa", "eof")) {
                 String header = replica.line();
                 assertTrue(header.matches("\\$EOF:[0-9a-f]{40}"), header);
                 String rdb = new String(replica.rdb(header), java.nio.charset.StandardCharsets.ISO_8859_1);
@@ -297,14 +226,14 @@ class ReplicationMasterTest {
         try (RunningServer master = RunningServer.start("--repl-diskless-sync", "no");
              RespConnection m = new RespConnection(master.host(), master.port())) {
             m.call("SET", "findme", "v");
-            try (RawReplica replica = new RawReplica(master, "capa", "eof")) {
+            try (RawReplica replica = new RawReplica(master.host(), master.port(), "capa", "eof")) {
                 String header = replica.line();
                 assertTrue(header.matches("\\$\\d+"), header);
                 String rdb = new String(replica.rdb(header), java.nio.charset.StandardCharsets.ISO_8859_1);
                 assertTrue(rdb.contains("findme"), rdb);
             }
             // A filter makes Redis's transfer diskless whatever repl-diskless-sync says; "" keeps nothing.
-            try (RawReplica replica = new RawReplica(master, "capa", "eof", "rdb-filter-only", "")) {
+            try (RawReplica replica = new RawReplica(master.host(), master.port(), "capa", "eof", "rdb-filter-only", "")) {
                 String header = replica.line();
                 assertTrue(header.startsWith("$EOF:"), header);
                 String rdb = new String(replica.rdb(header), java.nio.charset.StandardCharsets.ISO_8859_1);
