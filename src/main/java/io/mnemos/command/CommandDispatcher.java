@@ -90,6 +90,7 @@ public final class CommandDispatcher {
     }
 
     static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
+    public static final String NOREPLICAS = "NOREPLICAS Not enough good replicas to write.";
     static final String MASTERDOWN =
             "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
 
@@ -249,6 +250,13 @@ public final class CommandDispatcher {
         if (diskError != null && (writes(c, spec, argv) || spec.fullName().equals("ping")) && !server.isReplica()) {
             spec.rejectedCalls++;
             rejectCommand(c, diskError);
+            return true;
+        }
+        // min-replicas-to-write: no writes without enough good replicas (shared.noreplicaserr).
+        if (server.config().minReplicasToWrite > 0 && writes(c, spec, argv)
+                && !server.replication().enoughGoodReplicas()) {
+            spec.rejectedCalls++;
+            rejectCommand(c, NOREPLICAS);
             return true;
         }
         // A read-only replica takes writes from its master only (shared.roslaveerr).

@@ -315,6 +315,9 @@ public final class InfoReport {
             out.field("role", "master");
         }
         out.field("connected_slaves", replicas.size());
+        if (server.config().minReplicasToWrite > 0 && server.config().minReplicasMaxLag > 0) {
+            out.field("min_slaves_good_slaves", server.replication().goodReplicas());
+        }
         int n = 0;
         for (io.mnemos.replication.ReplicationMaster.ReplicaInfo r : replicas) {
             out.field("slave" + n++, "ip=" + r.ip() + ",port=" + r.port() + ",state=" + r.state() + ",offset="

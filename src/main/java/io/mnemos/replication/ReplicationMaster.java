@@ -243,6 +243,33 @@ public final class ReplicationMaster implements CommandPropagation.Listener {
         return replicas;
     }
 
+    /**
+     * checkGoodReplicasStatus: whether a write may run. A replica always writes (its master decides);
+     * a master with min-replicas-to-write and min-replicas-max-lag set needs that many good replicas.
+     */
+    public boolean enoughGoodReplicas() {
+        io.mnemos.server.ServerConfig config = server.config();
+        return config.minReplicasToWrite == 0 || config.minReplicasMaxLag == 0 || server.isReplica()
+                || goodReplicas() >= config.minReplicasToWrite;
+    }
+
+    /**
+     * refreshGoodSlavesCount, counted when asked: online replicas (their RDB sent) whose last
+     * REPLCONF ACK is at most min-replicas-max-lag seconds old, in whole seconds as Redis's
+     * server.unixtime - repl_ack_time.
+     */
+    public int goodReplicas() {
+        long now = System.currentTimeMillis() / 1000;
+        int good = 0;
+        for (Replica r : replicas) {
+            if (r.state == State.ONLINE && r.transferState == null
+                    && now - r.ackMillis / 1000 <= server.config().minReplicasMaxLag) {
+                good++;
+            }
+        }
+        return good;
+    }
+
     public int connectedReplicas() {
         return (int) replicas.stream().filter(r -> r.state == State.ONLINE).count();
     }

@@ -174,6 +174,9 @@ final class ScriptRun {
             if (diskError != null) {
                 return rejected(spec, "-" + diskError);
             }
+            if (!server.replication().enoughGoodReplicas()) {
+                return rejected(spec, "-" + io.mnemos.command.CommandDispatcher.NOREPLICAS);
+            }
         }
         if (!allowOom && scriptOom && !wrote && spec.has(CommandFlag.DENYOOM)
                 && server.config().eviction.limited()) {

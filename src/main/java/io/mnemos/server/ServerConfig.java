@@ -49,6 +49,16 @@ public final class ServerConfig {
     /** busy-reply-threshold (alias lua-time-limit): ms a script runs before other clients get -BUSY. */
     public long busyReplyThreshold = 5000;
     public String pidfile = "";
+    /**
+     * min-replicas-to-write (alias min-slaves-to-write): a master with fewer good replicas refuses
+     * writes (NOREPLICAS); 0 is off.
+     */
+    public long minReplicasToWrite = 0;
+    /**
+     * min-replicas-max-lag (alias min-slaves-max-lag): a replica is good while its last REPLCONF ACK
+     * is at most this many seconds old; 0 turns min-replicas-to-write off.
+     */
+    public long minReplicasMaxLag = 10;
     /** Mnemos's own: the Prometheus /metrics and /health HTTP port (0: off, the default for java -jar). */
     public int metricsPort = 0;
     public boolean activeExpireEnabled = true;
@@ -186,6 +196,14 @@ public final class ServerConfig {
         add(ConfigOption.integer("latency-monitor-threshold", true, 0, Long.MAX_VALUE,
                 () -> latencyMonitorThreshold, v -> latencyMonitorThreshold = v));
         add(ConfigOption.string("pidfile", false, () -> pidfile, v -> pidfile = v));
+        for (String name : new String[]{"min-replicas-to-write", "min-slaves-to-write"}) {
+            add(ConfigOption.integer(name, true, 0, Integer.MAX_VALUE,
+                    () -> minReplicasToWrite, v -> minReplicasToWrite = v));
+        }
+        for (String name : new String[]{"min-replicas-max-lag", "min-slaves-max-lag"}) {
+            add(ConfigOption.integer(name, true, 0, Integer.MAX_VALUE,
+                    () -> minReplicasMaxLag, v -> minReplicasMaxLag = v));
+        }
         for (String name : new String[]{"busy-reply-threshold", "lua-time-limit"}) {
             add(ConfigOption.integer(name, true, 0, Long.MAX_VALUE,
                     () -> busyReplyThreshold, v -> busyReplyThreshold = v));
