@@ -89,6 +89,7 @@ public final class LuaEngine {
         table.set("getn", new OneArg(t -> LuaValue.valueOf(t.checktable().rawlen())));
         globals.rawset("bit", ReadOnlyTable.of(BitLib.create()));
         globals.rawset("cjson", ReadOnlyTable.of(CJson.create()));
+        globals.rawset("cmsgpack", ReadOnlyTable.of(CMsgPack.create()));
         globals.rawset("redis", redis);
         globals.rawset("_G", env);
         LuaValue basePcall = globals.rawget("pcall");
