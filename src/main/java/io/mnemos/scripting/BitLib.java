@@ -1,6 +1,5 @@
 package io.mnemos.scripting;
 
-import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
@@ -13,75 +12,84 @@ final class BitLib {
     private BitLib() {
     }
 
-    static int tobit(LuaValue v) {
+    private static int tobit(LuaValue v) {
         double d = v.checkdouble();
         return (int) (long) Math.rint(d % 4294967296.0);
+    }
+
+    /** barg: argument {@code n} of {@code function}, a number (or numeric string) to 32 bits. */
+    private static int bitArg(Varargs args, int n, String function) {
+        LuaValue v = args.arg(n);
+        if (v.tonumber().isnil()) {
+            throw LuaConversions.typeError(args, n, function, "number");
+        }
+        return tobit(v);
     }
 
     private static LuaValue result(int v) {
         return LuaValue.valueOf(v);
     }
 
-    private static VarArgFunction fold(IntBinaryOperator op) {
+    private static VarArgFunction fold(String function, IntBinaryOperator op) {
         return new VarArgFunction() {
             @Override
             public Varargs invoke(Varargs args) {
-                int acc = tobit(args.arg1());
+                int acc = bitArg(args, 1, function);
                 for (int i = 2; i <= args.narg(); i++) {
-                    acc = op.applyAsInt(acc, tobit(args.arg(i)));
+                    acc = op.applyAsInt(acc, bitArg(args, i, function));
                 }
                 return result(acc);
             }
         };
     }
 
-    private static VarArgFunction shift(IntBinaryOperator op) {
+    private static VarArgFunction shift(String function, IntBinaryOperator op) {
         return new VarArgFunction() {
             @Override
             public Varargs invoke(Varargs args) {
-                return result(op.applyAsInt(tobit(args.arg1()), tobit(args.arg(2)) & 31));
+                return result(op.applyAsInt(bitArg(args, 1, function), bitArg(args, 2, function) & 31));
             }
         };
     }
 
     static LuaTable create() {
         LuaTable t = new LuaTable();
-        t.rawset("tobit", fold((a, b) -> a));
+        t.rawset("tobit", fold("tobit", (a, b) -> a));
         t.rawset("bnot", new VarArgFunction() {
             @Override
             public Varargs invoke(Varargs args) {
-                return result(~tobit(args.arg1()));
+                return result(~bitArg(args, 1, "bnot"));
             }
         });
-        t.rawset("band", fold((a, b) -> a & b));
-        t.rawset("bor", fold((a, b) -> a | b));
-        t.rawset("bxor", fold((a, b) -> a ^ b));
-        t.rawset("lshift", shift((a, n) -> a << n));
-        t.rawset("rshift", shift((a, n) -> a >>> n));
-        t.rawset("arshift", shift((a, n) -> a >> n));
-        t.rawset("rol", shift(Integer::rotateLeft));
-        t.rawset("ror", shift(Integer::rotateRight));
+        t.rawset("band", fold("band", (a, b) -> a & b));
+        t.rawset("bor", fold("bor", (a, b) -> a | b));
+        t.rawset("bxor", fold("bxor", (a, b) -> a ^ b));
+        t.rawset("lshift", shift("lshift", (a, n) -> a << n));
+        t.rawset("rshift", shift("rshift", (a, n) -> a >>> n));
+        t.rawset("arshift", shift("arshift", (a, n) -> a >> n));
+        t.rawset("rol", shift("rol", Integer::rotateLeft));
+        t.rawset("ror", shift("ror", Integer::rotateRight));
         t.rawset("bswap", new VarArgFunction() {
             @Override
             public Varargs invoke(Varargs args) {
-                return result(Integer.reverseBytes(tobit(args.arg1())));
+                return result(Integer.reverseBytes(bitArg(args, 1, "bswap")));
             }
         });
         t.rawset("tohex", new VarArgFunction() {
             @Override
             public Varargs invoke(Varargs args) {
-                int b = tobit(args.arg1());
-                int n = args.isnoneornil(2) ? 8 : tobit(args.arg(2));
+                int b = bitArg(args, 1, "tohex");
+                int n = args.narg() < 2 ? 8 : bitArg(args, 2, "tohex");
                 String digits = "0123456789abcdef";
+                if (n == Integer.MIN_VALUE) {
+                    n = Integer.MIN_VALUE + 1;
+                }
                 if (n < 0) {
                     n = -n;
                     digits = "0123456789ABCDEF";
                 }
                 if (n > 8) {
                     n = 8;
-                }
-                if (n == 0) {
-                    throw new LuaError("bad argument #2 to 'tohex'");
                 }
                 char[] buf = new char[n];
                 for (int i = n - 1; i >= 0; i--) {

@@ -74,8 +74,7 @@ final class CMsgPack {
         LuaValue v = args.arg(n);
         LuaValue number = v.tonumber();
         if (number.isnil()) {
-            throw new LuaError("bad argument #" + n + " to '" + function + "' (number expected, got "
-                    + (args.narg() < n ? "no value" : v.typename()) + ")");
+            throw LuaConversions.typeError(args, n, function, "number");
         }
         return (long) number.todouble();
     }
@@ -89,8 +88,7 @@ final class CMsgPack {
     private static byte[] checkString(Varargs args, String function) {
         LuaValue v = args.arg1();
         if (!v.isstring()) {
-            throw new LuaError("bad argument #1 to '" + function + "' (string expected, got "
-                    + (args.narg() < 1 ? "no value" : v.typename()) + ")");
+            throw LuaConversions.typeError(args, 1, function, "string");
         }
         return LuaConversions.bytes(v.checkstring());
     }

@@ -2,6 +2,7 @@ package io.mnemos.scripting;
 
 import io.mnemos.protocol.RedisDoubles;
 import io.mnemos.protocol.ReplyWriter;
+import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
@@ -232,6 +233,15 @@ public final class LuaConversions {
         byte[] out = new byte[s.m_length];
         System.arraycopy(s.m_bytes, s.m_offset, out, 0, s.m_length);
         return out;
+    }
+
+    /**
+     * lauxlib's luaL_typerror as a library function raises it: argument {@code n} of
+     * {@code function} is not a {@code expected} ("no value" when the call passed fewer).
+     */
+    static LuaError typeError(Varargs args, int n, String function, String expected) {
+        return new LuaError("bad argument #" + n + " to '" + function + "' (" + expected + " expected, got "
+                + (args.narg() < n ? "no value" : args.arg(n).typename()) + ")");
     }
 
     static String latin1(LuaValue v) {

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Lua libraries Redis loads besides its own API, script by script against real Redis:
+ * {@code bit} (LuaBitOp: rounding to 32 bits, tohex's digit counts, argument errors);
  * {@code cmsgpack} (lua-cmsgpack 0.4.0) packing every type at each size boundary, unpacking every
  * format byte, truncated and malformed input, streams with unpack_one and unpack_limit, and Lua's
  * stack limit on values unpacked at once. (A map with several keys is left out: its bytes follow
@@ -102,6 +103,40 @@ class LuaLibrariesDifferentialTest {
         "return cmsgpack.unpack(string.char(0xc0, 0xc0))",
         "return {cmsgpack.unpack(string.char(0xc0, 1))}"
     };
+
+    private static final String[] BIT = {
+        "return bit.tohex(1, 0)",
+        "return bit.tohex(255, -2)",
+        "return bit.tohex(-1, 9)",
+        "return bit.tohex(-1, -9)",
+        "return bit.tohex(65535, 3)",
+        "return bit.tohex(1, 2^31)",
+        "return bit.tohex(1, -2^31)",
+        "return bit.tohex(12)",
+        "return bit.tohex(1, nil)",
+        "return bit.tohex()",
+        "return bit.band(1, 'x')",
+        "return bit.band('7', 3)",
+        "return bit.bor()",
+        "return bit.lshift(1)",
+        "return bit.rol(1, 33)",
+        "return bit.tobit(2^32 + 5)",
+        "return bit.tobit(-1.5)",
+        "return bit.tobit(2.5)",
+        "return bit.bswap(0x12345678)",
+        "return bit.bnot(0)",
+        "return bit.arshift(-256, 4)",
+        "return bit.rshift(-256, 4)"
+    };
+
+    @Test
+    void bitComputesAndFailsAsRedis() throws Exception {
+        try (DifferentialRun run = DifferentialRun.start()) {
+            for (String script : BIT) {
+                run.send("EVAL", script, "0");
+            }
+        }
+    }
 
     @Test
     void cmsgpackPacksAndUnpacksAsRedis() throws Exception {
