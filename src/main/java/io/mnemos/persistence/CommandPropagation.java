@@ -39,10 +39,15 @@ public final class CommandPropagation {
     private static final byte[] EXEC = bytes("EXEC");
     private static final byte[] DEL = bytes("DEL");
 
-    /** {@code replicasOnly}: for replicas, not the AOF (PUBLISH). */
-    private record Op(int db, byte[][] argv, boolean replicasOnly) {
+    /** PROPAGATE_AOF and PROPAGATE_REPL: where a propagated command goes (redis.REPL_* in scripts). */
+    public static final int TO_AOF = 1;
+    public static final int TO_REPLICAS = 2;
+    public static final int TO_ALL = TO_AOF | TO_REPLICAS;
+
+    /** {@code targets}: {@link #TO_AOF} and/or {@link #TO_REPLICAS}. */
+    private record Op(int db, byte[][] argv, int targets) {
         Op(int db, byte[][] argv) {
-            this(db, argv, false);
+            this(db, argv, TO_ALL);
         }
     }
 
@@ -53,6 +58,12 @@ public final class CommandPropagation {
         boolean forced;
         boolean replicasOnly;
     }
+
+    /**
+     * The targets of the commands running now: all but while a script that called redis.set_repl
+     * runs one (the call flags scriptCall gives call()).
+     */
+    private int callTargets = TO_ALL;
 
     private final List<Listener> listeners = new ArrayList<>();
     private final List<Op> pending = new ArrayList<>();
@@ -99,16 +110,21 @@ public final class CommandPropagation {
      */
     public void exit(Client c, CommandSpec spec, byte[][] argv, boolean dirtied) {
         Frame f = frames.get(--depth);
-        if ((dirtied || f.forced) && active() && !c.blocked() && !selfPropagating(spec.fullName())) {
+        if ((dirtied || f.forced) && active() && !c.blocked() && !selfPropagating(spec.fullName())
+                && callTargets != 0) {
             int db = c.db().id();
             if (f.override != null) {
                 for (byte[][] a : f.override) {
-                    pending.add(new Op(db, a));
+                    pending.add(new Op(db, a, callTargets));
                 }
             } else {
                 byte[][] rewritten = rewrite(c.db(), spec.fullName(), argv, f.popKey);
                 if (rewritten != null) {
-                    pending.add(new Op(db, rewritten, f.replicasOnly && !dirtied));
+                    // call(): PROPAGATE_REPL alone for a forced PUBLISH, masked by the call's flags.
+                    int targets = f.replicasOnly && !dirtied ? TO_REPLICAS & callTargets : callTargets;
+                    if (targets != 0) {
+                        pending.add(new Op(db, rewritten, targets));
+                    }
                 }
             }
         }
@@ -147,6 +163,20 @@ public final class CommandPropagation {
             Frame f = frames.get(depth - 1);
             f.forced = true;
             f.replicasOnly = true;
+        }
+    }
+
+    /**
+     * Runs a script's redis.call with the targets its redis.set_repl chose (0: nowhere); keys that
+     * expire meanwhile still propagate their DEL everywhere (propagateDeletion).
+     */
+    public void callWithTargets(int targets, Runnable call) {
+        int outer = callTargets;
+        callTargets = targets;
+        try {
+            call.run();
+        } finally {
+            callTargets = outer;
         }
     }
 
@@ -192,21 +222,21 @@ public final class CommandPropagation {
         boolean wrap = pending.size() > 1;
         // As propagatePendingCommands: MULTI/EXEC for more than one command, whatever their targets.
         if (wrap) {
-            deliver(pending.get(0).db(), new byte[][]{MULTI}, false);
+            deliver(pending.get(0).db(), new byte[][]{MULTI}, TO_ALL);
         }
         for (Op op : pending) {
-            deliver(op.db(), op.argv(), op.replicasOnly());
+            deliver(op.db(), op.argv(), op.targets());
         }
         if (wrap) {
-            deliver(pending.get(pending.size() - 1).db(), new byte[][]{EXEC}, false);
+            deliver(pending.get(pending.size() - 1).db(), new byte[][]{EXEC}, TO_ALL);
         }
         pending.clear();
     }
 
-    private void deliver(int db, byte[][] argv, boolean replicasOnly) {
+    private void deliver(int db, byte[][] argv, int targets) {
         for (int i = 0; i < listeners.size(); i++) {
             Listener l = listeners.get(i);
-            if (!replicasOnly || l.feedsReplicas()) {
+            if ((targets & (l.feedsReplicas() ? TO_REPLICAS : TO_AOF)) != 0) {
                 l.propagate(db, argv);
             }
         }

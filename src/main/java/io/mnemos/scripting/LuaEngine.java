@@ -443,7 +443,7 @@ public final class LuaEngine {
         redis.rawset("set_repl", new VarArgFunction() {
             @Override
             public Varargs invoke(Varargs args) {
-                requireRun("redis.set_repl can only be called inside a script invocation");
+                ScriptRun r = requireRun("redis.set_repl can only be called inside a script invocation");
                 if (args.narg() != 1) {
                     throw new LuaError(LuaConversions.errorTable("redis.set_repl() requires two arguments.", false));
                 }
@@ -452,6 +452,7 @@ public final class LuaEngine {
                     throw new LuaError(LuaConversions.errorTable(
                             "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.", false));
                 }
+                r.replicationTargets = flags;
                 return LuaValue.NONE;
             }
         });

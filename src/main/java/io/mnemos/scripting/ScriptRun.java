@@ -32,6 +32,8 @@ final class ScriptRun {
     final boolean scriptOom;
     final long startNanos = System.nanoTime();
     int resp = 2;
+    /** redis.set_repl: where the writes of its redis.call calls propagate (REPL_ALL by default). */
+    volatile int replicationTargets = io.mnemos.persistence.CommandPropagation.TO_ALL;
     volatile boolean wrote;
     volatile boolean killed;
 
@@ -186,7 +188,8 @@ final class ScriptRun {
             wrote = true;
         }
         luaClient.reply().protocol(resp);
-        server.dispatcher().callFromScript(luaClient, caller, spec, argv);
+        server.propagation().callWithTargets(replicationTargets,
+                () -> server.dispatcher().callFromScript(luaClient, caller, spec, argv));
         byte[] reply = luaClient.reply().takeBytes();
         return reply.length == 0 ? LuaValue.FALSE : LuaConversions.toLua(reply);
     }

@@ -181,6 +181,38 @@ class ReplicationMasterTest {
         }
     }
 
+    /**
+     * redis.set_repl: the writes a script makes after REPL_NONE go nowhere, after REPL_AOF to the
+     * AOF only, after REPL_REPLICA to the replicas only (Redis's "selective replication" test).
+     */
+    @Test
+    void redisSetReplChoosesWhereAScriptsWritesGo() throws Exception {
+        assumeTrue(RealRedis.available(), "redis-server not on PATH");
+        try (RunningServer master = RunningServer.start("--dir", dir.toString(), "--appendonly", "yes");
+             RespConnection m = new RespConnection(master.host(), master.port());
+             RealRedis replica = RealRedis.start("--replicaof", "127.0.0.1", Integer.toString(master.port()));
+             RespConnection r = new RespConnection("127.0.0.1", replica.port())) {
+            awaitInSync(m, r);
+            m.call("EVAL", """
+                    redis.call('set', 'a', '1')
+                    redis.set_repl(redis.REPL_NONE)
+                    redis.call('set', 'b', '2')
+                    redis.set_repl(redis.REPL_AOF)
+                    redis.call('set', 'c', '3')
+                    redis.set_repl(redis.REPL_REPLICA)
+                    redis.call('set', 'd', '4')
+                    redis.set_repl(redis.REPL_ALL)
+                    redis.call('set', 'e', '5')
+                    """, "0");
+            m.call("SET", "after", "1");
+            awaitInSync(m, r);
+            String[] keys = {"MGET", "a", "b", "c", "d", "e", "after"};
+            assertEquals("*6\r\n$1\r\n1\r\n$-1\r\n$-1\r\n$1\r\n4\r\n$1\r\n5\r\n$1\r\n1\r\n", r.call(keys));
+            assertEquals("+OK\r\n", m.call("DEBUG", "LOADAOF"));
+            assertEquals("*6\r\n$1\r\n1\r\n$-1\r\n$1\r\n3\r\n$-1\r\n$1\r\n5\r\n$1\r\n1\r\n", m.call(keys));
+        }
+    }
+
     @Test
     void messagesPublishedOnTheMasterReachTheReplicasSubscribers() throws Exception {
         assumeTrue(RealRedis.available(), "redis-server not on PATH");
