@@ -71,7 +71,7 @@ final class CJson {
                 if (Double.isNaN(d) || Double.isInfinite(d)) {
                     throw new LuaError("Cannot serialise number: must not be NaN or Inf");
                 }
-                out.writeBytes(number14(d).getBytes(StandardCharsets.US_ASCII));
+                out.writeBytes(LuaConversions.number14(d).getBytes(StandardCharsets.US_ASCII));
             }
             case LuaValue.TSTRING -> string(LuaConversions.bytes(v), out);
             case LuaValue.TTABLE -> table((LuaTable) v, out, depth);
@@ -84,40 +84,6 @@ final class CJson {
             }
             default -> throw new LuaError("Cannot serialise " + v.typename() + ": type not supported");
         }
-    }
-
-    /** %.14g, as cjson's default encode_number_precision. */
-    static String number14(double d) {
-        if (d == Math.rint(d) && Math.abs(d) < 1e14) {
-            return Long.toString((long) d);
-        }
-        String s = String.format(java.util.Locale.ROOT, "%.14g", d);
-        // Java's %g never switches to fixed/exponent like C's and keeps trailing zeros: redo as C.
-        java.math.BigDecimal bd = new java.math.BigDecimal(d).round(new java.math.MathContext(14));
-        int exponent = bd.precision() - bd.scale() - 1;
-        if (exponent < -4 || exponent >= 14) {
-            String digits = bd.unscaledValue().abs().toString().replaceAll("0+$", "");
-            StringBuilder sb = new StringBuilder();
-            if (bd.signum() < 0) {
-                sb.append('-');
-            }
-            sb.append(digits.charAt(0));
-            if (digits.length() > 1) {
-                sb.append('.').append(digits, 1, digits.length());
-            }
-            sb.append('e').append(exponent < 0 ? '-' : '+');
-            int abs = Math.abs(exponent);
-            if (abs < 10) {
-                sb.append('0');
-            }
-            sb.append(abs);
-            return sb.toString();
-        }
-        s = bd.toPlainString();
-        if (s.contains(".")) {
-            s = s.replaceAll("0+$", "").replaceAll("\\.$", "");
-        }
-        return s;
     }
 
     private static void table(LuaTable t, ByteArrayOutputStream out, int depth) {
@@ -164,7 +130,7 @@ final class CJson {
             if (k.type() == LuaValue.TSTRING) {
                 string(LuaConversions.bytes(k), out);
             } else if (k.type() == LuaValue.TNUMBER) {
-                string(number14(k.todouble()).getBytes(StandardCharsets.US_ASCII), out);
+                string(LuaConversions.number14(k.todouble()).getBytes(StandardCharsets.US_ASCII), out);
             } else {
                 throw new LuaError("Cannot serialise " + k.typename() + ": table key must be a number or string");
             }

@@ -90,6 +90,7 @@ public final class LuaEngine {
         globals.rawset("bit", ReadOnlyTable.of(BitLib.create()));
         globals.rawset("cjson", ReadOnlyTable.of(CJson.create()));
         globals.rawset("cmsgpack", ReadOnlyTable.of(CMsgPack.create()));
+        globals.rawset("struct", ReadOnlyTable.of(StructLib.create()));
         globals.rawset("redis", redis);
         globals.rawset("_G", env);
         LuaValue basePcall = globals.rawget("pcall");

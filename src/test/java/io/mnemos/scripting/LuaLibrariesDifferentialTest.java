@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The Lua libraries Redis loads besides its own API, script by script against real Redis:
  * {@code bit} (LuaBitOp: rounding to 32 bits, tohex's digit counts, argument errors);
+ * {@code struct} (formats, alignment, sizes, limits and errors; {@code StructLibTest} has the rest);
  * {@code cmsgpack} (lua-cmsgpack 0.4.0) packing every type at each size boundary, unpacking every
  * format byte, truncated and malformed input, streams with unpack_one and unpack_limit, and Lua's
  * stack limit on values unpacked at once. (A map with several keys is left out: its bytes follow
@@ -133,6 +134,57 @@ class LuaLibrariesDifferentialTest {
     void bitComputesAndFailsAsRedis() throws Exception {
         try (DifferentialRun run = DifferentialRun.start()) {
             for (String script : BIT) {
+                run.send("EVAL", script, "0");
+            }
+        }
+    }
+
+    private static final String[] STRUCT = {
+        "return struct.pack('>I2', 258)",
+        "return struct.pack('<i4', -2)",
+        "return struct.pack('>l', 1234567890123)",
+        "return struct.pack('b', -1)",
+        "return struct.pack('B', 255)",
+        "return struct.pack('h', 300)",
+        "return struct.pack('f', 1.5)",
+        "return struct.pack('>d', 0.1)",
+        "return struct.pack('s', 'abc')",
+        "return struct.pack('c3', 'abcdef')",
+        "return struct.pack('c0', 'abcdef')",
+        "return struct.pack('!4 b i', 1, 2)",
+        "return struct.pack('x')",
+        "return struct.pack('>I3', 65536 + 2)",
+        "return {struct.unpack('>I2', string.char(1, 2))}",
+        "return {struct.unpack('<i4', string.char(254, 255, 255, 255))}",
+        "return {struct.unpack('s', 'abc\\0def')}",
+        "return {struct.unpack('c2 c1', 'abcdef')}",
+        "return {struct.unpack('b', 'abc', 2)}",
+        "return {struct.unpack('B', string.char(200))}",
+        "return struct.size('>I2 i d !8 b')",
+        "return struct.size('s')",
+        "return struct.pack('i33', 1)",
+        "return struct.pack('!3i', 1)",
+        "return struct.pack('y', 1)",
+        "return struct.unpack('>I4', 'ab')",
+        "return struct.unpack('z', 'abc')",
+        "return struct.pack('i')",
+        "return struct.pack()",
+        "return struct.unpack('b', 'a', 0)",
+        "return {struct.unpack('c0', 'abc')}",
+        "return {struct.unpack('bc0', string.char(2) .. 'abc')}",
+        "return struct.pack('d', 1/0)",
+        "return struct.pack('I8', 2^63)",
+        "return struct.pack('i8', -2^63)",
+        "return struct.pack('s', 12.5)",
+        "local t = {} for i = 1, 9000 do t[i] = 'b' end return #{struct.unpack(table.concat(t), string.rep('a', 9000))}",
+        "return struct.pack('>i', 2^31)",
+        "return struct.pack('<I', -1)"
+    };
+
+    @Test
+    void structPacksAndUnpacksAsRedis() throws Exception {
+        try (DifferentialRun run = DifferentialRun.start()) {
+            for (String script : STRUCT) {
                 run.send("EVAL", script, "0");
             }
         }
