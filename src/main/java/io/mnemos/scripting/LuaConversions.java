@@ -250,7 +250,7 @@ public final class LuaConversions {
     /**
      * lua_tostring of a number: "%.14g", as Lua 5.1 (and cjson, by default) write numbers.
      */
-    static String number14(double d) {
+    public static String number14(double d) {
         if (d == Math.rint(d) && Math.abs(d) < 1e14 && Double.doubleToRawLongBits(d) != Long.MIN_VALUE) {
             return Long.toString((long) d);
         }

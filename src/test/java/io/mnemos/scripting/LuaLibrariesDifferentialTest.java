@@ -5,6 +5,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Lua libraries Redis loads besides its own API, script by script against real Redis:
+ * numbers turned into text (tostring, "..", string functions: Lua 5.1's %.14g, -nan; redis.call's
+ * arguments: %.17g);
  * {@code bit} (LuaBitOp: rounding to 32 bits, tohex's digit counts, argument errors);
  * {@code struct} (formats, alignment, sizes, limits and errors; {@code StructLibTest} has the rest);
  * {@code cmsgpack} (lua-cmsgpack 0.4.0) packing every type at each size boundary, unpacking every
@@ -104,6 +106,48 @@ class LuaLibrariesDifferentialTest {
         "return cmsgpack.unpack(string.char(0xc0, 0xc0))",
         "return {cmsgpack.unpack(string.char(0xc0, 1))}"
     };
+
+    private static final String[] NUMBERS = {
+        "redis.call('set', 'k', 1/3) return redis.call('get', 'k')",
+        "redis.call('set', 'k', 1e300) return redis.call('get', 'k')",
+        "redis.call('set', 'k', 2^53) return redis.call('get', 'k')",
+        "return tostring(1/3)",
+        "return 'x' .. 1/3",
+        "return 'x' .. 2^63",
+        "return tostring(-1e-5)",
+        "return string.format('%s', 0.1)",
+        "return tostring(2^53)",
+        "return tostring(1e15)",
+        "return tostring(123456789012345678)",
+        "return tostring(-0.5)",
+        "return tostring(1/0)",
+        "return tostring(-1/0)",
+        "return tostring(0/0)",
+        "return string.len(1/3)",
+        "return #tostring(1e100)",
+        "return tonumber('1e5')",
+        "return ('%d'):format(3.7)",
+        "return string.rep(1/3, 2)",
+        "return table.concat({1/3, 2}, ',')",
+        "return (1/3) .. ''",
+        "return tostring(0.1 + 0.2)",
+        "return tostring(100 / 7) .. ' ' .. tostring(-100 / 7)",
+        "return tostring(1e-300) .. tostring(123.456e-7)",
+        "return tostring(5 % 0) .. tostring(-(0/0))",
+        "return tostring(math.huge - math.huge)",
+        "return tostring(2^31) .. ',' .. tostring(-2^31) .. ',' .. tostring(2^31 - 0.5)",
+        "return 99999999999999 .. ',' .. 100000000000000 .. ',' .. 1e14 + 0.5",
+        "local ok, e = pcall(error, 1/3) return tostring(e)"
+    };
+
+    @Test
+    void numbersBecomeTextAsLua51WritesThem() throws Exception {
+        try (DifferentialRun run = DifferentialRun.start()) {
+            for (String script : NUMBERS) {
+                run.send("EVAL", script, "0");
+            }
+        }
+    }
 
     private static final String[] BIT = {
         "return bit.tohex(1, 0)",
