@@ -8,9 +8,6 @@ import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
 
-import java.math.BigDecimal;
-import java.math.MathContext;
-import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -254,60 +251,25 @@ public final class LuaConversions {
         if (d == Math.rint(d) && Math.abs(d) < 1e14 && Double.doubleToRawLongBits(d) != Long.MIN_VALUE) {
             return Long.toString((long) d);
         }
-        return formatG(d, 14);
+        return RedisDoubles.general(d, 14, false);
     }
 
-    /**
-     * printf's "%.{precision}g" as glibc writes it (Lua 5.1 formats numbers with "%.14g"):
-     * "inf", "-inf", "nan" and "-nan" (by the sign bit), "-0" for negative zero.
-     */
-    static String formatG(double d, int precision) {
-        if (Double.isNaN(d)) {
-            return Double.doubleToRawLongBits(d) < 0 ? "-nan" : "nan";
+    /** (long) d as gcc compiles it for x86-64 (cvttsd2si): NaN and anything out of range give 0x8000000000000000. */
+    static long toLongX86(double d) {
+        if (Double.isNaN(d) || d >= 0x1p63 || d < -0x1p63) {
+            return Long.MIN_VALUE;
         }
-        if (Double.isInfinite(d)) {
-            return d > 0 ? "inf" : "-inf";
-        }
-        if (d == 0) {
-            return Double.doubleToRawLongBits(d) < 0 ? "-0" : "0";
-        }
-        BigDecimal bd = new BigDecimal(d).round(new MathContext(precision, RoundingMode.HALF_EVEN));
-        int exponent = bd.precision() - bd.scale() - 1;
-        StringBuilder sb = new StringBuilder();
-        if (bd.signum() < 0) {
-            sb.append('-');
-        }
-        if (exponent < -4 || exponent >= precision) {
-            String digits = bd.unscaledValue().abs().toString();
-            int last = digits.length();
-            while (last > 1 && digits.charAt(last - 1) == '0') {
-                last--;
-            }
-            sb.append(digits.charAt(0));
-            if (last > 1) {
-                sb.append('.').append(digits, 1, last);
-            }
-            sb.append('e').append(exponent < 0 ? '-' : '+');
-            int abs = Math.abs(exponent);
-            if (abs < 10) {
-                sb.append('0');
-            }
-            sb.append(abs);
-            return sb.toString();
-        }
-        String plain = bd.abs().toPlainString();
-        if (plain.indexOf('.') >= 0) {
-            int last = plain.length();
-            while (plain.charAt(last - 1) == '0') {
-                last--;
-            }
-            if (plain.charAt(last - 1) == '.') {
-                last--;
-            }
-            plain = plain.substring(0, last);
-        }
-        return sb.append(plain).toString();
+        return (long) d;
     }
+
+    /** (unsigned long) d on x86-64: below 2^63 (or NaN) as (long) d, else (long) (d - 2^63) with bit 63 flipped. */
+    static long toUnsignedLongX86(double d) {
+        if (!(d >= 0x1p63)) {
+            return toLongX86(d);
+        }
+        return toLongX86(d - 0x1p63) ^ Long.MIN_VALUE;
+    }
+
     static String latin1(LuaValue v) {
         return new String(bytes(v), StandardCharsets.ISO_8859_1);
     }

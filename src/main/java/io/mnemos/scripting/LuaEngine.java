@@ -87,6 +87,7 @@ public final class LuaEngine {
         globals.rawset("unpack", table.get("unpack"));
         globals.rawset("loadstring", globals.rawget("load"));
         table.set("getn", new OneArg(t -> LuaValue.valueOf(t.checktable().rawlen())));
+        globals.rawget("string").rawset("format", new LuaStringFormat());
         globals.rawset("bit", ReadOnlyTable.of(BitLib.create()));
         globals.rawset("cjson", ReadOnlyTable.of(CJson.create()));
         globals.rawset("cmsgpack", ReadOnlyTable.of(CMsgPack.create()));

@@ -47,8 +47,6 @@ final class StructLib {
     /** Lua 5.1's LUAI_MAXCSTACK: the most slots a C function may use (lua_checkstack). */
     private static final int LUAI_MAXCSTACK = 8000;
 
-    private static final double TWO_63 = 0x1p63;
-
     /** The options a format is read with (struct Header). */
     private static final class Header {
         int endian = NATIVE;
@@ -293,7 +291,7 @@ final class StructLib {
     }
 
     private static void putinteger(Buffer b, double n, int endian, int size) {
-        long value = n < 0 ? doubleToLong(n) : doubleToUnsignedLong(n);
+        long value = n < 0 ? LuaConversions.toLongX86(n) : LuaConversions.toUnsignedLongX86(n);
         byte[] buff = new byte[size];
         if (endian == LITTLE) {
             for (int i = 0; i < size; i++) {
@@ -379,7 +377,7 @@ final class StructLib {
                         if (previous == null) {
                             throw new LuaError("format 'c0' needs a previous size");
                         }
-                        size = doubleToUnsignedLong(previous); // size_t size = lua_tonumber(L, -1)
+                        size = LuaConversions.toUnsignedLongX86(previous); // size_t size = lua_tonumber(L, -1)
                         results.remove(results.size() - 1);
                         if (!fits(pos, size, ld)) {
                             throw argError(2, "unpack", "data string too short");
@@ -474,22 +472,6 @@ final class StructLib {
 
     // ---- number conversions as gcc compiles them for x86-64 ----------------------------------
 
-    /** (long) d, cvttsd2si: NaN and anything out of range give 0x8000000000000000. */
-    private static long doubleToLong(double d) {
-        if (Double.isNaN(d) || d >= TWO_63 || d < -TWO_63) {
-            return Long.MIN_VALUE;
-        }
-        return (long) d;
-    }
-
-    /** (unsigned long) d: below 2^63 (or NaN) as (long) d, else (long) (d - 2^63) with bit 63 flipped. */
-    private static long doubleToUnsignedLong(double d) {
-        if (!(d >= TWO_63)) {
-            return doubleToLong(d);
-        }
-        return doubleToLong(d - TWO_63) ^ Long.MIN_VALUE;
-    }
-
     /** (double) of an unsigned long, rounded to nearest. */
     private static double unsignedLongToDouble(long l) {
         if (l >= 0) {
@@ -572,7 +554,7 @@ final class StructLib {
         if (d == null) {
             throw typeError(args, narg, fname, "number", false);
         }
-        return doubleToLong(d);
+        return LuaConversions.toLongX86(d);
     }
 
     /** lua_tonumber when lua_isnumber: a number, or a string luaO_str2d accepts; else null. */

@@ -6,7 +6,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The Lua libraries Redis loads besides its own API, script by script against real Redis:
  * numbers turned into text (tostring, "..", string functions: Lua 5.1's %.14g, -nan; redis.call's
- * arguments: %.17g);
+ * arguments: %.17g); string.format (every conversion, flag, width and precision, glibc's rounding,
+ * Lua 5.1's %q and its errors);
  * {@code bit} (LuaBitOp: rounding to 32 bits, tohex's digit counts, argument errors);
  * {@code struct} (formats, alignment, sizes, limits and errors; {@code StructLibTest} has the rest);
  * {@code cmsgpack} (lua-cmsgpack 0.4.0) packing every type at each size boundary, unpacking every
@@ -130,6 +131,7 @@ class LuaLibrariesDifferentialTest {
         "return string.rep(1/3, 2)",
         "return table.concat({1/3, 2}, ',')",
         "return (1/3) .. ''",
+        "return string.format('%s|%d|%5.1f', 1/3, 42, 2.25)",
         "return tostring(0.1 + 0.2)",
         "return tostring(100 / 7) .. ' ' .. tostring(-100 / 7)",
         "return tostring(1e-300) .. tostring(123.456e-7)",
@@ -144,6 +146,60 @@ class LuaLibrariesDifferentialTest {
     void numbersBecomeTextAsLua51WritesThem() throws Exception {
         try (DifferentialRun run = DifferentialRun.start()) {
             for (String script : NUMBERS) {
+                run.send("EVAL", script, "0");
+            }
+        }
+    }
+
+    private static final String[] STRING_FORMAT = {
+        "return string.format('%5.1f|%.2f|%f|%.0f|%#.0f', 2.25, 1/3, 1.5, 2.5, 3)",
+        "return string.format('%.2f|%.2f|%.3f', 2.675, -0.005, 1e-10)",
+        "return string.format('%e|%E|%.0e|%#.0e|%.3e', 12345.678, 0.00012, 5, 5, 0)",
+        "return string.format('%g|%g|%g|%g|%g|%g', 100000, 1000000, 0.0001, 0.00001, 1/3, 1e100)",
+        "return string.format('%G|%#g|%#.3g|%.0g|%.20g', 1e-10, 1, 1, 123, 0.1)",
+        "return string.format('%10.3f|%-10.3f|%010.3f|%+.2f|% .2f|%+010.1f', 3.14159, 3.14159, -3.14159, 2, 2, -7.25)",
+        "return string.format('%f|%5f|%05f|%-6f|%+f|%E', 1/0, -1/0, 1/0, 0/0, 1/0, 0/0)",
+        "return string.format('%d|%5d|%-5d|%05d|%+d|% d|%.3d|%5.3d|%.0d', 42, 42, 42, -42, 42, 42, 7, -7, 0)",
+        "return string.format('%d|%d|%d|%i', 2^40, -2^40, 3.99, -3.99)",
+        "return string.format('%d|%d', 2^63, 0/0)",
+        "return string.format('%x|%X|%#x|%#X|%o|%#o|%#o|%u|%x', 255, 255, 255, 0, 8, 8, 0, -1, -1)",
+        "return string.format('%08.3x|%-8x|%#10x|%#010x', 10, 10, 255, 255)",
+        "return string.format('%c%c%c|%5c|%-5c|', 72, 105, 33, 65, 66)",
+        "return string.format('%s|%10s|%-10s|%.2s|%5.1s|%05s', 'abc', 'abc', 'abc', 'abc', 'abc', 'ab')",
+        "return string.format('%s|%s|%s', 1/3, 10, -0.5)",
+        "return string.format('%q', 'a\"b\\\\c\\nd\\re' .. string.char(0) .. 'f')",
+        "return string.format('%s', string.rep('x', 150)) == string.rep('x', 150)",
+        "return string.format('%.3s', 'ab' .. string.char(0) .. 'cd')",
+        "return #string.format('%s', 'ab' .. string.char(0) .. 'cd')",
+        "return #string.format('%s', string.rep('x', 99) .. string.char(0) .. 'cd')",
+        "return string.format('%5%')",
+        "return string.format('%y', 1)",
+        "return string.format('%d')",
+        "return string.format('%d', 'x')",
+        "return string.format('%d', '12')",
+        "return string.format('%s', {})",
+        "return string.format('%s')",
+        "return string.format('%------d', 1)",
+        "return string.format('%-----d|', 1)",
+        "return string.format('%123d', 1)",
+        "return string.format('%1.123f', 1)",
+        "return string.format('%99.99f', 1) == nil",
+        "return string.format(12.5)",
+        "return string.format()",
+        "return ('%d-%s'):format(5, 'x')",
+        "return string.format('%c', 0) .. '|' .. #string.format('%5c', 0) .. '|' .. #string.format('%-5c', 0)",
+        "return string.format('%5.2s|', 'abc')",
+        "return string.format('%.14g|%.17g|%.1g', 0.1, 0.1, 0.05)",
+        "return string.format('%g|%g', 1e15, 123456789)",
+        "return string.format('%i|%u', 1e19, 1e19)",
+        "return string.format('%x', 2^64)",
+        "return string.format('%.0f|%.0f|%.0f|%.0f', 0.5, 1.5, -0.5, -0.4)"
+    };
+
+    @Test
+    void stringFormatWritesAsLua51OnGlibc() throws Exception {
+        try (DifferentialRun run = DifferentialRun.start()) {
+            for (String script : STRING_FORMAT) {
                 run.send("EVAL", script, "0");
             }
         }

@@ -48,7 +48,7 @@ class StructLibTest {
             if (v.type() == LuaValue.TSTRING) {
                 sb.append("s:").append(hex(v.checkstring()));
             } else if (v.type() == LuaValue.TNUMBER) {
-                sb.append("n:").append(LuaConversions.formatG(v.todouble(), 17));
+                sb.append("n:").append(io.mnemos.protocol.RedisDoubles.general(v.todouble(), 17, false));
             } else {
                 sb.append(v.tojstring());
             }
