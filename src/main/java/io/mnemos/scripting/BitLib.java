@@ -12,18 +12,16 @@ final class BitLib {
     private BitLib() {
     }
 
-    private static int tobit(LuaValue v) {
-        double d = v.checkdouble();
-        return (int) (long) Math.rint(d % 4294967296.0);
-    }
-
-    /** barg: argument {@code n} of {@code function}, a number (or numeric string) to 32 bits. */
+    /**
+     * barg: argument {@code n} of {@code function}, a number (or numeric string) to 32 bits, rounded
+     * half to even and taken modulo 2^32 as LuaBitOp's 2^52+2^51 addition does.
+     */
     private static int bitArg(Varargs args, int n, String function) {
-        LuaValue v = args.arg(n);
-        if (v.tonumber().isnil()) {
+        Double d = LuaNumbers.toNumber(args.arg(n));
+        if (d == null) {
             throw LuaConversions.typeError(args, n, function, "number");
         }
-        return tobit(v);
+        return (int) (long) Math.rint(d % 4294967296.0);
     }
 
     private static LuaValue result(int v) {

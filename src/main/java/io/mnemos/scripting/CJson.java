@@ -71,7 +71,7 @@ final class CJson {
                 if (Double.isNaN(d) || Double.isInfinite(d)) {
                     throw new LuaError("Cannot serialise number: must not be NaN or Inf");
                 }
-                out.writeBytes(LuaConversions.number14(d).getBytes(StandardCharsets.US_ASCII));
+                out.writeBytes(LuaNumbers.number14(d).getBytes(StandardCharsets.US_ASCII));
             }
             case LuaValue.TSTRING -> string(LuaConversions.bytes(v), out);
             case LuaValue.TTABLE -> table((LuaTable) v, out, depth);
@@ -130,7 +130,7 @@ final class CJson {
             if (k.type() == LuaValue.TSTRING) {
                 string(LuaConversions.bytes(k), out);
             } else if (k.type() == LuaValue.TNUMBER) {
-                string(LuaConversions.number14(k.todouble()).getBytes(StandardCharsets.US_ASCII), out);
+                string(LuaNumbers.number14(k.todouble()).getBytes(StandardCharsets.US_ASCII), out);
             } else {
                 throw new LuaError("Cannot serialise " + k.typename() + ": table key must be a number or string");
             }

@@ -5,7 +5,6 @@ import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
-import org.luaj.vm2.lib.VarArgFunction;
 
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
@@ -33,33 +32,14 @@ final class CMsgPack {
 
     static LuaTable create() {
         LuaTable t = new LuaTable();
-        t.rawset("pack", new VarArgFunction() {
-            @Override
-            public Varargs invoke(Varargs args) {
-                return pack(args);
-            }
-        });
-        t.rawset("unpack", new VarArgFunction() {
-            @Override
-            public Varargs invoke(Varargs args) {
-                return unpack(args, "unpack", 0, 0, args.narg());
-            }
-        });
-        t.rawset("unpack_one", new VarArgFunction() {
-            @Override
-            public Varargs invoke(Varargs args) {
-                long offset = optInteger(args, 2, "unpack_one");
-                return unpack(args, "unpack_one", 1, offset, 1);
-            }
-        });
-        t.rawset("unpack_limit", new VarArgFunction() {
-            @Override
-            public Varargs invoke(Varargs args) {
-                long limit = checkInteger(args, 2, "unpack_limit");
-                long offset = optInteger(args, 3, "unpack_limit");
-                return unpack(args, "unpack_limit", limit, offset, 1);
-            }
-        });
+        t.rawset("pack", LuaConversions.function(CMsgPack::pack));
+        t.rawset("unpack", LuaConversions.function(args -> unpack(args, "unpack", 0, 0, args.narg())));
+        t.rawset("unpack_one", LuaConversions.function(args ->
+                unpack(args, "unpack_one", 1, optInteger(args, 2, "unpack_one"), 1)));
+        t.rawset("unpack_limit", LuaConversions.function(args -> {
+            long limit = checkInteger(args, 2, "unpack_limit");
+            return unpack(args, "unpack_limit", limit, optInteger(args, 3, "unpack_limit"), 1);
+        }));
         t.rawset("_NAME", "cmsgpack");
         t.rawset("_VERSION", "lua-cmsgpack 0.4.0");
         t.rawset("_COPYRIGHT", "Copyright (C) 2012, Salvatore Sanfilippo");
@@ -71,12 +51,11 @@ final class CMsgPack {
 
     /** luaL_checkinteger: a number or a numeric string, truncated. */
     private static long checkInteger(Varargs args, int n, String function) {
-        LuaValue v = args.arg(n);
-        LuaValue number = v.tonumber();
-        if (number.isnil()) {
+        Double number = LuaNumbers.toNumber(args.arg(n));
+        if (number == null) {
             throw LuaConversions.typeError(args, n, function, "number");
         }
-        return (long) number.todouble();
+        return LuaNumbers.toLongX86(number);
     }
 
     /** luaL_optinteger with 0 as the default. */

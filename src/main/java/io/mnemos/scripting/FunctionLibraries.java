@@ -351,7 +351,7 @@ public final class FunctionLibraries {
 
     /** lua_tostring: a number as Lua 5.1 writes it (%.14g). */
     private static String luaToString(LuaValue v) {
-        return v.type() == LuaValue.TNUMBER ? LuaConversions.number14(v.todouble()) : v.tojstring();
+        return v.type() == LuaValue.TNUMBER ? LuaNumbers.number14(v.todouble()) : v.tojstring();
     }
 
     private static int parseFlags(LuaTable t) {

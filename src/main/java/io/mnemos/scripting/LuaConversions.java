@@ -244,30 +244,14 @@ public final class LuaConversions {
                 + (args.narg() < n ? "no value" : args.arg(n).typename()) + ")");
     }
 
-    /**
-     * lua_tostring of a number: "%.14g", as Lua 5.1 (and cjson, by default) write numbers.
-     */
-    public static String number14(double d) {
-        if (d == Math.rint(d) && Math.abs(d) < 1e14 && Double.doubleToRawLongBits(d) != Long.MIN_VALUE) {
-            return Long.toString((long) d);
-        }
-        return RedisDoubles.general(d, 14, false);
-    }
-
-    /** (long) d as gcc compiles it for x86-64 (cvttsd2si): NaN and anything out of range give 0x8000000000000000. */
-    static long toLongX86(double d) {
-        if (Double.isNaN(d) || d >= 0x1p63 || d < -0x1p63) {
-            return Long.MIN_VALUE;
-        }
-        return (long) d;
-    }
-
-    /** (unsigned long) d on x86-64: below 2^63 (or NaN) as (long) d, else (long) (d - 2^63) with bit 63 flipped. */
-    static long toUnsignedLongX86(double d) {
-        if (!(d >= 0x1p63)) {
-            return toLongX86(d);
-        }
-        return toLongX86(d - 0x1p63) ^ Long.MIN_VALUE;
+    /** A library function of any arguments and results, as a lambda. */
+    static org.luaj.vm2.lib.VarArgFunction function(java.util.function.Function<Varargs, Varargs> body) {
+        return new org.luaj.vm2.lib.VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                return body.apply(args);
+            }
+        };
     }
 
     static String latin1(LuaValue v) {

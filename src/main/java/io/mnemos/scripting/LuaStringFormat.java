@@ -47,9 +47,9 @@ final class LuaStringFormat extends VarArgFunction {
             Spec spec = new Spec();
             i = spec.scan(format, i);
             switch (spec.conversion) {
-                case 'c' -> spec.pad(out, new byte[]{(byte) LuaConversions.toLongX86(numberArg(args, arg))}, 0, false);
-                case 'd', 'i' -> spec.integer(out, LuaConversions.toLongX86(numberArg(args, arg)), true);
-                case 'o', 'u', 'x', 'X' -> spec.integer(out, LuaConversions.toUnsignedLongX86(numberArg(args, arg)), false);
+                case 'c' -> spec.pad(out, new byte[]{(byte) LuaNumbers.toLongX86(numberArg(args, arg))}, 0, false);
+                case 'd', 'i' -> spec.integer(out, LuaNumbers.toLongX86(numberArg(args, arg)), true);
+                case 'o', 'u', 'x', 'X' -> spec.integer(out, LuaNumbers.toUnsignedLongX86(numberArg(args, arg)), false);
                 case 'e', 'E', 'f', 'g', 'G' -> spec.floating(out, numberArg(args, arg));
                 case 'q' -> quoted(out, stringArg(args, arg));
                 case 's' -> {
@@ -77,11 +77,11 @@ final class LuaStringFormat extends VarArgFunction {
 
     /** luaL_checknumber: a number, or a string Lua reads as one. */
     private static double numberArg(Varargs args, int n) {
-        LuaValue number = args.arg(n).tonumber();
-        if (number.isnil()) {
+        Double number = LuaNumbers.toNumber(args.arg(n));
+        if (number == null) {
             throw LuaConversions.typeError(args, n, "format", "number");
         }
-        return number.todouble();
+        return number;
     }
 
     /** addquoted of Lua 5.1: '"', '\\' and newline escaped, "\r" as \r, NUL as \000. */

@@ -5,7 +5,6 @@ import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
-import org.luaj.vm2.lib.VarArgFunction;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -118,43 +117,20 @@ final class StructLib {
 
     static LuaTable create() {
         LuaTable t = new LuaTable();
-        t.rawset("pack", new VarArgFunction() {
-            @Override
-            public Varargs invoke(Varargs args) {
-                return pack(args);
-            }
-        });
-        t.rawset("unpack", new VarArgFunction() {
-            @Override
-            public Varargs invoke(Varargs args) {
-                return unpack(args);
-            }
-        });
-        t.rawset("size", new VarArgFunction() {
-            @Override
-            public Varargs invoke(Varargs args) {
-                return size(args);
-            }
-        });
+        t.rawset("pack", LuaConversions.function(StructLib::pack));
+        t.rawset("unpack", LuaConversions.function(StructLib::unpack));
+        t.rawset("size", LuaConversions.function(StructLib::size));
         return t;
     }
 
     // ---- the format --------------------------------------------------------------------------
-
-    private static boolean isdigit(int c) {
-        return c >= '0' && c <= '9';
-    }
-
-    private static boolean isalnum(int c) {
-        return isdigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-    }
 
     private static boolean isp2(int x) {
         return x > 0 && (x & (x - 1)) == 0;
     }
 
     private static int getnum(Fmt fmt, int df) {
-        if (!isdigit(fmt.peek())) {
+        if (!LuaNumbers.isdigit(fmt.peek())) {
             return df;
         }
         int a = 0;
@@ -165,7 +141,7 @@ final class StructLib {
             }
             a = a * 10 + digit;
             fmt.pos++;
-        } while (isdigit(fmt.peek()));
+        } while (LuaNumbers.isdigit(fmt.peek()));
         return a;
     }
 
@@ -291,7 +267,7 @@ final class StructLib {
     }
 
     private static void putinteger(Buffer b, double n, int endian, int size) {
-        long value = n < 0 ? LuaConversions.toLongX86(n) : LuaConversions.toUnsignedLongX86(n);
+        long value = n < 0 ? LuaNumbers.toLongX86(n) : LuaNumbers.toUnsignedLongX86(n);
         byte[] buff = new byte[size];
         if (endian == LITTLE) {
             for (int i = 0; i < size; i++) {
@@ -373,11 +349,11 @@ final class StructLib {
                 }
                 case 'c' -> {
                     if (size == 0) {
-                        Double previous = results.isEmpty() ? null : toNumber(results.get(results.size() - 1));
+                        Double previous = results.isEmpty() ? null : LuaNumbers.toNumber(results.get(results.size() - 1));
                         if (previous == null) {
                             throw new LuaError("format 'c0' needs a previous size");
                         }
-                        size = LuaConversions.toUnsignedLongX86(previous); // size_t size = lua_tonumber(L, -1)
+                        size = LuaNumbers.toUnsignedLongX86(previous); // size_t size = lua_tonumber(L, -1)
                         results.remove(results.size() - 1);
                         if (!fits(pos, size, ld)) {
                             throw argError(2, "unpack", "data string too short");
@@ -462,7 +438,7 @@ final class StructLib {
             } else if (opt == 'c' && size == 0) {
                 throw argError(1, "size", "option 'c0' has no fixed size");
             }
-            if (!isalnum(opt)) {
+            if (!LuaNumbers.isalnum(opt)) {
                 controloptions(opt, fmt, h, "size");
             }
             pos += size;
@@ -531,14 +507,14 @@ final class StructLib {
             return v.checkstring();
         }
         if (v.type() == LuaValue.TNUMBER) {
-            return LuaString.valueOf(LuaConversions.number14(v.todouble()).getBytes(StandardCharsets.US_ASCII));
+            return LuaString.valueOf(LuaNumbers.number14(v.todouble()).getBytes(StandardCharsets.US_ASCII));
         }
         throw typeError(args, narg, fname, "string", packMark);
     }
 
     /** luaL_checknumber: a number, or a string Lua converts to one. */
     private static double checkNumber(Varargs args, int narg, String fname, boolean packMark) {
-        Double d = narg <= args.narg() ? toNumber(args.arg(narg)) : null;
+        Double d = narg <= args.narg() ? LuaNumbers.toNumber(args.arg(narg)) : null;
         if (d == null) {
             throw typeError(args, narg, fname, "number", packMark);
         }
@@ -550,206 +526,10 @@ final class StructLib {
         if (narg > args.narg() || args.arg(narg).isnil()) {
             return def;
         }
-        Double d = toNumber(args.arg(narg));
+        Double d = LuaNumbers.toNumber(args.arg(narg));
         if (d == null) {
             throw typeError(args, narg, fname, "number", false);
         }
-        return LuaConversions.toLongX86(d);
-    }
-
-    /** lua_tonumber when lua_isnumber: a number, or a string luaO_str2d accepts; else null. */
-    private static Double toNumber(LuaValue v) {
-        if (v.type() == LuaValue.TNUMBER) {
-            return v.todouble();
-        }
-        if (v.type() == LuaValue.TSTRING) {
-            LuaString s = v.checkstring();
-            return str2d(s.m_bytes, s.m_offset, s.m_length);
-        }
-        return null;
-    }
-
-    private static boolean isspace(int c) {
-        return c == ' ' || (c >= '\t' && c <= '\r');
-    }
-
-    private static int hexValue(int c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        int lower = c | 0x20;
-        if (lower >= 'a' && lower <= 'f') {
-            return lower - 'a' + 10;
-        }
-        return -1;
-    }
-
-    private static boolean matchesIgnoreCase(byte[] b, int p, int end, String word) {
-        if (end - p < word.length()) {
-            return false;
-        }
-        for (int i = 0; i < word.length(); i++) {
-            if ((b[p + i] | 0x20) != word.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * luaO_str2d: glibc's strtod on the string up to its first '\0', with only white space after
-     * the number. (Lua's fallback to strtoul for "0x..." can never succeed where strtod, which reads
-     * hexadecimal itself, stopped at the 'x'.)
-     */
-    static Double str2d(byte[] b, int off, int len) {
-        int end = off;
-        while (end < off + len && b[end] != 0) {
-            end++;
-        }
-        int p = off;
-        while (p < end && isspace(b[p])) {
-            p++;
-        }
-        boolean negative = false;
-        if (p < end && (b[p] == '+' || b[p] == '-')) {
-            negative = b[p] == '-';
-            p++;
-        }
-        double v;
-        int q;
-        if (matchesIgnoreCase(b, p, end, "inf")) {
-            q = p + 3;
-            if (matchesIgnoreCase(b, q, end, "inity")) {
-                q += 5;
-            }
-            v = Double.POSITIVE_INFINITY;
-        } else if (matchesIgnoreCase(b, p, end, "nan")) {
-            q = p + 3;
-            long bits = 0x7ff8000000000000L;
-            if (q < end && b[q] == '(') {
-                int c = q + 1;
-                while (c < end && (isalnum(b[c]) || b[c] == '_')) {
-                    c++;
-                }
-                if (c < end && b[c] == ')') {
-                    Long mant = strtoull0(b, q + 1, c);
-                    if (mant != null) {
-                        bits |= mant & 0x7ffffffffffffL;
-                    }
-                    q = c + 1;
-                }
-            }
-            v = Double.longBitsToDouble(bits);
-        } else if (p + 1 < end && b[p] == '0' && (b[p + 1] | 0x20) == 'x'
-                && (p + 2 < end && (hexValue(b[p + 2]) >= 0
-                        || (b[p + 2] == '.' && p + 3 < end && hexValue(b[p + 3]) >= 0)))) {
-            StringBuilder mantissa = new StringBuilder("0x");
-            q = p + 2;
-            while (q < end && hexValue(b[q]) >= 0) {
-                mantissa.append((char) b[q++]);
-            }
-            if (q < end && b[q] == '.') {
-                mantissa.append('.');
-                q++;
-                while (q < end && hexValue(b[q]) >= 0) {
-                    mantissa.append((char) b[q++]);
-                }
-            }
-            long exponent = 0;
-            if (q < end && (b[q] | 0x20) == 'p') {
-                int e = q + 1;
-                boolean expNegative = false;
-                if (e < end && (b[e] == '+' || b[e] == '-')) {
-                    expNegative = b[e] == '-';
-                    e++;
-                }
-                if (e < end && isdigit(b[e])) {
-                    while (e < end && isdigit(b[e])) {
-                        exponent = Math.min(exponent * 10 + (b[e] - '0'), 1_000_000_000L);
-                        e++;
-                    }
-                    if (expNegative) {
-                        exponent = -exponent;
-                    }
-                    q = e;
-                }
-            }
-            v = Double.parseDouble(mantissa.append('p').append(exponent).toString());
-        } else {
-            StringBuilder text = new StringBuilder();
-            q = p;
-            int digits = 0;
-            while (q < end && isdigit(b[q])) {
-                text.append((char) b[q++]);
-                digits++;
-            }
-            if (q < end && b[q] == '.') {
-                text.append('.');
-                q++;
-                while (q < end && isdigit(b[q])) {
-                    text.append((char) b[q++]);
-                    digits++;
-                }
-            }
-            if (digits == 0) {
-                return null; // no conversion
-            }
-            if (q < end && (b[q] | 0x20) == 'e') {
-                int e = q + 1;
-                boolean expNegative = false;
-                if (e < end && (b[e] == '+' || b[e] == '-')) {
-                    expNegative = b[e] == '-';
-                    e++;
-                }
-                if (e < end && isdigit(b[e])) {
-                    long exponent = 0;
-                    while (e < end && isdigit(b[e])) {
-                        exponent = Math.min(exponent * 10 + (b[e] - '0'), 1_000_000_000L);
-                        e++;
-                    }
-                    text.append('e').append(expNegative ? -exponent : exponent);
-                    q = e;
-                }
-            }
-            v = Double.parseDouble(text.toString());
-        }
-        if (negative) {
-            v = -v;
-        }
-        while (q < end && isspace(b[q])) {
-            q++;
-        }
-        return q == end ? v : null;
-    }
-
-    /** strtoull(s, &end, 0) over all of [from, to): the value, or null when it stops short. */
-    private static Long strtoull0(byte[] b, int from, int to) {
-        int p = from;
-        int base = 10;
-        if (p < to && b[p] == '0') {
-            if (p + 1 < to && (b[p + 1] | 0x20) == 'x' && p + 2 < to && hexValue(b[p + 2]) >= 0) {
-                base = 16;
-                p += 2;
-            } else {
-                base = 8;
-            }
-        }
-        if (p == to) {
-            return 0L; // "nan()": nothing to convert, and nothing left over
-        }
-        long value = 0;
-        boolean overflow = false;
-        for (; p < to; p++) {
-            int d = hexValue(b[p]);
-            if (d < 0 || d >= base) {
-                return null;
-            }
-            long next = value * base + d;
-            if (Long.compareUnsigned(value, Long.divideUnsigned(-1L - d, base)) > 0) {
-                overflow = true;
-            }
-            value = next;
-        }
-        return overflow ? -1L : value;
+        return LuaNumbers.toLongX86(d);
     }
 }

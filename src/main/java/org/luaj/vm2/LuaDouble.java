@@ -230,7 +230,7 @@ public class LuaDouble extends LuaNumber {
 	public int strcmp( LuaString rhs )      { typerror("attempt to compare number with string"); return 0; }
 			
 	public String tojstring() {
-		return io.mnemos.scripting.LuaConversions.number14(v);
+		return io.mnemos.scripting.LuaNumbers.number14(v);
 	}
 	
 	public LuaString strvalue() {
