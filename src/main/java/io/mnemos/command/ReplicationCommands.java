@@ -1,6 +1,5 @@
 package io.mnemos.command;
 
-import io.mnemos.persistence.RdbFile;
 import io.mnemos.persistence.RdbPersistence;
 import io.mnemos.protocol.InlineSplitter;
 import io.mnemos.replication.ReplicationMaster;

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Semaphore;
 import java.util.function.BiConsumer;
-import java.util.function.Consumer;
 
 /**
  * RDB persistence of one server: SAVE, BGSAVE (fork-less, see {@link SnapshotJob}), save

@@ -7,9 +7,9 @@ import io.netty.channel.Channel;
 import io.netty.util.NetUtil;
 
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.channels.FileChannel;
 import java.util.function.Consumer;
-import java.net.SocketAddress;
 
 /**
  * The state of one client connection, the {@code client *c} every command handler receives: the
