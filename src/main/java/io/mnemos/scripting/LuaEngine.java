@@ -82,11 +82,7 @@ public final class LuaEngine {
                 "bit32", "os", "io", "luajava", "debug"}) {
             globals.rawset(name, LuaValue.NIL);
         }
-        globals.rawset("_VERSION", LuaValue.valueOf("Lua 5.1"));
-        LuaValue table = globals.rawget("table");
-        globals.rawset("unpack", table.get("unpack"));
-        globals.rawset("loadstring", globals.rawget("load"));
-        table.set("getn", new OneArg(t -> LuaValue.valueOf(t.checktable().rawlen())));
+        Lua51Compat.install(globals);
         globals.rawget("string").rawset("format", new LuaStringFormat());
         globals.rawset("bit", ReadOnlyTable.of(BitLib.create()));
         globals.rawset("cjson", ReadOnlyTable.of(CJson.create()));
