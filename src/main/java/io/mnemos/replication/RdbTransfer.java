@@ -5,19 +5,22 @@ import io.netty.buffer.ByteBuf;
 
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 
 /**
  * The RDB of a full sync as it arrives (readSyncBulkPayload): after a {@code $<length>} header that
  * many bytes, after a diskless {@code $EOF:<40-byte mark>} header the bytes up to the mark. A
  * disk-based load writes it to a temporary file as it comes, as a Redis replica does, so its size is
- * bounded by the disk only; the diskless loads hold it in memory. What follows it in the same read
- * is the command stream, left to the caller.
+ * bounded by the disk only; the diskless loads hold it in memory (in chunks). What follows it in
+ * the same read is the command stream, left to the caller.
  */
 final class RdbTransfer implements AutoCloseable {
     static final int EOF_MARK_SIZE = 40;
@@ -51,7 +54,7 @@ final class RdbTransfer implements AutoCloseable {
             this.memory = null;
             this.out = new BufferedOutputStream(file.stream(), FILE_BUFFER);
         } else {
-            this.memory = new Received((int) Math.min(Math.max(size, 1 << 16), Integer.MAX_VALUE - 16));
+            this.memory = new Received(size);
             this.out = memory;
         }
         this.complete = eofMark == null && size == 0;
@@ -174,13 +177,48 @@ final class RdbTransfer implements AutoCloseable {
     }
 
     /** The growable array the diskless loads receive into, read back without a copy. */
-    private static final class Received extends ByteArrayOutputStream {
-        Received(int capacity) {
-            super(capacity);
+    /**
+     * The RDB of a diskless load, in chunks of up to {@value #CHUNK} bytes: no 2 GB ceiling as one
+     * array has, and no copy of everything received each time a single array would double.
+     */
+    private static final class Received extends OutputStream {
+        private static final int CHUNK = 1 << 20;
+        private final List<byte[]> chunks = new ArrayList<>();
+        private byte[] current;
+        private int used;
+
+        Received(long expected) {
+            current = new byte[(int) Math.min(Math.max(expected, 1 << 16), CHUNK)];
+        }
+
+        @Override
+        public void write(int b) {
+            write(new byte[]{(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            while (len > 0) {
+                if (used == current.length) {
+                    chunks.add(current);
+                    current = new byte[CHUNK];
+                    used = 0;
+                }
+                int n = Math.min(len, current.length - used);
+                System.arraycopy(b, off, current, used, n);
+                used += n;
+                off += n;
+                len -= n;
+            }
         }
 
         InputStream input() {
-            return new ByteArrayInputStream(buf, 0, count);
+            List<InputStream> parts = new ArrayList<>(chunks.size() + 1);
+            for (byte[] chunk : chunks) {
+                parts.add(new ByteArrayInputStream(chunk));
+            }
+            parts.add(new ByteArrayInputStream(current, 0, used));
+            return new SequenceInputStream(Collections.enumeration(parts));
         }
     }
 }

@@ -46,6 +46,29 @@ class RdbTransferTest {
     }
 
     @Test
+    void anRdbHeldInMemoryMayBeLongerThanOneChunkAndArriveInAnyPieces() throws Exception {
+        byte[] rdb = new byte[3 * (1 << 20) + 12345];
+        new Random(7).nextBytes(rdb);
+        for (String header : new String[]{"$" + rdb.length, "$EOF:" + MARK}) {
+            RdbTransfer t = RdbTransfer.announcedBy(header);
+            Random pieces = new Random(11);
+            boolean complete = false;
+            for (int at = 0; at < rdb.length; ) {
+                int n = Math.min(rdb.length - at, 1 + pieces.nextInt(300_000));
+                complete = t.receive(Unpooled.wrappedBuffer(rdb, at, n));
+                at += n;
+            }
+            if (t.eofMarked()) {
+                assertFalse(complete);
+                assertTrue(t.receive(bytes(MARK)));
+            } else {
+                assertTrue(complete);
+            }
+            assertArrayEquals(rdb, t.payload().readAllBytes(), header);
+        }
+    }
+
+    @Test
     void anEofMarkEndsTheRdbEvenWhenSplitBetweenReads() throws Exception {
         RdbTransfer t = RdbTransfer.announcedBy("$EOF:" + MARK);
         assertTrue(t.eofMarked());
