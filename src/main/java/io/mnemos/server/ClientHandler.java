@@ -49,6 +49,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
     private final HeldRequests held = new HeldRequests();
     /** Replies wait for the end of the event-loop iteration (see Server.queueReplies). */
     private boolean repliesQueued;
+    /** A file (a replica's RDB) is on its way: a close waits for it. */
+    private boolean sendingFile;
 
     ClientHandler(Server server) {
         this.server = server;
@@ -289,9 +291,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         ReplyWriter reply = client.reply();
         int pending = reply.pendingBytes();
         if (pending == 0) {
-            if (client.closing()) {
-                // After whatever is still queued (a file being sent).
-                ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            if (client.closing() && sendingFile) {
+                ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE); // after the file
+            } else if (client.closing()) {
+                ctx.close();
             }
             return;
         }
@@ -337,7 +340,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
                 return;
             }
         }
+        sendingFile = true;
         ctx.writeAndFlush(message).addListener(sent -> {
+            sendingFile = false;
             client.fileBytesQueued(0);
             whenSent.accept(sent.cause());
         });
