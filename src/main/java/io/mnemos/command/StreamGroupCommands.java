@@ -311,6 +311,12 @@ public final class StreamGroupCommands implements CommandFamily {
         if (cur.next() == null) {
             return false;
         }
+        replyEntry(reply, cur, id);
+        return true;
+    }
+
+    /** The entry {@code cur} stands on (its {@link StreamValue.Cursor#next} returned {@code id}). */
+    private static void replyEntry(ReplyWriter reply, StreamValue.Cursor cur, StreamId id) {
         reply.arrayHeader(2);
         reply.bulk(id.toBytes());
         reply.arrayHeader(cur.fieldCount() * 2);
@@ -319,7 +325,6 @@ public final class StreamGroupCommands implements CommandFamily {
             reply.bulk(cur.field());
             reply.bulk(cur.value());
         }
-        return true;
     }
 
     // ---------------------------------------------------------------- XGROUP
@@ -910,15 +915,17 @@ public final class StreamGroupCommands implements CommandFamily {
         if (!full) {
             reply.bulk("groups");
             reply.integer(s.groups().size());
-            reply.bulk("first-entry");
-            StreamId first = s.cursor(null, null, false).next();
-            if (first == null || !replyEntry(reply, s, first)) {
-                reply.nullBulk();
-            }
-            reply.bulk("last-entry");
-            StreamId last = s.cursor(null, null, true).next();
-            if (last == null || !replyEntry(reply, s, last)) {
-                reply.nullBulk();
+            // Each edge entry is written from the cursor that found it: the last one from a reverse
+            // cursor, which reaches it from the end of its node, as Redis's streamIterator does.
+            for (boolean rev : new boolean[]{false, true}) {
+                reply.bulk(rev ? "last-entry" : "first-entry");
+                StreamValue.Cursor edge = s.cursor(null, null, rev);
+                StreamId id = edge.next();
+                if (id == null) {
+                    reply.nullBulk();
+                } else {
+                    replyEntry(reply, edge, id);
+                }
             }
             return;
         }
