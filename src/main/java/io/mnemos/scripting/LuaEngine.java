@@ -83,6 +83,9 @@ public final class LuaEngine {
             globals.rawset(name, LuaValue.NIL);
         }
         Lua51Compat.install(globals);
+        LuaValue math = globals.rawget("math");
+        math.rawset("random", LuaConversions.function(scripting.random()::random));
+        math.rawset("randomseed", LuaConversions.function(scripting.random()::randomseed));
         globals.rawget("string").rawset("format", new LuaStringFormat());
         globals.rawset("bit", ReadOnlyTable.of(BitLib.create()));
         globals.rawset("cjson", ReadOnlyTable.of(CJson.create()));

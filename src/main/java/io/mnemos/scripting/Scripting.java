@@ -58,6 +58,8 @@ public final class Scripting {
     static final long BASE_VM_MEMORY = 31744;
 
     private final Server server;
+    /** math.random's generator, one per server as Redis's is one per process. */
+    private final RedisRand48 random = new RedisRand48();
     private LuaEngine evalEngine;
     private final Map<String, CachedScript> scripts = new LinkedHashMap<>();
     private long scriptsBytes;
@@ -76,6 +78,10 @@ public final class Scripting {
     public Scripting(Server server) {
         this.server = server;
         this.functions = new FunctionLibraries(this);
+    }
+
+    RedisRand48 random() {
+        return random;
     }
 
     public Server server() {

@@ -219,6 +219,43 @@ class LuaLibrariesDifferentialTest {
         sameRepliesAsRedis(BASE_LIBRARY);
     }
 
+    private static final String[] RANDOM = {
+        "return {tostring(math.random()), tostring(math.random()), math.random(1000000)}",
+        "return {math.random(10), math.random(5, 7), math.random(-3, 3)}",
+        "return math.random(0)",
+        "return math.random(5, 1)",
+        "return math.random(1, 2, 3)",
+        "return math.random('x')",
+        "return math.random('12')",
+        "return math.random(1.9)",
+        "return math.random(-2147483648, 2147483647)",
+        "math.randomseed(42) return {math.random(1000), math.random(5, 10)}",
+        "math.randomseed(-1) return math.random(1000)",
+        "math.randomseed(2^40) return math.random(1000)",
+        "return math.randomseed()",
+        "return math.randomseed('x')",
+        "return math.random(1000)"
+    };
+
+    /**
+     * math.random is Redis's lrand48 port, from lrand48's default seed: fresh servers draw the same
+     * numbers, EVAL and FCALL share the generator, and SCRIPT FLUSH does not reset it.
+     */
+    @Test
+    void mathRandomDrawsRedissNumbers() throws Exception {
+        try (DifferentialRun run = DifferentialRun.start()) {
+            for (String script : RANDOM) {
+                run.send("EVAL", script, "0");
+            }
+            run.send("SCRIPT", "FLUSH");
+            run.send("EVAL", "return math.random(1000000)", "0");
+            run.send("FUNCTION", "LOAD", "#!lua name=rnd\nredis.register_function('rnd', function() return math.random(1000000) end)");
+            run.send("FCALL", "rnd", "0");
+            run.send("FUNCTION", "FLUSH");
+            run.send("EVAL", "return math.random(1000000)", "0");
+        }
+    }
+
     private static final String[] NUMBERS = {
         "redis.call('set', 'k', 1/3) return redis.call('get', 'k')",
         "redis.call('set', 'k', 1e300) return redis.call('get', 'k')",
