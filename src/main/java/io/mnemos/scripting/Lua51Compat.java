@@ -10,10 +10,31 @@ import org.luaj.vm2.Varargs;
  * What Redis's Lua 5.1 has and LuaJ's 5.2 libraries lack, or the other way round: {@code unpack},
  * {@code loadstring}, {@code gcinfo}, {@code table.getn/maxn/setn/foreach/foreachi},
  * {@code math.log10} and {@code math.mod}, {@code string.gfind}, and 5.1's
- * {@code coroutine.running} (nil on the main thread); no {@code table.pack} or {@code table.unpack}.
+ * {@code coroutine.running} (nil on the main thread); no {@code table.pack} or {@code table.unpack},
+ * and no {@code goto} keyword.
  */
 final class Lua51Compat {
+    static {
+        forgetGotoKeyword();
+    }
+
     private Lua51Compat() {
+    }
+
+    /**
+     * goto is a keyword from Lua 5.2 on: in Redis's 5.1 it is a name like any other ({@code t.goto},
+     * {@code local goto}). LuaJ's lexer takes its reserved words from one static table, shared by
+     * every compiler in the JVM, so the word leaves it once (a {@code goto x} statement then fails to
+     * compile, as in 5.1).
+     */
+    private static void forgetGotoKeyword() {
+        try {
+            java.lang.reflect.Field reserved = org.luaj.vm2.compiler.LexState.class.getDeclaredField("RESERVED");
+            reserved.setAccessible(true);
+            ((java.util.Map<?, ?>) reserved.get(null)).remove(LuaValue.valueOf("goto"));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException("LuaJ's lexer is not the one Mnemos was built with", e);
+        }
     }
 
     static void install(Globals globals) {
