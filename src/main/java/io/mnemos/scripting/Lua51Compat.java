@@ -56,6 +56,29 @@ final class Lua51Compat {
         }));
         table.set("foreach", LuaConversions.function(Lua51Compat::foreach));
         table.set("foreachi", LuaConversions.function(Lua51Compat::foreachi));
+        LuaValue xpcall = globals.rawget("xpcall");
+        // 5.1's xpcall(f, err) calls f without arguments; 5.2's passes the ones after err.
+        globals.rawset("xpcall", LuaConversions.function(args -> xpcall.invoke(args.arg1(), args.arg(2))));
+        LuaValue load = globals.rawget("load");
+        globals.rawset("load", LuaConversions.function(args -> {
+            if (!args.arg1().isfunction()) {
+                throw LuaConversions.typeError(args, 1, "load", "function"); // 5.1: loadstring takes text
+            }
+            return load.invoke(args);
+        }));
+        LuaValue next = globals.rawget("next");
+        globals.rawset("next", LuaConversions.function(args -> {
+            try {
+                return next.invoke(args);
+            } catch (LuaError e) {
+                // Raised inside the C function in 5.1: no script position in front.
+                throw new PositionlessError("invalid key to 'next'");
+            }
+        }));
+        globals.rawset("tonumber", LuaConversions.function(Lua51Compat::tonumber));
+        table.set("insert", LuaConversions.function(Lua51Compat::insert));
+        table.set("concat", LuaConversions.function(Lua51Compat::concat));
+        globals.rawget("string").rawset("rep", LuaConversions.function(Lua51Compat::rep));
         LuaValue math = globals.rawget("math");
         math.set("log10", LuaConversions.function(args -> LuaValue.valueOf(Math.log10(checkNumber(args, 1, "log10")))));
         math.set("mod", math.get("fmod"));
@@ -67,6 +90,93 @@ final class Lua51Compat {
             Varargs r = running.invoke(LuaValue.NONE);
             return r.arg(2).toboolean() ? LuaValue.NIL : r.arg1();
         }));
+    }
+
+    /** luaB_tonumber: base 10 as lua_isnumber reads numbers (strtod), other bases by strtoul. */
+    private static Varargs tonumber(Varargs args) {
+        int base = args.arg(2).isnil() ? 10 : (int) LuaNumbers.toLongX86(checkNumber(args, 2, "tonumber"));
+        if (base == 10) {
+            if (args.narg() < 1) {
+                throw new LuaError("bad argument #1 to 'tonumber' (value expected)");
+            }
+            Double d = LuaNumbers.toNumber(args.arg1());
+            return d == null ? LuaValue.NIL : LuaValue.valueOf(d);
+        }
+        if (!args.arg1().isstring()) {
+            throw LuaConversions.typeError(args, 1, "tonumber", "string");
+        }
+        if (base < 2 || base > 36) {
+            throw new LuaError("bad argument #2 to 'tonumber' (base out of range)");
+        }
+        Long n = LuaNumbers.strtoul(LuaConversions.bytes(args.arg1().checkstring()), base);
+        return n == null ? LuaValue.NIL : LuaValue.valueOf(LuaNumbers.unsignedToDouble(n));
+    }
+
+    /** tinsert: (t, v) appends, (t, pos, v) moves t[pos..] up (growing the array past its end). */
+    private static Varargs insert(Varargs args) {
+        LuaTable t = checkTable(args, 1, "insert");
+        int e = t.rawlen() + 1;
+        int pos;
+        switch (args.narg()) {
+            case 2 -> pos = e;
+            case 3 -> {
+                pos = (int) LuaNumbers.toLongX86(checkNumber(args, 2, "insert"));
+                if (pos > e) {
+                    e = pos;
+                }
+                for (int i = e; i > pos; i--) {
+                    t.rawset(i, t.rawget(i - 1));
+                }
+            }
+            default -> throw new LuaError("wrong number of arguments to 'insert'");
+        }
+        t.rawset(pos, args.arg(args.narg()));
+        return LuaValue.NONE;
+    }
+
+    /** tconcat: t[i..j] (numbers as text) with sep between them. */
+    private static Varargs concat(Varargs args) {
+        LuaTable t = checkTable(args, 1, "concat");
+        byte[] sep = args.arg(2).isnil() ? new byte[0] : checkString(args, 2, "concat");
+        int i = args.arg(3).isnil() ? 1 : (int) LuaNumbers.toLongX86(checkNumber(args, 3, "concat"));
+        int last = args.arg(4).isnil() ? t.rawlen() : (int) LuaNumbers.toLongX86(checkNumber(args, 4, "concat"));
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (; i <= last; i++) {
+            LuaValue v = t.rawget(i);
+            if (!v.isstring()) {
+                throw new LuaError("invalid value (" + v.typename() + ") at index " + i + " in table for 'concat'");
+            }
+            out.writeBytes(LuaConversions.bytes(v.checkstring()));
+            if (i != last) {
+                out.writeBytes(sep);
+            }
+        }
+        return org.luaj.vm2.LuaString.valueOf(out.toByteArray());
+    }
+
+    /** str_rep: n copies (none for n of 0 or less); 5.1 has no separator. */
+    private static Varargs rep(Varargs args) {
+        byte[] s = checkString(args, 1, "rep");
+        long n = LuaNumbers.toLongX86(checkNumber(args, 2, "rep"));
+        if (n <= 0 || s.length == 0) {
+            return org.luaj.vm2.LuaString.valueOf(new byte[0]);
+        }
+        if (s.length * n > Integer.MAX_VALUE - 16) {
+            throw new LuaError("not enough memory");
+        }
+        byte[] out = new byte[(int) (s.length * n)];
+        for (int k = 0; k < n; k++) {
+            System.arraycopy(s, 0, out, k * s.length, s.length);
+        }
+        return org.luaj.vm2.LuaString.valueOf(out);
+    }
+
+    /** luaL_checklstring: a string, or a number as Lua writes it. */
+    private static byte[] checkString(Varargs args, int n, String function) {
+        if (!args.arg(n).isstring()) {
+            throw LuaConversions.typeError(args, n, function, "string");
+        }
+        return LuaConversions.bytes(args.arg(n).checkstring());
     }
 
     private static LuaTable checkTable(Varargs args, int n, String function) {

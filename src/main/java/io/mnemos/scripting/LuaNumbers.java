@@ -239,4 +239,58 @@ public final class LuaNumbers {
         value[0] = negative ? -exponent : exponent;
         return e;
     }
+
+    /**
+     * strtoul(s, &end, base) with nothing but white space after the digits (luaB_tonumber's check):
+     * leading white space, a sign (a minus negates in unsigned arithmetic), "0x" for base 16, and
+     * ULONG_MAX on overflow; null without a digit or with anything else after them.
+     */
+    static Long strtoul(byte[] s, int base) {
+        int end = 0;
+        while (end < s.length && s[end] != 0) {
+            end++;
+        }
+        int p = 0;
+        while (p < end && isspace(s[p])) {
+            p++;
+        }
+        boolean negative = false;
+        if (p < end && (s[p] == '+' || s[p] == '-')) {
+            negative = s[p] == '-';
+            p++;
+        }
+        if (base == 16 && p + 1 < end && s[p] == '0' && (s[p + 1] | 0x20) == 'x'
+                && p + 2 < end && digitIn(s[p + 2], base)) {
+            p += 2;
+        }
+        int start = p;
+        long value = 0;
+        boolean overflow = false;
+        for (; p < end && digitIn(s[p], base); p++) {
+            int d = Character.digit(s[p], base);
+            if (Long.compareUnsigned(value, Long.divideUnsigned(-1L - d, base)) > 0) {
+                overflow = true;
+            }
+            value = value * base + d;
+        }
+        if (p == start) {
+            return null;
+        }
+        while (p < end && isspace(s[p])) {
+            p++;
+        }
+        if (p != end) {
+            return null; // trailing characters (C stops reading at a NUL)
+        }
+        return overflow ? -1L : negative ? -value : value;
+    }
+
+    private static boolean digitIn(byte c, int base) {
+        return Character.digit(c, base) >= 0 && c < 128;
+    }
+
+    /** (lua_Number) of an unsigned long. */
+    static double unsignedToDouble(long n) {
+        return n >= 0 ? (double) n : (double) ((n >>> 1) | (n & 1)) * 2.0;
+    }
 }

@@ -402,7 +402,7 @@ final class StructLib {
             }
         }
         if (!issigned) {
-            return unsignedLongToDouble(l);
+            return LuaNumbers.unsignedToDouble(l);
         }
         // The shift count is taken mod 64, as x86-64's shl does for sizes other than 1..8.
         long mask = ~0L << (size * 8 - 1);
@@ -447,14 +447,6 @@ final class StructLib {
     }
 
     // ---- number conversions as gcc compiles them for x86-64 ----------------------------------
-
-    /** (double) of an unsigned long, rounded to nearest. */
-    private static double unsignedLongToDouble(long l) {
-        if (l >= 0) {
-            return (double) l;
-        }
-        return (double) ((l >>> 1) | (l & 1)) * 2.0;
-    }
 
     /** (float) d (cvtsd2ss): a NaN keeps its sign and the top of its payload, and becomes quiet. */
     private static int doubleToFloatBits(double d) {
