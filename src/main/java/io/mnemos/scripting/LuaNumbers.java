@@ -93,19 +93,10 @@ public final class LuaNumbers {
      * hexadecimal itself, stopped at the 'x'.)
      */
     static Double str2d(byte[] b, int off, int len) {
-        int end = off;
-        while (end < off + len && b[end] != 0) {
-            end++;
-        }
-        int p = off;
-        while (p < end && isspace(b[p])) {
-            p++;
-        }
-        boolean negative = false;
-        if (p < end && (b[p] == '+' || b[p] == '-')) {
-            negative = b[p] == '-';
-            p++;
-        }
+        Start start = Start.of(b, off, len);
+        int end = start.end();
+        int p = start.at();
+        boolean negative = start.negative();
         double v;
         int q;
         if (matchesIgnoreCase(b, p, end, "inf")) {
@@ -246,19 +237,10 @@ public final class LuaNumbers {
      * ULONG_MAX on overflow; null without a digit or with anything else after them.
      */
     static Long strtoul(byte[] s, int base) {
-        int end = 0;
-        while (end < s.length && s[end] != 0) {
-            end++;
-        }
-        int p = 0;
-        while (p < end && isspace(s[p])) {
-            p++;
-        }
-        boolean negative = false;
-        if (p < end && (s[p] == '+' || s[p] == '-')) {
-            negative = s[p] == '-';
-            p++;
-        }
+        Start begin = Start.of(s, 0, s.length);
+        int end = begin.end();
+        int p = begin.at();
+        boolean negative = begin.negative();
         if (base == 16 && p + 1 < end && s[p] == '0' && (s[p + 1] | 0x20) == 'x'
                 && p + 2 < end && digitIn(s[p + 2], base)) {
             p += 2;
@@ -292,5 +274,27 @@ public final class LuaNumbers {
     /** (lua_Number) of an unsigned long. */
     static double unsignedToDouble(long n) {
         return n >= 0 ? (double) n : (double) ((n >>> 1) | (n & 1)) * 2.0;
+    }
+
+    /**
+     * Where C's strtod and strtoul start reading [off, off+len): the string ends at its first NUL,
+     * white space is skipped, then a sign.
+     */
+    private record Start(int end, int at, boolean negative) {
+        static Start of(byte[] b, int off, int len) {
+            int end = off;
+            while (end < off + len && b[end] != 0) {
+                end++;
+            }
+            int p = off;
+            while (p < end && isspace(b[p])) {
+                p++;
+            }
+            boolean negative = p < end && b[p] == '-';
+            if (p < end && (b[p] == '+' || b[p] == '-')) {
+                p++;
+            }
+            return new Start(end, p, negative);
+        }
     }
 }
