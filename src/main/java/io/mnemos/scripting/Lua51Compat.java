@@ -7,11 +7,12 @@ import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
 
 /**
- * What Redis's Lua 5.1 has and LuaJ's 5.2 libraries lack, or the other way round: {@code unpack},
- * {@code loadstring}, {@code gcinfo}, {@code table.getn/maxn/setn/foreach/foreachi},
- * {@code math.log10} and {@code math.mod}, {@code string.gfind}, and 5.1's
- * {@code coroutine.running} (nil on the main thread); no {@code table.pack} or {@code table.unpack},
- * and no {@code goto} keyword.
+ * Where Redis's Lua 5.1 and LuaJ's 5.2 libraries differ, 5.1's way: {@code unpack}, {@code loadstring},
+ * {@code gcinfo}, {@code tonumber} (strtod, or strtoul in another base), {@code xpcall} without extra
+ * arguments, {@code load} of functions only, {@code next}'s error, {@code coroutine.running} (nil on
+ * the main thread), {@code table.getn/maxn/setn/foreach/foreachi/insert/concat}, {@code math.log10},
+ * {@code math.mod}, {@code string.gfind} and {@code string.rep}; no {@code table.pack} or
+ * {@code table.unpack}, and no {@code goto} keyword.
  */
 final class Lua51Compat {
     static {
