@@ -17,10 +17,7 @@ final class BitLib {
      * half to even and taken modulo 2^32 as LuaBitOp's 2^52+2^51 addition does.
      */
     private static int bitArg(Varargs args, int n, String function) {
-        Double d = LuaNumbers.toNumber(args.arg(n));
-        if (d == null) {
-            throw LuaConversions.typeError(args, n, function, "number");
-        }
+        double d = LuaConversions.checkNumber(args, n, function);
         return (int) (long) Math.rint(d % 4294967296.0);
     }
 

@@ -37,7 +37,7 @@ final class CMsgPack {
         t.rawset("unpack_one", LuaConversions.function(args ->
                 unpack(args, "unpack_one", 1, optInteger(args, 2, "unpack_one"), 1)));
         t.rawset("unpack_limit", LuaConversions.function(args -> {
-            long limit = checkInteger(args, 2, "unpack_limit");
+            long limit = LuaConversions.checkInteger(args, 2, "unpack_limit");
             return unpack(args, "unpack_limit", limit, optInteger(args, 3, "unpack_limit"), 1);
         }));
         t.rawset("_NAME", "cmsgpack");
@@ -49,27 +49,9 @@ final class CMsgPack {
 
     // ------------------------------------------------------------------ arguments (lauxlib)
 
-    /** luaL_checkinteger: a number or a numeric string, truncated. */
-    private static long checkInteger(Varargs args, int n, String function) {
-        Double number = LuaNumbers.toNumber(args.arg(n));
-        if (number == null) {
-            throw LuaConversions.typeError(args, n, function, "number");
-        }
-        return LuaNumbers.toLongX86(number);
-    }
-
     /** luaL_optinteger with 0 as the default. */
     private static long optInteger(Varargs args, int n, String function) {
-        return args.arg(n).isnil() ? 0 : checkInteger(args, n, function);
-    }
-
-    /** luaL_checklstring: a string, or a number as its text. */
-    private static byte[] checkString(Varargs args, String function) {
-        LuaValue v = args.arg1();
-        if (!v.isstring()) {
-            throw LuaConversions.typeError(args, 1, function, "string");
-        }
-        return LuaConversions.bytes(v.checkstring());
+        return args.arg(n).isnil() ? 0 : LuaConversions.checkInteger(args, n, function);
     }
 
     // ------------------------------------------------------------------ encoding
@@ -246,7 +228,7 @@ final class CMsgPack {
 
     /** mp_unpack_full; {@code slots}: the Lua stack slots the arguments hold when decoding starts. */
     private static Varargs unpack(Varargs args, String function, long limit, long offset, int slots) {
-        byte[] s = checkString(args, function);
+        byte[] s = LuaConversions.checkString(args, 1, function);
         boolean decodeAll = limit == 0 && offset == 0;
         if (offset < 0 || limit < 0) {
             // Redis's text prints the input's length where it says limit.

@@ -81,7 +81,7 @@ final class Lua51Compat {
         table.set("concat", LuaConversions.function(Lua51Compat::concat));
         globals.rawget("string").rawset("rep", LuaConversions.function(Lua51Compat::rep));
         LuaValue math = globals.rawget("math");
-        math.set("log10", LuaConversions.function(args -> LuaValue.valueOf(Math.log10(checkNumber(args, 1, "log10")))));
+        math.set("log10", LuaConversions.function(args -> LuaValue.valueOf(Math.log10(LuaConversions.checkNumber(args, 1, "log10")))));
         math.set("mod", math.get("fmod"));
         LuaValue string = globals.rawget("string");
         string.set("gfind", string.get("gmatch"));
@@ -95,7 +95,7 @@ final class Lua51Compat {
 
     /** luaB_tonumber: base 10 as lua_isnumber reads numbers (strtod), other bases by strtoul. */
     private static Varargs tonumber(Varargs args) {
-        int base = args.arg(2).isnil() ? 10 : (int) LuaNumbers.toLongX86(checkNumber(args, 2, "tonumber"));
+        int base = args.arg(2).isnil() ? 10 : (int) LuaConversions.checkInteger(args, 2, "tonumber");
         if (base == 10) {
             if (args.narg() < 1) {
                 throw new LuaError("bad argument #1 to 'tonumber' (value expected)");
@@ -121,7 +121,7 @@ final class Lua51Compat {
         switch (args.narg()) {
             case 2 -> pos = e;
             case 3 -> {
-                pos = (int) LuaNumbers.toLongX86(checkNumber(args, 2, "insert"));
+                pos = (int) LuaConversions.checkInteger(args, 2, "insert");
                 if (pos > e) {
                     e = pos;
                 }
@@ -138,9 +138,9 @@ final class Lua51Compat {
     /** tconcat: t[i..j] (numbers as text) with sep between them. */
     private static Varargs concat(Varargs args) {
         LuaTable t = checkTable(args, 1, "concat");
-        byte[] sep = args.arg(2).isnil() ? new byte[0] : checkString(args, 2, "concat");
-        int i = args.arg(3).isnil() ? 1 : (int) LuaNumbers.toLongX86(checkNumber(args, 3, "concat"));
-        int last = args.arg(4).isnil() ? t.rawlen() : (int) LuaNumbers.toLongX86(checkNumber(args, 4, "concat"));
+        byte[] sep = args.arg(2).isnil() ? new byte[0] : LuaConversions.checkString(args, 2, "concat");
+        int i = args.arg(3).isnil() ? 1 : (int) LuaConversions.checkInteger(args, 3, "concat");
+        int last = args.arg(4).isnil() ? t.rawlen() : (int) LuaConversions.checkInteger(args, 4, "concat");
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         for (; i <= last; i++) {
             LuaValue v = t.rawget(i);
@@ -157,8 +157,8 @@ final class Lua51Compat {
 
     /** str_rep: n copies (none for n of 0 or less); 5.1 has no separator. */
     private static Varargs rep(Varargs args) {
-        byte[] s = checkString(args, 1, "rep");
-        long n = LuaNumbers.toLongX86(checkNumber(args, 2, "rep"));
+        byte[] s = LuaConversions.checkString(args, 1, "rep");
+        long n = LuaConversions.checkInteger(args, 2, "rep");
         if (n <= 0 || s.length == 0) {
             return org.luaj.vm2.LuaString.valueOf(new byte[0]);
         }
@@ -172,27 +172,11 @@ final class Lua51Compat {
         return org.luaj.vm2.LuaString.valueOf(out);
     }
 
-    /** luaL_checklstring: a string, or a number as Lua writes it. */
-    private static byte[] checkString(Varargs args, int n, String function) {
-        if (!args.arg(n).isstring()) {
-            throw LuaConversions.typeError(args, n, function, "string");
-        }
-        return LuaConversions.bytes(args.arg(n).checkstring());
-    }
-
     private static LuaTable checkTable(Varargs args, int n, String function) {
         if (!args.arg(n).istable()) {
             throw LuaConversions.typeError(args, n, function, "table");
         }
         return (LuaTable) args.arg(n);
-    }
-
-    private static double checkNumber(Varargs args, int n, String function) {
-        Double d = LuaNumbers.toNumber(args.arg(n));
-        if (d == null) {
-            throw LuaConversions.typeError(args, n, function, "number");
-        }
-        return d;
     }
 
     /** table.maxn: the largest positive numeric key, 0 without one. */

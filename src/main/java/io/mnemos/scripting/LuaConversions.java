@@ -244,6 +244,28 @@ public final class LuaConversions {
                 + (args.narg() < n ? "no value" : args.arg(n).typename()) + ")");
     }
 
+    /** luaL_checknumber: argument {@code n} of {@code function}, a number or a string Lua reads as one. */
+    static double checkNumber(Varargs args, int n, String function) {
+        Double d = LuaNumbers.toNumber(args.arg(n));
+        if (d == null) {
+            throw typeError(args, n, function, "number");
+        }
+        return d;
+    }
+
+    /** luaL_checkinteger: {@link #checkNumber} cast to lua_Integer as x86-64 casts. */
+    static long checkInteger(Varargs args, int n, String function) {
+        return LuaNumbers.toLongX86(checkNumber(args, n, function));
+    }
+
+    /** luaL_checklstring: argument {@code n} of {@code function}, a string or a number as Lua writes it. */
+    static byte[] checkString(Varargs args, int n, String function) {
+        if (!args.arg(n).isstring()) {
+            throw typeError(args, n, function, "string");
+        }
+        return bytes(args.arg(n).checkstring());
+    }
+
     /** A library function of any arguments and results, as a lambda. */
     static org.luaj.vm2.lib.VarArgFunction function(java.util.function.Function<Varargs, Varargs> body) {
         return new org.luaj.vm2.lib.VarArgFunction() {

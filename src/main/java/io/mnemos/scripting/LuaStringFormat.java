@@ -3,7 +3,6 @@ package io.mnemos.scripting;
 import io.mnemos.protocol.RedisDoubles;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaString;
-import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
 import org.luaj.vm2.lib.VarArgFunction;
 
@@ -25,7 +24,7 @@ final class LuaStringFormat extends VarArgFunction {
 
     @Override
     public Varargs invoke(Varargs args) {
-        byte[] format = stringArg(args, 1);
+        byte[] format = LuaConversions.checkString(args, 1, "format");
         ByteArrayOutputStream out = new ByteArrayOutputStream(format.length + 16);
         int top = args.narg();
         int arg = 1;
@@ -47,13 +46,13 @@ final class LuaStringFormat extends VarArgFunction {
             Spec spec = new Spec();
             i = spec.scan(format, i);
             switch (spec.conversion) {
-                case 'c' -> spec.pad(out, new byte[]{(byte) LuaNumbers.toLongX86(numberArg(args, arg))}, 0, false);
-                case 'd', 'i' -> spec.integer(out, LuaNumbers.toLongX86(numberArg(args, arg)), true);
-                case 'o', 'u', 'x', 'X' -> spec.integer(out, LuaNumbers.toUnsignedLongX86(numberArg(args, arg)), false);
-                case 'e', 'E', 'f', 'g', 'G' -> spec.floating(out, numberArg(args, arg));
-                case 'q' -> quoted(out, stringArg(args, arg));
+                case 'c' -> spec.pad(out, new byte[]{(byte) LuaConversions.checkInteger(args, arg, "format")}, 0, false);
+                case 'd', 'i' -> spec.integer(out, LuaConversions.checkInteger(args, arg, "format"), true);
+                case 'o', 'u', 'x', 'X' -> spec.integer(out, LuaNumbers.toUnsignedLongX86(LuaConversions.checkNumber(args, arg, "format")), false);
+                case 'e', 'E', 'f', 'g', 'G' -> spec.floating(out, LuaConversions.checkNumber(args, arg, "format"));
+                case 'q' -> quoted(out, LuaConversions.checkString(args, arg, "format"));
                 case 's' -> {
-                    byte[] s = stringArg(args, arg);
+                    byte[] s = LuaConversions.checkString(args, arg, "format");
                     if (spec.precision < 0 && s.length >= 100) {
                         out.writeBytes(s); // too long for sprintf's buffer: kept as it is, NULs and all
                     } else {
@@ -64,24 +63,6 @@ final class LuaStringFormat extends VarArgFunction {
             }
         }
         return LuaString.valueOf(out.toByteArray());
-    }
-
-    /** luaL_checklstring: a string, or a number as Lua writes it. */
-    private static byte[] stringArg(Varargs args, int n) {
-        LuaValue v = args.arg(n);
-        if (!v.isstring()) {
-            throw LuaConversions.typeError(args, n, "format", "string");
-        }
-        return LuaConversions.bytes(v.checkstring());
-    }
-
-    /** luaL_checknumber: a number, or a string Lua reads as one. */
-    private static double numberArg(Varargs args, int n) {
-        Double number = LuaNumbers.toNumber(args.arg(n));
-        if (number == null) {
-            throw LuaConversions.typeError(args, n, "format", "number");
-        }
-        return number;
     }
 
     /** addquoted of Lua 5.1: '"', '\\' and newline escaped, "\r" as \r, NUL as \000. */

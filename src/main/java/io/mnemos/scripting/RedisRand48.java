@@ -38,15 +38,15 @@ final class RedisRand48 {
                 return LuaValue.valueOf(r);
             }
             case 1 -> {
-                int u = checkInt(args, 1, "random");
+                int u = (int) LuaConversions.checkInteger(args, 1, "random");
                 if (u < 1) {
                     throw new LuaError("bad argument #1 to 'random' (interval is empty)");
                 }
                 return LuaValue.valueOf(Math.floor(r * u) + 1);
             }
             case 2 -> {
-                int l = checkInt(args, 1, "random");
-                int u = checkInt(args, 2, "random");
+                int l = (int) LuaConversions.checkInteger(args, 1, "random");
+                int u = (int) LuaConversions.checkInteger(args, 2, "random");
                 if (l > u) {
                     throw new LuaError("bad argument #2 to 'random' (interval is empty)");
                 }
@@ -58,16 +58,7 @@ final class RedisRand48 {
 
     /** redis_math_randomseed. */
     Varargs randomseed(Varargs args) {
-        seed(checkInt(args, 1, "randomseed"));
+        seed((int) LuaConversions.checkInteger(args, 1, "randomseed"));
         return LuaValue.NONE;
-    }
-
-    /** luaL_checkint: (int) of lua_tointeger's cast. */
-    private static int checkInt(Varargs args, int n, String function) {
-        Double d = LuaNumbers.toNumber(args.arg(n));
-        if (d == null) {
-            throw LuaConversions.typeError(args, n, function, "number");
-        }
-        return (int) LuaNumbers.toLongX86(d);
     }
 }
