@@ -10,7 +10,7 @@ import org.luaj.vm2.Varargs;
  * Where Redis's Lua 5.1 and LuaJ's 5.2 libraries differ, 5.1's way: {@code unpack}, {@code loadstring},
  * {@code gcinfo}, {@code tonumber} (strtod, or strtoul in another base), {@code xpcall} without extra
  * arguments, {@code load} of functions only, {@code next}'s error, {@code coroutine.running} (nil on
- * the main thread), {@code table.getn/maxn/setn/foreach/foreachi/insert/concat}, {@code math.log10},
+ * the main thread), {@code table.getn/maxn/setn/foreach/foreachi/insert/concat/sort/remove}, {@code math.log10},
  * {@code math.mod}, {@code string.gfind} and {@code string.rep}; no {@code table.pack} or
  * {@code table.unpack}, and no {@code goto} keyword.
  */
@@ -69,6 +69,7 @@ final class Lua51Compat {
         }));
         LuaValue next = globals.rawget("next");
         globals.rawset("next", LuaConversions.function(args -> {
+            checkTable(args, 1, "next");
             try {
                 return next.invoke(args);
             } catch (LuaError e) {
@@ -79,6 +80,8 @@ final class Lua51Compat {
         globals.rawset("tonumber", LuaConversions.function(Lua51Compat::tonumber));
         table.set("insert", LuaConversions.function(Lua51Compat::insert));
         table.set("concat", LuaConversions.function(Lua51Compat::concat));
+        table.set("sort", LuaConversions.function(Lua51Compat::sort));
+        table.set("remove", LuaConversions.function(Lua51Compat::remove));
         globals.rawget("string").rawset("rep", LuaConversions.function(Lua51Compat::rep));
         LuaValue math = globals.rawget("math");
         math.set("log10", LuaConversions.function(args -> LuaValue.valueOf(Math.log10(LuaConversions.checkNumber(args, 1, "log10")))));
@@ -97,9 +100,7 @@ final class Lua51Compat {
     private static Varargs tonumber(Varargs args) {
         int base = args.arg(2).isnil() ? 10 : (int) LuaConversions.checkInteger(args, 2, "tonumber");
         if (base == 10) {
-            if (args.narg() < 1) {
-                throw new LuaError("bad argument #1 to 'tonumber' (value expected)");
-            }
+            LuaConversions.checkAny(args, 1, "tonumber");
             Double d = LuaNumbers.toNumber(args.arg1());
             return d == null ? LuaValue.NIL : LuaValue.valueOf(d);
         }
@@ -132,6 +133,29 @@ final class Lua51Compat {
             default -> throw new LuaError("wrong number of arguments to 'insert'");
         }
         t.rawset(pos, args.arg(args.narg()));
+        return LuaValue.NONE;
+    }
+
+    /** tremove: t[pos] (the last by default) taken out, the rest moved down; nothing when pos is outside 1..#t. */
+    private static Varargs remove(Varargs args) {
+        LuaTable t = checkTable(args, 1, "remove");
+        int e = t.rawlen();
+        long pos = args.arg(2).isnil() ? e : LuaConversions.checkInteger(args, 2, "remove");
+        return pos < 1 || pos > e ? LuaValue.NONE : t.remove((int) pos);
+    }
+
+    /** sort: Lua 5.1's quicksort (LuaTable's); values it cannot compare raise an error without position, as from C. */
+    private static Varargs sort(Varargs args) {
+        LuaTable t = checkTable(args, 1, "sort");
+        LuaValue comparator = args.arg(2);
+        if (!comparator.isnil() && !comparator.isfunction()) {
+            throw LuaConversions.typeError(args, 2, "sort", "function");
+        }
+        try {
+            t.sort(comparator);
+        } catch (LuaTable.SortError e) {
+            throw new PositionlessError(e.getMessage());
+        }
         return LuaValue.NONE;
     }
 

@@ -95,7 +95,7 @@ public final class LuaConversions {
                     if (len < 0) {
                         return LuaValue.FALSE;
                     }
-                    LuaTable t = new LuaTable(len, 0);
+                    LuaTable t = new LuaTable();
                     for (int i = 1; i <= len; i++) {
                         t.rawset(i, parse());
                     }
@@ -165,7 +165,7 @@ public final class LuaConversions {
                 }
                 case '>': {
                     int len = Integer.parseInt(line());
-                    LuaTable t = new LuaTable(len, 0);
+                    LuaTable t = new LuaTable();
                     for (int i = 1; i <= len; i++) {
                         t.rawset(i, parse());
                     }
@@ -242,6 +242,14 @@ public final class LuaConversions {
     static LuaError typeError(Varargs args, int n, String function, String expected) {
         return new LuaError("bad argument #" + n + " to '" + function + "' (" + expected + " expected, got "
                 + (args.narg() < n ? "no value" : args.arg(n).typename()) + ")");
+    }
+
+    /** luaL_checkany: argument {@code n} of {@code function} was passed (nil counts). */
+    static LuaValue checkAny(Varargs args, int n, String function) {
+        if (args.narg() < n) {
+            throw new LuaError("bad argument #" + n + " to '" + function + "' (value expected)");
+        }
+        return args.arg(n);
     }
 
     /** luaL_checknumber: argument {@code n} of {@code function}, a number or a string Lua reads as one. */

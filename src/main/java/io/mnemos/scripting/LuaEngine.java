@@ -124,17 +124,25 @@ public final class LuaEngine {
                 throw new PositionlessError(message);
             }
         });
-        LuaValue baseRawset = globals.rawget("rawset");
-        globals.rawset("rawset", new ThreeArgFunction() {
-            @Override
-            public LuaValue call(LuaValue t, LuaValue k, LuaValue v) {
-                // Raised by the C function rawset in Redis: no script position in front.
-                if (t == env || t instanceof ReadOnlyTable) {
-                    throw new PositionlessError(ReadOnlyTable.ERROR);
-                }
-                return baseRawset.call(t, k, v);
+        globals.rawset("rawset", LuaConversions.function(args -> {
+            if (!args.arg1().istable()) {
+                throw LuaConversions.typeError(args, 1, "rawset", "table");
             }
-        });
+            LuaValue t = args.arg1();
+            LuaValue k = LuaConversions.checkAny(args, 2, "rawset");
+            LuaValue v = LuaConversions.checkAny(args, 3, "rawset");
+            // Raised by the C function rawset in Redis (a read-only table, a nil or NaN key): no
+            // script position in front.
+            if (t == env || t instanceof ReadOnlyTable) {
+                throw new PositionlessError(ReadOnlyTable.ERROR);
+            }
+            try {
+                t.rawset(k, v);
+            } catch (LuaError e) {
+                throw new PositionlessError(e.getMessage());
+            }
+            return t;
+        }));
         LuaValue baseSetmetatable = globals.rawget("setmetatable");
         globals.rawset("setmetatable", new TwoArgFunction() {
             @Override

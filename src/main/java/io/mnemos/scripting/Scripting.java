@@ -287,7 +287,7 @@ public final class Scripting {
     }
 
     static LuaTable array(List<byte[]> items) {
-        LuaTable t = new LuaTable(items.size(), 0);
+        LuaTable t = new LuaTable();
         for (int i = 0; i < items.size(); i++) {
             t.rawset(i + 1, LuaString.valueOf(items.get(i)));
         }
