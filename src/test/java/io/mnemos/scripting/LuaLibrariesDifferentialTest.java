@@ -13,8 +13,7 @@ import org.junit.jupiter.api.Test;
  * {@code struct} (formats, alignment, sizes, limits and errors; {@code StructLibTest} has the rest);
  * {@code cmsgpack} (lua-cmsgpack 0.4.0) packing every type at each size boundary, unpacking every
  * format byte, truncated and malformed input, streams with unpack_one and unpack_limit, and Lua's
- * stack limit on values unpacked at once. (A map with several keys is left out: its bytes follow
- * the table's iteration order, which LuaJ's tables do not share with Lua 5.1's.)
+ * stack limit on values unpacked at once, maps of several keys (written in the table's order).
  */
 class LuaLibrariesDifferentialTest {
     private static final String[] CMSGPACK = {
@@ -25,6 +24,9 @@ class LuaLibrariesDifferentialTest {
         "return cmsgpack.pack(true, false, nil)",
         "return cmsgpack.pack('', 'a', string.rep('x', 31), string.rep('x', 32), string.rep('y', 255), string.rep('z', 256), string.rep('w', 65535), string.rep('v', 65536))",
         "return cmsgpack.pack({a=1})",
+        "return cmsgpack.pack({a=1, b=true, c='x', d={1, 2}, e={f=0.5}, [7]=7, [2.5]='y'})",
+        "local t = {} for i = 1, 20 do t['field' .. i] = i end return cmsgpack.pack(t)",
+        "return cmsgpack.pack(cmsgpack.unpack(cmsgpack.pack({x=1, y=2, z=3, w=4})))",
         "return cmsgpack.pack({[1.5]=1})",
         "return cmsgpack.pack({[0]=1})",
         "return cmsgpack.pack({['1']=1})",
