@@ -2,6 +2,8 @@ package io.mnemos.scripting;
 
 import org.luaj.vm2.Lua;
 import org.luaj.vm2.LuaClosure;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.PositionedError;
 import org.luaj.vm2.Prototype;
 
 import java.util.Arrays;
@@ -31,6 +33,8 @@ final class LuaCallStack {
     static final int MAX_C_CALLS = 200;
 
     private LuaClosure[] frames = new LuaClosure[32];
+    /** Each Lua frame's registers (LuaJ's stack array of that call). */
+    private LuaValue[][] registers = new LuaValue[32][];
     /** The instruction each frame of {@link #frames} is at (for a caller, its call). */
     private int[] pcs = new int[32];
     /** Whether each frame counts in {@link #cCalls}. */
@@ -40,12 +44,13 @@ final class LuaCallStack {
     int maxCalls = FRESH_MAX_CALLS;
 
     void clear() {
+        Arrays.fill(registers, 0, depth, null);
         depth = 0;
         cCalls = 0;
     }
 
-    /** Enters a Lua function ({@code c}) or a Java one (null), or raises Lua's overflow error. */
-    void push(LuaClosure c) {
+    /** Enters a Lua function ({@code c}, with its registers) or a Java one (null), or raises Lua's overflow error. */
+    void push(LuaClosure c, LuaValue[] stack) {
         boolean fromC = c != null && calledFromC();
         if (depth + 1 >= maxCalls) {
             maxCalls = MAX_CALLS;
@@ -56,10 +61,12 @@ final class LuaCallStack {
         }
         if (depth == frames.length) {
             frames = Arrays.copyOf(frames, depth * 2);
+            registers = Arrays.copyOf(registers, depth * 2);
             pcs = Arrays.copyOf(pcs, depth * 2);
             enteredFromC = Arrays.copyOf(enteredFromC, depth * 2);
         }
         pcs[depth] = -1;
+        registers[depth] = stack;
         enteredFromC[depth] = fromC;
         frames[depth++] = c;
         if (fromC) {
@@ -82,8 +89,11 @@ final class LuaCallStack {
     }
 
     void pop() {
-        if (depth > 0 && enteredFromC[--depth]) {
-            cCalls--;
+        if (depth > 0) {
+            registers[--depth] = null;
+            if (enteredFromC[depth]) {
+                cCalls--;
+            }
         }
     }
 
@@ -95,6 +105,35 @@ final class LuaCallStack {
         }
         pcs[depth - 1] = pc;
         return f.p;
+    }
+
+    /**
+     * Lua 5.1's words for the error the innermost frame's current instruction raises in the VM
+     * ({@link Lua51RuntimeErrors}), as an error positioned there; null if that instruction does not
+     * fail by itself or the innermost frame is a Java function's.
+     */
+    PositionedError runtimeError() {
+        LuaClosure f = depth > 0 ? frames[depth - 1] : null;
+        int pc = f == null ? -1 : pcs[depth - 1];
+        if (f == null || pc < 0 || pc >= f.p.code.length) {
+            return null;
+        }
+        String message = Lua51RuntimeErrors.describe(f, pc, registers[depth - 1]);
+        if (message == null) {
+            return null;
+        }
+        String line = f.p.lineinfo != null && pc < f.p.lineinfo.length ? String.valueOf(f.p.lineinfo[pc]) : "?";
+        return new PositionedError(message, f.p.source.tojstring() + ":" + line);
+    }
+
+    /** Whether the innermost frame is about to make a tail call of a value that cannot be called. */
+    boolean tailCallFails(int pc) {
+        LuaClosure f = depth > 0 ? frames[depth - 1] : null;
+        if (f == null) {
+            return false;
+        }
+        int i = f.p.code[pc];
+        return Lua.GET_OPCODE(i) == Lua.OP_TAILCALL && !Lua51RuntimeErrors.callable(registers[depth - 1][Lua.GETARG_A(i)]);
     }
 
     /** Whether the innermost frame is a Java function's. */

@@ -586,10 +586,13 @@ public final class LuaEngine {
     /**
      * LuaJ's per-instruction hook: checks the current run's kill flag, and remembers where the
      * script is (the last instruction executed), which is where an error raised by redis.call and
-     * the other Java functions happened (LuaJ has no position for them after a tail call).
+     * the other Java functions happened (LuaJ has no position for them after a tail call). LuaJ's
+     * error hook (traceback) is where a runtime error of the VM gets Lua 5.1's words.
      */
     private final class Interrupts extends DebugLib {
         private int count;
+        /** Whether the innermost frame's current instruction has begun (not an interrupt raised before it). */
+        private boolean executing;
         /** The script's own calls: their Lua thread lives as long as this engine. */
         private final LuaCallStack main = new LuaCallStack();
         /** The calls of each coroutine (a Lua thread of its own, with its own limits) of this run. */
@@ -616,12 +619,12 @@ public final class LuaEngine {
 
         @Override
         public void onCall(LuaFunction f) {
-            stack().push(null);
+            stack().push(null, null);
         }
 
         @Override
         public void onCall(LuaClosure c, Varargs varargs, LuaValue[] stack) {
-            stack().push(c);
+            stack().push(c, stack);
         }
 
         @Override
@@ -631,7 +634,9 @@ public final class LuaEngine {
 
         @Override
         public void onInstruction(int pc, Varargs v, int top) {
-            org.luaj.vm2.Prototype p = stack().at(pc);
+            executing = false;
+            LuaCallStack calls = stack();
+            org.luaj.vm2.Prototype p = calls.at(pc);
             if (p != null) {
                 lastProto = p;
                 lastPc = pc;
@@ -639,6 +644,11 @@ public final class LuaEngine {
             ScriptRun r = run;
             if (r != null && (r.killed || (++count & 0x3ff) == 0)) {
                 r.interrupt();
+            }
+            executing = true;
+            // LuaJ makes a tail call after the frame has returned; Lua 5.1 fails in the frame.
+            if (p != null && calls.tailCallFails(pc)) {
+                throw calls.runtimeError();
             }
         }
 
@@ -671,8 +681,19 @@ public final class LuaEngine {
             return p.source.tojstring() + ":" + p.lineinfo[lastPc];
         }
 
+        /**
+         * Called by LuaJ in the frame an error leaves, before the frame is popped: when the error
+         * is the VM's own at the current instruction, it is replaced by Lua 5.1's words for it.
+         */
         @Override
         public String traceback(int level) {
+            if (executing) {
+                executing = false;
+                org.luaj.vm2.PositionedError translated = stack().runtimeError();
+                if (translated != null) {
+                    throw translated;
+                }
+            }
             return "";
         }
     }
