@@ -7,10 +7,11 @@ import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
 
 /**
- * Where Redis's Lua 5.1 and LuaJ's 5.2 libraries differ, 5.1's way: {@code unpack}, {@code loadstring},
- * {@code gcinfo}, {@code tonumber} (strtod, or strtoul in another base), {@code xpcall} without extra
- * arguments, {@code load} of functions only, {@code next}'s error, {@code coroutine.running} (nil on
- * the main thread), {@code table.getn/maxn/setn/foreach/foreachi/insert/concat/sort/remove}, {@code math.log10},
+ * Where Redis's Lua 5.1 and LuaJ's 5.2 libraries differ, 5.1's way: {@code unpack}, {@code loadstring}
+ * (of strings), {@code gcinfo}, {@code tonumber} (strtod, or strtoul in another base), {@code xpcall}
+ * without extra arguments, {@code load} of functions only, {@code rawget}'s checks, {@code next}'s
+ * error, {@code coroutine.running} (nil on the main thread),
+ * {@code table.getn/maxn/setn/foreach/foreachi/insert/concat/sort/remove}, {@code math.log10},
  * {@code math.mod}, {@code string.gfind} and {@code string.rep}; no {@code table.pack} or
  * {@code table.unpack}, and no {@code goto} keyword.
  */
@@ -42,7 +43,11 @@ final class Lua51Compat {
         globals.rawset("_VERSION", LuaValue.valueOf("Lua 5.1"));
         LuaValue table = globals.rawget("table");
         globals.rawset("unpack", table.get("unpack"));
-        globals.rawset("loadstring", globals.rawget("load"));
+        LuaValue baseLoad = globals.rawget("load");
+        globals.rawset("loadstring", LuaConversions.function(args -> {
+            LuaConversions.checkString(args, 1, "loadstring");
+            return baseLoad.invoke(args);
+        }));
         LuaValue collectgarbage = globals.rawget("collectgarbage");
         // lua_getgccount: kilobytes in use, an integer.
         globals.rawset("gcinfo", LuaConversions.function(args ->
@@ -78,6 +83,10 @@ final class Lua51Compat {
             }
         }));
         globals.rawset("tonumber", LuaConversions.function(Lua51Compat::tonumber));
+        globals.rawset("rawget", LuaConversions.function(args -> {
+            LuaTable t = checkTable(args, 1, "rawget");
+            return t.rawget(LuaConversions.checkAny(args, 2, "rawget"));
+        }));
         table.set("insert", LuaConversions.function(Lua51Compat::insert));
         table.set("concat", LuaConversions.function(Lua51Compat::concat));
         table.set("sort", LuaConversions.function(Lua51Compat::sort));

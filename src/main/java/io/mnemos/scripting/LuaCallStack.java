@@ -41,10 +41,16 @@ final class LuaCallStack {
     private boolean[] enteredFromC = new boolean[32];
     private int depth;
     private int cCalls;
+    /** The frame whose current instruction is a TAILCALL LuaJ has yet to make (after the frame returns), or null. */
+    private LuaClosure tailCallFrame;
+    private LuaValue[] tailCallRegisters;
+    private int tailCallPc;
     int maxCalls = FRESH_MAX_CALLS;
 
     void clear() {
         Arrays.fill(registers, 0, depth, null);
+        tailCallFrame = null;
+        tailCallRegisters = null;
         depth = 0;
         cCalls = 0;
     }
@@ -122,18 +128,62 @@ final class LuaCallStack {
         if (message == null) {
             return null;
         }
-        String line = f.p.lineinfo != null && pc < f.p.lineinfo.length ? String.valueOf(f.p.lineinfo[pc]) : "?";
-        return new PositionedError(message, f.p.source.tojstring() + ":" + line);
+        return new PositionedError(message, position(f.p, pc));
     }
 
-    /** Whether the innermost frame is about to make a tail call of a value that cannot be called. */
-    boolean tailCallFails(int pc) {
-        LuaClosure f = depth > 0 ? frames[depth - 1] : null;
-        if (f == null) {
-            return false;
-        }
+    /**
+     * Before each instruction of the innermost (Lua) frame, at {@code pc}: a tail call is noted,
+     * since LuaJ makes it after the frame has returned, where Lua 5.1 makes it in the frame; and
+     * one of a value that cannot be called fails here, in the frame, as in 5.1.
+     */
+    void beforeInstruction(int pc) {
+        tailCallFrame = null;
+        LuaClosure f = frames[depth - 1];
         int i = f.p.code[pc];
-        return Lua.GET_OPCODE(i) == Lua.OP_TAILCALL && !Lua51RuntimeErrors.callable(registers[depth - 1][Lua.GETARG_A(i)]);
+        if (Lua.GET_OPCODE(i) != Lua.OP_TAILCALL) {
+            return;
+        }
+        if (!Lua51RuntimeErrors.callable(registers[depth - 1][Lua.GETARG_A(i)])) {
+            throw runtimeError();
+        }
+        tailCallFrame = f;
+        tailCallRegisters = registers[depth - 1];
+        tailCallPc = pc;
+    }
+
+    /**
+     * getfuncname: how the calling Lua code names {@code function}, called now, as {kind, name}
+     * ("global", "local", "field", "method", "upvalue"); null when a Java function called it.
+     */
+    String[] calledAs(LuaValue function) {
+        if (isTailCalled(function)) {
+            return Lua51RuntimeErrors.objectName(tailCallFrame.p, tailCallPc, Lua.GETARG_A(tailCallFrame.p.code[tailCallPc]));
+        }
+        LuaClosure f = depth > 0 ? frames[depth - 1] : null;
+        if (f == null || pcs[depth - 1] < 0) {
+            return null;
+        }
+        int pc = pcs[depth - 1];
+        int i = f.p.code[pc];
+        int op = Lua.GET_OPCODE(i);
+        if ((op != Lua.OP_CALL && op != Lua.OP_TFORCALL) || registers[depth - 1][Lua.GETARG_A(i)] != function) {
+            return null;
+        }
+        return Lua51RuntimeErrors.objectName(f.p, pc, Lua.GETARG_A(i));
+    }
+
+    /** The position ("@user_script:3") of the tail call now calling {@code function}, or null if it is not tail-called. */
+    String tailCallPosition(LuaValue function) {
+        return isTailCalled(function) ? position(tailCallFrame.p, tailCallPc) : null;
+    }
+
+    private boolean isTailCalled(LuaValue function) {
+        return tailCallFrame != null && tailCallRegisters[Lua.GETARG_A(tailCallFrame.p.code[tailCallPc])] == function;
+    }
+
+    private static String position(Prototype p, int pc) {
+        String line = p.lineinfo != null && pc < p.lineinfo.length ? String.valueOf(p.lineinfo[pc]) : "?";
+        return p.source.tojstring() + ":" + line;
     }
 
     /** Whether the innermost frame is a Java function's. */

@@ -87,10 +87,10 @@ public final class LuaEngine {
         math.rawset("random", LuaConversions.function(scripting.random()::random));
         math.rawset("randomseed", LuaConversions.function(scripting.random()::randomseed));
         globals.rawget("string").rawset("format", new LuaStringFormat());
-        globals.rawset("bit", ReadOnlyTable.of(BitLib.create()));
-        globals.rawset("cjson", ReadOnlyTable.of(CJson.create()));
-        globals.rawset("cmsgpack", ReadOnlyTable.of(CMsgPack.create()));
-        globals.rawset("struct", ReadOnlyTable.of(StructLib.create()));
+        globals.rawset("bit", ReadOnlyTable.of(libraryTable(BitLib.create())));
+        globals.rawset("cjson", ReadOnlyTable.of(libraryTable(CJson.create())));
+        globals.rawset("cmsgpack", ReadOnlyTable.of(libraryTable(CMsgPack.create())));
+        globals.rawset("struct", ReadOnlyTable.of(libraryTable(StructLib.create())));
         globals.rawset("redis", redis);
         globals.rawset("_G", env);
         LuaValue basePcall = globals.rawget("pcall");
@@ -113,11 +113,16 @@ public final class LuaEngine {
                 // the function `level` calls up (none for a C function or above the script). LuaJ
                 // would put a position on every message, and always the caller's.
                 int lvl = level.optint(1);
+                // Called in tail position, LuaJ has already left the frame that called error.
+                String tailCall = interrupts.stack().tailCallPosition(this);
                 if (message.isstring() && lvl == 1) {
+                    if (tailCall != null) {
+                        throw new org.luaj.vm2.PositionedError(LuaConversions.latin1(message), tailCall);
+                    }
                     return baseError.call(message, level);
                 }
                 if (message.isstring() && lvl > 1) {
-                    String where = interrupts.where(lvl);
+                    String where = interrupts.where(tailCall != null ? lvl - 1 : lvl);
                     throw new PositionlessError(LuaValue.valueOf((where + LuaConversions.latin1(message))
                             .getBytes(StandardCharsets.ISO_8859_1)));
                 }
@@ -144,18 +149,27 @@ public final class LuaEngine {
             return t;
         }));
         LuaValue baseSetmetatable = globals.rawget("setmetatable");
-        globals.rawset("setmetatable", new TwoArgFunction() {
-            @Override
-            public LuaValue call(LuaValue t, LuaValue metatable) {
-                // Redis's Lua refuses a new metatable for a read-only table, from C (no position):
-                // replacing the global table's would let one script unprotect, or rig, the globals
-                // of every script after it.
-                if (t == env || t instanceof ReadOnlyTable) {
-                    throw new PositionlessError(ReadOnlyTable.ERROR);
-                }
-                return baseSetmetatable.call(t, metatable);
+        globals.rawset("setmetatable", LuaConversions.function(args -> {
+            if (!args.arg1().istable()) {
+                throw LuaConversions.typeError(args, 1, "setmetatable", "table");
             }
-        });
+            LuaValue t = args.arg1();
+            LuaValue metatable = args.arg(2);
+            if (args.narg() < 2 || !metatable.isnil() && !metatable.istable()) {
+                throw new LuaError("bad argument #2 to 'setmetatable' (nil or table expected)");
+            }
+            // Redis's Lua refuses a new metatable for a read-only table, from C (no position):
+            // replacing the global table's would let one script unprotect, or rig, the globals
+            // of every script after it.
+            if (t == env || t instanceof ReadOnlyTable) {
+                throw new PositionlessError(ReadOnlyTable.ERROR);
+            }
+            return baseSetmetatable.call(t, metatable);
+        }));
+        ArgumentErrors.nameArguments((LuaTable) globals.rawget("string"), true);
+        ArgumentErrors.nameArguments((LuaTable) globals.rawget("math"), false);
+        ArgumentErrors.nameArguments((LuaTable) globals.rawget("table"), false);
+        ArgumentErrors.nameArguments(globals, false);
         installRedisApi();
         // Read-only too, as Redis protects it: getmetatable(_G).__index = nil would do the same.
         ReadOnlyTable meta = new ReadOnlyTable();
@@ -183,6 +197,12 @@ public final class LuaEngine {
         globals.debuglib = interrupts;
         env.debuglib = interrupts;
         env.running = globals.running;
+    }
+
+    /** A library table whose functions raise argument errors in luaL_argerror's words. */
+    private LuaTable libraryTable(LuaTable library) {
+        ArgumentErrors.nameArguments(library, false);
+        return library;
     }
 
     /** The table scripts see as their global environment. */
@@ -303,6 +323,11 @@ public final class LuaEngine {
     /** A message with its position in Lua's form (see {@link #normalizePosition}). */
     private static LuaValue normalized(LuaValue message) {
         return LuaValue.valueOf(normalizePosition(LuaConversions.latin1(message)).getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    /** Whether an error's message begins with LuaJ's position ("@user_script:3 "). */
+    static boolean hasPosition(String message) {
+        return message != null && POSITION.matcher(message).find();
     }
 
     /** LuaJ writes "@chunk:line msg"; Lua (and Redis) write "chunk:line: msg". */
@@ -609,7 +634,7 @@ public final class LuaEngine {
         }
 
         /** The calls of the Lua thread running now. */
-        private LuaCallStack stack() {
+        LuaCallStack stack() {
             LuaThread running = globals.running;
             if (running == mainThread || mainThread == null) {
                 return main;
@@ -646,9 +671,8 @@ public final class LuaEngine {
                 r.interrupt();
             }
             executing = true;
-            // LuaJ makes a tail call after the frame has returned; Lua 5.1 fails in the frame.
-            if (p != null && calls.tailCallFails(pc)) {
-                throw calls.runtimeError();
+            if (p != null) {
+                calls.beforeInstruction(pc);
             }
         }
 
@@ -698,8 +722,21 @@ public final class LuaEngine {
         }
     }
 
+    /**
+     * The engine whose script runs on this thread; LuaJ's coroutine threads, started by the
+     * script, inherit it.
+     */
+    private static final InheritableThreadLocal<LuaEngine> RUNNING = new InheritableThreadLocal<>();
+
+    /** The calls of the Lua thread running now in the engine running on this thread, or null. */
+    static LuaCallStack runningCalls() {
+        LuaEngine engine = RUNNING.get();
+        return engine == null ? null : engine.interrupts.stack();
+    }
+
     /** Forgets the position of the previous run. */
     void startRun() {
+        RUNNING.set(this);
         coroutineErrors.clear();
         interrupts.reset();
     }

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
  * ("attempt to index local 'x' (a nil value)", "attempt to call field 'foo' (a nil value)",
  * "attempt to perform arithmetic on local 'v' (a boolean value)", "attempt to compare number with
  * nil"), at the failing line, uncaught and under pcall, in nested functions, upvalues, metamethods,
- * coroutines and tail calls: the whole reply byte-identical to redis-server's.
+ * coroutines and tail calls; library functions' argument errors as luaL_argerror words them: the
+ * whole reply byte-identical to redis-server's.
  */
 class LuaRuntimeErrorsDifferentialTest {
     private static final String[] VM_ERRORS = {
@@ -103,8 +104,124 @@ class LuaRuntimeErrorsDifferentialTest {
 
     @Test
     void runtimeErrorsNameTheVariableAsLua51() throws Exception {
+        sameRepliesAsRedis(VM_ERRORS);
+    }
+
+    private static final String[] ARGUMENT_ERRORS = {
+        "local v = redis.call('get', 'nokey') return string.len(v) + v",
+        "return math.floor('x')",
+        "return string.sub()",
+        "return string.sub('abc')",
+        "return string.sub('abc', 'x')",
+        "return string.sub('abc', 1, {})",
+        "local s = string.sub return s(nil)",
+        "local s = 'abc' return s:sub({})",
+        "local s = 'abc' return s:rep()",
+        "return ('x'):rep('y')",
+        "return string.rep()",
+        "return string.upper()",
+        "return string.byte({})",
+        "return string.char('a')",
+        "return string.find('abc')",
+        "return string.format()",
+        "return string.format('%d', 'x')",
+        "return tostring()",
+        "return tonumber()",
+        "return type()",
+        "return rawget()",
+        "return rawget({})",
+        "return rawequal()",
+        "return rawequal(1)",
+        "return setmetatable(1, {})",
+        "return setmetatable({}, 1)",
+        "return getmetatable()",
+        "return select()",
+        "return select('x')",
+        "return ipairs()",
+        "return pairs()",
+        "return unpack()",
+        "return next()",
+        "return table.insert()",
+        "return table.insert({}, 1, 2, 3)",
+        "return table.concat({{}})",
+        "return table.concat()",
+        "return table.sort(1)",
+        "return math.max()",
+        "return math.min('a')",
+        "return math.abs()",
+        "return math.sqrt(nil)",
+        "return math.fmod(1)",
+        "return math.pow(2)",
+        "return cjson.encode()",
+        "return cjson.decode()",
+        "return cjson.decode(1, 2)",
+        "return cmsgpack.pack()",
+        "return bit.band('x')",
+        "return bit.tohex({})",
+        "return struct.pack()",
+        "return struct.pack('i', 'x')",
+        "local ok, e = pcall(string.len) return e",
+        "local ok, e = pcall(string.rep, 'x') return e",
+        "local ok, e = pcall(cmsgpack.pack) return e",
+        "local ok, e = pcall(function() return string.rep() end) return e",
+        "local ok, e = pcall(function() return math.floor({}) end) return e",
+        "local ok, e = pcall(function() local x = string.rep() return x end) return e",
+        "local function f() return tonumber('1', 99) end return f()",
+        "local t = {len = string.len} return t.len({})",
+        "local up = string.len local function f() return up({}) end return f()",
+        "return string.gsub('abc', 'b', string.upper)",
+        "for w in string.gmatch() do end",
+        "return loadstring()",
+        "return load()",
+        "return string.sub('abc', 1, 2, 3, {})",
+        "return redis.sha1hex()",
+        "return select(-5, 1)",
+        "return unpack({}, 'a')",
+        "return tostring(nil)"
+    };
+
+    /**
+     * luaL_argerror's words from every library (LuaJ's and Mnemos's): the argument's number, the
+     * function named as the call site names it (a field, a local alias, a method whose self does
+     * not count, '?' under pcall), "got no value" for a missing argument.
+     */
+    @Test
+    void argumentErrorsNameTheFunctionAsCalled() throws Exception {
+        sameRepliesAsRedis(ARGUMENT_ERRORS);
+    }
+
+    private static final String[] TAIL_CALLS = {
+        "local ok, e = pcall(function() return cmsgpack.unpack(string.char(0xdc)) end) return e",
+        "local ok, e = pcall(function() return cjson.decode('{') end) return e",
+        "local ok, e = pcall(function() return string.rep() end) return e",
+        "local ok, e = pcall(function() return struct.unpack('i', 'x') end) return e",
+        "local ok, e = pcall(function() return bit.tohex() end) return e",
+        "local ok, e = pcall(function() return string.format('%d', 'x') end) return e",
+        "local ok, e = pcall(function() return redis.call('nosuchcmd') end) return e",
+        "local ok, e = pcall(function() return redis.call('incr') end) return e",
+        "local ok, e = pcall(function() return tonumber('z', 99) end) return e",
+        "local ok, e = pcall(function() return table.concat({{}}) end) return e",
+        "local ok, e = pcall(function() return setmetatable(1) end) return e",
+        "local function f() return cjson.decode('[') end return f()",
+        "return cjson.decode('[')",
+        "local function f() return string.rep() end local function g() return f() end return g()",
+        "local ok, e = pcall(function() return error('x') end) return e",
+        "local ok, e = pcall(function() return error('x', 2) end) return e",
+        "local ok, e = pcall(function() return error({}) end) return type(e)",
+        "local function f() return error('deep', 2) end local function g() local r = f() return r end local ok, e = pcall(g) return e",
+        "local function f() return error('lvl1') end local ok, e = pcall(f) return e",
+        "return error('top')"
+    };
+
+    /** `return f(...)`: LuaJ calls f after the frame has gone, Lua 5.1 in it; errors keep its position. */
+    @Test
+    void errorsInTailCallsKeepTheCallersPosition() throws Exception {
+        sameRepliesAsRedis(TAIL_CALLS);
+    }
+
+    private static void sameRepliesAsRedis(String[] scripts) throws Exception {
         try (DifferentialRun run = DifferentialRun.start()) {
-            for (String script : VM_ERRORS) {
+            for (String script : scripts) {
                 run.send("EVAL", script, "0");
             }
         }
