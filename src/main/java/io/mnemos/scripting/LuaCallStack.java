@@ -103,13 +103,28 @@ final class LuaCallStack {
         }
     }
 
-    /** Records the instruction the current frame executes; returns that frame's function, or null. */
+    /**
+     * Before each instruction: records the instruction the current frame executes, and notes a
+     * tail call, which LuaJ makes after the frame has returned where Lua 5.1 makes it in the frame
+     * (one of a value that cannot be called fails here, in the frame, as in 5.1). Returns the
+     * frame's function, or null for a Java frame.
+     */
     Prototype at(int pc) {
         LuaClosure f = depth > 0 ? frames[depth - 1] : null;
         if (f == null) {
             return null;
         }
         pcs[depth - 1] = pc;
+        tailCallFrame = null;
+        int i = f.p.code[pc];
+        if (Lua.GET_OPCODE(i) == Lua.OP_TAILCALL) {
+            if (!Lua51RuntimeErrors.callable(registers[depth - 1][Lua.GETARG_A(i)])) {
+                throw runtimeError();
+            }
+            tailCallFrame = f;
+            tailCallRegisters = registers[depth - 1];
+            tailCallPc = pc;
+        }
         return f.p;
     }
 
@@ -129,26 +144,6 @@ final class LuaCallStack {
             return null;
         }
         return new PositionedError(message, position(f.p, pc));
-    }
-
-    /**
-     * Before each instruction of the innermost (Lua) frame, at {@code pc}: a tail call is noted,
-     * since LuaJ makes it after the frame has returned, where Lua 5.1 makes it in the frame; and
-     * one of a value that cannot be called fails here, in the frame, as in 5.1.
-     */
-    void beforeInstruction(int pc) {
-        tailCallFrame = null;
-        LuaClosure f = frames[depth - 1];
-        int i = f.p.code[pc];
-        if (Lua.GET_OPCODE(i) != Lua.OP_TAILCALL) {
-            return;
-        }
-        if (!Lua51RuntimeErrors.callable(registers[depth - 1][Lua.GETARG_A(i)])) {
-            throw runtimeError();
-        }
-        tailCallFrame = f;
-        tailCallRegisters = registers[depth - 1];
-        tailCallPc = pc;
     }
 
     /**

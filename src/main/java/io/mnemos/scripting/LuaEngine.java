@@ -616,8 +616,8 @@ public final class LuaEngine {
      */
     private final class Interrupts extends DebugLib {
         private int count;
-        /** Whether the innermost frame's current instruction has begun (not an interrupt raised before it). */
-        private boolean executing;
+        /** Whether an interrupt (a kill) is being raised, not an error of the current instruction. */
+        private boolean interrupting;
         /** The script's own calls: their Lua thread lives as long as this engine. */
         private final LuaCallStack main = new LuaCallStack();
         /** The calls of each coroutine (a Lua thread of its own, with its own limits) of this run. */
@@ -627,6 +627,7 @@ public final class LuaEngine {
         private int lastPc;
 
         void reset() {
+            interrupting = false;
             main.clear();
             coroutines.clear();
             mainThread = globals.running;
@@ -659,20 +660,15 @@ public final class LuaEngine {
 
         @Override
         public void onInstruction(int pc, Varargs v, int top) {
-            executing = false;
-            LuaCallStack calls = stack();
-            org.luaj.vm2.Prototype p = calls.at(pc);
+            org.luaj.vm2.Prototype p = stack().at(pc);
             if (p != null) {
                 lastProto = p;
                 lastPc = pc;
             }
-            ScriptRun r = run;
-            if (r != null && (r.killed || (++count & 0x3ff) == 0)) {
-                r.interrupt();
-            }
-            executing = true;
-            if (p != null) {
-                calls.beforeInstruction(pc);
+            if ((++count & 0x3ff) == 0 && run != null) {
+                interrupting = true;
+                run.interrupt();
+                interrupting = false;
             }
         }
 
@@ -711,8 +707,7 @@ public final class LuaEngine {
          */
         @Override
         public String traceback(int level) {
-            if (executing) {
-                executing = false;
+            if (!interrupting) {
                 org.luaj.vm2.PositionedError translated = stack().runtimeError();
                 if (translated != null) {
                     throw translated;
