@@ -214,10 +214,19 @@ public final class LuaEngine {
         return globals;
     }
 
-    /** Compiles a chunk; a syntax error is thrown as a LuaError with Lua's message. */
+    /** Compiles a chunk; a syntax error is thrown as a LuaError with Lua 5.1's message. */
     LuaFunction compile(byte[] code, int offset, String chunkName, LuaTable environment) {
-        LuaValue f = globals.load(new ByteArrayInputStream(code, offset, code.length - offset), chunkName, "t",
-                environment);
+        // Lua 5.1's grammar first: LuaJ's compiler (Lua 5.2's) accepts more (goto and labels, empty
+        // statements, a call's '(' on the next line, "0x") and words its errors without what they
+        // are near.
+        Lua51Syntax.Checked checked = Lua51Syntax.check(code, offset,
+                chunkName.startsWith("@") ? chunkName.substring(1) : chunkName);
+        if (checked.error() != null) {
+            throw new LuaError(checked.error());
+        }
+        byte[] source = checked.source();
+        LuaValue f = globals.load(new ByteArrayInputStream(source, checked.offset(), source.length - checked.offset()),
+                chunkName, "t", environment);
         return (LuaFunction) f;
     }
 
