@@ -27,6 +27,11 @@ import org.luaj.vm2.Prototype;
  * upvalue, a method; a MOVE is followed to its source).
  */
 final class Lua51RuntimeErrors {
+    /** The metamethod of OP_ADD .. OP_POW, in opcode order. */
+    private static final LuaValue[] ARITHMETIC_EVENTS = {
+        LuaValue.ADD, LuaValue.SUB, LuaValue.MUL, LuaValue.DIV, LuaValue.MOD, LuaValue.POW
+    };
+
     private Lua51RuntimeErrors() {
     }
 
@@ -58,17 +63,12 @@ final class Lua51RuntimeErrors {
                 // 5.1 calls a copy of the iterator: no name.
                 return callable(registers[a]) ? null : "attempt to call a " + registers[a].typename() + " value";
             case Lua.OP_ADD:
-                return arithmetic(p, pc, registers, b, c, LuaValue.ADD);
             case Lua.OP_SUB:
-                return arithmetic(p, pc, registers, b, c, LuaValue.SUB);
             case Lua.OP_MUL:
-                return arithmetic(p, pc, registers, b, c, LuaValue.MUL);
             case Lua.OP_DIV:
-                return arithmetic(p, pc, registers, b, c, LuaValue.DIV);
             case Lua.OP_MOD:
-                return arithmetic(p, pc, registers, b, c, LuaValue.MOD);
             case Lua.OP_POW:
-                return arithmetic(p, pc, registers, b, c, LuaValue.POW);
+                return arithmetic(p, pc, registers, b, c, ARITHMETIC_EVENTS[GET_OPCODE(i) - Lua.OP_ADD]);
             case Lua.OP_UNM:
                 return arithmetic(p, pc, registers, b, b, LuaValue.UNM);
             case Lua.OP_LEN: {

@@ -143,16 +143,6 @@ public class LuaTable extends LuaValue implements Metatable {
     }
 
     @Override
-    public boolean useWeakKeys() {
-        return false;
-    }
-
-    @Override
-    public boolean useWeakValues() {
-        return false;
-    }
-
-    @Override
     public LuaValue toLuaValue() {
         return this;
     }

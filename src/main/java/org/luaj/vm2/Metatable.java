@@ -7,10 +7,14 @@ package org.luaj.vm2;
  */
 interface Metatable {
     /** Whether __mode has a "k". */
-    boolean useWeakKeys();
+    default boolean useWeakKeys() {
+        return false;
+    }
 
     /** Whether __mode has a "v". */
-    boolean useWeakValues();
+    default boolean useWeakValues() {
+        return false;
+    }
 
     /** The metatable itself, as getmetatable returns it. */
     LuaValue toLuaValue();

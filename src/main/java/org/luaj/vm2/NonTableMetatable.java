@@ -9,16 +9,6 @@ final class NonTableMetatable implements Metatable {
     }
 
     @Override
-    public boolean useWeakKeys() {
-        return false;
-    }
-
-    @Override
-    public boolean useWeakValues() {
-        return false;
-    }
-
-    @Override
     public LuaValue toLuaValue() {
         return value;
     }

@@ -148,11 +148,7 @@ class Lua51SyntaxTest {
 
     @Test
     void unknownEscapesAreTheCharacterItself() throws Exception {
-        try (DifferentialRun run = DifferentialRun.start()) {
-            for (String script : ESCAPES) {
-                run.send("EVAL", script, "0");
-            }
-        }
+        DifferentialRun.sameEvalReplies(ESCAPES);
     }
 
     @Test

@@ -277,7 +277,7 @@ class LuaLibrariesDifferentialTest {
 
     @Test
     void theBaseLibrariesAreLua51s() throws Exception {
-        sameRepliesAsRedis(BASE_LIBRARY);
+        DifferentialRun.sameEvalReplies(BASE_LIBRARY);
     }
 
     private static final String[] RANDOM = {
@@ -361,7 +361,7 @@ class LuaLibrariesDifferentialTest {
 
     @Test
     void numbersBecomeTextAsLua51WritesThem() throws Exception {
-        sameRepliesAsRedis(NUMBERS);
+        DifferentialRun.sameEvalReplies(NUMBERS);
     }
 
     private static final String[] STRING_FORMAT = {
@@ -411,7 +411,7 @@ class LuaLibrariesDifferentialTest {
 
     @Test
     void stringFormatWritesAsLua51OnGlibc() throws Exception {
-        sameRepliesAsRedis(STRING_FORMAT);
+        DifferentialRun.sameEvalReplies(STRING_FORMAT);
     }
 
     private static final String[] BIT = {
@@ -441,7 +441,7 @@ class LuaLibrariesDifferentialTest {
 
     @Test
     void bitComputesAndFailsAsRedis() throws Exception {
-        sameRepliesAsRedis(BIT);
+        DifferentialRun.sameEvalReplies(BIT);
     }
 
     private static final String[] STRUCT = {
@@ -488,20 +488,11 @@ class LuaLibrariesDifferentialTest {
 
     @Test
     void structPacksAndUnpacksAsRedis() throws Exception {
-        sameRepliesAsRedis(STRUCT);
+        DifferentialRun.sameEvalReplies(STRUCT);
     }
 
     @Test
     void cmsgpackPacksAndUnpacksAsRedis() throws Exception {
-        sameRepliesAsRedis(CMSGPACK);
-    }
-
-    /** Each script through EVAL on both servers: the replies must be byte-identical. */
-    private static void sameRepliesAsRedis(String[] scripts) throws Exception {
-        try (DifferentialRun run = DifferentialRun.start()) {
-            for (String script : scripts) {
-                run.send("EVAL", script, "0");
-            }
-        }
+        DifferentialRun.sameEvalReplies(CMSGPACK);
     }
 }

@@ -104,7 +104,7 @@ class LuaRuntimeErrorsDifferentialTest {
 
     @Test
     void runtimeErrorsNameTheVariableAsLua51() throws Exception {
-        sameRepliesAsRedis(VM_ERRORS);
+        DifferentialRun.sameEvalReplies(VM_ERRORS);
     }
 
     private static final String[] ARGUMENT_ERRORS = {
@@ -187,7 +187,7 @@ class LuaRuntimeErrorsDifferentialTest {
      */
     @Test
     void argumentErrorsNameTheFunctionAsCalled() throws Exception {
-        sameRepliesAsRedis(ARGUMENT_ERRORS);
+        DifferentialRun.sameEvalReplies(ARGUMENT_ERRORS);
     }
 
     private static final String[] TAIL_CALLS = {
@@ -216,14 +216,6 @@ class LuaRuntimeErrorsDifferentialTest {
     /** `return f(...)`: LuaJ calls f after the frame has gone, Lua 5.1 in it; errors keep its position. */
     @Test
     void errorsInTailCallsKeepTheCallersPosition() throws Exception {
-        sameRepliesAsRedis(TAIL_CALLS);
-    }
-
-    private static void sameRepliesAsRedis(String[] scripts) throws Exception {
-        try (DifferentialRun run = DifferentialRun.start()) {
-            for (String script : scripts) {
-                run.send("EVAL", script, "0");
-            }
-        }
+        DifferentialRun.sameEvalReplies(TAIL_CALLS);
     }
 }

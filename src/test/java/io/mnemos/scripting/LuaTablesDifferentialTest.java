@@ -126,27 +126,27 @@ class LuaTablesDifferentialTest {
 
     @Test
     void pairsVisitsKeysInRedissOrder() throws Exception {
-        sameRepliesAsRedis(ORDER);
+        DifferentialRun.sameEvalReplies(ORDER);
     }
 
     @Test
     void lengthIsLua51sBorder() throws Exception {
-        sameRepliesAsRedis(LENGTH);
+        DifferentialRun.sameEvalReplies(LENGTH);
     }
 
     @Test
     void tableSortIsLua51sQuicksort() throws Exception {
-        sameRepliesAsRedis(SORT);
+        DifferentialRun.sameEvalReplies(SORT);
     }
 
     @Test
     void encodersWriteFieldsInTableOrder() throws Exception {
-        sameRepliesAsRedis(ENCODERS);
+        DifferentialRun.sameEvalReplies(ENCODERS);
     }
 
     @Test
     void badKeysAndArgumentsFailAsInRedis() throws Exception {
-        sameRepliesAsRedis(KEYS_AND_ERRORS);
+        DifferentialRun.sameEvalReplies(KEYS_AND_ERRORS);
     }
 
     /** Tables Redis builds from replies and arguments: a RESP3 map returned as it iterates, KEYS and ARGV grown. */
@@ -167,7 +167,7 @@ class LuaTablesDifferentialTest {
 
     @Test
     void randomTablesIterateAsInRedis() throws Exception {
-        sameRepliesAsRedis(randomScripts(new Random(20261207), 400));
+        DifferentialRun.sameEvalReplies(randomScripts(new Random(20261207), 400));
     }
 
     /** Scripts that build a table at random and return its traversal, its encoding or its sorted list part. */
@@ -220,14 +220,5 @@ class LuaTablesDifferentialTest {
             return rnd.nextBoolean() ? "true" : "false";
         }
         return String.valueOf(1 + rnd.nextInt(300));
-    }
-
-    /** Each script through EVAL on both servers: the replies must be byte-identical. */
-    private static void sameRepliesAsRedis(String[] scripts) throws Exception {
-        try (DifferentialRun run = DifferentialRun.start()) {
-            for (String script : scripts) {
-                run.send("EVAL", script, "0");
-            }
-        }
     }
 }

@@ -83,6 +83,15 @@ public final class DifferentialRun implements AutoCloseable {
         }
     }
 
+    /** Each script through EVAL (no keys) on fresh servers: the replies must be byte-identical. */
+    public static void sameEvalReplies(String... scripts) throws IOException, InterruptedException {
+        try (DifferentialRun run = start()) {
+            for (String script : scripts) {
+                run.send("EVAL", script, "0");
+            }
+        }
+    }
+
     /** How the replies of {@link #send} are compared (default {@link ReplyCheck#EXACT}). */
     public DifferentialRun check(ReplyCheck check) {
         this.check = Objects.requireNonNull(check);
