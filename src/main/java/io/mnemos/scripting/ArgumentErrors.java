@@ -63,6 +63,8 @@ final class ArgumentErrors {
                 return function.invoke(args);
             } catch (Reworded | PositionedError | PositionlessError e) {
                 throw e;
+            } catch (LuaTable.ReadOnlyError e) {
+                throw new PositionlessError(e.getMessage()); // raised in C, in Redis
             } catch (LuaError e) {
                 // The running engine's calls: string methods reach this function through LuaJ's
                 // one string metatable, whichever engine's string table it holds.

@@ -92,7 +92,9 @@ public final class LuaEngine {
         globals.rawset("cmsgpack", ReadOnlyTable.of(libraryTable(CMsgPack.create())));
         globals.rawset("struct", ReadOnlyTable.of(libraryTable(StructLib.create())));
         globals.rawset("redis", redis);
-        globals.rawset("_G", env);
+        // _G is the table of the globals themselves (pairs and rawget see them), read-only as Redis
+        // makes it; the scripts' environment is an empty table reading through to it.
+        globals.rawset("_G", globals);
         LuaValue basePcall = globals.rawget("pcall");
         globals.rawset("pcall", new VarArgFunction() {
             @Override
@@ -138,8 +140,8 @@ public final class LuaEngine {
             LuaValue v = LuaConversions.checkAny(args, 3, "rawset");
             // Raised by the C function rawset in Redis (a read-only table, a nil or NaN key): no
             // script position in front.
-            if (t == env || t instanceof ReadOnlyTable) {
-                throw new PositionlessError(ReadOnlyTable.ERROR);
+            if (((LuaTable) t).isReadOnly()) {
+                throw new PositionlessError(LuaTable.READ_ONLY_ERROR);
             }
             try {
                 t.rawset(k, v);
@@ -161,8 +163,8 @@ public final class LuaEngine {
             // Redis's Lua refuses a new metatable for a read-only table, from C (no position):
             // replacing the global table's would let one script unprotect, or rig, the globals
             // of every script after it.
-            if (t == env || t instanceof ReadOnlyTable) {
-                throw new PositionlessError(ReadOnlyTable.ERROR);
+            if (((LuaTable) t).isReadOnly()) {
+                throw new PositionlessError(LuaTable.READ_ONLY_ERROR);
             }
             return baseSetmetatable.call(t, metatable);
         }));
@@ -187,11 +189,19 @@ public final class LuaEngine {
         meta.rawset(NEWINDEX, new ThreeArgFunction() {
             @Override
             public LuaValue call(LuaValue table, LuaValue key, LuaValue value) {
-                throw new LuaError("Attempt to modify a readonly table");
+                throw new LuaError(LuaTable.READ_ONLY_ERROR);
             }
         });
         meta.seal();
         env.setmetatable(meta);
+        env.setReadOnly(true);
+        globals.setmetatable(meta);
+        // Redis protects the globals and every table reachable from them.
+        for (String library : new String[]{"string", "math", "table", "coroutine"}) {
+            ((LuaTable) globals.rawget(library)).setReadOnly(true);
+        }
+        ((LuaTable) org.luaj.vm2.LuaString.s_metatable).setReadOnly(true);
+        globals.setReadOnly(true);
         redis.seal();
         // Not loaded as a library (no 'debug' global): only its per-instruction hook is used.
         globals.debuglib = interrupts;
@@ -230,9 +240,34 @@ public final class LuaEngine {
         return (LuaFunction) f;
     }
 
+    /**
+     * EVAL's __redis__err__handler global, the error handler Redis defines for its scripts: an
+     * error table ({err = 'ERR ' .. message} for a message) with the caller's source and line.
+     */
+    void defineErrorHandler() {
+        setGlobal("__redis__err__handler", new OneArg(err -> {
+            LuaTable t;
+            if (err.istable()) {
+                t = (LuaTable) err;
+            } else {
+                t = new LuaTable();
+                t.rawset(LuaConversions.ERR, LuaValue.valueOf("ERR " + err.tojstring()));
+            }
+            String position = position();
+            if (position != null) {
+                int colon = position.lastIndexOf(':');
+                t.rawset("source", position.substring(0, colon));
+                t.rawset("line", LuaValue.valueOf(Integer.parseInt(position.substring(colon + 1))));
+            }
+            return t;
+        }));
+    }
+
     /** Sets a global without the read-only check (KEYS and ARGV before each EVAL). */
     void setGlobal(String name, LuaValue value) {
+        globals.setReadOnly(false);
         globals.rawset(name, value);
+        globals.setReadOnly(true);
     }
 
     /**

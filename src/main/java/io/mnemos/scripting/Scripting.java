@@ -95,6 +95,7 @@ public final class Scripting {
     LuaEngine evalEngine() {
         if (evalEngine == null) {
             evalEngine = new LuaEngine(this);
+            evalEngine.defineErrorHandler();
         }
         return evalEngine;
     }

@@ -42,6 +42,8 @@ public class LuaTable extends LuaValue implements Metatable {
     /** Free nodes are searched from here down (ltable.c's lastfree). */
     private int lastFree;
     private Metatable metatable;
+    /** Redis's lua_enablereadonlytable: writes, raw ones too, and a new metatable are refused. */
+    private boolean readOnly;
 
     public LuaTable() {
     }
@@ -138,8 +140,33 @@ public class LuaTable extends LuaValue implements Metatable {
 
     @Override
     public LuaValue setmetatable(LuaValue mt) {
+        if (readOnly) {
+            throw new ReadOnlyError();
+        }
         metatable = metatableOf(mt);
         return this;
+    }
+
+    /** Redis's text for a write to a read-only table. */
+    public static final String READ_ONLY_ERROR = "Attempt to modify a readonly table";
+
+    /** Makes the table read-only (Redis's lua_enablereadonlytable) or writable again. */
+    public final void setReadOnly(boolean readOnly) {
+        this.readOnly = readOnly;
+    }
+
+    public final boolean isReadOnly() {
+        return readOnly;
+    }
+
+    /**
+     * A raw write (rawset, the table library, setmetatable) to a read-only table: Redis raises it
+     * in the C API, where the script's position is not put in front, unlike an assignment's.
+     */
+    public static final class ReadOnlyError extends LuaError {
+        ReadOnlyError() {
+            super(READ_ONLY_ERROR);
+        }
     }
 
     @Override
@@ -187,14 +214,19 @@ public class LuaTable extends LuaValue implements Metatable {
 
     @Override
     public void set(int key, LuaValue value) {
-        if (metatable == null || !rawget(key).isnil() || !settable(this, LuaInteger.valueOf(key), value)) {
+        if (metatable == null) {
             rawset(key, value);
+        } else {
+            set(LuaInteger.valueOf(key), value);
         }
     }
 
     /** luaV_settable: the key gets its slot first (as luaH_set), then __newindex is asked if it was empty. */
     @Override
     public void set(LuaValue key, LuaValue value) {
+        if (readOnly) {
+            throw new LuaError(READ_ONLY_ERROR);
+        }
         if (metatable == null) {
             rawset(key, value);
             return;
@@ -210,11 +242,17 @@ public class LuaTable extends LuaValue implements Metatable {
 
     @Override
     public void rawset(int key, LuaValue value) {
+        if (readOnly) {
+            throw new ReadOnlyError();
+        }
         storeInteger(key, value);
     }
 
     @Override
     public void rawset(LuaValue key, LuaValue value) {
+        if (readOnly) {
+            throw new ReadOnlyError();
+        }
         checkKey(key);
         store(key, value);
     }
