@@ -75,7 +75,9 @@ final class ArgumentErrors {
                 if (reworded == null) {
                     // luaL_error puts the caller's position in front; LuaJ makes a tail call after
                     // the caller's frame is gone, which would have put it there.
-                    if (tailCall != null && !LuaEngine.hasPosition(e.getMessage())) {
+                    LuaValue raised = e.getMessageObject();
+                    if (tailCall != null && raised != null && raised.type() == LuaValue.TSTRING
+                            && !LuaEngine.hasPosition(e.getMessage())) {
                         throw new PositionedError(e.getMessage(), tailCall);
                     }
                     throw e;
