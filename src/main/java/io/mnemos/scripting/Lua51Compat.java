@@ -1,5 +1,7 @@
 package io.mnemos.scripting;
 
+import java.nio.charset.StandardCharsets;
+
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaTable;
@@ -44,10 +46,7 @@ final class Lua51Compat {
         LuaValue table = globals.rawget("table");
         globals.rawset("unpack", table.get("unpack"));
         LuaValue baseLoad = globals.rawget("load");
-        globals.rawset("loadstring", LuaConversions.function(args -> {
-            LuaConversions.checkString(args, 1, "loadstring");
-            return baseLoad.invoke(args);
-        }));
+        globals.rawset("loadstring", LuaConversions.function(args -> loadstring(baseLoad, args)));
         LuaValue collectgarbage = globals.rawget("collectgarbage");
         // lua_getgccount: kilobytes in use, an integer.
         globals.rawset("gcinfo", LuaConversions.function(args ->
@@ -103,6 +102,38 @@ final class Lua51Compat {
             Varargs r = running.invoke(LuaValue.NONE);
             return r.arg(2).toboolean() ? LuaValue.NIL : r.arg1();
         }));
+    }
+
+    /**
+     * luaB_loadstring: the chunk is named after its text (chunkid's [string "..."], which its
+     * errors show), read with Lua 5.1's grammar; a syntax error is returned as nil and the message.
+     */
+    private static Varargs loadstring(LuaValue baseLoad, Varargs args) {
+        byte[] code = LuaConversions.checkString(args, 1, "loadstring");
+        byte[] name = args.arg(2).isnil() ? code : LuaConversions.checkString(args, 2, "loadstring");
+        String chunk = chunkId(LuaConversions.latin1(LuaValue.valueOf(name)));
+        Lua51Syntax.Checked checked = Lua51Syntax.check(code, 0, chunk);
+        if (checked.error() != null) {
+            return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf(checked.error().getBytes(StandardCharsets.ISO_8859_1)));
+        }
+        byte[] source = java.util.Arrays.copyOfRange(checked.source(), checked.offset(), checked.source().length);
+        return baseLoad.invoke(LuaValue.varargsOf(LuaValue.valueOf(source), LuaValue.valueOf(chunk)));
+    }
+
+    /** luaO_chunkid for a chunk named by its text: [string "first line"], cut at 43 characters with "...". */
+    static String chunkId(String source) {
+        if (source.startsWith("=")) {
+            return source.substring(1, Math.min(source.length(), 60));
+        }
+        if (source.startsWith("@")) {
+            return source.length() - 1 > 43 ? "..." + source.substring(source.length() - 43) : source.substring(1);
+        }
+        int len = 0;
+        while (len < source.length() && source.charAt(len) != '\n' && source.charAt(len) != '\r') {
+            len++;
+        }
+        len = Math.min(len, 43);
+        return "[string \"" + source.substring(0, len) + (len < source.length() ? "..." : "") + "\"]";
     }
 
     /** luaB_tonumber: base 10 as lua_isnumber reads numbers (strtod), other bases by strtoul. */

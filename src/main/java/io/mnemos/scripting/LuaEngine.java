@@ -40,7 +40,12 @@ import java.util.regex.Pattern;
  */
 public final class LuaEngine {
     private static final Logger log = LoggerFactory.getLogger("io.mnemos.scripting.lua");
-    private static final Pattern POSITION = Pattern.compile("^(@?[^\\s:]+):(\\d+) ");
+    /** LuaJ's position in front of a message: the chunk ("@user_script", a loadstring's [string "..."]) and line. */
+    private static final Pattern POSITION = Pattern.compile("^(@?[^\\s:]+|\\[string \".*?\"\\]):(\\d+) ");
+    /** Lua's position in front of a message: "user_script:3: ", "[string \"...\"]:1: ". */
+    private static final Pattern LUA_POSITION = Pattern.compile("(?s)^([^\\s:]+|\\[string \".*?\"\\]):\\d+: .*");
+    /** A loadstring chunk's name as chunkid shows it, its text whole. */
+    private static final Pattern STRING_CHUNK = Pattern.compile("(?s)\\[string \"(.*)\"\\]");
     static final LuaString INDEX = LuaValue.valueOf("__index");
     static final LuaString NEWINDEX = LuaValue.valueOf("__newindex");
 
@@ -412,12 +417,17 @@ public final class LuaEngine {
         } else {
             String text = obj == null ? "nil" : obj.isstring() ? LuaConversions.latin1(obj) : obj.tojstring();
             text = e instanceof PositionlessError p ? p.text() : normalizePosition(text);
-            if (!text.matches("(?s)^[^\\s:]+:\\d+: .*") && source != null && !(e instanceof PositionlessError)) {
+            if (!LUA_POSITION.matcher(text).matches() && source != null && !(e instanceof PositionlessError)) {
                 text = (source.startsWith("@") ? source.substring(1) : source) + ":" + line + ": " + text;
             }
             msg = "ERR " + text;
         }
         if (source != null) {
+            // Redis's error handler names the chunk by its source: a loadstring chunk by its text.
+            Matcher chunk = STRING_CHUNK.matcher(source);
+            if (chunk.matches() && !chunk.group(1).endsWith("...")) {
+                source = chunk.group(1);
+            }
             return msg + " script: " + functionName + ", on " + source + ":" + line + ".";
         }
         return msg;

@@ -275,6 +275,32 @@ class LuaLibrariesDifferentialTest {
         "local co = coroutine.create(function() return coroutine.running() end) local ok, v = coroutine.resume(co) return type(v)"
     };
 
+    private static final String[] LOADSTRING = {
+        "local f = loadstring('y = 1') return f()",
+        "local f = loadstring('return zzz') return f()",
+        "local f = loadstring('return 1 +') return f",
+        "return {loadstring('return 1 +')}",
+        "return {loadstring('x x')}",
+        "local f = loadstring('local t = nil return t.x') return f()",
+        "local f = loadstring('return 1 + 2') return f()",
+        "local f = loadstring('return ...') return f(7)",
+        "local f = loadstring('error(\"boom\")') return f()",
+        "local ok, e = pcall(loadstring('local t = nil return t.x')) return e",
+        "local f = loadstring('return nil + 1', 'mychunk') return f()",
+        "local f = loadstring('return \"\\x41\"') return f()",
+        "return {loadstring('goto x')}",
+        "local f = loadstring(string.rep('x', 3)) return f",
+        "return loadstring()",
+        "return loadstring(1)",
+        "return (loadstring('return 5'))()"
+    };
+
+    /** loadstring reads Lua 5.1's grammar and names its chunk [string "..."], as its errors show. */
+    @Test
+    void loadstringNamesItsChunkAsLua51() throws Exception {
+        DifferentialRun.sameEvalReplies(LOADSTRING);
+    }
+
     @Test
     void theBaseLibrariesAreLua51s() throws Exception {
         DifferentialRun.sameEvalReplies(BASE_LIBRARY);
