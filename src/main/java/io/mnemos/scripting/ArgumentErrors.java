@@ -87,7 +87,11 @@ final class ArgumentErrors {
                     throw new PositionedError(reworded, tailCall);
                 }
                 // luaL_where(1) is the caller's position, none when the caller is a Java function (pcall).
-                throw calledAs != null ? new Reworded(reworded) : new PositionlessError(reworded);
+                if (calledAs != null) {
+                    throw new Reworded(reworded);
+                }
+                throw stack != null && stack.inJavaFunction() ? new PositionlessError(reworded)
+                    : PositionlessError.inNestedC(reworded);
             }
         }
 

@@ -402,7 +402,11 @@ public final class LuaEngine {
         String source = null;
         String line = null;
         Matcher m = POSITION.matcher(e.getMessage() == null ? "" : e.getMessage());
-        if (m.find()) {
+        if (e instanceof PositionlessError p && p.inNestedC()) {
+            // The error handler's getinfo(3): the C function that made the failing call.
+            source = "=[C]";
+            line = "-1";
+        } else if (m.find()) {
             source = m.group(1);
             line = m.group(2);
         } else if (fallbackPosition != null) {

@@ -10,9 +10,25 @@ import org.luaj.vm2.LuaError;
  */
 final class PositionlessError extends LuaError {
     private final String text;
+    /**
+     * Whether a C function called by another C function raised it (string.gsub calling
+     * string.rep): Redis's error handler then reports where it happened as "=[C]:-1".
+     */
+    private boolean inNestedC;
 
     PositionlessError(String text) {
         this(org.luaj.vm2.LuaValue.valueOf(text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)));
+    }
+
+    /** An error of a library function that a library function called. */
+    static PositionlessError inNestedC(String text) {
+        PositionlessError e = new PositionlessError(text);
+        e.inNestedC = true;
+        return e;
+    }
+
+    boolean inNestedC() {
+        return inNestedC;
     }
 
     /**
