@@ -73,7 +73,7 @@ final class Lua51RuntimeErrors {
                 return arithmetic(p, pc, registers, b, b, LuaValue.UNM);
             case Lua.OP_LEN: {
                 LuaValue v = registers[b];
-                return v.istable() || v.isstring() || !v.metatag(LuaValue.LEN).isnil()
+                return v.istable() || v.type() == LuaValue.TSTRING || !v.metatag(LuaValue.LEN).isnil()
                     ? null : typeError(p, pc, b, v, "get length of");
             }
             case Lua.OP_CONCAT:

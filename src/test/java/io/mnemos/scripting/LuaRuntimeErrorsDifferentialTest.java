@@ -1,6 +1,7 @@
 package io.mnemos.scripting;
 
 import io.mnemos.testing.DifferentialRun;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -219,6 +220,80 @@ class LuaRuntimeErrorsDifferentialTest {
         "local function f() return error('lvl1') end local ok, e = pcall(f) return e",
         "return error('top')"
     };
+
+    /**
+     * Seeded random scripts: locals of every type (nil, numbers, numeric and other strings, tables,
+     * booleans, functions, a table with an __index function) indexed, called, as methods, in
+     * arithmetic, concatenation, length, comparisons, assignments, in nested functions, upvalues,
+     * loops and under pcall.
+     */
+    @Test
+    void randomRuntimeErrorsReadAsInRedis() throws Exception {
+        Random rnd = new Random(20261208);
+        String[] scripts = new String[300];
+        for (int i = 0; i < scripts.length; i++) {
+            scripts[i] = randomScript(rnd);
+        }
+        DifferentialRun.sameEvalReplies(scripts);
+    }
+
+    private static final String[] VALUES = {"nil", "1", "'str'", "'12'", "{}", "true", "false", "function() end",
+        "{x = 1}", "{x = {}}", "setmetatable({}, {__index = function() return nil end})"};
+    private static final String[] NAMES = {"a", "b", "t", "s"};
+
+    private static String randomScript(Random rnd) {
+        String expr = randomExpression(rnd);
+        String[] bodies = {
+            "return " + expr,
+            "local r = " + expr + " return 1",
+            "local function g() return " + expr + " end return g()",
+            "local function g() local r = " + expr + " return r end return (g())",
+            "local ok, e = pcall(function() return " + expr + " end) return e",
+            DifferentialRun.pick(rnd, NAMES) + ".x = 1 return 1",
+            DifferentialRun.pick(rnd, NAMES) + ".x.y = 1 return 1",
+            "for i = 1, 2 do local v = " + expr + " end return 1"
+        };
+        return "local a, b, t, s = " + DifferentialRun.pick(rnd, VALUES) + ", " + DifferentialRun.pick(rnd, VALUES) + ", " + DifferentialRun.pick(rnd, VALUES) + ", "
+                + DifferentialRun.pick(rnd, VALUES) + " local function g() return nil end " + DifferentialRun.pick(rnd, bodies);
+    }
+
+    private static String randomExpression(Random rnd) {
+        String x = randomOperand(rnd);
+        String y = randomOperand(rnd);
+        int r = rnd.nextInt(100);
+        if (r < 15) {
+            return x + "." + DifferentialRun.pick(rnd, new String[] {"x", "y"});
+        } else if (r < 30) {
+            return x + "()";
+        } else if (r < 40) {
+            return x + ":" + DifferentialRun.pick(rnd, new String[] {"m", "len", "rep"}) + "()";
+        } else if (r < 55) {
+            return x + " " + DifferentialRun.pick(rnd, new String[] {"+", "-", "*", "/", "%", "^"}) + " " + y;
+        } else if (r < 65) {
+            return x + " .. " + y + (rnd.nextInt(10) < 4 ? " .. " + randomOperand(rnd) : "");
+        } else if (r < 72) {
+            return "#" + x;
+        } else if (r < 77) {
+            return "-" + x;
+        } else if (r < 87) {
+            return x + " " + DifferentialRun.pick(rnd, new String[] {"<", "<=", ">", ">="}) + " " + y;
+        }
+        return x + "[" + y + "]";
+    }
+
+    private static String randomOperand(Random rnd) {
+        int r = rnd.nextInt(10);
+        if (r < 5) {
+            return DifferentialRun.pick(rnd, NAMES);
+        } else if (r < 7) {
+            return DifferentialRun.pick(rnd, NAMES) + "." + DifferentialRun.pick(rnd, new String[] {"x", "y", "len"});
+        } else if (r < 8) {
+            return DifferentialRun.pick(rnd, NAMES) + "[" + DifferentialRun.pick(rnd, new String[] {"1", "'x'", "b"}) + "]";
+        } else if (r < 9) {
+            return DifferentialRun.pick(rnd, new String[] {"1", "'s'", "nil", "true", "{}"});
+        }
+        return "g()";
+    }
 
     /** `return f(...)`: LuaJ calls f after the frame has gone, Lua 5.1 in it; errors keep its position. */
     @Test
