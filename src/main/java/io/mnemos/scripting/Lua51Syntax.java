@@ -8,8 +8,9 @@ import java.nio.charset.StandardCharsets;
  * ("user_script:1: '=' expected near 'x'", "'end' expected (to close 'if' at line 1) near '<eof>'",
  * "unexpected symbol near '@'", "unfinished string near '\"abc'"), where LuaJ says "syntax error"
  * or leaves out what is near; what 5.2 added is refused as 5.1 refuses it (goto and labels, empty
- * statements, a call's '(' on the next line); and a string escape 5.1 does not know ("\x41",
- * "\z") is the character itself, as in 5.1, in the source handed to LuaJ.
+ * statements, a call's '(' on the next line); and in the source handed to LuaJ a string escape
+ * 5.1 does not know ("\x41", "\z") is the character itself and a [[ inside a long string is text,
+ * as in Redis's 5.1.
  */
 final class Lua51Syntax {
     // Tokens: single characters are their own code; the rest follow.
@@ -58,8 +59,13 @@ final class Lua51Syntax {
     private String aheadText;
     private boolean hasAhead;
     private int levels;
-    /** Where the backslash of each escape 5.1 reads as the character itself (but \\, \" and \') is. */
-    private final java.util.List<Integer> unknownEscapes = new java.util.ArrayList<>();
+    /**
+     * Changes to the source before LuaJ reads it, in source order: {offset, bytes removed} then the
+     * text inserted there. The backslash of an escape 5.1 reads as the character itself goes; a
+     * [[...]] holding [[ (text in Redis's Lua, an error in LuaJ's) becomes [=[...]=].
+     */
+    private final java.util.List<int[]> edits = new java.util.ArrayList<>();
+    private final java.util.List<String> insertions = new java.util.ArrayList<>();
     /** Per function being parsed: whether it is vararg; per block: whether it is a loop. */
     private boolean vararg;
     private int loops;
@@ -83,19 +89,19 @@ final class Lua51Syntax {
         } catch (SyntaxError e) {
             return new Checked(e.getMessage(), source, offset);
         }
-        if (p.unknownEscapes.isEmpty()) {
+        if (p.edits.isEmpty()) {
             return new Checked(null, source, offset);
         }
-        byte[] copy = new byte[source.length - offset - p.unknownEscapes.size()];
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(source.length - offset + 16);
         int from = offset;
-        int to = 0;
-        for (int backslash : p.unknownEscapes) {
-            System.arraycopy(source, from, copy, to, backslash - from);
-            to += backslash - from;
-            from = backslash + 1;
+        for (int i = 0; i < p.edits.size(); i++) {
+            int[] edit = p.edits.get(i);
+            out.write(source, from, edit[0] - from);
+            out.writeBytes(p.insertions.get(i).getBytes(StandardCharsets.ISO_8859_1));
+            from = edit[0] + edit[1];
         }
-        System.arraycopy(source, from, copy, to, source.length - from);
-        return new Checked(null, copy, 0);
+        out.write(source, from, source.length - from);
+        return new Checked(null, out.toByteArray(), 0);
     }
 
     // ---- lexer (llex.c) ----
@@ -158,10 +164,11 @@ final class Lua51Syntax {
                     }
                     next();
                     if (current == '[') {
+                        int openAt = pos - 1;
                         int sep = skipSeparator();
                         buffer.setLength(0);
                         if (sep >= 0) {
-                            longString(sep, false);
+                            longString(sep, false, openAt);
                             buffer.setLength(0);
                             continue;
                         }
@@ -172,9 +179,10 @@ final class Lua51Syntax {
                     }
                 }
                 case '[' -> {
+                    int openAt = pos - 1;
                     int sep = skipSeparator();
                     if (sep >= 0) {
-                        longString(sep, true);
+                        longString(sep, true, openAt);
                         return STRING;
                     }
                     if (sep == -1) {
@@ -268,7 +276,14 @@ final class Lua51Syntax {
         return current == s ? count : (-count) - 1;
     }
 
-    private void longString(int sep, boolean isString) {
+    private void edit(int at, int removed, String inserted) {
+        edits.add(new int[] {at, removed});
+        insertions.add(inserted);
+    }
+
+    /** A long string or comment whose first bracket is at {@code openAt}. */
+    private void longString(int sep, boolean isString, int openAt) {
+        boolean nested = false;
         saveAndNext(); // the second bracket
         if (isNewline()) {
             newline();
@@ -277,16 +292,21 @@ final class Lua51Syntax {
             switch (current) {
                 case -1 -> throw lexError(isString ? "unfinished long string" : "unfinished long comment", EOS);
                 case '[' -> {
+                    // Redis's Lua is built without LUA_COMPAT_LSTR: a nested [[ is text, no error.
                     if (skipSeparator() == sep) {
                         saveAndNext();
-                        if (sep == 0) {
-                            throw lexError("nesting of [[...]] is deprecated", '[');
-                        }
+                        nested |= sep == 0;
                     }
                 }
                 case ']' -> {
+                    int closeAt = pos - 1;
                     if (skipSeparator() == sep) {
                         saveAndNext();
+                        if (nested) {
+                            String level = "=".repeat(freeLevel(openAt + 2, closeAt));
+                            edit(openAt + 1, 0, level);
+                            edit(closeAt + 1, 0, level);
+                        }
                         return;
                     }
                 }
@@ -306,6 +326,16 @@ final class Lua51Syntax {
                 }
             }
         }
+    }
+
+    /** The fewest '=' whose closing bracket ]=..=] does not occur in src[from, to). */
+    private int freeLevel(int from, int to) {
+        String text = new String(src, from, to - from, StandardCharsets.ISO_8859_1);
+        int level = 1;
+        while (text.contains("]" + "=".repeat(level) + "]")) {
+            level++;
+        }
+        return level;
     }
 
     private void readString(int delimiter) {
@@ -334,7 +364,7 @@ final class Lua51Syntax {
                         default -> {
                             if (!isDigit(current)) {
                                 if (current != '\\' && current != '"' && current != '\'') {
-                                    unknownEscapes.add(pos - 2); // LuaJ reads \x, \z and others as 5.2 does
+                                    edit(pos - 2, 1, ""); // LuaJ reads \x, \z and others as 5.2 does
                                 }
                                 saveAndNext(); // \\, \", \' and any other character as itself
                             } else {

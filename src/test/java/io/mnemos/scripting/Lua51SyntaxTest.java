@@ -7,10 +7,14 @@ import org.junit.jupiter.api.Test;
  * Scripts are read with Lua 5.1's grammar, as in Redis: a syntax error gets Lua 5.1's message (what
  * was expected, what it was near, the line of the construct left open), Lua 5.2's additions that
  * LuaJ's compiler accepts are refused, string escapes 5.1 does not know are the character itself,
- * and valid scripts (every statement and expression form) load with the same SHA as in Redis.
+ * valid scripts (every statement and expression form) load with the same SHA as in Redis, and
+ * randomly broken ones fail with Redis's message.
  */
 class Lua51SyntaxTest {
     private static final String[] BROKEN = {
+        "return [[a[[b]]c]]",
+        "return [[a[[b]]",
+        "return [==[a[[b]]c]==]",
         "return cmsgpack.pack({{{{{{{{{{{{{{{{{{{1}}}}}}}}}}}}}}}}}})",
         "do goto x end ::x:: return 1",
         "return 1 // 2",
@@ -149,6 +153,29 @@ class Lua51SyntaxTest {
     @Test
     void unknownEscapesAreTheCharacterItself() throws Exception {
         DifferentialRun.sameEvalReplies(ESCAPES);
+    }
+
+    private static final String[] PIECES = {"end", "(", ")", "{", "}", "[", "]", "=", "==", ",", ";", ".", "..", "...",
+        ":", "local", "function", "if", "then", "else", "return", "do", "while", "for", "in", "'", "\"", "[[", "]]", "--",
+        "\n", "x", "1", "0x", "1e", "#", "not", "and", "+", "@", "\\", "goto", "::", "break", "until", "repeat"};
+
+    /** Valid scripts with random tokens inserted or characters deleted: Redis's verdict and message for each. */
+    @Test
+    void mutatedScriptsLoadOrFailAsInRedis() throws Exception {
+        java.util.Random rnd = new java.util.Random(20261208);
+        try (DifferentialRun run = DifferentialRun.start()) {
+            for (int i = 0; i < 400; i++) {
+                String src = DifferentialRun.pick(rnd, VALID);
+                for (int k = 1 + rnd.nextInt(3); k > 0; k--) {
+                    int p = rnd.nextInt(src.length() + 1);
+                    int op = rnd.nextInt(10);
+                    src = op < 4 ? src.substring(0, p) + DifferentialRun.pick(rnd, PIECES) + src.substring(p)
+                        : op < 8 ? src.substring(0, p) + src.substring(Math.min(src.length(), p + 1 + rnd.nextInt(6)))
+                        : src.substring(0, p) + " " + DifferentialRun.pick(rnd, PIECES) + " " + src.substring(p);
+                }
+                run.send("SCRIPT", "LOAD", src);
+            }
+        }
     }
 
     @Test
