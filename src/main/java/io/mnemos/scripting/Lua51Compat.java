@@ -120,13 +120,16 @@ final class Lua51Compat {
         return baseLoad.invoke(LuaValue.varargsOf(LuaValue.valueOf(source), LuaValue.valueOf(chunk)));
     }
 
-    /** luaO_chunkid for a chunk named by its text: [string "first line"], cut at 43 characters with "...". */
+    /**
+     * luaO_chunkid (LUA_IDSIZE 60): "=name" as it is, "@file" with its last 52 characters, a chunk
+     * named by its text [string "first line"], cut at 43 characters with "...".
+     */
     static String chunkId(String source) {
         if (source.startsWith("=")) {
             return source.substring(1, Math.min(source.length(), 60));
         }
         if (source.startsWith("@")) {
-            return source.length() - 1 > 43 ? "..." + source.substring(source.length() - 43) : source.substring(1);
+            return source.length() - 1 > 52 ? "..." + source.substring(source.length() - 52) : source.substring(1);
         }
         int len = 0;
         while (len < source.length() && source.charAt(len) != '\n' && source.charAt(len) != '\r') {

@@ -276,6 +276,10 @@ class LuaLibrariesDifferentialTest {
     };
 
     private static final String[] LOADSTRING = {
+        "return {loadstring('x x', '@' .. string.rep('d/', 30) .. 'file.lua')}",
+        "return {loadstring('x x', '=' .. string.rep('n', 70))}",
+        "return {loadstring('x x\\nmore')}",
+        "return {loadstring(string.rep('y', 50) .. ' x')}",
         "local f = loadstring('y = 1') return f()",
         "local f = loadstring('return zzz') return f()",
         "local f = loadstring('return 1 +') return f",
