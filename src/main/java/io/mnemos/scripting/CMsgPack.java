@@ -456,14 +456,12 @@ final class CMsgPack {
                 slots++;
                 LuaValue value = decode();
                 slots--;
-                // lua_settable's errors, raised inside the C function: no script position.
-                if (key.isnil()) {
-                    throw new PositionlessError("table index is nil");
+                try {
+                    t.rawset(key, value);
+                } catch (LuaError e) {
+                    // lua_settable's "table index is nil/NaN", raised inside the C function: no script position.
+                    throw new PositionlessError(e.getMessage());
                 }
-                if (key.type() == LuaValue.TNUMBER && Double.isNaN(key.todouble())) {
-                    throw new PositionlessError("table index is NaN");
-                }
-                t.set(key, value);
             }
             slots--;
             return t;

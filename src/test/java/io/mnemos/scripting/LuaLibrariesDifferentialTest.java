@@ -57,6 +57,8 @@ class LuaLibrariesDifferentialTest {
         "return tostring(cmsgpack.unpack(string.char(0xca, 0x3f, 0xc0, 0, 0)))",
         "return tostring(cmsgpack.unpack(string.char(0xcb, 0x3f, 0xf1, 0x99, 0x99, 0x99, 0x99, 0x99, 0x9a)))",
         "return cmsgpack.unpack(string.char(0x81, 0xc0, 1))",
+        "return cmsgpack.unpack(string.char(0x81, 0xcb, 0x7f, 0xf8, 0, 0, 0, 0, 0, 0, 1))",
+        "local ok, e = pcall(cmsgpack.unpack, string.char(0x81, 0xc0, 1)) return e",
         "return cmsgpack.unpack(string.char(0x81, 0xa1, 97))",
         "return cmsgpack.unpack(string.char(0x81, 0xa1, 97, 0xc0)).a",
         "return cmsgpack.unpack(nil)",
