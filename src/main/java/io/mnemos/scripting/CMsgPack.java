@@ -391,27 +391,19 @@ final class CMsgPack {
                 }
                 case 0xdc -> {
                     need(3);
-                    long n = bigEndian(pos + 1, 2);
-                    pos += 3;
-                    return array(n);
+                    return array(3, bigEndian(pos + 1, 2));
                 }
                 case 0xdd -> {
                     need(5);
-                    long n = bigEndian(pos + 1, 4);
-                    pos += 5;
-                    return array(n);
+                    return array(5, bigEndian(pos + 1, 4));
                 }
                 case 0xde -> {
                     need(3);
-                    long n = bigEndian(pos + 1, 2);
-                    pos += 3;
-                    return map(n);
+                    return map(3, bigEndian(pos + 1, 2));
                 }
                 case 0xdf -> {
                     need(5);
-                    long n = bigEndian(pos + 1, 4);
-                    pos += 5;
-                    return map(n);
+                    return map(5, bigEndian(pos + 1, 4));
                 }
                 default -> {
                     if ((b & 0x80) == 0) {
@@ -421,19 +413,21 @@ final class CMsgPack {
                     } else if ((b & 0xe0) == 0xa0) {
                         return string(1, b & 0x1f);
                     } else if ((b & 0xf0) == 0x90) {
-                        pos++;
-                        return array(b & 0xf);
+                        return array(1, b & 0xf);
                     } else if ((b & 0xf0) == 0x80) {
-                        pos++;
-                        return map(b & 0xf);
+                        return map(1, b & 0xf);
                     }
                     throw BAD_FORMAT;
                 }
             }
         }
 
-        /** mp_decode_to_lua_array: the table, then for each element its index and itself. */
-        private LuaValue array(long n) {
+        /**
+         * mp_decode_to_lua_array, after a header of that many bytes: the table, then for each
+         * element its index and itself.
+         */
+        private LuaValue array(int header, long n) {
+            pos += header;
             LuaTable t = new LuaTable();
             slots++;
             checkStack("in function mp_decode_to_lua_array");
@@ -447,8 +441,9 @@ final class CMsgPack {
             return t;
         }
 
-        /** mp_decode_to_lua_hash: the table, its key, then its value; lua_settable's rules for keys. */
-        private LuaValue map(long n) {
+        /** mp_decode_to_lua_hash, after a header of that many bytes: the table, its key, then its value. */
+        private LuaValue map(int header, long n) {
+            pos += header;
             LuaTable t = new LuaTable();
             slots++;
             for (long i = 0; i < n; i++) {
