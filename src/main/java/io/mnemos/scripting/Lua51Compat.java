@@ -93,7 +93,15 @@ final class Lua51Compat {
         globals.rawget("string").rawset("rep", LuaConversions.function(Lua51Compat::rep));
         LuaValue math = globals.rawget("math");
         math.set("log10", LuaConversions.function(args -> LuaValue.valueOf(Math.log10(LuaConversions.checkNumber(args, 1, "log10")))));
-        math.set("mod", math.get("fmod"));
+        math.set("fmod", LuaConversions.function(args -> fmod(args, "fmod")));
+        math.set("mod", LuaConversions.function(args -> fmod(args, "mod")));
+        math.set("atan2", binaryMath("atan2", Math::atan2));
+        math.set("pow", binaryMath("pow", Math::pow));
+        math.set("ldexp", binaryMath("ldexp", (x, e) -> Math.scalb(x, (int) LuaNumbers.toLongX86(e))));
+        math.set("max", LuaConversions.function(args -> extreme(args, "max", 1)));
+        math.set("min", LuaConversions.function(args -> extreme(args, "min", -1)));
+        math.set("modf", LuaConversions.function(Lua51Compat::modf));
+        math.set("frexp", LuaConversions.function(Lua51Compat::frexp));
         LuaValue string = globals.rawget("string");
         string.set("gfind", string.get("gmatch"));
         LuaValue coroutine = globals.rawget("coroutine");
@@ -158,6 +166,71 @@ final class Lua51Compat {
     }
 
     /** tinsert: (t, v) appends, (t, pos, v) moves t[pos..] up (growing the array past its end). */
+    /**
+     * math_atan2, math_pow, math_ldexp: {@code f(luaL_checknumber(L, 1), luaL_checknumber(L, 2))},
+     * whose second argument gcc checks first (math.pow() is "bad argument #2"). ldexp's exponent
+     * is luaL_checkint's cast, and Math.scalb is C's ldexp (LuaJ's built the power of two from the
+     * exponent's bits, wrong past the normal range).
+     */
+    private static LuaValue binaryMath(String name, java.util.function.DoubleBinaryOperator f) {
+        return LuaConversions.function(args -> {
+            double second = LuaConversions.checkNumber(args, 2, name);
+            return LuaValue.valueOf(f.applyAsDouble(LuaConversions.checkNumber(args, 1, name), second));
+        });
+    }
+
+    /**
+     * math_fmod (and math.mod): C's fmod, which Java's % on doubles is (the sign of x, also for -0).
+     * The second argument is checked first, as gcc evaluates fmod's arguments.
+     */
+    private static Varargs fmod(Varargs args, String name) {
+        double y = LuaConversions.checkNumber(args, 2, name);
+        return LuaValue.valueOf(LuaConversions.checkNumber(args, 1, name) % y);
+    }
+
+    /**
+     * math_max / math_min: the first argument unless a later one compares greater (less): -0 and 0
+     * keep the first one's sign, and a NaN only wins from the first position (Java's Math.max/min
+     * order zeros and prefer NaN).
+     */
+    private static Varargs extreme(Varargs args, String name, int direction) {
+        double m = LuaConversions.checkNumber(args, 1, name);
+        for (int i = 2, n = args.narg(); i <= n; i++) {
+            double d = LuaConversions.checkNumber(args, i, name);
+            if (direction > 0 ? d > m : d < m) {
+                m = d;
+            }
+        }
+        return LuaValue.valueOf(m);
+    }
+
+    /** math_modf: C's modf, whose parts keep x's sign (-0.5 gives -0 and -0.5) and whose fraction of an infinity is 0. */
+    private static Varargs modf(Varargs args) {
+        double x = LuaConversions.checkNumber(args, 1, "modf");
+        double whole = x >= 0 ? Math.floor(x) : Math.ceil(x);
+        double fraction = Double.isInfinite(x) ? Math.copySign(0.0, x) : x - whole;
+        if (fraction == 0) {
+            fraction = Math.copySign(0.0, x);
+        }
+        return LuaValue.varargsOf(LuaValue.valueOf(whole), LuaValue.valueOf(fraction));
+    }
+
+    /**
+     * math_frexp: C's frexp, x = m * 2^e with 0.5 <= |m| < 1; zeros (with their sign), infinities
+     * and NaN come back as they are with exponent 0, subnormals are normalized (LuaJ's read the
+     * exponent bits as they are).
+     */
+    private static Varargs frexp(Varargs args) {
+        double x = LuaConversions.checkNumber(args, 1, "frexp");
+        if (x == 0 || Double.isNaN(x) || Double.isInfinite(x)) {
+            return LuaValue.varargsOf(LuaValue.valueOf(x), LuaValue.ZERO);
+        }
+        int exponent = Math.getExponent(x) == Double.MIN_EXPONENT - 1
+                ? Math.getExponent(x * 0x1p54) - 54 + 1
+                : Math.getExponent(x) + 1;
+        return LuaValue.varargsOf(LuaValue.valueOf(Math.scalb(x, -exponent)), LuaValue.valueOf(exponent));
+    }
+
     private static Varargs insert(Varargs args) {
         LuaTable t = checkTable(args, 1, "insert");
         int e = t.rawlen() + 1;

@@ -92,7 +92,7 @@ public final class LuaNumbers {
      * the number. (Lua's fallback to strtoul for "0x..." can never succeed where strtod, which reads
      * hexadecimal itself, stopped at the 'x'.)
      */
-    static Double str2d(byte[] b, int off, int len) {
+    public static Double str2d(byte[] b, int off, int len) {
         Start start = Start.of(b, off, len);
         int end = start.end();
         int p = start.at();

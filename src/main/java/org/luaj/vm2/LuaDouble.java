@@ -25,7 +25,10 @@
  *  - tojstring (tostring, "..", string.format's %s, table.concat, string functions given a number)
  *    writes Lua's LUAI_NUMFFORMAT "%.14g" (0.33333333333333, 1e+15, -nan) where LuaJ wrote Java's
  *    float text (0.33333334, 1000000000000000, 1.0E-5);
- *  - NAN, what 0/0 and x%0 give, is the x86 default NaN (sign bit set), which glibc prints "-nan".
+ *  - NAN, what 0/0 and x%0 give, is the x86 default NaN (sign bit set), which glibc prints "-nan";
+ *  - valueOf keeps negative zero a double (LuaJ made it the integer 0), so -0.0, 0/-1 and
+ *    math.ceil(-0.5) are -0 as in Lua 5.1 (see LuaInteger for -0 and 0 * -1), and division is
+ *    C's, where the sign of a zero divisor counts (LuaJ made any x/0 +inf for positive x).
  * The build's shade filter leaves the luaj-jse jar's own LuaDouble out, so this one is the class.
  */
 package org.luaj.vm2;
@@ -83,9 +86,15 @@ public class LuaDouble extends LuaNumber {
 	/** The value being held by this instance. */
 	final double v;
 
+	/** -0: a double, as every Lua 5.1 number; printed "-0". */
+	static final LuaDouble NEGATIVE_ZERO = new LuaDouble(-0.0);
+
 	public static LuaNumber valueOf(double d) {
 		int id = (int) d;
-		return d==id? (LuaNumber) LuaInteger.valueOf(id): (LuaNumber) new LuaDouble(d);
+		if (d == id && (id != 0 || Double.doubleToRawLongBits(d) == 0)) {
+			return LuaInteger.valueOf(id);
+		}
+		return new LuaDouble(d);
 	}
 	
 	/** Don't allow ints to be boxed by DoubleValues  */
@@ -165,7 +174,7 @@ public class LuaDouble extends LuaNumber {
 	 * @see #ddiv_d(double, double) 
 	 */
 	public static LuaValue ddiv(double lhs, double rhs) {
-		return rhs!=0? valueOf( lhs / rhs ): lhs>0? POSINF: lhs==0? NAN: NEGINF;	
+		return valueOf(ddiv_d(lhs, rhs));
 	}
 	
 	/** Divide two double numbers according to lua math, and return a double result.
@@ -175,7 +184,9 @@ public class LuaDouble extends LuaNumber {
 	 * @see #ddiv(double, double)
 	 */
 	public static double ddiv_d(double lhs, double rhs) {
-		return rhs!=0? lhs / rhs: lhs>0? Double.POSITIVE_INFINITY: lhs==0? Double.NaN: Double.NEGATIVE_INFINITY;	
+		// C's division: a zero divisor's sign counts (1/-0 is -inf); 0/0 and inf/inf are x86's NaN.
+		double q = lhs / rhs;
+		return Double.isNaN(q) && !Double.isNaN(lhs) && !Double.isNaN(rhs) ? NAN.v : q;
 	}
 	
 	/** Take modulo double numbers according to lua math, and return a {@link LuaValue} result.
@@ -186,7 +197,7 @@ public class LuaDouble extends LuaNumber {
 	 * @see #dmod_d(double, double) 
 	 */
 	public static LuaValue dmod(double lhs, double rhs) {
-		return rhs!=0? valueOf( lhs-rhs*Math.floor(lhs/rhs) ): NAN;
+		return valueOf(dmod_d(lhs, rhs));
 	}
 
 	/** Take modulo for double numbers according to lua math, and return a double result.
@@ -197,7 +208,12 @@ public class LuaDouble extends LuaNumber {
 	 * @see #dmod(double, double)
 	 */
 	public static double dmod_d(double lhs, double rhs) {
-		return rhs!=0? lhs-rhs*Math.floor(lhs/rhs): Double.NaN;
+		// luai_nummod, a - floor(a/b)*b: a NaN operand comes through as it is (x86 passes it on),
+		// a NaN the operation makes (x % 0, inf % 2) is x86's.
+		if (Double.isNaN(lhs)) return lhs;
+		if (Double.isNaN(rhs)) return rhs;
+		double r = lhs - Math.floor(lhs / rhs) * rhs;
+		return Double.isNaN(r) ? NAN.v : r;
 	}
 
 	// relational operators

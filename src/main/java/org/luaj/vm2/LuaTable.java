@@ -15,7 +15,8 @@ import java.util.List;
  * The layout follows ltable.c step by step: an array part for keys 1..n chosen by
  * {@code computesizes} (more than half used) at each rehash; a node vector of a power of two size
  * with chained scatter and Brent's variation (a colliding key not in its main position is moved to
- * the free node found from the end); keys hashed as Redis's Lua 5.1 does (strings by {@code luaS_hash},
+ * the free node found from the end); keys hashed as Redis's Lua 5.1 does (strings by {@code luaS_hash}, which
+ * {@link LuaString#hashCode} computes once per string,
  * numbers by the sum of their two 32-bit halves modulo an odd size, booleans by their value), and a
  * key set to nil keeps its node until the next rehash. Tables, functions and userdata as keys hash
  * by identity, as Lua hashes their addresses: their order differs from run to run in Redis too.
@@ -328,7 +329,9 @@ public class LuaTable extends LuaValue implements Metatable {
         }
         int n = numberPosition(key);
         do {
-            if (nodeKeys[n] instanceof LuaInteger i && i.v == key) {
+            // A -0 key (a LuaDouble) is the key 0, as luai_numeq has it; it keeps the sign it was stored with.
+            LuaValue k = nodeKeys[n];
+            if (k instanceof LuaInteger i ? i.v == key : key == 0 && k instanceof LuaDouble d && d.v == 0) {
                 return n;
             }
             n = nodeNext[n];
@@ -342,7 +345,7 @@ public class LuaTable extends LuaValue implements Metatable {
             case TNUMBER:
                 return numberPosition(key.todouble());
             case TSTRING:
-                return stringHash((LuaString) key) & (size - 1);
+                return key.hashCode() & (size - 1);
             case TBOOLEAN:
                 return (key.toboolean() ? 1 : 0) & (size - 1);
             default:
@@ -358,19 +361,6 @@ public class LuaTable extends LuaValue implements Metatable {
         long bits = Double.doubleToRawLongBits(d);
         int sum = (int) bits + (int) (bits >>> 32);
         return Integer.remainderUnsigned(sum, (nodeKeys.length - 1) | 1);
-    }
-
-    /**
-     * luaS_hash as Redis's Lua has it: Lua 5.1's, seeded with the length, over every byte (Redis
-     * changed Lua's, which samples at most 32 bytes of a long string, against collision attacks).
-     */
-    private static int stringHash(LuaString s) {
-        byte[] bytes = s.m_bytes;
-        int h = s.m_length;
-        for (int i = s.m_offset + s.m_length - 1; i >= s.m_offset; i--) {
-            h ^= (h << 5) + (h >>> 2) + (bytes[i] & 0xFF);
-        }
-        return h;
     }
 
     /**

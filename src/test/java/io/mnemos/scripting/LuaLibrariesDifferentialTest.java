@@ -396,6 +396,112 @@ class LuaLibrariesDifferentialTest {
         DifferentialRun.sameEvalReplies(NUMBERS);
     }
 
+    private static final String[] STRINGS_AS_NUMBERS = {
+        // Arithmetic and number arguments read a string as luaO_str2d (glibc's strtod) does.
+        "return tostring(' 10 ' + 1) .. ' ' .. tostring('0x1p4' + 0) .. ' ' .. tostring(' -0x10 ' + 0)",
+        "return tostring('inf' + 0) .. ' ' .. tostring('-inf' * 2) .. ' ' .. tostring('nan' + 0) .. ' ' .. tostring(-'nan')",
+        "return tostring('\\t10\\n' * 2) .. ' ' .. tostring('1e2' / '4') .. ' ' .. tostring('5' % '3') .. ' ' .. tostring('2' ^ '0x3')",
+        "return tostring(' ' + 1)",
+        "return tostring('0x' + 0)",
+        "return tostring('1e' - 1)",
+        "return tostring('10' + '1e400') .. ' ' .. tostring('1' .. 2 + '3') .. ' ' .. tostring(-' 7 ')",
+        "return string.rep('x', ' 3 ') .. string.rep('y', '0x2') .. string.sub('hello', '2', '0x3')",
+        "return tostring(math.max('1e1', 3)) .. ' ' .. tostring(math.floor(' 2.5 '))",
+        "return tostring('nan' == 'nan') .. tostring(('nan' + 0) == ('nan' + 0))",
+        "local t = {} for i = '1', ' 3 ' do t[#t+1] = i end return t"
+    };
+
+    @Test
+    void stringsInArithmeticReadAsStrtodReadsThem() throws Exception {
+        DifferentialRun.sameEvalReplies(STRINGS_AS_NUMBERS);
+    }
+
+    private static final String[] STRING_ORDER = {
+        // '<' on strings compares unsigned bytes (strcoll in the C locale), to the end past a '\0'.
+        "return tostring('\\128' < 'a') .. tostring('a' < '\\255') .. tostring('\\127' < '\\128')",
+        "return tostring('a\\0b' < 'a\\0c') .. tostring('a' < 'a\\0') .. tostring('\\0' < '')",
+        "return tostring('\\195\\169' > 'z') .. tostring('Z' < 'a') .. tostring('abc' <= 'abd') .. tostring('b' >= 'ab')",
+        "local t = {'zebra', '\\195\\169mile', 'apple', '\\195\\152re', 'banana', '\\200x'} "
+            + "table.sort(t, function(a, b) return a < b end) return t",
+        "local t = {'zebra', '\\195\\169mile', 'apple', '\\195\\152re', 'banana', '\\200x'} "
+            + "table.sort(t, function(a, b) return a > b end) return t",
+        "return tostring('abc' < 1)"
+    };
+
+    @Test
+    void stringsCompareAsUnsignedBytes() throws Exception {
+        DifferentialRun.sameEvalReplies(STRING_ORDER);
+    }
+
+    private static final String[] NEGATIVE_ZERO = {
+        // Every Lua 5.1 number is a double: a computation that gives -0 keeps its sign.
+        "local zero = 0 return tostring(-zero) .. ' ' .. tostring(zero * -3) .. ' ' .. tostring(-2.5 * zero)",
+        "local z = -tonumber('0') return tostring(z) .. ' ' .. tostring(z + 0) .. ' ' .. tostring(z - 0) .. ' ' .. tostring(z + z)",
+        "local z = -tonumber('0') return tostring(z == 0) .. tostring(z < 0) .. tostring(1 / z) .. tostring(-z)",
+        "return tostring(tonumber('-0')) .. ' ' .. tostring(-'0') .. ' ' .. tostring(tonumber('-0x0'))",
+        "local zero = 0 return tostring(zero / -1) .. ' ' .. tostring(math.ceil(-0.5)) .. ' ' .. tostring(math.floor(-zero))",
+        "local z = -tonumber('0') return {z, 0}",
+        "local z = -tonumber('0') return cjson.encode({z, 0, z}) .. cjson.encode(cjson.decode('[-0, 0, -0.0]'))",
+        "local z = -tonumber('0') return string.format('%d %g %.1f %s %5.2f', z, z, z, z, z) .. (z .. '')",
+        "local z = -tonumber('0') return {cmsgpack.unpack(cmsgpack.pack(z)) == 0, struct.unpack('d', struct.pack('d', z))}",
+        "local z = -tonumber('0') redis.call('set', 'k', z) return redis.call('get', 'k')",
+        "local z = -tonumber('0') redis.call('zadd', 'z', z, 'a') return redis.call('zscore', 'z', 'a')",
+        "local z = -tonumber('0') return redis.call('incrbyfloat', 'f', z)",
+        // As a table key -0 is 0, and the key keeps the sign it was first stored with.
+        "local z = -tonumber('0') local t = {} t[z] = 1 t[0] = 2 local r = {} "
+            + "for k, v in pairs(t) do r[#r+1] = tostring(k) .. '=' .. v end return r",
+        "local z = -tonumber('0') local t = {} t[0] = 1 t[z] = 2 local r = {} "
+            + "for k, v in pairs(t) do r[#r+1] = tostring(k) .. '=' .. v end return r",
+        "local z = -tonumber('0') local t = {10, 20} t[z] = 1 return {#t, t[0], rawget(t, 0), tostring(next({[z] = 'x'}))}",
+        "local z = -tonumber('0') local t = {} for i = z, 1 do t[#t+1] = tostring(i) end return t",
+        "local z = -tonumber('0') return tostring(z % 1) .. ' ' .. tostring(-1 % 1) .. ' ' .. tostring(z ^ 1) .. ' ' .. tostring(z ^ -1)",
+        "local z = -tonumber('0') return tostring(math.sqrt(z)) .. tostring(math.sin(z)) .. tostring(math.atan2(z, 1)) .. tostring(bit.tobit(z))",
+        // Division and modulo as C computes them: the NaN of an operand comes through with its sign.
+        "local n, zero = 0/0, 0 return tostring(n / 0) .. ' ' .. tostring(-n / 0) .. ' ' .. tostring((1/0) / (1/0)) .. ' ' "
+            + ".. tostring(zero / zero) .. ' ' .. tostring(5 / zero) .. ' ' .. tostring(-5 / zero) .. ' ' .. tostring(n / n) .. ' ' .. tostring(-n)",
+        "local n = -(0/0) return tostring(n / 0) .. ' ' .. tostring(n % 0) .. ' ' .. tostring(n * 0) .. ' ' .. tostring(5 % n) .. ' ' .. tostring(n % 2)",
+        "local inf = 1/0 return tostring(inf % 2) .. ' ' .. tostring(5 % inf) .. ' ' .. tostring(-5 % inf) .. ' ' .. tostring(5 % 0) .. ' ' .. tostring(-7 % 3)"
+    };
+
+    @Test
+    void negativeZeroIsADouble() throws Exception {
+        DifferentialRun.sameEvalReplies(NEGATIVE_ZERO);
+    }
+
+    private static final String[] MATH = {
+        "local z = -tonumber('0') return tostring(math.max(z, 0)) .. tostring(math.min(0, z))",
+        "return tostring(math.max(0/0, 1)) .. ' ' .. tostring(math.max(1, 0/0)) .. ' ' .. tostring(math.min(0/0, 1))",
+        "return tostring(math.max(3, 7, 5)) .. ' ' .. tostring(math.min(3, 7, -5)) .. ' ' .. tostring(math.max('5', 3))",
+        "return math.max()",
+        "return math.min(1, 'x')",
+        "return tostring(math.fmod(5.5, 2)) .. ' ' .. tostring(math.fmod(-5.5, 2)) .. ' ' .. tostring(math.fmod(5.5, -2))",
+        "return tostring(math.fmod(1e308, 3)) .. ' ' .. tostring(math.fmod(1, 0)) .. ' ' .. tostring(math.fmod(1/0, 1)) .. ' ' .. tostring(math.fmod(1, 1/0))",
+        "local z = -tonumber('0') return tostring(math.fmod(z, 1)) .. ' ' .. tostring(math.fmod(-1, 1)) .. ' ' .. tostring(math.mod(-6, 3))",
+        "return tostring(math.fmod(2^53, 10)) .. ' ' .. tostring(math.fmod(-2^60, 7))",
+        "return math.fmod(1)",
+        "return math.mod()",
+        "return math.atan2()",
+        "return math.pow()",
+        "return math.ldexp()",
+        "return math.ldexp(1, 'x')",
+        "return {math.modf(3.7)}",
+        "return tostring(select(2, math.modf(-3.7))) .. ' ' .. tostring(select(1, math.modf(-0.5))) .. ' ' .. tostring(select(2, math.modf(-5)))",
+        "return tostring(select(1, math.modf(1/0))) .. ' ' .. tostring(select(2, math.modf(1/0))) .. ' ' .. tostring(select(2, math.modf(-1/0)))",
+        "return tostring(math.ldexp(1, 1024)) .. ' ' .. tostring(math.ldexp(1, -1074)) .. ' ' .. tostring(math.ldexp(1, -1080)) "
+            + ".. ' ' .. tostring(math.ldexp(3, 2.9)) .. ' ' .. tostring(math.ldexp(1e-310, 60)) .. ' ' .. tostring(math.ldexp(1, -1e10))",
+        "return {math.frexp(1e-310)}",
+        "return {math.frexp(4.9e-324)}",
+        "return {math.frexp(-12.5)}",
+        "return tostring(select(1, math.frexp(1/0))) .. ' ' .. tostring(select(2, math.frexp(1/0))) .. ' ' .. tostring(select(1, math.frexp(0/0)))",
+        "local z = -tonumber('0') return tostring(select(1, math.frexp(z))) .. ' ' .. tostring(select(2, math.frexp(z)))",
+        "return math.frexp()"
+    };
+
+    @Test
+    void mathFunctionsAreCs() throws Exception {
+        DifferentialRun.sameEvalReplies(MATH);
+    }
+
     private static final String[] STRING_FORMAT = {
         "return string.format('%5.1f|%.2f|%f|%.0f|%#.0f', 2.25, 1/3, 1.5, 2.5, 3)",
         "return string.format('%.2f|%.2f|%.3f', 2.675, -0.005, 1e-10)",
