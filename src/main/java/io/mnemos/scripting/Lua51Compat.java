@@ -14,8 +14,9 @@ import org.luaj.vm2.Varargs;
  * without extra arguments, {@code load} of functions only, {@code rawget}'s checks, {@code next}'s
  * error, {@code coroutine.running} (nil on the main thread),
  * {@code table.getn/maxn/setn/foreach/foreachi/insert/concat/sort/remove}, {@code math.log10},
- * {@code math.mod}, {@code string.gfind} and {@code string.rep}; no {@code table.pack} or
- * {@code table.unpack}, and no {@code goto} keyword.
+ * {@code math.mod}, the C library's {@code math.fmod/max/min/modf/frexp/ldexp/pow/atan2},
+ * {@code string.rep} and 5.1's pattern matching and case mapping ({@link LuaPatterns}); no
+ * {@code table.pack} or {@code table.unpack}, and no {@code goto} keyword.
  */
 final class Lua51Compat {
     static {
@@ -102,8 +103,7 @@ final class Lua51Compat {
         math.set("min", LuaConversions.function(args -> extreme(args, "min", -1)));
         math.set("modf", LuaConversions.function(Lua51Compat::modf));
         math.set("frexp", LuaConversions.function(Lua51Compat::frexp));
-        LuaValue string = globals.rawget("string");
-        string.set("gfind", string.get("gmatch"));
+        LuaPatterns.install((LuaTable) globals.rawget("string"));
         LuaValue coroutine = globals.rawget("coroutine");
         LuaValue running = coroutine.get("running");
         coroutine.set("running", LuaConversions.function(args -> {
