@@ -27,8 +27,8 @@ final class ArgumentErrors {
     /** LuaJ's argerror(i, message). */
     private static final Pattern NUMBERED = Pattern.compile("bad argument #(-?\\d+): (.*)", Pattern.DOTALL);
 
-    /** Functions whose errors are the script's own words (error, assert) or another function's (pcall). */
-    private static final Set<String> UNWRAPPED = Set.of("error", "assert", "pcall", "xpcall");
+    /** Functions whose errors are the script's own words (error) or none (pcall returns them). */
+    private static final Set<String> UNWRAPPED = Set.of("error", "pcall");
 
     private ArgumentErrors() {
     }
@@ -70,7 +70,7 @@ final class ArgumentErrors {
                 // one string metatable, whichever engine's string table it holds.
                 LuaCallStack stack = LuaEngine.runningCalls();
                 String[] calledAs = stack == null ? null : stack.calledAs(this);
-                String reworded = reword(e.getMessage(), args, calledAs, skipsSubject);
+                String reworded = e instanceof ScriptMessage ? null : reword(e.getMessage(), args, calledAs, skipsSubject);
                 String tailCall = stack == null ? null : stack.tailCallPosition(this);
                 if (reworded == null) {
                     // luaL_error puts the caller's position in front; LuaJ makes a tail call after
@@ -101,6 +101,13 @@ final class ArgumentErrors {
         }
     }
 
+    /** A message of the script's own that a library function raises (assert's): never re-worded. */
+    static final class ScriptMessage extends LuaError {
+        ScriptMessage(String message) {
+            super(message);
+        }
+    }
+
     /** An argument error already in Lua 5.1's words: the functions it passes on the way out leave it. */
     private static final class Reworded extends LuaError {
         Reworded(String message) {
@@ -125,7 +132,9 @@ final class ArgumentErrors {
                 default -> m.group(1);
             };
             narg = culprit(args, m.group(2), skipsSubject && !"string".equals(expected) ? 2 : 1);
-            detail = expected + " expected, got " + (narg > args.narg() ? "no value" : m.group(2));
+            detail = "thread".equals(expected)
+                    ? "coroutine expected" // the coroutine library's luaL_argcheck
+                    : expected + " expected, got " + (narg > args.narg() ? "no value" : m.group(2));
         } else if ((m = NUMBERED.matcher(message)).matches()) {
             narg = Integer.parseInt(m.group(1));
             detail = "value".equals(m.group(2)) ? "value expected" : m.group(2);

@@ -45,7 +45,8 @@ final class Lua51Compat {
     static void install(Globals globals) {
         globals.rawset("_VERSION", LuaValue.valueOf("Lua 5.1"));
         LuaValue table = globals.rawget("table");
-        globals.rawset("unpack", table.get("unpack"));
+        globals.rawset("unpack", LuaConversions.function(Lua51Compat::unpack));
+        globals.rawset("assert", LuaConversions.function(Lua51Compat::assertion));
         LuaValue baseLoad = globals.rawget("load");
         globals.rawset("loadstring", LuaConversions.function(args -> loadstring(baseLoad, args)));
         LuaValue collectgarbage = globals.rawget("collectgarbage");
@@ -62,9 +63,6 @@ final class Lua51Compat {
         }));
         table.set("foreach", LuaConversions.function(Lua51Compat::foreach));
         table.set("foreachi", LuaConversions.function(Lua51Compat::foreachi));
-        LuaValue xpcall = globals.rawget("xpcall");
-        // 5.1's xpcall(f, err) calls f without arguments; 5.2's passes the ones after err.
-        globals.rawset("xpcall", LuaConversions.function(args -> xpcall.invoke(args.arg1(), args.arg(2))));
         LuaValue load = globals.rawget("load");
         globals.rawset("load", LuaConversions.function(args -> {
             if (!args.arg1().isfunction()) {
@@ -296,6 +294,51 @@ final class Lua51Compat {
     }
 
     /** str_rep: n copies (none for n of 0 or less); 5.1 has no separator. */
+    /** Lua's C stack limit (LUAI_MAXCSTACK), which lua_checkstack holds a C function's values to. */
+    private static final int MAX_C_STACK = 8000;
+
+    /**
+     * luaB_unpack: t[i..j] (j defaulting to the 5.1 length), raw reads; more results than Lua's C
+     * stack takes beside the arguments fail with "too many results to unpack", as a range whose
+     * size overflows an int does.
+     */
+    private static Varargs unpack(Varargs args) {
+        LuaTable t = checkTable(args, 1, "unpack");
+        int i = args.arg(2).isnil() ? 1 : (int) LuaConversions.checkInteger(args, 2, "unpack");
+        int e = args.arg(3).isnil() ? t.rawlen() : (int) LuaConversions.checkInteger(args, 3, "unpack");
+        if (i > e) {
+            return LuaValue.NONE;
+        }
+        int n = e - i + 1;
+        if (n <= 0 || n > MAX_C_STACK - args.narg()) {
+            throw new LuaError("too many results to unpack");
+        }
+        LuaValue[] values = new LuaValue[n];
+        for (int k = 0; k < n; k++) {
+            values[k] = t.rawget(i + k);
+        }
+        return LuaValue.varargsOf(values);
+    }
+
+    /**
+     * luaB_assert: its arguments when the first is true; else luaL_error with the message (a string
+     * or a number, "assertion failed!" without one), which is the script's own text, never re-worded.
+     */
+    private static Varargs assertion(Varargs args) {
+        LuaConversions.checkAny(args, 1, "assert");
+        if (args.arg1().toboolean()) {
+            return args;
+        }
+        LuaValue message = args.arg(2);
+        if (message.isnil()) {
+            throw new ArgumentErrors.ScriptMessage("assertion failed!");
+        }
+        if (!message.isstring()) {
+            throw LuaConversions.typeError(args, 2, "assert", "string");
+        }
+        throw new ArgumentErrors.ScriptMessage(LuaConversions.latin1(message));
+    }
+
     private static Varargs rep(Varargs args) {
         byte[] s = LuaConversions.checkString(args, 1, "rep");
         long n = LuaConversions.checkInteger(args, 2, "rep");

@@ -104,6 +104,10 @@ public final class LuaEngine {
         globals.rawset("pcall", new VarArgFunction() {
             @Override
             public Varargs invoke(Varargs args) {
+                if (args.narg() == 0) {
+                    // luaRedisPcall calls what sits below its arguments: the result placeholder, true.
+                    return LuaValue.varargsOf(LuaValue.FALSE, LuaValue.valueOf("attempt to call a boolean value"));
+                }
                 Varargs r = basePcall.invoke(args);
                 if (!r.arg1().toboolean()) {
                     return LuaValue.varargsOf(LuaValue.FALSE, pcallError(r.arg(2)));
@@ -111,6 +115,7 @@ public final class LuaEngine {
                 return r;
             }
         });
+        globals.rawset("xpcall", LuaConversions.function(args -> xpcall(basePcall, args)));
         coroutineErrors();
         LuaValue baseError = globals.rawget("error");
         globals.rawset("error", new TwoArgFunction() {
@@ -176,6 +181,7 @@ public final class LuaEngine {
         ArgumentErrors.nameArguments((LuaTable) globals.rawget("string"), true);
         ArgumentErrors.nameArguments((LuaTable) globals.rawget("math"), false);
         ArgumentErrors.nameArguments((LuaTable) globals.rawget("table"), false);
+        ArgumentErrors.nameArguments((LuaTable) globals.rawget("coroutine"), false);
         ArgumentErrors.nameArguments(globals, false);
         installRedisApi();
         // Read-only too, as Redis protects it: getmetatable(_G).__index = nil would do the same.
@@ -330,6 +336,17 @@ public final class LuaEngine {
         };
         coroutine.rawset("create", create);
         coroutine.rawset("resume", resume);
+        LuaValue baseYield = coroutine.rawget("yield");
+        coroutine.rawset("yield", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                // The script itself runs inside Redis's lua_pcall: a C call boundary, raised in C.
+                if (globals.running.isMainThread()) {
+                    throw new PositionlessError("attempt to yield across metamethod/C-call boundary");
+                }
+                return baseYield.invoke(args);
+            }
+        });
         // luaB_auxwrap: a string error gets the caller's position in front (again), as in Lua 5.1.
         coroutine.rawset("wrap", new OneArg(f -> {
             if (!(f instanceof LuaClosure)) {
@@ -352,6 +369,26 @@ public final class LuaEngine {
                 }
             };
         }));
+    }
+
+    /**
+     * luaB_xpcall: f called without arguments (5.2 passes the ones after the handler); on an error
+     * the handler gets the error object as raised (a redis error table stays a table: Redis replaced
+     * pcall, not xpcall) and its one result is xpcall's second; an error in the handler is "error in
+     * error handling".
+     */
+    private static Varargs xpcall(LuaValue basePcall, Varargs args) {
+        LuaValue handler = LuaConversions.checkAny(args, 2, "xpcall");
+        Varargs r = basePcall.invoke(args.arg1());
+        if (r.arg1().toboolean()) {
+            return r;
+        }
+        LuaValue error = r.arg(2);
+        try {
+            return LuaValue.varargsOf(LuaValue.FALSE, handler.call(error.type() == LuaValue.TSTRING ? normalized(error) : error));
+        } catch (LuaError e) {
+            return LuaValue.varargsOf(LuaValue.FALSE, LuaValue.valueOf("error in error handling"));
+        }
     }
 
     /** Redis's pcall returns a redis error table's text rather than the table. */
