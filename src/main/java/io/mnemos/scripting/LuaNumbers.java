@@ -93,6 +93,24 @@ public final class LuaNumbers {
      * hexadecimal itself, stopped at the 'x'.)
      */
     public static Double str2d(byte[] b, int off, int len) {
+        double[] value = new double[1];
+        int q = strtod(b, off, len, value);
+        if (q < 0) {
+            return null;
+        }
+        int end = stringEnd(b, off, len);
+        while (q < end && isspace(b[q])) {
+            q++;
+        }
+        return q == end ? value[0] : null;
+    }
+
+    /**
+     * glibc's strtod over [off, off+len), which ends at its first '\0': leading white space, a sign,
+     * then a decimal or hexadecimal number, an infinity or a NaN. Returns the index after what it
+     * read, the number in {@code value[0]}; -1 when nothing converts.
+     */
+    public static int strtod(byte[] b, int off, int len, double[] value) {
         Start start = Start.of(b, off, len);
         int end = start.end();
         int p = start.at();
@@ -157,20 +175,24 @@ public final class LuaNumbers {
                 }
             }
             if (digits == 0) {
-                return null; // no conversion
+                return -1; // no conversion
             }
             long[] exponent = {0};
             q = exponent(b, q, end, 'e', exponent);
             text.append('e').append(exponent[0]);
             v = Double.parseDouble(text.toString());
         }
-        if (negative) {
-            v = -v;
+        value[0] = negative ? -v : v;
+        return q;
+    }
+
+    /** Where a C string in [off, off+len) ends: at its first '\0'. */
+    private static int stringEnd(byte[] b, int off, int len) {
+        int end = off;
+        while (end < off + len && b[end] != 0) {
+            end++;
         }
-        while (q < end && isspace(b[q])) {
-            q++;
-        }
-        return q == end ? v : null;
+        return end;
     }
 
     /** strtoull(s, &end, 0) over all of [from, to): the value, or null when it stops short. */
@@ -282,10 +304,7 @@ public final class LuaNumbers {
      */
     private record Start(int end, int at, boolean negative) {
         static Start of(byte[] b, int off, int len) {
-            int end = off;
-            while (end < off + len && b[end] != 0) {
-                end++;
-            }
+            int end = stringEnd(b, off, len);
             int p = off;
             while (p < end && isspace(b[p])) {
                 p++;
