@@ -55,6 +55,12 @@ class LuaTablesDifferentialTest {
     };
 
     private static final String[] LENGTH = {
+        // A constructor ending in a call or '...' sizes its array for every value, nils included (lvm.c's SETLIST).
+        "local r = {pcall(function() return nil, 2 end)} return #r",
+        "local function f(...) local t = {...} return {#t, unpack(t)} end return f(1, nil, nil, 4)",
+        "local function f(...) local t = {...} return #t end return f(nil, nil, 3)",
+        "local function f(...) local t = {1, ...} return #t end return f(nil, 3)",
+        "local t = {unpack({1, nil, 3}, 1, 3)} return {#t, cjson.encode(t)}",
         "local t = {1,2,nil,4} return #t",
         "local t = {1,2,nil,4,nil} return #t",
         "local t = {} t[1]=1 t[2]=2 t[4]=4 return #t",
