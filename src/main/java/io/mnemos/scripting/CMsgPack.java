@@ -35,10 +35,10 @@ final class CMsgPack {
         t.rawset("pack", LuaConversions.function(CMsgPack::pack));
         t.rawset("unpack", LuaConversions.function(args -> unpack(args, "unpack", 0, 0, args.narg())));
         t.rawset("unpack_one", LuaConversions.function(args ->
-                unpack(args, "unpack_one", 1, optInteger(args, 2, "unpack_one"), 1)));
+                unpack(args, "unpack_one", 1, LuaConversions.optInteger(args, 2, 0, "unpack_one"), 1)));
         t.rawset("unpack_limit", LuaConversions.function(args -> {
             long limit = LuaConversions.checkInteger(args, 2, "unpack_limit");
-            return unpack(args, "unpack_limit", limit, optInteger(args, 3, "unpack_limit"), 1);
+            return unpack(args, "unpack_limit", limit, LuaConversions.optInteger(args, 3, 0, "unpack_limit"), 1);
         }));
         t.rawset("_NAME", "cmsgpack");
         t.rawset("_VERSION", "lua-cmsgpack 0.4.0");
@@ -48,11 +48,6 @@ final class CMsgPack {
     }
 
     // ------------------------------------------------------------------ arguments (lauxlib)
-
-    /** luaL_optinteger with 0 as the default. */
-    private static long optInteger(Varargs args, int n, String function) {
-        return args.arg(n).isnil() ? 0 : LuaConversions.checkInteger(args, n, function);
-    }
 
     // ------------------------------------------------------------------ encoding
 

@@ -92,8 +92,9 @@ final class Lua51Compat {
         globals.rawget("string").rawset("rep", LuaConversions.function(Lua51Compat::rep));
         LuaValue math = globals.rawget("math");
         math.set("log10", LuaConversions.function(args -> LuaValue.valueOf(Math.log10(LuaConversions.checkNumber(args, 1, "log10")))));
-        math.set("fmod", LuaConversions.function(args -> fmod(args, "fmod")));
-        math.set("mod", LuaConversions.function(args -> fmod(args, "mod")));
+        // C's fmod is Java's % on doubles (the sign of x, also for -0).
+        math.set("fmod", binaryMath("fmod", (x, y) -> x % y));
+        math.set("mod", binaryMath("mod", (x, y) -> x % y));
         math.set("atan2", binaryMath("atan2", Math::atan2));
         math.set("pow", binaryMath("pow", Math::pow));
         math.set("ldexp", binaryMath("ldexp", (x, e) -> Math.scalb(x, (int) LuaNumbers.toLongX86(e))));
@@ -165,7 +166,7 @@ final class Lua51Compat {
 
     /** tinsert: (t, v) appends, (t, pos, v) moves t[pos..] up (growing the array past its end). */
     /**
-     * math_atan2, math_pow, math_ldexp: {@code f(luaL_checknumber(L, 1), luaL_checknumber(L, 2))},
+     * math_atan2, math_pow, math_ldexp, math_fmod: {@code f(luaL_checknumber(L, 1), luaL_checknumber(L, 2))},
      * whose second argument gcc checks first (math.pow() is "bad argument #2"). ldexp's exponent
      * is luaL_checkint's cast, and Math.scalb is C's ldexp (LuaJ's built the power of two from the
      * exponent's bits, wrong past the normal range).
@@ -175,15 +176,6 @@ final class Lua51Compat {
             double second = LuaConversions.checkNumber(args, 2, name);
             return LuaValue.valueOf(f.applyAsDouble(LuaConversions.checkNumber(args, 1, name), second));
         });
-    }
-
-    /**
-     * math_fmod (and math.mod): C's fmod, which Java's % on doubles is (the sign of x, also for -0).
-     * The second argument is checked first, as gcc evaluates fmod's arguments.
-     */
-    private static Varargs fmod(Varargs args, String name) {
-        double y = LuaConversions.checkNumber(args, 2, name);
-        return LuaValue.valueOf(LuaConversions.checkNumber(args, 1, name) % y);
     }
 
     /**
@@ -304,8 +296,8 @@ final class Lua51Compat {
      */
     private static Varargs unpack(Varargs args) {
         LuaTable t = checkTable(args, 1, "unpack");
-        int i = args.arg(2).isnil() ? 1 : (int) LuaConversions.checkInteger(args, 2, "unpack");
-        int e = args.arg(3).isnil() ? t.rawlen() : (int) LuaConversions.checkInteger(args, 3, "unpack");
+        int i = (int) LuaConversions.optInteger(args, 2, 1, "unpack");
+        int e = (int) LuaConversions.optInteger(args, 3, t.rawlen(), "unpack");
         if (i > e) {
             return LuaValue.NONE;
         }

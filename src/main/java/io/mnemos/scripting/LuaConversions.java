@@ -266,6 +266,11 @@ public final class LuaConversions {
         return LuaNumbers.toLongX86(checkNumber(args, n, function));
     }
 
+    /** luaL_optinteger: {@code defaultValue} for none or nil, else {@link #checkInteger}. */
+    static long optInteger(Varargs args, int n, long defaultValue, String function) {
+        return args.arg(n).isnil() ? defaultValue : checkInteger(args, n, function);
+    }
+
     /** luaL_checklstring: argument {@code n} of {@code function}, a string or a number as Lua writes it. */
     static byte[] checkString(Varargs args, int n, String function) {
         if (!args.arg(n).isstring()) {

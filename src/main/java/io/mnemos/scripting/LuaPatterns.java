@@ -57,7 +57,7 @@ final class LuaPatterns {
         LuaString s = checkString(args, 1, name);
         LuaString p = checkString(args, 2, name);
         int length = s.m_length;
-        long init = relativePosition(optInteger(args, 3, 1, name), length) - 1;
+        long init = relativePosition(LuaConversions.optInteger(args, 3, 1, name), length) - 1;
         if (init < 0) {
             init = 0;
         } else if (init > length) {
@@ -120,7 +120,7 @@ final class LuaPatterns {
         LuaString p = checkString(args, 2, "gsub");
         LuaValue replacement = args.arg(3);
         int type = replacement.type();
-        long maxSubstitutions = (int) optInteger(args, 4, src.m_length + 1L, "gsub");
+        long maxSubstitutions = (int) LuaConversions.optInteger(args, 4, src.m_length + 1L, "gsub");
         if (type != LuaValue.TNUMBER && type != LuaValue.TSTRING && type != LuaValue.TFUNCTION
                 && type != LuaValue.TTABLE) {
             throw new LuaError("bad argument #3 to 'gsub' (string/function/table expected)");
@@ -166,11 +166,6 @@ final class LuaPatterns {
             return v.tostring().checkstring();
         }
         throw LuaConversions.typeError(args, n, function, "string");
-    }
-
-    /** luaL_optinteger: the default for none or nil, else luaL_checkinteger. */
-    private static long optInteger(Varargs args, int n, long defaultValue, String function) {
-        return args.arg(n).isnil() ? defaultValue : LuaConversions.checkInteger(args, n, function);
     }
 
     /** posrelat: a negative position counts back from the end; before the start is 0. */
